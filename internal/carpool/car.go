@@ -1,0 +1,117 @@
+package carpool
+
+import (
+	"strings"
+	"time"
+	"unicode"
+)
+
+// CarKind tells a company pool car from a member's own car.
+type CarKind string
+
+const (
+	CarPool    CarKind = "pool"
+	CarPrivate CarKind = "private"
+)
+
+// CarStatus is the life cycle of a car. Only active cars can be reserved or offer rides.
+type CarStatus string
+
+const (
+	CarActive      CarStatus = "active"
+	CarMaintenance CarStatus = "maintenance"
+	CarRetired     CarStatus = "retired"
+)
+
+// Valid reports whether s is a known status.
+func (s CarStatus) Valid() bool {
+	return s == CarActive || s == CarMaintenance || s == CarRetired
+}
+
+// Seat limits of a car, driver included.
+const (
+	MinCarSeats = 1
+	MaxCarSeats = 8
+)
+
+// Car is a pool car (SiteID set, managed by fleet managers) or a private car (OwnerID set).
+type Car struct {
+	ID        string
+	Kind      CarKind
+	Plate     string
+	Make      string
+	Model     string
+	Seats     int
+	SiteID    string
+	OwnerID   string
+	Status    CarStatus
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// NormalizePlate upper-cases a number plate and collapses its spaces, so "ab 123" and
+// "AB  123" are the same plate.
+func NormalizePlate(p string) string {
+	return strings.Join(strings.Fields(strings.ToUpper(p)), " ")
+}
+
+// Validate checks a car's fields and normalises them.
+func (c *Car) Validate() error {
+	c.Plate = NormalizePlate(c.Plate)
+	c.Make = strings.TrimSpace(c.Make)
+	c.Model = strings.TrimSpace(c.Model)
+	if c.Status == "" {
+		c.Status = CarActive
+	}
+	switch c.Kind {
+	case CarPool:
+		if c.SiteID == "" {
+			return FieldErrorf(EINVALID, "site_id", "site_id is required for a pool car")
+		}
+		c.OwnerID = ""
+	case CarPrivate:
+		if c.OwnerID == "" {
+			return FieldErrorf(EINVALID, "owner_id", "a private car needs an owner")
+		}
+		c.SiteID = ""
+	default:
+		return FieldErrorf(EINVALID, "kind", "kind must be pool or private")
+	}
+	if err := validateText("plate", c.Plate, 2, 16); err != nil {
+		return err
+	}
+	for _, r := range c.Plate {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == ' ' || r == '-') {
+			return FieldErrorf(EINVALID, "plate", "plate may hold letters, digits, spaces and dashes only")
+		}
+	}
+	if err := validateText("make", c.Make, 1, 50); err != nil {
+		return err
+	}
+	if err := validateText("model", c.Model, 1, 50); err != nil {
+		return err
+	}
+	if c.Seats < MinCarSeats || c.Seats > MaxCarSeats {
+		return FieldErrorf(EINVALID, "seats", "seats must be between %d and %d", MinCarSeats, MaxCarSeats)
+	}
+	if !c.Status.Valid() {
+		return FieldErrorf(EINVALID, "status", "status must be active, maintenance or retired")
+	}
+	return nil
+}
+
+// CanManage reports whether m may change or retire the car: fleet managers for pool
+// cars, the owner for a private car.
+func (c Car) CanManage(m Member) bool {
+	if c.Kind == CarPool {
+		return m.ManagesFleet()
+	}
+	return c.OwnerID == m.ID
+}
+
+// VisibleTo reports whether m may see the car at all: every member sees pool cars; a
+// private car is seen by its owner (and, through a ride, by its passengers).
+func (c Car) VisibleTo(m Member) bool {
+	return c.Kind == CarPool || c.OwnerID == m.ID || m.Role == RoleAdmin
+}

@@ -1,0 +1,76 @@
+package carpool
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Each maps to one HTTP status at the edge; the set is small on purpose.
+const (
+	EINVALID      = "invalid"      // well-formed input with a wrong value (422)
+	ENOTFOUND     = "not_found"    // unknown id, or an id the caller may not see (404)
+	ECONFLICT     = "conflict"     // the state forbids it: full ride, overlap, stale version (409)
+	EUNAUTHORIZED = "unauthorized" // no or bad credentials (401)
+	EFORBIDDEN    = "forbidden"    // known caller, not allowed (403)
+	EINTERNAL     = "internal"     // anything else; details never reach a user (500)
+)
+
+// Error is a domain error: a code, a message that is safe to show a user, and the input
+// field it is about, when there is one.
+type Error struct {
+	Code    string
+	Message string
+	Field   string
+}
+
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("carpool error: code=%s field=%s message=%s", e.Code, e.Field, e.Message)
+	}
+	return fmt.Sprintf("carpool error: code=%s message=%s", e.Code, e.Message)
+}
+
+// Errorf returns an Error with the given code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldErrorf returns an Error about one input field.
+func FieldErrorf(code, field, format string, args ...any) *Error {
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the domain error in err's chain, EINTERNAL for any other
+// error and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-safe message of the domain error in err's chain, or a
+// generic message for any other error, so internal details never leak.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}
+
+// ErrorField returns the input field the domain error in err's chain is about, or "".
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}

@@ -1,0 +1,98 @@
+package carpool
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Event types written to the outbox. Each is written in the same transaction as the state
+// change it reports, so no notification is lost or invented when a process dies.
+const (
+	EventBookingRequested     = "booking.requested"
+	EventBookingConfirmed     = "booking.confirmed"
+	EventBookingWaitlisted    = "booking.waitlisted"
+	EventBookingRejected      = "booking.rejected"
+	EventBookingCancelled     = "booking.cancelled"
+	EventRideCreated          = "ride.created"
+	EventRideUpdated          = "ride.updated"
+	EventRideCancelled        = "ride.cancelled"
+	EventReservationCreated   = "reservation.created"
+	EventReservationCancelled = "reservation.cancelled"
+)
+
+// Event is one outbox entry: what happened, to which object, and whom it concerns. Seq is
+// given by the store and orders events for delivery.
+type Event struct {
+	ID          string
+	Seq         int64
+	Type        string
+	SubjectID   string // the booking, ride or reservation the event is about
+	RecipientID string // the member who should hear about it
+	Payload     json.RawMessage
+	CreatedAt   time.Time
+}
+
+// bookingPayload is the body of booking events. Reason says why a booking changed
+// ("instant", "approved", "waitlist_promoted", "ride_cancelled", "passenger", "driver").
+type bookingPayload struct {
+	BookingID   string `json:"booking_id"`
+	RideID      string `json:"ride_id"`
+	PassengerID string `json:"passenger_id"`
+	DriverID    string `json:"driver_id"`
+	Seats       int    `json:"seats"`
+	Status      string `json:"status"`
+	Reason      string `json:"reason,omitempty"`
+}
+
+func newEvent(typ, subject, recipient string, payload any, now time.Time) Event {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		// The payloads are plain structs of strings and numbers; Marshal cannot fail on them.
+		body = []byte("{}")
+	}
+	return Event{ID: NewID(), Type: typ, SubjectID: subject, RecipientID: recipient, Payload: body, CreatedAt: now}
+}
+
+func bookingEvent(typ string, b Booking, recipient, reason string, now time.Time) Event {
+	return newEvent(typ, b.ID, recipient, bookingPayload{
+		BookingID: b.ID, RideID: b.RideID, PassengerID: b.PassengerID, DriverID: b.DriverID,
+		Seats: b.Seats, Status: string(b.Status), Reason: reason,
+	}, now)
+}
+
+type ridePayload struct {
+	RideID   string    `json:"ride_id"`
+	DriverID string    `json:"driver_id"`
+	DepartAt time.Time `json:"depart_at"`
+	Seats    int       `json:"seats"`
+	Status   string    `json:"status"`
+}
+
+func rideEvent(typ string, r Ride, recipient string, now time.Time) Event {
+	return newEvent(typ, r.ID, recipient, ridePayload{
+		RideID: r.ID, DriverID: r.DriverID, DepartAt: r.DepartAt, Seats: r.Seats, Status: string(r.Status),
+	}, now)
+}
+
+type reservationPayload struct {
+	ReservationID string    `json:"reservation_id"`
+	CarID         string    `json:"car_id"`
+	MemberID      string    `json:"member_id"`
+	Kind          string    `json:"kind"`
+	Start         time.Time `json:"start"`
+	End           time.Time `json:"end"`
+	Status        string    `json:"status"`
+}
+
+// ReservationEvent returns the outbox event for a reservation's creation or cancellation.
+func ReservationEvent(typ string, r Reservation, now time.Time) Event {
+	return newEvent(typ, r.ID, r.MemberID, reservationPayload{
+		ReservationID: r.ID, CarID: r.CarID, MemberID: r.MemberID, Kind: string(r.Kind),
+		Start: r.Start, End: r.End, Status: string(r.Status),
+	}, now)
+}
+
+// RideCreatedEvent returns the outbox event for a new ride.
+func RideCreatedEvent(r Ride, now time.Time) Event {
+	return rideEvent(EventRideCreated, r, r.DriverID, now)
+}

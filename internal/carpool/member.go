@@ -1,0 +1,164 @@
+package carpool
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Role says what a member may do beyond booking and offering rides.
+type Role string
+
+const (
+	RoleMember       Role = "member"
+	RoleFleetManager Role = "fleet_manager"
+	RoleAdmin        Role = "admin"
+)
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool {
+	return r == RoleMember || r == RoleFleetManager || r == RoleAdmin
+}
+
+// Member is a person who may sign in. Email is stored lower-cased, so it is unique
+// regardless of case.
+type Member struct {
+	ID           string
+	Email        string
+	Name         string
+	Phone        string
+	Role         Role
+	PasswordHash string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// ManagesFleet reports whether m may manage sites, pool cars and maintenance blocks.
+func (m Member) ManagesFleet() bool {
+	return m.Role == RoleFleetManager || m.Role == RoleAdmin
+}
+
+// NewMember is the input that creates a member.
+type NewMember struct {
+	Email    string
+	Name     string
+	Phone    string
+	Password string
+	Role     Role
+}
+
+// MinPasswordLength is the shortest password accepted.
+const MinPasswordLength = 10
+
+// Validate checks the input and returns it normalised (trimmed, email lower-cased, role
+// defaulted to member).
+func (n NewMember) Validate() (NewMember, error) {
+	n.Email = NormalizeEmail(n.Email)
+	n.Name = strings.TrimSpace(n.Name)
+	n.Phone = strings.TrimSpace(n.Phone)
+	if n.Role == "" {
+		n.Role = RoleMember
+	}
+	if err := validateEmail(n.Email); err != nil {
+		return n, err
+	}
+	if err := validateText("name", n.Name, 1, 100); err != nil {
+		return n, err
+	}
+	if n.Phone != "" && !validPhone(n.Phone) {
+		return n, FieldErrorf(EINVALID, "phone", "phone must be digits, spaces and +-() only, 3 to 30 characters")
+	}
+	if utf8.RuneCountInString(n.Password) < MinPasswordLength {
+		return n, FieldErrorf(EINVALID, "password", "password must have at least %d characters", MinPasswordLength)
+	}
+	if len(n.Password) > 1024 {
+		return n, FieldErrorf(EINVALID, "password", "password must have at most 1024 bytes")
+	}
+	if !n.Role.Valid() {
+		return n, FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin")
+	}
+	return n, nil
+}
+
+// NormalizeEmail trims and lower-cases an email address, the form in which it is stored
+// and compared.
+func NormalizeEmail(email string) string {
+	return strings.ToLower(strings.TrimSpace(email))
+}
+
+func validateEmail(email string) error {
+	if email == "" {
+		return FieldErrorf(EINVALID, "email", "email is required")
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email || len(email) > 254 || !strings.Contains(email[strings.LastIndex(email, "@")+1:], ".") {
+		return FieldErrorf(EINVALID, "email", "email must be an address like name@example.com")
+	}
+	return nil
+}
+
+func validPhone(p string) bool {
+	if len(p) < 3 || len(p) > 30 {
+		return false
+	}
+	digits := 0
+	for _, r := range p {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune("+-() ", r):
+		default:
+			return false
+		}
+	}
+	return digits >= 3
+}
+
+// validateText checks that a trimmed text field has between min and max characters.
+func validateText(field, s string, min, max int) error {
+	n := utf8.RuneCountInString(s)
+	if n < min {
+		if min == 1 {
+			return FieldErrorf(EINVALID, field, "%s is required", field)
+		}
+		return FieldErrorf(EINVALID, field, "%s must have at least %d characters", field, min)
+	}
+	if n > max {
+		return FieldErrorf(EINVALID, field, "%s must have at most %d characters", field, max)
+	}
+	return nil
+}
+
+// SignupPolicy says which email domains may sign up on their own. Empty: nobody (members
+// are added by an admin); "*": everyone.
+type SignupPolicy struct {
+	Domains []string
+}
+
+// Allows reports whether an address may sign up.
+func (p SignupPolicy) Allows(email string) bool {
+	email = NormalizeEmail(email)
+	at := strings.LastIndex(email, "@")
+	if at < 0 {
+		return false
+	}
+	domain := email[at+1:]
+	for _, d := range p.Domains {
+		d = strings.ToLower(strings.TrimSpace(d))
+		if d == "*" || d == domain {
+			return true
+		}
+	}
+	return false
+}
+
+// Open reports whether any sign-up is possible at all.
+func (p SignupPolicy) Open() bool {
+	for _, d := range p.Domains {
+		if strings.TrimSpace(d) != "" {
+			return true
+		}
+	}
+	return false
+}
