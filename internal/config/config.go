@@ -1,0 +1,224 @@
+// Package config reads carpool's configuration from environment variables and flags,
+// declared once in a table (settings.go). Flags win over the environment; a secret X may
+// also come from the file named by X_FILE, the convention of the official postgres image,
+// so Kubernetes Secrets can be mounted as files.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is the effective configuration of one carpool process.
+type Config struct {
+	DatabaseURL     string // sqlite:///path or postgres://...
+	HTTPAddr        string
+	AdminAddr       string
+	ShutdownDelay   time.Duration
+	ShutdownTimeout time.Duration
+	LogLevel        slog.Level
+	LogFormat       string // json or text
+	Timezone        *time.Location
+	SignupDomains   []string
+	DBMaxConns      int
+	DBConnTimeout   time.Duration
+
+	// The course's ConfigMap keys; used to build DatabaseURL when it is not set.
+	PostgresHost     string
+	PostgresPort     string
+	PostgresDB       string
+	PostgresUser     string
+	PostgresPassword string
+	PostgresSSLMode  string
+}
+
+// Engine returns "sqlite" or "postgres", from the database URL's scheme.
+func (c *Config) Engine() string {
+	if strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// SQLitePath returns the file path of a sqlite:// database URL.
+func (c *Config) SQLitePath() string {
+	p := strings.TrimPrefix(c.DatabaseURL, "sqlite://")
+	if p == "" {
+		return DefaultSQLitePath
+	}
+	return p
+}
+
+// DefaultSQLitePath is where `carpool serve` keeps its data when nothing is configured:
+// the working directory (the image makes that a writable volume, /data).
+const DefaultSQLitePath = "carpool.db"
+
+// Environ reads a variable; os.Getenv in production, a map in tests.
+type Environ func(key string) string
+
+// Bind registers one flag per setting on fs. Call Load after fs.Parse.
+func Bind(fs *flag.FlagSet) *Flags {
+	f := &Flags{set: fs, values: map[string]*string{}}
+	for _, s := range settings {
+		f.values[s.env] = fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, s.def))
+	}
+	return f
+}
+
+// Flags holds the flag values bound by Bind.
+type Flags struct {
+	set    *flag.FlagSet
+	values map[string]*string
+}
+
+// flagValue returns the value of s's flag if it was given on the command line.
+func (f *Flags) flagValue(s setting) (string, bool) {
+	if f == nil {
+		return "", false
+	}
+	given := false
+	f.set.Visit(func(fl *flag.Flag) { given = given || fl.Name == s.flag })
+	return *f.values[s.env], given
+}
+
+// Load builds the configuration from flags (may be nil), then the environment, then the
+// defaults. It fails on the first invalid value, naming its variable.
+func Load(flags *Flags, getenv Environ) (*Config, error) {
+	c := &Config{}
+	for _, s := range settings {
+		v, err := lookup(s, flags, getenv)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.apply(c, v); err != nil {
+			return nil, fmt.Errorf("invalid %s=%q: %w", s.env, maskIf(s.secret, v), err)
+		}
+	}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = c.postgresURL()
+	}
+	if err := c.validateDatabaseURL(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// lookup returns a setting's value: the flag, else the variable, else (for secrets) the
+// content of the file named by X_FILE, else the default.
+func lookup(s setting, flags *Flags, getenv Environ) (string, error) {
+	if v, ok := flags.flagValue(s); ok {
+		return v, nil
+	}
+	v := getenv(s.env)
+	if s.secret {
+		if path := getenv(s.env + "_FILE"); path != "" {
+			if v != "" {
+				return "", fmt.Errorf("both %s and %s_FILE are set: use one", s.env, s.env)
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return "", fmt.Errorf("read %s_FILE: %w", s.env, err)
+			}
+			// Files written by editors or `echo` end in a newline that is no part of
+			// the secret.
+			return strings.TrimRight(string(b), "\r\n"), nil
+		}
+	}
+	if v == "" {
+		return s.def, nil
+	}
+	return v, nil
+}
+
+// postgresURL builds a database URL from the course's POSTGRES_* keys, or returns the
+// SQLite default when POSTGRES_HOST is unset.
+func (c *Config) postgresURL() string {
+	if c.PostgresHost == "" {
+		return "sqlite://" + DefaultSQLitePath
+	}
+	u := url.URL{
+		Scheme: "postgres",
+		User:   url.UserPassword(c.PostgresUser, c.PostgresPassword),
+		Host:   c.PostgresHost + ":" + c.PostgresPort,
+		Path:   "/" + c.PostgresDB,
+	}
+	if c.PostgresPassword == "" {
+		u.User = url.User(c.PostgresUser)
+	}
+	q := url.Values{}
+	q.Set("sslmode", c.PostgresSSLMode)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func (c *Config) validateDatabaseURL() error {
+	switch {
+	case strings.HasPrefix(c.DatabaseURL, "sqlite://"):
+		return nil
+	case strings.HasPrefix(c.DatabaseURL, "postgres://"), strings.HasPrefix(c.DatabaseURL, "postgresql://"):
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil {
+			// url's error repeats the URL, password included: say less.
+			return errors.New("invalid CARPOOL_DATABASE_URL: not a valid postgres:// URL")
+		}
+		if u.Host == "" {
+			return errors.New("invalid CARPOOL_DATABASE_URL: postgres URL needs a host")
+		}
+		return nil
+	default:
+		return fmt.Errorf("invalid CARPOOL_DATABASE_URL=%q: must start with sqlite:// or postgres://", MaskURL(c.DatabaseURL))
+	}
+}
+
+// EnvNames returns every environment variable the binary reads, _FILE variants included
+// (not the standard OTEL_* and AWS_* ones, which their libraries read).
+func EnvNames() []string {
+	var names []string
+	for _, s := range settings {
+		names = append(names, s.env)
+		if s.secret {
+			names = append(names, s.env+"_FILE")
+		}
+	}
+	return names
+}
+
+// LogValue makes a Config log as its effective settings with secrets masked.
+func (c *Config) LogValue() slog.Value {
+	attrs := []slog.Attr{slog.String("database", MaskURL(c.DatabaseURL))}
+	for _, s := range settings {
+		if s.env == "CARPOOL_DATABASE_URL" || strings.HasPrefix(s.env, "POSTGRES_") {
+			continue // summarised by the database URL above
+		}
+		attrs = append(attrs, slog.String(s.env, maskIf(s.secret, s.show(c))))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// MaskURL hides the password of a URL.
+func MaskURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		if err != nil && strings.Contains(raw, "@") {
+			return "(unparsable URL hidden)"
+		}
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+func maskIf(secret bool, v string) string {
+	if secret && v != "" {
+		return "xxxxx"
+	}
+	return v
+}

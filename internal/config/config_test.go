@@ -1,0 +1,127 @@
+package config_test
+
+import (
+	"flag"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"carpool/internal/config"
+)
+
+func envOf(m map[string]string) config.Environ {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := config.Load(nil, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DatabaseURL != "sqlite://carpool.db" || c.Engine() != "sqlite" || c.SQLitePath() != "carpool.db" {
+		t.Errorf("database: got %q (%s, %s), want the SQLite default", c.DatabaseURL, c.Engine(), c.SQLitePath())
+	}
+	if c.HTTPAddr != ":8080" || c.AdminAddr != ":9090" {
+		t.Errorf("addrs: got %q %q, want :8080 :9090", c.HTTPAddr, c.AdminAddr)
+	}
+	if c.ShutdownDelay != 5*time.Second || c.ShutdownTimeout != 20*time.Second {
+		t.Errorf("shutdown: got %v %v, want 5s 20s", c.ShutdownDelay, c.ShutdownTimeout)
+	}
+	if c.LogFormat != "json" || c.LogLevel != slog.LevelInfo || c.Timezone != time.UTC {
+		t.Errorf("logs/tz: got %q %v %v", c.LogFormat, c.LogLevel, c.Timezone)
+	}
+	if len(c.SignupDomains) != 0 {
+		t.Errorf("signup: got %v, want closed", c.SignupDomains)
+	}
+}
+
+func TestLoadPostgresFromCourseKeys(t *testing.T) {
+	dir := t.TempDir()
+	pwFile := filepath.Join(dir, "pw")
+	if err := os.WriteFile(pwFile, []byte("s3cr:t@/\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load(nil, envOf(map[string]string{
+		"POSTGRES_HOST": "db.carpool.svc", "POSTGRES_DB": "cp", "POSTGRES_USER": "app",
+		"POSTGRES_PASSWORD_FILE": pwFile, "POSTGRES_SSLMODE": "disable",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "postgres://app:s3cr%3At%40%2F@db.carpool.svc:5432/cp?sslmode=disable"
+	if c.DatabaseURL != want || c.Engine() != "postgres" {
+		t.Errorf("got %q, want %q", c.DatabaseURL, want)
+	}
+}
+
+func TestFlagsWinOverEnvironment(t *testing.T) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	flags := config.Bind(fs)
+	if err := fs.Parse([]string{"--http-addr", "127.0.0.1:9999"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load(flags, envOf(map[string]string{"CARPOOL_HTTP_ADDR": ":7000", "CARPOOL_ADMIN_ADDR": ":7001"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != "127.0.0.1:9999" || c.AdminAddr != ":7001" {
+		t.Errorf("got %q %q, want the flag for http and the env for admin", c.HTTPAddr, c.AdminAddr)
+	}
+}
+
+func TestInvalidValuesNameTheVariable(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"bad duration", map[string]string{"CARPOOL_SHUTDOWN_DELAY": "soon"}, "CARPOOL_SHUTDOWN_DELAY"},
+		{"bad addr", map[string]string{"CARPOOL_HTTP_ADDR": "8080"}, "CARPOOL_HTTP_ADDR"},
+		{"bad level", map[string]string{"CARPOOL_LOG_LEVEL": "loud"}, "CARPOOL_LOG_LEVEL"},
+		{"bad format", map[string]string{"CARPOOL_LOG_FORMAT": "xml"}, "CARPOOL_LOG_FORMAT"},
+		{"bad zone", map[string]string{"CARPOOL_TIMEZONE": "Mars/Base"}, "CARPOOL_TIMEZONE"},
+		{"bad domain", map[string]string{"CARPOOL_SIGNUP_DOMAINS": "a@b.com"}, "CARPOOL_SIGNUP_DOMAINS"},
+		{"bad scheme", map[string]string{"CARPOOL_DATABASE_URL": "mysql://x"}, "CARPOOL_DATABASE_URL"},
+		{"bad port", map[string]string{"POSTGRES_PORT": "http"}, "POSTGRES_PORT"},
+		{"file and value", map[string]string{"POSTGRES_PASSWORD": "a", "POSTGRES_PASSWORD_FILE": "/x"}, "POSTGRES_PASSWORD"},
+		{"missing file", map[string]string{"POSTGRES_PASSWORD_FILE": "/does/not/exist"}, "POSTGRES_PASSWORD_FILE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Load(nil, envOf(tt.env))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error naming %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestSecretsAreMasked(t *testing.T) {
+	c, err := config.Load(nil, envOf(map[string]string{"CARPOOL_DATABASE_URL": "postgres://app:hunter2hunter2@db:5432/cp"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("config", "config", c)
+	if strings.Contains(b.String(), "hunter2") {
+		t.Errorf("log line leaks the password: %s", b.String())
+	}
+	if !strings.Contains(b.String(), "postgres://app:xxxxx@db:5432/cp") {
+		t.Errorf("log line lacks the masked URL: %s", b.String())
+	}
+	if _, err := config.Load(nil, envOf(map[string]string{"CARPOOL_DATABASE_URL": "bogus://app:hunter2@x"})); err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("error leaks or is missing: %v", err)
+	}
+}
+
+func TestEnvNamesIncludeFileVariants(t *testing.T) {
+	names := strings.Join(config.EnvNames(), " ")
+	for _, want := range []string{"CARPOOL_DATABASE_URL", "CARPOOL_DATABASE_URL_FILE", "POSTGRES_PASSWORD_FILE", "CARPOOL_SHUTDOWN_TIMEOUT"} {
+		if !strings.Contains(names, want) {
+			t.Errorf("EnvNames lacks %s", want)
+		}
+	}
+}

@@ -1,0 +1,155 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// setting is one configuration value: its variable, flag, default, and how it is parsed
+// into a Config and shown back.
+type setting struct {
+	env    string
+	flag   string
+	def    string
+	usage  string
+	secret bool // may come from env_FILE; masked in logs
+	apply  func(c *Config, v string) error
+	show   func(c *Config) string
+}
+
+var settings = []setting{
+	{env: "CARPOOL_DATABASE_URL", flag: "database-url", usage: "database: sqlite:///path/carpool.db or postgres://user:pass@host:5432/db", secret: true,
+		apply: func(c *Config, v string) error { c.DatabaseURL = v; return nil },
+		show:  func(c *Config) string { return c.DatabaseURL }},
+	{env: "POSTGRES_HOST", flag: "postgres-host", usage: "PostgreSQL host, used when CARPOOL_DATABASE_URL is unset; unset means SQLite",
+		apply: func(c *Config, v string) error { c.PostgresHost = v; return nil },
+		show:  func(c *Config) string { return c.PostgresHost }},
+	{env: "POSTGRES_PORT", flag: "postgres-port", def: "5432", usage: "PostgreSQL port",
+		apply: func(c *Config, v string) error {
+			if _, err := parsePort(v); err != nil {
+				return err
+			}
+			c.PostgresPort = v
+			return nil
+		},
+		show: func(c *Config) string { return c.PostgresPort }},
+	{env: "POSTGRES_DB", flag: "postgres-db", def: "carpool", usage: "PostgreSQL database name",
+		apply: func(c *Config, v string) error { c.PostgresDB = v; return nil },
+		show:  func(c *Config) string { return c.PostgresDB }},
+	{env: "POSTGRES_USER", flag: "postgres-user", def: "carpool", usage: "PostgreSQL user", secret: true,
+		apply: func(c *Config, v string) error { c.PostgresUser = v; return nil },
+		show:  func(c *Config) string { return c.PostgresUser }},
+	{env: "POSTGRES_PASSWORD", flag: "postgres-password", usage: "PostgreSQL password", secret: true,
+		apply: func(c *Config, v string) error { c.PostgresPassword = v; return nil },
+		show:  func(c *Config) string { return c.PostgresPassword }},
+	{env: "POSTGRES_SSLMODE", flag: "postgres-sslmode", def: "prefer", usage: "PostgreSQL sslmode (disable, prefer, require, verify-full)",
+		apply: func(c *Config, v string) error {
+			switch v {
+			case "disable", "allow", "prefer", "require", "verify-ca", "verify-full":
+				c.PostgresSSLMode = v
+				return nil
+			}
+			return errors.New("must be disable, allow, prefer, require, verify-ca or verify-full")
+		},
+		show: func(c *Config) string { return c.PostgresSSLMode }},
+	{env: "CARPOOL_DB_MAX_CONNS", flag: "db-max-conns", def: "10", usage: "most open PostgreSQL connections per process",
+		apply: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000 {
+				return errors.New("must be a whole number from 1 to 1000")
+			}
+			c.DBMaxConns = n
+			return nil
+		},
+		show: func(c *Config) string { return strconv.Itoa(c.DBMaxConns) }},
+	{env: "CARPOOL_DB_CONNECT_TIMEOUT", flag: "db-connect-timeout", def: "5s", usage: "how long to wait for a database connection",
+		apply: durationInto(func(c *Config) *time.Duration { return &c.DBConnTimeout }),
+		show:  func(c *Config) string { return c.DBConnTimeout.String() }},
+	{env: "CARPOOL_HTTP_ADDR", flag: "http-addr", def: ":8080", usage: "listen address of the API, web UI and probes",
+		apply: addrInto(func(c *Config) *string { return &c.HTTPAddr }),
+		show:  func(c *Config) string { return c.HTTPAddr }},
+	{env: "CARPOOL_ADMIN_ADDR", flag: "admin-addr", def: ":9090", usage: "listen address of /metrics and /debug/pprof (never expose it)",
+		apply: addrInto(func(c *Config) *string { return &c.AdminAddr }),
+		show:  func(c *Config) string { return c.AdminAddr }},
+	{env: "CARPOOL_SHUTDOWN_DELAY", flag: "shutdown-delay", def: "5s", usage: "how long to keep serving after SIGTERM while load balancers notice /readyz is 503",
+		apply: durationInto(func(c *Config) *time.Duration { return &c.ShutdownDelay }),
+		show:  func(c *Config) string { return c.ShutdownDelay.String() }},
+	{env: "CARPOOL_SHUTDOWN_TIMEOUT", flag: "shutdown-timeout", def: "20s", usage: "how long in-flight requests may take to finish at shutdown",
+		apply: durationInto(func(c *Config) *time.Duration { return &c.ShutdownTimeout }),
+		show:  func(c *Config) string { return c.ShutdownTimeout.String() }},
+	{env: "CARPOOL_LOG_LEVEL", flag: "log-level", def: "info", usage: "debug, info, warn or error",
+		apply: func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) },
+		show:  func(c *Config) string { return strings.ToLower(c.LogLevel.String()) }},
+	{env: "CARPOOL_LOG_FORMAT", flag: "log-format", def: "json", usage: "json or text",
+		apply: func(c *Config, v string) error {
+			if v != "json" && v != "text" {
+				return errors.New("must be json or text")
+			}
+			c.LogFormat = v
+			return nil
+		},
+		show: func(c *Config) string { return c.LogFormat }},
+	{env: "CARPOOL_TIMEZONE", flag: "timezone", def: "UTC", usage: "IANA time zone the web UI shows and reads times in",
+		apply: func(c *Config, v string) error {
+			loc, err := time.LoadLocation(v)
+			if err != nil {
+				return errors.New("unknown IANA time zone")
+			}
+			c.Timezone = loc
+			return nil
+		},
+		show: func(c *Config) string { return c.Timezone.String() }},
+	{env: "CARPOOL_SIGNUP_DOMAINS", flag: "signup-domains", usage: "comma-separated email domains that may sign up; empty: closed; *: open",
+		apply: func(c *Config, v string) error {
+			c.SignupDomains = nil
+			for _, d := range strings.Split(v, ",") {
+				d = strings.ToLower(strings.TrimSpace(d))
+				if d == "" {
+					continue
+				}
+				if d != "*" && (strings.ContainsAny(d, "@ /") || !strings.Contains(d, ".")) {
+					return fmt.Errorf("%q is not a domain like example.com", d)
+				}
+				c.SignupDomains = append(c.SignupDomains, d)
+			}
+			return nil
+		},
+		show: func(c *Config) string { return strings.Join(c.SignupDomains, ",") }},
+}
+
+func durationInto(field func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return errors.New("must be a duration like 5s or 1m30s")
+		}
+		*field(c) = d
+		return nil
+	}
+}
+
+func addrInto(field func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		_, port, err := net.SplitHostPort(v)
+		if err != nil {
+			return errors.New("must be host:port or :port")
+		}
+		if _, err := parsePort(port); err != nil {
+			return err
+		}
+		*field(c) = v
+		return nil
+	}
+}
+
+func parsePort(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 65535 {
+		return 0, errors.New("must be a port number from 0 to 65535")
+	}
+	return n, nil
+}
