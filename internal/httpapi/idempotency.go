@@ -1,0 +1,134 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+
+	"carpool/internal/carpool"
+)
+
+// maxIdempotencyKey is the longest Idempotency-Key accepted.
+const maxIdempotencyKey = 255
+
+// idempotent makes a creating POST safe to retry. With an Idempotency-Key header the
+// first request's answer is stored under (caller, key) and a retry gets it again, with
+// Idempotent-Replayed: true, instead of creating twice. A retry while the first request
+// still runs gets 409; the same key with another method, path or body gets 422. Answers
+// with a 5xx status are not kept, so the client can retry them. Token creation is not
+// wrapped: a stored answer would keep a live secret.
+func (s *Server) idempotent(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
+		key := r.Header.Get("Idempotency-Key")
+		if key == "" {
+			return h(w, r, me)
+		}
+		if len(key) > maxIdempotencyKey || !printable(key) {
+			return badRequest("Idempotency-Key", "Idempotency-Key must be 1 to 255 printable ASCII characters")
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+		if err != nil {
+			return s.decodeError(err)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+
+		sum := sha256.New()
+		sum.Write([]byte(r.Method + " " + r.URL.Path + "\n"))
+		sum.Write(body)
+		rec := carpool.IdempotencyRecord{
+			Scope: me.ID, Key: key, RequestHash: hex.EncodeToString(sum.Sum(nil)), CreatedAt: s.now(),
+		}
+		stored, exists, err := s.store.ReserveIdempotencyKey(r.Context(), rec)
+		if err != nil {
+			return err
+		}
+		if exists {
+			return replay(w, r, stored, rec.RequestHash)
+		}
+
+		rw := &recorder{ResponseWriter: w}
+		// The key must not stay reserved if the handler panics or the client goes away:
+		// whatever happens, it is completed or released below, on a context that outlives
+		// the request's.
+		ctx := context.WithoutCancel(r.Context())
+		done := false
+		defer func() {
+			if !done {
+				_ = s.store.ReleaseIdempotencyKey(ctx, me.ID, key)
+			}
+		}()
+		if err := h(rw, r, me); err != nil {
+			s.fail(rw, r, err)
+		}
+		if rw.status == 0 || rw.status >= http.StatusInternalServerError {
+			return nil // the deferred release lets the client retry
+		}
+		rec.Status, rec.Location, rec.Body = rw.status, rw.Header().Get("Location"), rw.body.Bytes()
+		if err := s.store.CompleteIdempotencyKey(ctx, rec); err != nil {
+			// The answer is already on its way; the retry will find the key released
+			// and run again.
+			s.log.ErrorContext(ctx, "store idempotent answer", "key", key, "err", err)
+			return nil
+		}
+		done = true
+		return nil
+	}
+}
+
+func replay(w http.ResponseWriter, r *http.Request, rec carpool.IdempotencyRecord, hash string) error {
+	if rec.RequestHash != hash {
+		return &requestError{status: http.StatusUnprocessableEntity, code: "idempotency_key_reused", field: "Idempotency-Key",
+			msg: "this Idempotency-Key was used for a different request"}
+	}
+	if rec.Status == 0 {
+		return &requestError{status: http.StatusConflict, code: "idempotency_in_flight", field: "Idempotency-Key",
+			msg: "a request with this Idempotency-Key is still being processed; retry later"}
+	}
+	h := w.Header()
+	if rec.Location != "" {
+		h.Set("Location", rec.Location)
+	}
+	ct := "application/json"
+	if rec.Status >= http.StatusBadRequest {
+		ct = "application/problem+json"
+	}
+	h.Set("Content-Type", ct)
+	h.Set("Idempotent-Replayed", "true")
+	w.WriteHeader(rec.Status)
+	_, _ = w.Write(rec.Body)
+	return nil
+}
+
+func printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// recorder passes an answer through and keeps a copy of its status and body.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (rw *recorder) WriteHeader(status int) {
+	if rw.status == 0 {
+		rw.status = status
+	}
+	rw.ResponseWriter.WriteHeader(status)
+}
+
+func (rw *recorder) Write(b []byte) (int, error) {
+	if rw.status == 0 {
+		rw.status = http.StatusOK
+	}
+	rw.body.Write(b)
+	return rw.ResponseWriter.Write(b)
+}

@@ -1,0 +1,109 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"carpool/internal/carpool"
+)
+
+// problemTypeBase prefixes a problem's code to make its RFC 9457 type URI.
+const problemTypeBase = "urn:carpool:problem:"
+
+// problem is an RFC 9457 problem details object. Code repeats the last part of Type for
+// clients that switch on a plain string; Field names the offending input when there is
+// one, and Errors lists it again in the shape form libraries expect.
+type problem struct {
+	Type   string       `json:"type"`
+	Title  string       `json:"title"`
+	Status int          `json:"status"`
+	Detail string       `json:"detail,omitempty"`
+	Code   string       `json:"code"`
+	Field  string       `json:"field,omitempty"`
+	Errors []fieldError `json:"errors,omitempty"`
+}
+
+type fieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// requestError is a failure of the HTTP exchange itself (malformed body, wrong media
+// type, idempotency misuse) that has no domain code of its own status.
+type requestError struct {
+	status int
+	code   string
+	field  string
+	msg    string
+}
+
+func (e *requestError) Error() string { return e.msg }
+
+func badRequest(field, msg string) error {
+	return &requestError{status: http.StatusBadRequest, code: "malformed", field: field, msg: msg}
+}
+
+// StatusOf returns the HTTP status for a domain error code.
+func StatusOf(code string) int {
+	switch code {
+	case carpool.EINVALID:
+		return http.StatusUnprocessableEntity
+	case carpool.ENOTFOUND:
+		return http.StatusNotFound
+	case carpool.ECONFLICT:
+		return http.StatusConflict
+	case carpool.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case carpool.EFORBIDDEN:
+		return http.StatusForbidden
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// fail answers with the problem that err stands for. Internal errors are logged here,
+// once, and reach the client only as "internal error".
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	p := problem{Detail: carpool.ErrorMessage(err), Code: carpool.ErrorCode(err), Field: carpool.ErrorField(err)}
+	var re *requestError
+	if errors.As(err, &re) {
+		p.Status, p.Code, p.Field, p.Detail = re.status, re.code, re.field, re.msg
+	} else {
+		p.Status = StatusOf(p.Code)
+	}
+	if p.Status >= http.StatusInternalServerError {
+		s.log.ErrorContext(r.Context(), "api request failed",
+			"method", r.Method, "path", r.URL.Path, "err", err)
+		p.Code, p.Field, p.Detail = carpool.EINTERNAL, "", "internal error"
+	}
+	if p.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="carpool"`)
+	}
+	p.Type = problemTypeBase + p.Code
+	p.Title = http.StatusText(p.Status)
+	if p.Field != "" {
+		p.Errors = []fieldError{{Field: p.Field, Message: p.Detail}}
+	}
+	writeBody(w, r, p.Status, "application/problem+json", p)
+}
+
+// writeJSON answers with v as JSON.
+func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) error {
+	writeBody(w, r, status, "application/json", v)
+	return nil
+}
+
+func writeBody(w http.ResponseWriter, r *http.Request, status int, contentType string, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		// Every response type is a plain struct of strings, numbers and times.
+		status, body = http.StatusInternalServerError, []byte(`{"type":"urn:carpool:problem:internal","title":"Internal Server Error","status":500,"code":"internal","detail":"internal error"}`)
+		contentType = "application/problem+json"
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(append(body, '\n'))
+	}
+}

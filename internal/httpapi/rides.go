@@ -1,0 +1,438 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"carpool/internal/carpool"
+)
+
+type placeBody struct {
+	Label string   `json:"label"`
+	Lat   *float64 `json:"lat"`
+	Lon   *float64 `json:"lon"`
+}
+
+type rideRequest struct {
+	CarID         string     `json:"car_id"`
+	ReservationID string     `json:"reservation_id"`
+	From          *placeBody `json:"from"`
+	To            *placeBody `json:"to"`
+	DepartAt      string     `json:"depart_at"`
+	Seats         *int       `json:"seats"`
+	BookingMode   string     `json:"booking_mode"`
+	Notes         string     `json:"notes"`
+}
+
+type ridePatch struct {
+	DepartAt    *string `json:"depart_at"`
+	Seats       *int    `json:"seats"`
+	BookingMode *string `json:"booking_mode"`
+	Notes       *string `json:"notes"`
+}
+
+type placeResponse struct {
+	Label string  `json:"label"`
+	Lat   float64 `json:"lat"`
+	Lon   float64 `json:"lon"`
+}
+
+// personResponse is another member as a ride shows them: contact details only where
+// carpool.ContactVisible allows.
+type personResponse struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email,omitempty"`
+	Phone string `json:"phone,omitempty"`
+}
+
+type rideResponse struct {
+	ID            string              `json:"id"`
+	Driver        personResponse      `json:"driver"`
+	CarID         string              `json:"car_id"`
+	ReservationID string              `json:"reservation_id,omitempty"`
+	From          placeResponse       `json:"from"`
+	To            placeResponse       `json:"to"`
+	DepartAt      string              `json:"depart_at"`
+	Seats         int                 `json:"seats"`
+	SeatsTaken    int                 `json:"seats_taken"`
+	FreeSeats     int                 `json:"free_seats"`
+	BookingMode   string              `json:"booking_mode"`
+	Notes         string              `json:"notes"`
+	Status        string              `json:"status"`
+	Version       int                 `json:"version"`
+	CreatedAt     string              `json:"created_at"`
+	UpdatedAt     string              `json:"updated_at"`
+	FromKM        *float64            `json:"from_km,omitempty"`
+	ToKM          *float64            `json:"to_km,omitempty"`
+	Bookings      *[]passengerBooking `json:"bookings,omitempty"`
+}
+
+// passengerBooking is a booking as the ride's driver sees it.
+type passengerBooking struct {
+	ID        string         `json:"id"`
+	Passenger personResponse `json:"passenger"`
+	Seats     int            `json:"seats"`
+	Status    string         `json:"status"`
+	CreatedAt string         `json:"created_at"`
+	UpdatedAt string         `json:"updated_at"`
+}
+
+func placeOut(p carpool.Place) placeResponse {
+	return placeResponse{Label: p.Label, Lat: p.Lat, Lon: p.Lon}
+}
+
+func person(m carpool.Member, contact bool) personResponse {
+	p := personResponse{ID: m.ID, Name: m.Name}
+	if contact {
+		p.Email, p.Phone = m.Email, m.Phone
+	}
+	return p
+}
+
+// rideOut shows a ride to viewer: the driver's contact details only when viewer is the
+// driver or holds a confirmed booking (bookings are viewer's own on this ride or all of
+// the ride's, whichever the caller has).
+func rideOut(ride carpool.Ride, driver carpool.Member, viewer carpool.Member, bookings []carpool.Booking) rideResponse {
+	driver.ID = ride.DriverID
+	return rideResponse{
+		ID:            ride.ID,
+		Driver:        person(driver, carpool.ContactVisible(ride, bookings, viewer.ID, ride.DriverID)),
+		CarID:         ride.CarID,
+		ReservationID: ride.ReservationID,
+		From:          placeOut(ride.From),
+		To:            placeOut(ride.To),
+		DepartAt:      timestamp(ride.DepartAt),
+		Seats:         ride.Seats,
+		SeatsTaken:    ride.SeatsTaken,
+		FreeSeats:     ride.FreeSeats(),
+		BookingMode:   string(ride.BookingMode),
+		Notes:         ride.Notes,
+		Status:        string(ride.Status),
+		Version:       ride.Version,
+		CreatedAt:     timestamp(ride.CreatedAt),
+		UpdatedAt:     timestamp(ride.UpdatedAt),
+	}
+}
+
+// listRides searches open rides (DESIGN.md's parameters) or, with driver=me, lists the
+// caller's own rides.
+func (s *Server) listRides(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
+	q := r.URL.Query()
+	switch d := q.Get("driver"); d {
+	case "":
+		return s.searchRides(w, r, me)
+	case "me":
+		for _, name := range []string{"from", "to", "radius_km", "depart_before", "seats"} {
+			if q.Has(name) {
+				return carpool.FieldErrorf(carpool.EINVALID, name, "%s cannot be combined with driver=me", name)
+			}
+		}
+		return s.listMyRides(w, r, me)
+	default:
+		return carpool.FieldErrorf(carpool.EINVALID, "driver", "driver must be me")
+	}
+}
+
+func (s *Server) listMyRides(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
+	p, err := pageParam(r)
+	if err != nil {
+		return err
+	}
+	f := carpool.RideFilter{DriverID: me.ID}
+	if f.DepartAfter, err = parseTime("depart_after", r.URL.Query().Get("depart_after")); err != nil {
+		return err
+	}
+	if f.IncludeClosed, err = boolParam(r, "include_cancelled"); err != nil {
+		return err
+	}
+	rides, next, err := s.store.Rides(r.Context(), f, p)
+	if err != nil {
+		return err
+	}
+	out := make([]rideResponse, len(rides))
+	for i, ride := range rides {
+		out[i] = rideOut(ride, me, me, nil)
+	}
+	return s.writeJSON(w, r, http.StatusOK, newList(out, next))
+}
+
+func (s *Server) searchRides(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
+	q, err := rideQuery(r)
+	if err != nil {
+		return err
+	}
+	if q, err = q.Normalize(carpool.Timestamp(s.now())); err != nil {
+		return err
+	}
+	p, offset, err := offsetPage(r)
+	if err != nil {
+		return err
+	}
+	matches, err := s.store.SearchRides(r.Context(), q, offset, p.Limit+1)
+	if err != nil {
+		return err
+	}
+	next := ""
+	if len(matches) > p.Limit {
+		matches = matches[:p.Limit]
+		next = offsetCursor(offset + p.Limit)
+	}
+	rides := make([]carpool.Ride, len(matches))
+	for i, m := range matches {
+		rides[i] = m.Ride
+	}
+	drivers, mine, err := s.rideContext(r.Context(), me, rides)
+	if err != nil {
+		return err
+	}
+	out := make([]rideResponse, len(matches))
+	for i, m := range matches {
+		out[i] = rideOut(m.Ride, drivers[m.Ride.DriverID], me, mine)
+		out[i].FromKM, out[i].ToKM = optionalKM(q.From != nil, m.FromKM), optionalKM(q.To != nil, m.ToKM)
+	}
+	return s.writeJSON(w, r, http.StatusOK, newList(out, next))
+}
+
+func optionalKM(asked bool, km float64) *float64 {
+	if !asked {
+		return nil
+	}
+	return &km
+}
+
+// rideContext loads what showing a list of rides to me needs: their drivers, and me's
+// active bookings, which decide whether a driver's contact details show.
+func (s *Server) rideContext(ctx context.Context, me carpool.Member, rides []carpool.Ride) (map[string]carpool.Member, []carpool.Booking, error) {
+	ids := make([]string, 0, len(rides))
+	seen := map[string]bool{}
+	for _, ride := range rides {
+		if !seen[ride.DriverID] {
+			seen[ride.DriverID] = true
+			ids = append(ids, ride.DriverID)
+		}
+	}
+	drivers := map[string]carpool.Member{}
+	if len(ids) > 0 {
+		members, err := s.store.Members(ctx, ids)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, m := range members {
+			drivers[m.ID] = m
+		}
+	}
+	mine, err := s.allBookings(ctx, carpool.BookingFilter{PassengerID: me.ID, ActiveOnly: true})
+	return drivers, mine, err
+}
+
+// maxListedBookings bounds the bookings read to decorate one answer.
+const maxListedBookings = 10 * carpool.MaxPageLimit
+
+// allBookings reads every booking that f selects, page after page, up to a bound.
+func (s *Server) allBookings(ctx context.Context, f carpool.BookingFilter) ([]carpool.Booking, error) {
+	var all []carpool.Booking
+	p := carpool.Page{Limit: carpool.MaxPageLimit}
+	for len(all) < maxListedBookings {
+		page, next, err := s.store.Bookings(ctx, f, p)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if next == "" {
+			break
+		}
+		p.Cursor = next
+	}
+	return all, nil
+}
+
+// rideQuery reads the search parameters; from and to are "LAT,LON".
+func rideQuery(r *http.Request) (carpool.RideQuery, error) {
+	v := r.URL.Query()
+	var q carpool.RideQuery
+	var err error
+	if q.From, err = pointParam(v.Get("from"), "from"); err != nil {
+		return q, err
+	}
+	if q.To, err = pointParam(v.Get("to"), "to"); err != nil {
+		return q, err
+	}
+	if s := v.Get("radius_km"); s != "" {
+		if q.RadiusKM, err = floatParam(s, "radius_km"); err != nil {
+			return q, err
+		}
+		if q.RadiusKM <= 0 {
+			return q, carpool.FieldErrorf(carpool.EINVALID, "radius_km", "radius_km must be greater than 0")
+		}
+	}
+	if q.DepartAfter, err = parseTime("depart_after", v.Get("depart_after")); err != nil {
+		return q, err
+	}
+	if q.DepartBefore, err = parseTime("depart_before", v.Get("depart_before")); err != nil {
+		return q, err
+	}
+	if s := v.Get("seats"); s != "" {
+		if q.Seats, err = intParam(s, "seats"); err != nil {
+			return q, err
+		}
+		if q.Seats < 1 {
+			return q, carpool.FieldErrorf(carpool.EINVALID, "seats", "seats must be at least 1")
+		}
+	}
+	return q, nil
+}
+
+func (s *Server) createRide(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
+	var req rideRequest
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	in := carpool.RideInput{
+		CarID: req.CarID, ReservationID: req.ReservationID, BookingMode: carpool.BookingMode(req.BookingMode), Notes: req.Notes,
+	}
+	if in.CarID == "" {
+		return required("car_id")
+	}
+	var err error
+	if in.From, err = placeIn(req.From, "from"); err != nil {
+		return err
+	}
+	if in.To, err = placeIn(req.To, "to"); err != nil {
+		return err
+	}
+	if in.DepartAt, err = parseTime("depart_at", req.DepartAt); err != nil {
+		return err
+	}
+	if req.Seats == nil {
+		return required("seats")
+	}
+	in.Seats = *req.Seats
+	// A private car of someone else is "not found" here as everywhere.
+	if _, err := s.visibleCar(r, in.CarID, me); err != nil {
+		if carpool.ErrorCode(err) == carpool.ENOTFOUND {
+			return carpool.FieldErrorf(carpool.EINVALID, "car_id", "no such car")
+		}
+		return err
+	}
+	ride, err := s.store.CreateRide(r.Context(), in, me)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/rides/"+ride.ID)
+	w.Header().Set("ETag", etag(ride.Version))
+	return s.writeJSON(w, r, http.StatusCreated, rideOut(ride, me, me, nil))
+}
+
+func placeIn(p *placeBody, field string) (carpool.Place, error) {
+	switch {
+	case p == nil:
+		return carpool.Place{}, required(field)
+	case p.Lat == nil:
+		return carpool.Place{}, required(field + ".lat")
+	case p.Lon == nil:
+		return carpool.Place{}, required(field + ".lon")
+	}
+	return carpool.Place{Label: p.Label, Lat: *p.Lat, Lon: *p.Lon}, nil
+}
+
+// getRide shows a ride; its driver also gets its active bookings, with each passenger's
+// contact details once their booking is confirmed.
+func (s *Server) getRide(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
+	ride, err := s.store.Ride(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	out, err := s.rideView(r.Context(), ride, me)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(ride.Version))
+	return s.writeJSON(w, r, http.StatusOK, out)
+}
+
+// rideView is the full view of one ride for me.
+func (s *Server) rideView(ctx context.Context, ride carpool.Ride, me carpool.Member) (rideResponse, error) {
+	bookings, err := s.allBookings(ctx, carpool.BookingFilter{RideID: ride.ID, ActiveOnly: true})
+	if err != nil {
+		return rideResponse{}, err
+	}
+	ids := []string{ride.DriverID}
+	if me.ID == ride.DriverID {
+		for _, b := range bookings {
+			ids = append(ids, b.PassengerID)
+		}
+	}
+	members, err := s.store.Members(ctx, ids)
+	if err != nil {
+		return rideResponse{}, err
+	}
+	byID := make(map[string]carpool.Member, len(members))
+	for _, m := range members {
+		byID[m.ID] = m
+	}
+	out := rideOut(ride, byID[ride.DriverID], me, bookings)
+	if me.ID == ride.DriverID {
+		list := make([]passengerBooking, len(bookings))
+		for i, b := range bookings {
+			p := byID[b.PassengerID]
+			p.ID = b.PassengerID
+			list[i] = passengerBooking{
+				ID: b.ID, Passenger: person(p, carpool.ContactVisible(ride, bookings, me.ID, b.PassengerID)),
+				Seats: b.Seats, Status: string(b.Status), CreatedAt: timestamp(b.CreatedAt), UpdatedAt: timestamp(b.UpdatedAt),
+			}
+		}
+		out.Bookings = &list
+	}
+	return out, nil
+}
+
+func (s *Server) patchRide(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	var req ridePatch
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	var p carpool.RidePatch
+	if req.DepartAt != nil {
+		t, err := parseTime("depart_at", *req.DepartAt)
+		if err != nil {
+			return err
+		}
+		if t.IsZero() {
+			return required("depart_at")
+		}
+		p.DepartAt = &t
+	}
+	p.Seats, p.Notes = req.Seats, req.Notes
+	if req.BookingMode != nil {
+		m := carpool.BookingMode(*req.BookingMode)
+		p.BookingMode = &m
+	}
+	ride, err := s.store.UpdateRide(r.Context(), r.PathValue("id"), version, p, me)
+	if err != nil {
+		return err
+	}
+	out, err := s.rideView(r.Context(), ride, me)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(ride.Version))
+	return s.writeJSON(w, r, http.StatusOK, out)
+}
+
+func (s *Server) cancelRide(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
+	ride, err := s.store.CancelRide(r.Context(), r.PathValue("id"), me)
+	if err != nil {
+		return err
+	}
+	out, err := s.rideView(r.Context(), ride, me)
+	if err != nil {
+		return err
+	}
+	return s.writeJSON(w, r, http.StatusOK, out)
+}
+

@@ -1,0 +1,54 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"carpool/api"
+)
+
+// routes lists every endpoint of the API; api/openapi.yaml describes the same set.
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /api/openapi.yaml", serveOpenAPI)
+
+	s.mux.Handle("POST /api/v1/members", s.anonymous(s.idempotent(s.signUp)))
+	s.mux.Handle("GET /api/v1/me", s.authed(s.getMe))
+
+	s.mux.Handle("POST /api/v1/tokens", s.anonymous(s.createToken))
+	s.mux.Handle("DELETE /api/v1/tokens/current", s.authed(s.deleteCurrentToken))
+
+	s.mux.Handle("GET /api/v1/sites", s.authed(s.listSites))
+	s.mux.Handle("POST /api/v1/sites", s.authed(s.idempotent(s.createSite)))
+	s.mux.Handle("GET /api/v1/sites/{id}", s.authed(s.getSite))
+	s.mux.Handle("PATCH /api/v1/sites/{id}", s.authed(s.patchSite))
+
+	s.mux.Handle("GET /api/v1/cars", s.authed(s.listCars))
+	s.mux.Handle("POST /api/v1/cars", s.authed(s.idempotent(s.createCar)))
+	s.mux.Handle("GET /api/v1/cars/{id}", s.authed(s.getCar))
+	s.mux.Handle("PATCH /api/v1/cars/{id}", s.authed(s.patchCar))
+	s.mux.Handle("DELETE /api/v1/cars/{id}", s.authed(s.retireCar))
+
+	s.mux.Handle("GET /api/v1/cars/{id}/reservations", s.authed(s.listCarReservations))
+	s.mux.Handle("POST /api/v1/cars/{id}/reservations", s.authed(s.idempotent(s.createReservation)))
+	s.mux.Handle("GET /api/v1/reservations", s.authed(s.listMyReservations))
+	s.mux.Handle("GET /api/v1/reservations/{id}", s.authed(s.getReservation))
+	s.mux.Handle("POST /api/v1/reservations/{id}/cancel", s.authed(s.cancelReservation))
+
+	s.mux.Handle("GET /api/v1/rides", s.authed(s.listRides))
+	s.mux.Handle("POST /api/v1/rides", s.authed(s.idempotent(s.createRide)))
+	s.mux.Handle("GET /api/v1/rides/{id}", s.authed(s.getRide))
+	s.mux.Handle("PATCH /api/v1/rides/{id}", s.authed(s.patchRide))
+	s.mux.Handle("POST /api/v1/rides/{id}/cancel", s.authed(s.cancelRide))
+
+	s.mux.Handle("POST /api/v1/rides/{id}/bookings", s.authed(s.idempotent(s.bookSeats)))
+	s.mux.Handle("GET /api/v1/bookings", s.authed(s.listMyBookings))
+	s.mux.Handle("GET /api/v1/bookings/{id}", s.authed(s.getBooking))
+	s.mux.Handle("POST /api/v1/bookings/{id}/cancel", s.authed(s.cancelBooking))
+	s.mux.Handle("POST /api/v1/bookings/{id}/confirm", s.authed(s.confirmBooking))
+	s.mux.Handle("POST /api/v1/bookings/{id}/reject", s.authed(s.rejectBooking))
+}
+
+func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/yaml")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_, _ = w.Write(api.OpenAPI)
+}
