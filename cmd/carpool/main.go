@@ -3,18 +3,25 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
-
-	"carpool/internal/buildinfo"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // CARPOOL_TIMEZONE works in images without zone files
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "version" {
-		bi := buildinfo.Get()
-		fmt.Printf("carpool %s (commit %s, %s)\n", bi.Version, bi.Commit, bi.GoVersion)
-		return
-	}
-	fmt.Fprintln(os.Stderr, "usage: carpool <serve|migrate|backup|restore|members|healthcheck|version>")
-	os.Exit(2)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		<-sigs // the first signal asks for a graceful stop
+		cancel()
+		<-sigs // a second one means: now
+		fmt.Fprintln(os.Stderr, "carpool: second signal, exiting at once")
+		os.Exit(1)
+	}()
+	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	os.Exit(m.Run(ctx, os.Args[1:]))
 }

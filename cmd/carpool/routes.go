@@ -1,0 +1,36 @@
+package main
+
+import (
+	"log/slog"
+	"net/http"
+	"net/http/pprof"
+
+	"carpool/internal/carpool"
+	"carpool/internal/config"
+	"carpool/internal/health"
+	"carpool/internal/httpapi"
+)
+
+// appHandler routes the main listener: probes, the REST API and the web UI.
+func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, logger *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	probes.Register(mux)
+	api := httpapi.NewServer(store, httpapi.Options{
+		Logger: logger,
+		Signup: carpool.SignupPolicy{Domains: cfg.SignupDomains},
+	})
+	mux.Handle("/api/", api)
+	return mux
+}
+
+// adminHandler routes the admin listener, which is never exposed outside the pod.
+func adminHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
+}
+
