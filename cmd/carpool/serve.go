@@ -94,4 +94,3 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	logger.Info("stopped cleanly")
 	return nil
 }
-
