@@ -1,0 +1,88 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// provider returns the goose provider over the embedded migrations. Each call builds its
+// own: goose keeps no global state this way, and tests may run in parallel.
+func provider(db *sql.DB) (*goose.Provider, error) {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	return p, nil
+}
+
+// ErrSchemaTooNew means the database was migrated by a newer carpool than this one: running
+// on it could corrupt data that the newer schema protects, so the binary refuses.
+var ErrSchemaTooNew = errors.New("database schema is newer than this binary knows")
+
+// SchemaVersion returns the schema version the database is at and the newest version this
+// binary knows. A fresh database is at version 0.
+func SchemaVersion(ctx context.Context, db *sql.DB) (current, known int64, err error) {
+	p, err := provider(db)
+	if err != nil {
+		return 0, 0, err
+	}
+	sources := p.ListSources()
+	known = sources[len(sources)-1].Version
+	current, err = p.GetDBVersion(ctx)
+	if err != nil {
+		return 0, known, fmt.Errorf("read schema version: %w", err)
+	}
+	return current, known, nil
+}
+
+// checkVersion fails with ErrSchemaTooNew when the database is ahead of the binary.
+func checkVersion(ctx context.Context, db *sql.DB) error {
+	current, known, err := SchemaVersion(ctx, db)
+	if err != nil {
+		return err
+	}
+	if current > known {
+		return fmt.Errorf("%w: database is at version %d, this binary knows up to %d; run a newer carpool", ErrSchemaTooNew, current, known)
+	}
+	return nil
+}
+
+// Migrate applies the pending embedded migrations and returns the schema version the
+// database is at afterwards. It refuses a database whose schema is newer than the binary.
+// Concurrent callers are safe: SQLite serialises the migration transactions, goose skips
+// what another caller already applied, and a caller that lost the race to apply a
+// migration succeeds once it sees the schema complete.
+func Migrate(ctx context.Context, db *sql.DB) (int64, error) {
+	if err := checkVersion(ctx, db); err != nil {
+		return 0, err
+	}
+	p, err := provider(db)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		// Another process may have applied the same migration between our read of the
+		// version and our attempt; if the schema is now complete, that is success.
+		if current, known, verr := SchemaVersion(ctx, db); verr != nil || current != known {
+			return 0, fmt.Errorf("migrate: %w", err)
+		}
+	}
+	v, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("migrate: read schema version: %w", err)
+	}
+	return v, nil
+}

@@ -1,0 +1,123 @@
+// Package sqlite is the embedded storage engine: carpool's Store on one SQLite file,
+// through the pure-Go modernc.org/sqlite driver (so the binary stays CGO-free). The SQL
+// itself lives in internal/sqlstore, shared with the PostgreSQL engine; this package
+// opens the file the way SQLite wants to be used by a server and owns its migrations.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"carpool/internal/sqlstore"
+)
+
+// BusyTimeout is how long a connection waits for a lock another process holds (a
+// concurrent `carpool migrate`, a backup) before its transaction fails and is retried.
+const BusyTimeout = 5 * time.Second
+
+// readConns is the size of the pool that serves reads. WAL lets readers run alongside
+// the single writer; more than a few gains nothing on the small machines SQLite is for.
+const readConns = 4
+
+// DB is an open SQLite database: a carpool.Store (through the embedded *sqlstore.Store)
+// plus what the CLI and tests need beside it.
+type DB struct {
+	*sqlstore.Store
+	write *sql.DB
+	read  *sql.DB
+}
+
+// Option changes how Open sets up the store.
+type Option func(*config)
+
+type config struct {
+	store []sqlstore.Option
+}
+
+// WithStoreOptions passes options (a test clock, say) to the shared store.
+func WithStoreOptions(opts ...sqlstore.Option) Option {
+	return func(c *config) { c.store = append(c.store, opts...) }
+}
+
+// Open opens (creating if needed) the SQLite database file at path. It does not apply
+// migrations (call Migrate for that, as `carpool serve` and `carpool migrate` do), but it
+// refuses a database whose schema is newer than this binary.
+//
+// Writes go through one connection whose transactions begin IMMEDIATE, so writers queue
+// in Go instead of failing with SQLITE_BUSY, and a read-then-write transaction can never
+// be overtaken by another writer; reads use a separate small pool of query-only
+// connections that WAL lets run during a write.
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if path == "" || strings.ContainsAny(path, "?#") || path == ":memory:" || strings.HasPrefix(path, "file:") {
+		return nil, fmt.Errorf("open sqlite: path %q must be a plain file path", path)
+	}
+	write, err := openPool(ctx, path, 1, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkVersion(ctx, write); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	read, err := openPool(ctx, path, readConns, true)
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	storeOpts := append([]sqlstore.Option{sqlstore.WithReadDB(read)}, cfg.store...)
+	return &DB{Store: sqlstore.New(write, dialect{}, storeOpts...), write: write, read: read}, nil
+}
+
+func openPool(ctx context.Context, path string, conns int, readOnly bool) (*sql.DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)") // durable in WAL mode except for the last commits on power loss
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+	}
+	if !readOnly {
+		q.Set("_txlock", "immediate")
+	}
+	// One fixed text format for every time written: with all times in UTC, text order is
+	// time order, which the SQL's comparisons rely on.
+	q.Set("_time_format", "sqlite")
+	db, err := sql.Open("sqlite", path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// DB returns the writing connection pool, for migrations, backups and tests that need
+// raw SQL.
+func (db *DB) DB() *sql.DB { return db.write }
+
+// Migrate applies the embedded migrations and returns the schema version.
+func (db *DB) Migrate(ctx context.Context) (int64, error) { return Migrate(ctx, db.write) }
+
+// Close closes both connection pools.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}

@@ -1,0 +1,207 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"carpool/internal/carpool"
+)
+
+const bookingCols = "id, ride_id, driver_id, passenger_id, seats, status, cancelled_by, created_at, updated_at"
+
+func scanBooking(r rowScanner) (carpool.Booking, error) {
+	var b carpool.Booking
+	err := r.Scan(&b.ID, &b.RideID, &b.DriverID, &b.PassengerID, &b.Seats, &b.Status, strCol{&b.CancelledBy},
+		timeCol{&b.CreatedAt}, timeCol{&b.UpdatedAt})
+	return b, err
+}
+
+// loadRideBook reads a ride under its lock, with its bookings oldest first: the unit every
+// seat decision is made on. On PostgreSQL the ride's row lock makes concurrent bookings of
+// one ride wait for each other; on SQLite the immediate transaction already does.
+//
+// All bookings are loaded, not only the active ones, so that acting on a booking that
+// has ended gets "booking is cancelled" rather than "not found"; a ride has few.
+func (s *Store) loadRideBook(ctx context.Context, tx *sql.Tx, rideID string) (*carpool.RideBook, error) {
+	ride, err := scanRide(tx.QueryRowContext(ctx, `SELECT `+rideCols+` FROM rides WHERE id = $1`+s.dialect.ForUpdate(), rideID))
+	if err != nil {
+		return nil, notFound(err, "ride")
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+bookingCols+` FROM bookings WHERE ride_id = $1 ORDER BY created_at, id`, rideID)
+	if err != nil {
+		return nil, err
+	}
+	bookings, err := collect(rows, scanBooking)
+	if err != nil {
+		return nil, err
+	}
+	return &carpool.RideBook{Ride: ride, Bookings: bookings}, nil
+}
+
+// writeChange writes back what RideBook operations changed, in an order the schema's
+// guards accept at every step: the ride (its seats and seats_taken) first, then the
+// bookings it updated in the order they changed (a cancellation before the promotion it
+// made room for), then new bookings, then the events.
+func (s *Store) writeChange(ctx context.Context, tx *sql.Tx, rb *carpool.RideBook) error {
+	ch := rb.Change()
+	if ch.RideChanged {
+		r := rb.Ride
+		res, err := tx.ExecContext(ctx, `UPDATE rides SET depart_at = $1, seats = $2, seats_taken = $3, booking_mode = $4,
+			notes = $5, status = $6, version = $7, updated_at = $8 WHERE id = $9 AND version = $10`,
+			ts(r.DepartAt), r.Seats, r.SeatsTaken, string(r.BookingMode), r.Notes, string(r.Status), r.Version,
+			ts(r.UpdatedAt), r.ID, r.Version-1)
+		if err != nil {
+			return s.constraint(err, carpool.ECONFLICT, "seats")
+		}
+		if err := mustAffect(res, "ride"); err != nil {
+			// The ride was read under lock in this transaction; a missing row here
+			// means an engine failed to serialise, which must not pass silently.
+			return fmt.Errorf("write ride %s: version moved under the lock", r.ID)
+		}
+	}
+	for _, b := range ch.Updated {
+		_, err := tx.ExecContext(ctx, `UPDATE bookings SET seats = $1, status = $2, cancelled_by = $3, updated_at = $4 WHERE id = $5`,
+			b.Seats, string(b.Status), null(b.CancelledBy), ts(b.UpdatedAt), b.ID)
+		if err != nil {
+			return s.constraint(err, carpool.ECONFLICT, "seats")
+		}
+	}
+	for _, b := range ch.Created {
+		_, err := tx.ExecContext(ctx, `INSERT INTO bookings (`+bookingCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			b.ID, b.RideID, b.DriverID, b.PassengerID, b.Seats, string(b.Status), null(b.CancelledBy),
+			ts(b.CreatedAt), ts(b.UpdatedAt))
+		if err != nil {
+			return s.constraint(err, carpool.ECONFLICT, "seats")
+		}
+	}
+	return s.insertEvents(ctx, tx, ch.Events...)
+}
+
+// BookSeats asks for seats on a ride; see carpool.RideBook.Book for the outcomes.
+func (s *Store) BookSeats(ctx context.Context, rideID string, passenger carpool.Member, req carpool.BookingRequest) (carpool.Booking, error) {
+	var out carpool.Booking
+	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		rb, err := s.loadRideBook(ctx, tx, rideID)
+		if err != nil {
+			return err
+		}
+		b, err := rb.Book(passenger, req, now)
+		if err != nil {
+			return err
+		}
+		if err := s.writeChange(ctx, tx, rb); err != nil {
+			return err
+		}
+		out = b
+		return nil
+	})
+	if err != nil {
+		return carpool.Booking{}, fmt.Errorf("book seats: %w", err)
+	}
+	return out, nil
+}
+
+// Booking returns a booking; the caller decides whether the viewer may see it.
+func (s *Store) Booking(ctx context.Context, id string) (carpool.Booking, error) {
+	b, err := scanBooking(s.read().QueryRowContext(ctx, `SELECT `+bookingCols+` FROM bookings WHERE id = $1`, id))
+	if err != nil {
+		return carpool.Booking{}, fmt.Errorf("booking: %w", notFound(err, "booking"))
+	}
+	return b, nil
+}
+
+// Bookings returns a page of the bookings the filter selects, in id order.
+func (s *Store) Bookings(ctx context.Context, f carpool.BookingFilter, p carpool.Page) ([]carpool.Booking, string, error) {
+	var a args
+	var conds []string
+	if f.PassengerID != "" {
+		conds = append(conds, "passenger_id = "+a.add(f.PassengerID))
+	}
+	if f.RideID != "" {
+		conds = append(conds, "ride_id = "+a.add(f.RideID))
+	}
+	if f.ActiveOnly {
+		conds = append(conds, "status IN ('pending', 'confirmed', 'waitlisted')")
+	}
+	tail, p, err := pageQuery(p, conds, &a, "id")
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := s.read().QueryContext(ctx, `SELECT `+bookingCols+` FROM bookings`+tail, a...)
+	if err != nil {
+		return nil, "", fmt.Errorf("bookings: %w", err)
+	}
+	bs, err := collect(rows, scanBooking)
+	if err != nil {
+		return nil, "", fmt.Errorf("bookings: %w", err)
+	}
+	bs, next := carpool.PageOf(bs, p.Limit, func(b carpool.Booking) string { return b.ID })
+	return bs, next, nil
+}
+
+// ConfirmBooking accepts a pending booking (the driver only).
+func (s *Store) ConfirmBooking(ctx context.Context, id string, by carpool.Member) (carpool.Booking, error) {
+	b, err := s.onBooking(ctx, id, func(rb *carpool.RideBook, now time.Time) (carpool.Booking, error) {
+		return rb.Confirm(id, by, now)
+	})
+	if err != nil {
+		return carpool.Booking{}, fmt.Errorf("confirm booking: %w", err)
+	}
+	return b, nil
+}
+
+// RejectBooking turns down a pending or waitlisted booking (the driver only).
+func (s *Store) RejectBooking(ctx context.Context, id string, by carpool.Member) (carpool.Booking, error) {
+	b, err := s.onBooking(ctx, id, func(rb *carpool.RideBook, now time.Time) (carpool.Booking, error) {
+		return rb.Reject(id, by, now)
+	})
+	if err != nil {
+		return carpool.Booking{}, fmt.Errorf("reject booking: %w", err)
+	}
+	return b, nil
+}
+
+// CancelBooking ends an active booking (its passenger or the driver); freed seats go to
+// the waitlist in the same transaction.
+func (s *Store) CancelBooking(ctx context.Context, id string, by carpool.Member) (carpool.Booking, error) {
+	b, err := s.onBooking(ctx, id, func(rb *carpool.RideBook, now time.Time) (carpool.Booking, error) {
+		return rb.Cancel(id, by, now)
+	})
+	if err != nil {
+		return carpool.Booking{}, fmt.Errorf("cancel booking: %w", err)
+	}
+	return b, nil
+}
+
+// onBooking runs op on the RideBook of the booking's ride, in one transaction, and writes
+// what it changed.
+func (s *Store) onBooking(ctx context.Context, id string, op func(*carpool.RideBook, time.Time) (carpool.Booking, error)) (carpool.Booking, error) {
+	var out carpool.Booking
+	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		var rideID string
+		err := tx.QueryRowContext(ctx, `SELECT ride_id FROM bookings WHERE id = $1`, id).Scan(&rideID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return carpool.Errorf(carpool.ENOTFOUND, "booking not found")
+		}
+		if err != nil {
+			return err
+		}
+		rb, err := s.loadRideBook(ctx, tx, rideID)
+		if err != nil {
+			return err
+		}
+		b, err := op(rb, now)
+		if err != nil {
+			return err
+		}
+		if err := s.writeChange(ctx, tx, rb); err != nil {
+			return err
+		}
+		out = b
+		return nil
+	})
+	return out, err
+}

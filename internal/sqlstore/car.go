@@ -1,0 +1,178 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"carpool/internal/carpool"
+)
+
+const carCols = "id, kind, plate, make, model, seats, site_id, owner_id, status, version, created_at, updated_at"
+
+func scanCar(r rowScanner) (carpool.Car, error) {
+	var c carpool.Car
+	err := r.Scan(&c.ID, &c.Kind, &c.Plate, &c.Make, &c.Model, &c.Seats, strCol{&c.SiteID}, strCol{&c.OwnerID},
+		&c.Status, &c.Version, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt})
+	return c, err
+}
+
+// CreateCar stores a car; ECONFLICT (field plate) if the plate is taken, EINVALID (field
+// site_id) if its site does not exist.
+func (s *Store) CreateCar(ctx context.Context, c carpool.Car) error {
+	c.Plate = carpool.NormalizePlate(c.Plate)
+	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		if c.Version == 0 {
+			c.Version = 1
+		}
+		if c.Status == "" {
+			c.Status = carpool.CarActive
+		}
+		if c.CreatedAt.IsZero() {
+			c.CreatedAt = now
+		}
+		if c.UpdatedAt.IsZero() {
+			c.UpdatedAt = c.CreatedAt
+		}
+		if err := s.checkCarRefs(ctx, tx, c); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO cars (`+carCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			c.ID, string(c.Kind), c.Plate, c.Make, c.Model, c.Seats, null(c.SiteID), null(c.OwnerID),
+			string(c.Status), c.Version, ts(c.CreatedAt), ts(c.UpdatedAt))
+		if err != nil {
+			return s.constraint(s.constraint(err, carpool.ECONFLICT, "plate"), carpool.EINVALID, "site_id")
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("create car: %w", err)
+	}
+	return nil
+}
+
+// checkCarRefs gives the precise errors for what the schema refuses anyway: a taken
+// plate, a missing site or owner.
+func (s *Store) checkCarRefs(ctx context.Context, tx *sql.Tx, c carpool.Car) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cars WHERE plate = $1 AND id <> $2`, c.Plate, c.ID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return carpool.FieldErrorf(carpool.ECONFLICT, "plate", "a car with this plate exists")
+	}
+	if c.SiteID != "" {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sites WHERE id = $1`, c.SiteID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return carpool.FieldErrorf(carpool.EINVALID, "site_id", "site not found")
+		}
+	}
+	if c.OwnerID != "" {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM members WHERE id = $1`, c.OwnerID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return carpool.FieldErrorf(carpool.EINVALID, "owner_id", "owner not found")
+		}
+	}
+	return nil
+}
+
+// Car returns the car with id.
+func (s *Store) Car(ctx context.Context, id string) (carpool.Car, error) {
+	c, err := scanCar(s.read().QueryRowContext(ctx, `SELECT `+carCols+` FROM cars WHERE id = $1`, id))
+	if err != nil {
+		return carpool.Car{}, fmt.Errorf("car: %w", notFound(err, "car"))
+	}
+	return c, nil
+}
+
+// Cars returns a page of the cars the filter selects, in id order.
+func (s *Store) Cars(ctx context.Context, f carpool.CarFilter, p carpool.Page) ([]carpool.Car, string, error) {
+	var a args
+	var conds []string
+	if f.Kind != "" {
+		conds = append(conds, "kind = "+a.add(string(f.Kind)))
+	}
+	if f.SiteID != "" {
+		conds = append(conds, "site_id = "+a.add(f.SiteID))
+	}
+	if f.OwnerID != "" {
+		conds = append(conds, "owner_id = "+a.add(f.OwnerID))
+	}
+	if f.VisibleTo != "" {
+		conds = append(conds, "(kind = 'pool' OR owner_id = "+a.add(f.VisibleTo)+")")
+	}
+	if !f.IncludeRetired {
+		conds = append(conds, "status <> 'retired'")
+	}
+	tail, p, err := pageQuery(p, conds, &a, "id")
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := s.read().QueryContext(ctx, `SELECT `+carCols+` FROM cars`+tail, a...)
+	if err != nil {
+		return nil, "", fmt.Errorf("cars: %w", err)
+	}
+	cars, err := collect(rows, scanCar)
+	if err != nil {
+		return nil, "", fmt.Errorf("cars: %w", err)
+	}
+	cars, next := carpool.PageOf(cars, p.Limit, func(c carpool.Car) string { return c.ID })
+	return cars, next, nil
+}
+
+// UpdateCar applies change to the car if its version equals ifVersion (0: any version).
+// The car's id, kind, site and owner stay as they are.
+func (s *Store) UpdateCar(ctx context.Context, id string, ifVersion int, change func(*carpool.Car) error) (carpool.Car, error) {
+	var out carpool.Car
+	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		c, err := s.lockCar(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if ifVersion != 0 && c.Version != ifVersion {
+			return staleVersion("car", c.Version)
+		}
+		old := c
+		if err := change(&c); err != nil {
+			return err
+		}
+		c.ID, c.Kind, c.SiteID, c.OwnerID, c.CreatedAt = old.ID, old.Kind, old.SiteID, old.OwnerID, old.CreatedAt
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		if err := s.checkCarRefs(ctx, tx, c); err != nil {
+			return err
+		}
+		c.Version, c.UpdatedAt = old.Version+1, now
+		res, err := tx.ExecContext(ctx, `UPDATE cars SET plate = $1, make = $2, model = $3, seats = $4, status = $5, version = $6, updated_at = $7
+			WHERE id = $8 AND version = $9`,
+			c.Plate, c.Make, c.Model, c.Seats, string(c.Status), c.Version, ts(c.UpdatedAt), id, old.Version)
+		if err != nil {
+			return s.constraint(err, carpool.ECONFLICT, "plate")
+		}
+		if err := mustAffect(res, "car"); err != nil {
+			return staleVersion("car", old.Version)
+		}
+		out = c
+		return nil
+	})
+	if err != nil {
+		return carpool.Car{}, fmt.Errorf("update car: %w", err)
+	}
+	return out, nil
+}
+
+// lockCar reads a car for a transaction that writes it or depends on it (reservations),
+// holding its row lock where the engine has one.
+func (s *Store) lockCar(ctx context.Context, tx *sql.Tx, id string) (carpool.Car, error) {
+	c, err := scanCar(tx.QueryRowContext(ctx, `SELECT `+carCols+` FROM cars WHERE id = $1`+s.dialect.ForUpdate(), id))
+	if err != nil {
+		return carpool.Car{}, notFound(err, "car")
+	}
+	return c, nil
+}

@@ -1,0 +1,168 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"carpool/internal/carpool"
+)
+
+const memberCols = "id, email, name, phone, role, password_hash, created_at, updated_at"
+
+func scanMember(r rowScanner) (carpool.Member, error) {
+	var m carpool.Member
+	err := r.Scan(&m.ID, &m.Email, &m.Name, &m.Phone, &m.Role, &m.PasswordHash,
+		timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt})
+	return m, err
+}
+
+// CreateMember stores a new member; ECONFLICT (field email) if the email is taken,
+// whatever its case.
+func (s *Store) CreateMember(ctx context.Context, m carpool.Member) error {
+	m.Email = carpool.NormalizeEmail(m.Email)
+	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		if m.CreatedAt.IsZero() {
+			m.CreatedAt = now
+		}
+		if m.UpdatedAt.IsZero() {
+			m.UpdatedAt = m.CreatedAt
+		}
+		var taken int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM members WHERE lower(email) = $1`, m.Email).Scan(&taken)
+		if err != nil {
+			return err
+		}
+		if taken > 0 {
+			return carpool.FieldErrorf(carpool.ECONFLICT, "email", "a member with this email exists")
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO members (`+memberCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			m.ID, m.Email, m.Name, m.Phone, string(m.Role), m.PasswordHash, ts(m.CreatedAt), ts(m.UpdatedAt))
+		return s.constraint(err, carpool.ECONFLICT, "email")
+	})
+	if err != nil {
+		return fmt.Errorf("create member: %w", err)
+	}
+	return nil
+}
+
+// Member returns the member with id.
+func (s *Store) Member(ctx context.Context, id string) (carpool.Member, error) {
+	m, err := scanMember(s.read().QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE id = $1`, id))
+	if err != nil {
+		return carpool.Member{}, fmt.Errorf("member: %w", notFound(err, "member"))
+	}
+	return m, nil
+}
+
+// MemberByEmail returns the member with the email, compared case-insensitively.
+func (s *Store) MemberByEmail(ctx context.Context, email string) (carpool.Member, error) {
+	m, err := scanMember(s.read().QueryRowContext(ctx,
+		`SELECT `+memberCols+` FROM members WHERE lower(email) = $1`, carpool.NormalizeEmail(email)))
+	if err != nil {
+		return carpool.Member{}, fmt.Errorf("member by email: %w", notFound(err, "member"))
+	}
+	return m, nil
+}
+
+// membersChunk keeps an IN list well below every engine's parameter limit.
+const membersChunk = 500
+
+// Members returns the members with the given ids that exist, in id order.
+func (s *Store) Members(ctx context.Context, ids []string) ([]carpool.Member, error) {
+	var out []carpool.Member
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), membersChunk)]
+		ids = ids[len(chunk):]
+		var a args
+		rows, err := s.read().QueryContext(ctx, `SELECT `+memberCols+` FROM members WHERE id IN `+a.in(chunk)+` ORDER BY id`, a...)
+		if err != nil {
+			return nil, fmt.Errorf("members: %w", err)
+		}
+		ms, err := collect(rows, scanMember)
+		if err != nil {
+			return nil, fmt.Errorf("members: %w", err)
+		}
+		out = append(out, ms...)
+	}
+	return out, nil
+}
+
+// CreateToken stores a token (its hash only).
+func (s *Store) CreateToken(ctx context.Context, t carpool.Token) error {
+	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		if t.CreatedAt.IsZero() {
+			t.CreatedAt = now
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (id, member_id, hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+			t.ID, t.MemberID, t.Hash, ts(t.CreatedAt), ts(t.ExpiresAt))
+		return s.constraint(err, carpool.EINVALID, "member_id")
+	})
+	if err != nil {
+		return fmt.Errorf("create token: %w", err)
+	}
+	return nil
+}
+
+// MemberByToken returns the member and token for a token hash that has not expired at now.
+func (s *Store) MemberByToken(ctx context.Context, hash string, now time.Time) (carpool.Member, carpool.Token, error) {
+	row := s.read().QueryRowContext(ctx, `
+		SELECT m.id, m.email, m.name, m.phone, m.role, m.password_hash, m.created_at, m.updated_at,
+		       t.id, t.member_id, t.hash, t.created_at, t.expires_at
+		FROM tokens t JOIN members m ON m.id = t.member_id
+		WHERE t.hash = $1 AND t.expires_at > $2`, hash, ts(now))
+	var m carpool.Member
+	var t carpool.Token
+	err := row.Scan(&m.ID, &m.Email, &m.Name, &m.Phone, &m.Role, &m.PasswordHash, timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt},
+		&t.ID, &t.MemberID, &t.Hash, timeCol{&t.CreatedAt}, timeCol{&t.ExpiresAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return carpool.Member{}, carpool.Token{}, carpool.Errorf(carpool.EUNAUTHORIZED, "the token is unknown or expired")
+	}
+	if err != nil {
+		return carpool.Member{}, carpool.Token{}, fmt.Errorf("member by token: %w", err)
+	}
+	return m, t, nil
+}
+
+// DeleteToken revokes a token; ENOTFOUND if it does not exist.
+func (s *Store) DeleteToken(ctx context.Context, id string) error {
+	err := s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM tokens WHERE id = $1`, id)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res, "token")
+	})
+	if err != nil {
+		return fmt.Errorf("delete token: %w", err)
+	}
+	return nil
+}
+
+// mustAffect returns ENOTFOUND when a statement touched no row.
+func mustAffect(res sql.Result, what string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return carpool.Errorf(carpool.ENOTFOUND, "%s not found", what)
+	}
+	return nil
+}
+
+// collect scans every row and closes rows.
+func collect[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

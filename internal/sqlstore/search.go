@@ -1,0 +1,59 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"carpool/internal/carpool"
+)
+
+// searchCandidates caps how many rides the SQL pre-selection hands to the exact ranking.
+// The pre-selection already applies every filter except the exact distance, so the cap
+// only bites when thousands of rides leave in the window from one small area.
+const searchCandidates = 2000
+
+// SearchRides returns the rides matching a normalised query, ranked by q.Rank, at most
+// limit after offset. The SQL narrows by status, departure window, free seats and the
+// bounding boxes of both ends (indexable); the exact haversine test and the ranking are
+// the domain's.
+func (s *Store) SearchRides(ctx context.Context, q carpool.RideQuery, offset, limit int) ([]carpool.RideMatch, error) {
+	var a args
+	conds := []string{
+		"status = 'open'",
+		"depart_at >= " + a.add(ts(q.DepartAfter)),
+		"depart_at <= " + a.add(ts(q.DepartBefore)),
+		"seats - seats_taken >= " + a.add(max(q.Seats, 1)),
+	}
+	box := func(prefix string, p *carpool.Point) {
+		if p == nil {
+			return
+		}
+		b := carpool.BoundingBox(*p, q.RadiusKM)
+		conds = append(conds,
+			prefix+"_lat BETWEEN "+a.add(b.MinLat)+" AND "+a.add(b.MaxLat),
+			prefix+"_lon BETWEEN "+a.add(b.MinLon)+" AND "+a.add(b.MaxLon))
+	}
+	box("from", q.From)
+	box("to", q.To)
+	rows, err := s.read().QueryContext(ctx, `SELECT `+rideCols+` FROM rides`+where(conds)+
+		` ORDER BY depart_at, id LIMIT `+a.add(searchCandidates), a...)
+	if err != nil {
+		return nil, fmt.Errorf("search rides: %w", err)
+	}
+	rides, err := collect(rows, scanRide)
+	if err != nil {
+		return nil, fmt.Errorf("search rides: %w", err)
+	}
+	matches := q.Rank(rides)
+	if offset < 0 {
+		offset = 0
+	}
+	if offset >= len(matches) {
+		return []carpool.RideMatch{}, nil
+	}
+	matches = matches[offset:]
+	if limit > 0 && limit < len(matches) {
+		matches = matches[:limit]
+	}
+	return matches, nil
+}

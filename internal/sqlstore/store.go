@@ -1,0 +1,163 @@
+// Package sqlstore implements carpool.Store once, over database/sql, for every SQL engine
+// carpool runs on. The SQL is hand-written in the subset SQLite and PostgreSQL share; what
+// differs (row locks, error codes, retryable failures) sits behind Dialect.
+//
+// Each exported method is one transaction; the unexported helpers take the *sql.Tx so they
+// compose. Seat decisions load a carpool.RideBook under the ride's lock, let the domain
+// decide, and write back what it changed together with its outbox events.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"carpool/internal/carpool"
+)
+
+// Tables lists every table of the schema, parents before children: the order in which a
+// backup must restore them (and the reverse of the order to empty them in). The migration
+// bookkeeping table of goose is not data and is not listed.
+var Tables = []string{
+	"members",
+	"tokens",
+	"sites",
+	"cars",
+	"reservations",
+	"rides",
+	"bookings",
+	"outbox_events",
+	"idempotency_keys",
+}
+
+// maxAttempts bounds how often a transaction is run when the engine reports a failure
+// that a rerun may cure (Dialect.Retryable).
+const maxAttempts = 6
+
+// Store is carpool.Store over a database/sql pool.
+type Store struct {
+	db      *sql.DB
+	readDB  *sql.DB
+	dialect Dialect
+	now     func() time.Time
+}
+
+var _ carpool.Store = (*Store)(nil)
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithClock replaces the wall clock, so tests can put rides in the past.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) { s.now = now }
+}
+
+// WithReadDB sends read-only queries to a separate pool (SQLite uses it to let reads run
+// beside its single writing connection). Reads see every committed write.
+func WithReadDB(db *sql.DB) Option {
+	return func(s *Store) { s.readDB = db }
+}
+
+// New returns a Store over db, whose schema must be migrated to the shared table layout.
+func New(db *sql.DB, d Dialect, opts ...Option) *Store {
+	s := &Store{db: db, readDB: db, dialect: d, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// DB returns the pool that writes, for raw SQL in tests, backups and migrations.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Dialect returns the engine's dialect.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// Close closes the pools.
+func (s *Store) Close() error {
+	var err error
+	if s.readDB != s.db {
+		err = s.readDB.Close()
+	}
+	return errors.Join(err, s.db.Close())
+}
+
+// withTx runs fn in a write transaction, with now captured once from the clock, and
+// commits. A failure the dialect calls retryable reruns the whole transaction (fn must
+// therefore not keep state between runs), after a jittered pause that grows with each
+// attempt; any other error rolls back and is returned.
+func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.runTx(ctx, fn)
+		if err == nil || attempt == maxAttempts || !s.dialect.Retryable(err) {
+			return err
+		}
+		pause := time.Duration(attempt*attempt)*5*time.Millisecond + rand.N(10*time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (retrying after: %v)", ctx.Err(), err)
+		case <-time.After(pause):
+		}
+	}
+}
+
+func (s *Store) runTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx, carpool.Timestamp(s.now())); err != nil {
+		_ = tx.Rollback() // the error that made us roll back is the one worth reporting
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// queryer is what both *sql.DB and *sql.Tx offer; read helpers accept either.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// read returns the pool for single-statement reads, which are transactions of their own.
+func (s *Store) read() queryer { return s.readDB }
+
+// constraint translates a driver error. When the engine cannot name the violated
+// constraint and the resulting domain error has the code code, field names the input the
+// caller was writing, so the user learns which value to change.
+func (s *Store) constraint(err error, code, field string) error {
+	err = s.dialect.Translate(err)
+	var e *carpool.Error
+	if errors.As(err, &e) && e.Field == "" && e.Code == code && field != "" {
+		return &carpool.Error{Code: e.Code, Message: e.Message, Field: field}
+	}
+	return err
+}
+
+// notFound turns sql.ErrNoRows into ENOTFOUND naming what was looked for.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return carpool.Errorf(carpool.ENOTFOUND, "%s not found", what)
+	}
+	return err
+}
+
+// staleVersion is the error for an update whose If-Match no longer holds.
+func staleVersion(what string, have int) error {
+	return carpool.FieldErrorf(carpool.ECONFLICT, "if_match", "the %s was changed meanwhile (now version %d); reload and retry", what, have)
+}
