@@ -1,0 +1,101 @@
+package postgres
+
+import (
+	"errors"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"carpool/internal/carpool"
+)
+
+// dialect tells internal/sqlstore how PostgreSQL differs from SQLite.
+type dialect struct{}
+
+func (dialect) Name() string { return "postgres" }
+
+// ForUpdate takes the row lock that serialises concurrent writers of a ride, a car or a
+// site across every replica: a second transaction waits at its SELECT until the first
+// commits, then reads the committed row. FOR NO KEY UPDATE is the lock PostgreSQL's own
+// UPDATE takes when no key changes (ours never change ids): it excludes every other
+// writer just as FOR UPDATE does, but not the FOR KEY SHARE that a foreign key check
+// takes on the parent row, so inserting a booking or a ride that references a locked
+// row waits for nothing and cannot deadlock against the lock holder.
+func (dialect) ForUpdate() string { return " FOR NO KEY UPDATE" }
+
+// SQLSTATE codes this package acts on.
+const (
+	notNullViolation     = "23502"
+	foreignKeyViolation  = "23503"
+	uniqueViolation      = "23505"
+	checkViolation       = "23514"
+	exclusionViolation   = "23P01"
+	serializationFailure = "40001"
+	deadlockDetected     = "40P01"
+)
+
+// violation is what a named constraint means to a user.
+type violation struct {
+	field   string
+	message string
+}
+
+// constraints names the constraints whose violation a user can cause and says what
+// each means; the schema in migrations/ gives them these names. A constraint missing
+// here still maps to the right code, with a generic message.
+var constraints = map[string]violation{
+	"members_email_key":          {"email", "an account with this email exists already"},
+	"cars_plate_key":             {"plate", "a car with this plate exists already"},
+	"bookings_active_key":        {"", "you already hold an active booking on this ride"},
+	"idempotency_keys_pkey":      {"", "this Idempotency-Key is in use"},
+	"reservations_no_overlap":    {"", "the car is already reserved for part of this window"},
+	"rides_seats_taken_check":    {"seats", "ride is full"},
+	"bookings_seats_within_ride": {"seats", "ride is full"},
+	"bookings_not_own_ride":      {"", "you cannot book a seat on your own ride"},
+	"cars_site_id_fkey":          {"site_id", "site does not exist"},
+	"cars_owner_id_fkey":         {"owner_id", "owner does not exist"},
+	"reservations_car_id_fkey":   {"car_id", "car does not exist"},
+	"rides_car_id_fkey":          {"car_id", "car does not exist"},
+	"rides_reservation_id_fkey":  {"reservation_id", "reservation does not exist"},
+	"bookings_passenger_id_fkey": {"", "passenger does not exist"},
+}
+
+// Translate turns an integrity violation into a domain error by its SQLSTATE, and
+// names the field by the violated constraint. Any other error comes back unchanged, so
+// Retryable still sees it.
+func (dialect) Translate(err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	var code, fallback string
+	switch pe.Code {
+	case uniqueViolation:
+		code, fallback = carpool.ECONFLICT, "the value is already taken"
+	case exclusionViolation:
+		code, fallback = carpool.ECONFLICT, "the change overlaps an existing record"
+	case checkViolation:
+		// Values are validated before they reach the database, so a CHECK that fires
+		// means the stored state forbids the write: a full ride.
+		code, fallback = carpool.ECONFLICT, "the change conflicts with the current state"
+	case foreignKeyViolation:
+		code, fallback = carpool.EINVALID, "a referenced record does not exist"
+	case notNullViolation:
+		return carpool.FieldErrorf(carpool.EINVALID, pe.ColumnName, "a required value is missing")
+	default:
+		return err
+	}
+	if v, ok := constraints[pe.ConstraintName]; ok {
+		return carpool.FieldErrorf(code, v.field, "%s", v.message)
+	}
+	return carpool.Errorf(code, "%s", fallback)
+}
+
+// Retryable reports a serialization failure or a deadlock: PostgreSQL rolled the
+// transaction back, and running it again from the start may succeed.
+func (dialect) Retryable(err error) bool {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	return pe.Code == serializationFailure || pe.Code == deadlockDetected
+}
