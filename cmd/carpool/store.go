@@ -7,6 +7,7 @@ import (
 
 	"carpool/internal/carpool"
 	"carpool/internal/config"
+	"carpool/internal/postgres"
 	"carpool/internal/sqlite"
 )
 
@@ -27,8 +28,16 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger, mig
 			return nil, err
 		}
 		db = s
+	case "postgres":
+		s, err := postgres.Open(ctx, cfg.DatabaseURL,
+			postgres.WithMaxConns(cfg.DBMaxConns),
+			postgres.WithConnectTimeout(cfg.DBConnTimeout))
+		if err != nil {
+			return nil, err
+		}
+		db = s
 	default:
-		return nil, fmt.Errorf("open database: engine %q is not built in yet", cfg.Engine())
+		return nil, fmt.Errorf("open database: unknown engine %q", cfg.Engine())
 	}
 	if !migrate {
 		return db, nil
