@@ -88,3 +88,31 @@ func TestStopAndStart(t *testing.T) {
 		t.Fatalf("after restart got %d, %v; want 7 (data kept)", got, err)
 	}
 }
+
+func TestNewDatabaseFromTemplate(t *testing.T) {
+	srv := pgtest.Shared(t)
+	prepared := 0
+	prepare := func(ctx context.Context, url string) error {
+		prepared++
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, "CREATE TABLE seeded (id int); INSERT INTO seeded VALUES (1)")
+		return err
+	}
+	ctx := context.Background()
+	a := connect(t, srv.NewDatabaseFrom(t, "seeded", prepare))
+	b := connect(t, srv.NewDatabaseFrom(t, "seeded", prepare))
+	if prepared != 1 {
+		t.Fatalf("got the template prepared %d times, want once", prepared)
+	}
+	if _, err := a.Exec(ctx, "INSERT INTO seeded VALUES (2)"); err != nil {
+		t.Fatalf("insert into a: %v", err)
+	}
+	var n int
+	if err := b.QueryRow(ctx, "SELECT count(*) FROM seeded").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("b: got %d rows, %v; want the template's 1 row, untouched by a", n, err)
+	}
+}
