@@ -23,7 +23,7 @@ func ifMatch(r *http.Request) (int, error) {
 	}
 	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(v, `"v`), `"`))
 	if err != nil || n < 1 || !strings.HasPrefix(v, `"v`) || !strings.HasSuffix(v, `"`) {
-		return 0, carpool.FieldErrorf(carpool.ECONFLICT, "If-Match", "If-Match %s does not match the current version", v)
+		return 0, carpool.FieldErrorf(carpool.ECONFLICT, "if_match", "If-Match %s does not match the current version", v)
 	}
 	return n, nil
 }

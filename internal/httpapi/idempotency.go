@@ -27,7 +27,7 @@ func (s *Server) idempotent(h handler) handler {
 			return h(w, r, me)
 		}
 		if len(key) > maxIdempotencyKey || !printable(key) {
-			return badRequest("Idempotency-Key", "Idempotency-Key must be 1 to 255 printable ASCII characters")
+			return badRequest("idempotency_key", "Idempotency-Key must be 1 to 255 printable ASCII characters")
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
 		if err != nil {
@@ -79,13 +79,13 @@ func (s *Server) idempotent(h handler) handler {
 }
 
 func replay(w http.ResponseWriter, r *http.Request, rec carpool.IdempotencyRecord, hash string) error {
-	if rec.RequestHash != hash {
-		return &requestError{status: http.StatusUnprocessableEntity, code: "idempotency_key_reused", field: "Idempotency-Key",
-			msg: "this Idempotency-Key was used for a different request"}
-	}
 	if rec.Status == 0 {
-		return &requestError{status: http.StatusConflict, code: "idempotency_in_flight", field: "Idempotency-Key",
+		return &requestError{status: http.StatusConflict, code: "idempotency_in_flight", field: "idempotency_key",
 			msg: "a request with this Idempotency-Key is still being processed; retry later"}
+	}
+	if rec.RequestHash != hash {
+		return &requestError{status: http.StatusUnprocessableEntity, code: "idempotency_key_reused", field: "idempotency_key",
+			msg: "this Idempotency-Key was used for a different request"}
 	}
 	h := w.Header()
 	if rec.Location != "" {
