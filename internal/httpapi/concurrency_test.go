@@ -1,0 +1,121 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"carpool/internal/carpool"
+	"carpool/internal/httpapi"
+)
+
+// TestConcurrentBookings has 200 members book one seat each on a 3-seat ride at the same
+// moment, through HTTP: exactly 3 are confirmed; the others get 409, or a waitlist place
+// when they ask for one.
+func TestConcurrentBookings(t *testing.T) {
+	for _, waitlist := range []bool{false, true} {
+		t.Run(fmt.Sprintf("waitlist=%v", waitlist), func(t *testing.T) {
+			const passengers, seats = 200, 3
+			e := newEnv(t, httpapi.Options{})
+			dan := e.member(t, "Dan Driver", carpool.RoleMember)
+			rideID := str(e.ride(t, dan, seats, "instant")["id"])
+			members := make([]member, passengers)
+			for i := range members {
+				members[i] = e.quickMember(t, fmt.Sprintf("Passenger %d", i))
+			}
+
+			statuses := make([]string, passengers)
+			codes := make([]int, passengers)
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i, m := range members {
+				wg.Go(func() {
+					<-start
+					res := e.book(t, m, rideID, 1, waitlist)
+					codes[i] = res.status
+					if res.status == 201 {
+						var b struct{ Status string }
+						res.decode(t, &b)
+						statuses[i] = b.Status
+					}
+				})
+			}
+			close(start)
+			wg.Wait()
+
+			count := map[string]int{}
+			for i := range codes {
+				switch codes[i] {
+				case 201:
+					count[statuses[i]]++
+				case 409:
+					count["409"]++
+				default:
+					count[fmt.Sprint(codes[i])]++
+				}
+			}
+			want := map[string]int{"confirmed": seats, "409": passengers - seats}
+			if waitlist {
+				want = map[string]int{"confirmed": seats, "waitlisted": passengers - seats}
+			}
+			if fmt.Sprint(count) != fmt.Sprint(want) {
+				t.Errorf("outcomes: got %v, want %v", count, want)
+			}
+			ride := e.do(t, call{method: "GET", path: "/api/v1/rides/" + rideID, token: dan.token}).want(t, 200).object(t)
+			if ride["seats_taken"] != float64(seats) || ride["free_seats"] != 0.0 {
+				t.Errorf("ride after the rush: seats_taken %v free_seats %v", ride["seats_taken"], ride["free_seats"])
+			}
+			confirmed := 0
+			for _, b := range ride["bookings"].([]any) {
+				if b.(map[string]any)["status"] == "confirmed" {
+					confirmed++
+				}
+			}
+			if confirmed != seats {
+				t.Errorf("confirmed bookings the driver sees: got %d, want %d", confirmed, seats)
+			}
+		})
+	}
+}
+
+// TestConcurrentReservations has 50 members reserve overlapping windows of one car at
+// once: exactly one wins.
+func TestConcurrentReservations(t *testing.T) {
+	const racers = 50
+	e := newEnv(t, httpapi.Options{})
+	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
+	carID := str(e.poolCar(t, fm, str(e.site(t, fm)["id"]), 5)["id"])
+	base := future(72 * time.Hour)
+	members := make([]member, racers)
+	for i := range members {
+		members[i] = e.quickMember(t, fmt.Sprintf("Racer %d", i))
+	}
+	codes := make([]int, racers)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, m := range members {
+		wg.Go(func() {
+			<-start
+			// Every window overlaps every other: all contain base+2h.
+			s := base.Add(time.Duration(i) * time.Minute)
+			res := e.do(t, call{method: "POST", path: "/api/v1/cars/" + carID + "/reservations", token: m.token,
+				body: map[string]any{"start": rfc3339(s), "end": rfc3339(s.Add(3 * time.Hour))}})
+			codes[i] = res.status
+		})
+	}
+	close(start)
+	wg.Wait()
+	count := map[int]int{}
+	for _, c := range codes {
+		count[c]++
+	}
+	if count[201] != 1 || count[409] != racers-1 {
+		t.Errorf("outcomes: got %v, want 1×201 and %d×409", count, racers-1)
+	}
+	var list struct{ Items []map[string]any }
+	e.do(t, call{method: "GET", path: "/api/v1/cars/" + carID + "/reservations", token: fm.token}).want(t, 200).decode(t, &list)
+	if len(list.Items) != 1 {
+		t.Errorf("active reservations of the car: got %d, want 1", len(list.Items))
+	}
+}
