@@ -1,0 +1,140 @@
+package backup_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"carpool/internal/backup"
+	"carpool/internal/backup/backuptest"
+	"carpool/internal/pgtest"
+	"carpool/internal/postgres"
+	"carpool/internal/sqlite"
+	"carpool/internal/sqlstore"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// database is what the tests need of an engine.
+type database interface {
+	backup.Database
+	Migrate(ctx context.Context) (int64, error)
+	Close() error
+}
+
+// engines opens fresh, migrated databases of each engine.
+var engines = []struct {
+	name string
+	open func(tb testing.TB) database
+}{
+	{"sqlite", func(tb testing.TB) database { return mustOpenSQLite(tb) }},
+	{"postgres", func(tb testing.TB) database { return mustOpenPostgres(tb) }},
+}
+
+// mustOpenSQLite opens a fresh, migrated SQLite database in the test's directory.
+func mustOpenSQLite(tb testing.TB) *sqlite.DB {
+	tb.Helper()
+	return mustOpenSQLiteAt(tb, filepath.Join(tb.TempDir(), "carpool.db"))
+}
+
+// mustOpenSQLiteAt opens (and migrates) the SQLite database at path, closed when the
+// test ends.
+func mustOpenSQLiteAt(tb testing.TB, path string) *sqlite.DB {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		tb.Fatalf("open sqlite: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate sqlite: %v", err)
+	}
+	return db
+}
+
+// mustOpenPostgres opens a fresh, migrated PostgreSQL database of the test's own.
+func mustOpenPostgres(tb testing.TB) *postgres.DB {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, pgtest.NewDatabase(tb))
+	if err != nil {
+		tb.Fatalf("open postgres: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate postgres: %v", err)
+	}
+	return db
+}
+
+
+// mustGenerate fills db with generated data of size s.
+func mustGenerate(tb testing.TB, db backup.Database, s backuptest.Size) map[string]int64 {
+	tb.Helper()
+	start := time.Now()
+	counts, err := backuptest.Generate(context.Background(), db.DB(), s)
+	if err != nil {
+		tb.Fatalf("generate: %v", err)
+	}
+	tb.Logf("generated %d bookings in %s on %s", counts["bookings"], time.Since(start).Round(time.Millisecond), db.Dialect().Name())
+	return counts
+}
+
+// digests returns every table's row count and content digest.
+func digests(tb testing.TB, db backup.Database) map[string]string {
+	tb.Helper()
+	out := map[string]string{}
+	for _, table := range sqlstore.Tables {
+		n, sum, err := backuptest.Digest(context.Background(), db.DB(), table)
+		if err != nil {
+			tb.Fatalf("digest: %v", err)
+		}
+		out[table] = sum + " rows=" + strconv.FormatInt(n, 10)
+	}
+	return out
+}
+
+// mustBackup writes a backup of db into memory.
+func mustBackup(tb testing.TB, db backup.Database) ([]byte, *backup.Manifest) {
+	tb.Helper()
+	var buf bytes.Buffer
+	m, err := backup.Write(context.Background(), &buf, db, backup.Options{})
+	if err != nil {
+		tb.Fatalf("backup: %v", err)
+	}
+	return buf.Bytes(), m
+}
+
+// mustRestore restores an archive into db.
+func mustRestore(tb testing.TB, archive []byte, db backup.Database) *backup.Manifest {
+	tb.Helper()
+	m, err := backup.Restore(context.Background(), bytes.NewReader(archive), db, backup.RestoreOptions{})
+	if err != nil {
+		tb.Fatalf("restore: %v", err)
+	}
+	return m
+}
+
+// assertSameData fails unless both databases hold the same rows in every table.
+func assertSameData(tb testing.TB, got, want map[string]string) {
+	tb.Helper()
+	for _, table := range sqlstore.Tables {
+		if got[table] != want[table] {
+			tb.Errorf("table %s: got %s, want %s", table, got[table], want[table])
+		}
+	}
+}
+
+// assertSameTables fails unless two manifests describe the same table contents.
+func assertSameTables(tb testing.TB, got, want *backup.Manifest) {
+	tb.Helper()
+	if !slices.Equal(got.Tables, want.Tables) {
+		tb.Errorf("manifest tables: got %+v, want %+v", got.Tables, want.Tables)
+	}
+}
