@@ -9,6 +9,7 @@ import (
 	"carpool/internal/config"
 	"carpool/internal/health"
 	"carpool/internal/httpapi"
+	"carpool/internal/web"
 )
 
 // appHandler routes the main listener: probes, the REST API and the web UI.
@@ -20,6 +21,11 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 		Signup: carpool.SignupPolicy{Domains: cfg.SignupDomains},
 	})
 	mux.Handle("/api/", api)
+	mux.Handle("/", web.NewServer(store, web.Options{
+		Logger:   logger,
+		Signup:   carpool.SignupPolicy{Domains: cfg.SignupDomains},
+		Location: cfg.Timezone,
+	}))
 	return mux
 }
 

@@ -1,0 +1,142 @@
+package web
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"carpool/internal/carpool"
+)
+
+// form is a submitted (or prefilled) form: the values as typed, so a page shown again
+// keeps them, and the errors by field name, shown beside their input.
+type form struct {
+	Values  url.Values
+	Errors  map[string]string
+	Message string // an error that belongs to no single field
+}
+
+func newForm(v url.Values) *form {
+	if v == nil {
+		v = url.Values{}
+	}
+	return &form{Values: v, Errors: map[string]string{}}
+}
+
+// Get returns the value of a field as typed.
+func (f *form) Get(name string) string { return f.Values.Get(name) }
+
+// Err returns the error shown beside a field, or "".
+func (f *form) Err(name string) string { return f.Errors[name] }
+
+// Is reports whether a field holds value (for checked radios and selected options).
+func (f *form) Is(name, value string) bool { return f.Values.Get(name) == value }
+
+// Valid reports whether no error was recorded.
+func (f *form) Valid() bool { return len(f.Errors) == 0 && f.Message == "" }
+
+func (f *form) fieldError(name, msg string) {
+	if _, ok := f.Errors[name]; !ok {
+		f.Errors[name] = msg
+	}
+}
+
+// fail records a domain error beside the input it is about. fields maps the domain's
+// field names ("from.lat") to this form's inputs ("from"); a field the form does not
+// show, or no field at all, makes the error the form's general message.
+func (f *form) fail(err error, fields map[string]string) {
+	msg := carpool.ErrorMessage(err)
+	name := carpool.ErrorField(err)
+	if alias, ok := fields[name]; ok {
+		name = alias
+	}
+	if name != "" {
+		if _, shown := f.Values[name]; shown {
+			f.fieldError(name, msg)
+			return
+		}
+	}
+	f.Message = msg
+}
+
+// userFacing reports whether err is a domain error a form should show rather than a
+// failure to log: invalid input or a conflicting state.
+func userFacing(err error) bool {
+	switch carpool.ErrorCode(err) {
+	case carpool.EINVALID, carpool.ECONFLICT, carpool.EFORBIDDEN:
+		return true
+	}
+	return false
+}
+
+// Parsers read one input, record an error beside it when it is malformed, and return the
+// zero value then; the domain checks the values' ranges.
+
+func (f *form) text(name string) string { return strings.TrimSpace(f.Get(name)) }
+
+func (f *form) required(name, label string) string {
+	v := f.text(name)
+	if v == "" {
+		f.fieldError(name, label+" is required")
+	}
+	return v
+}
+
+func (f *form) integer(name, label string) int {
+	v := f.text(name)
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		f.fieldError(name, label+" must be a whole number")
+		return 0
+	}
+	return n
+}
+
+func (f *form) float(name, label string) float64 {
+	v := strings.ReplaceAll(f.text(name), ",", ".")
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		f.fieldError(name, label+" must be a number like 48.137")
+		return 0
+	}
+	return x
+}
+
+// point reads "LAT,LON" (as "use my location" fills it or a person types it).
+func (f *form) point(name, label string) *carpool.Point {
+	v := f.text(name)
+	if v == "" {
+		return nil
+	}
+	lat, lon, ok := strings.Cut(v, ",")
+	if !ok {
+		lat, lon, ok = strings.Cut(v, " ")
+	}
+	la, err1 := strconv.ParseFloat(strings.TrimSpace(lat), 64)
+	lo, err2 := strconv.ParseFloat(strings.TrimSpace(lon), 64)
+	if !ok || err1 != nil || err2 != nil {
+		f.fieldError(name, label+" must be latitude,longitude like 48.137,11.575")
+		return nil
+	}
+	return &carpool.Point{Lat: la, Lon: lo}
+}
+
+// localTimeLayout is the value format of <input type="datetime-local">.
+const localTimeLayout = "2006-01-02T15:04"
+
+// when reads a datetime-local input as a time in loc.
+func (f *form) when(name, label string, loc *time.Location) time.Time {
+	v := f.text(name)
+	if v == "" {
+		f.fieldError(name, label+" is required")
+		return time.Time{}
+	}
+	for _, layout := range []string{localTimeLayout, "2006-01-02T15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
+			return t
+		}
+	}
+	f.fieldError(name, label+" must be a date and time like 2026-03-01T08:30")
+	return time.Time{}
+}

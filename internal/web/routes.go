@@ -1,0 +1,64 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+
+	"carpool/internal/carpool"
+)
+
+// routes lists every page and form of the UI. Reads are GET; everything that changes
+// something is a POST that signedIn checks for the CSRF token.
+func (s *Server) routes(mux *http.ServeMux) {
+	static, _ := fs.Sub(assets, "static") // the embedded tree always has it
+	files := http.FileServerFS(static)
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(files)))
+
+	mux.HandleFunc("GET /signin", s.signInForm)
+	mux.HandleFunc("POST /signin", s.signIn)
+	mux.HandleFunc("GET /signup", s.signUpForm)
+	mux.HandleFunc("POST /signup", s.signUp)
+	mux.Handle("POST /signout", s.signedIn(s.signOut))
+
+	mux.Handle("GET /{$}", s.signedIn(s.home))
+
+	mux.Handle("GET /rides", s.signedIn(s.findRides))
+	mux.Handle("GET /rides/new", s.signedIn(s.offerForm))
+	mux.Handle("POST /rides", s.signedIn(s.offerRide))
+	mux.Handle("GET /rides/{id}", s.signedIn(s.rideDetail))
+	mux.Handle("POST /rides/{id}/book", s.signedIn(s.book))
+	mux.Handle("POST /rides/{id}/cancel", s.signedIn(s.cancelRide))
+	mux.Handle("POST /bookings/{id}/{action}", s.signedIn(s.bookingAction))
+
+	mux.Handle("GET /cars", s.signedIn(s.poolCars))
+	mux.Handle("GET /cars/{id}", s.signedIn(s.carAvailability))
+	mux.Handle("POST /cars/{id}/reserve", s.signedIn(s.reserve))
+	mux.Handle("POST /reservations/{id}/cancel", s.signedIn(s.cancelReservation))
+
+	mux.Handle("GET /mycars", s.signedIn(s.myCars))
+	mux.Handle("POST /mycars", s.signedIn(s.addMyCar))
+
+	mux.Handle("GET /fleet", s.signedIn(fleetOnly(s.fleet)))
+	mux.Handle("POST /fleet/sites", s.signedIn(fleetOnly(s.createSite)))
+	mux.Handle("GET /fleet/sites/{id}", s.signedIn(fleetOnly(s.editSiteForm)))
+	mux.Handle("POST /fleet/sites/{id}", s.signedIn(fleetOnly(s.editSite)))
+	mux.Handle("POST /fleet/cars", s.signedIn(fleetOnly(s.createCar)))
+	mux.Handle("GET /fleet/cars/{id}", s.signedIn(fleetOnly(s.editCarForm)))
+	mux.Handle("POST /fleet/cars/{id}", s.signedIn(fleetOnly(s.editCar)))
+	mux.Handle("POST /fleet/cars/{id}/maintenance", s.signedIn(fleetOnly(s.blockCar)))
+	mux.Handle("POST /fleet/cars/{id}/retire", s.signedIn(fleetOnly(s.retireCar)))
+	mux.Handle("GET /fleet/utilisation", s.signedIn(fleetOnly(s.utilisation)))
+
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		me, _ := s.currentSession(r)
+		s.fail(w, r, me, carpool.Errorf(carpool.ENOTFOUND, "no such page"))
+	})
+}
+
+// cacheFor lets browsers keep the small static assets for an hour.
+func cacheFor(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,125 @@
+// Package web serves carpool's server-rendered UI: html/template pages and a few static
+// assets embedded in the binary, sessions in an HttpOnly cookie that holds an API token,
+// CSRF protection on every form and a strict Content-Security-Policy. Every flow works
+// without JavaScript; the one script only fills a field from the browser's location.
+//
+// Like the REST API it speaks to storage only through carpool.Store and leaves every rule
+// to the domain package. Times are shown and read in one configured time zone.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"carpool/internal/carpool"
+)
+
+// Options configure a Server. The zero value is usable: sign-up closed, UTC, logs
+// discarded, the wall clock.
+type Options struct {
+	// Signup says which email domains may create an account on the sign-up page.
+	Signup carpool.SignupPolicy
+	// Location is the time zone in which times are shown and form times are read.
+	Location *time.Location
+	// Logger receives one record per request that failed with an internal error.
+	Logger *slog.Logger
+	// Now is the clock for sessions and default form values; tests may stop it.
+	Now func() time.Time
+}
+
+// Server is the web UI. It is an http.Handler for every path outside /api/.
+type Server struct {
+	store   carpool.Store
+	signup  carpool.SignupPolicy
+	loc     *time.Location
+	log     *slog.Logger
+	now     func() time.Time
+	pages   *pages
+	handler http.Handler
+}
+
+// NewServer returns the UI over store.
+func NewServer(store carpool.Store, opts Options) *Server {
+	s := &Server{store: store, signup: opts.Signup, loc: opts.Location, log: opts.Logger, now: opts.Now}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.pages = parsedPages.inZone(s.loc)
+	mux := http.NewServeMux()
+	s.routes(mux)
+	// CrossOriginProtection refuses cross-site POSTs by the Sec-Fetch-Site and Origin
+	// headers that every current browser sends; the CSRF token covers older ones.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.forbidden(w, r, "This form came from another site and was refused.")
+	}))
+	s.handler = securityHeaders(cop.Handler(mux))
+	return s
+}
+
+// ServeHTTP answers a request for a page or an asset.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
+
+// ContentSecurityPolicy is sent with every response: no inline script or style, nothing
+// from other origins, forms post only to this site, no framing.
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// page is a handler of a signed-in member's request; failures it returns are rendered
+// as an error page by fail.
+type page func(w http.ResponseWriter, r *http.Request, me *session) error
+
+// fail renders err: domain errors as the page their code calls for, anything else as a
+// generic 500 that is logged here, once.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, me *session, err error) {
+	status := http.StatusInternalServerError
+	msg := "Something went wrong on our side. Please try again."
+	switch carpool.ErrorCode(err) {
+	case carpool.ENOTFOUND:
+		status, msg = http.StatusNotFound, "We could not find that page."
+	case carpool.EFORBIDDEN:
+		status, msg = http.StatusForbidden, carpool.ErrorMessage(err)
+	case carpool.ECONFLICT, carpool.EINVALID:
+		status, msg = http.StatusConflict, carpool.ErrorMessage(err)
+	case carpool.EUNAUTHORIZED:
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return
+	default:
+		if !errors.Is(err, context.Canceled) {
+			s.log.Error("web request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+	}
+	s.render(w, r, status, "error", me, errorPage{Title: http.StatusText(status), Message: msg})
+}
+
+type errorPage struct {
+	Title   string
+	Message string
+}
+
+// forbidden answers a refused form (no or wrong CSRF token, cross-site post) with 403.
+func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, msg string) {
+	s.render(w, r, http.StatusForbidden, "error", nil, errorPage{Title: "Forbidden", Message: msg})
+}

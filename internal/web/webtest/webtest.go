@@ -1,0 +1,93 @@
+// Package webtest starts the carpool web application for tests: a fresh SQLite store in
+// a temporary directory, the REST API under /api/ and the web UI under / (as
+// cmd/carpool/routes.go mounts them), served on a real loopback listener.
+package webtest
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"carpool/internal/carpool"
+	"carpool/internal/httpapi"
+	"carpool/internal/sqlite"
+	"carpool/internal/web"
+)
+
+// App is a running carpool web application.
+type App struct {
+	URL    string
+	Store  carpool.Store
+	Server *httptest.Server
+}
+
+// Options change how Start builds the app.
+type Options struct {
+	Signup   carpool.SignupPolicy
+	Location *time.Location
+	// TLS serves over HTTPS (httptest's certificate) instead of plain HTTP.
+	TLS bool
+}
+
+// Start opens a migrated SQLite store in tb's temporary directory and serves the app;
+// both are closed when the test ends.
+func Start(tb testing.TB, opts Options) *App {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "carpool.db"))
+	if err != nil {
+		tb.Fatalf("open sqlite: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate sqlite: %v", err)
+	}
+	logger := slog.New(slog.NewTextHandler(testWriter{tb}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	mux := http.NewServeMux()
+	mux.Handle("/api/", httpapi.NewServer(db, httpapi.Options{Logger: logger, Signup: opts.Signup}))
+	mux.Handle("/", web.NewServer(db, web.Options{Logger: logger, Signup: opts.Signup, Location: opts.Location}))
+	var srv *httptest.Server
+	if opts.TLS {
+		srv = httptest.NewTLSServer(mux)
+	} else {
+		srv = httptest.NewServer(mux)
+	}
+	tb.Cleanup(srv.Close)
+	return &App{URL: srv.URL, Store: db, Server: srv}
+}
+
+// AddMember creates a member with the given role directly in the store and returns it;
+// its password is Password.
+func (a *App) AddMember(tb testing.TB, email, name, phone string, role carpool.Role) carpool.Member {
+	tb.Helper()
+	in, err := carpool.NewMember{Email: email, Name: name, Phone: phone, Password: Password, Role: role}.Validate()
+	if err != nil {
+		tb.Fatalf("add member %s: %v", email, err)
+	}
+	hash, err := carpool.HashPassword(in.Password)
+	if err != nil {
+		tb.Fatalf("hash password: %v", err)
+	}
+	now := time.Now()
+	m := carpool.Member{ID: carpool.NewID(), Email: in.Email, Name: in.Name, Phone: in.Phone, Role: in.Role,
+		PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
+	if err := a.Store.CreateMember(context.Background(), m); err != nil {
+		tb.Fatalf("add member %s: %v", email, err)
+	}
+	return m
+}
+
+// Password is the password of every member AddMember creates.
+const Password = "correct horse battery"
+
+// testWriter sends the app's warnings and errors to the test log.
+type testWriter struct{ tb testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.tb.Logf("app: %s", p)
+	return len(p), nil
+}
