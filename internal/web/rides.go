@@ -11,8 +11,8 @@ import (
 )
 
 type findPage struct {
-	Form    *form
-	Sites   []carpool.Site
+	Form     *form
+	Sites    []carpool.Site
 	Results  []resultRow
 	Full     []resultRow // rides that match but lack free seats: their waitlist is open
 	Searched bool
