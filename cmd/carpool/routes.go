@@ -30,8 +30,9 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 }
 
 // adminHandler routes the admin listener, which is never exposed outside the pod.
-func adminHandler() http.Handler {
+func adminHandler(metrics http.Handler) http.Handler {
 	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics)
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)

@@ -9,17 +9,37 @@ import (
 	"time"
 
 	"carpool/internal/buildinfo"
+	"carpool/internal/config"
 	"carpool/internal/health"
+	"carpool/internal/telemetry"
 )
 
-// serve runs the HTTP server until ctx ends (the first SIGTERM or SIGINT), then shuts
-// down without failing a request it accepted:
+// Bounds of the shutdown steps that have no setting of their own.
+const (
+	// adminGrace is how long a scrape in progress may take once the main listener has
+	// drained.
+	adminGrace = 2 * time.Second
+	// flushTimeout bounds the final export of buffered spans.
+	flushTimeout = 5 * time.Second
+	// outboxCountTimeout bounds the count behind carpool_outbox_backlog at each scrape.
+	outboxCountTimeout = 2 * time.Second
+)
+
+// quietRoutes are logged at debug: kubelets and load balancers call them every few
+// seconds.
+var quietRoutes = []string{"/livez", "/readyz"}
+
+// serve runs the HTTP server until ctx ends (the first SIGTERM or SIGINT; a second one
+// exits at once, see main.go), then shuts down without failing a request it accepted:
 //
 //  1. /readyz answers 503 at once, so load balancers stop sending new requests;
 //  2. the server keeps serving for ShutdownDelay while they notice;
 //  3. Shutdown stops accepting and waits up to ShutdownTimeout for in-flight requests;
-//  4. the admin listener, the database and telemetry close.
-func (m *Main) serve(ctx context.Context, args []string) error {
+//  4. the admin listener closes (it served /metrics during the drain), then the
+//     database, then telemetry flushes the spans of all of the above.
+//
+// A clean drain returns nil (exit 0); requests cut off at the timeout return an error.
+func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	cfg, logger, err := m.load("serve", args, nil)
 	if err != nil {
 		return err
@@ -27,19 +47,51 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	bi := buildinfo.Get()
 	logger.Info("starting carpool", "version", bi.Version, "commit", bi.Commit, "go", bi.GoVersion, "config", cfg)
 
-	store, err := openStore(ctx, cfg, logger, true)
+	// Deferred first, so it runs last: after the database has closed.
+	stopTracing, err := telemetry.StartTracing(ctx, m.Getenv, bi, logger)
 	if err != nil {
 		return err
 	}
 	defer func() {
-		if err := store.Close(); err != nil {
-			logger.Error("close database", "err", err)
+		fctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
+		defer cancel()
+		if ferr := stopTracing(fctx); ferr != nil {
+			logger.Warn("telemetry not flushed", "err", ferr)
+		}
+		if err == nil {
+			logger.Info("stopped cleanly")
 		}
 	}()
 
-	probes := health.New(store)
+	db, err := openStore(ctx, cfg, logger, true)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := db.Close(); cerr != nil {
+			logger.Error("close database", "err", cerr)
+			return
+		}
+		logger.Info("database closed")
+	}()
+
+	metrics := telemetry.NewMetrics(bi)
+	if !metrics.RegisterDBPools(cfg.Engine(), db) {
+		logger.Warn("metrics: the database engine exposes no pool statistics", "engine", cfg.Engine())
+	}
+	if oc, ok := db.(telemetry.OutboxCounter); ok {
+		metrics.RegisterOutboxBacklog(oc, outboxCountTimeout, logger)
+	} else {
+		logger.Warn("metrics: the database engine cannot count its outbox backlog", "engine", cfg.Engine())
+	}
+
+	// Probes ping the engine itself: they must not make spans every second.
+	probes := health.New(db)
+	store := telemetry.InstrumentStore(db, metrics)
 	srv := &http.Server{
-		Handler:           appHandler(cfg, store, probes, logger),
+		Handler: telemetry.Middleware(appHandler(cfg, store, probes, logger), telemetry.HTTPOptions{
+			Logger: logger, Metrics: metrics, QuietRoutes: quietRoutes,
+		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -48,9 +100,12 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	admin := &http.Server{
-		Handler:           adminHandler(),
+		Handler:           adminHandler(metrics.Handler()),
 		ReadHeaderTimeout: 5 * time.Second,
-		ErrorLog:          srv.ErrorLog,
+		// A CPU profile or trace runs for its ?seconds=, 30 by default.
+		WriteTimeout: 5 * time.Minute,
+		IdleTimeout:  120 * time.Second,
+		ErrorLog:     srv.ErrorLog,
 	}
 
 	// Listen before serving so that a taken port fails the start, not a goroutine.
@@ -75,22 +130,41 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		admin.Close()
 		return fmt.Errorf("serve: %w", err)
 	}
+	return shutdown(cfg, logger, probes, metrics, srv, admin)
+}
 
+// shutdown runs steps 1 to 3 of serve's shutdown and closes the admin listener; serve's
+// deferred calls close the database and flush telemetry after it.
+func shutdown(cfg *config.Config, logger *slog.Logger, probes *health.Probes, metrics *telemetry.Metrics, srv, admin *http.Server) error {
 	probes.Drain()
-	logger.Info("shutting down: readiness off, still serving", "delay", cfg.ShutdownDelay.String())
+	logger.Info("shutting down: readiness off, still serving",
+		"delay", cfg.ShutdownDelay.String(), "in_flight", metrics.InFlight())
 	time.Sleep(cfg.ShutdownDelay)
 
-	logger.Info("shutting down: draining in-flight requests", "timeout", cfg.ShutdownTimeout.String())
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	logger.Info("shutting down: stopped accepting, draining in-flight requests",
+		"timeout", cfg.ShutdownTimeout.String(), "in_flight", metrics.InFlight())
+	drainCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	drainErr := srv.Shutdown(shutdownCtx)
+	drainErr := srv.Shutdown(drainCtx)
+	if drainErr != nil {
+		// Out of time: cut the requests still running rather than leave them to the
+		// exit, and say how many there were.
+		logger.Error("shutting down: drain timed out, closing connections", "in_flight", metrics.InFlight())
+		srv.Close()
+	} else {
+		logger.Info("shutting down: all requests drained")
+	}
+
 	// The admin listener goes last so /metrics can be scraped during the drain.
-	if err := admin.Shutdown(shutdownCtx); err != nil {
+	adminCtx, cancelAdmin := context.WithTimeout(context.Background(), adminGrace)
+	defer cancelAdmin()
+	if err := admin.Shutdown(adminCtx); err != nil {
 		admin.Close()
 	}
+	logger.Info("admin listener closed")
+
 	if drainErr != nil {
-		return fmt.Errorf("drain requests: %w", drainErr)
+		return fmt.Errorf("drain requests within CARPOOL_SHUTDOWN_TIMEOUT=%s: %w", cfg.ShutdownTimeout, drainErr)
 	}
-	logger.Info("stopped cleanly")
 	return nil
 }

@@ -1,0 +1,139 @@
+package telemetry
+
+import (
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"carpool/internal/buildinfo"
+)
+
+// namespace prefixes every carpool metric.
+const namespace = "carpool"
+
+// Metrics holds carpool's Prometheus metrics on a registry of its own (not the global
+// default, so tests and libraries cannot add to it by accident).
+type Metrics struct {
+	Registry *prometheus.Registry
+
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	inFlight prometheus.Gauge
+	active   atomic.Int64 // the same as inFlight, readable
+
+	bookings        *prometheus.CounterVec
+	bookingChanges  *prometheus.CounterVec
+	reservations    *prometheus.CounterVec
+	reservationsEnd prometheus.Counter
+	ridesCreated    prometheus.Counter
+	ridesCancelled  prometheus.Counter
+}
+
+// NewMetrics registers the HTTP, business, build and Go runtime/process metrics.
+func NewMetrics(bi buildinfo.Info) *Metrics {
+	reg := prometheus.NewRegistry()
+	m := &Metrics{
+		Registry: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "http_requests_total",
+			Help: "HTTP requests answered on the main listener, by method, route template and status code.",
+		}, []string{"method", "route", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: namespace, Name: "http_request_duration_seconds",
+			Help:    "Time to answer HTTP requests on the main listener, by method, route template and status code.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"method", "route", "code"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: namespace, Name: "http_requests_in_flight",
+			Help: "HTTP requests being served on the main listener.",
+		}),
+		bookings: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "bookings_total",
+			Help: "Seat booking attempts by outcome: confirmed, pending, waitlisted, full, conflict, invalid, forbidden, not_found, error.",
+		}, []string{"outcome"}),
+		bookingChanges: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "booking_changes_total",
+			Help: "Bookings confirmed, rejected or cancelled after they were made.",
+		}, []string{"change"}),
+		reservations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "reservations_total",
+			Help: "Pool car reservation attempts by outcome: created, overlap, invalid, forbidden, not_found, error.",
+		}, []string{"outcome"}),
+		reservationsEnd: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: namespace, Name: "reservations_cancelled_total",
+			Help: "Reservations cancelled.",
+		}),
+		ridesCreated: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: namespace, Name: "rides_created_total", Help: "Rides offered.",
+		}),
+		ridesCancelled: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: namespace, Name: "rides_cancelled_total", Help: "Rides cancelled by their driver.",
+		}),
+	}
+	buildInfo := prometheus.NewGauge(prometheus.GaugeOpts{
+		Namespace: namespace, Name: "build_info",
+		Help:        "Build information of the running binary; always 1.",
+		ConstLabels: prometheus.Labels{"version": bi.Version, "commit": bi.Commit, "goversion": bi.GoVersion},
+	})
+	buildInfo.Set(1)
+	reg.MustRegister(m.requests, m.duration, m.inFlight,
+		m.bookings, m.bookingChanges, m.reservations, m.reservationsEnd, m.ridesCreated, m.ridesCancelled,
+		buildInfo,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	// Outcomes exist from the start at 0, so rate() and alerts work before the first event.
+	for _, o := range []string{"confirmed", "pending", "waitlisted", "full", "conflict", "invalid", "forbidden", "not_found", "error"} {
+		m.bookings.WithLabelValues(o)
+	}
+	for _, c := range []string{"confirmed", "rejected", "cancelled"} {
+		m.bookingChanges.WithLabelValues(c)
+	}
+	for _, o := range []string{"created", "overlap", "invalid", "forbidden", "not_found", "error"} {
+		m.reservations.WithLabelValues(o)
+	}
+	return m
+}
+
+// Handler serves the metrics in the Prometheus exposition formats.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{
+		// A collector that fails (the outbox count timing out) must not hide the rest.
+		ErrorHandling: promhttp.ContinueOnError,
+		Registry:      m.Registry, // promhttp_metric_handler_errors_total
+	})
+}
+
+// knownMethods are the methods that get their own label value; anything else is OTHER,
+// so a client cannot create series at will.
+var knownMethods = map[string]bool{
+	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true,
+	http.MethodPatch: true, http.MethodDelete: true, http.MethodOptions: true,
+}
+
+// InFlight returns the number of requests being served, for the shutdown log.
+func (m *Metrics) InFlight() int64 { return m.active.Load() }
+
+func (m *Metrics) begin() {
+	m.inFlight.Inc()
+	m.active.Add(1)
+}
+
+func (m *Metrics) done() {
+	m.inFlight.Dec()
+	m.active.Add(-1)
+}
+
+func (m *Metrics) observeRequest(method, route string, status int, elapsed time.Duration) {
+	if !knownMethods[method] {
+		method = "OTHER"
+	}
+	code := strconv.Itoa(status)
+	m.requests.WithLabelValues(method, route, code).Inc()
+	m.duration.WithLabelValues(method, route, code).Observe(elapsed.Seconds())
+}

@@ -1,0 +1,115 @@
+package telemetry
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// HTTPOptions configure Middleware.
+type HTTPOptions struct {
+	// Logger receives the access log (one record per request) and panics.
+	Logger *slog.Logger
+	// Metrics, when set, counts requests by method, route template and status.
+	Metrics *Metrics
+	// QuietRoutes are route templates ("/readyz") whose access log goes at debug level:
+	// probes from kubelets and load balancers would drown the useful lines.
+	QuietRoutes []string
+}
+
+// Middleware wraps the main listener's handler, outermost first:
+//
+//   - a server span per request (OpenTelemetry; a no-op unless tracing is configured,
+//     but an incoming traceparent still gives the request its trace id);
+//   - the request id (X-Request-ID);
+//   - the access log line and the request metrics;
+//   - panic recovery.
+//
+// The route template comes from r.Pattern, which ServeMux sets on the request it is
+// given, so the inner muxes must receive the very *http.Request this middleware holds:
+// nothing between here and the muxes may replace it (Recover does not).
+func Middleware(next http.Handler, opts HTTPOptions) http.Handler {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	quiet := map[string]bool{}
+	for _, r := range opts.QuietRoutes {
+		quiet[r] = true
+	}
+	o := &observer{log: opts.Logger, metrics: opts.Metrics, quiet: quiet, next: Recover(opts.Logger, next)}
+	return otelhttp.NewHandler(RequestIDs(o), "http.request",
+		// The real name (the route template) is only known after routing; see observer.
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method }),
+	)
+}
+
+// observer writes the access log and the request metrics, after the request.
+type observer struct {
+	log     *slog.Logger
+	metrics *Metrics
+	quiet   map[string]bool
+	next    http.Handler
+}
+
+func (o *observer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &recorder{ResponseWriter: w}
+	if o.metrics != nil {
+		o.metrics.begin()
+	}
+	// Deferred, so a request aborted by a panic is still counted and logged.
+	defer func() {
+		elapsed := time.Since(start)
+		route := routeOf(r)
+		status := rec.code()
+		span := trace.SpanFromContext(r.Context())
+		if r.Pattern != "" {
+			span.SetName(r.Method + " " + route)
+			span.SetAttributes(attribute.String("http.route", route))
+		}
+		if o.metrics != nil {
+			o.metrics.done()
+			o.metrics.observeRequest(r.Method, route, status, elapsed)
+		}
+		level := slog.LevelInfo
+		if o.quiet[route] {
+			level = slog.LevelDebug
+		}
+		if !o.log.Enabled(r.Context(), level) {
+			return
+		}
+		attrs := []slog.Attr{
+			slog.String("method", r.Method),
+			slog.String("route", route),
+			slog.String("path", r.URL.Path), // never the query: it may carry search terms
+			slog.Int("status", status),
+			slog.Int64("bytes", rec.bytes),
+			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
+			slog.String(attrRequestID, RequestID(r.Context())),
+		}
+		if sc := span.SpanContext(); sc.HasTraceID() {
+			attrs = append(attrs, slog.String(attrTraceID, sc.TraceID().String()))
+		}
+		o.log.LogAttrs(r.Context(), level, "http request", attrs...)
+	}()
+	o.next.ServeHTTP(rec, r)
+}
+
+// unmatchedRoute labels requests that no pattern matched, so that scanners probing
+// random paths cannot create unbounded metric series.
+const unmatchedRoute = "unmatched"
+
+// routeOf returns the path template of the pattern that served r ("/api/v1/rides/{id}"),
+// without the method and host that a ServeMux pattern may start with.
+func routeOf(r *http.Request) string {
+	p := r.Pattern
+	if i := strings.IndexByte(p, '/'); i >= 0 {
+		return p[i:]
+	}
+	return unmatchedRoute
+}
