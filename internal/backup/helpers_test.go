@@ -73,7 +73,6 @@ func mustOpenPostgres(tb testing.TB) *postgres.DB {
 	return db
 }
 
-
 // mustGenerate fills db with generated data of size s.
 func mustGenerate(tb testing.TB, db backup.Database, s backuptest.Size) map[string]int64 {
 	tb.Helper()

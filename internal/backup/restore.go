@@ -3,6 +3,7 @@ package backup
 import (
 	"bufio"
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -384,8 +385,10 @@ func (l *lineReader) next() error {
 			return io.EOF
 		case errors.Is(err, io.EOF):
 			return fmt.Errorf("%w: the archive ends in the middle of a line", ErrCorrupt)
-		default:
+		case isCorruption(err):
 			return fmt.Errorf("%w: %v", ErrCorrupt, err)
+		default:
+			return fmt.Errorf("read backup: %w", err)
 		}
 	}
 }
@@ -397,4 +400,12 @@ func (l *lineReader) expect() error {
 		return fmt.Errorf("%w: the archive ends early", ErrCorrupt)
 	}
 	return err
+}
+
+// isCorruption tells damage of the archive itself (a cut stream, a bad gzip checksum or
+// deflate data) from a failure to read it (a network error).
+func isCorruption(err error) bool {
+	var flateErr flate.CorruptInputError
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, gzip.ErrChecksum) ||
+		errors.Is(err, gzip.ErrHeader) || errors.As(err, &flateErr)
 }
