@@ -82,7 +82,7 @@ func TestSchemaEnforcesIntegrity(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			db := mustOpen(t).DB()
+			db := mustOpenMigrated(t).DB()
 			ctx := context.Background()
 			if _, err := db.ExecContext(ctx, seed); err != nil {
 				t.Fatalf("seed: %v", err)
@@ -120,7 +120,7 @@ func TestSchemaAllows(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			db := mustOpen(t).DB()
+			db := mustOpenMigrated(t).DB()
 			ctx := context.Background()
 			if _, err := db.ExecContext(ctx, seed); err != nil {
 				t.Fatalf("seed: %v", err)
@@ -136,7 +136,7 @@ func TestSchemaAllows(t *testing.T) {
 // with plain INSERTs that take no lock of their own: the schema's trigger alone keeps
 // the confirmed seats within the ride's.
 func TestSeatsHoldWithoutTheStoresLock(t *testing.T) {
-	db := mustOpen(t, postgres.WithMaxConns(20)).DB()
+	db := mustOpenMigrated(t, postgres.WithMaxConns(20)).DB()
 	ctx := context.Background()
 	if _, err := db.ExecContext(ctx, seed); err != nil {
 		t.Fatalf("seed: %v", err)
