@@ -1,0 +1,181 @@
+package storetest
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"carpool/internal/carpool"
+)
+
+func testSites(t *testing.T, open func(t *testing.T) carpool.Store) {
+	e := newEnv(t, open)
+
+	t.Run("round trip", func(t *testing.T) {
+		s := e.site()
+		got, err := e.s.Site(e.ctx, s.ID)
+		noErr(t, err, "site")
+		if !reflect.DeepEqual(got, s) {
+			t.Fatalf("got %+v, want %+v", got, s)
+		}
+		_, err = e.s.Site(e.ctx, carpool.NewID())
+		wantCode(t, err, carpool.ENOTFOUND, "")
+	})
+
+	t.Run("pages", func(t *testing.T) {
+		e := newEnv(t, open) // a store of its own, so the count is known
+		var want []string
+		for range 5 {
+			want = append(want, e.site().ID)
+		}
+		var got []string
+		cursor, pages := "", 0
+		for {
+			page, next, err := e.s.Sites(e.ctx, carpool.Page{Limit: 2, Cursor: cursor})
+			noErr(t, err, "sites")
+			pages++
+			for _, s := range page {
+				got = append(got, s.ID)
+			}
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if !reflect.DeepEqual(got, want) || pages != 3 {
+			t.Fatalf("got %v in %d pages, want %v in 3", got, pages, want)
+		}
+		_, _, err := e.s.Sites(e.ctx, carpool.Page{Limit: 2, Cursor: "!!"})
+		wantCode(t, err, carpool.EINVALID, "cursor")
+	})
+
+	t.Run("update with version", func(t *testing.T) {
+		s := e.site()
+		got, err := e.s.UpdateSite(e.ctx, s.ID, 1, func(s *carpool.Site) error { s.Name = "Renamed"; return nil })
+		noErr(t, err, "update site")
+		if got.Name != "Renamed" || got.Version != 2 {
+			t.Fatalf("got name %q version %d, want Renamed 2", got.Name, got.Version)
+		}
+		stored, err := e.s.Site(e.ctx, s.ID)
+		noErr(t, err, "site")
+		if !reflect.DeepEqual(stored, got) {
+			t.Fatalf("stored %+v, returned %+v", stored, got)
+		}
+		_, err = e.s.UpdateSite(e.ctx, s.ID, 1, func(s *carpool.Site) error { s.Name = "Stale"; return nil })
+		wantCode(t, err, carpool.ECONFLICT, "if_match")
+		got, err = e.s.UpdateSite(e.ctx, s.ID, 0, func(s *carpool.Site) error { s.Address = "Elsewhere 2"; return nil })
+		noErr(t, err, "update site at any version")
+		if got.Version != 3 || got.Name != "Renamed" {
+			t.Fatalf("got version %d name %q, want 3 Renamed", got.Version, got.Name)
+		}
+	})
+
+	t.Run("update refused by change", func(t *testing.T) {
+		s := e.site()
+		refuse := errors.New("no")
+		_, err := e.s.UpdateSite(e.ctx, s.ID, 0, func(s *carpool.Site) error { s.Name = "X"; return refuse })
+		if !errors.Is(err, refuse) {
+			t.Fatalf("got %v, want the change's error", err)
+		}
+		_, err = e.s.UpdateSite(e.ctx, s.ID, 0, func(s *carpool.Site) error { s.Lat = 91; return nil })
+		wantCode(t, err, carpool.EINVALID, "lat")
+		stored, _ := e.s.Site(e.ctx, s.ID)
+		if stored.Name != s.Name || stored.Version != 1 {
+			t.Fatalf("site changed by a refused update: %+v", stored)
+		}
+		_, err = e.s.UpdateSite(e.ctx, carpool.NewID(), 0, func(*carpool.Site) error { return nil })
+		wantCode(t, err, carpool.ENOTFOUND, "")
+	})
+}
+
+func testCars(t *testing.T, open func(t *testing.T) carpool.Store) {
+	e := newEnv(t, open)
+	site := e.site()
+	owner := e.member(carpool.RoleMember)
+
+	t.Run("round trip", func(t *testing.T) {
+		for _, c := range []carpool.Car{e.poolCar(site, 5), e.privateCar(owner, 4)} {
+			got, err := e.s.Car(e.ctx, c.ID)
+			noErr(t, err, "car")
+			if !reflect.DeepEqual(got, c) {
+				t.Fatalf("got %+v, want %+v", got, c)
+			}
+		}
+		_, err := e.s.Car(e.ctx, carpool.NewID())
+		wantCode(t, err, carpool.ENOTFOUND, "")
+	})
+
+	t.Run("duplicate plate", func(t *testing.T) {
+		c := e.poolCar(site, 5)
+		dup := c
+		dup.ID = carpool.NewID()
+		wantCode(t, e.s.CreateCar(e.ctx, dup), carpool.ECONFLICT, "plate")
+	})
+
+	t.Run("unknown site", func(t *testing.T) {
+		c := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPool, Plate: e.plate(), Make: "VW", Model: "Up",
+			Seats: 4, SiteID: carpool.NewID(), Status: carpool.CarActive, Version: 1, CreatedAt: e.now, UpdatedAt: e.now}
+		wantCode(t, e.s.CreateCar(e.ctx, c), carpool.EINVALID, "site_id")
+	})
+
+	t.Run("filters", func(t *testing.T) {
+		e := newEnv(t, open)
+		site, other := e.site(), e.site()
+		a, b := e.member(carpool.RoleMember), e.member(carpool.RoleMember)
+		pool := e.poolCar(site, 5)
+		pool2 := e.poolCar(other, 5)
+		retired := e.poolCar(site, 5)
+		_, err := e.s.UpdateCar(e.ctx, retired.ID, 0, func(c *carpool.Car) error { c.Status = carpool.CarRetired; return nil })
+		noErr(t, err, "retire car")
+		mine := e.privateCar(a, 4)
+		theirs := e.privateCar(b, 4)
+		cases := []struct {
+			name string
+			f    carpool.CarFilter
+			want []string
+		}{
+			{"all active", carpool.CarFilter{}, []string{pool.ID, pool2.ID, mine.ID, theirs.ID}},
+			{"with retired", carpool.CarFilter{IncludeRetired: true}, []string{pool.ID, pool2.ID, retired.ID, mine.ID, theirs.ID}},
+			{"pool", carpool.CarFilter{Kind: carpool.CarPool}, []string{pool.ID, pool2.ID}},
+			{"site", carpool.CarFilter{SiteID: site.ID, IncludeRetired: true}, []string{pool.ID, retired.ID}},
+			{"owner", carpool.CarFilter{OwnerID: a.ID}, []string{mine.ID}},
+			{"visible to a", carpool.CarFilter{VisibleTo: a.ID}, []string{pool.ID, pool2.ID, mine.ID}},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				cars, next, err := e.s.Cars(e.ctx, tc.f, carpool.Page{Limit: 100})
+				noErr(t, err, "cars")
+				var got []string
+				for _, c := range cars {
+					got = append(got, c.ID)
+				}
+				if !reflect.DeepEqual(got, tc.want) || next != "" {
+					t.Fatalf("got %v (next %q), want %v", got, next, tc.want)
+				}
+			})
+		}
+	})
+
+	t.Run("update", func(t *testing.T) {
+		c := e.poolCar(site, 5)
+		other := e.poolCar(site, 5)
+		got, err := e.s.UpdateCar(e.ctx, c.ID, 1, func(c *carpool.Car) error {
+			c.Status = carpool.CarMaintenance
+			c.Seats = 7
+			c.SiteID = "" // kind, site and owner are not the change's to make
+			return nil
+		})
+		noErr(t, err, "update car")
+		if got.Status != carpool.CarMaintenance || got.Seats != 7 || got.Version != 2 || got.SiteID != site.ID {
+			t.Fatalf("got %+v", got)
+		}
+		_, err = e.s.UpdateCar(e.ctx, c.ID, 1, func(c *carpool.Car) error { c.Seats = 6; return nil })
+		wantCode(t, err, carpool.ECONFLICT, "if_match")
+		_, err = e.s.UpdateCar(e.ctx, c.ID, 2, func(c *carpool.Car) error { c.Plate = other.Plate; return nil })
+		wantCode(t, err, carpool.ECONFLICT, "plate")
+		stored, _ := e.s.Car(e.ctx, c.ID)
+		if !reflect.DeepEqual(stored, got) {
+			t.Fatalf("stored %+v, want %+v", stored, got)
+		}
+	})
+}

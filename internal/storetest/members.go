@@ -1,0 +1,112 @@
+package storetest
+
+import (
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"carpool/internal/carpool"
+)
+
+func testMembers(t *testing.T, open func(t *testing.T) carpool.Store) {
+	e := newEnv(t, open)
+
+	t.Run("round trip", func(t *testing.T) {
+		m := e.member(carpool.RoleFleetManager)
+		got, err := e.s.Member(e.ctx, m.ID)
+		noErr(t, err, "member")
+		if !reflect.DeepEqual(got, m) {
+			t.Fatalf("got %+v, want %+v", got, m)
+		}
+	})
+
+	t.Run("by email ignores case", func(t *testing.T) {
+		m := e.member(carpool.RoleMember)
+		got, err := e.s.MemberByEmail(e.ctx, "  "+strings.ToUpper(m.Email))
+		noErr(t, err, "member by email")
+		if got.ID != m.ID {
+			t.Fatalf("got member %s, want %s", got.ID, m.ID)
+		}
+	})
+
+	t.Run("duplicate email in another case", func(t *testing.T) {
+		m := e.member(carpool.RoleMember)
+		dup := m
+		dup.ID = carpool.NewID()
+		dup.Email = strings.ToUpper(m.Email)
+		wantCode(t, e.s.CreateMember(e.ctx, dup), carpool.ECONFLICT, "email")
+	})
+
+	t.Run("unknown", func(t *testing.T) {
+		_, err := e.s.Member(e.ctx, carpool.NewID())
+		wantCode(t, err, carpool.ENOTFOUND, "")
+		_, err = e.s.MemberByEmail(e.ctx, "nobody-"+unique()+"@example.com")
+		wantCode(t, err, carpool.ENOTFOUND, "")
+	})
+
+	t.Run("members by ids", func(t *testing.T) {
+		a, b := e.member(carpool.RoleMember), e.member(carpool.RoleAdmin)
+		got, err := e.s.Members(e.ctx, []string{b.ID, carpool.NewID(), a.ID})
+		noErr(t, err, "members")
+		ids := []string{}
+		for _, m := range got {
+			ids = append(ids, m.ID)
+		}
+		sort.Strings(ids)
+		want := []string{a.ID, b.ID}
+		sort.Strings(want)
+		if !reflect.DeepEqual(ids, want) {
+			t.Fatalf("got ids %v, want %v", ids, want)
+		}
+		none, err := e.s.Members(e.ctx, nil)
+		noErr(t, err, "members of none")
+		if len(none) != 0 {
+			t.Fatalf("got %d members for no ids, want 0", len(none))
+		}
+	})
+}
+
+func testTokens(t *testing.T, open func(t *testing.T) carpool.Store) {
+	e := newEnv(t, open)
+	m := e.member(carpool.RoleMember)
+	tok, secret, err := carpool.NewToken(m.ID, e.now)
+	noErr(t, err, "new token")
+	noErr(t, e.s.CreateToken(e.ctx, tok), "create token")
+
+	t.Run("valid until expiry", func(t *testing.T) {
+		for _, at := range []time.Time{e.now, tok.ExpiresAt.Add(-time.Microsecond)} {
+			gm, gt, err := e.s.MemberByToken(e.ctx, carpool.HashToken(secret), at)
+			noErr(t, err, "member by token")
+			if gm.ID != m.ID || gt.ID != tok.ID || !gt.ExpiresAt.Equal(tok.ExpiresAt) {
+				t.Fatalf("got member %s token %s, want %s %s", gm.ID, gt.ID, m.ID, tok.ID)
+			}
+		}
+	})
+
+	t.Run("expired", func(t *testing.T) {
+		for _, at := range []time.Time{tok.ExpiresAt, tok.ExpiresAt.Add(time.Hour)} {
+			_, _, err := e.s.MemberByToken(e.ctx, carpool.HashToken(secret), at)
+			wantCode(t, err, carpool.EUNAUTHORIZED, "")
+		}
+	})
+
+	t.Run("unknown", func(t *testing.T) {
+		_, _, err := e.s.MemberByToken(e.ctx, carpool.HashToken("cpt_nope"), e.now)
+		wantCode(t, err, carpool.EUNAUTHORIZED, "")
+	})
+
+	t.Run("deleted", func(t *testing.T) {
+		other, otherSecret, err := carpool.NewToken(m.ID, e.now)
+		noErr(t, err, "new token")
+		noErr(t, e.s.CreateToken(e.ctx, other), "create token")
+		noErr(t, e.s.DeleteToken(e.ctx, other.ID), "delete token")
+		_, _, err = e.s.MemberByToken(e.ctx, carpool.HashToken(otherSecret), e.now)
+		wantCode(t, err, carpool.EUNAUTHORIZED, "")
+		wantCode(t, e.s.DeleteToken(e.ctx, other.ID), carpool.ENOTFOUND, "")
+		// the first token is untouched
+		_, _, err = e.s.MemberByToken(e.ctx, carpool.HashToken(secret), e.now)
+		noErr(t, err, "first token after deleting another")
+	})
+}
