@@ -1,0 +1,229 @@
+package browser_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath finds Debian's chromium. Locally a missing browser skips the test with a
+// reason; in CI (CI set) it fails, since scripts/install-test-deps installs it there.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("CARPOOL_CHROMIUM"), "/usr/bin/chromium"} {
+		if p == "" {
+			continue
+		}
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is not installed (run scripts/install-test-deps); browser tests cannot run in CI without it")
+	}
+	t.Skip("SKIPPING BROWSER TESTS: chromium not found at /usr/bin/chromium or on PATH; install it with scripts/install-test-deps")
+	return ""
+}
+
+// startBrowser starts one headless Chromium for the test; every person gets a browser
+// context of their own in it (separate cookies), which is much cheaper than a process
+// each. The flags are the ones this machine needs (no sandbox as root, no GPU, no
+// background traffic to Google).
+func startBrowser(t *testing.T, timeout time.Duration) context.Context {
+	t.Helper()
+	exe := chromiumPath(t)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t.Cleanup(cancel)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.UserDataDir(t.TempDir()),
+		// The narrowest phone the UI promises to serve.
+		chromedp.WindowSize(360, 800),
+	)
+	t.Cleanup(cancelAlloc)
+	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	if err := chromedp.Do(browserCtx); err != nil {
+		t.Fatalf("start chromium %s: %v", exe, err)
+	}
+	return browserCtx
+}
+
+// screenDir is where this run's screenshots go: CARPOOL_SCREENSHOT_DIR or a new folder
+// under the system's temporary directory, kept after the test so a person can look.
+func screenDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("CARPOOL_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "carpool-screens", time.Now().Format("20060102-150405"))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("screenshot folder: %v", err)
+	}
+	t.Logf("screenshots of this run: %s", dir)
+	return dir
+}
+
+// person is one signed-in (or signing-in) user in a browser context of their own.
+type person struct {
+	t    *testing.T
+	name string
+	ctx  context.Context
+	base string
+}
+
+func newPerson(t *testing.T, browser context.Context, base, name string) *person {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	return &person{t: t, name: name, ctx: ctx, base: base}
+}
+
+// in returns the person acting within the subtest t, so failures are reported there.
+func (p *person) in(t *testing.T) *person {
+	c := *p
+	c.t = t
+	return &c
+}
+
+func (p *person) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, steps...); err != nil {
+		p.t.Fatalf("%s: %s: %v", p.name, what, err)
+	}
+}
+
+func (p *person) open(path string) {
+	p.t.Helper()
+	p.do("open "+path, chromedp.Navigate(p.base+path), chromedp.WaitReady(chromedp.CSS("main")))
+}
+
+func (p *person) fill(id, value string) {
+	p.t.Helper()
+	p.do("fill #"+id, chromedp.SetValue(chromedp.CSS("#"+id), value))
+}
+
+// submit clicks a submit button and waits for the page the form leads to; it returns
+// that page's HTTP status.
+func (p *person) submit(sel string) int {
+	p.t.Helper()
+	res, err := chromedp.RunResponse(p.ctx, chromedp.Click(chromedp.CSS(sel)))
+	if err != nil {
+		p.t.Fatalf("%s: submit %s: %v", p.name, sel, err)
+	}
+	if err := chromedp.Do(p.ctx, chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+		p.t.Fatalf("%s: page after %s: %v", p.name, sel, err)
+	}
+	return int(res.Status)
+}
+
+// submitOK submits and fails the test unless the final page answered 200.
+func (p *person) submitOK(sel string) {
+	p.t.Helper()
+	if status := p.submit(sel); status != http.StatusOK {
+		p.t.Fatalf("%s: submit %s: got HTTP %d, want 200; page says: %s", p.name, sel, status, p.text("main"))
+	}
+}
+
+func (p *person) text(sel string) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		p.t.Fatalf("%s: text of %s: %v", p.name, sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+func (p *person) value(sel string) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.ctx, chromedp.Value(chromedp.CSS(sel)))
+	if err != nil {
+		p.t.Fatalf("%s: value of %s: %v", p.name, sel, err)
+	}
+	return s
+}
+
+// has reports whether an element matching sel is on the page now.
+func (p *person) has(sel string) bool {
+	p.t.Helper()
+	ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](fmt.Sprintf("document.querySelector(%q) !== null", sel)))
+	if err != nil {
+		p.t.Fatalf("%s: look for %s: %v", p.name, sel, err)
+	}
+	return ok
+}
+
+func (p *person) url() string {
+	p.t.Helper()
+	u, err := chromedp.Run(p.ctx, chromedp.Location())
+	if err != nil {
+		p.t.Fatalf("%s: location: %v", p.name, err)
+	}
+	return u
+}
+
+// wantText fails unless the text of sel contains want.
+func (p *person) wantText(sel, want string) {
+	p.t.Helper()
+	if got := p.text(sel); !strings.Contains(got, want) {
+		p.t.Fatalf("%s: text of %s: got %q, want it to contain %q", p.name, sel, got, want)
+	}
+}
+
+// screenshot saves the whole current page as dir/name.png.
+func (p *person) screenshot(dir, name string) {
+	p.t.Helper()
+	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		p.t.Fatalf("%s: screenshot: %v", p.name, err)
+	}
+	file := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		p.t.Fatalf("save screenshot: %v", err)
+	}
+	p.t.Logf("screenshot: %s", file)
+}
+
+func (p *person) signIn(email, password string) {
+	p.t.Helper()
+	p.open("/signin")
+	p.fill("email", email)
+	p.fill("password", password)
+	p.submitOK(`form[action="/signin"] button[type="submit"]`)
+	p.wantText("h1", "Hello")
+}
+
+func chromedpClick(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.CSS(sel))
+}
+
+// chromedpEval runs a statement in the page (through DevTools, so the page's CSP does
+// not apply to it).
+func chromedpEval(js string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Evaluate[any](js+"; null")(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
