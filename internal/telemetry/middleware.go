@@ -8,6 +8,7 @@ import (
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -45,6 +46,7 @@ func Middleware(next http.Handler, opts HTTPOptions) http.Handler {
 	return otelhttp.NewHandler(RequestIDs(o), "http.request",
 		// The real name (the route template) is only known after routing; see observer.
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method }),
+		otelhttp.WithPropagators(Propagator()),
 	)
 }
 
@@ -112,4 +114,10 @@ func routeOf(r *http.Request) string {
 		return p[i:]
 	}
 	return unmatchedRoute
+}
+
+// Propagator is the W3C trace context (traceparent) and baggage, what OTEL_PROPAGATORS
+// defaults to.
+func Propagator() propagation.TextMapPropagator {
+	return propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
 }

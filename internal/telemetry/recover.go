@@ -37,7 +37,7 @@ func Recover(logger *slog.Logger, next http.Handler) http.Handler {
 			}
 			h := rec.Header()
 			for k := range h {
-				if k != RequestIDHeader {
+				if k != http.CanonicalHeaderKey(RequestIDHeader) {
 					delete(h, k)
 				}
 			}

@@ -9,7 +9,6 @@ import (
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
-	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
@@ -27,7 +26,7 @@ import (
 // The returned stop flushes the spans still buffered and shuts the exporter down; call
 // it last, after the database has closed, so the spans of the drain are sent too.
 func StartTracing(ctx context.Context, getenv func(string) string, bi buildinfo.Info, logger *slog.Logger) (stop func(context.Context) error, err error) {
-	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}))
+	otel.SetTextMapPropagator(Propagator())
 	noop := func(context.Context) error { return nil }
 	switch {
 	case strings.EqualFold(strings.TrimSpace(getenv("OTEL_SDK_DISABLED")), "true"):
