@@ -11,9 +11,9 @@ import (
 	"sync"
 	"testing"
 
+	"go.opentelemetry.io/otel"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
-	"go.opentelemetry.io/otel"
 	"google.golang.org/protobuf/proto"
 
 	"carpool/internal/buildinfo"
