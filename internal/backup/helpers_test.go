@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,7 +19,61 @@ import (
 	"carpool/internal/sqlstore"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := pgtest.Main(m)
+	if fixture.dir != "" {
+		os.RemoveAll(fixture.dir)
+	}
+	os.Exit(code)
+}
+
+// fixture is one generated SQLite database of 100,000 bookings, made once per test
+// binary; tests copy its file rather than generate their own.
+var fixture struct {
+	once sync.Once
+	dir  string
+	path string
+	rows map[string]int64
+	err  error
+}
+
+// mustOpenFixture opens a copy of the 100,000-booking SQLite database and returns it
+// with its row counts per table.
+func mustOpenFixture(tb testing.TB) (*sqlite.DB, map[string]int64) {
+	tb.Helper()
+	fixture.once.Do(func() {
+		if fixture.dir, fixture.err = os.MkdirTemp("", "carpool-backup-fixture-"); fixture.err != nil {
+			return
+		}
+		fixture.path = filepath.Join(fixture.dir, "fixture.db")
+		ctx := context.Background()
+		db, err := sqlite.Open(ctx, fixture.path)
+		if err != nil {
+			fixture.err = err
+			return
+		}
+		defer db.Close()
+		if _, err := db.Migrate(ctx); err != nil {
+			fixture.err = err
+			return
+		}
+		start := time.Now()
+		fixture.rows, fixture.err = backuptest.Generate(ctx, db.DB(), backuptest.ForBookings(100_000))
+		tb.Logf("generated the 100,000-booking SQLite fixture in %s", time.Since(start).Round(time.Millisecond))
+	})
+	if fixture.err != nil {
+		tb.Fatalf("fixture: %v", fixture.err)
+	}
+	path := filepath.Join(tb.TempDir(), "carpool.db")
+	data, err := os.ReadFile(fixture.path) // closed, so the WAL is checkpointed into it
+	if err != nil {
+		tb.Fatalf("copy fixture: %v", err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		tb.Fatalf("copy fixture: %v", err)
+	}
+	return mustOpenSQLiteAt(tb, path), fixture.rows
+}
 
 // database is what the tests need of an engine.
 type database interface {
@@ -62,7 +117,16 @@ func mustOpenSQLiteAt(tb testing.TB, path string) *sqlite.DB {
 func mustOpenPostgres(tb testing.TB) *postgres.DB {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewDatabase(tb))
+	url := pgtest.Shared(tb).NewDatabaseFrom(tb, "backup_migrated", func(ctx context.Context, url string) error {
+		db, err := postgres.Open(ctx, url)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		_, err = db.Migrate(ctx)
+		return err
+	})
+	db, err := postgres.Open(ctx, url)
 	if err != nil {
 		tb.Fatalf("open postgres: %v", err)
 	}
