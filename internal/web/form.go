@@ -97,7 +97,7 @@ func (f *form) float(name, label string) float64 {
 	v := strings.ReplaceAll(f.text(name), ",", ".")
 	x, err := strconv.ParseFloat(v, 64)
 	if err != nil {
-		f.fieldError(name, label+" must be a number like 48.137")
+		f.fieldError(name, label+" must be a number")
 		return 0
 	}
 	return x
@@ -120,6 +120,15 @@ func (f *form) point(name, label string) *carpool.Point {
 		return nil
 	}
 	return &carpool.Point{Lat: la, Lon: lo}
+}
+
+// optional returns the zero value for an empty input, else what parse reads.
+func optional[T any](f *form, name string, parse func() T) T {
+	var zero T
+	if f.text(name) == "" {
+		return zero
+	}
+	return parse()
 }
 
 // localTimeLayout is the value format of <input type="datetime-local">.

@@ -51,10 +51,11 @@ func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) 
 	query := carpool.RideQuery{
 		From:         s.pointOrSite(ctx, f, "from_site", "from", "Origin", sites),
 		To:           s.pointOrSite(ctx, f, "to_site", "to", "Destination", sites),
-		RadiusKM:     f.float("radius", "Radius"),
-		DepartAfter:  f.when("after", "Earliest departure", s.loc),
-		DepartBefore: f.when("before", "Latest departure", s.loc),
-		Seats:        f.integer("seats", "Seats"),
+		// Empty fields take the search defaults: from now, a week ahead, 5 km, one seat.
+		RadiusKM:     optional(f, "radius", func() float64 { return f.float("radius", "Radius") }),
+		DepartAfter:  optional(f, "after", func() time.Time { return f.when("after", "Earliest departure", s.loc) }),
+		DepartBefore: optional(f, "before", func() time.Time { return f.when("before", "Latest departure", s.loc) }),
+		Seats:        optional(f, "seats", func() int { return f.integer("seats", "Seats") }),
 	}
 	if f.Valid() {
 		query, err = query.Normalize(s.now())

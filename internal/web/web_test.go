@@ -131,20 +131,74 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
-// TestNoInlineScript checks the pages keep to the policy: scripts come from files only.
-func TestNoInlineScript(t *testing.T) {
+// TestPages opens every page a fleet manager can reach and checks what the CSP and
+// basic accessibility ask of each: no inline script or style, one h1, and a label for
+// every visible input, select and textarea.
+func TestPages(t *testing.T) {
 	app := webtest.Start(t, webtest.Options{})
-	app.AddMember(t, "fm@example.com", "Fran Fleet", "", carpool.RoleFleetManager)
+	fm := app.AddMember(t, "fm@example.com", "Fran Fleet", "", carpool.RoleFleetManager)
+	ctx := context.Background()
+	site := carpool.Site{ID: carpool.NewID(), Name: "HQ", Address: "Main St 1", Lat: 48.1, Lon: 11.5}
+	mustDo(t, site.Validate())
+	mustDo(t, app.Store.CreateSite(ctx, site))
+	car := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPool, SiteID: site.ID, Plate: "M P 1", Make: "VW", Model: "Golf", Seats: 5}
+	mustDo(t, car.Validate())
+	mustDo(t, app.Store.CreateCar(ctx, car))
+	start := time.Now().Add(24 * time.Hour)
+	res, err := app.Store.CreateReservation(ctx, car.ID, fm, carpool.ReservationTrip, start, start.Add(4*time.Hour))
+	mustDo(t, err)
+	ride, err := app.Store.CreateRide(ctx, carpool.RideInput{
+		CarID: car.ID, ReservationID: res.ID, DepartAt: start.Add(time.Hour), Seats: 2, BookingMode: carpool.BookingApproval,
+		From: carpool.Place{Label: "HQ", Lat: 48.1, Lon: 11.5}, To: carpool.Place{Label: "Airport", Lat: 48.35, Lon: 11.78},
+	}, fm)
+	mustDo(t, err)
+
 	b := newBrowser(t, app)
+	anonymous := []string{"/signin"}
+	for _, path := range anonymous {
+		_, body := b.get(path)
+		checkPage(t, path, body)
+	}
 	b.signIn("fm@example.com")
-	inline := regexp.MustCompile(`<script(?:\s[^>]*)?>\s*[^<\s]|\son[a-z]+="|style="`)
-	for _, path := range []string{"/", "/rides", "/rides/new", "/cars", "/mycars", "/fleet", "/fleet/utilisation"} {
+	for _, path := range []string{
+		"/", "/rides", "/rides?seats=1&from_site=" + site.ID, "/rides/new", "/rides/new?source=res:" + res.ID,
+		"/rides/" + ride.ID, "/cars", "/cars/" + car.ID, "/cars/" + car.ID + "?view=day", "/mycars",
+		"/fleet", "/fleet/sites/" + site.ID, "/fleet/cars/" + car.ID, "/fleet/utilisation",
+	} {
 		res, body := b.get(path)
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("GET %s: got %d, want 200:\n%s", path, res.StatusCode, body)
 		}
-		if loc := inline.FindStringIndex(body); loc != nil {
-			t.Errorf("GET %s has inline script or style: %q", path, body[loc[0]:min(loc[1]+40, len(body))])
+		checkPage(t, path, body)
+	}
+}
+
+var (
+	inlineCode = regexp.MustCompile(`<script(?:\s[^>]*)?>\s*[^<\s]|\son[a-z]+="|\sstyle="|<style`)
+	controlID  = regexp.MustCompile(`<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"`)
+	hiddenType = regexp.MustCompile(`<input\b[^>]*type="hidden"`)
+	anyControl = regexp.MustCompile(`<(?:input|select|textarea)\b[^>]*>`)
+)
+
+func checkPage(t *testing.T, path, body string) {
+	t.Helper()
+	if loc := inlineCode.FindStringIndex(body); loc != nil {
+		t.Errorf("GET %s has inline script or style: %q", path, body[loc[0]:min(loc[1]+40, len(body))])
+	}
+	if n := strings.Count(body, "<h1"); n != 1 {
+		t.Errorf("GET %s has %d h1 headings, want 1", path, n)
+	}
+	for _, tag := range anyControl.FindAllString(body, -1) {
+		if hiddenType.MatchString(tag) {
+			continue
+		}
+		m := controlID.FindStringSubmatch(tag)
+		if m == nil {
+			t.Errorf("GET %s: control without an id cannot have a label: %s", path, tag)
+			continue
+		}
+		if !strings.Contains(body, `for="`+m[1]+`"`) {
+			t.Errorf("GET %s: no label for #%s", path, m[1])
 		}
 	}
 }

@@ -59,8 +59,7 @@ func startBrowser(t *testing.T, timeout time.Duration) context.Context {
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("disable-extensions", true),
 		chromedp.UserDataDir(t.TempDir()),
-		// The narrowest phone the UI promises to serve.
-		chromedp.WindowSize(360, 800),
+		chromedp.WindowSize(500, 800),
 	)
 	t.Cleanup(cancelAlloc)
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
@@ -98,6 +97,10 @@ func newPerson(t *testing.T, browser context.Context, base, name string) *person
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
+	// Headless Chromium will not make a window narrower than 500 px; the viewport can be.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(phoneWidth, 800)); err != nil {
+		t.Fatalf("%s: emulate a phone: %v", name, err)
+	}
 	return &person{t: t, name: name, ctx: ctx, base: base}
 }
 
@@ -192,9 +195,20 @@ func (p *person) wantText(sel, want string) {
 	}
 }
 
-// screenshot saves the whole current page as dir/name.png.
+// phoneWidth is the narrowest phone the UI promises to serve, in CSS pixels.
+const phoneWidth = 360
+
+// screenshot saves the whole current page as dir/name.png, after checking that the page
+// fits the phone's width (nothing to scroll sideways).
 func (p *person) screenshot(dir, name string) {
 	p.t.Helper()
+	width, err := chromedp.Run(p.ctx, chromedp.Evaluate[int]("document.documentElement.scrollWidth"))
+	if err != nil {
+		p.t.Fatalf("%s: page width: %v", p.name, err)
+	}
+	if width > phoneWidth {
+		p.t.Errorf("%s: page %s is %d px wide, more than a %d px phone", p.name, name, width, phoneWidth)
+	}
 	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		p.t.Fatalf("%s: screenshot: %v", p.name, err)

@@ -15,6 +15,7 @@ import (
 	"carpool/internal/carpool"
 	"carpool/internal/httpapi"
 	"carpool/internal/sqlite"
+	"carpool/internal/sqlstore"
 	"carpool/internal/web"
 )
 
@@ -31,6 +32,8 @@ type Options struct {
 	Location *time.Location
 	// TLS serves over HTTPS (httptest's certificate) instead of plain HTTP.
 	TLS bool
+	// Now replaces the wall clock of the store, the API and the UI alike.
+	Now func() time.Time
 }
 
 // Start opens a migrated SQLite store in tb's temporary directory and serves the app;
@@ -38,7 +41,11 @@ type Options struct {
 func Start(tb testing.TB, opts Options) *App {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "carpool.db"))
+	var dbOpts []sqlite.Option
+	if opts.Now != nil {
+		dbOpts = append(dbOpts, sqlite.WithStoreOptions(sqlstore.WithClock(opts.Now)))
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "carpool.db"), dbOpts...)
 	if err != nil {
 		tb.Fatalf("open sqlite: %v", err)
 	}
@@ -48,8 +55,8 @@ func Start(tb testing.TB, opts Options) *App {
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{tb}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	mux := http.NewServeMux()
-	mux.Handle("/api/", httpapi.NewServer(db, httpapi.Options{Logger: logger, Signup: opts.Signup}))
-	mux.Handle("/", web.NewServer(db, web.Options{Logger: logger, Signup: opts.Signup, Location: opts.Location}))
+	mux.Handle("/api/", httpapi.NewServer(db, httpapi.Options{Logger: logger, Signup: opts.Signup, Now: opts.Now}))
+	mux.Handle("/", web.NewServer(db, web.Options{Logger: logger, Signup: opts.Signup, Location: opts.Location, Now: opts.Now}))
 	var srv *httptest.Server
 	if opts.TLS {
 		srv = httptest.NewTLSServer(mux)
