@@ -49,8 +49,8 @@ func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) 
 		return nil
 	}
 	query := carpool.RideQuery{
-		From:         s.pointOrSite(ctx, f, "from_site", "from", "Origin", sites),
-		To:           s.pointOrSite(ctx, f, "to_site", "to", "Destination", sites),
+		From: s.pointOrSite(ctx, f, "from_site", "from", "Origin", sites),
+		To:   s.pointOrSite(ctx, f, "to_site", "to", "Destination", sites),
 		// Empty fields take the search defaults: from now, a week ahead, 5 km, one seat.
 		RadiusKM:     optional(f, "radius", func() float64 { return f.float("radius", "Radius") }),
 		DepartAfter:  optional(f, "after", func() time.Time { return f.when("after", "Earliest departure", s.loc) }),
