@@ -1,0 +1,446 @@
+package carpool_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+
+	"carpool/internal/carpool"
+)
+
+var driver = carpool.Member{ID: "driver", Role: carpool.RoleMember}
+
+func passenger(id string) carpool.Member { return carpool.Member{ID: id, Role: carpool.RoleMember} }
+
+// book returns a RideBook of an open ride departing a day after t0.
+func book(seats int, mode carpool.BookingMode) *carpool.RideBook {
+	return &carpool.RideBook{Ride: carpool.Ride{
+		ID: "ride", DriverID: driver.ID, Seats: seats, BookingMode: mode, Status: carpool.RideOpen,
+		DepartAt: t0.Add(24 * time.Hour), Version: 1,
+	}}
+}
+
+// fresh starts a new transaction on rb: the bookings as stored, no pending change.
+func fresh(rb *carpool.RideBook) *carpool.RideBook {
+	return &carpool.RideBook{Ride: rb.Ride, Bookings: append([]carpool.Booking(nil), rb.Bookings...)}
+}
+
+func mustBook(t *testing.T, rb *carpool.RideBook, who string, seats int, waitlist bool) (*carpool.RideBook, carpool.Booking) {
+	t.Helper()
+	rb = fresh(rb)
+	b, err := rb.Book(passenger(who), carpool.BookingRequest{Seats: seats, Waitlist: waitlist}, t0)
+	if err != nil {
+		t.Fatalf("%s books %d: %v", who, seats, err)
+	}
+	return rb, b
+}
+
+// kinds lists the events of a change as "type:subject:recipient:reason".
+func kinds(t *testing.T, ch carpool.Change) []string {
+	t.Helper()
+	var out []string
+	for _, e := range ch.Events {
+		var p struct {
+			Reason string `json:"reason"`
+		}
+		if err := json.Unmarshal(e.Payload, &p); err != nil {
+			t.Fatalf("payload %s: %v", e.Payload, err)
+		}
+		out = append(out, e.Type+":"+e.SubjectID+":"+e.RecipientID+":"+p.Reason)
+	}
+	return out
+}
+
+func statuses(rb *carpool.RideBook) map[string]carpool.BookingStatus {
+	out := map[string]carpool.BookingStatus{}
+	for _, b := range rb.Bookings {
+		out[b.PassengerID] = b.Status
+	}
+	return out
+}
+
+func TestBook(t *testing.T) {
+	cases := []struct {
+		name     string
+		seats    int
+		mode     carpool.BookingMode
+		taken    int
+		req      carpool.BookingRequest
+		who      carpool.Member
+		status   carpool.BookingStatus
+		code     string
+		event    string
+		newTaken int
+	}{
+		{"instant", 3, carpool.BookingInstant, 0, carpool.BookingRequest{Seats: 2}, passenger("p"), carpool.BookingConfirmed, "", carpool.EventBookingConfirmed, 2},
+		{"last seat", 3, carpool.BookingInstant, 2, carpool.BookingRequest{Seats: 1}, passenger("p"), carpool.BookingConfirmed, "", carpool.EventBookingConfirmed, 3},
+		{"full", 3, carpool.BookingInstant, 3, carpool.BookingRequest{Seats: 1}, passenger("p"), "", carpool.ECONFLICT, "", 3},
+		{"not enough free", 3, carpool.BookingInstant, 2, carpool.BookingRequest{Seats: 2}, passenger("p"), "", carpool.ECONFLICT, "", 2},
+		{"full, waitlist", 3, carpool.BookingInstant, 3, carpool.BookingRequest{Seats: 1, Waitlist: true}, passenger("p"), carpool.BookingWaitlisted, "", carpool.EventBookingWaitlisted, 3},
+		{"free, waitlist asked", 3, carpool.BookingInstant, 0, carpool.BookingRequest{Seats: 1, Waitlist: true}, passenger("p"), carpool.BookingConfirmed, "", carpool.EventBookingConfirmed, 1},
+		{"approval", 3, carpool.BookingApproval, 0, carpool.BookingRequest{Seats: 1}, passenger("p"), carpool.BookingPending, "", carpool.EventBookingRequested, 0},
+		{"approval, full, waitlist", 3, carpool.BookingApproval, 3, carpool.BookingRequest{Seats: 1, Waitlist: true}, passenger("p"), carpool.BookingWaitlisted, "", carpool.EventBookingWaitlisted, 3},
+		{"own ride", 3, carpool.BookingInstant, 0, carpool.BookingRequest{Seats: 1}, driver, "", carpool.EFORBIDDEN, "", 0},
+		{"zero seats", 3, carpool.BookingInstant, 0, carpool.BookingRequest{Seats: 0}, passenger("p"), "", carpool.EINVALID, "", 0},
+		{"more than the ride", 3, carpool.BookingInstant, 0, carpool.BookingRequest{Seats: 4, Waitlist: true}, passenger("p"), "", carpool.EINVALID, "", 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rb := book(tc.seats, tc.mode)
+			rb.Ride.SeatsTaken = tc.taken
+			b, err := rb.Book(tc.who, tc.req, t0)
+			if got := carpool.ErrorCode(err); got != tc.code {
+				t.Fatalf("got %v, want %q", err, tc.code)
+			}
+			ch := rb.Change()
+			if rb.Ride.SeatsTaken != tc.newTaken {
+				t.Fatalf("seats taken %d, want %d", rb.Ride.SeatsTaken, tc.newTaken)
+			}
+			if tc.code != "" {
+				if len(ch.Events) != 0 || len(ch.Created) != 0 || ch.RideChanged {
+					t.Fatalf("a refused booking changed something: %+v", ch)
+				}
+				return
+			}
+			if b.Status != tc.status || b.Seats != tc.req.Seats || b.DriverID != driver.ID || b.RideID != "ride" || b.ID == "" {
+				t.Fatalf("got %+v", b)
+			}
+			if len(ch.Created) != 1 || ch.Created[0] != b || len(ch.Events) != 1 || ch.Events[0].Type != tc.event {
+				t.Fatalf("change: %+v", ch)
+			}
+			if wantChanged := tc.newTaken != tc.taken; ch.RideChanged != wantChanged || (wantChanged && rb.Ride.Version != 2) {
+				t.Fatalf("ride changed %v version %d, want changed %v", ch.RideChanged, rb.Ride.Version, wantChanged)
+			}
+		})
+	}
+}
+
+func TestBookRefusals(t *testing.T) {
+	t.Run("twice", func(t *testing.T) {
+		for _, status := range []carpool.BookingStatus{carpool.BookingPending, carpool.BookingConfirmed, carpool.BookingWaitlisted} {
+			rb := book(3, carpool.BookingInstant)
+			rb.Bookings = []carpool.Booking{{ID: "b", PassengerID: "p", Seats: 1, Status: status}}
+			_, err := rb.Book(passenger("p"), carpool.BookingRequest{Seats: 1}, t0)
+			if carpool.ErrorCode(err) != carpool.ECONFLICT {
+				t.Fatalf("with a %s booking: got %v, want conflict", status, err)
+			}
+		}
+		for _, status := range []carpool.BookingStatus{carpool.BookingCancelled, carpool.BookingRejected} {
+			rb := book(3, carpool.BookingInstant)
+			rb.Bookings = []carpool.Booking{{ID: "b", PassengerID: "p", Seats: 1, Status: status}}
+			if _, err := rb.Book(passenger("p"), carpool.BookingRequest{Seats: 1}, t0); err != nil {
+				t.Fatalf("after a %s booking: %v", status, err)
+			}
+		}
+	})
+	t.Run("cancelled ride", func(t *testing.T) {
+		rb := book(3, carpool.BookingInstant)
+		rb.Ride.Status = carpool.RideCancelled
+		_, err := rb.Book(passenger("p"), carpool.BookingRequest{Seats: 1, Waitlist: true}, t0)
+		if carpool.ErrorCode(err) != carpool.ECONFLICT {
+			t.Fatalf("got %v, want conflict", err)
+		}
+	})
+	t.Run("departed ride", func(t *testing.T) {
+		rb := book(3, carpool.BookingInstant)
+		_, err := rb.Book(passenger("p"), carpool.BookingRequest{Seats: 1}, rb.Ride.DepartAt)
+		if carpool.ErrorCode(err) != carpool.ECONFLICT {
+			t.Fatalf("got %v, want conflict", err)
+		}
+	})
+}
+
+func TestConfirmReject(t *testing.T) {
+	rb := book(2, carpool.BookingApproval)
+	rb, p1 := mustBook(t, rb, "p1", 1, false)
+	rb, p2 := mustBook(t, rb, "p2", 2, false)
+	rb, _ = mustBook(t, rb, "p3", 1, false)
+
+	cases := []struct {
+		name string
+		op   func(rb *carpool.RideBook) (carpool.Booking, error)
+		code string
+	}{
+		{"passenger cannot confirm", func(rb *carpool.RideBook) (carpool.Booking, error) { return rb.Confirm(p1.ID, passenger("p1"), t0) }, carpool.EFORBIDDEN},
+		{"stranger sees nothing", func(rb *carpool.RideBook) (carpool.Booking, error) { return rb.Confirm(p1.ID, passenger("p2"), t0) }, carpool.ENOTFOUND},
+		{"unknown booking", func(rb *carpool.RideBook) (carpool.Booking, error) { return rb.Confirm("nope", driver, t0) }, carpool.ENOTFOUND},
+		{"passenger cannot reject", func(rb *carpool.RideBook) (carpool.Booking, error) { return rb.Reject(p1.ID, passenger("p1"), t0) }, carpool.EFORBIDDEN},
+		{"confirm after departure", func(rb *carpool.RideBook) (carpool.Booking, error) {
+			return rb.Confirm(p1.ID, driver, rb.Ride.DepartAt.Add(time.Minute))
+		}, carpool.ECONFLICT},
+		{"driver confirms", func(rb *carpool.RideBook) (carpool.Booking, error) { return rb.Confirm(p1.ID, driver, t0) }, ""},
+		{"driver rejects", func(rb *carpool.RideBook) (carpool.Booking, error) { return rb.Reject(p2.ID, driver, t0) }, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rb := fresh(rb)
+			_, err := tc.op(rb)
+			if got := carpool.ErrorCode(err); got != tc.code {
+				t.Fatalf("got %v, want %q", err, tc.code)
+			}
+			if tc.code != "" && (len(rb.Change().Events) != 0 || len(rb.Change().Updated) != 0) {
+				t.Fatalf("a refused operation changed something: %+v", rb.Change())
+			}
+		})
+	}
+
+	t.Run("confirm takes seats, once", func(t *testing.T) {
+		rb := fresh(rb)
+		b, err := rb.Confirm(p1.ID, driver, t0)
+		if err != nil || b.Status != carpool.BookingConfirmed || rb.Ride.SeatsTaken != 1 {
+			t.Fatalf("got %+v taken %d, %v", b, rb.Ride.SeatsTaken, err)
+		}
+		if got, want := kinds(t, rb.Change()), []string{"booking.confirmed:" + p1.ID + ":p1:approved"}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("events %v, want %v", got, want)
+		}
+		if _, err := rb.Confirm(p1.ID, driver, t0); carpool.ErrorCode(err) != carpool.ECONFLICT {
+			t.Fatalf("confirm twice: got %v, want conflict", err)
+		}
+		// p2 wants 2 seats, only 1 is left
+		if _, err := rb.Confirm(p2.ID, driver, t0); carpool.ErrorCode(err) != carpool.ECONFLICT {
+			t.Fatalf("confirm beyond the seats: got %v, want conflict", err)
+		}
+		if _, err := rb.Reject(p1.ID, driver, t0); carpool.ErrorCode(err) != carpool.ECONFLICT {
+			t.Fatalf("reject a confirmed booking: got %v, want conflict", err)
+		}
+		if len(rb.Change().Updated) != 1 || rb.Ride.Version != 2 {
+			t.Fatalf("change %+v, version %d", rb.Change(), rb.Ride.Version)
+		}
+	})
+
+	t.Run("reject", func(t *testing.T) {
+		rb := fresh(rb)
+		b, err := rb.Reject(p2.ID, driver, t0)
+		if err != nil || b.Status != carpool.BookingRejected || rb.Change().RideChanged {
+			t.Fatalf("got %+v, %v, ride changed %v", b, err, rb.Change().RideChanged)
+		}
+		if got, want := kinds(t, rb.Change()), []string{"booking.rejected:" + p2.ID + ":p2:driver"}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("events %v, want %v", got, want)
+		}
+	})
+}
+
+func TestCancelPromotesOldestThatFits(t *testing.T) {
+	rb := book(3, carpool.BookingInstant)
+	rb, a := mustBook(t, rb, "a", 2, false)
+	rb, b := mustBook(t, rb, "b", 1, false)
+	rb, w1 := mustBook(t, rb, "w1", 2, true)
+	rb, w2 := mustBook(t, rb, "w2", 1, true)
+	rb, _ = mustBook(t, rb, "w3", 1, true)
+	if rb.Ride.SeatsTaken != 3 {
+		t.Fatalf("seats taken %d, want 3", rb.Ride.SeatsTaken)
+	}
+
+	// b frees one seat: w1 needs two, so w2 (the oldest that fits) moves up
+	rb = fresh(rb)
+	if _, err := rb.Cancel(b.ID, passenger("b"), t0); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]carpool.BookingStatus{"a": "confirmed", "b": "cancelled", "w1": "waitlisted", "w2": "confirmed", "w3": "waitlisted"}
+	if got := statuses(rb); !reflect.DeepEqual(got, want) {
+		t.Fatalf("after b cancels: got %v, want %v", got, want)
+	}
+	if got, want := kinds(t, rb.Change()), []string{
+		"booking.cancelled:" + b.ID + ":driver:passenger",
+		"booking.confirmed:" + w2.ID + ":w2:waitlist_promoted",
+	}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("events %v, want %v", got, want)
+	}
+	if ch := rb.Change(); len(ch.Updated) != 2 || ch.Updated[0].ID != b.ID || ch.Updated[1].ID != w2.ID || rb.Ride.SeatsTaken != 3 || rb.Ride.Version != 4 {
+		t.Fatalf("change %+v, taken %d, version %d", ch, rb.Ride.SeatsTaken, rb.Ride.Version)
+	}
+
+	// the driver cancels a: two seats free, w1 fits now and comes before w3
+	rb = fresh(rb)
+	if _, err := rb.Cancel(a.ID, driver, t0); err != nil {
+		t.Fatal(err)
+	}
+	want = map[string]carpool.BookingStatus{"a": "cancelled", "b": "cancelled", "w1": "confirmed", "w2": "confirmed", "w3": "waitlisted"}
+	if got := statuses(rb); !reflect.DeepEqual(got, want) {
+		t.Fatalf("after a is cancelled: got %v, want %v", got, want)
+	}
+	if got, want := kinds(t, rb.Change()), []string{
+		"booking.cancelled:" + a.ID + ":a:driver",
+		"booking.confirmed:" + w1.ID + ":w1:waitlist_promoted",
+	}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("events %v, want %v", got, want)
+	}
+	for _, x := range rb.Bookings {
+		if x.ID == a.ID && x.CancelledBy != driver.ID {
+			t.Fatalf("cancelled by %q, want the driver", x.CancelledBy)
+		}
+	}
+}
+
+func TestCancelRules(t *testing.T) {
+	rb := book(2, carpool.BookingApproval)
+	rb, p := mustBook(t, rb, "p", 1, false)
+	cases := []struct {
+		name string
+		by   carpool.Member
+		id   string
+		code string
+	}{
+		{"passenger", passenger("p"), p.ID, ""},
+		{"driver", driver, p.ID, ""},
+		{"stranger", passenger("x"), p.ID, carpool.ENOTFOUND},
+		{"unknown", passenger("p"), "nope", carpool.ENOTFOUND},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rb := fresh(rb)
+			b, err := rb.Cancel(tc.id, tc.by, t0)
+			if got := carpool.ErrorCode(err); got != tc.code {
+				t.Fatalf("got %v, want %q", err, tc.code)
+			}
+			if tc.code != "" {
+				return
+			}
+			if b.Status != carpool.BookingCancelled || b.CancelledBy != tc.by.ID || rb.Change().RideChanged {
+				t.Fatalf("got %+v (cancelling a pending booking frees no seat)", b)
+			}
+			if _, err := rb.Cancel(tc.id, tc.by, t0); carpool.ErrorCode(err) != carpool.ECONFLICT {
+				t.Fatalf("cancel twice: got %v, want conflict", err)
+			}
+		})
+	}
+	t.Run("no promotion after departure", func(t *testing.T) {
+		rb := book(1, carpool.BookingInstant)
+		rb, a := mustBook(t, rb, "a", 1, false)
+		rb, _ = mustBook(t, rb, "w", 1, true)
+		rb = fresh(rb)
+		if _, err := rb.Cancel(a.ID, passenger("a"), rb.Ride.DepartAt.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if statuses(rb)["w"] != carpool.BookingWaitlisted || rb.Ride.SeatsTaken != 0 {
+			t.Fatalf("got %v taken %d, want w still waitlisted", statuses(rb), rb.Ride.SeatsTaken)
+		}
+	})
+}
+
+func TestCancelRide(t *testing.T) {
+	rb := book(2, carpool.BookingInstant)
+	rb, a := mustBook(t, rb, "a", 2, false)
+	rb, w := mustBook(t, rb, "w", 1, true)
+	rb.Bookings = append(rb.Bookings, carpool.Booking{ID: "old", PassengerID: "o", Status: carpool.BookingRejected})
+
+	if err := fresh(rb).CancelRide(passenger("a"), t0); carpool.ErrorCode(err) != carpool.EFORBIDDEN {
+		t.Fatalf("passenger cancels the ride: got %v, want forbidden", err)
+	}
+	if err := fresh(rb).CancelRide(admin, t0); err != nil {
+		t.Fatalf("admin cancels the ride: %v", err)
+	}
+	rb = fresh(rb)
+	if err := rb.CancelRide(driver, t0); err != nil {
+		t.Fatal(err)
+	}
+	if rb.Ride.Status != carpool.RideCancelled || rb.Ride.SeatsTaken != 0 || rb.Ride.Version != 3 {
+		t.Fatalf("ride %+v", rb.Ride)
+	}
+	want := map[string]carpool.BookingStatus{"a": "cancelled", "w": "cancelled", "o": "rejected"}
+	if got := statuses(rb); !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	if got, want := kinds(t, rb.Change()), []string{
+		"booking.cancelled:" + a.ID + ":a:ride_cancelled",
+		"booking.cancelled:" + w.ID + ":w:ride_cancelled",
+		"ride.cancelled:ride:driver:",
+	}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("events %v, want %v", got, want)
+	}
+	if err := rb.CancelRide(driver, t0); carpool.ErrorCode(err) != carpool.ECONFLICT {
+		t.Fatalf("cancel twice: got %v, want conflict", err)
+	}
+}
+
+func TestUpdateRide(t *testing.T) {
+	car := carpool.Car{ID: "c", Kind: carpool.CarPrivate, OwnerID: driver.ID, Seats: 5, Status: carpool.CarActive}
+	ptr := func(n int) *int { return &n }
+	rb := book(2, carpool.BookingInstant)
+	rb, _ = mustBook(t, rb, "a", 2, false)
+	rb, _ = mustBook(t, rb, "w1", 2, true)
+	rb, _ = mustBook(t, rb, "w2", 1, true)
+	later := t0.Add(48 * time.Hour)
+	approval := carpool.BookingApproval
+	bad := carpool.BookingMode("x")
+	notes := "bring snacks"
+
+	cases := []struct {
+		name     string
+		p        carpool.RidePatch
+		by       carpool.Member
+		code     string
+		field    string
+		statuses map[string]carpool.BookingStatus
+	}{
+		{"not the driver", carpool.RidePatch{Seats: ptr(3)}, passenger("a"), carpool.EFORBIDDEN, "", nil},
+		{"below confirmed", carpool.RidePatch{Seats: ptr(1)}, driver, carpool.ECONFLICT, "seats", nil},
+		{"more than the car", carpool.RidePatch{Seats: ptr(5)}, driver, carpool.EINVALID, "seats", nil},
+		{"departure in the past", carpool.RidePatch{DepartAt: &t0}, driver, carpool.EINVALID, "depart_at", nil},
+		{"bad mode", carpool.RidePatch{BookingMode: &bad}, driver, carpool.EINVALID, "booking_mode", nil},
+		{"one more seat promotes w2", carpool.RidePatch{Seats: ptr(3)}, driver, "", "",
+			map[string]carpool.BookingStatus{"a": "confirmed", "w1": "waitlisted", "w2": "confirmed"}},
+		{"two more promote w1 first", carpool.RidePatch{Seats: ptr(4)}, driver, "", "",
+			map[string]carpool.BookingStatus{"a": "confirmed", "w1": "confirmed", "w2": "waitlisted"}},
+		{"other fields", carpool.RidePatch{DepartAt: &later, BookingMode: &approval, Notes: &notes}, driver, "", "",
+			map[string]carpool.BookingStatus{"a": "confirmed", "w1": "waitlisted", "w2": "waitlisted"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rb := fresh(rb)
+			err := rb.Update(tc.p, tc.by, car, t0)
+			if got := carpool.ErrorCode(err); got != tc.code || carpool.ErrorField(err) != tc.field {
+				t.Fatalf("got %v, want %q %q", err, tc.code, tc.field)
+			}
+			if tc.code != "" {
+				return
+			}
+			if got := statuses(rb); !reflect.DeepEqual(got, tc.statuses) {
+				t.Fatalf("got %v, want %v", got, tc.statuses)
+			}
+			ch := rb.Change()
+			if !ch.RideChanged || rb.Ride.Version != 3 || ch.Events[0].Type != carpool.EventRideUpdated {
+				t.Fatalf("change %+v version %d", ch, rb.Ride.Version)
+			}
+		})
+	}
+	t.Run("cancelled ride", func(t *testing.T) {
+		rb := fresh(rb)
+		rb.Ride.Status = carpool.RideCancelled
+		if err := rb.Update(carpool.RidePatch{Notes: &notes}, driver, car, t0); carpool.ErrorCode(err) != carpool.ECONFLICT {
+			t.Fatalf("got %v, want conflict", err)
+		}
+	})
+}
+
+func TestContactVisible(t *testing.T) {
+	ride := carpool.Ride{ID: "ride", DriverID: "d"}
+	bookings := []carpool.Booking{
+		{RideID: "ride", PassengerID: "c", Status: carpool.BookingConfirmed},
+		{RideID: "ride", PassengerID: "p", Status: carpool.BookingPending},
+		{RideID: "ride", PassengerID: "w", Status: carpool.BookingWaitlisted},
+		{RideID: "ride", PassengerID: "x", Status: carpool.BookingCancelled},
+		{RideID: "other", PassengerID: "o", Status: carpool.BookingConfirmed},
+	}
+	cases := []struct {
+		viewer, other string
+		want          bool
+	}{
+		{"d", "c", true},
+		{"c", "d", true},
+		{"d", "p", false},
+		{"p", "d", false},
+		{"w", "d", false},
+		{"x", "d", false},
+		{"d", "o", false}, // confirmed on another ride
+		{"c", "p", false}, // passengers do not see each other
+		{"p", "p", true},  // everyone sees themselves
+		{"s", "d", false},
+	}
+	for _, tc := range cases {
+		if got := carpool.ContactVisible(ride, bookings, tc.viewer, tc.other); got != tc.want {
+			t.Errorf("%s sees %s: got %v, want %v", tc.viewer, tc.other, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,154 @@
+package carpool_test
+
+import (
+	"strings"
+	"testing"
+
+	"carpool/internal/carpool"
+)
+
+func TestNewMemberValidate(t *testing.T) {
+	valid := carpool.NewMember{Email: " Ann@Example.COM ", Name: " Ann ", Phone: " +41 (79) 123-45 ", Password: "correct horse"}
+	got, err := valid.Validate()
+	if err != nil {
+		t.Fatalf("valid member: %v", err)
+	}
+	if got.Email != "ann@example.com" || got.Name != "Ann" || got.Phone != "+41 (79) 123-45" || got.Role != carpool.RoleMember {
+		t.Fatalf("normalised: got %+v", got)
+	}
+	cases := []struct {
+		name  string
+		edit  func(*carpool.NewMember)
+		field string
+	}{
+		{"no email", func(m *carpool.NewMember) { m.Email = " " }, "email"},
+		{"not an address", func(m *carpool.NewMember) { m.Email = "ann" }, "email"},
+		{"display name form", func(m *carpool.NewMember) { m.Email = "Ann <ann@example.com>" }, "email"},
+		{"no dot in domain", func(m *carpool.NewMember) { m.Email = "ann@localhost" }, "email"},
+		{"too long email", func(m *carpool.NewMember) { m.Email = strings.Repeat("a", 250) + "@example.com" }, "email"},
+		{"no name", func(m *carpool.NewMember) { m.Name = "  " }, "name"},
+		{"long name", func(m *carpool.NewMember) { m.Name = strings.Repeat("n", 101) }, "name"},
+		{"phone letters", func(m *carpool.NewMember) { m.Phone = "call me" }, "phone"},
+		{"phone too short", func(m *carpool.NewMember) { m.Phone = "12" }, "phone"},
+		{"phone few digits", func(m *carpool.NewMember) { m.Phone = "+()--12" }, "phone"},
+		{"short password", func(m *carpool.NewMember) { m.Password = "123456789" }, "password"},
+		{"huge password", func(m *carpool.NewMember) { m.Password = strings.Repeat("p", 1025) }, "password"},
+		{"unknown role", func(m *carpool.NewMember) { m.Role = "root" }, "role"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := valid
+			tc.edit(&m)
+			_, err := m.Validate()
+			if carpool.ErrorCode(err) != carpool.EINVALID || carpool.ErrorField(err) != tc.field {
+				t.Fatalf("got %v, want invalid %s", err, tc.field)
+			}
+		})
+	}
+	t.Run("ten characters, counted as runes", func(t *testing.T) {
+		m := valid
+		m.Password = "ääääääääää"
+		if _, err := m.Validate(); err != nil {
+			t.Fatalf("got %v, want ok", err)
+		}
+	})
+	t.Run("no phone is fine", func(t *testing.T) {
+		m := valid
+		m.Phone = ""
+		if _, err := m.Validate(); err != nil {
+			t.Fatalf("got %v, want ok", err)
+		}
+	})
+}
+
+func TestRoles(t *testing.T) {
+	cases := []struct {
+		role   carpool.Role
+		valid  bool
+		manage bool
+	}{
+		{carpool.RoleMember, true, false},
+		{carpool.RoleFleetManager, true, true},
+		{carpool.RoleAdmin, true, true},
+		{"", false, false},
+		{"Admin", false, false},
+	}
+	for _, tc := range cases {
+		if got := tc.role.Valid(); got != tc.valid {
+			t.Errorf("%q valid: got %v, want %v", tc.role, got, tc.valid)
+		}
+		if got := (carpool.Member{Role: tc.role}).ManagesFleet(); got != tc.manage {
+			t.Errorf("%q manages fleet: got %v, want %v", tc.role, got, tc.manage)
+		}
+	}
+}
+
+func TestSignupPolicy(t *testing.T) {
+	cases := []struct {
+		name    string
+		domains []string
+		email   string
+		allows  bool
+		open    bool
+	}{
+		{"closed", nil, "a@example.com", false, false},
+		{"blank entries are closed", []string{" ", ""}, "a@example.com", false, false},
+		{"open to all", []string{"*"}, "a@anything.org", true, true},
+		{"listed domain", []string{"example.com", "corp.ch"}, "a@corp.ch", true, true},
+		{"case and space", []string{" Example.COM "}, " A@EXAMPLE.com", true, true},
+		{"other domain", []string{"example.com"}, "a@evil.com", false, true},
+		{"subdomain is another domain", []string{"example.com"}, "a@mail.example.com", false, true},
+		{"suffix trick", []string{"example.com"}, "a@notexample.com", false, true},
+		{"no at sign", []string{"*"}, "example.com", false, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := carpool.SignupPolicy{Domains: tc.domains}
+			if got := p.Allows(tc.email); got != tc.allows {
+				t.Errorf("allows %q: got %v, want %v", tc.email, got, tc.allows)
+			}
+			if got := p.Open(); got != tc.open {
+				t.Errorf("open: got %v, want %v", got, tc.open)
+			}
+		})
+	}
+}
+
+func TestPasswords(t *testing.T) {
+	hash, err := carpool.HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(hash, "$argon2id$v=19$") {
+		t.Fatalf("hash %q is not an argon2id PHC string", hash)
+	}
+	again, _ := carpool.HashPassword("correct horse battery")
+	if again == hash {
+		t.Fatal("two hashes of one password are equal: no salt")
+	}
+	parts := strings.Split(hash, "$")
+	cases := []struct {
+		name, hash, password string
+		want                 bool
+	}{
+		{"right", hash, "correct horse battery", true},
+		{"wrong", hash, "correct horse battery!", false},
+		{"empty", hash, "", false},
+		{"empty hash", "", "correct horse battery", false},
+		{"bcrypt", "$2a$10$abcdefghijklmnopqrstuv", "correct horse battery", false},
+		{"bad version", strings.Join([]string{"", parts[1], "v=18", parts[3], parts[4], parts[5]}, "$"), "correct horse battery", false},
+		{"bad params", strings.Join([]string{"", parts[1], parts[2], "m=x", parts[4], parts[5]}, "$"), "correct horse battery", false},
+		{"bad salt", strings.Join([]string{"", parts[1], parts[2], parts[3], "!!", parts[5]}, "$"), "correct horse battery", false},
+		{"no key", strings.Join([]string{"", parts[1], parts[2], parts[3], parts[4], ""}, "$"), "correct horse battery", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := carpool.CheckPassword(tc.hash, tc.password); got != tc.want {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+	if carpool.CheckNoPassword("anything") {
+		t.Fatal("CheckNoPassword reported a match")
+	}
+}
