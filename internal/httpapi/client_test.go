@@ -58,6 +58,20 @@ func newEnv(tb testing.TB, opts httpapi.Options) *env {
 	return &env{store: db, srv: srv, router: router}
 }
 
+// withHandler returns an env that serves h over the same database and description.
+func (e *env) withHandler(tb testing.TB, h http.Handler) *env {
+	tb.Helper()
+	srv := httptest.NewServer(h)
+	tb.Cleanup(srv.Close)
+	doc := loadSpec(tb)
+	doc.Servers = openapi3.Servers{{URL: srv.URL}}
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		tb.Fatalf("openapi router: %v", err)
+	}
+	return &env{store: e.store, srv: srv, router: router}
+}
+
 // loadSpec loads and validates api/openapi.yaml.
 func loadSpec(tb testing.TB) *openapi3.T {
 	tb.Helper()

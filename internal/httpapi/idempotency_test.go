@@ -91,15 +91,18 @@ func TestIdempotentCreate(t *testing.T) {
 
 	t.Run("in flight", func(t *testing.T) {
 		// A first request that is still running holds the key; a retry must wait.
-		_, exists, err := e.store.ReserveIdempotencyKey(context.Background(), carpool.IdempotencyRecord{
-			Scope: pia.ID, Key: "running", RequestHash: "whatever", CreatedAt: time.Now(),
-		})
-		if err != nil || exists {
-			t.Fatalf("reserve key: exists %v, err %v", exists, err)
+		for i, tt := range tests {
+			who := tt.who.ID
+			key := "running-" + tt.name
+			_, exists, err := e.store.ReserveIdempotencyKey(context.Background(), carpool.IdempotencyRecord{
+				Scope: who, Key: key, RequestHash: "whatever", CreatedAt: time.Now(),
+			})
+			if err != nil || exists {
+				t.Fatalf("reserve key: exists %v, err %v", exists, err)
+			}
+			e.do(t, call{method: "POST", path: tt.path, token: tt.who.token, header: map[string]string{"Idempotency-Key": key},
+				body: tests[i].body}).problem(t, 409, "idempotency_in_flight", "idempotency_key")
 		}
-		e.do(t, call{method: "POST", path: "/api/v1/cars", token: pia.token, header: map[string]string{"Idempotency-Key": "running"},
-			body: map[string]any{"kind": "private", "plate": plate(), "make": "Fiat", "model": "Panda", "seats": 4}}).
-			problem(t, 409, "idempotency_in_flight", "idempotency_key")
 	})
 
 	t.Run("bad key", func(t *testing.T) {
