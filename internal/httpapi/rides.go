@@ -435,4 +435,3 @@ func (s *Server) cancelRide(w http.ResponseWriter, r *http.Request, me carpool.M
 	}
 	return s.writeJSON(w, r, http.StatusOK, out)
 }
-
