@@ -17,7 +17,9 @@ var errTransient = errors.New("transient")
 // fail the way a serialization failure would.
 type flaky struct{ sqlstore.Dialect }
 
-func (f flaky) Retryable(err error) bool { return errors.Is(err, errTransient) || f.Dialect.Retryable(err) }
+func (f flaky) Retryable(err error) bool {
+	return errors.Is(err, errTransient) || f.Dialect.Retryable(err)
+}
 
 func TestTransactionsAreRetried(t *testing.T) {
 	ctx := context.Background()
