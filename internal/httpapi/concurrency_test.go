@@ -119,3 +119,50 @@ func TestConcurrentReservations(t *testing.T) {
 		t.Errorf("active reservations of the car: got %d, want 1", len(list.Items))
 	}
 }
+
+// TestConcurrentIdempotentRetries sends one creating request 20 times at once under one
+// Idempotency-Key: one car is created; every other answer is its replay or 409 while the
+// first still runs.
+func TestConcurrentIdempotentRetries(t *testing.T) {
+	const tries = 20
+	e := newEnv(t, httpapi.Options{})
+	ann := e.member(t, "Ann Owner", carpool.RoleMember)
+	c := call{method: "POST", path: "/api/v1/cars", token: ann.token, header: map[string]string{"Idempotency-Key": "one-car"},
+		body: map[string]any{"kind": "private", "plate": plate(), "make": "Fiat", "model": "Panda", "seats": 4}}
+	results := make([]response, tries)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Go(func() {
+			<-start
+			results[i] = e.do(t, c)
+		})
+	}
+	close(start)
+	wg.Wait()
+	ids := map[string]int{}
+	fresh := 0
+	for _, res := range results {
+		switch res.status {
+		case 201:
+			var car struct{ ID string }
+			res.decode(t, &car)
+			ids[car.ID]++
+			if res.header.Get("Idempotent-Replayed") == "" {
+				fresh++
+			}
+		case 409:
+			res.problem(t, 409, "idempotency_in_flight", "idempotency_key")
+		default:
+			t.Errorf("unexpected answer %d: %s", res.status, res.body)
+		}
+	}
+	if fresh != 1 || len(ids) != 1 {
+		t.Errorf("created %d times, %d distinct ids; want once", fresh, len(ids))
+	}
+	var cars struct{ Items []map[string]any }
+	e.do(t, call{method: "GET", path: "/api/v1/cars?kind=private", token: ann.token}).want(t, 200).decode(t, &cars)
+	if len(cars.Items) != 1 {
+		t.Errorf("cars after concurrent retries: got %d, want 1", len(cars.Items))
+	}
+}
