@@ -78,7 +78,8 @@ func Shared(tb testing.TB) *Server {
 }
 
 // New starts a server of the test's own, stopped and removed when the test ends. Only
-// such a server can be stopped and started again (see Stop and Start).
+// such a server can be stopped and started again (see Stop and Start). It needs the
+// PostgreSQL binaries even when CARPOOL_TEST_POSTGRES_URL is set; see Own.
 func New(tb testing.TB) *Server {
 	tb.Helper()
 	s, err := start()
@@ -91,6 +92,17 @@ func New(tb testing.TB) *Server {
 		}
 	})
 	return s
+}
+
+// Own returns a server the test may stop and start (New) when the harness starts
+// servers, or the shared server named by CARPOOL_TEST_POSTGRES_URL, which it may not:
+// check Stoppable.
+func Own(tb testing.TB) *Server {
+	tb.Helper()
+	if os.Getenv(EnvURL) != "" {
+		return Shared(tb)
+	}
+	return New(tb)
 }
 
 // NewDatabase returns the URL of a fresh, empty database on the shared server, dropped
@@ -228,11 +240,14 @@ func (s *Server) dropDatabase(ctx context.Context, name string) error {
 	return s.exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
 }
 
+// Stoppable reports whether Stop and Start work on this server: only on one from New.
+func (s *Server) Stoppable() bool { return s.local != nil && s != shared.server }
+
 // Stop shuts the server down (fast shutdown: open sessions are ended) and waits until it
 // has exited. Only servers from New can be stopped.
 func (s *Server) Stop(tb testing.TB) {
 	tb.Helper()
-	if s.local == nil || s == shared.server {
+	if !s.Stoppable() {
 		tb.Fatalf("pgtest: only a server from pgtest.New can be stopped")
 	}
 	if err := s.local.stop(); err != nil {
@@ -244,7 +259,7 @@ func (s *Server) Stop(tb testing.TB) {
 // until it accepts connections.
 func (s *Server) Start(tb testing.TB) {
 	tb.Helper()
-	if s.local == nil || s == shared.server {
+	if !s.Stoppable() {
 		tb.Fatalf("pgtest: only a server from pgtest.New can be started")
 	}
 	if err := s.local.start(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -82,6 +83,33 @@ func TestMigrateProcessesAtOnce(t *testing.T) {
 	}
 }
 
+// TestServeRefusesNewerSchema: on a database that a newer carpool migrated, `carpool
+// serve` and `carpool migrate` exit non-zero and say why.
+func TestServeRefusesNewerSchema(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	ctx := context.Background()
+	env := carpoolEnv("CARPOOL_DATABASE_URL="+url, "CARPOOL_HTTP_ADDR=127.0.0.1:0", "CARPOOL_ADMIN_ADDR=127.0.0.1:0")
+	if out, err := runCarpool(ctx, t, "", env, "migrate"); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out)
+	}
+	if _, err := openSQL(t, url).ExecContext(ctx,
+		"INSERT INTO goose_db_version (version_id, is_applied) VALUES (999999, true)"); err != nil {
+		t.Fatalf("pretend a newer migration: %v", err)
+	}
+	for _, cmd := range []string{"serve", "migrate"} {
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
+		out, err := runCarpool(ctx, t, "", env, cmd)
+		timedOut := ctx.Err() != nil
+		cancel()
+		if err == nil || timedOut {
+			t.Errorf("carpool %s on a newer schema: got %v, want a prompt non-zero exit", cmd, err)
+		}
+		if !strings.Contains(out, "newer") || !strings.Contains(out, "999999") {
+			t.Errorf("carpool %s: got output %q, want it to say the schema (999999) is newer", cmd, out)
+		}
+	}
+}
+
 // cluster is three replicas on one database, with an admin, a driver and a pool car.
 type cluster struct {
 	url      string
@@ -95,7 +123,7 @@ type cluster struct {
 // no confirmation goes without its outbox event; then it stops PostgreSQL to see
 // readiness follow the database.
 func TestReplicas(t *testing.T) {
-	srv := pgtest.New(t) // the test stops and starts it
+	srv := pgtest.Own(t) // the readiness test stops and starts it
 	url := srv.NewDatabase(t)
 	ctx := context.Background()
 	env := carpoolEnv("CARPOOL_DATABASE_URL=" + url)
@@ -355,6 +383,12 @@ func (c *cluster) testNoOverlap(t *testing.T) {
 // 2 s, while /livez stays 200. Started again, every replica becomes ready and serves
 // requests, without being restarted.
 func (c *cluster) testReadiness(t *testing.T, srv *pgtest.Server) {
+	if !srv.Stoppable() {
+		if pgtest.Required() {
+			t.Fatalf("%s is set: the readiness test needs a PostgreSQL it may stop; unset it", pgtest.EnvURL)
+		}
+		t.Skipf("SKIPPED: %s is set, and this test must stop and start its PostgreSQL", pgtest.EnvURL)
+	}
 	srv.Stop(t)
 	stopped := time.Now()
 	for _, r := range c.replicas {
