@@ -64,7 +64,7 @@ func TestUtilisation(t *testing.T) {
 
 	clk.Set(real)
 	b := newBrowser(t, app)
-	b.signIn("fm@example.com")
+	b.signInAs(fm)
 	_, body := b.get("/fleet/utilisation")
 	want := map[string][]string{
 		"M UT 1": {"4.0", "2.0", "1", "2"},

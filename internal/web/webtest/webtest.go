@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,7 +76,7 @@ func (a *App) AddMember(tb testing.TB, email, name, phone string, role carpool.R
 	if err != nil {
 		tb.Fatalf("add member %s: %v", email, err)
 	}
-	hash, err := carpool.HashPassword(in.Password)
+	hash, err := passwordHash()
 	if err != nil {
 		tb.Fatalf("hash password: %v", err)
 	}
@@ -90,6 +91,24 @@ func (a *App) AddMember(tb testing.TB, email, name, phone string, role carpool.R
 
 // Password is the password of every member AddMember creates.
 const Password = "correct horse battery"
+
+// passwordHash hashes Password once per test binary: argon2id is slow on purpose, and
+// more so under the race detector.
+var passwordHash = sync.OnceValues(func() (string, error) { return carpool.HashPassword(Password) })
+
+// Session stores a new token for m, as signing in does, and returns the cookie that
+// carries it; tests that are not about signing in use it to skip the password check.
+func (a *App) Session(tb testing.TB, m carpool.Member) *http.Cookie {
+	tb.Helper()
+	t, secret, err := carpool.NewToken(m.ID, time.Now())
+	if err != nil {
+		tb.Fatalf("new token: %v", err)
+	}
+	if err := a.Store.CreateToken(context.Background(), t); err != nil {
+		tb.Fatalf("create token: %v", err)
+	}
+	return &http.Cookie{Name: web.SessionCookie, Value: secret, Path: "/"}
+}
 
 // testWriter sends the app's warnings and errors to the test log.
 type testWriter struct{ tb testing.TB }
