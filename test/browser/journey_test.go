@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // Europe/Berlin even on a machine without a zone database
 
 	"carpool/internal/carpool"
 	"carpool/internal/web/webtest"
