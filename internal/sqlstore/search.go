@@ -3,13 +3,15 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"carpool/internal/carpool"
 )
 
 // searchCandidates caps how many rides the SQL pre-selection hands to the exact ranking.
 // The pre-selection already applies every filter except the exact distance, so the cap
-// only bites when thousands of rides leave in the window from one small area.
+// only bites when thousands of rides leave in the window from one small area; then the
+// candidates nearest the wished time are kept.
 const searchCandidates = 2000
 
 // SearchRides returns the rides matching a normalised query, ranked by q.Rank, at most
@@ -17,11 +19,41 @@ const searchCandidates = 2000
 // bounding boxes of both ends (indexable); the exact haversine test and the ranking are
 // the domain's.
 func (s *Store) SearchRides(ctx context.Context, q carpool.RideQuery, offset, limit int) ([]carpool.RideMatch, error) {
+	wished := q.DepartAfter.Add(q.DepartBefore.Sub(q.DepartAfter) / 2)
+	// The ranking favours departures near the middle of the window, so when there are
+	// more candidates than the cap, keep those nearest to it: half from each side.
+	later, err := s.searchSide(ctx, q, "depart_at >= ", wished, " ORDER BY depart_at, id")
+	if err != nil {
+		return nil, err
+	}
+	earlier, err := s.searchSide(ctx, q, "depart_at < ", wished, " ORDER BY depart_at DESC, id")
+	if err != nil {
+		return nil, err
+	}
+	rides := append(later, earlier...)
+	matches := q.Rank(rides)
+	if offset < 0 {
+		offset = 0
+	}
+	if offset >= len(matches) {
+		return []carpool.RideMatch{}, nil
+	}
+	matches = matches[offset:]
+	if limit > 0 && limit < len(matches) {
+		matches = matches[:limit]
+	}
+	return matches, nil
+}
+
+// searchSide pre-selects candidates on one side of the wished departure, at most half
+// the cap, ordered away from it.
+func (s *Store) searchSide(ctx context.Context, q carpool.RideQuery, side string, wished time.Time, order string) ([]carpool.Ride, error) {
 	var a args
 	conds := []string{
 		"status = 'open'",
 		"depart_at >= " + a.add(ts(q.DepartAfter)),
 		"depart_at <= " + a.add(ts(q.DepartBefore)),
+		side + a.add(ts(wished)),
 		"seats - seats_taken >= " + a.add(max(q.Seats, 1)),
 	}
 	box := func(prefix string, p *carpool.Point) {
@@ -35,8 +67,7 @@ func (s *Store) SearchRides(ctx context.Context, q carpool.RideQuery, offset, li
 	}
 	box("from", q.From)
 	box("to", q.To)
-	rows, err := s.read().QueryContext(ctx, `SELECT `+rideCols+` FROM rides`+where(conds)+
-		` ORDER BY depart_at, id LIMIT `+a.add(searchCandidates), a...)
+	rows, err := s.read().QueryContext(ctx, `SELECT `+rideCols+` FROM rides`+where(conds)+order+` LIMIT `+a.add(searchCandidates/2), a...)
 	if err != nil {
 		return nil, fmt.Errorf("search rides: %w", err)
 	}
@@ -44,16 +75,5 @@ func (s *Store) SearchRides(ctx context.Context, q carpool.RideQuery, offset, li
 	if err != nil {
 		return nil, fmt.Errorf("search rides: %w", err)
 	}
-	matches := q.Rank(rides)
-	if offset < 0 {
-		offset = 0
-	}
-	if offset >= len(matches) {
-		return []carpool.RideMatch{}, nil
-	}
-	matches = matches[offset:]
-	if limit > 0 && limit < len(matches) {
-		matches = matches[:limit]
-	}
-	return matches, nil
+	return rides, nil
 }

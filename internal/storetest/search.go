@@ -31,6 +31,7 @@ func testSearch(t *testing.T, open func(t *testing.T) carpool.Store) {
 	exact := offer(zurich, bern, 10*h, 3)                   // at the wished time, at the wished places
 	near := offer(oerlikon, bern, 10*h, 3)                  // 4 km off
 	late := offer(zurich, bern, 11*h, 3)                    // an hour off: 6 "km"
+	early := offer(zurich, bern, 9*h, 3)                    // an hour early: 6 too, first for leaving earlier
 	far := offer(winterthur, bern, 10*h, 3)                 // outside 5 km
 	reverse := offer(bern, zurich, 10*h, 3)                 // wrong direction
 	full := offer(zurich, bern, 10*h, 1)                    // no seat left
@@ -64,11 +65,11 @@ func testSearch(t *testing.T, open func(t *testing.T) carpool.Store) {
 		offset, limit int
 		want          []string
 	}{
-		{"both ends ranked", query(&zurich, &bern, 1), 0, 10, []string{exact.ID, twoSeats.ID, near.ID, late.ID}},
-		{"two seats", query(&zurich, &bern, 2), 0, 10, []string{exact.ID, near.ID, late.ID}},
+		{"both ends ranked", query(&zurich, &bern, 1), 0, 10, []string{exact.ID, twoSeats.ID, near.ID, early.ID, late.ID}},
+		{"two seats", query(&zurich, &bern, 2), 0, 10, []string{exact.ID, near.ID, early.ID, late.ID}},
 		{"page", query(&zurich, &bern, 1), 1, 2, []string{twoSeats.ID, near.ID}},
 		{"past the end", query(&zurich, &bern, 1), 10, 10, nil},
-		{"origin only", query(&oerlikon, nil, 2), 0, 10, []string{near.ID, exact.ID, late.ID}},
+		{"origin only", query(&oerlikon, nil, 2), 0, 10, []string{near.ID, exact.ID, early.ID, late.ID}},
 		{"destination only, wider", func() carpool.RideQuery {
 			q := query(nil, &zurich, 1)
 			q.RadiusKM = 1
