@@ -32,7 +32,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if !validPreSession(r) {
-		s.forbidden(w, r, "This form is missing its security token or it has expired. Please reload the page and try again.")
+		s.forbidden(w, r, nil, "This form is missing its security token or it has expired. Please reload the page and try again.")
 		return
 	}
 	f := newForm(url.Values{"email": {r.PostFormValue("email")}, "password": {""}})
@@ -92,7 +92,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if !validPreSession(r) {
-		s.forbidden(w, r, "This form is missing its security token or it has expired. Please reload the page and try again.")
+		s.forbidden(w, r, nil, "This form is missing its security token or it has expired. Please reload the page and try again.")
 		return
 	}
 	f := newForm(url.Values{

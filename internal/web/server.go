@@ -60,7 +60,7 @@ func NewServer(store carpool.Store, opts Options) *Server {
 	// headers that every current browser sends; the CSRF token covers older ones.
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.forbidden(w, r, "This form came from another site and was refused.")
+		s.forbidden(w, r, nil, "This form came from another site and was refused.")
 	}))
 	s.handler = securityHeaders(cop.Handler(mux))
 	return s
@@ -120,6 +120,6 @@ type errorPage struct {
 }
 
 // forbidden answers a refused form (no or wrong CSRF token, cross-site post) with 403.
-func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, msg string) {
-	s.render(w, r, http.StatusForbidden, "error", nil, errorPage{Title: "Forbidden", Message: msg})
+func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, me *session, msg string) {
+	s.render(w, r, http.StatusForbidden, "error", me, errorPage{Title: "Forbidden", Message: msg})
 }
