@@ -122,6 +122,17 @@ func (s *Store) CancelReservation(ctx context.Context, id string, by carpool.Mem
 		if err := r.Cancel(by, now); err != nil {
 			return err
 		}
+		// A ride in a pool car rests on its driver's reservation; cancelling the
+		// reservation silently would leave passengers booked into a car nobody holds.
+		var rides int
+		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM rides
+			WHERE reservation_id = $1 AND status = 'open' AND depart_at > $2`, r.ID, ts(now)).Scan(&rides)
+		if err != nil {
+			return err
+		}
+		if rides > 0 {
+			return carpool.Errorf(carpool.ECONFLICT, "%d open rides use this reservation: cancel them first", rides)
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE reservations SET status = $1, cancelled_by = $2, updated_at = $3 WHERE id = $4`,
 			string(r.Status), null(r.CancelledBy), ts(r.UpdatedAt), r.ID)
 		if err != nil {

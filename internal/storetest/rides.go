@@ -79,6 +79,12 @@ func testRides(t *testing.T, open func(t *testing.T) carpool.Store) {
 		_, err = e.s.CreateRide(e.ctx, in, driver)
 		wantCode(t, err, carpool.EINVALID, "depart_at")
 
+		// the reservation cannot be cancelled from under an open ride
+		_, err = e.s.CancelReservation(e.ctx, mine.ID, driver)
+		wantCode(t, err, carpool.ECONFLICT, "")
+		_, err = e.s.CancelRide(e.ctx, r.ID, driver)
+		noErr(t, err, "cancel ride")
+
 		// a cancelled reservation covers nothing
 		_, err = e.s.CancelReservation(e.ctx, mine.ID, driver)
 		noErr(t, err, "cancel reservation")
