@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"carpool/internal/pgtest"
 	"carpool/internal/postgres"
@@ -128,5 +129,33 @@ func TestOpenRejectsBadURL(t *testing.T) {
 	}
 	if msg := err.Error(); strings.Contains(msg, "s3cret") {
 		t.Errorf("error %q shows the password", msg)
+	}
+}
+
+// TestMigrateIgnoresStatementTimeout: migrations are not bound by the statement timeout
+// that protects requests. Here a migration must wait longer than that timeout for the
+// migration lock, which another session holds for a while.
+func TestMigrateIgnoresStatementTimeout(t *testing.T) {
+	db := mustOpenEmpty(t, pgtest.NewDatabase(t), postgres.WithStatementTimeout(200*time.Millisecond))
+	ctx := context.Background()
+	holder, err := db.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	if _, err := holder.ExecContext(ctx, "SELECT pg_advisory_lock($1)", postgres.MigrationLockID); err != nil {
+		t.Fatalf("take the migration lock: %v", err)
+	}
+	released := make(chan error, 1)
+	go func() {
+		time.Sleep(time.Second) // longer than the statement timeout
+		_, err := holder.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", postgres.MigrationLockID)
+		released <- err
+	}()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrate after waiting for the lock: %v", err)
+	}
+	if err := <-released; err != nil {
+		t.Fatalf("release the lock: %v", err)
 	}
 }

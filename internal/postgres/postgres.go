@@ -141,8 +141,22 @@ func (db *DB) DB() *sql.DB { return db.db }
 // Stats returns the pool's counters (connections in use, idle, waits) for metrics.
 func (db *DB) Stats() *pgxpool.Stat { return db.pool.Stat() }
 
-// Migrate applies the embedded migrations and returns the schema version.
-func (db *DB) Migrate(ctx context.Context) (int64, error) { return Migrate(ctx, db.db) }
+// Migrate applies the embedded migrations and returns the schema version. It runs them
+// on connections of its own without the statement timeout, so that a long index build
+// of a future migration is not cut off where a request would be.
+func (db *DB) Migrate(ctx context.Context) (int64, error) {
+	pc := db.pool.Config()
+	pc.ConnConfig.RuntimeParams["statement_timeout"] = "0"
+	pc.MaxConns = 2 // one holds the migration lock, one migrates
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return 0, fmt.Errorf("migrate: %w", err)
+	}
+	defer pool.Close()
+	mdb := stdlib.OpenDBFromPool(pool)
+	defer mdb.Close()
+	return Migrate(ctx, mdb)
+}
 
 // Close waits for connections in use to be returned, then closes the pool.
 func (db *DB) Close() error {
