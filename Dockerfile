@@ -27,7 +27,7 @@ RUN --mount=type=cache,target=/go/pkg/mod \
 FROM gcr.io/distroless/static-debian12:nonroot
 ARG VERSION=dev COMMIT=unknown CREATED SOURCE_URL
 LABEL org.opencontainers.image.title="carpool" \
-      org.opencontainers.image.description="Company carpool service: pool cars, rides, bookings" \
+      org.opencontainers.image.description="Company carpool service: pool car reservations and shared rides" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${COMMIT}" \
       org.opencontainers.image.created="${CREATED}" \
