@@ -16,8 +16,8 @@ import (
 var migrations embed.FS
 
 // MigrationLockID is the key of the session-level advisory lock that every migration
-// run and schema version check holds, so several `carpool migrate` (or `carpool serve`
-// starts) at once apply each migration exactly once: the others wait, then find nothing
+// run holds, so several `carpool migrate` (or `carpool serve` starts) at once apply
+// each migration exactly once: the others wait, then find nothing
 // pending. Advisory locks are scoped to one database, so databases on one server do not
 // wait on each other, and the server releases the lock when a process dies.
 const MigrationLockID int64 = 0x636172706f6f6c // "carpool"
@@ -76,24 +76,24 @@ func locked(ctx context.Context, db *sql.DB, fn func() error) (err error) {
 var ErrSchemaTooNew = errors.New("database schema is newer than this binary knows")
 
 // SchemaVersion returns the schema version the database is at and the newest version
-// this binary knows. A fresh database is at version 0.
+// this binary knows. A fresh database is at version 0. It only reads, takes no lock and
+// creates nothing, so it neither waits for a running migration nor races one.
 func SchemaVersion(ctx context.Context, db *sql.DB) (current, known int64, err error) {
-	err = locked(ctx, db, func() error {
-		current, known, err = schemaVersion(ctx, db)
-		return err
-	})
-	return current, known, err
-}
-
-func schemaVersion(ctx context.Context, db *sql.DB) (current, known int64, err error) {
 	p, err := provider(db)
 	if err != nil {
 		return 0, 0, err
 	}
 	sources := p.ListSources()
 	known = sources[len(sources)-1].Version
-	current, err = p.GetDBVersion(ctx)
-	if err != nil {
+	var exists bool
+	if err := db.QueryRowContext(ctx, "SELECT to_regclass('goose_db_version') IS NOT NULL").Scan(&exists); err != nil {
+		return 0, known, fmt.Errorf("read schema version: %w", err)
+	}
+	if !exists {
+		return 0, known, nil
+	}
+	if err := db.QueryRowContext(ctx,
+		"SELECT coalesce(max(version_id), 0) FROM goose_db_version WHERE is_applied").Scan(&current); err != nil {
 		return 0, known, fmt.Errorf("read schema version: %w", err)
 	}
 	return current, known, nil
@@ -101,7 +101,7 @@ func schemaVersion(ctx context.Context, db *sql.DB) (current, known int64, err e
 
 // checkVersion fails with ErrSchemaTooNew when the database is ahead of the binary.
 func checkVersion(ctx context.Context, db *sql.DB) error {
-	current, known, err := schemaVersion(ctx, db)
+	current, known, err := SchemaVersion(ctx, db)
 	if err != nil {
 		return err
 	}

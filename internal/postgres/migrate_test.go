@@ -159,3 +159,31 @@ func TestMigrateIgnoresStatementTimeout(t *testing.T) {
 		t.Fatalf("release the lock: %v", err)
 	}
 }
+
+// TestOpenDoesNotWaitForAMigration: a replica starting while another process holds the
+// migration lock opens at once; only migrating waits for the lock.
+func TestOpenDoesNotWaitForAMigration(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	holder := mustOpenEmpty(t, url)
+	ctx := context.Background()
+	conn, err := holder.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", postgres.MigrationLockID); err != nil {
+		t.Fatalf("take the migration lock: %v", err)
+	}
+	short, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	db, err := postgres.Open(short, url)
+	if err != nil {
+		t.Fatalf("open while the lock is held: %v", err)
+	}
+	defer db.Close()
+	blocked, cancelMigrate := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancelMigrate()
+	if _, err := db.Migrate(blocked); err == nil {
+		t.Fatal("migrate succeeded while another session held the migration lock")
+	}
+}

@@ -126,7 +126,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	if err := locked(ctx, db, func() error { return checkVersion(ctx, db) }); err != nil {
+	if err := checkVersion(ctx, db); err != nil {
 		db.Close()
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
