@@ -87,8 +87,13 @@ func findBinaries() (string, error) {
 		}
 		return "", fmt.Errorf("%s=%s holds no initdb and postgres", EnvBin, dir)
 	}
-	if p, err := exec.LookPath("initdb"); err == nil && has(filepath.Dir(p)) {
-		return filepath.Dir(p), nil
+	if p, err := exec.LookPath("initdb"); err == nil {
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			p = real // the directory of the real binaries, not of a symlink to them
+		}
+		if has(filepath.Dir(p)) {
+			return filepath.Dir(p), nil
+		}
 	}
 	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
 	sort.Slice(dirs, func(i, j int) bool { return majorOf(dirs[i]) > majorOf(dirs[j]) })
