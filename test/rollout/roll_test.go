@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -25,7 +26,8 @@ func contextWith(r *http.Request, be *backend) context.Context {
 // may fail, and a request whose body was still being uploaded when SIGTERM arrived (and
 // when the listener closed) must complete with 200.
 func TestRollWithoutFailedRequests(t *testing.T) {
-	const delay, timeout = time.Second, 10 * time.Second
+	// The delay is 80 health checks of the balancer: ample even on a loaded CI machine.
+	const delay, timeout = 2 * time.Second, 10 * time.Second
 	opts := replicaOptions{delay: delay, timeout: timeout}
 	a := startReplica(t, "replica-a", opts)
 	b := startReplica(t, "replica-b", opts)
@@ -72,8 +74,8 @@ func TestRollWithoutFailedRequests(t *testing.T) {
 	if down := beA.downAt.Load(); down == nil {
 		t.Errorf("the balancer never saw replica A's /readyz fail")
 	}
-	// The handler ran across the drain: its access-log duration spans SIGTERM to the
-	// last byte of the upload.
+	// The handler ran across the drain: it started before SIGTERM (100 Continue) and
+	// ended after the last byte, so its access-log duration spans both.
 	patches := 0
 	for _, rec := range a.logRecords(t) {
 		if rec["msg"] == "http request" && rec["method"] == "PATCH" {
@@ -166,8 +168,8 @@ func (g *loadGen) stop() (int64, []string) {
 	return g.sent.Load(), g.failures
 }
 
-// slowRequest is a PATCH whose body is sent in two parts: the first at once, the rest
-// when the test calls finish.
+// slowRequest is a PATCH whose body is sent in two parts: the first once the server's
+// handler has started reading it, the rest when the test calls finish.
 type slowRequest struct {
 	rest string
 	pw   *io.PipeWriter
@@ -177,21 +179,28 @@ type slowRequest struct {
 	err  error
 }
 
+// startSlowPatch returns once the handler on the server runs: the request carries
+// "Expect: 100-continue", and net/http answers 100 Continue only when the handler first
+// reads the body.
 func startSlowPatch(t *testing.T, url, body string) *slowRequest {
 	t.Helper()
 	pr, pw := io.Pipe()
 	split := len(body) / 2
 	s := &slowRequest{rest: body[split:], pw: pw, done: make(chan struct{})}
-	req, err := http.NewRequest(http.MethodPatch, url, pr)
+	handlerRuns := make(chan struct{})
+	trace := &httptrace.ClientTrace{Got100Continue: func() { close(handlerRuns) }}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), http.MethodPatch, url, pr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.ContentLength = int64(len(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+admin.token)
+	req.Header.Set("Expect", "100-continue")
+	hc := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{ExpectContinueTimeout: time.Minute}}
 	go func() {
 		defer close(s.done)
-		resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+		resp, err := hc.Do(req)
 		if err != nil {
 			s.err = err
 			return
@@ -200,6 +209,13 @@ func startSlowPatch(t *testing.T, url, body string) *slowRequest {
 		b, _ := io.ReadAll(resp.Body)
 		s.code, s.body = resp.StatusCode, string(b)
 	}()
+	select {
+	case <-handlerRuns:
+	case <-s.done:
+		t.Fatalf("slow request ended before its handler read the body: %d %s %v", s.code, s.body, s.err)
+	case <-time.After(20 * time.Second):
+		t.Fatalf("no 100 Continue: the handler never started reading the slow body")
+	}
 	if _, err := io.WriteString(pw, body[:split]); err != nil {
 		t.Fatalf("send the first half of the slow body: %v", err)
 	}
