@@ -13,7 +13,7 @@ import (
 // drain, the process exits 0 within delay + timeout, both listeners are closed, and the
 // log shows the steps in their order.
 func TestShutdownSequence(t *testing.T) {
-	const delay, timeout = 1500 * time.Millisecond, 5 * time.Second
+	const delay, timeout = 2500 * time.Millisecond, 5 * time.Second
 	r := startReplica(t, "replica", replicaOptions{delay: delay, timeout: timeout})
 	sigterm := time.Now()
 	r.signal(t, syscall.SIGTERM)
