@@ -21,14 +21,26 @@ import (
 
 func TestMain(m *testing.M) {
 	code := pgtest.Main(m)
-	if fixture.dir != "" {
-		os.RemoveAll(fixture.dir)
+	for _, dir := range []string{fixture.dir, migrated.dir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }
 
-// fixture is one generated SQLite database of 100,000 bookings, made once per test
-// binary; tests copy its file rather than generate their own.
+// fixtureBookings is the size of the generated SQLite fixture: the 100,000 bookings the
+// round trip and memory tests promise, or a tenth under the race detector (see
+// raceEnabled).
+func fixtureBookings() int {
+	if raceEnabled {
+		return 10_000
+	}
+	return 100_000
+}
+
+// fixture is one generated SQLite database of fixtureBookings bookings, made once per
+// test binary; tests copy its file rather than generate their own.
 var fixture struct {
 	once sync.Once
 	dir  string
@@ -37,10 +49,13 @@ var fixture struct {
 	err  error
 }
 
-// mustOpenFixture opens a copy of the 100,000-booking SQLite database and returns it
-// with its row counts per table.
+// mustOpenFixture opens a copy of the generated SQLite database and returns it with its
+// row counts per table.
 func mustOpenFixture(tb testing.TB) (*sqlite.DB, map[string]int64) {
 	tb.Helper()
+	if raceEnabled {
+		tb.Logf("race detector on: the SQLite fixture has %d bookings; scripts/checks/50-backup.sh runs this test with 100,000 and no detector", fixtureBookings())
+	}
 	fixture.once.Do(func() {
 		if fixture.dir, fixture.err = os.MkdirTemp("", "carpool-backup-fixture-"); fixture.err != nil {
 			return
@@ -58,20 +73,14 @@ func mustOpenFixture(tb testing.TB) (*sqlite.DB, map[string]int64) {
 			return
 		}
 		start := time.Now()
-		fixture.rows, fixture.err = backuptest.Generate(ctx, db.DB(), backuptest.ForBookings(100_000))
-		tb.Logf("generated the 100,000-booking SQLite fixture in %s", time.Since(start).Round(time.Millisecond))
+		fixture.rows, fixture.err = backuptest.Generate(ctx, db.DB(), backuptest.ForBookings(fixtureBookings()))
+		tb.Logf("generated the %d-booking SQLite fixture in %s", fixtureBookings(), time.Since(start).Round(time.Millisecond))
 	})
 	if fixture.err != nil {
 		tb.Fatalf("fixture: %v", fixture.err)
 	}
 	path := filepath.Join(tb.TempDir(), "carpool.db")
-	data, err := os.ReadFile(fixture.path) // closed, so the WAL is checkpointed into it
-	if err != nil {
-		tb.Fatalf("copy fixture: %v", err)
-	}
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		tb.Fatalf("copy fixture: %v", err)
-	}
+	copyFile(tb, fixture.path, path)
 	return mustOpenSQLiteAt(tb, path), fixture.rows
 }
 
@@ -91,10 +100,50 @@ var engines = []struct {
 	{"postgres", func(tb testing.TB) database { return mustOpenPostgres(tb) }},
 }
 
-// mustOpenSQLite opens a fresh, migrated SQLite database in the test's directory.
+// mustOpenSQLite opens a fresh, migrated SQLite database in the test's directory: a copy
+// of one migrated once per test binary.
 func mustOpenSQLite(tb testing.TB) *sqlite.DB {
 	tb.Helper()
-	return mustOpenSQLiteAt(tb, filepath.Join(tb.TempDir(), "carpool.db"))
+	migrated.once.Do(func() {
+		if migrated.dir, migrated.err = os.MkdirTemp("", "carpool-backup-migrated-"); migrated.err != nil {
+			return
+		}
+		migrated.path = filepath.Join(migrated.dir, "migrated.db")
+		ctx := context.Background()
+		db, err := sqlite.Open(ctx, migrated.path)
+		if err != nil {
+			migrated.err = err
+			return
+		}
+		defer db.Close()
+		_, migrated.err = db.Migrate(ctx)
+	})
+	if migrated.err != nil {
+		tb.Fatalf("migrated SQLite template: %v", migrated.err)
+	}
+	path := filepath.Join(tb.TempDir(), "carpool.db")
+	copyFile(tb, migrated.path, path)
+	return mustOpenSQLiteAt(tb, path)
+}
+
+// migrated is an empty, migrated SQLite database file that tests copy.
+var migrated struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+// copyFile copies a closed SQLite database (its WAL checkpointed into the file).
+func copyFile(tb testing.TB, from, to string) {
+	tb.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		tb.Fatalf("copy database: %v", err)
+	}
+	if err := os.WriteFile(to, data, 0o600); err != nil {
+		tb.Fatalf("copy database: %v", err)
+	}
 }
 
 // mustOpenSQLiteAt opens (and migrates) the SQLite database at path, closed when the

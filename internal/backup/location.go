@@ -92,6 +92,11 @@ func ToLocation(ctx context.Context, loc Location, db Database, env IO, opts Opt
 	m, err := Write(ctx, cw, db, opts)
 	if err != nil {
 		out.Abort(err)
+		if u, ok := out.(*s3Upload); ok {
+			if uerr := u.failure(err); uerr != nil {
+				return nil, uerr // the upload failed first; the write error only echoes it
+			}
+		}
 		return nil, err
 	}
 	if err := out.Commit(); err != nil {

@@ -22,8 +22,8 @@ func TestRoundTrip(t *testing.T) {
 				src = e.open(t)
 				counts = mustGenerate(t, src, backuptest.ForBookings(100_000))
 			}
-			if counts["bookings"] < 100_000 {
-				t.Fatalf("generated %d bookings, want at least 100000", counts["bookings"])
+			if want := int64(fixtureBookings()); counts["bookings"] < want {
+				t.Fatalf("generated %d bookings, want at least %d", counts["bookings"], want)
 			}
 			want := digests(t, src)
 			archive, m := mustBackup(t, src)

@@ -118,7 +118,7 @@ func s3Error(op string, loc Location, err error) error {
 	case "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "InvalidToken", "ExpiredToken":
 		return fmt.Errorf("%s %s: %w: check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (%v)", op, loc, ErrAccessDenied, err)
 	case "NoSuchBucket":
-		return fmt.Errorf("%s %s: the bucket does not exist: %w", op, loc, err)
+		return fmt.Errorf("%s %s: the bucket %s does not exist: %w", op, loc, loc.Bucket, err)
 	case "NoSuchKey":
 		return fmt.Errorf("%s %s: no such backup: %w", op, loc, err)
 	}
@@ -140,6 +140,8 @@ func newS3Upload(ctx context.Context, c S3Config, loc Location) (*s3Upload, erro
 	if err != nil {
 		return nil, err
 	}
+	// No HeadBucket check first: a backup role commonly may put objects but not list
+	// the bucket, and S3 answers a refused HEAD without saying why.
 	pr, pw := io.Pipe()
 	u := &s3Upload{pw: pw, done: make(chan struct{}), loc: loc}
 	go func() {
@@ -178,6 +180,16 @@ func (u *s3Upload) Commit() error {
 func (u *s3Upload) Abort(cause error) {
 	u.pw.CloseWithError(cause)
 	<-u.done
+}
+
+// failure returns why the upload failed, if it did on its own (not by Abort's cause):
+// after a failed write this is the error worth reporting.
+func (u *s3Upload) failure(cause error) error {
+	<-u.done
+	if u.err == nil || errors.Is(u.err, cause) {
+		return nil
+	}
+	return s3Error("upload", u.loc, u.err)
 }
 
 // openS3 opens an object for reading, surfacing a missing object or refused

@@ -99,6 +99,14 @@ func TestS3(t *testing.T) {
 		assertAccessDenied(t, "restore", err)
 	})
 
+	t.Run("missing bucket", func(t *testing.T) {
+		nowhere, _ := backup.ParseLocation("s3://no-such-bucket/carpool.jsonl.gz")
+		_, err := backup.ToLocation(ctx, nowhere, src, backup.IO{S3: good}, backup.Options{})
+		if err == nil || !strings.Contains(err.Error(), "bucket no-such-bucket does not exist") {
+			t.Errorf("backup to a missing bucket: got %v, want an error saying the bucket does not exist", err)
+		}
+	})
+
 	t.Run("missing object", func(t *testing.T) {
 		missing, _ := backup.ParseLocation("s3://backups/carpool/none.jsonl.gz")
 		_, err := backup.FromLocation(ctx, missing, mustOpenSQLite(t), backup.IO{S3: good}, backup.RestoreOptions{})

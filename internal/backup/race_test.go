@@ -1,0 +1,8 @@
+//go:build race
+
+package backup_test
+
+// raceEnabled reports a build with the race detector, under which the pure-Go SQLite
+// runs some fifty times slower: the 100,000-booking SQLite runs then use a smaller
+// database, and scripts/checks/50-backup.sh runs them at full size without the detector.
+const raceEnabled = true
