@@ -85,7 +85,7 @@ func findBinaries() (string, error) {
 		if has(dir) {
 			return dir, nil
 		}
-		return "", fmt.Errorf("%s=%s holds no initdb and postgres", EnvBin, dir)
+		return "", fmt.Errorf("%w: %s=%s holds no initdb and postgres", errNoPostgres, EnvBin, dir)
 	}
 	if p, err := exec.LookPath("initdb"); err == nil {
 		if real, err := filepath.EvalSymlinks(p); err == nil {
