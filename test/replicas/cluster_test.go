@@ -105,9 +105,10 @@ type replica struct {
 	exited  chan struct{}
 }
 
-// startReplica starts `carpool serve` on free loopback ports against dbURL and waits
-// until it is ready. It is stopped (SIGTERM, then killed) when the test ends.
-func startReplica(t *testing.T, name, dbURL string) *replica {
+// startReplica starts `carpool serve` on free loopback ports with the database settings
+// dbEnv and waits until it is ready. It is stopped (SIGTERM, then killed) when the test
+// ends.
+func startReplica(t *testing.T, name string, dbEnv ...string) *replica {
 	t.Helper()
 	httpPort, adminPort := freePort(t), freePort(t)
 	r := &replica{
@@ -121,15 +122,14 @@ func startReplica(t *testing.T, name, dbURL string) *replica {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(carpoolBinary(t), "serve")
-	cmd.Env = carpoolEnv(
-		"CARPOOL_DATABASE_URL="+dbURL,
+	cmd.Env = carpoolEnv(append(dbEnv,
 		"CARPOOL_HTTP_ADDR=127.0.0.1:"+strconv.Itoa(httpPort),
 		"CARPOOL_ADMIN_ADDR=127.0.0.1:"+strconv.Itoa(adminPort),
 		"CARPOOL_SIGNUP_DOMAINS=*",
 		"CARPOOL_SHUTDOWN_DELAY=0s",
 		"CARPOOL_SHUTDOWN_TIMEOUT=5s",
 		"CARPOOL_LOG_LEVEL=warn",
-	)
+	)...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {

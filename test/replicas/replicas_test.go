@@ -8,7 +8,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	neturl "net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -136,9 +138,12 @@ func TestReplicas(t *testing.T) {
 	}
 
 	c := &cluster{url: url}
-	for i := range 3 {
-		c.replicas = append(c.replicas, startReplica(t, fmt.Sprintf("replica-%d", i), url))
+	for i := range 2 {
+		c.replicas = append(c.replicas, startReplica(t, fmt.Sprintf("replica-%d", i), "CARPOOL_DATABASE_URL="+url))
 	}
+	// The third finds the database through the course's ConfigMap keys, with the
+	// credentials in files as a mounted Secret provides them.
+	c.replicas = append(c.replicas, startReplica(t, "replica-2", courseEnv(t, url)...))
 	c.admin = c.signIn(t, 0, "admin@example.com", "admin-password-1")
 	var site struct{ ID string }
 	if code := call(t, "POST", c.at(1, "/api/v1/sites"), c.admin,
@@ -150,6 +155,34 @@ func TestReplicas(t *testing.T) {
 	t.Run("NoOverbookingAcrossReplicas", c.testNoOverbooking)
 	t.Run("NoOverlappingReservationsAcrossReplicas", c.testNoOverlap)
 	t.Run("ReadinessFollowsTheDatabase", func(t *testing.T) { c.testReadiness(t, srv) })
+}
+
+// courseEnv returns the POSTGRES_* settings that name the database at url, user and
+// password given as files.
+func courseEnv(t *testing.T, url string) []string {
+	t.Helper()
+	u, err := neturl.Parse(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	userFile, passFile := filepath.Join(dir, "user"), filepath.Join(dir, "password")
+	if err := os.WriteFile(userFile, []byte(u.User.Username()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The harness's own server trusts loopback connections and ignores the password;
+	// a server named by CARPOOL_TEST_POSTGRES_URL gets the URL's.
+	password, ok := u.User.Password()
+	if !ok {
+		password = "not-checked"
+	}
+	if err := os.WriteFile(passFile, []byte(password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return []string{
+		"POSTGRES_HOST=" + u.Hostname(), "POSTGRES_PORT=" + u.Port(), "POSTGRES_DB=" + strings.TrimPrefix(u.Path, "/"),
+		"POSTGRES_USER_FILE=" + userFile, "POSTGRES_PASSWORD_FILE=" + passFile, "POSTGRES_SSLMODE=disable",
+	}
 }
 
 // at returns the URL of path on replica i (modulo the number of replicas).
