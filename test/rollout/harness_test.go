@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
+	"carpool/internal/pgtest"
+	"carpool/internal/postgres"
 	"carpool/internal/sqlite"
 )
 
@@ -39,7 +41,7 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(dir)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := pgtest.Main(m) // stops the PostgreSQL that a test may have started
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -57,15 +59,29 @@ type seedMember struct {
 	role               carpool.Role
 }
 
-// seedDatabase creates the SQLite database a replica will serve, with the seeded
-// members and their tokens, and returns its URL.
-func seedDatabase(t *testing.T, dir string) string {
+// seedDatabase migrates the replica's database (SQLite in dir unless databaseURL names
+// a PostgreSQL one), adds the seeded members and their tokens, and returns its URL.
+func seedDatabase(t *testing.T, dir, databaseURL string) string {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(dir, "carpool.db")
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
+	type engine interface {
+		carpool.Store
+		Migrate(ctx context.Context) (int64, error)
+	}
+	var db engine
+	if databaseURL == "" {
+		path := filepath.Join(dir, "carpool.db")
+		s, err := sqlite.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, databaseURL = s, "sqlite://"+path
+	} else {
+		s, err := postgres.Open(ctx, databaseURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db = s
 	}
 	defer db.Close()
 	if _, err := db.Migrate(ctx); err != nil {
@@ -86,7 +102,7 @@ func seedDatabase(t *testing.T, dir string) string {
 			t.Fatal(err)
 		}
 	}
-	return "sqlite://" + path
+	return databaseURL
 }
 
 // replica is one running `carpool serve`.
@@ -103,6 +119,7 @@ type replica struct {
 type replicaOptions struct {
 	delay, timeout time.Duration
 	env            []string // more KEY=VALUE
+	databaseURL    string   // a PostgreSQL database; empty: SQLite in a temporary directory
 }
 
 // startReplica starts `carpool serve` on free loopback ports with a freshly seeded
@@ -118,7 +135,7 @@ func startReplica(t *testing.T, name string, opts replicaOptions) *replica {
 	r.cmd.Env = append([]string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + dir,
-		"CARPOOL_DATABASE_URL=" + seedDatabase(t, dir),
+		"CARPOOL_DATABASE_URL=" + seedDatabase(t, dir, opts.databaseURL),
 		"CARPOOL_HTTP_ADDR=" + r.httpAddr,
 		"CARPOOL_ADMIN_ADDR=" + r.adminAddr,
 		"CARPOOL_SHUTDOWN_DELAY=" + opts.delay.String(),

@@ -10,6 +10,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"carpool/internal/pgtest"
 )
 
 // TestMetricsByRouteTemplate drives a booking through a replica, then checks that its
@@ -178,3 +180,36 @@ func value(typ dto.MetricType, m *dto.Metric) float64 {
 
 func eq(want float64) func(float64) bool      { return func(v float64) bool { return v == want } }
 func atLeast(want float64) func(float64) bool { return func(v float64) bool { return v >= want } }
+
+// TestPoolMetricsOnPostgreSQL checks the pgxpool gauges and the outbox count of a
+// replica on PostgreSQL.
+func TestPoolMetricsOnPostgreSQL(t *testing.T) {
+	r := startReplica(t, "replica", replicaOptions{delay: 0, timeout: 5 * time.Second,
+		databaseURL: pgtest.NewDatabase(t), env: []string{"CARPOOL_DB_MAX_CONNS=7"}})
+	if code := call(t, http.MethodGet, r.url("/api/v1/sites"), admin, nil, nil); code != http.StatusOK {
+		t.Fatalf("list sites: got %d, want 200", code)
+	}
+	fams := scrape(t, r)
+	tests := []struct {
+		name   string
+		labels map[string]string
+		want   func(float64) bool
+	}{
+		{"carpool_db_pool_max_connections", map[string]string{"pool": "postgres"}, eq(7)},
+		{"carpool_db_pool_connections", map[string]string{"pool": "postgres", "state": "idle"}, atLeast(1)},
+		{"carpool_db_pool_connections", map[string]string{"pool": "postgres", "state": "in_use"}, atLeast(0)},
+		{"carpool_db_pool_waits_total", map[string]string{"pool": "postgres"}, atLeast(0)},
+		{"carpool_outbox_backlog", nil, eq(0)},
+	}
+	for _, tt := range tests {
+		f := fams[tt.name]
+		if f == nil {
+			t.Errorf("no %s", tt.name)
+			continue
+		}
+		m := find(f, tt.labels)
+		if m == nil || !tt.want(value(f.GetType(), m)) {
+			t.Errorf("%s%v: got %v", tt.name, tt.labels, m)
+		}
+	}
+}
