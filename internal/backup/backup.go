@@ -124,10 +124,13 @@ func beginSnapshot(ctx context.Context, db *sql.DB, engine string) (*sql.Tx, err
 		return nil, fmt.Errorf("begin backup snapshot: %w", err)
 	}
 	if engine == "postgres" {
-		// A large table takes longer to stream than the pool's statement timeout.
-		if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
-			tx.Rollback()
-			return nil, fmt.Errorf("begin backup snapshot: %w", err)
+		// A large table takes longer to stream than the pool's statement timeout, and a
+		// slow destination may keep the session waiting between statements.
+		for _, set := range []string{"SET LOCAL statement_timeout = 0", "SET LOCAL idle_in_transaction_session_timeout = 0"} {
+			if _, err := tx.ExecContext(ctx, set); err != nil {
+				tx.Rollback()
+				return nil, fmt.Errorf("begin backup snapshot: %w", err)
+			}
 		}
 	}
 	return tx, nil

@@ -105,7 +105,7 @@ func Restore(ctx context.Context, r io.Reader, db Database, opts RestoreOptions)
 
 	m := &Manifest{Format: h.Format, Version: h.Version, SchemaVersion: h.SchemaVersion, Engine: h.Engine, CreatedAt: h.CreatedAt}
 	for _, table := range sqlstore.Tables {
-		sum, err := restoreTable(ctx, in, tx, table)
+		sum, err := restoreTable(ctx, in, tx, engine, table)
 		if err != nil {
 			return nil, fmt.Errorf("restore table %s: %w", table, err)
 		}
@@ -154,7 +154,7 @@ func prepareTarget(ctx context.Context, tx *sql.Tx, force bool) error {
 }
 
 // restoreTable reads one table's lines and inserts its rows.
-func restoreTable(ctx context.Context, in *lineReader, tx *sql.Tx, table string) (TableSummary, error) {
+func restoreTable(ctx context.Context, in *lineReader, tx *sql.Tx, engine, table string) (TableSummary, error) {
 	sum := TableSummary{Name: table}
 	if err := in.expect(); err != nil {
 		return sum, err
@@ -170,7 +170,7 @@ func restoreTable(ctx context.Context, in *lineReader, tx *sql.Tx, table string)
 	if err := sameColumns(start.Columns, want); err != nil {
 		return sum, err
 	}
-	ins := newInserter(tx, table, start.Columns)
+	ins := newInserter(tx, engine, table, start.Columns)
 	defer ins.close()
 	h := sha256.New()
 	raw := make([]json.RawMessage, 0, len(start.Columns))
@@ -278,22 +278,27 @@ func resetSequences(ctx context.Context, tx *sql.Tx) error {
 // inserter writes rows in multi-row INSERTs of batchRows, reusing one prepared statement
 // for full batches.
 type inserter struct {
-	tx     *sql.Tx
-	table  string
-	cols   []Column
-	args   []any
-	n      int
-	full   *sql.Stmt
-	prefix string
+	tx       *sql.Tx
+	table    string
+	cols     []Column
+	args     []any
+	n        int
+	full     *sql.Stmt
+	prefix   string
+	numbered bool // $1, $2, ... (PostgreSQL) rather than ? (SQLite)
 }
 
-func newInserter(tx *sql.Tx, table string, cols []Column) *inserter {
+func newInserter(tx *sql.Tx, engine, table string, cols []Column) *inserter {
 	names := make([]string, len(cols))
 	for i, c := range cols {
 		names[i] = c.Name
 	}
 	return &inserter{
 		tx: tx, table: table, cols: cols,
+		// The SQLite driver resolves numbered parameters by searching their names, a
+		// cost that grows with the square of a statement's parameters; plain ? binds
+		// by position.
+		numbered: engine != "sqlite",
 		args:   make([]any, 0, batchRows*len(cols)),
 		prefix: "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") VALUES ",
 	}
@@ -343,8 +348,12 @@ func (ins *inserter) query(rows int) string {
 			if c > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(p))
+			if ins.numbered {
+				b.WriteByte('$')
+				b.WriteString(strconv.Itoa(p))
+			} else {
+				b.WriteByte('?')
+			}
 			p++
 		}
 		b.WriteByte(')')

@@ -73,7 +73,10 @@ func Generate(ctx context.Context, db *sql.DB, s Size) (map[string]int64, error)
 	}
 	defer tx.Rollback()
 	counts := map[string]int64{}
-	g := &gen{ctx: ctx, tx: tx, counts: counts}
+	// The SQLite driver binds ? by position, but looks numbered parameters up by name
+	// at a cost that grows with their square.
+	positional := strings.Contains(fmt.Sprintf("%T", db.Driver()), "sqlite")
+	g := &gen{ctx: ctx, tx: tx, counts: counts, positional: positional}
 	g.members(s.Members)
 	g.tokens(s.Members)
 	g.sites()
@@ -91,10 +94,11 @@ func Generate(ctx context.Context, db *sql.DB, s Size) (map[string]int64, error)
 }
 
 type gen struct {
-	ctx    context.Context
-	tx     *sql.Tx
-	counts map[string]int64
-	err    error
+	ctx        context.Context
+	tx         *sql.Tx
+	counts     map[string]int64
+	positional bool // ? placeholders rather than $N
+	err        error
 }
 
 // at returns Base plus minutes and a few microseconds that vary with n.
@@ -284,7 +288,11 @@ func (b *bulkInsert) flush() {
 			if c > 0 {
 				q.WriteString(", ")
 			}
-			q.WriteString("$" + strconv.Itoa(p))
+			if b.g.positional {
+				q.WriteByte('?')
+			} else {
+				q.WriteString("$" + strconv.Itoa(p))
+			}
 			p++
 		}
 		q.WriteByte(')')
