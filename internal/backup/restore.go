@@ -299,8 +299,8 @@ func newInserter(tx *sql.Tx, engine, table string, cols []Column) *inserter {
 		// cost that grows with the square of a statement's parameters; plain ? binds
 		// by position.
 		numbered: engine != "sqlite",
-		args:   make([]any, 0, batchRows*len(cols)),
-		prefix: "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") VALUES ",
+		args:     make([]any, 0, batchRows*len(cols)),
+		prefix:   "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") VALUES ",
 	}
 }
 
