@@ -128,6 +128,23 @@ type replicaOptions struct {
 func startReplica(t *testing.T, name string, opts replicaOptions) *replica {
 	t.Helper()
 	dir := t.TempDir()
+	dbURL := seedDatabase(t, dir, opts.databaseURL)
+	// A port found free may be taken by another process before carpool binds it (other
+	// test binaries run beside this one): then try other ports.
+	for attempt := 1; ; attempt++ {
+		r, err := launch(t, name, dir, dbURL, opts)
+		if err == nil {
+			return r
+		}
+		if attempt == 3 || !strings.Contains(r.stderr.String(), "address already in use") {
+			t.Fatalf("%v:\n%s", err, r.stderr.String())
+		}
+	}
+}
+
+// launch runs one carpool serve process and waits until it is ready or has exited.
+func launch(t *testing.T, name, dir, dbURL string, opts replicaOptions) (*replica, error) {
+	t.Helper()
 	r := &replica{name: name, httpAddr: freeAddr(t), adminAddr: freeAddr(t), stderr: &syncBuffer{}, exited: make(chan struct{})}
 	r.cmd = exec.Command(binary, "serve")
 	r.cmd.Dir = dir
@@ -135,7 +152,7 @@ func startReplica(t *testing.T, name string, opts replicaOptions) *replica {
 	r.cmd.Env = append([]string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + dir,
-		"CARPOOL_DATABASE_URL=" + seedDatabase(t, dir, opts.databaseURL),
+		"CARPOOL_DATABASE_URL=" + dbURL,
 		"CARPOOL_HTTP_ADDR=" + r.httpAddr,
 		"CARPOOL_ADMIN_ADDR=" + r.adminAddr,
 		"CARPOOL_SHUTDOWN_DELAY=" + opts.delay.String(),
@@ -169,16 +186,21 @@ func startReplica(t *testing.T, name string, opts replicaOptions) *replica {
 			t.Logf("--- %s stderr ---\n%s", r.name, r.stderr.String())
 		}
 	})
-	waitFor(t, 30*time.Second, name+" ready", func() bool {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
 		select {
 		case <-r.exited:
-			t.Fatalf("%s exited with %d before it was ready:\n%s", name, r.exitCode, r.stderr.String())
+			return r, fmt.Errorf("%s exited with %d before it was ready", name, r.exitCode)
 		default:
 		}
-		code, err := status(r.url("/readyz"))
-		return err == nil && code == http.StatusOK
-	})
-	return r
+		if code, err := status(r.url("/readyz")); err == nil && code == http.StatusOK {
+			return r, nil
+		}
+		if time.Now().After(deadline) {
+			return r, fmt.Errorf("%s not ready after 30s", name)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func (r *replica) url(path string) string      { return "http://" + r.httpAddr + path }
