@@ -64,13 +64,16 @@ func testRuns(t *testing.T, img v1.Image) {
 		}
 	})
 
-	// With root, run the image as a container runtime would: chrooted into its filesystem,
-	// with its own environment, user and working directory and no database setting, so
-	// the SQLite default must land on /data.
-	t.Run("serve inside the image's filesystem with its defaults", func(t *testing.T) {
+	// With root, run the image as a container runtime with readOnlyRootFilesystem would:
+	// chrooted into its filesystem mounted read-only, a writable volume mounted on /data,
+	// with the image's own environment, user and working directory and no database
+	// setting, so the SQLite default must land on the volume.
+	t.Run("serve from the read-only image filesystem with its defaults", func(t *testing.T) {
 		if os.Geteuid() != 0 {
-			skipOrFail(t, "chroot needs root; the run above already covered serve")
+			skipOrFail(t, "chroot and mounts need root; the run above already covered serve")
 		}
+		volume := writableDir(t)
+		readOnlyRoot(t, rootfs, filepath.Join(rootfs, cf.Config.WorkingDir), volume)
 		cmd := exec.Command(cf.Config.Entrypoint[0], "serve")
 		cmd.Dir = cf.Config.WorkingDir
 		cmd.Env = append(append([]string{}, cf.Config.Env...),
@@ -80,10 +83,26 @@ func testRuns(t *testing.T, img v1.Image) {
 		cmd.SysProcAttr = asNonroot()
 		cmd.SysProcAttr.Chroot = rootfs
 		serve(t, cmd)
-		if _, err := os.Stat(filepath.Join(rootfs, cf.Config.WorkingDir, "carpool.db")); err != nil {
-			t.Errorf("SQLite default: %v, want carpool.db in %s", err, cf.Config.WorkingDir)
+		if _, err := os.Stat(filepath.Join(volume, "carpool.db")); err != nil {
+			t.Errorf("SQLite default: %v, want carpool.db on the volume at %s", err, cf.Config.WorkingDir)
 		}
 	})
+}
+
+// readOnlyRoot bind-mounts root onto itself read-only and the writable volume onto
+// mountpoint inside it, and undoes both at cleanup. It checks that the root really
+// refuses writes, even root's, so the run above proves what it claims.
+func readOnlyRoot(t *testing.T, root, mountpoint, volume string) {
+	t.Helper()
+	mustf(t, syscall.Mount(root, root, "", syscall.MS_BIND|syscall.MS_REC, ""), "bind %s", root)
+	t.Cleanup(func() { _ = syscall.Unmount(root, syscall.MNT_DETACH) })
+	mustf(t, syscall.Mount("", root, "", syscall.MS_BIND|syscall.MS_REMOUNT|syscall.MS_RDONLY, ""), "remount %s read-only", root)
+	mustf(t, syscall.Mount(volume, mountpoint, "", syscall.MS_BIND, ""), "bind volume on %s", mountpoint)
+	t.Cleanup(func() { _ = syscall.Unmount(mountpoint, syscall.MNT_DETACH) })
+	probe := filepath.Join(root, "write-probe")
+	if err := os.WriteFile(probe, nil, 0o644); !errors.Is(err, syscall.EROFS) {
+		t.Fatalf("write to the read-only root: got %v, want EROFS", err)
+	}
 }
 
 // serve starts cmd (a `carpool serve` with CARPOOL_HTTP_ADDR in its environment), waits
