@@ -114,6 +114,9 @@ func openPool(ctx context.Context, path string, conns int, readOnly bool) (*sql.
 // raw SQL.
 func (db *DB) DB() *sql.DB { return db.write }
 
+// ReadDB returns the query-only pool that serves reads, for its pool metrics.
+func (db *DB) ReadDB() *sql.DB { return db.read }
+
 // Migrate applies the embedded migrations and returns the schema version.
 func (db *DB) Migrate(ctx context.Context) (int64, error) { return Migrate(ctx, db.write) }
 
