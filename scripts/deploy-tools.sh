@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs the tools that validate deploy/ into .cache/bin (idempotent; pinned versions):
+# helm, kube-score, and kube-apiserver (built from tools/kube-apiserver). etcd comes from
+# Debian's etcd-server package; kubectl (with kustomize) must already be on the machine.
+#   scripts/deploy-tools.sh [helm] [kube-score] [kube-apiserver] [etcd]   (default: all)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin="$top/.cache/bin"
+mkdir -p "$bin"
+
+HELM_MODULE=helm.sh/helm/v3/cmd/helm@v3.19.0
+KUBE_SCORE_MODULE=github.com/zegl/kube-score/cmd/kube-score@v1.20.0
+
+go_install() { # name module@version
+  local name=$1 mod=$2 stamp="$bin/$1.version"
+  if [ -x "$bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$mod" ]; then
+    echo "$name: up to date ($mod)"
+    return
+  fi
+  echo "$name: go install $mod"
+  GOBIN="$bin" CGO_ENABLED=0 go install "$mod"
+  echo "$mod" >"$stamp"
+}
+
+want=("$@")
+[ ${#want[@]} -gt 0 ] || want=(etcd helm kube-score kube-apiserver)
+for t in "${want[@]}"; do
+  case $t in
+    helm) go_install helm "$HELM_MODULE" ;;
+    kube-score) go_install kube-score "$KUBE_SCORE_MODULE" ;;
+    kube-apiserver) "$top/scripts/kube-apiserver-build.sh" ;;
+    etcd)
+      if command -v etcd >/dev/null; then
+        echo "etcd: $(etcd --version | head -n1)"
+      else
+        echo "etcd: apt-get install etcd-server"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null
+        # The package may start a system etcd on 2379; ours uses its own ports and data.
+      fi
+      ;;
+    *) echo "unknown tool: $t" >&2; exit 2 ;;
+  esac
+done
