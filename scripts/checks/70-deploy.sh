@@ -7,9 +7,10 @@
 #  3. the Go test over the rendered objects (test/deploy) with CI=1, so it cannot skip;
 #  4. starts etcd and a kube-apiserver built from k8s.io/kubernetes on 127.0.0.1, installs
 #     the CRD stand-ins and the Kyverno policies as ValidatingAdmissionPolicies, shows that
-#     a non-compliant Deployment is refused, and applies every rendering with
+#     each policy refuses a Deployment breaking it, and applies every rendering with
 #     `kubectl apply --dry-run=server` into a namespace that enforces Pod Security
-#     "restricted": any error or any "Warning:" line fails.
+#     "restricted" (then the Argo CD Application and the ClusterPolicies themselves):
+#     any error or any "Warning:" line fails.
 # Installs what it needs (etcd-server via apt, helm, kube-score, kube-apiserver into
 # .cache/bin); the kube-apiserver build (minutes) runs in the background from the start.
 set -euo pipefail
@@ -90,10 +91,11 @@ step "starting etcd and kube-apiserver"
 scripts/kube-apiserver.sh start "$work/apiserver"
 export KUBECONFIG="$work/apiserver/kubeconfig"
 
-step "CRD stand-ins (ServiceMonitor, PrometheusRule, Certificate)"
+step "CRD stand-ins (ServiceMonitor, PrometheusRule, Certificate, Application, ClusterPolicy)"
 kubectl apply -f deploy/validation/crds/
 kubectl wait --for condition=established --timeout=60s \
-  crd/servicemonitors.monitoring.coreos.com crd/prometheusrules.monitoring.coreos.com crd/certificates.cert-manager.io
+  crd/servicemonitors.monitoring.coreos.com crd/prometheusrules.monitoring.coreos.com crd/certificates.cert-manager.io \
+  crd/applications.argoproj.io crd/clusterpolicies.kyverno.io
 
 step "namespace carpool, enforcing Pod Security restricted"
 # Labelled like deploy/kustomize/base/namespace.yaml; created with apply so that the dry
@@ -185,6 +187,18 @@ for v in "${variants[@]}"; do
     failed=1
   else
     echo "   $v: $(grep -c 'server dry run' "$log") objects accepted, no warnings"
+  fi
+done
+for f in deploy/argocd/application.yaml deploy/policies/*.yaml; do
+  [ "$f" = deploy/argocd/application.yaml ] && kubectl create namespace argocd --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+  log="$work/dry-run-$(basename "$f").log"
+  if kubectl apply --dry-run=server -f "$f" >"$log" 2>&1; then rc=0; else rc=$?; fi
+  if [ "$rc" -ne 0 ] || grep -qi 'warning' "$log"; then
+    echo "   $f: FAILED (exit $rc)" >&2
+    sed 's/^/     /' "$log" >&2
+    failed=1
+  else
+    echo "   $f: accepted, no warnings"
   fi
 done
 [ "$failed" -eq 0 ] || exit 1

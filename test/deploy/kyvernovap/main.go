@@ -5,7 +5,8 @@
 //	go run ./test/deploy/kyvernovap deploy/policies > policies.yaml
 //
 // It understands what deploy/policies uses: match.any[].resources.kinds,
-// exclude.any[].resources.namespaces, validate.cel.variables and validate.cel.expressions,
+// exclude.any[].resources.namespaces, validate.failureAction (Enforce), and
+// validate.cel.variables and validate.cel.expressions,
 // and rejects anything else rather than silently checking less.
 package main
 
@@ -44,12 +45,12 @@ type policy struct {
 }
 
 type rule struct {
-	Name          string    `yaml:"name"`
-	FailureAction string    `yaml:"failureAction"`
-	Match         selection `yaml:"match"`
-	Exclude       selection `yaml:"exclude"`
-	Validate      struct {
-		CEL *struct {
+	Name     string    `yaml:"name"`
+	Match    selection `yaml:"match"`
+	Exclude  selection `yaml:"exclude"`
+	Validate struct {
+		FailureAction string `yaml:"failureAction"`
+		CEL           *struct {
 			Variables   []map[string]string `yaml:"variables"`
 			Expressions []map[string]string `yaml:"expressions"`
 		} `yaml:"cel"`
@@ -129,8 +130,8 @@ func convertRule(policyName string, r rule) ([]map[string]any, error) {
 	if r.Validate.CEL == nil || len(r.Validate.CEL.Expressions) == 0 {
 		return nil, errors.New("only validate.cel rules are supported")
 	}
-	if r.FailureAction != "Enforce" {
-		return nil, fmt.Errorf("failureAction %q: only Enforce is supported", r.FailureAction)
+	if r.Validate.FailureAction != "Enforce" {
+		return nil, fmt.Errorf("validate.failureAction %q: only Enforce is supported", r.Validate.FailureAction)
 	}
 	type gvr struct{ group, version string }
 	byGV := map[gvr][]string{}
