@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the tools that validate deploy/ into .cache/bin (idempotent; pinned versions):
-# helm, kube-score, and kube-apiserver (built from tools/kube-apiserver). etcd comes from
-# Debian's etcd-server package; kubectl (with kustomize) must already be on the machine.
-#   scripts/deploy-tools.sh [helm] [kube-score] [kube-apiserver] [etcd]   (default: all)
+# helm, kube-score, promql-check (tools/promql-check: Prometheus' PromQL parser) and
+# kube-apiserver (built from tools/kube-apiserver). etcd comes from Debian's etcd-server
+# package; kubectl (with kustomize) must already be on the machine.
+#   scripts/deploy-tools.sh [etcd] [helm] [kube-score] [promql-check] [kube-apiserver]
+# (default: all)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin="$top/.cache/bin"
@@ -22,12 +24,26 @@ go_install() { # name module@version
   echo "$mod" >"$stamp"
 }
 
+# tool_build NAME: builds tools/NAME (its own module) into .cache/bin when it changed.
+tool_build() {
+  local name=$1 dir="$top/tools/$1" stamp="$bin/$1.stamp" want
+  want=$(cat "$dir/go.mod" "$dir/go.sum" "$dir"/*.go | sha256sum | cut -d' ' -f1)
+  if [ -x "$bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    echo "$name: up to date (tools/$name)"
+    return
+  fi
+  echo "$name: go build tools/$name"
+  (cd "$dir" && CGO_ENABLED=0 go build -trimpath -o "$bin/$name" .)
+  echo "$want" >"$stamp"
+}
+
 want=("$@")
-[ ${#want[@]} -gt 0 ] || want=(etcd helm kube-score kube-apiserver)
+[ ${#want[@]} -gt 0 ] || want=(etcd helm kube-score promql-check kube-apiserver)
 for t in "${want[@]}"; do
   case $t in
     helm) go_install helm "$HELM_MODULE" ;;
     kube-score) go_install kube-score "$KUBE_SCORE_MODULE" ;;
+    promql-check) tool_build promql-check ;;
     kube-apiserver) "$top/scripts/kube-apiserver-build.sh" ;;
     etcd)
       if command -v etcd >/dev/null; then

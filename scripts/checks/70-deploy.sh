@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Validates deploy/ (issue 7):
 #  1. renders every variant: the Kustomize overlays dev and prod, and the Helm chart with
-#     default, dev and prod values (scripts/deploy-render.sh);
+#     default, dev, prod and external-database values (scripts/deploy-render.sh);
 #  2. helm lint --strict with each values file; kube-score on every rendering, the
-#     ignored checks each explained in deploy/validation/kube-score-ignores.txt;
+#     ignored checks each explained in deploy/validation/kube-score-ignores.txt; the
+#     alerts' and the dashboard's PromQL through Prometheus' parser (tools/promql-check);
 #  3. the Go test over the rendered objects (test/deploy) with CI=1, so it cannot skip;
 #  4. starts etcd and a kube-apiserver built from k8s.io/kubernetes on 127.0.0.1, installs
 #     the CRD stand-ins and the Kyverno policies as ValidatingAdmissionPolicies, shows that
@@ -11,8 +12,9 @@
 #     `kubectl apply --dry-run=server` into a namespace that enforces Pod Security
 #     "restricted" (then the Argo CD Application and the ClusterPolicies themselves):
 #     any error or any "Warning:" line fails.
-# Installs what it needs (etcd-server via apt, helm, kube-score, kube-apiserver into
-# .cache/bin); the kube-apiserver build (minutes) runs in the background from the start.
+# Installs what it needs (etcd-server via apt; helm, kube-score, promql-check and
+# kube-apiserver into .cache/bin); the kube-apiserver build (minutes) runs in the
+# background from the start.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -37,7 +39,7 @@ scripts/deploy-tools.sh kube-apiserver >"$work/build.log" 2>&1 &
 build_pid=$!
 
 step "tools"
-scripts/deploy-tools.sh etcd helm kube-score
+scripts/deploy-tools.sh etcd helm kube-score promql-check
 helm=.cache/bin/helm
 kube_score=.cache/bin/kube-score
 kubectl version --client 2>/dev/null | head -n 2 | sed 's/^/   /'
@@ -73,6 +75,11 @@ for v in "${variants[@]}"; do
   fi
   echo "   $v: $(echo "$out" | grep -c '^\[OK\]') checks OK, $(echo "$out" | grep -c '^\[SKIPPED\]') skipped"
 done
+
+step "PromQL of the alerts and the dashboard, parsed by Prometheus' parser"
+files=()
+for v in "${variants[@]}"; do files+=("$rendered/$v.yaml"); done
+.cache/bin/promql-check "${files[@]}" | sed 's/^/   /'
 
 step "Go test over the rendered objects (CI=1: it may not skip)"
 CI=1 go test -count=1 ./test/deploy/...

@@ -16,7 +16,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -73,9 +72,13 @@ func render(t *testing.T) map[string][]object {
 	return rendered
 }
 
+// repoRoot is the repository root: go test runs a package's tests in its directory.
 func repoRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		panic(err)
+	}
+	return root
 }
 
 func renderAll() (map[string][]object, error) {
