@@ -201,3 +201,37 @@ func duration(t *testing.T, v any, def time.Duration) time.Duration {
 	}
 	return d
 }
+
+// TestDatabaseConnectionsSuffice: the bundled PostgreSQL's max_connections covers every
+// server replica the HPA may start, each with its pool (CARPOOL_DB_MAX_CONNS), plus 10
+// for the migration and backup Jobs and an operator.
+func TestDatabaseConnectionsSuffice(t *testing.T) {
+	maxConns := regexp.MustCompile(`^max_connections=(\d+)$`)
+	forEachVariant(t, func(t *testing.T, objs []object, ix index) {
+		pg, ok := ix["StatefulSet/carpool-postgresql"]
+		if !ok {
+			return // external database
+		}
+		limit := 100 // PostgreSQL's default
+		for _, c := range (podTemplates([]object{pg}))[0].containers(false) {
+			for _, a := range list(c["args"]) {
+				if m := maxConns.FindStringSubmatch(str(a)); m != nil {
+					fmt.Sscan(m[1], &limit)
+				}
+			}
+		}
+		replicas := num(get(ix["Deployment/carpool"], "spec", "replicas"))
+		if hpa, ok := ix["HorizontalPodAutoscaler/carpool"]; ok {
+			replicas = num(get(hpa, "spec", "maxReplicas"))
+		}
+		pool := 10 // carpool's default
+		for _, c := range podTemplates([]object{ix["Deployment/carpool"]})[0].containers(false) {
+			if v, ok := effectiveEnv(c, ix)["CARPOOL_DB_MAX_CONNS"]; ok {
+				fmt.Sscan(str(v), &pool)
+			}
+		}
+		if need := replicas*pool + 10; limit < need {
+			t.Errorf("max_connections %d, want at least %d (%d replicas x %d connections + 10)", limit, need, replicas, pool)
+		}
+	})
+}

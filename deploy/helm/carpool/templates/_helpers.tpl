@@ -154,6 +154,10 @@ imagePullSecrets:
 {{- end }}
 {{- $delay := trimSuffix "s" .Values.config.shutdownDelay | atoi }}
 {{- $timeout := trimSuffix "s" .Values.config.shutdownTimeout | atoi }}
+{{- $replicas := ternary .Values.autoscaling.maxReplicas .Values.replicaCount .Values.autoscaling.enabled }}
+{{- if and .Values.postgresql.enabled (lt (int .Values.postgresql.maxConnections) (add (mul (int $replicas) (int .Values.config.dbMaxConns)) 10)) }}
+{{- fail "postgresql.maxConnections must exceed the server replicas (autoscaling.maxReplicas) x config.dbMaxConns, plus 10 for Jobs and operators" }}
+{{- end }}
 {{- if le (int .Values.terminationGracePeriodSeconds) (add $delay $timeout) }}
 {{- fail "terminationGracePeriodSeconds must exceed config.shutdownDelay + config.shutdownTimeout" }}
 {{- end }}
