@@ -50,9 +50,12 @@ for t in "${want[@]}"; do
         echo "etcd: $(etcd --version | head -n1)"
       else
         echo "etcd: apt-get install etcd-server"
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null
-        # The package may start a system etcd on 2379; ours uses its own ports and data.
+        sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq etcd-server >/dev/null
+        # Where the package starts a system etcd (port 2379), ours still runs apart: own
+        # ports and data directory (scripts/kube-apiserver.sh).
       fi
       ;;
     *) echo "unknown tool: $t" >&2; exit 2 ;;
