@@ -3,6 +3,7 @@ package backup_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"carpool/internal/backup/backuptest"
 )
@@ -26,8 +27,9 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatalf("generated %d bookings, want at least %d", counts["bookings"], want)
 			}
 			want := digests(t, src)
+			start := time.Now()
 			archive, m := mustBackup(t, src)
-			t.Logf("backup of %d rows: %d bytes", m.Rows, len(archive))
+			t.Logf("backup of %d rows: %d bytes in %s", m.Rows, len(archive), time.Since(start).Round(time.Millisecond))
 			for _, ts := range m.Tables {
 				if ts.Rows != counts[ts.Name] {
 					t.Errorf("manifest: table %s has %d rows, want %d", ts.Name, ts.Rows, counts[ts.Name])
@@ -35,7 +37,9 @@ func TestRoundTrip(t *testing.T) {
 			}
 
 			dst := e.open(t)
+			start = time.Now()
 			restored := mustRestore(t, archive, dst)
+			t.Logf("restore of %d rows in %s", restored.Rows, time.Since(start).Round(time.Millisecond))
 			assertSameTables(t, restored, m)
 			assertSameData(t, digests(t, dst), want)
 			_, again := mustBackup(t, dst)
