@@ -2,8 +2,10 @@ package backup_test
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -84,6 +86,33 @@ func TestS3(t *testing.T) {
 		}
 		assertSameData(t, digests(t, dst), want)
 		t.Logf("S3 round trip of %d rows, %d bytes: up %s, down %s", up.Manifest.Rows, up.Bytes, up.Duration, down.Duration)
+	})
+
+	t.Run("multipart upload", func(t *testing.T) {
+		// Incompressible idempotency bodies make an archive of several 8 MiB parts.
+		big := mustOpenSQLite(t)
+		for i := range 12 {
+			body := make([]byte, 1<<20)
+			rand.Read(body)
+			if _, err := big.DB().ExecContext(ctx, `INSERT INTO idempotency_keys (scope, idem_key, request_hash, body, created_at)
+				VALUES ('s', $1, 'h', $2, $3)`, fmt.Sprint("k", i), body, backuptest.Base); err != nil {
+				t.Fatal(err)
+			}
+		}
+		bigLoc, _ := backup.ParseLocation("s3://backups/carpool/big.jsonl.gz")
+		up, err := backup.ToLocation(ctx, bigLoc, big, backup.IO{S3: good}, backup.Options{})
+		if err != nil {
+			t.Fatalf("backup to S3: %v", err)
+		}
+		if up.Bytes < 9<<20 {
+			t.Fatalf("archive of %d bytes fits one part; the test needs more", up.Bytes)
+		}
+		dst := mustOpenSQLite(t)
+		if _, err := backup.FromLocation(ctx, bigLoc, dst, backup.IO{S3: good}, backup.RestoreOptions{}); err != nil {
+			t.Fatalf("restore from S3: %v", err)
+		}
+		assertSameData(t, digests(t, dst), digests(t, big))
+		t.Logf("multipart S3 round trip of %d bytes", up.Bytes)
 	})
 
 	t.Run("wrong credentials", func(t *testing.T) {
