@@ -126,20 +126,7 @@ func (s *Store) Bookings(ctx context.Context, f carpool.BookingFilter, p carpool
 	if f.ActiveOnly {
 		conds = append(conds, "status IN ('pending', 'confirmed', 'waitlisted')")
 	}
-	tail, p, err := pageQuery(p, conds, &a, "id")
-	if err != nil {
-		return nil, "", err
-	}
-	rows, err := s.read().QueryContext(ctx, `SELECT `+bookingCols+` FROM bookings`+tail, a...)
-	if err != nil {
-		return nil, "", fmt.Errorf("bookings: %w", err)
-	}
-	bs, err := collect(rows, scanBooking)
-	if err != nil {
-		return nil, "", fmt.Errorf("bookings: %w", err)
-	}
-	bs, next := carpool.PageOf(bs, p.Limit, func(b carpool.Booking) string { return b.ID })
-	return bs, next, nil
+	return listPage(ctx, s, "bookings", bookingCols, conds, a, p, scanBooking, func(x carpool.Booking) string { return x.ID })
 }
 
 // ConfirmBooking accepts a pending booking (the driver only).

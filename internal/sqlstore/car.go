@@ -109,20 +109,7 @@ func (s *Store) Cars(ctx context.Context, f carpool.CarFilter, p carpool.Page) (
 	if !f.IncludeRetired {
 		conds = append(conds, "status <> 'retired'")
 	}
-	tail, p, err := pageQuery(p, conds, &a, "id")
-	if err != nil {
-		return nil, "", err
-	}
-	rows, err := s.read().QueryContext(ctx, `SELECT `+carCols+` FROM cars`+tail, a...)
-	if err != nil {
-		return nil, "", fmt.Errorf("cars: %w", err)
-	}
-	cars, err := collect(rows, scanCar)
-	if err != nil {
-		return nil, "", fmt.Errorf("cars: %w", err)
-	}
-	cars, next := carpool.PageOf(cars, p.Limit, func(c carpool.Car) string { return c.ID })
-	return cars, next, nil
+	return listPage(ctx, s, "cars", carCols, conds, a, p, scanCar, func(x carpool.Car) string { return x.ID })
 }
 
 // UpdateCar applies change to the car if its version equals ifVersion (0: any version).

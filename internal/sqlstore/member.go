@@ -152,17 +152,3 @@ func mustAffect(res sql.Result, what string) error {
 	}
 	return nil
 }
-
-// collect scans every row and closes rows.
-func collect[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, error) {
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}

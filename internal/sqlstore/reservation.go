@@ -94,20 +94,7 @@ func (s *Store) Reservations(ctx context.Context, f carpool.ReservationFilter, p
 	if !f.Start.IsZero() {
 		conds = append(conds, "ends_at > "+a.add(ts(f.Start)))
 	}
-	tail, p, err := pageQuery(p, conds, &a, "id")
-	if err != nil {
-		return nil, "", err
-	}
-	rows, err := s.read().QueryContext(ctx, `SELECT `+reservationCols+` FROM reservations`+tail, a...)
-	if err != nil {
-		return nil, "", fmt.Errorf("reservations: %w", err)
-	}
-	rs, err := collect(rows, scanReservation)
-	if err != nil {
-		return nil, "", fmt.Errorf("reservations: %w", err)
-	}
-	rs, next := carpool.PageOf(rs, p.Limit, func(r carpool.Reservation) string { return r.ID })
-	return rs, next, nil
+	return listPage(ctx, s, "reservations", reservationCols, conds, a, p, scanReservation, func(x carpool.Reservation) string { return x.ID })
 }
 
 // CancelReservation ends an active reservation (its holder or a fleet manager) and writes

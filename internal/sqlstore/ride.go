@@ -109,20 +109,7 @@ func (s *Store) Rides(ctx context.Context, f carpool.RideFilter, p carpool.Page)
 	if !f.IncludeClosed {
 		conds = append(conds, "status = 'open'")
 	}
-	tail, p, err := pageQuery(p, conds, &a, "id")
-	if err != nil {
-		return nil, "", err
-	}
-	rows, err := s.read().QueryContext(ctx, `SELECT `+rideCols+` FROM rides`+tail, a...)
-	if err != nil {
-		return nil, "", fmt.Errorf("rides: %w", err)
-	}
-	rides, err := collect(rows, scanRide)
-	if err != nil {
-		return nil, "", fmt.Errorf("rides: %w", err)
-	}
-	rides, next := carpool.PageOf(rides, p.Limit, func(r carpool.Ride) string { return r.ID })
-	return rides, next, nil
+	return listPage(ctx, s, "rides", rideCols, conds, a, p, scanRide, func(x carpool.Ride) string { return x.ID })
 }
 
 // UpdateRide applies a driver's patch if the ride's version equals ifVersion (0: any);

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"strconv"
@@ -133,4 +134,38 @@ func pageQuery(p carpool.Page, conds []string, a *args, idCol string) (string, c
 		conds = append(conds, idCol+" > "+a.add(after))
 	}
 	return where(conds) + " ORDER BY " + idCol + " LIMIT " + a.add(p.Limit+1), p, nil
+}
+
+// listPage runs one page of a list query: the table's rows matching conds, in id order
+// after the page's cursor, with the cursor of the next page ("" on the last).
+func listPage[T any](ctx context.Context, s *Store, table, cols string, conds []string, a args, p carpool.Page,
+	scan func(rowScanner) (T, error), id func(T) string) ([]T, string, error) {
+	tail, p, err := pageQuery(p, conds, &a, "id")
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := s.read().QueryContext(ctx, `SELECT `+cols+` FROM `+table+tail, a...)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", table, err)
+	}
+	items, err := collect(rows, scan)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", table, err)
+	}
+	items, next := carpool.PageOf(items, p.Limit, id)
+	return items, next, nil
+}
+
+// collect scans every row and closes rows.
+func collect[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

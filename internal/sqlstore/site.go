@@ -51,20 +51,7 @@ func (s *Store) Site(ctx context.Context, id string) (carpool.Site, error) {
 // Sites returns a page of sites in id (creation) order.
 func (s *Store) Sites(ctx context.Context, p carpool.Page) ([]carpool.Site, string, error) {
 	var a args
-	tail, p, err := pageQuery(p, nil, &a, "id")
-	if err != nil {
-		return nil, "", err
-	}
-	rows, err := s.read().QueryContext(ctx, `SELECT `+siteCols+` FROM sites`+tail, a...)
-	if err != nil {
-		return nil, "", fmt.Errorf("sites: %w", err)
-	}
-	sites, err := collect(rows, scanSite)
-	if err != nil {
-		return nil, "", fmt.Errorf("sites: %w", err)
-	}
-	sites, next := carpool.PageOf(sites, p.Limit, func(x carpool.Site) string { return x.ID })
-	return sites, next, nil
+	return listPage(ctx, s, "sites", siteCols, nil, a, p, scanSite, func(x carpool.Site) string { return x.ID })
 }
 
 // UpdateSite applies change to the site if its version equals ifVersion (0: any version),
