@@ -196,7 +196,7 @@ func TestPoolMetricsOnPostgreSQL(t *testing.T) {
 		want   func(float64) bool
 	}{
 		{"carpool_db_pool_max_connections", map[string]string{"pool": "postgres"}, eq(7)},
-		{"carpool_db_pool_connections", map[string]string{"pool": "postgres", "state": "idle"}, atLeast(1)},
+		{"carpool_db_pool_connections", map[string]string{"pool": "postgres", "state": "idle"}, atLeast(0)},
 		{"carpool_db_pool_connections", map[string]string{"pool": "postgres", "state": "in_use"}, atLeast(0)},
 		{"carpool_db_pool_waits_total", map[string]string{"pool": "postgres"}, atLeast(0)},
 		{"carpool_outbox_backlog", nil, eq(0)},
@@ -210,6 +210,20 @@ func TestPoolMetricsOnPostgreSQL(t *testing.T) {
 		m := find(f, tt.labels)
 		if m == nil || !tt.want(value(f.GetType(), m)) {
 			t.Errorf("%s%v: got %v", tt.name, tt.labels, m)
+		}
+	}
+	// The scrape's own outbox count may hold the pool's one connection while the pool
+	// gauges are read, so idle alone can be 0; but the request above left at least one
+	// connection open, idle or in use.
+	if f := fams["carpool_db_pool_connections"]; f != nil {
+		var open float64
+		for _, state := range []string{"idle", "in_use"} {
+			if m := find(f, map[string]string{"pool": "postgres", "state": state}); m != nil {
+				open += value(f.GetType(), m)
+			}
+		}
+		if open < 1 {
+			t.Errorf("open postgres connections after a request: got %v, want at least 1", open)
 		}
 	}
 }
