@@ -31,7 +31,8 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger, mig
 	case "postgres":
 		s, err := postgres.Open(ctx, cfg.DatabaseURL,
 			postgres.WithMaxConns(cfg.DBMaxConns),
-			postgres.WithConnectTimeout(cfg.DBConnTimeout))
+			postgres.WithConnectTimeout(cfg.DBConnTimeout),
+			postgres.WithStatementTimeout(cfg.DBStatementTimeout))
 		if err != nil {
 			return nil, err
 		}

@@ -28,6 +28,8 @@ type Config struct {
 	SignupDomains   []string
 	DBMaxConns      int
 	DBConnTimeout   time.Duration
+	// DBStatementTimeout bounds each PostgreSQL statement of a request (not migrations).
+	DBStatementTimeout time.Duration
 
 	// The course's ConfigMap keys; used to build DatabaseURL when it is not set.
 	PostgresHost     string

@@ -33,6 +33,9 @@ func TestLoadDefaults(t *testing.T) {
 	if c.LogFormat != "json" || c.LogLevel != slog.LevelInfo || c.Timezone != time.UTC {
 		t.Errorf("logs/tz: got %q %v %v", c.LogFormat, c.LogLevel, c.Timezone)
 	}
+	if c.DBMaxConns != 10 || c.DBConnTimeout != 5*time.Second || c.DBStatementTimeout != 30*time.Second {
+		t.Errorf("database pool: got %d %v %v, want 10 5s 30s", c.DBMaxConns, c.DBConnTimeout, c.DBStatementTimeout)
+	}
 	if len(c.SignupDomains) != 0 {
 		t.Errorf("signup: got %v, want closed", c.SignupDomains)
 	}
