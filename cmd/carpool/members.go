@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 )
 
@@ -33,26 +33,15 @@ func (m *Main) members(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	in, err := carpool.NewMember{Email: email, Name: name, Phone: phone, Password: password, Role: carpool.Role(role)}.Validate()
-	if err != nil {
-		return fmt.Errorf("members add: %s", carpool.ErrorMessage(err))
-	}
-	hash, err := carpool.HashPassword(in.Password)
-	if err != nil {
-		return err
-	}
 	store, err := openStore(ctx, cfg, logger, true)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	now := carpool.Timestamp(time.Now())
-	member := carpool.Member{
-		ID: carpool.NewID(), Email: in.Email, Name: in.Name, Phone: in.Phone, Role: in.Role,
-		PasswordHash: hash, CreatedAt: now, UpdatedAt: now,
-	}
-	if err := store.CreateMember(ctx, member); err != nil {
-		if carpool.ErrorCode(err) == carpool.ECONFLICT {
+	member, err := app.New(store, app.Options{}).AddMember(ctx,
+		carpool.NewMember{Email: email, Name: name, Phone: phone, Password: password, Role: carpool.Role(role)})
+	if err != nil {
+		if code := carpool.ErrorCode(err); code == carpool.EINVALID || code == carpool.ECONFLICT {
 			return fmt.Errorf("members add: %s", carpool.ErrorMessage(err))
 		}
 		return fmt.Errorf("members add: %w", err)

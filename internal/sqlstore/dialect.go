@@ -39,4 +39,8 @@ type Dialect interface {
 	// PostgreSQL, SQLITE_BUSY / SQLITE_LOCKED on SQLite. The store retries such a
 	// transaction a bounded number of times with jittered backoff.
 	Retryable(err error) bool
+
+	// EpochSeconds returns an SQL expression for the seconds since 1970 (a double) of
+	// the timestamp expression expr, so reports can add up durations in SQL.
+	EpochSeconds(expr string) string
 }

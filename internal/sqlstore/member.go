@@ -72,22 +72,7 @@ const membersChunk = 500
 
 // Members returns the members with the given ids that exist, in id order.
 func (s *Store) Members(ctx context.Context, ids []string) ([]carpool.Member, error) {
-	var out []carpool.Member
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), membersChunk)]
-		ids = ids[len(chunk):]
-		var a args
-		rows, err := s.read().QueryContext(ctx, `SELECT `+memberCols+` FROM members WHERE id IN `+a.in(chunk)+` ORDER BY id`, a...)
-		if err != nil {
-			return nil, fmt.Errorf("members: %w", err)
-		}
-		ms, err := collect(rows, scanMember)
-		if err != nil {
-			return nil, fmt.Errorf("members: %w", err)
-		}
-		out = append(out, ms...)
-	}
-	return out, nil
+	return byIDs(ctx, s, "members", memberCols, ids, scanMember)
 }
 
 // CreateToken stores a token (its hash only).

@@ -327,3 +327,33 @@ func (s *instrumentedStore) ReleaseIdempotencyKey(ctx context.Context, scope, ke
 	defer func() { end(err) }()
 	return s.next.ReleaseIdempotencyKey(ctx, scope, key)
 }
+
+func (s *instrumentedStore) CarsByID(ctx context.Context, ids []string) (_ []carpool.Car, err error) {
+	ctx, end := s.start(ctx, "CarsByID")
+	defer func() { end(err) }()
+	return s.next.CarsByID(ctx, ids)
+}
+
+func (s *instrumentedStore) RidesByID(ctx context.Context, ids []string) (_ []carpool.Ride, err error) {
+	ctx, end := s.start(ctx, "RidesByID")
+	defer func() { end(err) }()
+	return s.next.RidesByID(ctx, ids)
+}
+
+func (s *instrumentedStore) RideBookings(ctx context.Context, rideIDs ...string) (_ []carpool.Booking, err error) {
+	ctx, end := s.start(ctx, "RideBookings")
+	defer func() { end(err) }()
+	return s.next.RideBookings(ctx, rideIDs...)
+}
+
+func (s *instrumentedStore) PassengerBookings(ctx context.Context, passengerID string, rideIDs []string) (_ []carpool.Booking, err error) {
+	ctx, end := s.start(ctx, "PassengerBookings")
+	defer func() { end(err) }()
+	return s.next.PassengerBookings(ctx, passengerID, rideIDs)
+}
+
+func (s *instrumentedStore) Utilisation(ctx context.Context, from, to time.Time) (_ []carpool.CarUsage, err error) {
+	ctx, end := s.start(ctx, "Utilisation")
+	defer func() { end(err) }()
+	return s.next.Utilisation(ctx, from, to)
+}

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 )
 
@@ -15,6 +17,7 @@ type form struct {
 	Values  url.Values
 	Errors  map[string]string
 	Message string // an error that belongs to no single field
+	err     error  // the domain error shown, which decides the page's status
 }
 
 func newForm(v url.Values) *form {
@@ -46,6 +49,7 @@ func (f *form) fieldError(name, msg string) {
 // field names ("from.lat") to this form's inputs ("from"); a field the form does not
 // show, or no field at all, makes the error the form's general message.
 func (f *form) fail(err error, fields map[string]string) {
+	f.err = err
 	msg := carpool.ErrorMessage(err)
 	name := carpool.ErrorField(err)
 	if alias, ok := fields[name]; ok {
@@ -58,6 +62,15 @@ func (f *form) fail(err error, fields map[string]string) {
 		}
 	}
 	f.Message = msg
+}
+
+// status is the HTTP status a form that failed is shown with: the status of the domain
+// error it shows, or 422 when an input could not even be read.
+func (f *form) status() int {
+	if f.err != nil {
+		return app.HTTPStatus(f.err)
+	}
+	return http.StatusUnprocessableEntity
 }
 
 // userFacing reports whether err is a domain error a form should show rather than a

@@ -425,11 +425,12 @@ func TestSignUp(t *testing.T) {
 		want      int
 		wantField string
 	}{
-		{"foreign domain", "eve@evil.example", "long enough password", http.StatusUnprocessableEntity, "email"},
+		// The same statuses as the API's for the same refusal (internal/app.HTTPStatus).
+		{"foreign domain", "eve@evil.example", "long enough password", http.StatusForbidden, "email"},
 		{"short password", "bob@example.com", "short", http.StatusUnprocessableEntity, "password"},
 		{"bad email", "bob@", "long enough password", http.StatusUnprocessableEntity, "email"},
 		{"good", "bob@example.com", "long enough password", http.StatusSeeOther, ""},
-		{"taken", "bob@example.com", "long enough password", http.StatusUnprocessableEntity, "email"},
+		{"taken", "bob@example.com", "long enough password", http.StatusConflict, "email"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
