@@ -10,6 +10,7 @@ import (
 
 	"carpool/internal/pgtest"
 	"carpool/internal/postgres"
+	"carpool/internal/sqlstore"
 )
 
 // appliedVersions returns how often goose recorded each applied migration.
@@ -114,10 +115,10 @@ func TestRefusesNewerSchema(t *testing.T) {
 		"INSERT INTO goose_db_version (version_id, is_applied) VALUES (999999, true)"); err != nil {
 		t.Fatalf("pretend a newer migration: %v", err)
 	}
-	if _, err := postgres.Open(ctx, url); !errors.Is(err, postgres.ErrSchemaTooNew) {
+	if _, err := postgres.Open(ctx, url); !errors.Is(err, sqlstore.ErrSchemaTooNew) {
 		t.Errorf("open: got %v, want ErrSchemaTooNew", err)
 	}
-	if _, err := db.Migrate(ctx); !errors.Is(err, postgres.ErrSchemaTooNew) {
+	if _, err := db.Migrate(ctx); !errors.Is(err, sqlstore.ErrSchemaTooNew) {
 		t.Errorf("migrate: got %v, want ErrSchemaTooNew", err)
 	}
 }

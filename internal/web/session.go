@@ -11,8 +11,8 @@ import (
 	"time"
 	"unicode"
 
-	"carpool/internal/carpool"
 	"carpool/internal/app"
+	"carpool/internal/carpool"
 )
 
 // SessionCookie holds a signed-in member's API token (the same cookie the REST API

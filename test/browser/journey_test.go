@@ -12,7 +12,7 @@ import (
 	"carpool/internal/web/webtest"
 )
 
-// TestJourney walks the scenarios in order, as four people in one browser: a
+// TestJourney walks the main scenarios in order, as four people in one browser: a
 // fleet manager sets up a site and a pool car; member A reserves it and offers a ride;
 // B requests a seat that A confirms; C joins the waitlist and is promoted when B leaves;
 // then a form with a bad value and a form without its CSRF token.
