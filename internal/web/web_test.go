@@ -270,7 +270,13 @@ func TestSignInRedirectsBack(t *testing.T) {
 		t.Fatalf("anonymous GET /cars: got %d %q, want 303 %q", res.StatusCode, got, want)
 	}
 	token := b.csrf("/signin?next=%2Fcars")
-	for _, tc := range []struct{ next, want string }{{"/cars", "/cars"}, {"//evil.example/", "/"}, {"https://evil.example/", "/"}} {
+	for _, tc := range []struct{ next, want string }{
+		{"/cars", "/cars"}, {"/rides?seats=1", "/rides?seats=1"},
+		{"//evil.example/", "/"}, {"https://evil.example/", "/"},
+		// Browsers drop tabs and newlines and read a backslash as a slash.
+		{"/\t/evil.example", "/"}, {"/\n/evil.example", "/"}, {"/\\evil.example", "/"}, {"/\\/evil.example", "/"},
+		{"javascript:alert(1)", "/"}, {"", "/"},
+	} {
 		b := newBrowser(t, app)
 		token = b.csrf("/signin")
 		res, _ := b.post("/signin", url.Values{"csrf": {token}, "email": {"ann@example.com"}, "password": {webtest.Password}, "next": {tc.next}}, nil)

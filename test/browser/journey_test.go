@@ -154,6 +154,9 @@ func TestJourney(t *testing.T) {
 		b := ben.in(t)
 		b.open(rideURL)
 		b.submitOK(`form[action$="/cancel"] button[type="submit"]`)
+		b.wantText("#consequences", "go back to the ride; the driver is told")
+		b.screenshot(dir, "4-confirm-cancel")
+		b.submitOK("#confirm")
 		b.wantText(".flash", "Booking cancelled")
 		if b.has("#driver-phone") {
 			t.Fatalf("Ben still sees Anna's phone after cancelling")
