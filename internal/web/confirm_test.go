@@ -60,7 +60,10 @@ func TestDestructiveActionsAskFirst(t *testing.T) {
 			func() bool { b, _ := app.Store.Booking(ctx, booking.ID); return b.Status == carpool.BookingCancelled }},
 		{"fleet manager cancels reservation", driver, "/", "/reservations/" + other.ID + "/cancel", url.Values{"next": {"/"}},
 			[]string{"Cancel the reservation", "free for others"},
-			func() bool { x, _ := app.Store.Reservation(ctx, other.ID); return x.Status == carpool.ReservationCancelled }},
+			func() bool {
+				x, _ := app.Store.Reservation(ctx, other.ID)
+				return x.Status == carpool.ReservationCancelled
+			}},
 		{"driver cancels ride", driver, "/rides/" + ride.ID, "/rides/" + ride.ID + "/cancel", nil,
 			[]string{"Cancel the ride HQ → Airport", "Nobody has booked it yet"},
 			func() bool { r, _ := app.Store.Ride(ctx, ride.ID); return r.Status == carpool.RideCancelled }},
