@@ -63,6 +63,7 @@ func (a *App) CreateSite(ctx context.Context, me carpool.Member, in SiteInput) (
 	if err := a.store.CreateSite(ctx, site); err != nil {
 		return carpool.Site{}, fmt.Errorf("create site: %w", err)
 	}
+	a.audit(ctx, me, carpool.AuditSiteCreated, "site", site.ID, site.Name)
 	return site, nil
 }
 
@@ -75,7 +76,7 @@ func (a *App) UpdateSite(ctx context.Context, me carpool.Member, id string, ifVe
 		}
 		return carpool.Site{}, requireFleet(me, "change sites")
 	}
-	return a.store.UpdateSite(ctx, id, ifVersion, func(site *carpool.Site) error {
+	site, err := a.store.UpdateSite(ctx, id, ifVersion, func(site *carpool.Site) error {
 		if p.Name != nil {
 			site.Name = *p.Name
 		}
@@ -90,4 +91,9 @@ func (a *App) UpdateSite(ctx context.Context, me carpool.Member, id string, ifVe
 		}
 		return site.Validate()
 	})
+	if err != nil {
+		return carpool.Site{}, err
+	}
+	a.audit(ctx, me, carpool.AuditSiteChanged, "site", site.ID, fmt.Sprintf("version %d", site.Version))
+	return site, nil
 }

@@ -32,7 +32,13 @@ type Member struct {
 	PasswordHash string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// DeactivatedAt is when an admin deactivated the member (zero: active). A
+	// deactivated member cannot sign in; their name stays on shared history.
+	DeactivatedAt time.Time
 }
+
+// Active reports whether m may sign in.
+func (m Member) Active() bool { return m.DeactivatedAt.IsZero() }
 
 // ManagesFleet reports whether m may manage sites, pool cars and maintenance blocks.
 func (m Member) ManagesFleet() bool {
@@ -69,16 +75,24 @@ func (n NewMember) Validate() (NewMember, error) {
 	if n.Phone != "" && !validPhone(n.Phone) {
 		return n, FieldErrorf(EINVALID, "phone", "phone must be digits, spaces and +-() only, 3 to 30 characters")
 	}
-	if utf8.RuneCountInString(n.Password) < MinPasswordLength {
-		return n, FieldErrorf(EINVALID, "password", "password must have at least %d characters", MinPasswordLength)
-	}
-	if len(n.Password) > 1024 {
-		return n, FieldErrorf(EINVALID, "password", "password must have at most 1024 bytes")
+	if err := ValidatePassword(n.Password); err != nil {
+		return n, err
 	}
 	if !n.Role.Valid() {
 		return n, FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin")
 	}
 	return n, nil
+}
+
+// ValidatePassword checks a new password as sign-up does.
+func ValidatePassword(p string) error {
+	if utf8.RuneCountInString(p) < MinPasswordLength {
+		return FieldErrorf(EINVALID, "password", "password must have at least %d characters", MinPasswordLength)
+	}
+	if len(p) > 1024 {
+		return FieldErrorf(EINVALID, "password", "password must have at most 1024 bytes")
+	}
+	return nil
 }
 
 // NormalizeEmail trims and lower-cases an email address, the form in which it is stored

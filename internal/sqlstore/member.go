@@ -10,12 +10,12 @@ import (
 	"carpool/internal/carpool"
 )
 
-const memberCols = "id, email, name, phone, role, password_hash, created_at, updated_at"
+const memberCols = "id, email, name, phone, role, password_hash, created_at, updated_at, deactivated_at"
 
 func scanMember(r rowScanner) (carpool.Member, error) {
 	var m carpool.Member
 	err := r.Scan(&m.ID, &m.Email, &m.Name, &m.Phone, &m.Role, &m.PasswordHash,
-		timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt})
+		timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt}, timeCol{&m.DeactivatedAt})
 	return m, err
 }
 
@@ -38,8 +38,8 @@ func (s *Store) CreateMember(ctx context.Context, m carpool.Member) error {
 		if taken > 0 {
 			return carpool.FieldErrorf(carpool.ECONFLICT, "email", "a member with this email exists")
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO members (`+memberCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			m.ID, m.Email, m.Name, m.Phone, string(m.Role), m.PasswordHash, ts(m.CreatedAt), ts(m.UpdatedAt))
+		_, err = tx.ExecContext(ctx, `INSERT INTO members (`+memberCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			m.ID, m.Email, m.Name, m.Phone, string(m.Role), m.PasswordHash, ts(m.CreatedAt), ts(m.UpdatedAt), nullTime(m.DeactivatedAt))
 		return s.constraint(err, carpool.ECONFLICT, "email")
 	})
 	if err != nil {
@@ -91,13 +91,15 @@ func (s *Store) CreateToken(ctx context.Context, t carpool.Token) error {
 	return nil
 }
 
-// MemberByToken returns the member and token for a token hash that has not expired at now.
+// MemberByToken returns the active member and token for a token hash that has not
+// expired at now. Deactivating a member deletes their tokens; the condition on
+// deactivated_at holds even for a token created in a race with the deactivation.
 func (s *Store) MemberByToken(ctx context.Context, hash string, now time.Time) (carpool.Member, carpool.Token, error) {
 	row := s.read().QueryRowContext(ctx, `
 		SELECT m.id, m.email, m.name, m.phone, m.role, m.password_hash, m.created_at, m.updated_at,
 		       t.id, t.member_id, t.hash, t.created_at, t.expires_at
 		FROM tokens t JOIN members m ON m.id = t.member_id
-		WHERE t.hash = $1 AND t.expires_at > $2`, hash, ts(now))
+		WHERE t.hash = $1 AND t.expires_at > $2 AND m.deactivated_at IS NULL`, hash, ts(now))
 	var m carpool.Member
 	var t carpool.Token
 	err := row.Scan(&m.ID, &m.Email, &m.Name, &m.Phone, &m.Role, &m.PasswordHash, timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt},
