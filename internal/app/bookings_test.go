@@ -55,7 +55,9 @@ func TestBookingDecisions(t *testing.T) {
 	b1, b2, b3 := f.book(ride, p1, 1), f.book(ride, p2, 1), f.book(ride, p3, 1)
 
 	type action func(me carpool.Member, id string) (carpool.Booking, error)
-	confirm := func(me carpool.Member, id string) (carpool.Booking, error) { return f.app.ConfirmBooking(f.ctx, me, id) }
+	confirm := func(me carpool.Member, id string) (carpool.Booking, error) {
+		return f.app.ConfirmBooking(f.ctx, me, id)
+	}
 	reject := func(me carpool.Member, id string) (carpool.Booking, error) { return f.app.RejectBooking(f.ctx, me, id) }
 	cancel := func(me carpool.Member, id string) (carpool.Booking, error) { return f.app.CancelBooking(f.ctx, me, id) }
 	cases := []struct {
