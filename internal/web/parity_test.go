@@ -97,7 +97,7 @@ func TestParity(t *testing.T) {
 			status: http.StatusForbidden,
 		},
 		{
-			name: "booking a full ride without waitlist", as: &driver, // as a passenger of someone else's ride below
+			name: "booking one's own ride", as: &driver,
 			apiMethod: http.MethodPost, apiPath: "/api/v1/rides/" + full.ID + "/bookings",
 			apiBody: map[string]any{"seats": 1},
 			page:    "/rides/" + full.ID, form: "/rides/" + full.ID + "/book",
@@ -105,7 +105,7 @@ func TestParity(t *testing.T) {
 			status: http.StatusForbidden, // the driver books their own ride: refused before seats are counted
 		},
 		{
-			name: "booking a full ride, no waitlist asked", as: &fm,
+			name: "booking a ride one holds a booking of", as: &fm,
 			apiMethod: http.MethodPost, apiPath: "/api/v1/rides/" + full.ID + "/bookings",
 			apiBody: map[string]any{"seats": 1},
 			page:    "/rides/" + full.ID, form: "/rides/" + full.ID + "/book",
@@ -113,7 +113,7 @@ func TestParity(t *testing.T) {
 			status: http.StatusConflict, // fm already holds a booking: the refusal is about that
 		},
 		{
-			name: "booking a full ride as a newcomer", as: &newcomer,
+			name: "booking a full ride without waitlist", as: &newcomer,
 			apiMethod: http.MethodPost, apiPath: "/api/v1/rides/" + full.ID + "/bookings",
 			apiBody: map[string]any{"seats": 1},
 			page:    "/rides/" + full.ID, form: "/rides/" + full.ID + "/book",
