@@ -129,6 +129,22 @@ func TestParity(t *testing.T) {
 			status: http.StatusUnprocessableEntity,
 		},
 		{
+			name: "a car with too many seats", as: &member,
+			apiMethod: http.MethodPost, apiPath: "/api/v1/cars",
+			apiBody: map[string]any{"kind": "private", "plate": "ZH PAR 9", "make": "VW", "model": "Bus", "seats": 12},
+			page:    "/mycars", form: "/mycars",
+			fields: url.Values{"plate": {"ZH PAR 9"}, "make": {"VW"}, "model": {"Bus"}, "seats": {"12"}},
+			status: http.StatusUnprocessableEntity,
+		},
+		{
+			name: "a car with a taken plate", as: &member,
+			apiMethod: http.MethodPost, apiPath: "/api/v1/cars",
+			apiBody: map[string]any{"kind": "private", "plate": pool.Plate, "make": "VW", "model": "Golf", "seats": 4},
+			page:    "/mycars", form: "/mycars",
+			fields: url.Values{"plate": {pool.Plate}, "make": {"VW"}, "model": {"Golf"}, "seats": {"4"}},
+			status: http.StatusConflict,
+		},
+		{
 			name: "reserving an overlapping window", as: &member,
 			apiMethod: http.MethodPost, apiPath: "/api/v1/cars/" + pool.ID + "/reservations",
 			apiBody: map[string]string{"start": day.Add(time.Hour).Format(time.RFC3339), "end": day.Add(3 * time.Hour).Format(time.RFC3339)},
