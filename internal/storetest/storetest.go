@@ -39,6 +39,8 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Waitlist", testWaitlist},
 		{"Outbox", testOutbox},
 		{"Search", testSearch},
+		{"Reads", testReads},
+		{"Utilisation", testUtilisation},
 		{"Idempotency", testIdempotency},
 		{"Times", testTimes},
 		{"Integrity", testIntegrity},
