@@ -106,3 +106,20 @@ func (a *App) audit(ctx context.Context, me carpool.Member, action, subjectType,
 		a.log.ErrorContext(ctx, "audit entry lost", "action", action, "subject", subjectID, "err", err)
 	}
 }
+
+// MemberNames returns the names of the members with ids, by id, for admins reading the
+// audit log.
+func (a *App) MemberNames(ctx context.Context, me carpool.Member, ids []string) (map[string]string, error) {
+	if err := requireAdmin(me, "look members up"); err != nil {
+		return nil, err
+	}
+	members, err := a.membersByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(members))
+	for id, m := range members {
+		names[id] = m.Name
+	}
+	return names, nil
+}

@@ -38,6 +38,15 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /mycars", s.signedIn(s.myCars))
 	mux.Handle("POST /mycars", s.signedIn(s.addMyCar))
 
+	mux.Handle("GET /profile", s.signedIn(s.profile))
+	mux.Handle("POST /profile", s.signedIn(s.saveProfile))
+	mux.Handle("POST /profile/password", s.signedIn(s.changePassword))
+	mux.Handle("POST /profile/sessions/{id}/revoke", s.signedIn(s.revokeSession))
+
+	mux.Handle("GET /admin/members", s.signedIn(s.adminMembers))
+	mux.Handle("POST /admin/members/{id}/{action}", s.signedIn(s.memberAction))
+	mux.Handle("GET /admin/audit", s.signedIn(s.adminAudit))
+
 	mux.Handle("GET /fleet", s.signedIn(fleetOnly("manage the fleet", s.fleet)))
 	mux.Handle("POST /fleet/sites", s.signedIn(fleetOnly("add sites", s.createSite)))
 	mux.Handle("GET /fleet/sites/{id}", s.signedIn(fleetOnly("change sites", s.editSiteForm)))
