@@ -210,8 +210,10 @@ func (rb *RideBook) CancelRide(by Member, now time.Time) error {
 }
 
 // Update applies a driver's patch. Seats can shrink no lower than the seats already
-// confirmed; growing them promotes waitlisted bookings.
-func (rb *RideBook) Update(p RidePatch, by Member, car Car, now time.Time) error {
+// confirmed; growing them promotes waitlisted bookings. A ride in a pool car rests on its
+// driver's reservation res (nil when the ride has none): a new departure must still lie
+// within it, or the car would be promised to the next member who reserves that time.
+func (rb *RideBook) Update(p RidePatch, by Member, car Car, res *Reservation, now time.Time) error {
 	ride := &rb.Ride
 	if by.ID != ride.DriverID {
 		return Errorf(EFORBIDDEN, "only the driver can change this ride")
@@ -223,6 +225,9 @@ func (rb *RideBook) Update(p RidePatch, by Member, car Car, now time.Time) error
 		t := Timestamp(*p.DepartAt)
 		if !t.After(now) {
 			return FieldErrorf(EINVALID, "depart_at", "depart_at must be in the future")
+		}
+		if err := stillCovered(*ride, car, res, t); err != nil {
+			return err
 		}
 		ride.DepartAt = t
 	}
@@ -250,6 +255,22 @@ func (rb *RideBook) Update(p RidePatch, by Member, car Car, now time.Time) error
 	rb.touchRide(now)
 	rb.record(rideEvent(EventRideUpdated, *ride, ride.DriverID, now))
 	rb.promoteWaitlist(now)
+	return nil
+}
+
+// stillCovered checks that a ride in a pool car departing at t stays within the active
+// trip reservation it rests on.
+func stillCovered(ride Ride, car Car, res *Reservation, t time.Time) error {
+	if car.Kind != CarPool && ride.ReservationID == "" {
+		return nil
+	}
+	if res == nil || res.ID != ride.ReservationID || res.Status != ReservationActive || res.Kind != ReservationTrip {
+		return FieldErrorf(ECONFLICT, "depart_at", "the ride's reservation of the car is no longer active")
+	}
+	if !res.Covers(t) {
+		return FieldErrorf(ECONFLICT, "depart_at", "departure must lie within your reservation of the car (%s to %s)",
+			res.Start.Format(time.RFC3339), res.End.Format(time.RFC3339))
+	}
 	return nil
 }
 

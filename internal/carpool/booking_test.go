@@ -389,7 +389,7 @@ func TestUpdateRide(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			rb := fresh(rb)
-			err := rb.Update(tc.p, tc.by, car, t0)
+			err := rb.Update(tc.p, tc.by, car, nil, t0)
 			if got := carpool.ErrorCode(err); got != tc.code || carpool.ErrorField(err) != tc.field {
 				t.Fatalf("got %v, want %q %q", err, tc.code, tc.field)
 			}
@@ -408,7 +408,7 @@ func TestUpdateRide(t *testing.T) {
 	t.Run("cancelled ride", func(t *testing.T) {
 		rb := fresh(rb)
 		rb.Ride.Status = carpool.RideCancelled
-		if err := rb.Update(carpool.RidePatch{Notes: &notes}, driver, car, t0); carpool.ErrorCode(err) != carpool.ECONFLICT {
+		if err := rb.Update(carpool.RidePatch{Notes: &notes}, driver, car, nil, t0); carpool.ErrorCode(err) != carpool.ECONFLICT {
 			t.Fatalf("got %v, want conflict", err)
 		}
 	})
@@ -442,5 +442,55 @@ func TestContactVisible(t *testing.T) {
 		if got := carpool.ContactVisible(ride, bookings, tc.viewer, tc.other); got != tc.want {
 			t.Errorf("%s sees %s: got %v, want %v", tc.viewer, tc.other, got, tc.want)
 		}
+	}
+}
+
+func TestUpdateRideStaysWithinReservation(t *testing.T) {
+	pool := carpool.Car{ID: "c", Kind: carpool.CarPool, SiteID: "s", Seats: 5, Status: carpool.CarActive}
+	res := carpool.Reservation{ID: "r", CarID: "c", MemberID: driver.ID, Kind: carpool.ReservationTrip,
+		Status: carpool.ReservationActive, Start: t0.Add(20 * time.Hour), End: t0.Add(30 * time.Hour)}
+	with := func(edit func(*carpool.Reservation)) *carpool.Reservation {
+		r := res
+		edit(&r)
+		return &r
+	}
+	at := func(d time.Duration) *time.Time { t := t0.Add(d); return &t }
+	cases := []struct {
+		name   string
+		depart *time.Time
+		res    *carpool.Reservation
+		code   string
+	}{
+		{"within", at(29 * time.Hour), &res, ""},
+		{"at the start", at(20 * time.Hour), &res, ""},
+		{"at the end", at(30 * time.Hour), &res, carpool.ECONFLICT},
+		{"after", at(40 * time.Hour), &res, carpool.ECONFLICT},
+		{"before", at(2 * time.Hour), &res, carpool.ECONFLICT},
+		{"years later", at(80 * 365 * 24 * time.Hour), &res, carpool.ECONFLICT},
+		{"reservation gone", at(25 * time.Hour), nil, carpool.ECONFLICT},
+		{"reservation cancelled", at(25 * time.Hour), with(func(r *carpool.Reservation) { r.Status = carpool.ReservationCancelled }), carpool.ECONFLICT},
+		{"another reservation", at(25 * time.Hour), with(func(r *carpool.Reservation) { r.ID = "other" }), carpool.ECONFLICT},
+		{"departure unchanged", nil, nil, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rb := book(2, carpool.BookingInstant)
+			rb.Ride.CarID, rb.Ride.ReservationID = "c", "r"
+			before := rb.Ride.DepartAt
+			notes := "moved"
+			err := rb.Update(carpool.RidePatch{DepartAt: tc.depart, Notes: &notes}, driver, pool, tc.res, t0)
+			if got := carpool.ErrorCode(err); got != tc.code {
+				t.Fatalf("got %q (%v), want %q", got, err, tc.code)
+			}
+			if tc.code == "" {
+				return
+			}
+			if got := carpool.ErrorField(err); got != "depart_at" {
+				t.Fatalf("got field %q, want depart_at", got)
+			}
+			if !rb.Ride.DepartAt.Equal(before) || rb.Change().RideChanged {
+				t.Fatalf("got departure %v changed %v, want %v unchanged", rb.Ride.DepartAt, rb.Change().RideChanged, before)
+			}
+		})
 	}
 }

@@ -113,7 +113,9 @@ func (s *Store) Rides(ctx context.Context, f carpool.RideFilter, p carpool.Page)
 }
 
 // UpdateRide applies a driver's patch if the ride's version equals ifVersion (0: any);
-// growing the seats promotes waitlisted bookings in the same transaction.
+// growing the seats promotes waitlisted bookings in the same transaction. A new departure
+// of a ride in a pool car is checked against its reservation, read under lock in the
+// same transaction.
 func (s *Store) UpdateRide(ctx context.Context, id string, ifVersion int, p carpool.RidePatch, by carpool.Member) (carpool.Ride, error) {
 	var out carpool.Ride
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
@@ -128,7 +130,18 @@ func (s *Store) UpdateRide(ctx context.Context, id string, ifVersion int, p carp
 		if err != nil {
 			return notFound(err, "car")
 		}
-		if err := rb.Update(p, by, car, now); err != nil {
+		var res *carpool.Reservation
+		if p.DepartAt != nil && rb.Ride.ReservationID != "" {
+			// Locked, so the reservation cannot be cancelled while the ride moves.
+			r, err := scanReservation(tx.QueryRowContext(ctx, `SELECT `+reservationCols+` FROM reservations WHERE id = $1`+s.dialect.ForUpdate(), rb.Ride.ReservationID))
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if err == nil {
+				res = &r
+			}
+		}
+		if err := rb.Update(p, by, car, res, now); err != nil {
 			return err
 		}
 		if err := s.writeChange(ctx, tx, rb); err != nil {
