@@ -5,7 +5,8 @@ import (
 )
 
 // BookingStatus is where a booking stands. pending → confirmed | rejected | cancelled;
-// waitlisted → confirmed (promoted) | rejected | cancelled; confirmed → cancelled.
+// waitlisted → confirmed (promoted, instant mode) | pending (moved up, approval mode) |
+// rejected | cancelled; confirmed → cancelled.
 type BookingStatus string
 
 const (
@@ -155,7 +156,7 @@ func (rb *RideBook) Reject(bookingID string, by Member, now time.Time) (Booking,
 
 // Cancel ends an active booking, by its passenger or by the driver; who did it is
 // recorded. Seats it held go to the oldest waitlisted bookings that fit, in this same
-// change.
+// change (see promoteWaitlist for what that means in approval mode).
 func (rb *RideBook) Cancel(bookingID string, by Member, now time.Time) (Booking, error) {
 	b, err := rb.find(bookingID, by)
 	if err != nil {
@@ -274,7 +275,10 @@ func stillCovered(ride Ride, car Car, res *Reservation, t time.Time) error {
 	return nil
 }
 
-// promoteWaitlist confirms waitlisted bookings, oldest first, while their seats fit.
+// promoteWaitlist hands freed seats to waitlisted bookings, oldest first, while their
+// seats fit. In instant mode they are confirmed. In approval mode nobody is confirmed
+// without the driver: a waitlisted booking that fits becomes a pending request, behind
+// the requests already pending, and the driver decides as for any other request.
 func (rb *RideBook) promoteWaitlist(now time.Time) {
 	if rb.Ride.Status != RideOpen || !rb.Ride.DepartAt.After(now) {
 		return
@@ -284,8 +288,14 @@ func (rb *RideBook) promoteWaitlist(now time.Time) {
 		if b.Status != BookingWaitlisted || b.Seats > rb.Ride.FreeSeats() {
 			continue
 		}
-		b.Status = BookingConfirmed
 		b.UpdatedAt = now
+		if rb.Ride.BookingMode == BookingApproval {
+			b.Status = BookingPending
+			rb.update(*b)
+			rb.record(bookingEvent(EventBookingRequested, *b, rb.Ride.DriverID, "waitlist_moved_up", now))
+			continue
+		}
+		b.Status = BookingConfirmed
 		rb.takeSeats(b.Seats, now)
 		rb.update(*b)
 		rb.record(bookingEvent(EventBookingConfirmed, *b, b.PassengerID, "waitlist_promoted", now))
