@@ -28,6 +28,9 @@ func scanRide(r rowScanner) (carpool.Ride, error) {
 // it cannot be cancelled under the new ride.
 func (s *Store) CreateRide(ctx context.Context, in carpool.RideInput, driver carpool.Member) (carpool.Ride, error) {
 	var out carpool.Ride
+	if !carpool.ValidID(in.CarID) {
+		return carpool.Ride{}, fmt.Errorf("create ride: %w", carpool.FieldErrorf(carpool.EINVALID, "car_id", "car not found"))
+	}
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		car, err := scanCar(tx.QueryRowContext(ctx, `SELECT `+carCols+` FROM cars WHERE id = $1`, in.CarID))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -68,6 +71,9 @@ func (s *Store) CreateRide(ctx context.Context, in carpool.RideInput, driver car
 // is none (NewRide then refuses the ride with a clear error).
 func (s *Store) ridesReservation(ctx context.Context, tx *sql.Tx, in carpool.RideInput, driver carpool.Member) (*carpool.Reservation, error) {
 	var row *sql.Row
+	if in.ReservationID != "" && !carpool.ValidID(in.ReservationID) {
+		return nil, nil
+	}
 	if in.ReservationID != "" {
 		row = tx.QueryRowContext(ctx, `SELECT `+reservationCols+` FROM reservations WHERE id = $1`+s.dialect.ForUpdate(), in.ReservationID)
 	} else {
@@ -89,6 +95,9 @@ func (s *Store) ridesReservation(ctx context.Context, tx *sql.Tx, in carpool.Rid
 
 // Ride returns the ride with id.
 func (s *Store) Ride(ctx context.Context, id string) (carpool.Ride, error) {
+	if err := knownID(id, "ride"); err != nil {
+		return carpool.Ride{}, fmt.Errorf("ride: %w", err)
+	}
 	r, err := scanRide(s.read().QueryRowContext(ctx, `SELECT `+rideCols+` FROM rides WHERE id = $1`, id))
 	if err != nil {
 		return carpool.Ride{}, fmt.Errorf("ride: %w", notFound(err, "ride"))
@@ -98,6 +107,9 @@ func (s *Store) Ride(ctx context.Context, id string) (carpool.Ride, error) {
 
 // Rides returns a page of the rides the filter selects, in id order.
 func (s *Store) Rides(ctx context.Context, f carpool.RideFilter, p carpool.Page) ([]carpool.Ride, string, error) {
+	if !knownIDs(f.DriverID) {
+		return nil, "", nil
+	}
 	var a args
 	var conds []string
 	if f.DriverID != "" {

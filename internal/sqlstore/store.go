@@ -157,6 +157,27 @@ func notFound(err error, what string) error {
 	return err
 }
 
+// knownID refuses, as not found, an id that no row can have (carpool.ValidID), before it
+// reaches SQL: PostgreSQL cannot even compare text holding a NUL byte or invalid UTF-8,
+// and both engines must answer such a request alike.
+func knownID(id, what string) error {
+	if !carpool.ValidID(id) {
+		return carpool.Errorf(carpool.ENOTFOUND, "%s not found", what)
+	}
+	return nil
+}
+
+// knownIDs reports whether every non-empty id of a filter could name a row; a filter on
+// an id that cannot exist selects nothing.
+func knownIDs(ids ...string) bool {
+	for _, id := range ids {
+		if id != "" && !carpool.ValidID(id) {
+			return false
+		}
+	}
+	return true
+}
+
 // staleVersion is the error for an update whose If-Match no longer holds.
 func staleVersion(what string, have int) error {
 	return carpool.FieldErrorf(carpool.ECONFLICT, "if_match", "the %s was changed meanwhile (now version %d); reload and retry", what, have)

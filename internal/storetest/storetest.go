@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Idempotency", testIdempotency},
 		{"Times", testTimes},
 		{"Integrity", testIntegrity},
+		{"HostileInput", testHostileInput},
 		{"Concurrency", testConcurrency},
 	}
 	for _, g := range groups {
