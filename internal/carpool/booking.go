@@ -248,10 +248,11 @@ func (rb *RideBook) Update(p RidePatch, by Member, car Car, res *Reservation, no
 		ride.BookingMode = *p.BookingMode
 	}
 	if p.Notes != nil {
-		if err := validateText("notes", *p.Notes, 0, MaxNotes); err != nil {
+		notes, err := notesText.Clean("notes", *p.Notes)
+		if err != nil {
 			return err
 		}
-		ride.Notes = *p.Notes
+		ride.Notes = notes
 	}
 	rb.touchRide(now)
 	rb.record(rideEvent(EventRideUpdated, *ride, ride.DriverID, now))

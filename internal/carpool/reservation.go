@@ -79,20 +79,24 @@ func NewReservation(car Car, member Member, kind ReservationKind, start, end, no
 	if car.Kind != CarPool {
 		return Reservation{}, FieldErrorf(EINVALID, "car_id", "only pool cars can be reserved")
 	}
-	if start.IsZero() {
-		return Reservation{}, FieldErrorf(EINVALID, "start", "start is required")
+	var fe fieldErrors
+	switch {
+	case start.IsZero():
+		fe.add(FieldErrorf(EINVALID, "start", "start is required"))
+	case start.Before(now.Add(-clockSlack)):
+		fe.add(FieldErrorf(EINVALID, "start", "start must not be in the past"))
 	}
-	if end.IsZero() {
-		return Reservation{}, FieldErrorf(EINVALID, "end", "end is required")
+	switch {
+	case end.IsZero():
+		fe.add(FieldErrorf(EINVALID, "end", "end is required"))
+	case start.IsZero():
+	case !end.After(start):
+		fe.add(FieldErrorf(EINVALID, "end", "end must be after start"))
+	case end.Sub(start) > MaxReservation:
+		fe.add(FieldErrorf(EINVALID, "end", "a reservation may cover at most 14 days"))
 	}
-	if !end.After(start) {
-		return Reservation{}, FieldErrorf(EINVALID, "end", "end must be after start")
-	}
-	if end.Sub(start) > MaxReservation {
-		return Reservation{}, FieldErrorf(EINVALID, "end", "a reservation may cover at most 14 days")
-	}
-	if start.Before(now.Add(-clockSlack)) {
-		return Reservation{}, FieldErrorf(EINVALID, "start", "start must not be in the past")
+	if err := fe.err(); err != nil {
+		return Reservation{}, err
 	}
 	return Reservation{
 		ID:        NewID(),

@@ -51,3 +51,51 @@ func TestIDsThatCannotExist(t *testing.T) {
 		}
 	}
 }
+
+// TestBadText: NUL and other control characters, bidirectional overrides and names
+// without a visible character are refused (422) wherever free text enters, the same on
+// every engine because the domain decides before the database sees them.
+func TestBadText(t *testing.T) {
+	e := newEnv(t, httpapi.Options{Signup: carpool.SignupPolicy{Domains: []string{"example.com"}}})
+	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
+	for _, bad := range []string{"Eve\x00", "Eve\a", "Eve\nSmith", "\u200b", "Eve\u202egpj.exe"} {
+		t.Run(bad, func(t *testing.T) {
+			e.do(t, call{method: "POST", path: "/api/v1/members", invalid: true,
+				body: map[string]any{"email": "eve" + plate()[4:] + "@example.com", "name": bad, "password": "correct horse battery"}}).
+				problem(t, 422, carpool.EINVALID, "name")
+			e.do(t, call{method: "POST", path: "/api/v1/sites", token: fm.token, invalid: true,
+				body: map[string]any{"name": bad, "address": "Somewhere 1", "lat": 48.1, "lon": 11.5}}).
+				problem(t, 422, carpool.EINVALID, "name")
+		})
+	}
+	e.do(t, call{method: "POST", path: "/api/v1/tokens", invalid: true,
+		body: map[string]any{"email": "fiona\x00@example.com", "password": "correct horse battery"}}).problem(t, 401, "", "")
+	// NFC: the same name typed decomposed is stored composed.
+	site := e.do(t, call{method: "POST", path: "/api/v1/sites", token: fm.token,
+		body: map[string]any{"name": "Mu\u0308nchen", "address": "Marienplatz 1", "lat": 48.1, "lon": 11.5}}).want(t, 201).object(t)
+	if got, want := site["name"], "M\u00fcnchen"; got != want {
+		t.Fatalf("got name %q, want %q", got, want)
+	}
+}
+
+// TestAllFieldErrors: a body with several wrong values names each of them, the first
+// also as the problem's field.
+func TestAllFieldErrors(t *testing.T) {
+	e := newEnv(t, httpapi.Options{})
+	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
+	p := e.do(t, call{method: "POST", path: "/api/v1/sites", token: fm.token, invalid: true,
+		body: map[string]any{"name": " ", "address": "", "lat": 91, "lon": -181}}).problem(t, 422, carpool.EINVALID, "name")
+	var got []string
+	for _, f := range p.Errors {
+		if f.Detail == "" {
+			t.Errorf("field %s: got no detail", f.Field)
+		}
+		got = append(got, f.Field)
+	}
+	if want := []string{"name", "address", "lat", "lon"}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("got fields %v, want %v", got, want)
+	}
+	if p.Errors[0].Detail != p.Detail {
+		t.Fatalf("got first detail %q, want the problem's %q", p.Errors[0].Detail, p.Detail)
+	}
+}
