@@ -150,7 +150,10 @@ func TestAllFieldErrorsAtOnce(t *testing.T) {
 			return err
 		}, []string{"email", "name", "phone", "password", "role"}},
 		{"site", func() error { s := carpool.Site{Lat: 91, Lon: 181}; return s.Validate() }, []string{"name", "address", "lat", "lon"}},
-		{"car", func() error { c := carpool.Car{Kind: "boat", Plate: "!", Seats: 0, Status: "sunk"}; return c.Validate() },
+		{"car", func() error {
+			c := carpool.Car{Kind: "boat", Plate: "!", Seats: 0, Status: "sunk"}
+			return c.Validate()
+		},
 			[]string{"kind", "plate", "make", "model", "seats", "status"}},
 		{"ride", func() error {
 			in := carpool.RideInput{From: carpool.Place{Lat: 100}, To: carpool.Place{Label: "B", Lon: 200}, Seats: 9, BookingMode: "x",
