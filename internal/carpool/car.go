@@ -1,6 +1,7 @@
 package carpool
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -100,6 +101,31 @@ func (c *Car) Validate() error {
 		fe.add(FieldErrorf(EINVALID, "status", "status must be active, maintenance or retired"))
 	}
 	return fe.err()
+}
+
+// CheckRetire decides whether a car may be retired while openRides rides still depart
+// in it and activeReservations reservations still hold it: not at all, since retiring
+// would strand passengers and reservation holders without telling them. The manager
+// cancels those first (each cancellation tells the people concerned), then retires.
+func CheckRetire(openRides, activeReservations int) error {
+	if openRides == 0 && activeReservations == 0 {
+		return nil
+	}
+	var open []string
+	if openRides > 0 {
+		open = append(open, plural(openRides, "open ride", "open rides"))
+	}
+	if activeReservations > 0 {
+		open = append(open, plural(activeReservations, "active reservation", "active reservations"))
+	}
+	return FieldErrorf(ECONFLICT, "status", "the car still has %s: cancel them before retiring it", strings.Join(open, " and "))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // CanManage reports whether m may change or retire the car: fleet managers for pool

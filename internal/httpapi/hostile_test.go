@@ -99,3 +99,20 @@ func TestAllFieldErrors(t *testing.T) {
 		t.Fatalf("got first detail %q, want the problem's %q", p.Errors[0].Detail, p.Detail)
 	}
 }
+
+// TestRetireCarInUse: DELETE of a car that an open ride or an active reservation still
+// depends on is refused with 409 naming what is open; once they are cancelled it retires.
+func TestRetireCarInUse(t *testing.T) {
+	e := newEnv(t, httpapi.Options{})
+	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
+	ann := e.member(t, "Ann Driver", carpool.RoleMember)
+	car := str(e.poolCar(t, fm, str(e.site(t, fm)["id"]), 5)["id"])
+	res := e.do(t, call{method: "POST", path: "/api/v1/cars/" + car + "/reservations", token: ann.token,
+		body: map[string]any{"start": rfc3339(future(20 * time.Hour)), "end": rfc3339(future(30 * time.Hour))}}).want(t, 201).object(t)
+	p := e.do(t, call{method: "DELETE", path: "/api/v1/cars/" + car, token: fm.token}).problem(t, 409, carpool.ECONFLICT, "status")
+	if !strings.Contains(p.Detail, "1 active reservation") {
+		t.Fatalf("got detail %q, want it to name the active reservation", p.Detail)
+	}
+	e.do(t, call{method: "POST", path: "/api/v1/reservations/" + str(res["id"]) + "/cancel", token: ann.token}).want(t, 200)
+	e.do(t, call{method: "DELETE", path: "/api/v1/cars/" + car, token: fm.token}).want(t, 204)
+}

@@ -147,6 +147,11 @@ func (s *Store) UpdateCar(ctx context.Context, id string, ifVersion int, change 
 		if err := s.checkCarRefs(ctx, tx, c); err != nil {
 			return err
 		}
+		if c.Status == carpool.CarRetired && old.Status != carpool.CarRetired {
+			if err := s.checkRetire(ctx, tx, c.ID, now); err != nil {
+				return err
+			}
+		}
 		c.Version, c.UpdatedAt = old.Version+1, now
 		res, err := tx.ExecContext(ctx, `UPDATE cars SET plate = $1, make = $2, model = $3, seats = $4, status = $5, version = $6, updated_at = $7
 			WHERE id = $8 AND version = $9`,
@@ -164,6 +169,20 @@ func (s *Store) UpdateCar(ctx context.Context, id string, ifVersion int, change 
 		return carpool.Car{}, fmt.Errorf("update car: %w", err)
 	}
 	return out, nil
+}
+
+// checkRetire counts what still depends on the car, under the car's lock (which new rides
+// and reservations of the car also take), and lets the domain decide.
+func (s *Store) checkRetire(ctx context.Context, tx *sql.Tx, carID string, now time.Time) error {
+	var rides, reservations int
+	err := tx.QueryRowContext(ctx, `SELECT
+			(SELECT COUNT(*) FROM rides WHERE car_id = $1 AND status = 'open' AND depart_at > $2),
+			(SELECT COUNT(*) FROM reservations WHERE car_id = $1 AND status = 'active' AND ends_at > $2)`,
+		carID, ts(now)).Scan(&rides, &reservations)
+	if err != nil {
+		return fmt.Errorf("count what the car carries: %w", err)
+	}
+	return carpool.CheckRetire(rides, reservations)
 }
 
 // lockCar reads a car for a transaction that writes it or depends on it (reservations),

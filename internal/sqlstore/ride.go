@@ -32,8 +32,9 @@ func (s *Store) CreateRide(ctx context.Context, in carpool.RideInput, driver car
 		return carpool.Ride{}, fmt.Errorf("create ride: %w", carpool.FieldErrorf(carpool.EINVALID, "car_id", "car not found"))
 	}
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		car, err := scanCar(tx.QueryRowContext(ctx, `SELECT `+carCols+` FROM cars WHERE id = $1`, in.CarID))
-		if errors.Is(err, sql.ErrNoRows) {
+		// The car's lock orders this ride against a concurrent retirement of the car.
+		car, err := s.lockCar(ctx, tx, in.CarID)
+		if carpool.ErrorCode(err) == carpool.ENOTFOUND {
 			return carpool.FieldErrorf(carpool.EINVALID, "car_id", "car not found")
 		}
 		if err != nil {
