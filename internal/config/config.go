@@ -68,7 +68,11 @@ type Environ func(key string) string
 func Bind(fs *flag.FlagSet) *Flags {
 	f := &Flags{set: fs, values: map[string]*string{}}
 	for _, s := range settings {
-		f.values[s.env] = fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, s.def))
+		def := s.def
+		if s.shownDef != "" {
+			def = s.shownDef
+		}
+		f.values[s.env] = fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, def))
 	}
 	return f
 }

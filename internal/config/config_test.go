@@ -128,3 +128,23 @@ func TestEnvNamesIncludeFileVariants(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpShowsEffectiveDefaults: the help of a setting whose default Load fills in
+// later shows that default, not an empty one.
+func TestHelpShowsEffectiveDefaults(t *testing.T) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	config.Bind(fs)
+	cases := []struct{ flag, want string }{
+		{"database-url", `default "sqlite://carpool.db`},
+		{"http-addr", `default ":8080"`},
+	}
+	for _, tc := range cases {
+		f := fs.Lookup(tc.flag)
+		if f == nil {
+			t.Fatalf("flag %s: not bound", tc.flag)
+		}
+		if !strings.Contains(f.Usage, tc.want) {
+			t.Errorf("flag %s: got usage %q, want it to contain %s", tc.flag, f.Usage, tc.want)
+		}
+	}
+}
