@@ -20,15 +20,15 @@ type setting struct {
 	// shownDef is the default that help shows when it is not def: a value Load fills
 	// in later, when the setting's absence itself means something.
 	shownDef string
-	apply  func(c *Config, v string) error
-	show   func(c *Config) string
+	apply    func(c *Config, v string) error
+	show     func(c *Config) string
 }
 
 var settings = []setting{
 	{env: "CARPOOL_DATABASE_URL", flag: "database-url", usage: "database: sqlite:///path/carpool.db or postgres://user:pass@host:5432/db", secret: true,
 		shownDef: "sqlite://" + DefaultSQLitePath + ", or PostgreSQL from POSTGRES_* when POSTGRES_HOST is set",
-		apply: func(c *Config, v string) error { c.DatabaseURL = v; return nil },
-		show:  func(c *Config) string { return c.DatabaseURL }},
+		apply:    func(c *Config, v string) error { c.DatabaseURL = v; return nil },
+		show:     func(c *Config) string { return c.DatabaseURL }},
 	{env: "POSTGRES_HOST", flag: "postgres-host", usage: "PostgreSQL host, used when CARPOOL_DATABASE_URL is unset; unset means SQLite",
 		apply: func(c *Config, v string) error { c.PostgresHost = v; return nil },
 		show:  func(c *Config) string { return c.PostgresHost }},
