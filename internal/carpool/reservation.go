@@ -20,7 +20,8 @@ const (
 	ReservationCancelled ReservationStatus = "cancelled"
 )
 
-// MaxReservation is the longest window one reservation may cover.
+// MaxReservation is the longest window one trip reservation may cover unless configured
+// otherwise (Limits.MaxReservation).
 const MaxReservation = 14 * 24 * time.Hour
 
 // clockSlack lets a window start a little in the past, so a form filled in with "now"
@@ -54,8 +55,9 @@ func (r Reservation) Covers(t time.Time) bool {
 }
 
 // NewReservation checks a request to reserve car for member and returns the reservation
-// to store. It does not know about other reservations: the store checks overlaps in the
-// same transaction that inserts, and the database enforces them again.
+// to store. It does not know about other reservations: the store checks overlaps and the
+// fair-use Limits in the same transaction that inserts, and the database enforces
+// overlaps again.
 func NewReservation(car Car, member Member, kind ReservationKind, start, end, now time.Time) (Reservation, error) {
 	if kind == "" {
 		kind = ReservationTrip
@@ -92,8 +94,6 @@ func NewReservation(car Car, member Member, kind ReservationKind, start, end, no
 	case start.IsZero():
 	case !end.After(start):
 		fe.add(FieldErrorf(EINVALID, "end", "end must be after start"))
-	case end.Sub(start) > MaxReservation:
-		fe.add(FieldErrorf(EINVALID, "end", "a reservation may cover at most 14 days"))
 	}
 	if err := fe.err(); err != nil {
 		return Reservation{}, err

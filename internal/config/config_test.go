@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"carpool/internal/carpool"
 	"carpool/internal/config"
 )
 
@@ -145,6 +146,40 @@ func TestHelpShowsEffectiveDefaults(t *testing.T) {
 		}
 		if !strings.Contains(f.Usage, tc.want) {
 			t.Errorf("flag %s: got usage %q, want it to contain %s", tc.flag, f.Usage, tc.want)
+		}
+	}
+}
+
+func TestLimits(t *testing.T) {
+	c, err := config.Load(nil, envOf(map[string]string{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Limits(), carpool.DefaultLimits(); got != want {
+		t.Fatalf("defaults: got %+v, want carpool.DefaultLimits %+v", got, want)
+	}
+	c, err = config.Load(nil, envOf(map[string]string{
+		"CARPOOL_MAX_ADVANCE": "720h", "CARPOOL_MAX_RESERVATION": "0s",
+		"CARPOOL_MAX_OPEN_RIDES": "3", "CARPOOL_MAX_ACTIVE_RESERVATIONS": "0",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := carpool.Limits{MaxAdvance: 720 * time.Hour, MaxOpenRides: 3}
+	if got := c.Limits(); got != want {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+	for _, bad := range []map[string]string{
+		{"CARPOOL_MAX_OPEN_RIDES": "-1"},
+		{"CARPOOL_MAX_OPEN_RIDES": "many"},
+		{"CARPOOL_MAX_ACTIVE_RESERVATIONS": "1.5"},
+		{"CARPOOL_MAX_ADVANCE": "1y"},
+	} {
+		_, err := config.Load(nil, envOf(bad))
+		for k := range bad {
+			if err == nil || !strings.Contains(err.Error(), k) {
+				t.Errorf("%v: got %v, want an error naming %s", bad, err, k)
+			}
 		}
 	}
 }

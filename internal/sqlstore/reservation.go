@@ -37,6 +37,18 @@ func (s *Store) CreateReservation(ctx context.Context, carID string, by carpool.
 		if err != nil {
 			return err
 		}
+		if err := s.lockMember(ctx, tx, by.ID); err != nil {
+			return err
+		}
+		var held int
+		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM reservations
+			WHERE member_id = $1 AND kind = 'trip' AND status = 'active' AND ends_at > $2`, by.ID, ts(now)).Scan(&held)
+		if err != nil {
+			return err
+		}
+		if err := s.limits.CheckReservation(by, r.Kind, r.Start, r.End, now, held); err != nil {
+			return err
+		}
 		var clash string
 		err = tx.QueryRowContext(ctx, `SELECT id FROM reservations
 			WHERE car_id = $1 AND status = 'active' AND starts_at < $2 AND $3 < ends_at

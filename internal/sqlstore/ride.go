@@ -50,6 +50,18 @@ func (s *Store) CreateRide(ctx context.Context, in carpool.RideInput, driver car
 		if err != nil {
 			return err
 		}
+		if err := s.lockMember(ctx, tx, driver.ID); err != nil {
+			return err
+		}
+		var open int
+		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM rides
+			WHERE driver_id = $1 AND status = 'open' AND depart_at > $2`, driver.ID, ts(now)).Scan(&open)
+		if err != nil {
+			return err
+		}
+		if err := s.limits.CheckRide(driver, ride.DepartAt, now, open); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO rides (`+rideCols+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
 			ride.ID, ride.DriverID, ride.CarID, null(ride.ReservationID),
@@ -142,6 +154,11 @@ func (s *Store) UpdateRide(ctx context.Context, id string, ifVersion int, p carp
 		car, err := scanCar(tx.QueryRowContext(ctx, `SELECT `+carCols+` FROM cars WHERE id = $1`, rb.Ride.CarID))
 		if err != nil {
 			return notFound(err, "car")
+		}
+		if p.DepartAt != nil {
+			if err := s.limits.CheckDeparture(carpool.Timestamp(*p.DepartAt), now); err != nil {
+				return err
+			}
 		}
 		var res *carpool.Reservation
 		if p.DepartAt != nil && rb.Ride.ReservationID != "" {

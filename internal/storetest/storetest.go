@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Times", testTimes},
 		{"Integrity", testIntegrity},
 		{"HostileInput", testHostileInput},
+		{"Limits", testLimits},
 		{"Concurrency", testConcurrency},
 	}
 	for _, g := range groups {
