@@ -45,6 +45,9 @@ type RideQuery struct {
 	DepartAfter  time.Time
 	DepartBefore time.Time
 	Seats        int
+	// Full selects the rides that lack Seats free seats instead, so a member can join
+	// their waitlist; everything else matches as for bookable rides.
+	Full bool
 }
 
 // Normalize fills defaults and checks the query.
@@ -125,7 +128,7 @@ func (q RideQuery) Rank(candidates []Ride) []RideMatch {
 	wished := q.DepartAfter.Add(q.DepartBefore.Sub(q.DepartAfter) / 2)
 	matches := make([]RideMatch, 0, len(candidates))
 	for _, r := range candidates {
-		if r.Status != RideOpen || r.FreeSeats() < q.Seats ||
+		if r.Status != RideOpen || (r.FreeSeats() < q.Seats) != q.Full ||
 			r.DepartAt.Before(q.DepartAfter) || r.DepartAt.After(q.DepartBefore) {
 			continue
 		}

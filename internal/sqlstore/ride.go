@@ -131,6 +131,9 @@ func (s *Store) Rides(ctx context.Context, f carpool.RideFilter, p carpool.Page)
 	if !f.DepartAfter.IsZero() {
 		conds = append(conds, "depart_at >= "+a.add(ts(f.DepartAfter)))
 	}
+	if !f.DepartBefore.IsZero() {
+		conds = append(conds, "depart_at < "+a.add(ts(f.DepartBefore)))
+	}
 	if !f.IncludeClosed {
 		conds = append(conds, "status = 'open'")
 	}

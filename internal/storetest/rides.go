@@ -194,6 +194,8 @@ func testRides(t *testing.T, open func(t *testing.T) carpool.Store) {
 			{"driver", carpool.RideFilter{DriverID: d1.ID, IncludeClosed: true}, []string{a.ID, c.ID}},
 			{"departing later", carpool.RideFilter{DepartAfter: e.at(25 * h)}, nil},
 			{"departing after", carpool.RideFilter{DepartAfter: e.at(23 * h)}, []string{a.ID, b.ID}},
+			{"departing before", carpool.RideFilter{DepartBefore: e.at(25 * h)}, []string{a.ID, b.ID}},
+			{"departing earlier", carpool.RideFilter{DepartBefore: e.at(23 * h)}, nil},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
