@@ -111,7 +111,7 @@ type RideFilter struct {
 	DriverID      string
 	DepartAfter   time.Time
 	DepartBefore  time.Time // rides departing before this time only
-	IncludeClosed bool // cancelled rides too
+	IncludeClosed bool      // cancelled rides too
 }
 
 // BookingFilter selects bookings by passenger or ride.
