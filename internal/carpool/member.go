@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -57,31 +58,27 @@ type NewMember struct {
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 10
 
-// Validate checks the input and returns it normalised (trimmed, email lower-cased, role
-// defaulted to member).
+// Validate checks the input and returns it normalised (trimmed, name in NFC, email
+// lower-cased, role defaulted to member). Every wrong field is reported at once.
 func (n NewMember) Validate() (NewMember, error) {
 	n.Email = NormalizeEmail(n.Email)
-	n.Name = strings.TrimSpace(n.Name)
 	n.Phone = strings.TrimSpace(n.Phone)
 	if n.Role == "" {
 		n.Role = RoleMember
 	}
-	if err := validateEmail(n.Email); err != nil {
-		return n, err
-	}
-	if err := validateText("name", n.Name, 1, 100); err != nil {
-		return n, err
-	}
+	var fe fieldErrors
+	fe.add(validateEmail(n.Email))
+	var err error
+	n.Name, err = nameText.Clean("name", n.Name)
+	fe.add(err)
 	if n.Phone != "" && !validPhone(n.Phone) {
-		return n, FieldErrorf(EINVALID, "phone", "phone must be digits, spaces and +-() only, 3 to 30 characters")
+		fe.add(FieldErrorf(EINVALID, "phone", "phone must be digits, spaces and +-() only, 3 to 30 characters"))
 	}
-	if err := ValidatePassword(n.Password); err != nil {
-		return n, err
-	}
+	fe.add(ValidatePassword(n.Password))
 	if !n.Role.Valid() {
-		return n, FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin")
+		fe.add(FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin"))
 	}
-	return n, nil
+	return n, fe.err()
 }
 
 // ValidatePassword checks a new password as sign-up does.
@@ -104,6 +101,11 @@ func NormalizeEmail(email string) string {
 func validateEmail(email string) error {
 	if email == "" {
 		return FieldErrorf(EINVALID, "email", "email is required")
+	}
+	for _, r := range email {
+		if r == utf8.RuneError || unicode.IsControl(r) || isBidiControl(r) {
+			return FieldErrorf(EINVALID, "email", "email must be an address like name@example.com")
+		}
 	}
 	addr, err := mail.ParseAddress(email)
 	if err != nil || addr.Address != email || len(email) > 254 || !strings.Contains(email[strings.LastIndex(email, "@")+1:], ".") {

@@ -178,11 +178,13 @@ type ReservationFilter struct {
 	End        time.Time
 }
 
-// RideFilter selects rides by driver and departure.
+// RideFilter selects rides by driver and departure. A zero DepartAfter or DepartBefore
+// does not limit.
 type RideFilter struct {
 	DriverID      string
 	DepartAfter   time.Time
-	IncludeClosed bool // cancelled rides too
+	DepartBefore  time.Time // rides departing before this time only
+	IncludeClosed bool      // cancelled rides too
 }
 
 // BookingFilter selects bookings by passenger or ride.

@@ -32,11 +32,11 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// lockMember reads a member under its row lock, with the number of active admins as the
+// lockForAdmin reads a member under its row lock, with the number of active admins as the
 // transaction sees them. The admins' rows are locked first, in id order, so two admins
 // demoting each other at once cannot both see the other still in place, and every
 // transaction takes the locks in the same order.
-func (s *Store) lockMember(ctx context.Context, tx *sql.Tx, id string) (carpool.Member, int, error) {
+func (s *Store) lockForAdmin(ctx context.Context, tx *sql.Tx, id string) (carpool.Member, int, error) {
 	admins, err := s.ids(ctx, tx, `SELECT id FROM members WHERE role = 'admin' AND deactivated_at IS NULL ORDER BY id`+s.dialect.ForUpdate())
 	if err != nil {
 		return carpool.Member{}, 0, err
@@ -53,7 +53,7 @@ func (s *Store) lockMember(ctx context.Context, tx *sql.Tx, id string) (carpool.
 func (s *Store) SetRole(ctx context.Context, id string, role carpool.Role, by carpool.Member) (carpool.Member, error) {
 	var out carpool.Member
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		m, admins, err := s.lockMember(ctx, tx, id)
+		m, admins, err := s.lockForAdmin(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -82,7 +82,7 @@ func (s *Store) DeactivateMember(ctx context.Context, id string, by carpool.Memb
 	var out carpool.Deactivation
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		out = carpool.Deactivation{}
-		m, admins, err := s.lockMember(ctx, tx, id)
+		m, admins, err := s.lockForAdmin(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -179,7 +179,7 @@ func (s *Store) DeactivateMember(ctx context.Context, id string, by carpool.Memb
 func (s *Store) ReactivateMember(ctx context.Context, id string, by carpool.Member) (carpool.Member, error) {
 	var out carpool.Member
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		m, _, err := s.lockMember(ctx, tx, id)
+		m, _, err := s.lockForAdmin(ctx, tx, id)
 		if err != nil {
 			return err
 		}

@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"carpool/internal/carpool"
 )
@@ -50,6 +53,9 @@ func (s *Store) CreateMember(ctx context.Context, m carpool.Member) error {
 
 // Member returns the member with id.
 func (s *Store) Member(ctx context.Context, id string) (carpool.Member, error) {
+	if err := knownID(id, "member"); err != nil {
+		return carpool.Member{}, fmt.Errorf("member: %w", err)
+	}
 	m, err := scanMember(s.read().QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE id = $1`, id))
 	if err != nil {
 		return carpool.Member{}, fmt.Errorf("member: %w", notFound(err, "member"))
@@ -59,6 +65,10 @@ func (s *Store) Member(ctx context.Context, id string) (carpool.Member, error) {
 
 // MemberByEmail returns the member with the email, compared case-insensitively.
 func (s *Store) MemberByEmail(ctx context.Context, email string) (carpool.Member, error) {
+	if !utf8.ValidString(email) || strings.ContainsRune(email, 0) {
+		// No stored address holds these bytes, and PostgreSQL cannot compare them.
+		return carpool.Member{}, fmt.Errorf("member by email: %w", carpool.Errorf(carpool.ENOTFOUND, "member not found"))
+	}
 	m, err := scanMember(s.read().QueryRowContext(ctx,
 		`SELECT `+memberCols+` FROM members WHERE lower(email) = $1`, carpool.NormalizeEmail(email)))
 	if err != nil {
@@ -72,6 +82,7 @@ const membersChunk = 500
 
 // Members returns the members with the given ids that exist, in id order.
 func (s *Store) Members(ctx context.Context, ids []string) ([]carpool.Member, error) {
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return !carpool.ValidID(id) })
 	return byIDs(ctx, s, "members", memberCols, ids, scanMember)
 }
 

@@ -3,7 +3,9 @@ package storetest
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"carpool/internal/carpool"
 )
@@ -193,5 +195,52 @@ func testCars(t *testing.T, open func(t *testing.T) carpool.Store) {
 		}
 		_, err = e.s.UpdateCar(e.ctx, c.ID, 0, func(c *carpool.Car) error { c.SiteID = carpool.NewID(); return nil })
 		wantCode(t, err, carpool.EINVALID, "site_id")
+	})
+
+	t.Run("retiring refuses while rides and reservations depend on the car", func(t *testing.T) {
+		member := e.member(carpool.RoleMember)
+		manager := e.member(carpool.RoleFleetManager)
+		retire := func(id string) error {
+			_, err := e.s.UpdateCar(e.ctx, id, 0, func(c *carpool.Car) error { c.Status = carpool.CarRetired; return nil })
+			return err
+		}
+		h := time.Hour
+
+		// a pool car with an active reservation and an open ride resting on it
+		pool := e.poolCar(site, 5)
+		res, err := e.s.CreateReservation(e.ctx, pool.ID, member, "", e.at(20*h), e.at(30*h))
+		noErr(t, err, "reserve")
+		in := e.rideInput(pool, 2, carpool.BookingInstant)
+		ride, err := e.s.CreateRide(e.ctx, in, member)
+		noErr(t, err, "ride")
+		err = retire(pool.ID)
+		wantCode(t, err, carpool.ECONFLICT, "status")
+		if msg := carpool.ErrorMessage(err); !strings.Contains(msg, "1 open ride and 1 active reservation") {
+			t.Fatalf("got message %q, want it to name 1 open ride and 1 active reservation", msg)
+		}
+		_, err = e.s.CancelRide(e.ctx, ride.ID, member)
+		noErr(t, err, "cancel ride")
+		wantCode(t, retire(pool.ID), carpool.ECONFLICT, "status")
+		_, err = e.s.CancelReservation(e.ctx, res.ID, member)
+		noErr(t, err, "cancel reservation")
+		noErr(t, retire(pool.ID), "retire the freed pool car")
+		if got, _ := e.s.Car(e.ctx, pool.ID); got.Status != carpool.CarRetired {
+			t.Fatalf("got status %q, want retired", got.Status)
+		}
+
+		// a private car with an open ride
+		private := e.privateCar(member, 5)
+		ride, err = e.s.CreateRide(e.ctx, e.rideInput(private, 2, carpool.BookingInstant), member)
+		noErr(t, err, "ride in private car")
+		wantCode(t, retire(private.ID), carpool.ECONFLICT, "status")
+		_, err = e.s.CancelRide(e.ctx, ride.ID, member)
+		noErr(t, err, "cancel ride")
+		noErr(t, retire(private.ID), "retire the freed private car")
+
+		// a maintenance block holds the car too
+		blocked := e.poolCar(site, 5)
+		_, err = e.s.CreateReservation(e.ctx, blocked.ID, manager, carpool.ReservationMaintenance, e.at(h), e.at(2*h))
+		noErr(t, err, "maintenance block")
+		wantCode(t, retire(blocked.ID), carpool.ECONFLICT, "status")
 	})
 }

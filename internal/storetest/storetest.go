@@ -44,6 +44,8 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Idempotency", testIdempotency},
 		{"Times", testTimes},
 		{"Integrity", testIntegrity},
+		{"HostileInput", testHostileInput},
+		{"Limits", testLimits},
 		{"Concurrency", testConcurrency},
 	}
 	for _, g := range groups {
