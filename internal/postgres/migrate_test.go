@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -76,8 +77,12 @@ func TestMigrateConcurrently(t *testing.T) {
 		}
 	}
 	applied := appliedVersions(t, dbs[0])
-	if int64(len(applied)) != known {
-		t.Errorf("got %d migrations applied, want %d", len(applied), known)
+	files, err := filepath.Glob(filepath.Join("migrations", "*.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(applied) != len(files) {
+		t.Errorf("got %d migrations applied, want the %d in migrations/", len(applied), len(files))
 	}
 	for v, n := range applied {
 		if n != 1 {
