@@ -224,3 +224,47 @@ func maskIf(secret bool, v string) string {
 	}
 	return v
 }
+
+// MaskArgs returns a command line with the value of every secret flag hidden and the
+// password of every URL masked, so that it can be shown (pprof's cmdline) without handing
+// out the database credentials that an operator passed as a flag.
+func MaskArgs(args []string) []string {
+	secret := map[string]bool{}
+	for _, s := range settings {
+		if s.secret {
+			secret[s.flag] = true
+		}
+	}
+	out := make([]string, len(args))
+	hideNext := false
+	for i, a := range args {
+		switch {
+		case hideNext:
+			out[i], hideNext = "xxxxx", false
+			continue
+		case strings.HasPrefix(a, "-"):
+			name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			if secret[name] {
+				if hasValue {
+					out[i] = a[:strings.Index(a, "=")+1] + "xxxxx"
+				} else {
+					out[i], hideNext = a, true
+				}
+				continue
+			}
+		}
+		out[i] = maskEmbeddedURL(a)
+	}
+	return out
+}
+
+// maskEmbeddedURL masks the password of a URL that an argument is or ends with (as in
+// --some-flag=postgres://user:pass@host/db), whatever flag carries it.
+func maskEmbeddedURL(a string) string {
+	i := strings.Index(a, "://")
+	if i < 0 {
+		return a
+	}
+	start := strings.LastIndexAny(a[:i], "= ") + 1
+	return a[:start] + MaskURL(a[start:])
+}

@@ -128,3 +128,33 @@ func TestEnvNamesIncludeFileVariants(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskArgsHidesSecrets(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []string
+		want []string
+	}{
+		{"flag with equals", []string{"carpool", "serve", "--database-url=postgres://u:pw@db/x"},
+			[]string{"carpool", "serve", "--database-url=xxxxx"}},
+		{"flag then value", []string{"carpool", "serve", "-database-url", "postgres://u:pw@db/x", "--http-addr", ":1"},
+			[]string{"carpool", "serve", "-database-url", "xxxxx", "--http-addr", ":1"}},
+		{"password flag", []string{"carpool", "--postgres-password", "pw"},
+			[]string{"carpool", "--postgres-password", "xxxxx"}},
+		{"URL in another flag", []string{"carpool", "--other=postgres://u:pw@db/x"},
+			[]string{"carpool", "--other=postgres://u:xxxxx@db/x"}},
+		{"plain", []string{"carpool", "serve", "--log-level=debug"},
+			[]string{"carpool", "serve", "--log-level=debug"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := config.MaskArgs(tt.in)
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if strings.Contains(strings.Join(got, " "), "pw") {
+				t.Errorf("got %q, which still holds the password", got)
+			}
+		})
+	}
+}
