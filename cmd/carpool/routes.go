@@ -9,6 +9,7 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/clientip"
 	"carpool/internal/config"
 	"carpool/internal/health"
 	"carpool/internal/httpapi"
@@ -19,9 +20,14 @@ import (
 func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	probes.Register(mux)
-	a := app.New(store, app.Options{Signup: carpool.SignupPolicy{Domains: cfg.SignupDomains}})
-	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger}))
-	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone}))
+	a := app.New(store, app.Options{
+		Signup:    carpool.SignupPolicy{Domains: cfg.SignupDomains},
+		HashSlots: cfg.MaxPasswordHashes,
+	})
+	logger.Info("password hashing bounded", "slots", a.HashSlots(), "bytes_each", carpool.PasswordHashMemory)
+	client := clientip.New(cfg.TrustedProxies)
+	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger, ClientIP: client}))
+	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone, ClientIP: client}))
 	return mux
 }
 

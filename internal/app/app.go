@@ -9,6 +9,8 @@ package app
 
 import (
 	"context"
+	"runtime"
+	"runtime/debug"
 	"time"
 
 	"carpool/internal/carpool"
@@ -20,6 +22,16 @@ type Options struct {
 	Signup carpool.SignupPolicy
 	// Now is the clock for token lifetimes and "upcoming"; tests may stop it.
 	Now func() time.Time
+	// HashSlots bounds the password hashes that run at once (argon2id holds 19 MiB
+	// each); 0 means HashSlotsFor the runtime's memory limit.
+	HashSlots int
+	// HashWait is how long a sign-in waits for a hash slot before it is refused with
+	// EUNAVAILABLE; 0 means DefaultHashWait.
+	HashWait time.Duration
+	// AccountBackoff and AddressBackoff throttle sign-in attempts per account and per
+	// client address; zero values mean carpool.AccountBackoff and carpool.AddressBackoff.
+	// Tests make the waits long, so that no wait ends while they look at it.
+	AccountBackoff, AddressBackoff carpool.Backoff
 }
 
 // App is the application layer over a Store.
@@ -27,6 +39,9 @@ type App struct {
 	store  carpool.Store
 	signup carpool.SignupPolicy
 	now    func() time.Time
+	hashes *hashSlots
+	// Sign-in throttling policies.
+	accountBackoff, addressBackoff carpool.Backoff
 }
 
 // New returns the use cases over store.
@@ -34,6 +49,21 @@ func New(store carpool.Store, opts Options) *App {
 	a := &App{store: store, signup: opts.Signup, now: opts.Now}
 	if a.now == nil {
 		a.now = time.Now
+	}
+	slots, wait := opts.HashSlots, opts.HashWait
+	if slots <= 0 {
+		slots = HashSlotsFor(debug.SetMemoryLimit(-1), runtime.GOMAXPROCS(0))
+	}
+	if wait <= 0 {
+		wait = DefaultHashWait
+	}
+	a.hashes = newHashSlots(slots, wait)
+	a.accountBackoff, a.addressBackoff = opts.AccountBackoff, opts.AddressBackoff
+	if a.accountBackoff == (carpool.Backoff{}) {
+		a.accountBackoff = carpool.AccountBackoff
+	}
+	if a.addressBackoff == (carpool.Backoff{}) {
+		a.addressBackoff = carpool.AddressBackoff
 	}
 	return a
 }

@@ -39,7 +39,12 @@ func (a *App) AddMember(ctx context.Context, in carpool.NewMember) (carpool.Memb
 }
 
 func (a *App) createMember(ctx context.Context, in carpool.NewMember) (carpool.Member, error) {
+	release, err := a.hashes.acquire(ctx)
+	if err != nil {
+		return carpool.Member{}, fmt.Errorf("create member: %w", err)
+	}
 	hash, err := carpool.HashPassword(in.Password)
+	release()
 	if err != nil {
 		return carpool.Member{}, fmt.Errorf("create member: %w", err)
 	}

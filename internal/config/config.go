@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -30,6 +31,11 @@ type Config struct {
 	DBConnTimeout   time.Duration
 	// DBStatementTimeout bounds each PostgreSQL statement of a request (not migrations).
 	DBStatementTimeout time.Duration
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
+	// MaxPasswordHashes bounds concurrent password hashes; 0 derives it from the memory
+	// limit.
+	MaxPasswordHashes int
 
 	// The course's ConfigMap keys; used to build DatabaseURL when it is not set.
 	PostgresHost     string

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"carpool/internal/clientip"
 )
 
 // setting is one configuration value: its variable, flag, default, and how it is parsed
@@ -122,6 +124,41 @@ var settings = []setting{
 			return nil
 		},
 		show: func(c *Config) string { return strings.Join(c.SignupDomains, ",") }},
+	{env: "CARPOOL_TRUSTED_PROXIES", flag: "trusted-proxies", usage: "comma-separated CIDRs of proxies whose X-Forwarded-For is believed (the ingress); empty: none",
+		apply: func(c *Config, v string) error {
+			p, err := clientip.ParsePrefixes(v)
+			if err != nil {
+				return errors.New("must be comma-separated CIDRs like 10.42.0.0/16 or addresses")
+			}
+			c.TrustedProxies = p
+			return nil
+		},
+		show: func(c *Config) string {
+			var out []string
+			for _, p := range c.TrustedProxies {
+				out = append(out, p.String())
+			}
+			return strings.Join(out, ",")
+		}},
+	{env: "CARPOOL_MAX_PASSWORD_HASHES", flag: "max-password-hashes", def: "auto", usage: "password hashes (19 MiB each) that may run at once; auto: derived from the memory limit",
+		apply: func(c *Config, v string) error {
+			if v == "auto" {
+				c.MaxPasswordHashes = 0
+				return nil
+			}
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000 {
+				return errors.New("must be auto or a whole number from 1 to 1000")
+			}
+			c.MaxPasswordHashes = n
+			return nil
+		},
+		show: func(c *Config) string {
+			if c.MaxPasswordHashes == 0 {
+				return "auto"
+			}
+			return strconv.Itoa(c.MaxPasswordHashes)
+		}},
 }
 
 func durationInto(field func(*Config) *time.Duration) func(*Config, string) error {

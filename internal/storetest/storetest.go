@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Outbox", testOutbox},
 		{"Search", testSearch},
 		{"Idempotency", testIdempotency},
+		{"Throttle", testThrottle},
 		{"Times", testTimes},
 		{"Integrity", testIntegrity},
 		{"Concurrency", testConcurrency},

@@ -357,3 +357,21 @@ func (s *instrumentedStore) Utilisation(ctx context.Context, from, to time.Time)
 	defer func() { end(err) }()
 	return s.next.Utilisation(ctx, from, to)
 }
+
+func (s *instrumentedStore) TakeSignInAttempt(ctx context.Context, keys []carpool.ThrottleKey) (_ time.Duration, err error) {
+	ctx, end := s.start(ctx, "TakeSignInAttempt")
+	defer func() { end(err) }()
+	return s.next.TakeSignInAttempt(ctx, keys)
+}
+
+func (s *instrumentedStore) ResetSignInAttempts(ctx context.Context, key string) (err error) {
+	ctx, end := s.start(ctx, "ResetSignInAttempts")
+	defer func() { end(err) }()
+	return s.next.ResetSignInAttempts(ctx, key)
+}
+
+func (s *instrumentedStore) RefundSignInAttempt(ctx context.Context, key carpool.ThrottleKey) (err error) {
+	ctx, end := s.start(ctx, "RefundSignInAttempt")
+	defer func() { end(err) }()
+	return s.next.RefundSignInAttempt(ctx, key)
+}

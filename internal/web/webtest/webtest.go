@@ -36,6 +36,12 @@ type Options struct {
 	TLS bool
 	// Now replaces the wall clock of the store, the API and the UI alike.
 	Now func() time.Time
+	// Backoff, when set, throttles sign-in per account and per address instead of the
+	// application's defaults.
+	Backoff carpool.Backoff
+	// HashSlots and HashWait, when set, bound password hashing instead of the defaults.
+	HashSlots int
+	HashWait  time.Duration
 }
 
 // Start opens a migrated SQLite store in tb's temporary directory and serves the app;
@@ -57,7 +63,8 @@ func Start(tb testing.TB, opts Options) *App {
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{tb}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	mux := http.NewServeMux()
-	a := app.New(db, app.Options{Signup: opts.Signup, Now: opts.Now})
+	a := app.New(db, app.Options{Signup: opts.Signup, Now: opts.Now, HashSlots: opts.HashSlots, HashWait: opts.HashWait,
+		AccountBackoff: opts.Backoff, AddressBackoff: opts.Backoff})
 	mux.Handle("/api/", httpapi.NewServer(a, db, httpapi.Options{Logger: logger, Now: opts.Now}))
 	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: opts.Location}))
 	var srv *httptest.Server
