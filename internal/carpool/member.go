@@ -75,6 +75,9 @@ func (n NewMember) Validate() (NewMember, error) {
 	if len(n.Password) > 1024 {
 		return n, FieldErrorf(EINVALID, "password", "password must have at most 1024 bytes")
 	}
+	if err := checkPasswordStrength(n.Password, n.Email, n.Name); err != nil {
+		return n, err
+	}
 	if !n.Role.Valid() {
 		return n, FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin")
 	}
