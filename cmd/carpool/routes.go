@@ -13,6 +13,7 @@ import (
 	"carpool/internal/config"
 	"carpool/internal/health"
 	"carpool/internal/httpapi"
+	"carpool/internal/sso"
 	"carpool/internal/web"
 )
 
@@ -20,14 +21,27 @@ import (
 func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	probes.Register(mux)
+	roles := map[string]carpool.Role{}
+	for value, role := range cfg.OIDC.Roles {
+		roles[value] = carpool.Role(role)
+	}
 	a := app.New(store, app.Options{
-		Signup:    carpool.SignupPolicy{Domains: cfg.SignupDomains},
-		HashSlots: cfg.MaxPasswordHashes,
+		Signup:           carpool.SignupPolicy{Domains: cfg.SignupDomains},
+		HashSlots:        cfg.MaxPasswordHashes,
+		NoPasswordSignIn: !cfg.PasswordSignIn,
+		SSO:              app.SSOPolicy{Domains: carpool.SignupPolicy{Domains: cfg.OIDC.Domains}, Roles: roles},
 	})
+	var single *web.SSO
+	if cfg.OIDC.Enabled() {
+		single = &web.SSO{Name: cfg.OIDC.Name, Provider: sso.New(sso.Config{
+			Issuer: cfg.OIDC.Issuer, ClientID: cfg.OIDC.ClientID, ClientSecret: cfg.OIDC.ClientSecret,
+			RedirectURL: cfg.OIDC.RedirectURL, RoleClaim: cfg.OIDC.RoleClaim,
+		})}
+	}
 	logger.Info("password hashing bounded", "slots", a.HashSlots(), "bytes_each", carpool.PasswordHashMemory)
 	client := clientip.New(cfg.TrustedProxies)
 	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger, ClientIP: client}))
-	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone, ClientIP: client}))
+	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone, ClientIP: client, SSO: single}))
 	return mux
 }
 

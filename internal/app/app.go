@@ -32,6 +32,11 @@ type Options struct {
 	// client address; zero values mean carpool.AccountBackoff and carpool.AddressBackoff.
 	// Tests make the waits long, so that no wait ends while they look at it.
 	AccountBackoff, AddressBackoff carpool.Backoff
+	// SSO says who may sign in through the identity provider.
+	SSO SSOPolicy
+	// NoPasswordSignIn switches sign-in and sign-up by password off (single sign-on
+	// only); the command line may still add members.
+	NoPasswordSignIn bool
 }
 
 // App is the application layer over a Store.
@@ -42,11 +47,13 @@ type App struct {
 	hashes *hashSlots
 	// Sign-in throttling policies.
 	accountBackoff, addressBackoff carpool.Backoff
+	sso                            SSOPolicy
+	noPasswords                    bool
 }
 
 // New returns the use cases over store.
 func New(store carpool.Store, opts Options) *App {
-	a := &App{store: store, signup: opts.Signup, now: opts.Now}
+	a := &App{store: store, signup: opts.Signup, now: opts.Now, sso: opts.SSO, noPasswords: opts.NoPasswordSignIn}
 	if a.now == nil {
 		a.now = time.Now
 	}

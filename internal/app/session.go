@@ -31,6 +31,9 @@ type Session struct {
 // ETHROTTLED, and one that finds every hash slot taken with EUNAVAILABLE, both without
 // hashing. A success clears the account's count and takes back its charge to the address.
 func (a *App) SignIn(ctx context.Context, email, password string, client netip.Addr) (Session, error) {
+	if a.noPasswords {
+		return Session{}, errNoPasswords
+	}
 	release, err := a.hashes.acquire(ctx)
 	if err != nil {
 		return Session{}, fmt.Errorf("sign in: %w", err)
@@ -65,6 +68,10 @@ func (a *App) SignIn(ctx context.Context, email, password string, client netip.A
 		return Session{}, badCredentials
 	case err != nil:
 		return Session{}, fmt.Errorf("sign in: %w", err)
+	case m.PasswordHash == "":
+		// Signs in through the identity provider only; answer as slowly as a check.
+		carpool.CheckNoPassword(password)
+		return Session{}, badCredentials
 	case !carpool.CheckPassword(m.PasswordHash, password):
 		return Session{}, badCredentials
 	}

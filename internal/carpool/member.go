@@ -54,6 +54,25 @@ const MinPasswordLength = 10
 // Validate checks the input and returns it normalised (trimmed, email lower-cased, role
 // defaulted to member).
 func (n NewMember) Validate() (NewMember, error) {
+	n, err := n.ValidateProfile()
+	if err != nil {
+		return n, err
+	}
+	if utf8.RuneCountInString(n.Password) < MinPasswordLength {
+		return n, FieldErrorf(EINVALID, "password", "password must have at least %d characters", MinPasswordLength)
+	}
+	if len(n.Password) > 1024 {
+		return n, FieldErrorf(EINVALID, "password", "password must have at most 1024 bytes")
+	}
+	if err := checkPasswordStrength(n.Password, n.Email, n.Name); err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
+// ValidateProfile checks everything but the password, for members who sign in through
+// their organisation's identity provider and have none.
+func (n NewMember) ValidateProfile() (NewMember, error) {
 	n.Email = NormalizeEmail(n.Email)
 	n.Name = strings.TrimSpace(n.Name)
 	n.Phone = strings.TrimSpace(n.Phone)
@@ -68,15 +87,6 @@ func (n NewMember) Validate() (NewMember, error) {
 	}
 	if n.Phone != "" && !validPhone(n.Phone) {
 		return n, FieldErrorf(EINVALID, "phone", "phone must be digits, spaces and +-() only, 3 to 30 characters")
-	}
-	if utf8.RuneCountInString(n.Password) < MinPasswordLength {
-		return n, FieldErrorf(EINVALID, "password", "password must have at least %d characters", MinPasswordLength)
-	}
-	if len(n.Password) > 1024 {
-		return n, FieldErrorf(EINVALID, "password", "password must have at most 1024 bytes")
-	}
-	if err := checkPasswordStrength(n.Password, n.Email, n.Name); err != nil {
-		return n, err
 	}
 	if !n.Role.Valid() {
 		return n, FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin")

@@ -36,6 +36,10 @@ type Config struct {
 	// MaxPasswordHashes bounds concurrent password hashes; 0 derives it from the memory
 	// limit.
 	MaxPasswordHashes int
+	// PasswordSignIn allows sign-in and sign-up by password.
+	PasswordSignIn bool
+	// OIDC is single sign-on through an OpenID provider; off when Issuer is empty.
+	OIDC OIDC
 
 	// The course's ConfigMap keys; used to build DatabaseURL when it is not set.
 	PostgresHost     string
@@ -44,6 +48,44 @@ type Config struct {
 	PostgresUser     string
 	PostgresPassword string
 	PostgresSSLMode  string
+}
+
+// OIDC configures sign-in through an OpenID Connect provider.
+type OIDC struct {
+	Issuer       string
+	ClientID     string
+	ClientSecret string
+	RedirectURL  string
+	Name         string
+	Domains      []string
+	RoleClaim    string
+	Roles        map[string]string // claim value -> role
+}
+
+// Enabled reports whether single sign-on is configured.
+func (o OIDC) Enabled() bool { return o.Issuer != "" }
+
+// validateOIDC checks the settings that only make sense together.
+func (c *Config) validateOIDC() error {
+	if !c.OIDC.Enabled() {
+		if !c.PasswordSignIn {
+			return errors.New("invalid CARPOOL_PASSWORD_SIGNIN=false: nobody could sign in; set CARPOOL_OIDC_ISSUER too")
+		}
+		return nil
+	}
+	for _, req := range []struct{ env, v string }{
+		{"CARPOOL_OIDC_CLIENT_ID", c.OIDC.ClientID},
+		{"CARPOOL_OIDC_CLIENT_SECRET", c.OIDC.ClientSecret},
+		{"CARPOOL_OIDC_REDIRECT_URL", c.OIDC.RedirectURL},
+	} {
+		if req.v == "" {
+			return fmt.Errorf("missing %s: CARPOOL_OIDC_ISSUER is set", req.env)
+		}
+	}
+	if len(c.OIDC.Domains) == 0 {
+		return errors.New("missing CARPOOL_OIDC_DOMAINS: say which e-mail domains may sign in through the provider (* for any)")
+	}
+	return nil
 }
 
 // Engine returns "sqlite" or "postgres", from the database URL's scheme.
@@ -112,6 +154,9 @@ func Load(flags *Flags, getenv Environ) (*Config, error) {
 		c.DatabaseURL = c.postgresURL()
 	}
 	if err := c.validateDatabaseURL(); err != nil {
+		return nil, err
+	}
+	if err := c.validateOIDC(); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -16,7 +16,20 @@ import (
 type authPage struct {
 	Form *form
 	Next string
-	csrf string
+	// SSOName names the identity provider on its button; "" when there is none.
+	SSOName string
+	// Passwords says whether the password form is shown.
+	Passwords bool
+	csrf      string
+}
+
+// authPage returns the sign-in page's data for form f.
+func (s *Server) authPage(w http.ResponseWriter, r *http.Request, f *form, next string) authPage {
+	p := authPage{Form: f, Next: next, Passwords: s.app.PasswordSignIn(), csrf: s.preSession(w, r)}
+	if s.sso != nil {
+		p.SSOName = s.sso.Name
+	}
+	return p
 }
 
 func (p authPage) preCSRF() string { return p.csrf }
@@ -27,7 +40,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := newForm(url.Values{"email": {""}, "password": {""}})
-	s.render(w, r, http.StatusOK, "signin", nil, authPage{Form: f, Next: safeNext(r.URL.Query().Get("next")), csrf: s.preSession(w, r)})
+	s.render(w, r, http.StatusOK, "signin", nil, s.authPage(w, r, f, safeNext(r.URL.Query().Get("next"))))
 }
 
 // signIn checks the email and password and starts a session.
@@ -45,7 +58,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", strconv.Itoa(int((after+time.Second-1)/time.Second)))
 		}
 		f.fieldError("password", msg)
-		s.render(w, r, app.HTTPStatus(err), "signin", nil, authPage{Form: f, Next: next, csrf: s.preSession(w, r)})
+		s.render(w, r, app.HTTPStatus(err), "signin", nil, s.authPage(w, r, f, next))
 		return
 	}
 	if err != nil {
@@ -68,6 +81,8 @@ func signInRefusal(err error) string {
 			friendlyWait(carpool.RetryAfter(err)))
 	case carpool.EUNAVAILABLE:
 		return "Many people are signing in right now. Please try again in a moment."
+	case carpool.EFORBIDDEN:
+		return carpool.ErrorMessage(err)
 	}
 	return ""
 }

@@ -28,6 +28,8 @@ type Options struct {
 	// ClientIP finds the address a sign-in came from, for throttling; the zero value
 	// uses the connection's peer.
 	ClientIP clientip.Resolver
+	// SSO, when set, offers "Sign in with <provider>" on the sign-in page.
+	SSO *SSO
 }
 
 // Server is the web UI. It is an http.Handler for every path outside /api/.
@@ -37,13 +39,14 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	client  clientip.Resolver
+	sso     *SSO
 	pages   *pages
 	handler http.Handler
 }
 
 // NewServer returns the UI over the use cases of a.
 func NewServer(a *app.App, opts Options) *Server {
-	s := &Server{app: a, loc: opts.Location, log: opts.Logger, now: a.Now, client: opts.ClientIP}
+	s := &Server{app: a, loc: opts.Location, log: opts.Logger, now: a.Now, client: opts.ClientIP, sso: opts.SSO}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
