@@ -48,12 +48,13 @@ type envOptions struct {
 	HashWait                       time.Duration
 	AccountBackoff, AddressBackoff carpool.Backoff
 	ClientIP                       clientip.Resolver
+	NoPasswordSignIn               bool
 }
 
 // serve returns the API over store as cmd/carpool wires it.
 func serve(store carpool.Store, opts envOptions) *httpapi.Server {
 	a := app.New(store, app.Options{Signup: opts.Signup, Now: opts.Now, HashSlots: opts.HashSlots, HashWait: opts.HashWait,
-		AccountBackoff: opts.AccountBackoff, AddressBackoff: opts.AddressBackoff})
+		AccountBackoff: opts.AccountBackoff, AddressBackoff: opts.AddressBackoff, NoPasswordSignIn: opts.NoPasswordSignIn})
 	return httpapi.NewServer(a, store, httpapi.Options{Logger: opts.Logger, Now: opts.Now, ClientIP: opts.ClientIP})
 }
 

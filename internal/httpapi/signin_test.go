@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -198,4 +199,17 @@ func TestSignInFloodStaysWithinMemoryBudget(t *testing.T) {
 	if p := peak.Load(); int64(p) > budget {
 		t.Errorf("memory footprint peaked at %d MiB, over the budget of %d MiB", p>>20, budget>>20)
 	}
+}
+
+func TestPasswordSignInSwitchedOff(t *testing.T) {
+	e := newEnv(t, envOptions{NoPasswordSignIn: true, Signup: carpool.SignupPolicy{Domains: []string{"*"}}})
+	ada := e.storeMember(t, "Ada Sso", carpool.RoleMember)
+	p := e.do(t, call{method: "POST", path: "/api/v1/tokens", body: map[string]string{"email": ada.Email, "password": testPassword}}).
+		problem(t, 403, carpool.EFORBIDDEN, "")
+	if !strings.Contains(p.Detail, "organisation") {
+		t.Errorf("got %q, want it to point to single sign-on", p.Detail)
+	}
+	e.do(t, call{method: "POST", path: "/api/v1/members",
+		body: map[string]string{"email": "new@example.com", "name": "New", "password": "a-long-enough-passphrase"}}).
+		problem(t, 403, carpool.EFORBIDDEN, "")
 }
