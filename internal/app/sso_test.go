@@ -78,4 +78,5 @@ func TestSignInWithProvider(t *testing.T) {
 		}
 	})
 }
+
 var netipZero netip.Addr
