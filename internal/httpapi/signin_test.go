@@ -213,3 +213,34 @@ func TestPasswordSignInSwitchedOff(t *testing.T) {
 		body: map[string]string{"email": "new@example.com", "name": "New", "password": "a-long-enough-passphrase"}}).
 		problem(t, 403, carpool.EFORBIDDEN, "")
 }
+
+func TestSignUpFloodGetsBusy(t *testing.T) {
+	e := newEnv(t, envOptions{HashSlots: 1, HashWait: time.Millisecond, Signup: carpool.SignupPolicy{Domains: []string{"*"}}})
+	const clients = 20
+	var wg sync.WaitGroup
+	got := make([]response, clients)
+	start := make(chan struct{})
+	for i := range clients {
+		wg.Go(func() {
+			<-start
+			got[i] = e.do(t, call{method: "POST", path: "/api/v1/members", body: map[string]string{
+				"email": fmt.Sprintf("flood%d@example.com", i), "name": "Flood", "password": "quite-unguessable-passphrase"}})
+		})
+	}
+	close(start)
+	wg.Wait()
+	busy := 0
+	for _, r := range got {
+		switch r.status {
+		case 201:
+		case 503:
+			busy++
+			retryAfter(t, r)
+		default:
+			t.Errorf("got %d, want 201 or 503", r.status)
+		}
+	}
+	if busy == 0 {
+		t.Errorf("got no 503 among %d concurrent sign-ups on one hash slot", clients)
+	}
+}
