@@ -49,6 +49,7 @@ type App struct {
 	accountBackoff, addressBackoff carpool.Backoff
 	sso                            SSOPolicy
 	noPasswords                    bool
+	blocked                        blockedKeys
 }
 
 // New returns the use cases over store.

@@ -34,12 +34,6 @@ func (a *App) SignIn(ctx context.Context, email, password string, client netip.A
 	if a.noPasswords {
 		return Session{}, errNoPasswords
 	}
-	release, err := a.hashes.acquire(ctx)
-	if err != nil {
-		return Session{}, fmt.Errorf("sign in: %w", err)
-	}
-	defer release()
-
 	email = carpool.NormalizeEmail(email)
 	account := "account:" + email
 	keys := []carpool.ThrottleKey{{Key: account, Policy: a.accountBackoff}}
@@ -47,17 +41,25 @@ func (a *App) SignIn(ctx context.Context, email, password string, client netip.A
 	if address.Key != "" {
 		keys = append(keys, address)
 	}
-	wait, err := a.store.TakeSignInAttempt(ctx, keys)
+	// A key this process already knows to be blocked costs neither a hash slot nor a
+	// database transaction.
+	if wait := a.blocked.wait(keys, time.Now()); wait > 0 {
+		return Session{}, throttled(wait)
+	}
+
+	release, err := a.hashes.acquire(ctx)
 	if err != nil {
 		return Session{}, fmt.Errorf("sign in: %w", err)
 	}
-	if wait > 0 {
-		after := wait.Round(time.Second)
-		if after < wait {
-			after += time.Second
-		}
-		return Session{}, &carpool.Error{Code: carpool.ETHROTTLED, RetryAfter: after,
-			Message: fmt.Sprintf("too many sign-in attempts; please wait %s before trying again", after)}
+	defer release()
+
+	waits, err := a.store.TakeSignInAttempt(ctx, keys)
+	if err != nil {
+		return Session{}, fmt.Errorf("sign in: %w", err)
+	}
+	if wait := carpool.LongestWait(waits); wait > 0 {
+		a.blocked.note(keys, waits, time.Now())
+		return Session{}, throttled(wait)
 	}
 
 	badCredentials := carpool.Errorf(carpool.EUNAUTHORIZED, "email or password is wrong")

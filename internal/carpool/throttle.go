@@ -64,11 +64,21 @@ type ThrottleKey struct {
 // ThrottleStore keeps the sign-in attempt counters that all replicas share.
 type ThrottleStore interface {
 	// TakeSignInAttempt charges one attempt to every key, in one transaction, unless one
-	// of them must still wait: then nothing is charged and the longest wait is returned.
-	TakeSignInAttempt(ctx context.Context, keys []ThrottleKey) (wait time.Duration, err error)
+	// of them must still wait: then nothing is charged. It returns, for each key in
+	// order, how long it must still wait (zero when it need not).
+	TakeSignInAttempt(ctx context.Context, keys []ThrottleKey) (waits []time.Duration, err error)
 	// ResetSignInAttempts forgets the attempts of key (a successful sign-in).
 	ResetSignInAttempts(ctx context.Context, key string) error
 	// RefundSignInAttempt takes back one attempt charged to key (a successful sign-in
 	// from an address that should not count against it).
 	RefundSignInAttempt(ctx context.Context, key ThrottleKey) error
+}
+
+// LongestWait returns the longest of waits, zero when none is positive.
+func LongestWait(waits []time.Duration) time.Duration {
+	var longest time.Duration
+	for _, w := range waits {
+		longest = max(longest, w)
+	}
+	return longest
 }

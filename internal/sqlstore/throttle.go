@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"carpool/internal/carpool"
@@ -16,21 +17,22 @@ import (
 // are locked in sorted order (FOR UPDATE on PostgreSQL, the write lock on SQLite), so two
 // replicas charging the same pair of keys never deadlock and never both pass a check that
 // only one of them should.
-func (s *Store) TakeSignInAttempt(ctx context.Context, keys []carpool.ThrottleKey) (time.Duration, error) {
-	keys = slices.Clone(keys)
-	slices.SortFunc(keys, func(a, b carpool.ThrottleKey) int {
-		switch {
-		case a.Key < b.Key:
-			return -1
-		case a.Key > b.Key:
-			return 1
-		}
-		return 0
-	})
-	var wait time.Duration
+func (s *Store) TakeSignInAttempt(ctx context.Context, given []carpool.ThrottleKey) ([]time.Duration, error) {
+	// order lists the positions of given in the order their rows are locked.
+	order := make([]int, len(given))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(given[a].Key, given[b].Key) })
+	keys := make([]carpool.ThrottleKey, len(given))
+	for i, at := range order {
+		keys[i] = given[at]
+	}
+	var waits []time.Duration
 	var stamp time.Time
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		wait, stamp = 0, now
+		waits, stamp = make([]time.Duration, len(given)), now
+		wait := time.Duration(0)
 		type counter struct {
 			attempts int
 			next     time.Time
@@ -53,8 +55,9 @@ func (s *Store) TakeSignInAttempt(ctx context.Context, keys []carpool.ThrottleKe
 			if now.Sub(last) >= k.Policy.Forget {
 				counters[i] = counter{next: now}
 			}
-			if w := counters[i].next.Sub(now); w > wait {
-				wait = w
+			if w := counters[i].next.Sub(now); w > 0 {
+				waits[order[i]] = w
+				wait = max(wait, w)
 			}
 		}
 		if wait > 0 {
@@ -70,14 +73,14 @@ func (s *Store) TakeSignInAttempt(ctx context.Context, keys []carpool.ThrottleKe
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("take sign-in attempt: %w", err)
+		return nil, fmt.Errorf("take sign-in attempt: %w", err)
 	}
 	// Now and then, drop counters nobody has touched for a day, so the table holds only
 	// recent attackers and typos. Outside the transaction: it must not hold their locks.
 	if rand.N(100) == 0 {
 		_, _ = s.db.ExecContext(ctx, `DELETE FROM signin_throttle WHERE last_at < $1`, ts(stamp.Add(-24*time.Hour)))
 	}
-	return wait, nil
+	return waits, nil
 }
 
 // ResetSignInAttempts forgets the attempts of key.

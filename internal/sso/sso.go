@@ -122,8 +122,8 @@ type Identity struct {
 	Roles []string
 }
 
-// errRefused is the answer to any sign-in the provider's answer does not prove; the
-// reason goes to the log, not to the browser.
+// refused is the error for a sign-in that the provider's answer does not prove: the
+// browser sees only the carpool.Error's message, the log the reason wrapped around it.
 func refused(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{carpool.Errorf(carpool.EUNAUTHORIZED,
 		"the sign-in at your organisation's provider could not be verified; please try again")}, args...)...)

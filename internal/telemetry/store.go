@@ -358,7 +358,7 @@ func (s *instrumentedStore) Utilisation(ctx context.Context, from, to time.Time)
 	return s.next.Utilisation(ctx, from, to)
 }
 
-func (s *instrumentedStore) TakeSignInAttempt(ctx context.Context, keys []carpool.ThrottleKey) (_ time.Duration, err error) {
+func (s *instrumentedStore) TakeSignInAttempt(ctx context.Context, keys []carpool.ThrottleKey) (_ []time.Duration, err error) {
 	ctx, end := s.start(ctx, "TakeSignInAttempt")
 	defer func() { end(err) }()
 	return s.next.TakeSignInAttempt(ctx, keys)
