@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -30,8 +31,8 @@ type Config struct {
 	RedirectURL string
 	// RoleClaim names the claim whose values the role mapping looks at (e.g. groups).
 	RoleClaim string
-	// HTTPClient talks to the provider; nil means http.DefaultClient. Tests put a
-	// transport in it that alters the provider's answers.
+	// HTTPClient talks to the provider; nil means a client with a 10 s timeout. Tests
+	// put a transport in it that alters the provider's answers.
 	HTTPClient *http.Client
 }
 
@@ -46,16 +47,20 @@ type Provider struct {
 	verifier *oidc.IDTokenVerifier
 }
 
+// providerTimeout bounds each request to the provider, so a slow one cannot hold a
+// sign-in (and its server goroutine) for long.
+const providerTimeout = 10 * time.Second
+
 // New returns the provider of cfg.
 func New(cfg Config) *Provider {
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: providerTimeout}
+	}
 	return &Provider{cfg: cfg}
 }
 
 func (p *Provider) ctx(ctx context.Context) context.Context {
-	if p.cfg.HTTPClient != nil {
-		return oidc.ClientContext(ctx, p.cfg.HTTPClient)
-	}
-	return ctx
+	return oidc.ClientContext(ctx, p.cfg.HTTPClient)
 }
 
 // discover fetches the discovery document once it is needed and keeps it after the

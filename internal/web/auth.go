@@ -138,6 +138,12 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		session, err = s.app.NewSession(r.Context(), m)
 	}
 	if err != nil {
+		if carpool.ErrorCode(err) == carpool.EUNAVAILABLE {
+			w.Header().Set("Retry-After", strconv.Itoa(int((carpool.RetryAfter(err)+time.Second-1)/time.Second)))
+			f.Message = signInRefusal(err)
+			s.render(w, r, app.HTTPStatus(err), "signup", nil, authPage{Form: f, csrf: s.preSession(w, r)})
+			return
+		}
 		if !userFacing(err) {
 			s.fail(w, r, nil, err)
 			return

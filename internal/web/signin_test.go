@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -73,5 +74,47 @@ func TestSignInBusyWithAFriendlyMessage(t *testing.T) {
 	}
 	if busy == 0 {
 		t.Errorf("got no 503 among %d concurrent sign-ins on one hash slot", clients)
+	}
+}
+
+func TestSignUpBusyWithAFriendlyMessage(t *testing.T) {
+	app := webtest.Start(t, webtest.Options{HashSlots: 1, HashWait: time.Millisecond,
+		Signup: carpool.SignupPolicy{Domains: []string{"example.com"}}})
+	const clients = 12
+	var wg sync.WaitGroup
+	codes := make([]int, clients)
+	bodies := make([]string, clients)
+	browsers := make([]*browser, clients)
+	forms := make([]url.Values, clients)
+	for i := range clients {
+		browsers[i] = newBrowser(t, app)
+		forms[i] = url.Values{"csrf": {browsers[i].csrf("/signup")}, "email": {fmt.Sprintf("new%d@example.com", i)},
+			"name": {"New Colleague"}, "password": {"seven green bicycles hum"}}
+	}
+	start := make(chan struct{})
+	for i := range clients {
+		wg.Go(func() {
+			<-start
+			res, body := browsers[i].post("/signup", forms[i], nil)
+			codes[i], bodies[i] = res.StatusCode, body
+		})
+	}
+	close(start)
+	wg.Wait()
+	busy := 0
+	for i, c := range codes {
+		switch c {
+		case http.StatusSeeOther, http.StatusOK:
+		case http.StatusServiceUnavailable:
+			busy++
+			if !strings.Contains(bodies[i], "Please try again in a moment") || !strings.Contains(bodies[i], `value="New Colleague"`) {
+				t.Errorf("503 page lacks the explanation or the typed name:\n%s", bodies[i])
+			}
+		default:
+			t.Errorf("got %d, want a redirect or 503", c)
+		}
+	}
+	if busy == 0 {
+		t.Errorf("got no 503 among %d concurrent sign-ups on one hash slot", clients)
 	}
 }
