@@ -30,7 +30,8 @@ type ExternalIdentity struct {
 // SignInWithProvider signs in someone the identity provider has just vouched for. Only
 // verified addresses of the allowed domains get in. The first sign-in creates the member
 // (just in time) with the role the provider's claim maps to, and no password; a member
-// who already exists with that address is signed in as they are.
+// who already exists with that address is signed in, raised to that role if it is higher
+// than theirs.
 func (a *App) SignInWithProvider(ctx context.Context, id ExternalIdentity) (Session, error) {
 	email := carpool.NormalizeEmail(id.Email)
 	if email == "" || !id.EmailVerified {
@@ -44,6 +45,14 @@ func (a *App) SignInWithProvider(ctx context.Context, id ExternalIdentity) (Sess
 	m, err := a.store.MemberByEmail(ctx, email)
 	switch carpool.ErrorCode(err) {
 	case "":
+		// The provider's groups may raise a member's role, never lower it: an admin
+		// added on the command line keeps their role, and taking a role away stays an
+		// administrator's decision.
+		if role := a.sso.role(id.Roles); roleRank[role] > roleRank[m.Role] {
+			if m, err = a.store.SetMemberRole(ctx, m.ID, role); err != nil {
+				return Session{}, fmt.Errorf("sign in with provider: %w", err)
+			}
+		}
 		return a.NewSession(ctx, m)
 	case carpool.ENOTFOUND:
 	default:
@@ -73,12 +82,14 @@ func (a *App) SignInWithProvider(ctx context.Context, id ExternalIdentity) (Sess
 	return a.NewSession(ctx, m)
 }
 
+// roleRank orders the roles by what they may do.
+var roleRank = map[carpool.Role]int{carpool.RoleMember: 0, carpool.RoleFleetManager: 1, carpool.RoleAdmin: 2}
+
 // role returns the highest role that the provider's values map to.
 func (p SSOPolicy) role(values []string) carpool.Role {
-	rank := map[carpool.Role]int{carpool.RoleMember: 0, carpool.RoleFleetManager: 1, carpool.RoleAdmin: 2}
 	best := carpool.RoleMember
 	for _, v := range values {
-		if r, ok := p.Roles[v]; ok && rank[r] > rank[best] {
+		if r, ok := p.Roles[v]; ok && roleRank[r] > roleRank[best] {
 			best = r
 		}
 	}

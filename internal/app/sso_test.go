@@ -71,6 +71,17 @@ func TestSignInWithProvider(t *testing.T) {
 		}
 	})
 
+	t.Run("groups raise a role, never lower it", func(t *testing.T) {
+		s, err := a.SignInWithProvider(ctx, app.ExternalIdentity{Email: "ann@example.com", EmailVerified: true, Roles: []string{"carpool-fleet"}})
+		if err != nil || s.Member.Role != carpool.RoleFleetManager {
+			t.Fatalf("got %+v, %v; want Ann raised to fleet manager", s.Member, err)
+		}
+		s, err = a.SignInWithProvider(ctx, app.ExternalIdentity{Email: "boss@example.com", EmailVerified: true})
+		if err != nil || s.Member.Role != carpool.RoleAdmin {
+			t.Fatalf("got %+v, %v; want the admin to stay admin without groups", s.Member, err)
+		}
+	})
+
 	t.Run("no password sign-in for a provider's member", func(t *testing.T) {
 		_, err := a.SignIn(ctx, "ann@example.com", "", netipZero)
 		if carpool.ErrorCode(err) != carpool.EUNAUTHORIZED {

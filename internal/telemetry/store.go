@@ -375,3 +375,9 @@ func (s *instrumentedStore) RefundSignInAttempt(ctx context.Context, key carpool
 	defer func() { end(err) }()
 	return s.next.RefundSignInAttempt(ctx, key)
 }
+
+func (s *instrumentedStore) SetMemberRole(ctx context.Context, id string, role carpool.Role) (_ carpool.Member, err error) {
+	ctx, end := s.start(ctx, "SetMemberRole")
+	defer func() { end(err) }()
+	return s.next.SetMemberRole(ctx, id, role)
+}
