@@ -29,7 +29,8 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 		Signup:           carpool.SignupPolicy{Domains: cfg.SignupDomains},
 		HashSlots:        cfg.MaxPasswordHashes,
 		NoPasswordSignIn: !cfg.PasswordSignIn,
-		SSO:              app.SSOPolicy{Domains: carpool.SignupPolicy{Domains: cfg.OIDC.Domains}, Roles: roles},
+		SSO: app.SSOPolicy{Domains: carpool.SignupPolicy{Domains: cfg.OIDC.Domains}, Roles: roles,
+			TrustEmail: cfg.OIDC.TrustEmail},
 	})
 	var single *web.SSO
 	if cfg.OIDC.Enabled() {

@@ -16,6 +16,10 @@ type SSOPolicy struct {
 	// Roles maps values of the provider's role claim to carpool roles; the highest
 	// role a member's values map to is given when the account is created.
 	Roles map[string]carpool.Role
+	// TrustEmail accepts the provider's e-mail address without an email_verified claim,
+	// for providers that never send one (Microsoft Entra ID). Safe only when the issuer
+	// is one organisation's tenant, whose administrators control the addresses.
+	TrustEmail bool
 }
 
 // ExternalIdentity is who an identity provider says has signed in; internal/sso fills it
@@ -34,7 +38,7 @@ type ExternalIdentity struct {
 // than theirs.
 func (a *App) SignInWithProvider(ctx context.Context, id ExternalIdentity) (Session, error) {
 	email := carpool.NormalizeEmail(id.Email)
-	if email == "" || !id.EmailVerified {
+	if email == "" || !(id.EmailVerified || a.sso.TrustEmail) {
 		return Session{}, carpool.Errorf(carpool.EUNAUTHORIZED,
 			"your organisation's sign-in did not confirm your e-mail address, so we cannot tell who you are")
 	}

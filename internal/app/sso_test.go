@@ -82,6 +82,18 @@ func TestSignInWithProvider(t *testing.T) {
 		}
 	})
 
+	t.Run("provider without email_verified, trusted", func(t *testing.T) {
+		trusting, _ := openApp(t, app.Options{SSO: app.SSOPolicy{
+			Domains: carpool.SignupPolicy{Domains: []string{"example.com"}}, TrustEmail: true}})
+		if _, err := trusting.SignInWithProvider(ctx, app.ExternalIdentity{Email: "una@example.com", Name: "Una"}); err != nil {
+			t.Errorf("got %v, want the address trusted", err)
+		}
+		_, err := trusting.SignInWithProvider(ctx, app.ExternalIdentity{Email: "otto@elsewhere.example"})
+		if carpool.ErrorCode(err) != carpool.EFORBIDDEN {
+			t.Errorf("other domain: got %v, want forbidden", err)
+		}
+	})
+
 	t.Run("no password sign-in for a provider's member", func(t *testing.T) {
 		_, err := a.SignIn(ctx, "ann@example.com", "", netipZero)
 		if carpool.ErrorCode(err) != carpool.EUNAUTHORIZED {

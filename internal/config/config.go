@@ -60,6 +60,7 @@ type OIDC struct {
 	Domains      []string
 	RoleClaim    string
 	Roles        map[string]string // claim value -> role
+	TrustEmail   bool              // accept e-mail addresses without email_verified
 }
 
 // Enabled reports whether single sign-on is configured.

@@ -210,6 +210,16 @@ var settings = []setting{
 			slices.Sort(out)
 			return strings.Join(out, ",")
 		}},
+	{env: "CARPOOL_OIDC_TRUST_EMAIL", flag: "oidc-trust-email", def: "false", usage: "accept the provider's e-mail address without email_verified (Entra ID; only with a single-tenant issuer)",
+		apply: func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return errors.New("must be true or false")
+			}
+			c.OIDC.TrustEmail = b
+			return nil
+		},
+		show: func(c *Config) string { return strconv.FormatBool(c.OIDC.TrustEmail) }},
 	{env: "CARPOOL_MAX_PASSWORD_HASHES", flag: "max-password-hashes", def: "auto", usage: "password hashes (19 MiB each) that may run at once; auto: derived from the memory limit",
 		apply: func(c *Config, v string) error {
 			if v == "auto" {
