@@ -24,6 +24,7 @@ import (
 	"carpool/api"
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/clientip"
 	"carpool/internal/httpapi"
 	"carpool/internal/sqlite"
 )
@@ -42,12 +43,19 @@ type envOptions struct {
 	Signup carpool.SignupPolicy
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Sign-in protection; zero values are the application's defaults.
+	HashSlots                      int
+	HashWait                       time.Duration
+	AccountBackoff, AddressBackoff carpool.Backoff
+	ClientIP                       clientip.Resolver
+	NoPasswordSignIn               bool
 }
 
 // serve returns the API over store as cmd/carpool wires it.
 func serve(store carpool.Store, opts envOptions) *httpapi.Server {
-	a := app.New(store, app.Options{Signup: opts.Signup, Now: opts.Now})
-	return httpapi.NewServer(a, store, httpapi.Options{Logger: opts.Logger, Now: opts.Now})
+	a := app.New(store, app.Options{Signup: opts.Signup, Now: opts.Now, HashSlots: opts.HashSlots, HashWait: opts.HashWait,
+		AccountBackoff: opts.AccountBackoff, AddressBackoff: opts.AddressBackoff, NoPasswordSignIn: opts.NoPasswordSignIn})
+	return httpapi.NewServer(a, store, httpapi.Options{Logger: opts.Logger, Now: opts.Now, ClientIP: opts.ClientIP})
 }
 
 // newEnv starts the real handler on a real listener over a migrated SQLite file.
