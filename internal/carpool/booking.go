@@ -369,3 +369,8 @@ func ContactVisible(ride Ride, bookings []Booking, viewerID, otherID string) boo
 	}
 	return false
 }
+
+// VisibleTo reports whether m may see the booking: its passenger and the ride's driver.
+func (b Booking) VisibleTo(m Member) bool {
+	return m.ID != "" && (b.PassengerID == m.ID || b.DriverID == m.ID)
+}

@@ -33,7 +33,13 @@ type Member struct {
 	PasswordHash string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// DeactivatedAt is when an admin deactivated the member (zero: active). A
+	// deactivated member cannot sign in; their name stays on shared history.
+	DeactivatedAt time.Time
 }
+
+// Active reports whether m may sign in.
+func (m Member) Active() bool { return m.DeactivatedAt.IsZero() }
 
 // ManagesFleet reports whether m may manage sites, pool cars and maintenance blocks.
 func (m Member) ManagesFleet() bool {
@@ -68,16 +74,22 @@ func (n NewMember) Validate() (NewMember, error) {
 	if n.Phone != "" && !validPhone(n.Phone) {
 		fe.add(FieldErrorf(EINVALID, "phone", "phone must be digits, spaces and +-() only, 3 to 30 characters"))
 	}
-	switch {
-	case utf8.RuneCountInString(n.Password) < MinPasswordLength:
-		fe.add(FieldErrorf(EINVALID, "password", "password must have at least %d characters", MinPasswordLength))
-	case len(n.Password) > 1024:
-		fe.add(FieldErrorf(EINVALID, "password", "password must have at most 1024 bytes"))
-	}
+	fe.add(ValidatePassword(n.Password))
 	if !n.Role.Valid() {
 		fe.add(FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin"))
 	}
 	return n, fe.err()
+}
+
+// ValidatePassword checks a new password as sign-up does.
+func ValidatePassword(p string) error {
+	if utf8.RuneCountInString(p) < MinPasswordLength {
+		return FieldErrorf(EINVALID, "password", "password must have at least %d characters", MinPasswordLength)
+	}
+	if len(p) > 1024 {
+		return FieldErrorf(EINVALID, "password", "password must have at most 1024 bytes")
+	}
+	return nil
 }
 
 // NormalizeEmail trims and lower-cases an email address, the form in which it is stored

@@ -129,12 +129,3 @@ func (r *Reservation) Cancel(by Member, now time.Time) error {
 func (r Reservation) VisibleTo(m Member) bool {
 	return r.MemberID == m.ID || m.ManagesFleet()
 }
-
-// Timestamp returns t in UTC with microsecond precision, the precision both storage
-// engines keep, so a time read back equals the time written.
-func Timestamp(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return t.UTC().Truncate(time.Microsecond)
-}

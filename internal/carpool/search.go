@@ -45,8 +45,8 @@ type RideQuery struct {
 	DepartAfter  time.Time
 	DepartBefore time.Time
 	Seats        int
-	// Full selects the rides that lack Seats free seats instead, so a member can join
-	// their waitlist; everything else matches as for bookable rides.
+	// Full turns the seat condition round: rides with fewer than Seats free seats, the
+	// ones a member can join the waitlist of.
 	Full bool
 }
 

@@ -4,11 +4,10 @@ import (
 	"testing"
 
 	"carpool/internal/carpool"
-	"carpool/internal/httpapi"
 )
 
 func TestBookings(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	dan := e.member(t, "Dan Driver", carpool.RoleMember)
 	pia := e.member(t, "Pia Passenger", carpool.RoleMember)
 	quinn := e.member(t, "Quinn Queue", carpool.RoleMember)

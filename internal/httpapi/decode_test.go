@@ -5,13 +5,12 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
-	"carpool/internal/httpapi"
 )
 
 // TestStrictFieldNames: field names match exactly and no key may come twice, so a
 // proxy and this server can never read different values from one body.
 func TestStrictFieldNames(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
 	dan := e.member(t, "Dan Driver", carpool.RoleMember)
 	pia := e.member(t, "Pia Passenger", carpool.RoleMember)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
-	"carpool/internal/httpapi"
 )
 
 // fuzzEnv is one server with a fleet manager, a driver, a site, a car and a ride that
@@ -19,7 +18,7 @@ type fuzzEnv struct {
 }
 
 func newFuzzEnv(f *testing.F) *fuzzEnv {
-	e := newEnv(f, httpapi.Options{})
+	e := newEnv(f, envOptions{})
 	fe := &fuzzEnv{env: e}
 	fe.fm = e.member(f, "Fiona Fleet", carpool.RoleFleetManager)
 	fe.driver = e.member(f, "Dan Driver", carpool.RoleMember)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
-	"carpool/internal/httpapi"
 )
 
 // TestIDsThatCannotExist: a path id holding a NUL byte, invalid UTF-8 or other bytes no
@@ -14,7 +13,7 @@ import (
 // asked, so every engine answers alike.
 func TestIDsThatCannotExist(t *testing.T) {
 	for _, eng := range engines {
-		t.Run(eng.name, func(t *testing.T) { idsThatCannotExist(t, eng.env(t, httpapi.Options{})) })
+		t.Run(eng.name, func(t *testing.T) { idsThatCannotExist(t, eng.env(t, envOptions{})) })
 	}
 }
 
@@ -72,7 +71,7 @@ func idsThatCannotExist(t *testing.T, e *env) {
 func TestBadText(t *testing.T) {
 	for _, eng := range engines {
 		t.Run(eng.name, func(t *testing.T) {
-			badText(t, eng.env(t, httpapi.Options{Signup: carpool.SignupPolicy{Domains: []string{"example.com"}}}))
+			badText(t, eng.env(t, envOptions{Signup: carpool.SignupPolicy{Domains: []string{"example.com"}}}))
 		})
 	}
 }
@@ -102,7 +101,7 @@ func badText(t *testing.T, e *env) {
 // TestAllFieldErrors: a body with several wrong values names each of them, the first
 // also as the problem's field.
 func TestAllFieldErrors(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
 	p := e.do(t, call{method: "POST", path: "/api/v1/sites", token: fm.token, invalid: true,
 		body: map[string]any{"name": " ", "address": "", "lat": 91, "lon": -181}}).problem(t, 422, carpool.EINVALID, "name")
@@ -124,7 +123,7 @@ func TestAllFieldErrors(t *testing.T) {
 // TestRetireCarInUse: DELETE of a car that an open ride or an active reservation still
 // depends on is refused with 409 naming what is open; once they are cancelled it retires.
 func TestRetireCarInUse(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
 	ann := e.member(t, "Ann Driver", carpool.RoleMember)
 	car := str(e.poolCar(t, fm, str(e.site(t, fm)["id"]), 5)["id"])

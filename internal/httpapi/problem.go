@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 )
 
@@ -47,24 +48,6 @@ func badRequest(field, msg string) error {
 	return &requestError{status: http.StatusBadRequest, code: "malformed", field: field, msg: msg}
 }
 
-// StatusOf returns the HTTP status for a domain error code.
-func StatusOf(code string) int {
-	switch code {
-	case carpool.EINVALID:
-		return http.StatusUnprocessableEntity
-	case carpool.ENOTFOUND:
-		return http.StatusNotFound
-	case carpool.ECONFLICT:
-		return http.StatusConflict
-	case carpool.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case carpool.EFORBIDDEN:
-		return http.StatusForbidden
-	default:
-		return http.StatusInternalServerError
-	}
-}
-
 // fail answers with the problem that err stands for. Internal errors are logged here,
 // once, and reach the client only as "internal error".
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
@@ -73,7 +56,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &re) {
 		p.Status, p.Code, p.Field, p.Detail = re.status, re.code, re.field, re.msg
 	} else {
-		p.Status = StatusOf(p.Code)
+		p.Status = app.HTTPStatus(err)
 	}
 	if p.Status >= http.StatusInternalServerError {
 		s.log.ErrorContext(r.Context(), "api request failed",

@@ -4,11 +4,10 @@ import (
 	"testing"
 
 	"carpool/internal/carpool"
-	"carpool/internal/httpapi"
 )
 
 func TestSites(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
 	mo := e.member(t, "Mo Member", carpool.RoleMember)
 
@@ -79,7 +78,7 @@ func TestSites(t *testing.T) {
 }
 
 func TestCars(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
 	ann := e.member(t, "Ann Owner", carpool.RoleMember)
 	bob := e.member(t, "Bob Other", carpool.RoleMember)

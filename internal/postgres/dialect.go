@@ -105,3 +105,9 @@ func (dialect) Retryable(err error) bool {
 	}
 	return pe.Code == serializationFailure || pe.Code == deadlockDetected
 }
+
+// EpochSeconds extracts the epoch as a double, so parameters compared with it are
+// inferred as doubles too.
+func (dialect) EpochSeconds(expr string) string {
+	return "CAST(EXTRACT(EPOCH FROM " + expr + ") AS DOUBLE PRECISION)"
+}

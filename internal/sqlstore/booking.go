@@ -135,6 +135,9 @@ func (s *Store) Bookings(ctx context.Context, f carpool.BookingFilter, p carpool
 	if f.ActiveOnly {
 		conds = append(conds, "status IN ('pending', 'confirmed', 'waitlisted')")
 	}
+	if !f.DepartAfter.IsZero() {
+		conds = append(conds, "ride_id IN (SELECT id FROM rides WHERE depart_at > "+a.add(ts(f.DepartAfter))+")")
+	}
 	return listPage(ctx, s, "bookings", bookingCols, conds, a, p, scanBooking, func(x carpool.Booking) string { return x.ID })
 }
 

@@ -140,7 +140,8 @@ func (s *Store) UpdateCar(ctx context.Context, id string, ifVersion int, change 
 		if err := change(&c); err != nil {
 			return err
 		}
-		c.ID, c.Kind, c.SiteID, c.OwnerID, c.CreatedAt = old.ID, old.Kind, old.SiteID, old.OwnerID, old.CreatedAt
+		// A pool car may move to another site; what it is and whose it is stay.
+		c.ID, c.Kind, c.OwnerID, c.CreatedAt = old.ID, old.Kind, old.OwnerID, old.CreatedAt
 		if err := c.Validate(); err != nil {
 			return err
 		}
@@ -153,9 +154,9 @@ func (s *Store) UpdateCar(ctx context.Context, id string, ifVersion int, change 
 			}
 		}
 		c.Version, c.UpdatedAt = old.Version+1, now
-		res, err := tx.ExecContext(ctx, `UPDATE cars SET plate = $1, make = $2, model = $3, seats = $4, status = $5, version = $6, updated_at = $7
-			WHERE id = $8 AND version = $9`,
-			c.Plate, c.Make, c.Model, c.Seats, string(c.Status), c.Version, ts(c.UpdatedAt), id, old.Version)
+		res, err := tx.ExecContext(ctx, `UPDATE cars SET plate = $1, make = $2, model = $3, seats = $4, status = $5, version = $6, updated_at = $7,
+			site_id = $8 WHERE id = $9 AND version = $10`,
+			c.Plate, c.Make, c.Model, c.Seats, string(c.Status), c.Version, ts(c.UpdatedAt), null(c.SiteID), id, old.Version)
 		if err != nil {
 			return s.constraint(err, carpool.ECONFLICT, "plate")
 		}

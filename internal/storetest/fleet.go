@@ -164,11 +164,12 @@ func testCars(t *testing.T, open func(t *testing.T) carpool.Store) {
 		got, err := e.s.UpdateCar(e.ctx, c.ID, 1, func(c *carpool.Car) error {
 			c.Status = carpool.CarMaintenance
 			c.Seats = 7
-			c.SiteID = "" // kind, site and owner are not the change's to make
+			c.Kind, c.OwnerID = carpool.CarPrivate, other.ID // kind and owner are not the change's to make
 			return nil
 		})
 		noErr(t, err, "update car")
-		if got.Status != carpool.CarMaintenance || got.Seats != 7 || got.Version != 2 || got.SiteID != site.ID {
+		if got.Status != carpool.CarMaintenance || got.Seats != 7 || got.Version != 2 || got.SiteID != site.ID ||
+			got.Kind != carpool.CarPool || got.OwnerID != "" {
 			t.Fatalf("got %+v", got)
 		}
 		_, err = e.s.UpdateCar(e.ctx, c.ID, 1, func(c *carpool.Car) error { c.Seats = 6; return nil })
@@ -179,6 +180,21 @@ func testCars(t *testing.T, open func(t *testing.T) carpool.Store) {
 		if !reflect.DeepEqual(stored, got) {
 			t.Fatalf("stored %+v, want %+v", stored, got)
 		}
+	})
+
+	// A pool car moves to another site; the move is stored, not dropped.
+	t.Run("move to another site", func(t *testing.T) {
+		c := e.poolCar(site, 5)
+		to := e.site()
+		got, err := e.s.UpdateCar(e.ctx, c.ID, 0, func(c *carpool.Car) error { c.SiteID = to.ID; return nil })
+		noErr(t, err, "move car")
+		stored, err := e.s.Car(e.ctx, c.ID)
+		noErr(t, err, "car")
+		if got.SiteID != to.ID || stored.SiteID != to.ID {
+			t.Fatalf("site: got %q, stored %q, want %q", got.SiteID, stored.SiteID, to.ID)
+		}
+		_, err = e.s.UpdateCar(e.ctx, c.ID, 0, func(c *carpool.Car) error { c.SiteID = carpool.NewID(); return nil })
+		wantCode(t, err, carpool.EINVALID, "site_id")
 	})
 
 	t.Run("retiring refuses while rides and reservations depend on the car", func(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 	"carpool/internal/web/webtest"
 )
 
-// TestJourney walks the issue's scenarios in order, as four people in one browser: a
+// TestJourney walks the main scenarios in order, as four people in one browser: a
 // fleet manager sets up a site and a pool car; member A reserves it and offers a ride;
 // B requests a seat that A confirms; C joins the waitlist, becomes a request when B leaves
 // (an approval ride confirms nobody by itself) and A confirms C;
@@ -155,6 +155,9 @@ func TestJourney(t *testing.T) {
 		b := ben.in(t)
 		b.open(rideURL)
 		b.submitOK(`form[action$="/cancel"] button[type="submit"]`)
+		b.wantText("#consequences", "go back to the ride; the driver is told")
+		b.screenshot(dir, "4-confirm-cancel")
+		b.submitOK("#confirm")
 		b.wantText(".flash", "Booking cancelled")
 		if b.has("#driver-phone") {
 			t.Fatalf("Ben still sees Anna's phone after cancelling")
