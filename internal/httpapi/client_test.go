@@ -26,13 +26,16 @@ import (
 	"carpool/internal/carpool"
 	"carpool/internal/clientip"
 	"carpool/internal/httpapi"
+	"carpool/internal/pgtest"
+	"carpool/internal/postgres"
 	"carpool/internal/sqlite"
 )
 
-// env is one API server over a fresh SQLite database, and a client that checks every
-// request and response against api/openapi.yaml.
+// env is one API server over a fresh database (SQLite unless a test asks for
+// PostgreSQL), and a client that checks every request and response against
+// api/openapi.yaml.
 type env struct {
-	store  *sqlite.DB
+	store  carpool.Store
 	srv    *httptest.Server
 	router routers.Router
 }
@@ -70,6 +73,37 @@ func newEnv(tb testing.TB, opts envOptions) *env {
 	if _, err := db.Migrate(ctx); err != nil {
 		tb.Fatalf("migrate: %v", err)
 	}
+	return newEnvOn(tb, db, opts)
+}
+
+// newPostgresEnv is newEnv over a fresh, migrated PostgreSQL database, for the answers
+// that must not differ between the engines.
+func newPostgresEnv(tb testing.TB, opts envOptions) *env {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, pgtest.NewDatabase(tb))
+	if err != nil {
+		tb.Fatalf("open postgres: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate: %v", err)
+	}
+	return newEnvOn(tb, db, opts)
+}
+
+// engines are the storage engines the engine-neutral tests run on.
+var engines = []struct {
+	name string
+	env  func(testing.TB, envOptions) *env
+}{
+	{"sqlite", newEnv},
+	{"postgres", newPostgresEnv},
+}
+
+// newEnvOn starts the real handler on a real listener over db.
+func newEnvOn(tb testing.TB, db carpool.Store, opts envOptions) *env {
+	tb.Helper()
 	srv := httptest.NewServer(serve(db, opts))
 	tb.Cleanup(srv.Close)
 
