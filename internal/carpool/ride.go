@@ -64,6 +64,10 @@ type Ride struct {
 	Version       int
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+
+	// DetourKM is how many road kilometres the driver will go out of the way to pick up
+	// and drop off a passenger (see Insert).
+	DetourKM float64
 }
 
 // FreeSeats returns the seats still bookable.
@@ -90,6 +94,8 @@ type RideInput struct {
 	Seats         int
 	BookingMode   BookingMode
 	Notes         string
+	// DetourKM is the detour budget; nil means DefaultDetourKM.
+	DetourKM *float64
 }
 
 // NewRide checks an offer and returns the ride to store. The car must be the driver's
@@ -100,6 +106,16 @@ func NewRide(in RideInput, driver Member, car Car, res *Reservation, now time.Ti
 		return Ride{}, err
 	}
 	if err := in.To.validate("to"); err != nil {
+		return Ride{}, err
+	}
+	if DistanceKM(in.From.Point(), in.To.Point()) < MinRideKM {
+		return Ride{}, FieldErrorf(EINVALID, "to", "from and to must be different places")
+	}
+	detour := DefaultDetourKM
+	if in.DetourKM != nil {
+		detour = *in.DetourKM
+	}
+	if err := validateDetour(detour); err != nil {
 		return Ride{}, err
 	}
 	in.DepartAt = Timestamp(in.DepartAt)
@@ -135,6 +151,7 @@ func NewRide(in RideInput, driver Member, car Car, res *Reservation, now time.Ti
 		Seats:       in.Seats,
 		BookingMode: in.BookingMode,
 		Notes:       in.Notes,
+		DetourKM:    detour,
 		Status:      RideOpen,
 		Version:     1,
 		CreatedAt:   now,
