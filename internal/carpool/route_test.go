@@ -224,7 +224,9 @@ func TestNewRideDetourAndEnds(t *testing.T) {
 		{"budget above the maximum", func(in *carpool.RideInput) { in.DetourKM = km(carpool.MaxDetourKM + 0.1) }, "detour_km", 0},
 		{"budget not a number", func(in *carpool.RideInput) { in.DetourKM = km(math.NaN()) }, "detour_km", 0},
 		{"identical from and to", func(in *carpool.RideInput) { in.To = in.From; in.To.Label = "same" }, "to", 0},
-		{"from and to 50 m apart", func(in *carpool.RideInput) { in.To = carpool.Place{Label: "y", Lat: in.From.Lat + 0.00045, Lon: in.From.Lon} }, "to", 0},
+		{"from and to 50 m apart", func(in *carpool.RideInput) {
+			in.To = carpool.Place{Label: "y", Lat: in.From.Lat + 0.00045, Lon: in.From.Lon}
+		}, "to", 0},
 		{"pin out of range", func(in *carpool.RideInput) { in.From.Lon = 181 }, "from.lon", 0},
 	}
 	for _, tc := range cases {

@@ -30,6 +30,7 @@ type Store interface {
 	ReportStore
 	OutboxStore
 	IdempotencyStore
+	PlaceStore
 }
 
 // MemberStore keeps members.

@@ -75,8 +75,10 @@ func TestMigrateConcurrently(t *testing.T) {
 		}
 	}
 	applied := appliedVersions(t, dbs[0])
-	if int64(len(applied)) != known {
-		t.Errorf("got %d migrations applied, want %d", len(applied), known)
+	// Versions need not be contiguous (branches number their migrations ahead of the
+	// ones merged first), so check that the newest is applied, not how many there are.
+	if applied[known] != 1 {
+		t.Errorf("got migrations %v applied, want the newest (%d) among them", applied, known)
 	}
 	for v, n := range applied {
 		if n != 1 {

@@ -31,6 +31,7 @@ var Tables = []string{
 	"bookings",
 	"outbox_events",
 	"idempotency_keys",
+	"places",
 }
 
 // maxAttempts bounds how often a transaction is run when the engine reports a failure
