@@ -245,3 +245,56 @@ func TestNewRideDetourAndEnds(t *testing.T) {
 		})
 	}
 }
+
+func TestBookingPointsVisibility(t *testing.T) {
+	p := &carpool.Place{Label: "corner", Lat: 47.4, Lon: 8.2}
+	b := carpool.Booking{PassengerID: "p", DriverID: "d", Pickup: p, Dropoff: p}
+	cases := []struct {
+		name   string
+		status carpool.BookingStatus
+		viewer string
+		want   bool
+	}{
+		{"passenger, pending", carpool.BookingPending, "p", true},
+		{"driver, pending", carpool.BookingPending, "d", false},
+		{"driver, waitlisted", carpool.BookingWaitlisted, "d", false},
+		{"driver, confirmed", carpool.BookingConfirmed, "d", true},
+		{"someone else, confirmed", carpool.BookingConfirmed, "x", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			b.Status = tc.status
+			got := b.WithPointsFor(carpool.Member{ID: tc.viewer})
+			if (got.Pickup != nil) != tc.want || (got.Dropoff != nil) != tc.want {
+				t.Fatalf("got pickup %v drop-off %v, want shown %v", got.Pickup, got.Dropoff, tc.want)
+			}
+		})
+	}
+}
+
+func TestBookingPointsValidation(t *testing.T) {
+	ride := carpool.Ride{ID: "r", DriverID: "d", From: place(zurich), To: place(bern), DepartAt: t0.Add(time.Hour),
+		Seats: 3, Status: carpool.RideOpen, BookingMode: carpool.BookingInstant}
+	good := &carpool.Place{Label: "Lenzburg", Lat: lenzburg.Lat, Lon: lenzburg.Lon}
+	cases := []struct {
+		name            string
+		pickup, dropoff *carpool.Place
+		field           string
+	}{
+		{"neither", nil, nil, ""},
+		{"both", good, &carpool.Place{Label: "Bern", Lat: bern.Lat, Lon: bern.Lon}, ""},
+		{"pickup only", good, nil, "dropoff"},
+		{"drop-off only", nil, good, "pickup"},
+		{"same place", good, good, "dropoff"},
+		{"pin out of range", &carpool.Place{Label: "x", Lat: -91, Lon: 0}, good, "pickup.lat"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rb := carpool.RideBook{Ride: ride}
+			_, err := rb.Book(carpool.Member{ID: "p"}, carpool.BookingRequest{Seats: 1, Pickup: tc.pickup, Dropoff: tc.dropoff}, t0)
+			if got := carpool.ErrorField(err); got != tc.field {
+				t.Fatalf("got %v, want a field error on %q", err, tc.field)
+			}
+		})
+	}
+}

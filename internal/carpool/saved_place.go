@@ -58,27 +58,3 @@ func (p SavedPlace) VisibleTo(m Member) bool { return m.ID != "" && m.ID == p.Me
 func SitePlace(s Site) Place {
 	return Place{Label: s.Name + ", " + s.Address, Lat: s.Lat, Lon: s.Lon}
 }
-
-// validatePoints checks a booking's pickup and drop-off: both or neither, each a valid
-// place, and not the same.
-func (req *BookingRequest) validatePoints() error {
-	if (req.Pickup == nil) != (req.Dropoff == nil) {
-		if req.Pickup == nil {
-			return FieldErrorf(EINVALID, "pickup", "give the pickup together with the drop-off")
-		}
-		return FieldErrorf(EINVALID, "dropoff", "give the drop-off together with the pickup")
-	}
-	if req.Pickup == nil {
-		return nil
-	}
-	if err := req.Pickup.validate("pickup"); err != nil {
-		return err
-	}
-	if err := req.Dropoff.validate("dropoff"); err != nil {
-		return err
-	}
-	if DistanceKM(req.Pickup.Point(), req.Dropoff.Point()) < MinRideKM {
-		return FieldErrorf(EINVALID, "dropoff", "pickup and drop-off must be different places")
-	}
-	return nil
-}
