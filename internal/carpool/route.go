@@ -118,7 +118,7 @@ func (b Box) Contains(p Point) bool {
 // validateDetour checks a detour budget.
 func validateDetour(km float64) error {
 	if math.IsNaN(km) || km < 0 || km > MaxDetourKM {
-		return FieldErrorf(EINVALID, "detour_km", "detour_km must be between 0 and %g", MaxDetourKM)
+		return FieldErrorf(EINVALID, "max_detour_km", "max_detour_km must be between 0 and %g", MaxDetourKM)
 	}
 	return nil
 }

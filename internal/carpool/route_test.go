@@ -220,9 +220,9 @@ func TestNewRideDetourAndEnds(t *testing.T) {
 		{"default budget", nil, "", carpool.DefaultDetourKM},
 		{"no detour at all", func(in *carpool.RideInput) { in.DetourKM = km(0) }, "", 0},
 		{"the largest budget", func(in *carpool.RideInput) { in.DetourKM = km(carpool.MaxDetourKM) }, "", carpool.MaxDetourKM},
-		{"negative budget", func(in *carpool.RideInput) { in.DetourKM = km(-0.1) }, "detour_km", 0},
-		{"budget above the maximum", func(in *carpool.RideInput) { in.DetourKM = km(carpool.MaxDetourKM + 0.1) }, "detour_km", 0},
-		{"budget not a number", func(in *carpool.RideInput) { in.DetourKM = km(math.NaN()) }, "detour_km", 0},
+		{"negative budget", func(in *carpool.RideInput) { in.DetourKM = km(-0.1) }, "max_detour_km", 0},
+		{"budget above the maximum", func(in *carpool.RideInput) { in.DetourKM = km(carpool.MaxDetourKM + 0.1) }, "max_detour_km", 0},
+		{"budget not a number", func(in *carpool.RideInput) { in.DetourKM = km(math.NaN()) }, "max_detour_km", 0},
 		{"identical from and to", func(in *carpool.RideInput) { in.To = in.From; in.To.Label = "same" }, "to", 0},
 		{"from and to 50 m apart", func(in *carpool.RideInput) {
 			in.To = carpool.Place{Label: "y", Lat: in.From.Lat + 0.00045, Lon: in.From.Lon}

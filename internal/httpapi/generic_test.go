@@ -50,6 +50,8 @@ var validBody = map[string]any{
 	"createRide":        rideBody("car", time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC), 1, "instant"),
 	"patchRide":         map[string]any{"notes": "n"},
 	"bookSeats":         map[string]any{"seats": 1},
+	"createPlace":       map[string]any{"name": "Home", "lat": 1, "lon": 1},
+	"patchPlace":        map[string]any{"name": "Home"},
 }
 
 // TestEveryOperation checks what every operation of the description shares: credentials,
