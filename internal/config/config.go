@@ -38,6 +38,12 @@ type Config struct {
 	PostgresUser     string
 	PostgresPassword string
 	PostgresSSLMode  string
+
+	// Maps and address search (maps.go).
+	MapTilesURL       string
+	MapAttribution    string
+	GeocoderURL       string // "" means address search is off
+	GeocoderUserAgent string
 }
 
 // Engine returns "sqlite" or "postgres", from the database URL's scheme.
