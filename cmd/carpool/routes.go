@@ -8,6 +8,7 @@ import (
 	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/config"
+	"carpool/internal/geocode"
 	"carpool/internal/health"
 	"carpool/internal/httpapi"
 	"carpool/internal/web"
@@ -17,7 +18,11 @@ import (
 func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	probes.Register(mux)
-	a := app.New(store, app.Options{Signup: carpool.SignupPolicy{Domains: cfg.SignupDomains}})
+	opts := app.Options{Signup: carpool.SignupPolicy{Domains: cfg.SignupDomains}}
+	if cfg.GeocoderURL != "" {
+		opts.Geocoder = geocode.NewNominatim(cfg.GeocoderURL, geocode.Options{UserAgent: cfg.GeocoderUserAgent})
+	}
+	a := app.New(store, opts)
 	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger}))
 	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone}))
 	return mux

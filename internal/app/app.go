@@ -20,6 +20,8 @@ type Options struct {
 	Signup carpool.SignupPolicy
 	// Now is the clock for token lifetimes and "upcoming"; tests may stop it.
 	Now func() time.Time
+	// Geocoder searches addresses; nil turns address search off.
+	Geocoder AddressSearch
 }
 
 // App is the application layer over a Store.
@@ -27,11 +29,13 @@ type App struct {
 	store  carpool.Store
 	signup carpool.SignupPolicy
 	now    func() time.Time
+
+	geocoder AddressSearch
 }
 
 // New returns the use cases over store.
 func New(store carpool.Store, opts Options) *App {
-	a := &App{store: store, signup: opts.Signup, now: opts.Now}
+	a := &App{store: store, signup: opts.Signup, now: opts.Now, geocoder: opts.Geocoder}
 	if a.now == nil {
 		a.now = time.Now
 	}
