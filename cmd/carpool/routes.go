@@ -24,7 +24,8 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 	}
 	a := app.New(store, opts)
 	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger}))
-	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone}))
+	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone,
+		MapTilesURL: cfg.MapTilesURL, MapAttribution: cfg.MapAttribution}))
 	return mux
 }
 

@@ -71,6 +71,8 @@ type view struct {
 	Path   string
 	Signup bool
 	Data   any
+	// Map configures the map script: where tiles come from and whom they credit.
+	Map mapConfig
 }
 
 // render writes page name with data, or a 500 if it fails to execute (a bug, logged).
@@ -82,7 +84,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	v := view{Me: me, Flash: flashes[r.URL.Query().Get("done")], Path: r.URL.Path, Signup: s.app.SignupOpen(), Data: data}
+	v := view{Me: me, Flash: flashes[r.URL.Query().Get("done")], Path: r.URL.Path, Signup: s.app.SignupOpen(), Data: data, Map: s.mapConfig}
 	if me != nil {
 		v.CSRF = me.CSRF
 	}
@@ -120,6 +122,8 @@ var flashes = map[string]string{
 	"rejected":      "Request rejected.",
 	"cancelled":     "Booking cancelled.",
 	"rideCancelled": "Ride cancelled.",
+	"placeSaved":    "Place saved.",
+	"placeDeleted":  "Place deleted.",
 }
 
 // redirect answers a successful POST with 303 to target, with a flash message.
@@ -156,7 +160,9 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 			}
 			return m, nil
 		},
-		"km": func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + " km" },
+		"km":    func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + " km" },
+		"coord": func(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) },
+		"at":    atValue,
 		"hours": func(d time.Duration) string {
 			return strconv.FormatFloat(d.Hours(), 'f', 1, 64)
 		},

@@ -36,6 +36,10 @@ type Options struct {
 	TLS bool
 	// Now replaces the wall clock of the store, the API and the UI alike.
 	Now func() time.Time
+	// Geocoder answers address searches; nil leaves address search off.
+	Geocoder app.AddressSearch
+	// MapTilesURL replaces the OpenStreetMap tiles (a local server in browser tests).
+	MapTilesURL string
 }
 
 // Start opens a migrated SQLite store in tb's temporary directory and serves the app;
@@ -57,9 +61,9 @@ func Start(tb testing.TB, opts Options) *App {
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{tb}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	mux := http.NewServeMux()
-	a := app.New(db, app.Options{Signup: opts.Signup, Now: opts.Now})
+	a := app.New(db, app.Options{Signup: opts.Signup, Now: opts.Now, Geocoder: opts.Geocoder})
 	mux.Handle("/api/", httpapi.NewServer(a, db, httpapi.Options{Logger: logger, Now: opts.Now}))
-	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: opts.Location}))
+	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: opts.Location, MapTilesURL: opts.MapTilesURL}))
 	var srv *httptest.Server
 	if opts.TLS {
 		srv = httptest.NewTLSServer(mux)
