@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -19,7 +20,7 @@ type findPage struct {
 	Route    bool // the results were matched along the route
 	// Along is the query string that carries the searcher's ends to a result's page, so
 	// a booking made there records the pickup and drop-off.
-	Along string
+	Along template.URL
 }
 
 var findInputs = []string{"from", "from_address", "to", "to_address", "after", "before", "seats", "radius", "match"}
@@ -66,7 +67,8 @@ func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) 
 	// Along the route needs both ends; with one end the search compares end points.
 	p.Route = f.text("match") != "ends" && from != nil && to != nil
 	if p.Route {
-		p.Along = url.Values{"pickup": {atValue(*from)}, "dropoff": {atValue(*to)}}.Encode()
+		// Encode makes it a safe query string; html/template must not escape it again.
+		p.Along = template.URL("?" + url.Values{"pickup": {atValue(*from)}, "dropoff": {atValue(*to)}}.Encode())
 	}
 	query := carpool.RideQuery{
 		From:  placePoint(from),
