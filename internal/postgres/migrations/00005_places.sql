@@ -11,9 +11,11 @@ ALTER TABLE rides ADD COLUMN corridor_max_lat DOUBLE PRECISION NOT NULL DEFAULT 
 ALTER TABLE rides ADD COLUMN corridor_min_lon DOUBLE PRECISION NOT NULL DEFAULT -180;
 ALTER TABLE rides ADD COLUMN corridor_max_lon DOUBLE PRECISION NOT NULL DEFAULT 180;
 -- A route search reads the departure window in this index and tests the corridor on the
--- index entries, touching only the rows that pass.
-CREATE INDEX rides_corridor_idx ON rides (depart_at, corridor_min_lat, corridor_max_lat, corridor_min_lon, corridor_max_lon)
-    WHERE status = 'open';
+-- index entries, touching only the rows that pass. It replaces rides_search_idx, whose
+-- columns it begins with, so that no planner prefers the narrower one and reads every
+-- ride of the window.
+DROP INDEX rides_search_idx;
+CREATE INDEX rides_corridor_idx ON rides (status, depart_at, corridor_min_lat, corridor_max_lat, corridor_min_lon, corridor_max_lon);
 
 -- Where a passenger boards and leaves, when they said so; both ends or neither.
 ALTER TABLE bookings ADD COLUMN pickup_label TEXT;
@@ -46,6 +48,7 @@ ALTER TABLE bookings DROP COLUMN pickup_lon;
 ALTER TABLE bookings DROP COLUMN pickup_lat;
 ALTER TABLE bookings DROP COLUMN pickup_label;
 DROP INDEX rides_corridor_idx;
+CREATE INDEX rides_search_idx ON rides (status, depart_at);
 ALTER TABLE rides DROP COLUMN corridor_max_lon;
 ALTER TABLE rides DROP COLUMN corridor_min_lon;
 ALTER TABLE rides DROP COLUMN corridor_max_lat;
