@@ -54,7 +54,8 @@ func (p SavedPlace) Place() Place {
 // VisibleTo reports whether m may see the place: only its member.
 func (p SavedPlace) VisibleTo(m Member) bool { return m.ID != "" && m.ID == p.MemberID }
 
-// SitePlace returns a site as a place to pick, labelled with its name and address.
+// SitePlace returns a site as a place to pick, labelled with its name: colleagues know
+// their offices by name.
 func SitePlace(s Site) Place {
-	return Place{Label: s.Name + ", " + s.Address, Lat: s.Lat, Lon: s.Lon}
+	return Place{Label: s.Name, Lat: s.Lat, Lon: s.Lon}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
@@ -70,8 +71,13 @@ func (s *Server) addPlace(w http.ResponseWriter, r *http.Request, me *session) e
 	if err != nil {
 		return err
 	}
+	// A pin's label only repeats its coordinates; the place's name says more.
+	address := where.Label
+	if strings.HasPrefix(address, "Pin at ") || strings.HasPrefix(address, "Point at ") {
+		address = ""
+	}
 	if f.Valid() {
-		_, err := s.app.CreatePlace(ctx, me.Member, app.PlaceInput{Name: f.Get("name"), Address: where.Label, Lat: &where.Lat, Lon: &where.Lon})
+		_, err := s.app.CreatePlace(ctx, me.Member, app.PlaceInput{Name: f.Get("name"), Address: address, Lat: &where.Lat, Lon: &where.Lon})
 		if err == nil {
 			redirect(w, r, "/places", "placeSaved")
 			return nil
