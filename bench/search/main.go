@@ -49,11 +49,14 @@ type Result struct {
 
 // Report is what a run writes.
 type Report struct {
-	At        string   `json:"at"`
-	GoVersion string   `json:"go_version"`
-	CPUs      int      `json:"cpus"`
-	Window    string   `json:"window"`
-	Results   []Result `json:"results"`
+	At        string `json:"at"`
+	GoVersion string `json:"go_version"`
+	CPUs      int    `json:"cpus"`
+	Window    string `json:"window"`
+	// LoadAverage is /proc/loadavg when the engine's run ended: the machine is shared,
+	// and a p99 taken under load says more about the neighbours than about the search.
+	LoadAverage map[string]string `json:"load_average,omitempty"`
+	Results     []Result          `json:"results"`
 }
 
 func main() {
@@ -99,7 +102,10 @@ func open(ctx context.Context, pg string) (*engine, error) {
 		return nil, err
 	}
 	return &engine{name: "sqlite", store: db, db: db.DB(), close: func() error {
-		if os.Getenv("BENCH_KEEP") != "" { fmt.Fprintln(os.Stderr, "kept", dir); return db.Close() }
+		if os.Getenv("BENCH_KEEP") != "" {
+			fmt.Fprintln(os.Stderr, "kept", dir)
+			return db.Close()
+		}
 		return errors.Join(db.Close(), os.RemoveAll(dir))
 	}}, nil
 }
@@ -144,6 +150,9 @@ func run(pg, out string, searches int, sizeList string) error {
 			report.Results = append(report.Results, r)
 			fmt.Fprintf(os.Stderr, "  %-5s p50 %.2f ms  p99 %.2f ms  mean %.2f ms  %.1f matches\n", mode, r.P50Millis, r.P99Millis, r.MeanMillis, r.MatchesPerRun)
 		}
+	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		report.LoadAverage = map[string]string{e.name: strings.Join(strings.Fields(string(b))[:3], " ")}
 	}
 	return write(out, report)
 }
@@ -292,6 +301,11 @@ func write(out string, report Report) error {
 		_ = json.Unmarshal(b, &old)
 	}
 	engine := report.Results[0].Engine
+	for k, v := range old.LoadAverage {
+		if _, ok := report.LoadAverage[k]; !ok && report.LoadAverage != nil {
+			report.LoadAverage[k] = v
+		}
+	}
 	for _, r := range old.Results {
 		if r.Engine != engine {
 			report.Results = append(report.Results, r)
