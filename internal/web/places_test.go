@@ -164,3 +164,16 @@ func TestAddressSearchOffByDefault(t *testing.T) {
 		t.Fatalf("address search offered without a geocoder")
 	}
 }
+
+func TestMapTilesInCSP(t *testing.T) {
+	a := webtest.Start(t, webtest.Options{MapTilesURL: "https://tiles.example.com:8443/osm/{z}/{x}/{y}.png"})
+	b := newBrowser(t, a)
+	res, body := b.get("/signin")
+	csp := res.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "img-src 'self' data: https://tiles.example.com:8443;") || strings.Contains(csp, "openstreetmap") {
+		t.Fatalf("Content-Security-Policy %q: want images from the tile host and nowhere else", csp)
+	}
+	if !strings.Contains(body, `data-tiles="https://tiles.example.com:8443/osm/{z}/{x}/{y}.png"`) {
+		t.Fatalf("page does not hand the tile URL to the map script:\n%s", body)
+	}
+}
