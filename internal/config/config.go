@@ -13,6 +13,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"carpool/internal/carpool"
 )
 
 // Config is the effective configuration of one carpool process.
@@ -31,6 +33,12 @@ type Config struct {
 	// DBStatementTimeout bounds each PostgreSQL statement of a request (not migrations).
 	DBStatementTimeout time.Duration
 
+	// Fair-use limits (see carpool.Limits); 0 turns one off.
+	MaxAdvance            time.Duration
+	MaxReservation        time.Duration
+	MaxOpenRides          int
+	MaxActiveReservations int
+
 	// The course's ConfigMap keys; used to build DatabaseURL when it is not set.
 	PostgresHost     string
 	PostgresPort     string
@@ -44,6 +52,16 @@ type Config struct {
 	MapAttribution    string
 	GeocoderURL       string // "" means address search is off
 	GeocoderUserAgent string
+}
+
+// Limits returns the configured fair-use limits.
+func (c *Config) Limits() carpool.Limits {
+	return carpool.Limits{
+		MaxAdvance:            c.MaxAdvance,
+		MaxReservation:        c.MaxReservation,
+		MaxOpenRides:          c.MaxOpenRides,
+		MaxActiveReservations: c.MaxActiveReservations,
+	}
 }
 
 // Engine returns "sqlite" or "postgres", from the database URL's scheme.
@@ -74,7 +92,11 @@ type Environ func(key string) string
 func Bind(fs *flag.FlagSet) *Flags {
 	f := &Flags{set: fs, values: map[string]*string{}}
 	for _, s := range settings {
-		f.values[s.env] = fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, s.def))
+		def := s.def
+		if s.shownDef != "" {
+			def = s.shownDef
+		}
+		f.values[s.env] = fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, def))
 	}
 	return f
 }

@@ -50,6 +50,10 @@ var validBody = map[string]any{
 	"createRide":        rideBody("car", time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC), 1, "instant"),
 	"patchRide":         map[string]any{"notes": "n"},
 	"bookSeats":         map[string]any{"seats": 1},
+	"patchMe":           map[string]any{"name": "N"},
+	"changePassword":    map[string]any{"current_password": testPassword, "new_password": "another long password"},
+	"setRole":           map[string]any{"role": "fleet_manager"},
+	"eraseMe":           map[string]any{"password": testPassword},
 	"createPlace":       map[string]any{"name": "Home", "lat": 1, "lon": 1},
 	"patchPlace":        map[string]any{"name": "Home"},
 }

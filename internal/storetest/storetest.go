@@ -39,12 +39,17 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Waitlist", testWaitlist},
 		{"Outbox", testOutbox},
 		{"Search", testSearch},
+		{"Reads", testReads},
+		{"Utilisation", testUtilisation},
 		{"RouteSearch", testRouteSearch},
 		{"Places", testPlaces},
 		{"BookingPoints", testBookingPoints},
 		{"Idempotency", testIdempotency},
 		{"Times", testTimes},
 		{"Integrity", testIntegrity},
+		{"HostileInput", testHostileInput},
+		{"Limits", testLimits},
+		{"Administration", testAdministration},
 		{"Concurrency", testConcurrency},
 	}
 	for _, g := range groups {

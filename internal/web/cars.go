@@ -177,6 +177,22 @@ func (s *Server) reserve(w http.ResponseWriter, r *http.Request, me *session) er
 // cancelReservation frees a reservation (its holder or a fleet manager) and returns to
 // the page the form was on.
 func (s *Server) cancelReservation(w http.ResponseWriter, r *http.Request, me *session) error {
+	if !confirmed(r) {
+		x, err := s.app.Reservation(r.Context(), me.Member, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		next := safeNext(r.PostFormValue("next"))
+		c := confirmation{
+			Title: "Cancel the reservation", Verb: "Yes, cancel the reservation", Back: next,
+			Keep:         map[string]string{"next": next},
+			Consequences: []string{"The " + string(x.Kind) + " reservation from " + s.when(x.Start) + " to " + s.when(x.End) + " ends; the car is free for others then."},
+		}
+		if x.MemberID != me.Member.ID {
+			c.Consequences = append(c.Consequences, "The member who holds it is told.")
+		}
+		return s.askFirst(w, r, me, c)
+	}
 	if _, err := s.app.CancelReservation(r.Context(), me.Member, r.PathValue("id")); err != nil {
 		return err
 	}

@@ -248,6 +248,19 @@ func (s *Server) blockCar(w http.ResponseWriter, r *http.Request, me *session) e
 
 // retireCar takes a car out of service for good; its history stays.
 func (s *Server) retireCar(w http.ResponseWriter, r *http.Request, me *session) error {
+	if !confirmed(r) {
+		c, err := s.app.Car(r.Context(), me.Member, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		return s.askFirst(w, r, me, confirmation{
+			Title: "Retire " + c.Plate, Verb: "Yes, retire " + c.Plate, Back: "/fleet/cars/" + url.PathEscape(c.ID),
+			Consequences: []string{
+				c.Make + " " + c.Model + " (" + c.Plate + ") leaves the fleet for good: nobody can reserve it or offer rides in it any more.",
+				"Its past reservations and rides stay in the history and the reports.",
+			},
+		})
+	}
 	if _, err := s.app.RetireCar(r.Context(), me.Member, r.PathValue("id"), 0); err != nil {
 		return err
 	}

@@ -122,6 +122,12 @@ var flashes = map[string]string{
 	"rejected":      "Request rejected.",
 	"cancelled":     "Booking cancelled.",
 	"rideCancelled": "Ride cancelled.",
+	"profile":       "Profile saved.",
+	"password":      "Password changed. Your other sessions have ended.",
+	"sessionEnded":  "Session ended.",
+	"roleChanged":   "Role changed.",
+	"deactivated":   "Member deactivated; their future rides, bookings and reservations are released.",
+	"reactivated":   "Member reactivated.",
 	"placeSaved":    "Place saved.",
 	"placeDeleted":  "Place deleted.",
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"carpool/internal/app"
@@ -192,6 +193,9 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, me *sessi
 		_, err = s.app.RejectBooking(ctx, me.Member, b.ID)
 		done = "rejected"
 	case "cancel":
+		if !confirmed(r) {
+			return s.confirmBookingCancel(w, r, me, b)
+		}
 		_, err = s.app.CancelBooking(ctx, me.Member, b.ID)
 		done = "cancelled"
 	default:
@@ -206,6 +210,9 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, me *sessi
 
 func (s *Server) cancelRide(w http.ResponseWriter, r *http.Request, me *session) error {
 	id := r.PathValue("id")
+	if !confirmed(r) {
+		return s.confirmRideCancel(w, r, me, id)
+	}
 	if _, err := s.app.CancelRide(r.Context(), me.Member, id); err != nil {
 		return s.rideRefused(w, r, me, id, err)
 	}
@@ -222,4 +229,58 @@ func (s *Server) rideRefused(w http.ResponseWriter, r *http.Request, me *session
 	f.fail(err, nil) // the form shows no inputs yet, so the reason becomes its message
 	f.Values.Set("seats", "1")
 	return s.showRide(w, r, me, rideID, f, f.status())
+}
+
+// confirmRideCancel asks the driver before cancelling, naming the passengers who lose
+// their seats.
+func (s *Server) confirmRideCancel(w http.ResponseWriter, r *http.Request, me *session, id string) error {
+	v, err := s.app.Ride(r.Context(), me.Member, id)
+	if err != nil {
+		return err
+	}
+	c := confirmation{
+		Title: "Cancel the ride " + v.Ride.From.Label + " → " + v.Ride.To.Label,
+		Verb:  "Yes, cancel the ride", Back: "/rides/" + url.PathEscape(id),
+		Consequences: []string{"The ride on " + s.when(v.Ride.DepartAt) + " is cancelled; nobody can book it any more."},
+	}
+	var names []string
+	for _, p := range v.Passengers {
+		names = append(names, p.Person.Name+" ("+string(p.Booking.Status)+")")
+	}
+	if len(names) == 0 {
+		c.Consequences = append(c.Consequences, "Nobody has booked it yet.")
+	} else {
+		c.Consequences = append(c.Consequences, "These passengers lose their place and are told: "+strings.Join(names, ", ")+".")
+	}
+	return s.askFirst(w, r, me, c)
+}
+
+// confirmBookingCancel asks before a booking ends: the passenger giving up their seats,
+// or the driver removing a passenger.
+func (s *Server) confirmBookingCancel(w http.ResponseWriter, r *http.Request, me *session, b carpool.Booking) error {
+	v, err := s.app.Ride(r.Context(), me.Member, b.RideID)
+	if err != nil {
+		return err
+	}
+	seats := strconv.Itoa(b.Seats) + " seat"
+	if b.Seats != 1 {
+		seats += "s"
+	}
+	ride := v.Ride.From.Label + " → " + v.Ride.To.Label + " on " + s.when(v.Ride.DepartAt)
+	c := confirmation{Back: "/rides/" + url.PathEscape(b.RideID)}
+	if v.IsDriver(me.Member) && b.PassengerID != me.Member.ID {
+		name := "the passenger"
+		for _, p := range v.Passengers {
+			if p.Booking.ID == b.ID {
+				name = p.Person.Name
+			}
+		}
+		c.Title, c.Verb = "Remove "+name, "Yes, remove "+name
+		c.Consequences = []string{name + " loses " + seats + " on the ride " + ride + " and is told."}
+	} else {
+		c.Title, c.Verb = "Cancel your booking", "Yes, cancel my booking"
+		c.Consequences = []string{"Your " + seats + " on the ride " + ride + " go back to the ride; the driver is told.",
+			"If the ride fills up meanwhile, you may not get a seat again."}
+	}
+	return s.askFirst(w, r, me, c)
 }

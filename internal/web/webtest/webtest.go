@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"carpool/internal/carpool"
 	"carpool/internal/app"
+	"carpool/internal/carpool"
 	"carpool/internal/httpapi"
 	"carpool/internal/sqlite"
 	"carpool/internal/sqlstore"
