@@ -70,9 +70,6 @@ func shoot(p *person, dir, name string) {
 			if _, err := chromedp.EmulateViewport(width, 900)(ctx, t); err != nil {
 				return nil, err
 			}
-			if _, err := chromedp.Sleep(300*time.Millisecond)(ctx, t); err != nil { // let the maps re-lay out
-				return nil, err
-			}
 			return chromedp.FullScreenshot(100)(ctx, t) // 100 means PNG
 		})
 		if err != nil {
