@@ -18,7 +18,11 @@ import (
 func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	probes.Register(mux)
-	opts := app.Options{Signup: carpool.SignupPolicy{Domains: cfg.SignupDomains}}
+	opts := app.Options{
+		Signup:   carpool.SignupPolicy{Domains: cfg.SignupDomains},
+		Emission: carpool.EmissionFactor(cfg.CO2PerKM),
+		Logger:   logger,
+	}
 	if cfg.GeocoderURL != "" {
 		opts.Geocoder = geocode.NewNominatim(cfg.GeocoderURL, geocode.Options{UserAgent: cfg.GeocoderUserAgent})
 	}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"carpool/internal/carpool"
+
 	"bytes"
 	"embed"
 	"fmt"
@@ -166,9 +168,11 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 			}
 			return m, nil
 		},
-		"km":    func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + " km" },
-		"coord": func(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) },
-		"at":    atValue,
+		"km":         func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + " km" },
+		"percent":    func(f float64) float64 { return f * 100 },
+		"roadFactor": func() float64 { return carpool.ReportRoadFactor },
+		"coord":      func(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) },
+		"at":         atValue,
 		"hours": func(d time.Duration) string {
 			return strconv.FormatFloat(d.Hours(), 'f', 1, 64)
 		},
