@@ -54,6 +54,7 @@ var keys = map[string][]string{
 	"outbox_events":    {"seq"},
 	"idempotency_keys": {"scope", "idem_key"},
 	"audit_log":        {"id"},
+	"places":           {"id"},
 }
 
 // Write streams a backup of db to w and returns its manifest. It reads every table in

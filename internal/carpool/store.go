@@ -32,6 +32,7 @@ type Store interface {
 	OutboxStore
 	IdempotencyStore
 	ThrottleStore
+	PlaceStore
 }
 
 // MemberStore keeps members.

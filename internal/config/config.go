@@ -59,6 +59,12 @@ type Config struct {
 	PostgresUser     string
 	PostgresPassword string
 	PostgresSSLMode  string
+
+	// Maps and address search (maps.go).
+	MapTilesURL       string
+	MapAttribution    string
+	GeocoderURL       string // "" means address search is off
+	GeocoderUserAgent string
 }
 
 // Limits returns the configured fair-use limits.

@@ -54,6 +54,8 @@ var validBody = map[string]any{
 	"changePassword":    map[string]any{"current_password": testPassword, "new_password": "another long password"},
 	"setRole":           map[string]any{"role": "fleet_manager"},
 	"eraseMe":           map[string]any{"password": testPassword},
+	"createPlace":       map[string]any{"name": "Home", "lat": 1, "lon": 1},
+	"patchPlace":        map[string]any{"name": "Home"},
 }
 
 // TestEveryOperation checks what every operation of the description shares: credentials,

@@ -10,12 +10,16 @@ import (
 	"carpool/internal/carpool"
 )
 
-const bookingCols = "id, ride_id, driver_id, passenger_id, seats, status, cancelled_by, created_at, updated_at"
+const bookingCols = "id, ride_id, driver_id, passenger_id, seats, status, cancelled_by, created_at, updated_at, " + bookingPointCols
 
 func scanBooking(r rowScanner) (carpool.Booking, error) {
 	var b carpool.Booking
-	err := r.Scan(&b.ID, &b.RideID, &b.DriverID, &b.PassengerID, &b.Seats, &b.Status, strCol{&b.CancelledBy},
-		timeCol{&b.CreatedAt}, timeCol{&b.UpdatedAt})
+	pickup, dropoff := pointCols{dst: &b.Pickup}, pointCols{dst: &b.Dropoff}
+	dest := append([]any{&b.ID, &b.RideID, &b.DriverID, &b.PassengerID, &b.Seats, &b.Status, strCol{&b.CancelledBy},
+		timeCol{&b.CreatedAt}, timeCol{&b.UpdatedAt}}, append(pickup.targets(), dropoff.targets()...)...)
+	err := r.Scan(dest...)
+	pickup.finish()
+	dropoff.finish()
 	return b, err
 }
 
@@ -73,9 +77,10 @@ func (s *Store) writeChange(ctx context.Context, tx *sql.Tx, rb *carpool.RideBoo
 		}
 	}
 	for _, b := range ch.Created {
-		_, err := tx.ExecContext(ctx, `INSERT INTO bookings (`+bookingCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			b.ID, b.RideID, b.DriverID, b.PassengerID, b.Seats, string(b.Status), null(b.CancelledBy),
-			ts(b.CreatedAt), ts(b.UpdatedAt))
+		values := append([]any{b.ID, b.RideID, b.DriverID, b.PassengerID, b.Seats, string(b.Status), null(b.CancelledBy),
+			ts(b.CreatedAt), ts(b.UpdatedAt)}, append(pointArgs(b.Pickup), pointArgs(b.Dropoff)...)...)
+		_, err := tx.ExecContext(ctx, `INSERT INTO bookings (`+bookingCols+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`, values...)
 		if err != nil {
 			return s.constraint(err, carpool.ECONFLICT, "seats")
 		}

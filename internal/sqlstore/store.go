@@ -32,6 +32,7 @@ var Tables = []string{
 	"outbox_events",
 	"idempotency_keys",
 	"audit_log",
+	"places",
 }
 
 // maxAttempts bounds how often a transaction is run when the engine reports a failure

@@ -73,6 +73,8 @@ type view struct {
 	Path   string
 	Signup bool
 	Data   any
+	// Map configures the map script: where tiles come from and whom they credit.
+	Map mapConfig
 }
 
 // render writes page name with data, or a 500 if it fails to execute (a bug, logged).
@@ -84,7 +86,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	v := view{Me: me, Flash: flashes[r.URL.Query().Get("done")], Path: r.URL.Path, Signup: s.app.SignupOpen(), Data: data}
+	v := view{Me: me, Flash: flashes[r.URL.Query().Get("done")], Path: r.URL.Path, Signup: s.app.SignupOpen(), Data: data, Map: s.mapConfig}
 	if me != nil {
 		v.CSRF = me.CSRF
 	}
@@ -128,6 +130,8 @@ var flashes = map[string]string{
 	"roleChanged":   "Role changed.",
 	"deactivated":   "Member deactivated; their future rides, bookings and reservations are released.",
 	"reactivated":   "Member reactivated.",
+	"placeSaved":    "Place saved.",
+	"placeDeleted":  "Place deleted.",
 }
 
 // redirect answers a successful POST with 303 to target, with a flash message.
@@ -166,7 +170,9 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 		},
 		"km":         func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + " km" },
 		"percent":    func(f float64) float64 { return f * 100 },
-		"roadFactor": func() float64 { return carpool.ReportRoadFactor },
+		"roadFactor": func() float64 { return carpool.RoadFactor },
+		"coord":      func(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) },
+		"at":         atValue,
 		"hours": func(d time.Duration) string {
 			return strconv.FormatFloat(d.Hours(), 'f', 1, 64)
 		},
