@@ -27,6 +27,7 @@ type Store interface {
 	ReservationStore
 	RideStore
 	BookingStore
+	SeriesStore
 	ReportStore
 	OutboxStore
 	IdempotencyStore

@@ -29,6 +29,9 @@ var Tables = []string{
 	"reservations",
 	"rides",
 	"bookings",
+	"ride_series",
+	"series_occurrences",
+	"series_subscriptions",
 	"outbox_events",
 	"idempotency_keys",
 }

@@ -43,6 +43,8 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Times", testTimes},
 		{"Integrity", testIntegrity},
 		{"Concurrency", testConcurrency},
+		{"Series", testSeries},
+		{"SeriesConcurrency", testSeriesConcurrency},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
