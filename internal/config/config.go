@@ -30,6 +30,10 @@ type Config struct {
 	DBConnTimeout   time.Duration
 	// DBStatementTimeout bounds each PostgreSQL statement of a request (not migrations).
 	DBStatementTimeout time.Duration
+	// SeriesHorizon is how far ahead ride series are made into rides; SeriesInterval
+	// how often a replica runs that pass.
+	SeriesHorizon  time.Duration
+	SeriesInterval time.Duration
 
 	// The course's ConfigMap keys; used to build DatabaseURL when it is not set.
 	PostgresHost     string

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"carpool/internal/carpool"
 )
 
 // setting is one configuration value: its variable, flag, default, and how it is parsed
@@ -106,6 +108,29 @@ var settings = []setting{
 			return nil
 		},
 		show: func(c *Config) string { return c.Timezone.String() }},
+	{env: "CARPOOL_SERIES_HORIZON", flag: "series-horizon", def: "672h", usage: "how far ahead ride series become bookable rides (at most 2016h, 12 weeks)",
+		apply: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return errors.New("must be a duration like 672h (4 weeks)")
+			}
+			if carpool.ValidateHorizon(d) != nil {
+				return fmt.Errorf("must be between 24h and %s (12 weeks)", durationHours(carpool.MaxSeriesHorizon))
+			}
+			c.SeriesHorizon = d
+			return nil
+		},
+		show: func(c *Config) string { return durationHours(c.SeriesHorizon) }},
+	{env: "CARPOOL_SERIES_INTERVAL", flag: "series-interval", def: "5m", usage: "how often each replica makes the due rides of ride series",
+		apply: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second {
+				return errors.New("must be a duration of at least 1s, like 5m")
+			}
+			c.SeriesInterval = d
+			return nil
+		},
+		show: func(c *Config) string { return c.SeriesInterval.String() }},
 	{env: "CARPOOL_SIGNUP_DOMAINS", flag: "signup-domains", usage: "comma-separated email domains that may sign up; empty: closed; *: open",
 		apply: func(c *Config, v string) error {
 			c.SignupDomains = nil
@@ -155,4 +180,13 @@ func parsePort(v string) (int, error) {
 		return 0, errors.New("must be a port number from 0 to 65535")
 	}
 	return n, nil
+}
+
+// durationHours writes d in hours, the unit horizons are thought in ("672h", not
+// "672h0m0s").
+func durationHours(d time.Duration) string {
+	if d%time.Hour == 0 {
+		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
+	}
+	return d.String()
 }

@@ -14,7 +14,7 @@ const seriesCols = `id, driver_id, car_id, from_label, from_lat, from_lon, to_la
 	weekdays, depart_time, time_zone, seats, booking_mode, notes, starts_on, ends_on,
 	reserve_from, reserve_until, status, version, created_at, updated_at`
 
-// dateCol scans a 'YYYY-MM-DD' column ('' is the zero Date).
+// dateCol scans a 'YYYY-MM-DD' column (” is the zero Date).
 type dateCol struct{ d *carpool.Date }
 
 func (c dateCol) Scan(v any) error {
@@ -34,7 +34,7 @@ func (c dateCol) Scan(v any) error {
 	return nil
 }
 
-// clockCol scans an 'HH:MM' column ('' is the zero Clock).
+// clockCol scans an 'HH:MM' column (” is the zero Clock).
 type clockCol struct{ c *carpool.Clock }
 
 func (c clockCol) Scan(v any) error {

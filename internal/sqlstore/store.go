@@ -29,11 +29,11 @@ var Tables = []string{
 	"reservations",
 	"rides",
 	"bookings",
+	"outbox_events",
+	"idempotency_keys",
 	"ride_series",
 	"series_occurrences",
 	"series_subscriptions",
-	"outbox_events",
-	"idempotency_keys",
 }
 
 // maxAttempts bounds how often a transaction is run when the engine reports a failure
