@@ -50,6 +50,11 @@ var validBody = map[string]any{
 	"createRide":        rideBody("car", time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC), 1, "instant"),
 	"patchRide":         map[string]any{"notes": "n"},
 	"bookSeats":         map[string]any{"seats": 1},
+	"createSeries":      seriesBody("car"),
+	"patchSeries":       map[string]any{"seats": 2},
+	"skipSeriesDate":    map[string]any{"date": "2030-01-01"},
+	"subscribe":         map[string]any{},
+	"leaveSeriesDate":   map[string]any{"date": "2030-01-01"},
 }
 
 // TestEveryOperation checks what every operation of the description shares: credentials,
