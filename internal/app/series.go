@@ -156,7 +156,18 @@ type Week struct {
 // fixed number of reads: the series, their occurrences, the rides and me's bookings. A
 // rider sees the days their subscription covers only.
 func (a *App) Week(ctx context.Context, me carpool.Member, from carpool.Date) (Week, error) {
-	w := Week{From: from, To: from.AddDays(6)}
+	return a.Days(ctx, me, from, 7)
+}
+
+// maxDays bounds Days: a series page shows four weeks.
+const maxDays = 31
+
+// Days is Week over n days (at most 31) from from.
+func (a *App) Days(ctx context.Context, me carpool.Member, from carpool.Date, n int) (Week, error) {
+	if n < 1 || n > maxDays {
+		return Week{}, carpool.Errorf(carpool.EINVALID, "ask for 1 to %d days", maxDays)
+	}
+	w := Week{From: from, To: from.AddDays(n - 1)}
 	c, err := a.Commutes(ctx, me)
 	if err != nil {
 		return w, err

@@ -120,6 +120,12 @@ var flashes = map[string]string{
 	"rejected":      "Request rejected.",
 	"cancelled":     "Booking cancelled.",
 	"rideCancelled": "Ride cancelled.",
+	"seriesOffered": "Your commute is offered: its rides appear a few weeks ahead.",
+	"subscribed":    "You are subscribed: you are booked on each chosen day as its ride appears.",
+	"unsubscribed":  "You left the commute.",
+	"dayLeft":       "You left that day.",
+	"daySkipped":    "Day skipped.",
+	"seriesEnded":   "Commute ended.",
 }
 
 // redirect answers a successful POST with 303 to target, with a flash message.

@@ -35,6 +35,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /cars/{id}/reserve", s.signedIn(s.reserve))
 	mux.Handle("POST /reservations/{id}/cancel", s.signedIn(s.cancelReservation))
 
+	s.commuteRoutes(mux)
+
 	mux.Handle("GET /mycars", s.signedIn(s.myCars))
 	mux.Handle("POST /mycars", s.signedIn(s.addMyCar))
 
