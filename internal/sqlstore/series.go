@@ -255,7 +255,11 @@ func (s *Store) insertOccurrence(ctx context.Context, tx *sql.Tx, o carpool.Occu
 // one bad series cannot stop every commute.
 func (s *Store) MaterialiseSeries(ctx context.Context, horizon time.Duration) (carpool.SeriesReport, error) {
 	var report carpool.SeriesReport
-	rows, err := s.read().QueryContext(ctx, `SELECT id FROM ride_series WHERE status = 'active' ORDER BY id`)
+	// A series past its last day has nothing left to make. Yesterday in UTC is early
+	// enough for every zone's today.
+	yesterday := carpool.DateOf(s.now().UTC()).AddDays(-1)
+	rows, err := s.read().QueryContext(ctx, `SELECT id FROM ride_series
+		WHERE status = 'active' AND (ends_on = '' OR ends_on >= $1) ORDER BY id`, yesterday.String())
 	if err != nil {
 		return report, fmt.Errorf("materialise series: %w", err)
 	}
