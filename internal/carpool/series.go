@@ -283,6 +283,17 @@ func (s *Series) Update(p SeriesPatch, by Member, car Car, now time.Time) error 
 	return nil
 }
 
+// Fits checks that every active subscription still fits the series: a subscriber is
+// booked with their seats on each day, so the series may not offer fewer.
+func (s Series) Fits(subs []Subscription) error {
+	for _, sub := range subs {
+		if sub.Status == SubscriptionActive && sub.Seats > s.Seats {
+			return FieldErrorf(ECONFLICT, "seats", "a subscriber rides with %d seats; they must leave first", sub.Seats)
+		}
+	}
+	return nil
+}
+
 // RidePatch returns the change one occurrence on day d undergoes for patch p.
 func (s Series) RidePatch(p SeriesPatch, d Date) RidePatch {
 	var rp RidePatch

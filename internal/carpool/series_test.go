@@ -281,3 +281,16 @@ func TestWeekdays(t *testing.T) {
 		t.Fatal("Contains is wrong")
 	}
 }
+
+func TestSeriesFitsSubscriptions(t *testing.T) {
+	s := berlinSeries(t)
+	s.Seats = 2
+	subs := []carpool.Subscription{{Seats: 2, Status: carpool.SubscriptionActive}, {Seats: 3, Status: carpool.SubscriptionLeft}}
+	if err := s.Fits(subs); err != nil {
+		t.Fatalf("got %v, want the subscriptions to fit", err)
+	}
+	s.Seats = 1
+	if err := s.Fits(subs); carpool.ErrorCode(err) != carpool.ECONFLICT || carpool.ErrorField(err) != "seats" {
+		t.Fatalf("got %v, want a conflict on seats", err)
+	}
+}

@@ -423,8 +423,9 @@ func (s *Store) makeOccurrence(ctx context.Context, tx *sql.Tx, sr carpool.Serie
 		}
 		b, err := rb.Book(carpool.Member{ID: sub.PassengerID}, sub.BookingRequest(), now)
 		if err != nil {
-			// The series' seats shrank below the subscription's since it was made: the
-			// passenger cannot be booked that day, and the driver's change said so.
+			// UpdateSeries keeps every subscription within the series' seats, so the
+			// domain has no reason to refuse today; should it get one, that passenger
+			// misses the day rather than everyone else losing it.
 			continue
 		}
 		bookings = append(bookings, b)
@@ -570,6 +571,13 @@ func (s *Store) UpdateSeries(ctx context.Context, id string, ifVersion int, p ca
 			return notFound(err, "car")
 		}
 		if err := sr.Update(p, by, car, now); err != nil {
+			return err
+		}
+		subs, err := s.subscriptionsTx(ctx, tx, sr.ID)
+		if err != nil {
+			return err
+		}
+		if err := sr.Fits(subs); err != nil {
 			return err
 		}
 		if err := s.writeSeries(ctx, tx, sr); err != nil {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -279,12 +280,21 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 		_, _, err := e.s.Subscribe(e.ctx, sr.ID, rider, 0, 2)
 		noErr(t, err, "subscribe")
 		e.materialise()
+		// A colleague books the last seat of the first day by hand.
+		first := runDays(sr)[0]
+		e.book(e.rideNow(e.occurrences(sr)[first].RideID), e.member(carpool.RoleMember), 1, false)
 
-		one := 1
-		_, err = e.s.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{Seats: &one}, driver)
-		wantCode(t, err, carpool.ECONFLICT, "seats")
-		if got, _ := e.s.Series(e.ctx, sr.ID); got.Seats != 3 || got.Version != sr.Version {
-			t.Fatalf("refused change: got %d seats version %d, want unchanged", got.Seats, got.Version)
+		// One seat is fewer than the subscriber rides with; two seats are fewer than the
+		// first day has confirmed, which that day's ride refuses as it would alone.
+		for _, seats := range []int{1, 2} {
+			_, err = e.s.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{Seats: &seats}, driver)
+			wantCode(t, err, carpool.ECONFLICT, "seats")
+			if got, _ := e.s.Series(e.ctx, sr.ID); got.Seats != 3 || got.Version != sr.Version {
+				t.Fatalf("refused change to %d: got %d seats version %d, want unchanged", seats, got.Seats, got.Version)
+			}
+		}
+		if msg := carpool.ErrorMessage(err); !strings.Contains(msg, first.String()) {
+			t.Fatalf("got %q, want the refusing day %s named", msg, first)
 		}
 
 		eight, four, approval := carpool.Clock{Hour: 8, Minute: 15}, 4, carpool.BookingApproval
@@ -297,9 +307,13 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 		wantCode(t, err, carpool.ECONFLICT, "if_match")
 		for d, o := range e.occurrences(sr) {
 			r := e.rideNow(o.RideID)
-			if !r.DepartAt.Equal(up.DepartAt(d)) || r.Seats != 4 || r.BookingMode != approval || r.SeatsTaken != 2 {
-				t.Fatalf("%s: got %s, %d seats (%d taken), %s; want %s, 4 seats (2 taken), approval",
-					d, r.DepartAt, r.Seats, r.SeatsTaken, r.BookingMode, up.DepartAt(d))
+			taken := 2
+			if d == first {
+				taken = 3
+			}
+			if !r.DepartAt.Equal(up.DepartAt(d)) || r.Seats != 4 || r.BookingMode != approval || r.SeatsTaken != taken {
+				t.Fatalf("%s: got %s, %d seats (%d taken), %s; want %s, 4 seats (%d taken), approval",
+					d, r.DepartAt, r.Seats, r.SeatsTaken, r.BookingMode, up.DepartAt(d), taken)
 			}
 		}
 	})
