@@ -9,6 +9,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"carpool/internal/carpool"
@@ -20,6 +21,9 @@ type Options struct {
 	Signup carpool.SignupPolicy
 	// Now is the clock for token lifetimes and "upcoming"; tests may stop it.
 	Now func() time.Time
+	// Logger receives the failures that must not fail a use case that already
+	// happened (an audit line that could not be written).
+	Logger *slog.Logger
 }
 
 // App is the application layer over a Store.
@@ -27,13 +31,17 @@ type App struct {
 	store  carpool.Store
 	signup carpool.SignupPolicy
 	now    func() time.Time
+	log    *slog.Logger
 }
 
 // New returns the use cases over store.
 func New(store carpool.Store, opts Options) *App {
-	a := &App{store: store, signup: opts.Signup, now: opts.Now}
+	a := &App{store: store, signup: opts.Signup, now: opts.Now, log: opts.Logger}
 	if a.now == nil {
 		a.now = time.Now
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
 	}
 	return a
 }

@@ -81,12 +81,15 @@ func (a *App) CreateCar(ctx context.Context, me carpool.Member, in CarInput) (ca
 	if err := a.store.CreateCar(ctx, c); err != nil {
 		return carpool.Car{}, fmt.Errorf("create car: %w", err)
 	}
+	if c.Kind == carpool.CarPool {
+		a.audit(ctx, me, carpool.AuditCarCreated, "car", c.ID, c.Plate)
+	}
 	return c, nil
 }
 
 // UpdateCar changes a car me may manage if its version is still ifVersion (0: any).
 func (a *App) UpdateCar(ctx context.Context, me carpool.Member, id string, ifVersion int, p CarPatch) (carpool.Car, error) {
-	return a.changeCar(ctx, me, id, ifVersion, func(c *carpool.Car) error {
+	return a.changeCar(ctx, me, id, ifVersion, carpool.AuditCarChanged, func(c *carpool.Car) error {
 		if c.Status == carpool.CarRetired {
 			return carpool.Errorf(carpool.ECONFLICT, "car is retired")
 		}
@@ -121,16 +124,17 @@ func (a *App) UpdateCar(ctx context.Context, me carpool.Member, id string, ifVer
 // RetireCar takes a car out of service for good; its history stays. Retiring a retired
 // car again succeeds, as a repeated DELETE should.
 func (a *App) RetireCar(ctx context.Context, me carpool.Member, id string, ifVersion int) (carpool.Car, error) {
-	return a.changeCar(ctx, me, id, ifVersion, func(c *carpool.Car) error {
+	return a.changeCar(ctx, me, id, ifVersion, carpool.AuditCarRetired, func(c *carpool.Car) error {
 		c.Status = carpool.CarRetired
 		return nil
 	})
 }
 
 // changeCar applies change to a car that me may see and manage, checked against the car
-// as it is in the store's transaction.
-func (a *App) changeCar(ctx context.Context, me carpool.Member, id string, ifVersion int, change func(*carpool.Car) error) (carpool.Car, error) {
-	return a.store.UpdateCar(ctx, id, ifVersion, func(c *carpool.Car) error {
+// as it is in the store's transaction; a pool car's change goes into the audit log as
+// action.
+func (a *App) changeCar(ctx context.Context, me carpool.Member, id string, ifVersion int, action string, change func(*carpool.Car) error) (carpool.Car, error) {
+	c, err := a.store.UpdateCar(ctx, id, ifVersion, func(c *carpool.Car) error {
 		if !c.VisibleTo(me) {
 			return errCarNotFound
 		}
@@ -139,4 +143,11 @@ func (a *App) changeCar(ctx context.Context, me carpool.Member, id string, ifVer
 		}
 		return change(c)
 	})
+	if err != nil {
+		return carpool.Car{}, err
+	}
+	if c.Kind == carpool.CarPool {
+		a.audit(ctx, me, action, "car", c.ID, fmt.Sprintf("%s, %s, version %d", c.Plate, c.Status, c.Version))
+	}
+	return c, nil
 }

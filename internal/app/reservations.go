@@ -13,7 +13,14 @@ func (a *App) Reserve(ctx context.Context, me carpool.Member, carID string, kind
 	if _, err := a.Car(ctx, me, carID); err != nil {
 		return carpool.Reservation{}, err
 	}
-	return a.store.CreateReservation(ctx, carID, me, kind, start, end)
+	res, err := a.store.CreateReservation(ctx, carID, me, kind, start, end)
+	if err != nil {
+		return carpool.Reservation{}, err
+	}
+	if res.Kind == carpool.ReservationMaintenance {
+		a.audit(ctx, me, carpool.AuditMaintenance, "reservation", res.ID, res.Start.Format(time.RFC3339)+" – "+res.End.Format(time.RFC3339))
+	}
+	return res, nil
 }
 
 // Reservation returns a reservation that me holds or may manage; any other is reported
@@ -72,8 +79,16 @@ func shownTo(res carpool.Reservation, me carpool.Member) carpool.Reservation {
 
 // CancelReservation frees a reservation (its holder, or a fleet manager or admin).
 func (a *App) CancelReservation(ctx context.Context, me carpool.Member, id string) (carpool.Reservation, error) {
-	if _, err := a.Reservation(ctx, me, id); err != nil {
+	held, err := a.Reservation(ctx, me, id)
+	if err != nil {
 		return carpool.Reservation{}, err
 	}
-	return a.store.CancelReservation(ctx, id, me)
+	res, err := a.store.CancelReservation(ctx, id, me)
+	if err != nil {
+		return carpool.Reservation{}, err
+	}
+	if held.MemberID != me.ID {
+		a.audit(ctx, me, carpool.AuditReservationFreed, "reservation", res.ID, "held by "+held.MemberID)
+	}
+	return res, nil
 }

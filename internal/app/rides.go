@@ -162,7 +162,14 @@ func (a *App) UpdateRide(ctx context.Context, me carpool.Member, id string, ifVe
 
 // CancelRide cancels a ride me drives; its passengers' bookings end with it.
 func (a *App) CancelRide(ctx context.Context, me carpool.Member, id string) (carpool.Ride, error) {
-	return a.store.CancelRide(ctx, id, me)
+	ride, err := a.store.CancelRide(ctx, id, me)
+	if err != nil {
+		return carpool.Ride{}, err
+	}
+	if ride.DriverID != me.ID {
+		a.audit(ctx, me, carpool.AuditRideCancelled, "ride", ride.ID, "driven by "+ride.DriverID)
+	}
+	return ride, nil
 }
 
 // membersByID returns the members with ids, by id; ids may repeat.

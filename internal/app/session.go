@@ -31,7 +31,8 @@ func (a *App) SignIn(ctx context.Context, email, password string) (Session, erro
 		return Session{}, badCredentials
 	case err != nil:
 		return Session{}, fmt.Errorf("sign in: %w", err)
-	case !carpool.CheckPassword(m.PasswordHash, password):
+	case !carpool.CheckPassword(m.PasswordHash, password), !m.Active():
+		// A deactivated member learns no more than a wrong password would tell.
 		return Session{}, badCredentials
 	}
 	return a.NewSession(ctx, m)

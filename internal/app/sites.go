@@ -23,8 +23,10 @@ type SitePatch struct {
 	Lon     *float64
 }
 
-// requireFleet refuses members who do not manage the fleet.
-func requireFleet(me carpool.Member, action string) error {
+// RequireFleet refuses members who do not manage the fleet, saying which action they may
+// not take. Every edge that guards a fleet page asks it, so a refusal reads the same
+// on all of them.
+func RequireFleet(me carpool.Member, action string) error {
 	if !me.ManagesFleet() {
 		return carpool.Errorf(carpool.EFORBIDDEN, "only fleet managers and admins can %s", action)
 	}
@@ -43,7 +45,7 @@ func (a *App) Site(ctx context.Context, _ carpool.Member, id string) (carpool.Si
 
 // CreateSite adds a site (fleet managers and admins).
 func (a *App) CreateSite(ctx context.Context, me carpool.Member, in SiteInput) (carpool.Site, error) {
-	if err := requireFleet(me, "add sites"); err != nil {
+	if err := RequireFleet(me, "add sites"); err != nil {
 		return carpool.Site{}, err
 	}
 	if in.Lat == nil {
@@ -63,6 +65,7 @@ func (a *App) CreateSite(ctx context.Context, me carpool.Member, in SiteInput) (
 	if err := a.store.CreateSite(ctx, site); err != nil {
 		return carpool.Site{}, fmt.Errorf("create site: %w", err)
 	}
+	a.audit(ctx, me, carpool.AuditSiteCreated, "site", site.ID, site.Name)
 	return site, nil
 }
 
@@ -73,9 +76,9 @@ func (a *App) UpdateSite(ctx context.Context, me carpool.Member, id string, ifVe
 		if _, err := a.store.Site(ctx, id); err != nil {
 			return carpool.Site{}, err
 		}
-		return carpool.Site{}, requireFleet(me, "change sites")
+		return carpool.Site{}, RequireFleet(me, "change sites")
 	}
-	return a.store.UpdateSite(ctx, id, ifVersion, func(site *carpool.Site) error {
+	site, err := a.store.UpdateSite(ctx, id, ifVersion, func(site *carpool.Site) error {
 		if p.Name != nil {
 			site.Name = *p.Name
 		}
@@ -90,4 +93,9 @@ func (a *App) UpdateSite(ctx context.Context, me carpool.Member, id string, ifVe
 		}
 		return site.Validate()
 	})
+	if err != nil {
+		return carpool.Site{}, err
+	}
+	a.audit(ctx, me, carpool.AuditSiteChanged, "site", site.ID, fmt.Sprintf("version %d", site.Version))
+	return site, nil
 }

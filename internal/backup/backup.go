@@ -51,11 +51,12 @@ var keys = map[string][]string{
 	"reservations":         {"id"},
 	"rides":                {"id"},
 	"bookings":             {"id"},
+	"outbox_events":        {"seq"},
+	"idempotency_keys":     {"scope", "idem_key"},
+	"audit_log":            {"id"},
 	"ride_series":          {"id"},
 	"series_occurrences":   {"series_id", "on_date"},
 	"series_subscriptions": {"id"},
-	"outbox_events":        {"seq"},
-	"idempotency_keys":     {"scope", "idem_key"},
 }
 
 // Write streams a backup of db to w and returns its manifest. It reads every table in

@@ -21,6 +21,7 @@ type Store interface {
 	Close() error
 
 	MemberStore
+	AdminStore
 	TokenStore
 	SiteStore
 	CarStore
@@ -41,6 +42,29 @@ type MemberStore interface {
 	MemberByEmail(ctx context.Context, email string) (Member, error)
 	// Members returns the members with the given ids that exist, in any order.
 	Members(ctx context.Context, ids []string) ([]Member, error)
+}
+
+// AdminStore administers members and keeps the audit log. Role changes and
+// deactivations write their audit entry in their own transaction.
+type AdminStore interface {
+	ListMembers(ctx context.Context, f MemberFilter, p Page) ([]Member, string, error)
+	// SetRole changes a member's role; CheckRoleChange decides, under the lock.
+	SetRole(ctx context.Context, id string, role Role, by Member) (Member, error)
+	// DeactivateMember signs a member out everywhere and releases their future rides,
+	// bookings and reservations (with outbox events); CheckDeactivation decides.
+	DeactivateMember(ctx context.Context, id string, by Member) (Deactivation, error)
+	ReactivateMember(ctx context.Context, id string, by Member) (Member, error)
+	// EraseMember releases a member's future as DeactivateMember does and replaces
+	// their personal data for good; CheckErasure decides.
+	EraseMember(ctx context.Context, id string, by Member) error
+	// UpdateMember applies change (name, phone, password hash) to a member.
+	UpdateMember(ctx context.Context, id string, change func(*Member) error) (Member, error)
+	// MemberTokens returns a member's unexpired tokens, newest first.
+	MemberTokens(ctx context.Context, memberID string, now time.Time) ([]Token, error)
+	// DeleteMemberTokens revokes a member's tokens except keep ("" for all).
+	DeleteMemberTokens(ctx context.Context, memberID, keep string) (int, error)
+	AppendAudit(ctx context.Context, e AuditEntry) error
+	AuditLog(ctx context.Context, f AuditFilter, p Page) ([]AuditEntry, string, error)
 }
 
 // TokenStore keeps API tokens and web sessions (as hashes).
@@ -158,11 +182,13 @@ type ReservationFilter struct {
 	End        time.Time
 }
 
-// RideFilter selects rides by driver and departure.
+// RideFilter selects rides by driver and departure. A zero DepartAfter or DepartBefore
+// does not limit.
 type RideFilter struct {
 	DriverID      string
 	DepartAfter   time.Time
-	IncludeClosed bool // cancelled rides too
+	DepartBefore  time.Time // rides departing before this time only
+	IncludeClosed bool      // cancelled rides too
 }
 
 // BookingFilter selects bookings by passenger or ride.

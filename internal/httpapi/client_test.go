@@ -127,6 +127,10 @@ type problem struct {
 	Code   string `json:"code"`
 	Field  string `json:"field"`
 	Detail string `json:"detail"`
+	Errors []struct {
+		Field  string `json:"field"`
+		Detail string `json:"detail"`
+	} `json:"errors"`
 }
 
 // coverage records which (operation, status) pairs the tests saw, for TestMain.

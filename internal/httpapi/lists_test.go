@@ -18,7 +18,9 @@ func TestListParameters(t *testing.T) {
 		t.Run(path, func(t *testing.T) {
 			e.do(t, call{method: "GET", path: path + "?limit=ten", token: fm.token, invalid: true}).problem(t, 400, "malformed", "limit")
 			e.do(t, call{method: "GET", path: path + "?limit=101", token: fm.token, invalid: true}).problem(t, 422, carpool.EINVALID, "limit")
-			e.do(t, call{method: "GET", path: path + "?cursor=%25%25", token: fm.token}).problem(t, 422, carpool.EINVALID, "cursor")
+			for _, cursor := range []string{"%25%25", "AA", "_w", "YQBi", "!!"} {
+				e.do(t, call{method: "GET", path: path + "?cursor=" + cursor, token: fm.token, invalid: true}).problem(t, 400, "malformed", "cursor")
+			}
 			e.do(t, call{method: "GET", path: path + "?limit=1", token: fm.token}).want(t, 200)
 		})
 	}

@@ -14,18 +14,21 @@ type signUpRequest struct {
 }
 
 type memberResponse struct {
-	ID        string `json:"id"`
-	Email     string `json:"email"`
-	Name      string `json:"name"`
-	Phone     string `json:"phone,omitempty"`
-	Role      string `json:"role"`
-	CreatedAt string `json:"created_at"`
-	UpdatedAt string `json:"updated_at"`
+	ID            string `json:"id"`
+	Email         string `json:"email"`
+	Name          string `json:"name"`
+	Phone         string `json:"phone,omitempty"`
+	Role          string `json:"role"`
+	Active        bool   `json:"active"`
+	DeactivatedAt string `json:"deactivated_at,omitempty"`
+	CreatedAt     string `json:"created_at"`
+	UpdatedAt     string `json:"updated_at"`
 }
 
 func memberOut(m carpool.Member) memberResponse {
 	return memberResponse{
 		ID: m.ID, Email: m.Email, Name: m.Name, Phone: m.Phone, Role: string(m.Role),
+		Active: m.Active(), DeactivatedAt: timestamp(m.DeactivatedAt),
 		CreatedAt: timestamp(m.CreatedAt), UpdatedAt: timestamp(m.UpdatedAt),
 	}
 }

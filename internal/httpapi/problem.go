@@ -13,8 +13,9 @@ import (
 const problemTypeBase = "urn:carpool:problem:"
 
 // problem is an RFC 9457 problem details object. Code repeats the last part of Type for
-// clients that switch on a plain string; Field names the offending input when there is
-// one, and Errors lists it again in the shape form libraries expect.
+// clients that switch on a plain string; Field names the (first) offending input when
+// there is one, and Errors lists every offending input, so a client can mark all wrong
+// fields of a form from one answer.
 type problem struct {
 	Type   string       `json:"type"`
 	Title  string       `json:"title"`
@@ -26,7 +27,9 @@ type problem struct {
 }
 
 type fieldError struct {
-	Field   string `json:"field"`
+	Field  string `json:"field"`
+	Detail string `json:"detail"`
+	// Message repeats Detail under the name the first API version used.
 	Message string `json:"message"`
 }
 
@@ -65,8 +68,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	p.Type = problemTypeBase + p.Code
 	p.Title = http.StatusText(p.Status)
-	if p.Field != "" {
-		p.Errors = []fieldError{{Field: p.Field, Message: p.Detail}}
+	switch fields := carpool.ErrorFields(err); {
+	case re == nil && p.Field != "" && len(fields) > 0:
+		for _, f := range fields {
+			p.Errors = append(p.Errors, fieldError{Field: f.Field, Detail: f.Message, Message: f.Message})
+		}
+	case p.Field != "":
+		p.Errors = []fieldError{{Field: p.Field, Detail: p.Detail, Message: p.Detail}}
 	}
 	writeBody(w, r, p.Status, "application/problem+json", p)
 }

@@ -74,7 +74,7 @@ func TestSites(t *testing.T) {
 	}
 	e.do(t, call{method: "GET", path: "/api/v1/sites?limit=0", token: mo.token, invalid: true}).problem(t, 422, carpool.EINVALID, "limit")
 	e.do(t, call{method: "GET", path: "/api/v1/sites?limit=x", token: mo.token, invalid: true}).problem(t, 400, "malformed", "limit")
-	e.do(t, call{method: "GET", path: "/api/v1/sites?cursor=!!", token: mo.token}).problem(t, 422, carpool.EINVALID, "cursor")
+	e.do(t, call{method: "GET", path: "/api/v1/sites?cursor=!!", token: mo.token}).problem(t, 400, "malformed", "cursor")
 }
 
 func TestCars(t *testing.T) {

@@ -77,13 +77,12 @@ func TestMigrateConcurrently(t *testing.T) {
 		}
 	}
 	applied := appliedVersions(t, dbs[0])
-	// Versions are numbered by feature, not densely, so count the embedded files.
-	files, err := filepath.Glob("migrations/*.sql")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("list migrations: %v (%d files)", err, len(files))
+	files, err := filepath.Glob(filepath.Join("migrations", "*.sql"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(applied) != len(files) || applied[known] != 1 {
-		t.Errorf("got %d migrations applied (newest %d: %d times), want %d", len(applied), known, applied[known], len(files))
+	if len(applied) != len(files) {
+		t.Errorf("got %d migrations applied, want the %d in migrations/", len(applied), len(files))
 	}
 	for v, n := range applied {
 		if n != 1 {

@@ -102,6 +102,14 @@ func null(s string) any {
 	return s
 }
 
+// nullTime is NULL for the zero time, the form optional times are stored in.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return ts(t)
+}
+
 // ts is the form every time is written in.
 func ts(t time.Time) time.Time { return carpool.Timestamp(t) }
 

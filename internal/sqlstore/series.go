@@ -595,7 +595,18 @@ func (s *Store) UpdateSeries(ctx context.Context, id string, ifVersion int, p ca
 			if rb.Ride.Status != carpool.RideOpen || !rb.Ride.DepartAt.After(now) {
 				continue
 			}
-			if err := rb.Update(sr.RidePatch(p, occ.On), by, car, now); err != nil {
+			rp := sr.RidePatch(p, occ.On)
+			var res *carpool.Reservation
+			if rp.DepartAt != nil && rb.Ride.ReservationID != "" {
+				// Locked, as for a single ride, so the day's reservation stays while its
+				// ride moves within it.
+				r, err := scanReservation(tx.QueryRowContext(ctx, `SELECT `+reservationCols+` FROM reservations WHERE id = $1`+s.dialect.ForUpdate(), rb.Ride.ReservationID))
+				if err != nil {
+					return notFound(err, "reservation")
+				}
+				res = &r
+			}
+			if err := rb.Update(rp, by, car, res, now); err != nil {
 				return onDay(occ.On, err)
 			}
 			if err := s.writeChange(ctx, tx, rb); err != nil {
@@ -801,3 +812,4 @@ func (s *Store) LeaveSeriesDate(ctx context.Context, seriesID string, d carpool.
 	}
 	return out, nil
 }
+

@@ -45,23 +45,27 @@ func (f *form) fieldError(name, msg string) {
 	}
 }
 
-// fail records a domain error beside the input it is about. fields maps the domain's
+// fail records a domain error beside every input it is about. fields maps the domain's
 // field names ("from.lat") to this form's inputs ("from"); a field the form does not
-// show, or no field at all, makes the error the form's general message.
+// show, or no field at all, makes the message the form's general message.
 func (f *form) fail(err error, fields map[string]string) {
 	f.err = err
-	msg := carpool.ErrorMessage(err)
-	name := carpool.ErrorField(err)
-	if alias, ok := fields[name]; ok {
-		name = alias
-	}
-	if name != "" {
-		if _, shown := f.Values[name]; shown {
-			f.fieldError(name, msg)
-			return
+	shown := false
+	for _, fe := range carpool.ErrorFields(err) {
+		name := fe.Field
+		if alias, ok := fields[name]; ok {
+			name = alias
+		}
+		if _, ok := f.Values[name]; ok {
+			f.fieldError(name, fe.Message)
+			shown = true
+		} else if f.Message == "" {
+			f.Message = fe.Message
 		}
 	}
-	f.Message = msg
+	if !shown && f.Message == "" {
+		f.Message = carpool.ErrorMessage(err)
+	}
 }
 
 // status is the HTTP status a form that failed is shown with: the status of the domain

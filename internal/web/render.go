@@ -126,6 +126,12 @@ var flashes = map[string]string{
 	"dayLeft":       "You left that day.",
 	"daySkipped":    "Day skipped.",
 	"seriesEnded":   "Commute ended.",
+	"profile":       "Profile saved.",
+	"password":      "Password changed. Your other sessions have ended.",
+	"sessionEnded":  "Session ended.",
+	"roleChanged":   "Role changed.",
+	"deactivated":   "Member deactivated; their future rides, bookings and reservations are released.",
+	"reactivated":   "Member reactivated.",
 }
 
 // redirect answers a successful POST with 303 to target, with a flash message.

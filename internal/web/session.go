@@ -117,11 +117,12 @@ func (s *Server) signedIn(h page) http.Handler {
 	})
 }
 
-// fleetOnly narrows h to fleet managers (and admins).
-func fleetOnly(h page) page {
+// fleetOnly narrows h to fleet managers (and admins); others are refused with the
+// application's wording for action, as the API refuses them.
+func fleetOnly(action string, h page) page {
 	return func(w http.ResponseWriter, r *http.Request, me *session) error {
-		if !me.Member.ManagesFleet() {
-			return carpool.Errorf(carpool.EFORBIDDEN, "Only fleet managers and admins can open this page.")
+		if err := app.RequireFleet(me.Member, action); err != nil {
+			return err
 		}
 		return h(w, r, me)
 	}

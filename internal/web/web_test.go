@@ -515,3 +515,20 @@ func TestTimesInConfiguredZone(t *testing.T) {
 		t.Errorf("ride page does not show the Berlin time %s:\n%s", want, body)
 	}
 }
+
+// TestFormShowsEveryWrongField: a form with several wrong inputs marks each of them in one
+// answer, not only the first.
+func TestFormShowsEveryWrongField(t *testing.T) {
+	app := webtest.Start(t, webtest.Options{Signup: carpool.SignupPolicy{Domains: []string{"*"}}})
+	b := newBrowser(t, app)
+	form := url.Values{"csrf": {b.csrf("/signup")}, "email": {"not-an-address"}, "name": {"  "}, "phone": {"call me"}, "password": {"short"}}
+	res, body := b.post("/signup", form, nil)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("got %d, want 422:\n%s", res.StatusCode, body)
+	}
+	for _, field := range []string{"email", "name", "phone", "password"} {
+		if !strings.Contains(body, `id="`+field+`-error"`) {
+			t.Errorf("no error beside %s:\n%s", field, body)
+		}
+	}
+}

@@ -24,7 +24,7 @@ func TestEveryPageFitsAPhone(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	fm := app.AddMember(t, "fleet.manager.with.a.long.address@example.com", "Franziska Fleetmanagerin-Langname", "+49 89 1000 2000 3000", carpool.RoleFleetManager)
+	fm := app.AddMember(t, "fleet.manager.with.a.long.address@example.com", "Franziska Fleetmanagerin-Langname", "+49 89 1000 2000 3000", carpool.RoleAdmin)
 	site := carpool.Site{ID: carpool.NewID(), Name: "Headquarters Munich Riem Business Campus", Address: "Willy-Brandt-Platz 1234, 81829 München",
 		Lat: 48.1, Lon: 11.5, Version: 1}
 	must(app.Store.CreateSite(ctx, site))
@@ -57,12 +57,12 @@ func TestEveryPageFitsAPhone(t *testing.T) {
 	for _, path := range []string{"/signin"} {
 		checkFits(t, visitor, path)
 	}
-	driver := newPerson(t, browser, app.URL, "fleet manager")
+	driver := newPerson(t, browser, app.URL, "admin")
 	driver.signIn(fm.Email, webtest.Password)
 	for _, path := range []string{
 		"/", "/rides", "/rides?seats=1&from_site=" + site.ID, "/rides/new", "/rides/new?source=res:" + res.ID,
 		"/rides/" + ride.ID, "/cars", "/cars/" + car.ID, "/cars/" + car.ID + "?view=day", "/mycars",
-		"/fleet", "/fleet/sites/" + site.ID, "/fleet/cars/" + car.ID, "/fleet/utilisation", "/no-such-page",
+		"/fleet", "/fleet/sites/" + site.ID, "/fleet/cars/" + car.ID, "/fleet/utilisation", "/profile", "/admin/members", "/admin/audit", "/no-such-page",
 	} {
 		checkFits(t, driver, path)
 	}
