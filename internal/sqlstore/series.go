@@ -258,8 +258,10 @@ func (s *Store) MaterialiseSeries(ctx context.Context, horizon time.Duration) (c
 	// A series past its last day has nothing left to make. Yesterday in UTC is early
 	// enough for every zone's today.
 	yesterday := carpool.DateOf(s.now().UTC()).AddDays(-1)
+	// A deactivated driver offers nothing any more: their series make no days.
 	rows, err := s.read().QueryContext(ctx, `SELECT id FROM ride_series
-		WHERE status = 'active' AND (ends_on = '' OR ends_on >= $1) ORDER BY id`, yesterday.String())
+		WHERE status = 'active' AND (ends_on = '' OR ends_on >= $1)
+		  AND driver_id IN (SELECT id FROM members WHERE deactivated_at IS NULL) ORDER BY id`, yesterday.String())
 	if err != nil {
 		return report, fmt.Errorf("materialise series: %w", err)
 	}
@@ -334,6 +336,9 @@ func (s *Store) materialiseOne(ctx context.Context, tx *sql.Tx, id string, horiz
 	}
 	subs, err := s.subscriptionsTx(ctx, tx, sr.ID)
 	if err != nil {
+		return err
+	}
+	if subs, err = s.activeSubscribers(ctx, tx, subs); err != nil {
 		return err
 	}
 	driver := carpool.Member{ID: sr.DriverID, Role: carpool.RoleMember}
@@ -813,3 +818,37 @@ func (s *Store) LeaveSeriesDate(ctx context.Context, seriesID string, d carpool.
 	return out, nil
 }
 
+// activeSubscribers keeps the subscriptions whose passenger has not been deactivated: a
+// member who left is booked on no new day.
+func (s *Store) activeSubscribers(ctx context.Context, tx *sql.Tx, subs []carpool.Subscription) ([]carpool.Subscription, error) {
+	if len(subs) == 0 {
+		return subs, nil
+	}
+	ids := make([]string, len(subs))
+	for i, sub := range subs {
+		ids[i] = sub.PassengerID
+	}
+	var a args
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM members WHERE deactivated_at IS NULL AND id IN `+a.in(ids), a...)
+	if err != nil {
+		return nil, err
+	}
+	active, err := collect(rows, func(r rowScanner) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	keep := map[string]bool{}
+	for _, id := range active {
+		keep[id] = true
+	}
+	out := subs[:0]
+	for _, sub := range subs {
+		if keep[sub.PassengerID] {
+			out = append(out, sub)
+		}
+	}
+	return out, nil
+}

@@ -350,6 +350,34 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 		}
 	})
 
+	t.Run("deactivated members get no new days", func(t *testing.T) {
+		admin := e.member(carpool.RoleAdmin)
+		driver, rider, gone := e.member(carpool.RoleMember), e.member(carpool.RoleMember), e.member(carpool.RoleMember)
+		kept := e.series(driver, carpool.WorkWeek, 3)
+		for _, m := range []carpool.Member{rider, gone} {
+			_, _, err := e.s.Subscribe(e.ctx, kept.ID, m, 0, 1)
+			noErr(t, err, "subscribe")
+		}
+		leaver := e.member(carpool.RoleMember)
+		dropped := e.series(leaver, carpool.WorkWeek, 3)
+		for _, m := range []carpool.Member{gone, leaver} {
+			_, err := e.s.DeactivateMember(e.ctx, m.ID, admin)
+			noErr(t, err, "deactivate")
+		}
+		rep := e.materialise()
+		if n := len(ofSeries(rep.Created, dropped.ID)); n != 0 {
+			t.Fatalf("deactivated driver's series: got %d days, want none", n)
+		}
+		for _, b := range rep.Bookings {
+			if b.PassengerID == gone.ID {
+				t.Fatalf("deactivated subscriber booked on %s", b.RideID)
+			}
+		}
+		if n := len(ofSeries(rep.Created, kept.ID)); n != len(runDays(kept)) {
+			t.Fatalf("active driver's series: got %d days, want %d", n, len(runDays(kept)))
+		}
+	})
+
 	t.Run("recurring pool-car reservation reports conflicts", func(t *testing.T) {
 		driver, manager := e.member(carpool.RoleMember), e.member(carpool.RoleFleetManager)
 		car := e.poolCar(e.site(), 5)
