@@ -17,7 +17,11 @@ import (
 func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	probes.Register(mux)
-	a := app.New(store, app.Options{Signup: carpool.SignupPolicy{Domains: cfg.SignupDomains}})
+	a := app.New(store, app.Options{
+		Signup:   carpool.SignupPolicy{Domains: cfg.SignupDomains},
+		Emission: carpool.EmissionFactor(cfg.CO2PerKM),
+		Logger:   logger,
+	})
 	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger}))
 	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone}))
 	return mux

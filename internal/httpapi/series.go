@@ -100,7 +100,7 @@ type bookingSummary struct {
 	Status string `json:"status"`
 }
 
-type weekDayResponse struct {
+type commuteDayResponse struct {
 	SeriesID      string  `json:"series_id"`
 	Date          string  `json:"date"`
 	DepartAt      string  `json:"depart_at"`
@@ -112,10 +112,10 @@ type weekDayResponse struct {
 	BookingStatus *string `json:"booking_status,omitempty"`
 }
 
-type weekResponse struct {
+type commuteWeekResponse struct {
 	From string            `json:"from"`
 	To   string            `json:"to"`
-	Days []weekDayResponse `json:"days"`
+	Days []commuteDayResponse `json:"days"`
 }
 
 func seriesOut(sr carpool.Series, driver app.Person) seriesResponse {
@@ -444,9 +444,9 @@ func (s *Server) commuteWeek(w http.ResponseWriter, r *http.Request, me carpool.
 	if err != nil {
 		return err
 	}
-	out := weekResponse{From: week.From.String(), To: week.To.String(), Days: []weekDayResponse{}}
+	out := commuteWeekResponse{From: week.From.String(), To: week.To.String(), Days: []commuteDayResponse{}}
 	for _, d := range week.Days {
-		day := weekDayResponse{
+		day := commuteDayResponse{
 			SeriesID: d.Series.ID, Date: d.Occurrence.On.String(), DepartAt: timestamp(d.Series.DepartAt(d.Occurrence.On)),
 			From: d.Series.From.Label, To: d.Series.To.Label, Role: "passenger", Status: string(d.Occurrence.Status),
 			RideID: d.Occurrence.RideID,
