@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/buildinfo"
 	"carpool/internal/config"
 	"carpool/internal/health"
@@ -123,6 +124,17 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	go func() { serveErr <- srv.Serve(httpLn) }()
 	go func() { serveErr <- admin.Serve(adminLn) }()
 	logger.Info("listening", "http", httpLn.Addr().String(), "admin", adminLn.Addr().String())
+
+	// Ride series become rides in the background on every replica (the store makes each
+	// day once). The job stops with the first signal and is waited for before the
+	// database closes: deferred calls run last in, first out.
+	jobCtx, stopJob := context.WithCancel(ctx)
+	jobDone := make(chan struct{})
+	go func() {
+		defer close(jobDone)
+		app.New(store, app.Options{}).RunSeries(jobCtx, cfg.SeriesHorizon, cfg.SeriesInterval, logger)
+	}()
+	defer func() { stopJob(); <-jobDone }()
 
 	select {
 	case <-ctx.Done():

@@ -44,17 +44,20 @@ type Options struct {
 // keys orders each table's rows, so the same data always gives the same archive bytes
 // and digests, whatever the engine or the physical row order.
 var keys = map[string][]string{
-	"members":          {"id"},
-	"tokens":           {"id"},
-	"sites":            {"id"},
-	"cars":             {"id"},
-	"reservations":     {"id"},
-	"rides":            {"id"},
-	"bookings":         {"id"},
-	"outbox_events":    {"seq"},
-	"idempotency_keys": {"scope", "idem_key"},
-	"audit_log":        {"id"},
-	"places":           {"id"},
+	"members":              {"id"},
+	"tokens":               {"id"},
+	"sites":                {"id"},
+	"cars":                 {"id"},
+	"reservations":         {"id"},
+	"rides":                {"id"},
+	"bookings":             {"id"},
+	"outbox_events":        {"seq"},
+	"idempotency_keys":     {"scope", "idem_key"},
+	"audit_log":            {"id"},
+	"ride_series":          {"id"},
+	"series_occurrences":   {"series_id", "on_date"},
+	"series_subscriptions": {"id"},
+	"places":               {"id"},
 }
 
 // Write streams a backup of db to w and returns its manifest. It reads every table in

@@ -28,6 +28,7 @@ type Store interface {
 	ReservationStore
 	RideStore
 	BookingStore
+	SeriesStore
 	ReportStore
 	OutboxStore
 	IdempotencyStore

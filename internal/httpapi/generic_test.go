@@ -56,6 +56,11 @@ var validBody = map[string]any{
 	"eraseMe":           map[string]any{"password": testPassword},
 	"createPlace":       map[string]any{"name": "Home", "lat": 1, "lon": 1},
 	"patchPlace":        map[string]any{"name": "Home"},
+	"createSeries":      seriesBody("car"),
+	"patchSeries":       map[string]any{"seats": 2},
+	"skipSeriesDate":    map[string]any{"date": "2030-01-01"},
+	"subscribe":         map[string]any{},
+	"leaveSeriesDate":   map[string]any{"date": "2030-01-01"},
 }
 
 // TestEveryOperation checks what every operation of the description shares: credentials,

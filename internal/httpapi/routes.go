@@ -66,6 +66,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/places/{id}", s.authed(s.getPlace))
 	s.mux.Handle("PATCH /api/v1/places/{id}", s.authed(s.patchPlace))
 	s.mux.Handle("DELETE /api/v1/places/{id}", s.authed(s.deletePlace))
+	s.seriesRoutes()
 }
 
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {

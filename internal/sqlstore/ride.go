@@ -62,17 +62,8 @@ func (s *Store) CreateRide(ctx context.Context, in carpool.RideInput, driver car
 		if err := s.limits.CheckRide(driver, ride.DepartAt, now, open); err != nil {
 			return err
 		}
-		box := ride.Corridor()
-		_, err = tx.ExecContext(ctx, `INSERT INTO rides (`+rideCols+`, `+corridorCols+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-			        $21, $22, $23, $24)`,
-			ride.ID, ride.DriverID, ride.CarID, null(ride.ReservationID),
-			ride.From.Label, ride.From.Lat, ride.From.Lon, ride.To.Label, ride.To.Lat, ride.To.Lon,
-			ts(ride.DepartAt), ride.Seats, ride.SeatsTaken, string(ride.BookingMode), ride.Notes, string(ride.Status),
-			ride.Version, ts(ride.CreatedAt), ts(ride.UpdatedAt), ride.DetourKM,
-			box.MinLat, box.MaxLat, box.MinLon, box.MaxLon)
-		if err != nil {
-			return s.constraint(err, carpool.EINVALID, "car_id")
+		if err := s.insertRide(ctx, tx, ride); err != nil {
+			return err
 		}
 		out = ride
 		return s.insertEvents(ctx, tx, carpool.RideCreatedEvent(ride, now))
@@ -81,6 +72,23 @@ func (s *Store) CreateRide(ctx context.Context, in carpool.RideInput, driver car
 		return carpool.Ride{}, fmt.Errorf("create ride: %w", err)
 	}
 	return out, nil
+}
+
+// insertRide writes a new ride; a series' occurrences are written by it too.
+func (s *Store) insertRide(ctx context.Context, tx *sql.Tx, ride carpool.Ride) error {
+	box := ride.Corridor()
+	_, err := tx.ExecContext(ctx, `INSERT INTO rides (`+rideCols+`, `+corridorCols+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+		        $21, $22, $23, $24)`,
+		ride.ID, ride.DriverID, ride.CarID, null(ride.ReservationID),
+		ride.From.Label, ride.From.Lat, ride.From.Lon, ride.To.Label, ride.To.Lat, ride.To.Lon,
+		ts(ride.DepartAt), ride.Seats, ride.SeatsTaken, string(ride.BookingMode), ride.Notes, string(ride.Status),
+		ride.Version, ts(ride.CreatedAt), ts(ride.UpdatedAt), ride.DetourKM,
+		box.MinLat, box.MaxLat, box.MinLon, box.MaxLon)
+	if err != nil {
+		return s.constraint(err, carpool.EINVALID, "car_id")
+	}
+	return nil
 }
 
 // ridesReservation finds the reservation a ride in a pool car rests on, or nil when there

@@ -33,6 +33,9 @@ var Tables = []string{
 	"idempotency_keys",
 	"audit_log",
 	"places",
+	"ride_series",
+	"series_occurrences",
+	"series_subscriptions",
 }
 
 // maxAttempts bounds how often a transaction is run when the engine reports a failure

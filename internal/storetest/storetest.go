@@ -53,6 +53,8 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Limits", testLimits},
 		{"Administration", testAdministration},
 		{"Concurrency", testConcurrency},
+		{"Series", testSeries},
+		{"SeriesConcurrency", testSeriesConcurrency},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })

@@ -42,6 +42,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /places", s.signedIn(s.myPlaces))
 	mux.Handle("POST /places", s.signedIn(s.addPlace))
 	mux.Handle("POST /places/{id}/delete", s.signedIn(s.deletePlace))
+	s.commuteRoutes(mux)
 
 	mux.Handle("GET /mycars", s.signedIn(s.myCars))
 	mux.Handle("POST /mycars", s.signedIn(s.addMyCar))
