@@ -75,8 +75,10 @@ func TestMigrateConcurrently(t *testing.T) {
 		}
 	}
 	applied := appliedVersions(t, dbs[0])
-	if int64(len(applied)) != known {
-		t.Errorf("got %d migrations applied, want %d", len(applied), known)
+	// Versions need not be contiguous (branches number their migrations ahead), so
+	// check the newest one rather than the count.
+	if _, ok := applied[known]; !ok {
+		t.Errorf("got versions %v applied, want %d among them", applied, known)
 	}
 	for v, n := range applied {
 		if n != 1 {
