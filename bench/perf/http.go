@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"carpool/internal/sqlite"
+)
+
+// runHTTP measures the HTTP figures with wrk (1 thread, 32 connections), alternating
+// between the anchors and carpool so each pair sees the same machine load.
+func runHTTP(r *Result, bin string, dur time.Duration) error {
+	if _, err := exec.LookPath("wrk"); err != nil {
+		return fmt.Errorf("wrk not found (apt-get install wrk): %w", err)
+	}
+	dir, err := os.MkdirTemp("", "carpool-perf-http-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	dbPath := filepath.Join(dir, "carpool.db")
+	db, err := sqlite.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	fx, err := seed(ctx, db, 32, 48)
+	db.Close()
+	if err != nil {
+		return err
+	}
+
+	bareAddr := freeAddr()
+	bare, err := start("http://"+bareAddr+"/livez", nil, dir, filepath.Join(bin, "bare"), "-addr", bareAddr)
+	if err != nil {
+		return err
+	}
+	defer bare.stop()
+	var podinfo *proc
+	podAddr := freeAddr()
+	if _, err := os.Stat(filepath.Join(bin, "podinfo")); err == nil {
+		_, port, _ := splitHostPort(podAddr)
+		podinfo, err = start("http://"+podAddr+"/readyz", nil, dir, filepath.Join(bin, "podinfo"),
+			"--port", port, "--port-metrics", "0", "--level", "warn")
+		if err != nil {
+			return err
+		}
+		defer podinfo.stop()
+	} else {
+		r.note("podinfo binary missing in %s: its column is empty", bin)
+	}
+	cpAddr, cpAdmin := freeAddr(), freeAddr()
+	cp, err := start("http://"+cpAddr+"/readyz", []string{"CARPOOL_DATABASE_URL=sqlite://" + dbPath,
+		"CARPOOL_HTTP_ADDR=" + cpAddr, "CARPOOL_ADMIN_ADDR=" + cpAdmin, "CARPOOL_SHUTDOWN_DELAY=0s",
+		"CARPOOL_LOG_LEVEL=warn"}, dir, filepath.Join(bin, "carpool"), "serve")
+	if err != nil {
+		return err
+	}
+	defer cp.stop()
+
+	auth := "Authorization: Bearer " + fx.AdminToken
+	bareLivez := wrk("http://"+bareAddr+"/livez", dur)
+	var podLivez float64
+	if podinfo != nil {
+		podLivez = wrk("http://"+podAddr+"/healthz", dur).rps
+	}
+	cpLivez := wrk("http://"+cpAddr+"/livez", dur)
+	cpRead := wrk("http://"+cpAddr+"/api/v1/sites/"+fx.SiteID, dur, auth)
+	day := fx.Day.Format("2006-01-02")
+	search := fmt.Sprintf("http://%s/api/v1/rides?from=52.52,13.40&to=52.39,13.06&radius_km=5&depart_after=%sT11:00:00Z&depart_before=%sT14:00:00Z&seats=1", cpAddr, day, day)
+	cpSearch := wrk(search, dur, auth)
+	bareAgain := wrk("http://"+bareAddr+"/livez", dur) // the load may have moved meanwhile
+	book := bookLoop("http://"+cpAddr, fx, dur)
+
+	bareRPS := (bareLivez.rps + bareAgain.rps) / 2
+	r.add(Figure{Name: "bare net/http /livez", Value: bareRPS, Unit: "req/s"})
+	if podinfo != nil {
+		r.add(Figure{Name: "podinfo /healthz", Value: podLivez, Unit: "req/s", Anchor: "bare net/http", Of: bareRPS})
+	}
+	r.add(Figure{Name: "carpool /livez", Value: cpLivez.rps, Unit: "req/s", Anchor: "bare net/http", Of: bareRPS, Target: "≥ 0.7", Met: met(cpLivez.rps >= 0.7*bareRPS)})
+	r.add(Figure{Name: "carpool authenticated GET /api/v1/sites/{id}", Value: cpRead.rps, Unit: "req/s", Anchor: "carpool /livez", Of: cpLivez.rps, Target: "≥ 0.5", Met: met(cpRead.rps >= 0.5*cpLivez.rps)})
+	r.add(Figure{Name: "carpool search (48 rides), req/s", Value: cpSearch.rps, Unit: "req/s", Anchor: "carpool /livez", Of: cpLivez.rps})
+	r.add(Figure{Name: "carpool search (48 rides), mean latency", Value: cpSearch.meanMS, Unit: "ms"})
+	r.add(Figure{Name: "carpool book+cancel cycles (SQLite, 32 passengers)", Value: book.perSec, Unit: "cycles/s", Anchor: "carpool /livez", Of: cpLivez.rps})
+	r.note("wrk -t1 -c32 -d%s per figure; bare measured before and after carpool (%.0f, %.0f req/s) and averaged", dur, bareLivez.rps, bareAgain.rps)
+	r.note("booking: %d passengers in a closed loop over %d rides, each POST with an Idempotency-Key; %d of %d requests failed", len(fx.Passengers), len(fx.Rides), book.failed, book.requests)
+	return nil
+}
+
+func splitHostPort(addr string) (string, string, error) {
+	i := len(addr) - 1
+	for i >= 0 && addr[i] != ':' {
+		i--
+	}
+	return addr[:i], addr[i+1:], nil
+}
+
+type wrkResult struct {
+	rps    float64
+	meanMS float64
+}
+
+var (
+	rpsRe = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	latRe = regexp.MustCompile(`Latency\s+([0-9.]+)(us|ms|s)`)
+)
+
+// wrk runs wrk against url and returns requests/s and mean latency; non-2xx answers
+// make the figure zero, so a broken endpoint cannot pass for a fast one.
+func wrk(url string, dur time.Duration, headers ...string) wrkResult {
+	args := []string{"-t1", "-c32", "-d" + strconv.Itoa(int(dur.Seconds())) + "s", "--latency"}
+	for _, h := range headers {
+		args = append(args, "-H", h)
+	}
+	out, err := exec.Command("wrk", append(args, url)...).CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "wrk %s: %v\n%s", url, err, out)
+		return wrkResult{}
+	}
+	if bytes.Contains(out, []byte("Non-2xx")) {
+		fmt.Fprintf(os.Stderr, "wrk %s: non-2xx answers:\n%s", url, out)
+		return wrkResult{}
+	}
+	var res wrkResult
+	if m := rpsRe.FindSubmatch(out); m != nil {
+		res.rps, _ = strconv.ParseFloat(string(m[1]), 64)
+	}
+	if m := latRe.FindSubmatch(out); m != nil {
+		v, _ := strconv.ParseFloat(string(m[1]), 64)
+		switch string(m[2]) {
+		case "us":
+			v /= 1000
+		case "s":
+			v *= 1000
+		}
+		res.meanMS = v
+	}
+	return res
+}
+
+type loopResult struct {
+	perSec           float64
+	requests, failed int64
+	p50, p99         time.Duration
+}
+
+// bookLoop has every passenger book one seat and cancel it again, over and over, for
+// dur, spread over the fixture's rides and round-robin over the given bases.
+func bookLoop(base string, fx fixture, dur time.Duration, more ...string) loopResult {
+	bases := append([]string{base}, more...)
+	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	ctx, cancel := context.WithTimeout(context.Background(), dur)
+	defer cancel()
+	var cycles, requests, failed atomic.Int64
+	var mu sync.Mutex
+	var lat []time.Duration
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w, tok := range fx.Passengers {
+		wg.Go(func() {
+			for i := 0; ctx.Err() == nil; i++ {
+				b := bases[(w+i)%len(bases)]
+				ride := fx.Rides[(w*7+i)%len(fx.Rides)]
+				t0 := time.Now()
+				code, body := post(hc, b+"/api/v1/rides/"+ride+"/bookings", tok, fmt.Sprintf("k-%d-%d-%d", w, i, start.UnixNano()), `{"seats":1}`)
+				requests.Add(1)
+				if code != http.StatusCreated {
+					failed.Add(1)
+					continue
+				}
+				var bk struct{ ID string }
+				json.Unmarshal(body, &bk)
+				code, _ = post(hc, bases[(w+i+1)%len(bases)]+"/api/v1/bookings/"+bk.ID+"/cancel", tok, "", "")
+				requests.Add(1)
+				if code != http.StatusOK {
+					failed.Add(1)
+					continue
+				}
+				d := time.Since(t0)
+				if ctx.Err() == nil {
+					cycles.Add(1)
+					mu.Lock()
+					lat = append(lat, d)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	res := loopResult{perSec: float64(cycles.Load()) / dur.Seconds(), requests: requests.Load(), failed: failed.Load()}
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		res.p50, res.p99 = lat[len(lat)/2], lat[(len(lat)-1)*99/100]
+	}
+	return res
+}
+
+func post(hc *http.Client, url, tok, key, body string) (int, []byte) {
+	var rd io.Reader
+	if body != "" {
+		rd = bytes.NewReader([]byte(body))
+	}
+	req, _ := http.NewRequest(http.MethodPost, url, rd)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, nil
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
