@@ -176,7 +176,8 @@ func bookLoop(base string, fx fixture, dur time.Duration, more ...string) loopRe
 		wg.Go(func() {
 			for i := 0; ctx.Err() == nil; i++ {
 				b := bases[(w+i)%len(bases)]
-				ride := fx.Rides[(w*7+i)%len(fx.Rides)]
+				// the same rides per passenger as the pgbench scripts: two each
+				ride := fx.Rides[(w+32*(i%2))%len(fx.Rides)]
 				t0 := time.Now()
 				code, body := post(hc, b+"/api/v1/rides/"+ride+"/bookings", tok, fmt.Sprintf("k-%d-%d-%d", w, i, start.UnixNano()), `{"seats":1}`)
 				requests.Add(1)
