@@ -216,3 +216,4 @@ func rssKB(pid int) float64 {
 	}
 	return 0
 }
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
