@@ -29,19 +29,20 @@ type instance struct {
 	port    int
 	cred    *syscall.Credential // the postgres user, when we run as root
 	logPath string
+	durable bool // synchronous_commit on: a commit survives a crash of the server
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
 	exited chan struct{}
 }
 
-// start makes a new cluster and starts it.
-func start() (*Server, error) {
+// start makes a new cluster and starts it; durable keeps synchronous_commit on.
+func start(durable bool) (*Server, error) {
 	bin, err := findBinaries()
 	if err != nil {
 		return nil, err
 	}
-	in := &instance{bin: bin}
+	in := &instance{bin: bin, durable: durable}
 	if err := in.prepare(); err != nil {
 		_ = os.RemoveAll(in.root)
 		return nil, err
@@ -167,8 +168,10 @@ func (in *instance) start() error {
 		"-p", strconv.Itoa(in.port),
 		"-k", in.root,
 		"-c", "listen_addresses=127.0.0.1",
-		// Throwaway data: durability buys nothing and costs seconds per test.
-		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+		// Throwaway data: durability buys nothing and costs seconds per test. fsync
+		// stays off even for a durable server: its crashes are process crashes, and
+		// the kernel keeps what was written.
+		"-c", "fsync=off", "-c", "synchronous_commit="+map[bool]string{true: "on", false: "off"}[in.durable], "-c", "full_page_writes=off",
 		// Enough for several replicas' pools and a contract suite at once.
 		"-c", "max_connections=300",
 		"-c", "shared_buffers=32MB",

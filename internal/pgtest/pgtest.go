@@ -70,7 +70,7 @@ func Shared(tb testing.TB) *Server {
 			shared.server, shared.err = external(u)
 			return
 		}
-		shared.server, shared.err = start()
+		shared.server, shared.err = start(false)
 	})
 	if shared.err != nil {
 		unavailable(tb, shared.err)
@@ -83,7 +83,19 @@ func Shared(tb testing.TB) *Server {
 // PostgreSQL binaries even when CARPOOL_TEST_POSTGRES_URL is set; see Own.
 func New(tb testing.TB) *Server {
 	tb.Helper()
-	s, err := start()
+	return newServer(tb, false)
+}
+
+// NewDurable is New with synchronous_commit on, for tests that crash the server
+// (StopImmediate) and then count on every commit a client was told about.
+func NewDurable(tb testing.TB) *Server {
+	tb.Helper()
+	return newServer(tb, true)
+}
+
+func newServer(tb testing.TB, durable bool) *Server {
+	tb.Helper()
+	s, err := start(durable)
 	if err != nil {
 		unavailable(tb, err)
 	}
