@@ -39,10 +39,11 @@ func newRig(t *testing.T) *rig {
 	if testing.Short() {
 		t.Skip("fault tests start PostgreSQL and three replicas; skipped with -short")
 	}
-	srv := pgtest.New(t)
+	// Durable: the immediate shutdown must not lose commits the clients were told of.
+	srv := pgtest.NewDurable(t)
 	r := &rig{srv: srv, url: srv.NewDatabase(t)}
 	env := []string{"CARPOOL_DATABASE_URL=" + r.url, "CARPOOL_DB_STATEMENT_TIMEOUT=" + statementTimeout.String(),
-		"CARPOOL_DB_CONNECT_TIMEOUT=1s", "CARPOOL_DB_MAX_CONNS=8"}
+		"CARPOOL_DB_MAX_CONNS=8"}
 	for i := range 3 {
 		r.replicas = append(r.replicas, cluster.Start(t, "replica"+strconv.Itoa(i), env...))
 	}
@@ -73,6 +74,24 @@ func (r *rig) watchReadiness(ctx context.Context) *sync.WaitGroup {
 		})
 	}
 	return &wg
+}
+
+// waitNotReady waits until some replica has reported not ready (the probes cache a
+// ping for a second, so a shorter outage may pass unseen); it fails the test after d.
+func (r *rig) waitNotReady(t *testing.T, d time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		for i := range r.notReady {
+			if r.notReady[i].Load() > 0 {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no replica reported not ready within %s of the fault", d)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // waitAllReady fails the test unless every replica answers /readyz 200 within d.
@@ -210,6 +229,7 @@ func TestKillReplica(t *testing.T) {
 	r := newRig(t)
 	r.exercise(t, "kill -9 one replica", func() {
 		r.replicas[1].Kill(t)
+		r.waitNotReady(t, 10*time.Second)
 		time.Sleep(time.Second) // clients keep sending to it meanwhile
 		r.replicas[1].Restart(t)
 	})
@@ -219,6 +239,7 @@ func TestPostgresFastRestart(t *testing.T) {
 	r := newRig(t)
 	r.exercise(t, "PostgreSQL fast restart", func() {
 		r.srv.Stop(t)
+		r.waitNotReady(t, 10*time.Second)
 		r.srv.Start(t)
 	})
 }
@@ -227,6 +248,7 @@ func TestPostgresImmediateRestart(t *testing.T) {
 	r := newRig(t)
 	r.exercise(t, "PostgreSQL immediate restart", func() {
 		r.srv.StopImmediate(t)
+		r.waitNotReady(t, 10*time.Second)
 		r.srv.Start(t)
 	})
 }
