@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,7 +133,9 @@ func runBookings(r *Result, bin string, dur time.Duration) error {
 		}
 		db.Close()
 
+		var admins []string
 		start1 := func(n int) ([]*proc, []string, error) {
+			admins = nil
 			var ps []*proc
 			var bases []string
 			for range n {
@@ -144,6 +148,7 @@ func runBookings(r *Result, bin string, dur time.Duration) error {
 				}
 				ps = append(ps, p)
 				bases = append(bases, "http://"+addr)
+				admins = append(admins, "http://"+admin)
 			}
 			return ps, bases, nil
 		}
@@ -157,6 +162,10 @@ func runBookings(r *Result, bin string, dur time.Duration) error {
 		if err != nil {
 			stopAll(ps)
 			return err
+		}
+		if profileDir != "" {
+			// A CPU profile of the single replica while it books, for docs/performance.md.
+			go fetchProfile(admins[0], dur-time.Second, filepath.Join(profileDir, "bookings-"+strings.ReplaceAll(label, " ", "-")+".pprof"))
 		}
 		one := bookLoop(bases[0], fx, dur)
 		stopAll(ps)
@@ -216,4 +225,25 @@ func pgbench(pg *pgServer, script string, dur time.Duration) float64 {
 	}
 	v, _ := strconv.ParseFloat(string(m[1]), 64)
 	return v
+}
+
+// profileDir, when set (-profile), receives CPU profiles taken during the runs.
+var profileDir string
+
+// fetchProfile saves a CPU profile of the process whose admin listener is at admin.
+func fetchProfile(admin string, d time.Duration, path string) {
+	resp, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", admin, max(int(d.Seconds()), 1)))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "profile:", err)
+		return
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "profile:", err)
+		return
+	}
+	defer f.Close()
+	io.Copy(f, resp.Body)
+	fmt.Fprintln(os.Stderr, "  profile:", path)
 }
