@@ -34,7 +34,11 @@ func report(dir, doc string) error {
 		if err := json.Unmarshal(raw, &r); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		fmt.Fprintf(&b, "\n### %s\n\nMeasured %s on %d CPUs, load average %s at the start and %s at the end.\n\n", part, r.At, r.CPUs, r.LoadAvg, r.LoadEnd)
+		if r.LoadAvg != "" {
+			fmt.Fprintf(&b, "\n### %s\n\nMeasured %s on %d CPUs, load average %s at the start and %s at the end.\n\n", part, r.At, r.CPUs, r.LoadAvg, r.LoadEnd)
+		} else {
+			fmt.Fprintf(&b, "\n### %s\n\nMeasured %s.\n\n", part, r.At)
+		}
 		b.WriteString("| figure | value | compared with | ratio | target |\n|---|---:|---|---:|---|\n")
 		for _, f := range r.Figures {
 			ratio, target := "", f.Target
