@@ -20,6 +20,7 @@ func report(dir, doc string) error {
 		return err
 	}
 	var b strings.Builder
+	var results []Result
 	b.WriteString(beginMark + "\n")
 	for _, part := range []string{"http", "bookings", "search", "footprint", "faults"} {
 		path := filepath.Join(dir, part+".json")
@@ -34,6 +35,7 @@ func report(dir, doc string) error {
 		if err := json.Unmarshal(raw, &r); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
+		results = append(results, r)
 		if r.LoadAvg != "" {
 			fmt.Fprintf(&b, "\n### %s\n\nMeasured %s on %d CPUs, load average %s at the start and %s at the end.\n\n", part, r.At, r.CPUs, r.LoadAvg, r.LoadEnd)
 		} else {
@@ -59,6 +61,11 @@ func report(dir, doc string) error {
 		}
 		b.WriteString("\n")
 	}
+	chart := filepath.Join(filepath.Dir(doc), "performance-targets.svg")
+	if err := ratioChart(results, chart); err != nil {
+		return err
+	}
+	b.WriteString("\n![ratios against their targets](performance-targets.svg)\n")
 	b.WriteString(endMark + "\n")
 	old, err := os.ReadFile(doc)
 	if err != nil {
