@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/config"
 	"carpool/internal/health"
@@ -16,16 +17,13 @@ import (
 func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	probes.Register(mux)
-	api := httpapi.NewServer(store, httpapi.Options{
-		Logger: logger,
-		Signup: carpool.SignupPolicy{Domains: cfg.SignupDomains},
-	})
-	mux.Handle("/api/", api)
-	mux.Handle("/", web.NewServer(store, web.Options{
-		Logger:   logger,
+	a := app.New(store, app.Options{
 		Signup:   carpool.SignupPolicy{Domains: cfg.SignupDomains},
-		Location: cfg.Timezone,
-	}))
+		Emission: carpool.EmissionFactor(cfg.CO2PerKM),
+		Logger:   logger,
+	})
+	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger}))
+	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone}))
 	return mux
 }
 

@@ -13,6 +13,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"carpool/internal/carpool"
 )
 
 // Config is the effective configuration of one carpool process.
@@ -31,6 +33,15 @@ type Config struct {
 	// DBStatementTimeout bounds each PostgreSQL statement of a request (not migrations).
 	DBStatementTimeout time.Duration
 
+	// CO2PerKM is the emission factor reports count avoided CO₂ with (kg CO₂e per km).
+	CO2PerKM float64
+
+	// Fair-use limits (see carpool.Limits); 0 turns one off.
+	MaxAdvance            time.Duration
+	MaxReservation        time.Duration
+	MaxOpenRides          int
+	MaxActiveReservations int
+
 	// The course's ConfigMap keys; used to build DatabaseURL when it is not set.
 	PostgresHost     string
 	PostgresPort     string
@@ -38,6 +49,16 @@ type Config struct {
 	PostgresUser     string
 	PostgresPassword string
 	PostgresSSLMode  string
+}
+
+// Limits returns the configured fair-use limits.
+func (c *Config) Limits() carpool.Limits {
+	return carpool.Limits{
+		MaxAdvance:            c.MaxAdvance,
+		MaxReservation:        c.MaxReservation,
+		MaxOpenRides:          c.MaxOpenRides,
+		MaxActiveReservations: c.MaxActiveReservations,
+	}
 }
 
 // Engine returns "sqlite" or "postgres", from the database URL's scheme.
@@ -68,7 +89,11 @@ type Environ func(key string) string
 func Bind(fs *flag.FlagSet) *Flags {
 	f := &Flags{set: fs, values: map[string]*string{}}
 	for _, s := range settings {
-		f.values[s.env] = fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, s.def))
+		def := s.def
+		if s.shownDef != "" {
+			def = s.shownDef
+		}
+		f.values[s.env] = fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, def))
 	}
 	return f
 }

@@ -39,9 +39,15 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Waitlist", testWaitlist},
 		{"Outbox", testOutbox},
 		{"Search", testSearch},
+		{"Reads", testReads},
+		{"Utilisation", testUtilisation},
+		{"RideFigures", testRideFigures},
 		{"Idempotency", testIdempotency},
 		{"Times", testTimes},
 		{"Integrity", testIntegrity},
+		{"HostileInput", testHostileInput},
+		{"Limits", testLimits},
+		{"Administration", testAdministration},
 		{"Concurrency", testConcurrency},
 	}
 	for _, g := range groups {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"carpool/internal/carpool"
+
 	"bytes"
 	"embed"
 	"fmt"
@@ -82,7 +84,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	v := view{Me: me, Flash: flashes[r.URL.Query().Get("done")], Path: r.URL.Path, Signup: s.signup.Open(), Data: data}
+	v := view{Me: me, Flash: flashes[r.URL.Query().Get("done")], Path: r.URL.Path, Signup: s.app.SignupOpen(), Data: data}
 	if me != nil {
 		v.CSRF = me.CSRF
 	}
@@ -120,6 +122,12 @@ var flashes = map[string]string{
 	"rejected":      "Request rejected.",
 	"cancelled":     "Booking cancelled.",
 	"rideCancelled": "Ride cancelled.",
+	"profile":       "Profile saved.",
+	"password":      "Password changed. Your other sessions have ended.",
+	"sessionEnded":  "Session ended.",
+	"roleChanged":   "Role changed.",
+	"deactivated":   "Member deactivated; their future rides, bookings and reservations are released.",
+	"reactivated":   "Member reactivated.",
 }
 
 // redirect answers a successful POST with 303 to target, with a flash message.
@@ -156,7 +164,9 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 			}
 			return m, nil
 		},
-		"km": func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + " km" },
+		"km":         func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + " km" },
+		"percent":    func(f float64) float64 { return f * 100 },
+		"roadFactor": func() float64 { return carpool.ReportRoadFactor },
 		"hours": func(d time.Duration) string {
 			return strconv.FormatFloat(d.Hours(), 'f', 1, 64)
 		},

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/httpapi"
 	"carpool/internal/sqlite"
@@ -56,8 +57,9 @@ func Start(tb testing.TB, opts Options) *App {
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{tb}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	mux := http.NewServeMux()
-	mux.Handle("/api/", httpapi.NewServer(db, httpapi.Options{Logger: logger, Signup: opts.Signup, Now: opts.Now}))
-	mux.Handle("/", web.NewServer(db, web.Options{Logger: logger, Signup: opts.Signup, Location: opts.Location, Now: opts.Now}))
+	a := app.New(db, app.Options{Signup: opts.Signup, Now: opts.Now})
+	mux.Handle("/api/", httpapi.NewServer(a, db, httpapi.Options{Logger: logger, Now: opts.Now}))
+	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: opts.Location}))
 	var srv *httptest.Server
 	if opts.TLS {
 		srv = httptest.NewTLSServer(mux)
