@@ -6,7 +6,9 @@
 //   - A new token works at once on every replica: unknown hashes are never cached, they
 //     always go to the store.
 //   - A token revoked through a replica's Store (DeleteToken) stops working on that
-//     replica at once.
+//     replica at once; so does every token of a member changed through it (SetRole,
+//     UpdateMember, DeactivateMember, EraseMember, DeleteMemberTokens), except that a
+//     lookup racing such a member change may keep the old member for up to TTL.
 //   - On every other replica a revoked token, or a member whose role or details changed,
 //     is honoured for at most TTL after that replica last read it from the database.
 //     TTL is therefore the longest a revocation takes to reach the whole fleet; keep it

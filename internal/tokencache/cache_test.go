@@ -45,6 +45,26 @@ func (d *tokenDB) DeleteToken(_ context.Context, id string) error {
 	return carpool.Errorf(carpool.ENOTFOUND, "token not found")
 }
 
+func (d *tokenDB) SetRole(_ context.Context, id string, role carpool.Role, _ carpool.Member) (carpool.Member, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.member.Role = role
+	return d.member, nil
+}
+
+func (d *tokenDB) DeleteMemberTokens(_ context.Context, memberID, keep string) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := 0
+	for h, t := range d.tokens {
+		if t.MemberID == memberID && t.ID != keep {
+			delete(d.tokens, h)
+			n++
+		}
+	}
+	return n, nil
+}
+
 func (d *tokenDB) add(hash string, expires time.Time) carpool.Token {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -179,5 +199,31 @@ func TestForgetMember(t *testing.T) {
 	}
 	if _, _, ok := c.Get("b", now); !ok {
 		t.Error("got m2's token dropped by ForgetMember(m1)")
+	}
+}
+
+// TestMemberChangesReachTheActingReplicaAtOnce: a role change or "sign out everywhere"
+// made through a replica is seen by that replica on the next request.
+func TestMemberChangesReachTheActingReplicaAtOnce(t *testing.T) {
+	db, stores, clk := setup(t, 2)
+	db.add("h1", clk.now().Add(time.Hour))
+	ctx := context.Background()
+	for _, s := range stores {
+		authed(s, "h1", clk.now())
+	}
+	if _, err := stores[0].SetRole(ctx, "m1", carpool.RoleAdmin, carpool.Member{}); err != nil {
+		t.Fatal(err)
+	}
+	if m, _, err := stores[0].MemberByToken(ctx, "h1", clk.now()); err != nil || m.Role != carpool.RoleAdmin {
+		t.Fatalf("acting replica: got role %q, %v; want admin at once", m.Role, err)
+	}
+	if m, _, _ := stores[1].MemberByToken(ctx, "h1", clk.now()); m.Role != carpool.RoleMember {
+		t.Fatalf("other replica within TTL: got role %q, want the cached member (documented staleness)", m.Role)
+	}
+	if _, err := stores[0].DeleteMemberTokens(ctx, "m1", ""); err != nil {
+		t.Fatal(err)
+	}
+	if authed(stores[0], "h1", clk.now()) {
+		t.Fatal("acting replica: got a token accepted after its member was signed out everywhere")
 	}
 }

@@ -52,3 +52,43 @@ func (s *Store) DeleteToken(ctx context.Context, id string) error {
 	s.cache.ForgetToken(id, s.now())
 	return err
 }
+
+// The methods below change a member or revoke their tokens: this replica forgets the
+// member's cached tokens at once (others within the TTL), whether or not the change
+// succeeded, so the next request asks the database.
+
+// SetRole changes a member's role.
+func (s *Store) SetRole(ctx context.Context, id string, role carpool.Role, by carpool.Member) (carpool.Member, error) {
+	m, err := s.Store.SetRole(ctx, id, role, by)
+	s.cache.ForgetMember(id)
+	return m, err
+}
+
+// DeactivateMember signs a member out everywhere and releases their future.
+func (s *Store) DeactivateMember(ctx context.Context, id string, by carpool.Member) (carpool.Deactivation, error) {
+	d, err := s.Store.DeactivateMember(ctx, id, by)
+	s.cache.ForgetMember(id)
+	return d, err
+}
+
+// EraseMember releases and anonymises a member.
+func (s *Store) EraseMember(ctx context.Context, id string, by carpool.Member) error {
+	err := s.Store.EraseMember(ctx, id, by)
+	s.cache.ForgetMember(id)
+	return err
+}
+
+// UpdateMember changes a member's profile or password.
+func (s *Store) UpdateMember(ctx context.Context, id string, change func(*carpool.Member) error) (carpool.Member, error) {
+	m, err := s.Store.UpdateMember(ctx, id, change)
+	s.cache.ForgetMember(id)
+	return m, err
+}
+
+// DeleteMemberTokens revokes a member's tokens except keep. The kept token's entry goes
+// too; it is simply read again.
+func (s *Store) DeleteMemberTokens(ctx context.Context, memberID, keep string) (int, error) {
+	n, err := s.Store.DeleteMemberTokens(ctx, memberID, keep)
+	s.cache.ForgetMember(memberID)
+	return n, err
+}
