@@ -11,6 +11,7 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/clientip"
 )
 
 // DefaultMaxBodyBytes is the largest request body accepted when Options leaves it unset.
@@ -25,6 +26,9 @@ type Options struct {
 	Now func() time.Time
 	// MaxBodyBytes limits request bodies; larger ones are refused with 413.
 	MaxBodyBytes int64
+	// ClientIP finds the address a sign-in came from, for throttling; the zero value
+	// uses the connection's peer.
+	ClientIP clientip.Resolver
 }
 
 // Server is the REST API. It is an http.Handler for every path under /api/.
@@ -34,6 +38,7 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	maxBody int64
+	client  clientip.Resolver
 	mux     *http.ServeMux
 }
 
@@ -46,6 +51,7 @@ func NewServer(a *app.App, idem carpool.IdempotencyStore, opts Options) *Server 
 		log:     opts.Logger,
 		now:     opts.Now,
 		maxBody: opts.MaxBodyBytes,
+		client:  opts.ClientIP,
 		mux:     http.NewServeMux(),
 	}
 	if s.log == nil {

@@ -16,6 +16,7 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/clientip"
 )
 
 // Options configure a Server. The zero value is usable: UTC, logs discarded.
@@ -24,6 +25,11 @@ type Options struct {
 	Location *time.Location
 	// Logger receives one record per request that failed with an internal error.
 	Logger *slog.Logger
+	// ClientIP finds the address a sign-in came from, for throttling; the zero value
+	// uses the connection's peer.
+	ClientIP clientip.Resolver
+	// SSO, when set, offers "Sign in with <provider>" on the sign-in page.
+	SSO *SSO
 }
 
 // Server is the web UI. It is an http.Handler for every path outside /api/.
@@ -32,13 +38,15 @@ type Server struct {
 	loc     *time.Location
 	log     *slog.Logger
 	now     func() time.Time
+	client  clientip.Resolver
+	sso     *SSO
 	pages   *pages
 	handler http.Handler
 }
 
 // NewServer returns the UI over the use cases of a.
 func NewServer(a *app.App, opts Options) *Server {
-	s := &Server{app: a, loc: opts.Location, log: opts.Logger, now: a.Now}
+	s := &Server{app: a, loc: opts.Location, log: opts.Logger, now: a.Now, client: opts.ClientIP, sso: opts.SSO}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}

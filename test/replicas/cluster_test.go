@@ -43,3 +43,6 @@ func openSQL(t *testing.T, url string) *sql.DB {
 	return harness.OpenSQL(t, url)
 }
 func removeBinary() { harness.RemoveBinary() }
+
+// apiClient is the harness's client for requests to the replicas.
+var apiClient = harness.APIClient
