@@ -158,7 +158,7 @@ func (s *Store) Rides(ctx context.Context, f carpool.RideFilter, p carpool.Page)
 func (s *Store) UpdateRide(ctx context.Context, id string, ifVersion int, p carpool.RidePatch, by carpool.Member) (carpool.Ride, error) {
 	var out carpool.Ride
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		rb, err := s.loadRideBook(ctx, tx, id)
+		rb, err := s.loadRideBook(ctx, tx, id, "")
 		if err != nil {
 			return err
 		}
@@ -204,7 +204,7 @@ func (s *Store) UpdateRide(ctx context.Context, id string, ifVersion int, p carp
 func (s *Store) CancelRide(ctx context.Context, id string, by carpool.Member) (carpool.Ride, error) {
 	var out carpool.Ride
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		rb, err := s.loadRideBook(ctx, tx, id)
+		rb, err := s.loadRideBook(ctx, tx, id, "")
 		if err != nil {
 			return err
 		}
