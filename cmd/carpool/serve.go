@@ -13,6 +13,7 @@ import (
 	"carpool/internal/config"
 	"carpool/internal/health"
 	"carpool/internal/telemetry"
+	"carpool/internal/tokencache"
 )
 
 // Bounds of the shutdown steps that have no setting of their own.
@@ -89,7 +90,9 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 
 	// Probes ping the engine itself: they must not make spans every second.
 	probes := health.New(db)
-	store := telemetry.InstrumentStore(db, metrics)
+	// Token checks are answered from a short cache (tokencache: revocations reach other
+	// replicas within its TTL), so an authenticated read costs no extra round trip.
+	store := tokencache.Wrap(telemetry.InstrumentStore(db, metrics), tokencache.Options{})
 	srv := &http.Server{
 		Handler: telemetry.Middleware(appHandler(cfg, store, probes, logger), telemetry.HTTPOptions{
 			Logger: logger, Metrics: metrics, QuietRoutes: quietRoutes,

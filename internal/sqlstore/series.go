@@ -525,7 +525,7 @@ func (s *Store) SkipSeriesDate(ctx context.Context, id string, d carpool.Date, b
 // open and ahead, and the pool-car reservation made for it.
 func (s *Store) cancelOccurrence(ctx context.Context, tx *sql.Tx, occ carpool.Occurrence, by carpool.Member, now time.Time) error {
 	if occ.RideID != "" {
-		rb, err := s.loadRideBook(ctx, tx, occ.RideID)
+		rb, err := s.loadRideBook(ctx, tx, occ.RideID, "")
 		if err != nil {
 			return err
 		}
@@ -593,7 +593,7 @@ func (s *Store) UpdateSeries(ctx context.Context, id string, ifVersion int, p ca
 			return err
 		}
 		for _, occ := range occs {
-			rb, err := s.loadRideBook(ctx, tx, occ.RideID)
+			rb, err := s.loadRideBook(ctx, tx, occ.RideID, "")
 			if err != nil {
 				return err
 			}
@@ -707,7 +707,7 @@ func (s *Store) Subscribe(ctx context.Context, seriesID string, passenger carpoo
 			if !sub.Covers(occ.On) {
 				continue
 			}
-			rb, err := s.loadRideBook(ctx, tx, occ.RideID)
+			rb, err := s.loadRideBook(ctx, tx, occ.RideID, "")
 			if err != nil {
 				return err
 			}
@@ -776,7 +776,7 @@ func (s *Store) Unsubscribe(ctx context.Context, seriesID string, passenger carp
 // leaveRide cancels the passenger's active booking on a ride that is still ahead;
 // ENOTFOUND when there is none.
 func (s *Store) leaveRide(ctx context.Context, tx *sql.Tx, rideID string, passenger carpool.Member, now time.Time) (carpool.Booking, error) {
-	rb, err := s.loadRideBook(ctx, tx, rideID)
+	rb, err := s.loadRideBook(ctx, tx, rideID, "")
 	if err != nil {
 		return carpool.Booking{}, err
 	}

@@ -64,6 +64,13 @@ func (s *Store) SetRole(ctx context.Context, id string, role carpool.Role, by ca
 	return m, err
 }
 
+// SetMemberRole gives a member a role (single sign-on raising it from a claim).
+func (s *Store) SetMemberRole(ctx context.Context, id string, role carpool.Role) (carpool.Member, error) {
+	m, err := s.Store.SetMemberRole(ctx, id, role)
+	s.cache.ForgetMember(id)
+	return m, err
+}
+
 // DeactivateMember signs a member out everywhere and releases their future.
 func (s *Store) DeactivateMember(ctx context.Context, id string, by carpool.Member) (carpool.Deactivation, error) {
 	d, err := s.Store.DeactivateMember(ctx, id, by)
