@@ -151,3 +151,37 @@ func TestDeleteMyAccount(t *testing.T) {
 		t.Errorf("after erasure: got %q %q", m.Name, m.Email)
 	}
 }
+
+// TestSiteLocationIsPicked: a site's location comes from the place picker (a pin or an
+// address result), never from typed coordinates; a missing or impossible one is an
+// error beside the field, and editing keeps the stored location.
+func TestSiteLocationIsPicked(t *testing.T) {
+	app := webtest.Start(t, webtest.Options{})
+	ctx := context.Background()
+	fm := app.AddMember(t, "fm@example.com", "Fran Fleet", "", carpool.RoleFleetManager)
+	b := newBrowser(t, app)
+	b.signInAs(fm)
+	csrf := b.csrf("/fleet")
+	for _, tc := range []struct{ name, location, want string }{
+		{"none", "", "drop a pin on the map"},
+		{"off the map", "at:95,11.5|Nowhere", "outside the map"},
+		{"typed", "48.1,11.5", "choose a place from the list"},
+	} {
+		res, body := b.post("/fleet/sites", url.Values{"csrf": {csrf}, "name": {"HQ"}, "address": {"Main St 1"}, "location": {tc.location}}, nil)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="location-error"`) || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: got %d, want 422 saying %q beside the location:\n%s", tc.name, res.StatusCode, tc.want, body)
+		}
+	}
+	res, _ := b.post("/fleet/sites", url.Values{"csrf": {csrf}, "name": {"HQ"}, "address": {"Main St 1"}, "location": {"at:48.137,11.575|Marienplatz"}}, nil)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create site: got %d, want 303", res.StatusCode)
+	}
+	sites, _, err := app.Store.Sites(ctx, carpool.Page{Limit: 10})
+	if err != nil || len(sites) != 1 || sites[0].Lat != 48.137 || sites[0].Lon != 11.575 {
+		t.Fatalf("stored site: got %+v, %v", sites, err)
+	}
+	_, body := b.get("/fleet/sites/" + sites[0].ID)
+	if !strings.Contains(body, `value="at:48.137000,11.575000|HQ" class="pin-option"`) {
+		t.Errorf("edit form does not hold the stored location:\n%s", body)
+	}
+}

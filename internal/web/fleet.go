@@ -12,11 +12,12 @@ import (
 type fleetPage struct {
 	Sites    []siteCars
 	SiteForm *form
+	Location map[string]*placeField // the site form's place field
 	CarForm  *form
 }
 
 var (
-	siteInputs     = []string{"name", "address", "lat", "lon"}
+	siteInputs     = []string{"name", "address", "location", "location_address"}
 	poolCarInputs  = []string{"site_id", "plate", "make", "model", "seats"}
 	editCarInputs  = []string{"plate", "make", "model", "seats", "status", "version"}
 	blockInputs    = []string{"start", "end"}
@@ -53,20 +54,43 @@ func (s *Server) showFleet(w http.ResponseWriter, r *http.Request, me *session, 
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "fleet", me, fleetPage{Sites: sites, SiteForm: site, CarForm: car})
+	loc, err := s.sitePlace(r, me, site, "")
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "fleet", me, fleetPage{Sites: sites, SiteForm: site, Location: loc, CarForm: car})
 	return nil
 }
 
+// sitePlace is the place field a site's location is picked with: a pin on the map, an
+// address search result, or a saved place; coordinates are never typed.
+func (s *Server) sitePlace(r *http.Request, me *session, f *form, lookup string) (map[string]*placeField, error) {
+	return s.placeFields(r.Context(), me.Member, f, lookup, placeField{Name: "location", Legend: "Location"})
+}
+
 // siteFromForm reads a site's inputs; the application layer checks the values.
-func siteFromForm(f *form) app.SitePatch {
+func (s *Server) siteFromForm(r *http.Request, me *session, f *form) (app.SitePatch, error) {
 	name, address := f.Get("name"), f.Get("address")
-	lat, lon := f.float("lat", "Latitude"), f.float("lon", "Longitude")
-	return app.SitePatch{Name: &name, Address: &address, Lat: &lat, Lon: &lon}
+	p := app.SitePatch{Name: &name, Address: &address}
+	at, err := s.requiredPlace(r.Context(), me.Member, f, "location", "Choose where the site is: drop a pin on the map or search its address")
+	if err != nil {
+		return p, err
+	}
+	if at != (carpool.Place{}) {
+		p.Lat, p.Lon = &at.Lat, &at.Lon
+	}
+	return p, nil
 }
 
 func (s *Server) createSite(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := postedForm(r, siteInputs)
-	p := siteFromForm(f)
+	if lookupField(r, "location") != "" {
+		return s.showFleetSearch(w, r, me, f)
+	}
+	p, err := s.siteFromForm(r, me, f)
+	if err != nil {
+		return err
+	}
 	if f.Valid() {
 		_, err := s.app.CreateSite(r.Context(), me.Member, app.SiteInput{Name: *p.Name, Address: *p.Address, Lat: p.Lat, Lon: p.Lon})
 		if err == nil {
@@ -76,11 +100,27 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request, me *session)
 		if !userFacing(err) {
 			return err
 		}
-		f.fail(err, nil)
+		f.fail(err, map[string]string{"lat": "location", "lon": "location"})
 	}
 	car := emptyForm(poolCarInputs)
 	car.Values.Set("seats", "5")
 	return s.showFleet(w, r, me, f, car, f.status())
+}
+
+// showFleetSearch shows the fleet page with the address search of the site form done.
+func (s *Server) showFleetSearch(w http.ResponseWriter, r *http.Request, me *session, f *form) error {
+	sites, err := s.sitesWithCars(r, me, true)
+	if err != nil {
+		return err
+	}
+	loc, err := s.sitePlace(r, me, f, "location")
+	if err != nil {
+		return err
+	}
+	car := emptyForm(poolCarInputs)
+	car.Values.Set("seats", "5")
+	s.render(w, r, http.StatusOK, "fleet", me, fleetPage{Sites: sites, SiteForm: f, Location: loc, CarForm: car})
+	return nil
 }
 
 func (s *Server) createCar(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -104,8 +144,9 @@ func (s *Server) createCar(w http.ResponseWriter, r *http.Request, me *session) 
 }
 
 type sitePage struct {
-	Site carpool.Site
-	Form *form
+	Site     carpool.Site
+	Form     *form
+	Location map[string]*placeField
 }
 
 func (s *Server) editSiteForm(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -114,11 +155,15 @@ func (s *Server) editSiteForm(w http.ResponseWriter, r *http.Request, me *sessio
 		return err
 	}
 	f := newForm(url.Values{
-		"name": {site.Name}, "address": {site.Address},
-		"lat": {strconv.FormatFloat(site.Lat, 'f', -1, 64)}, "lon": {strconv.FormatFloat(site.Lon, 'f', -1, 64)},
-		"version": {strconv.Itoa(site.Version)},
+		"name": {site.Name}, "address": {site.Address}, "location_address": {""},
+		"location": {atValue(carpool.Place{Label: site.Name, Lat: site.Lat, Lon: site.Lon})},
+		"version":  {strconv.Itoa(site.Version)},
 	})
-	s.render(w, r, http.StatusOK, "site", me, sitePage{Site: site, Form: f})
+	loc, err := s.sitePlace(r, me, f, "")
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "site", me, sitePage{Site: site, Form: f, Location: loc})
 	return nil
 }
 
@@ -130,9 +175,15 @@ func (s *Server) editSite(w http.ResponseWriter, r *http.Request, me *session) e
 		return err
 	}
 	f := postedForm(r, editSiteInputs)
+	lookup := lookupField(r, "location")
 	version := f.integer("version", "Version")
-	p := siteFromForm(f)
-	if f.Valid() {
+	var p app.SitePatch
+	if lookup == "" {
+		if p, err = s.siteFromForm(r, me, f); err != nil {
+			return err
+		}
+	}
+	if lookup == "" && f.Valid() {
 		_, err := s.app.UpdateSite(ctx, me.Member, site.ID, version, p)
 		if err == nil {
 			redirect(w, r, "/fleet", "site")
@@ -141,9 +192,17 @@ func (s *Server) editSite(w http.ResponseWriter, r *http.Request, me *session) e
 		if !userFacing(err) {
 			return err
 		}
-		f.fail(err, nil)
+		f.fail(err, map[string]string{"lat": "location", "lon": "location"})
 	}
-	s.render(w, r, f.status(), "site", me, sitePage{Site: site, Form: f})
+	loc, err := s.sitePlace(r, me, f, lookup)
+	if err != nil {
+		return err
+	}
+	status := f.status()
+	if lookup != "" {
+		status = http.StatusOK
+	}
+	s.render(w, r, status, "site", me, sitePage{Site: site, Form: f, Location: loc})
 	return nil
 }
 

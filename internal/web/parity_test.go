@@ -93,7 +93,7 @@ func TestParity(t *testing.T) {
 			apiMethod: http.MethodPost, apiPath: "/api/v1/sites",
 			apiBody: map[string]any{"name": "Mine", "address": "Home 1", "lat": 47.1, "lon": 8.1},
 			page:    "/", form: "/fleet/sites",
-			fields: url.Values{"name": {"Mine"}, "address": {"Home 1"}, "lat": {"47.1"}, "lon": {"8.1"}},
+			fields: url.Values{"name": {"Mine"}, "address": {"Home 1"}, "location": {"at:47.1,8.1|Home 1"}},
 			status: http.StatusForbidden,
 		},
 		{

@@ -108,7 +108,7 @@ func TestWebRoleMatrix(t *testing.T) {
 		{g, "/fleet/reports", nil, nil, [4]int{403, 403, 200, 200}},
 		{g, "/fleet/utilisation", nil, nil, [4]int{403, 403, 200, 200}},
 		{g, "/fleet/sites/%s", fixed(site.ID), nil, [4]int{403, 403, 200, 200}},
-		{p, "/fleet/sites", nil, url.Values{"name": {"S"}, "address": {"A"}, "lat": {"1"}, "lon": {"1"}}, [4]int{403, 403, 303, 303}},
+		{p, "/fleet/sites", nil, url.Values{"name": {"S"}, "address": {"A"}, "location": {"at:1,1|S"}}, [4]int{403, 403, 303, 303}},
 		{g, "/fleet/cars/%s", fixed(pool), nil, [4]int{403, 403, 200, 200}},
 		{p, "/fleet/cars/%s/retire", poolCar, nil, [4]int{403, 403, 303, 303}},
 	}

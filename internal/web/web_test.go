@@ -467,7 +467,7 @@ func TestFleetPagesNeedFleetManager(t *testing.T) {
 		}
 	}
 	token := b.csrf("/")
-	res, _ := b.post("/fleet/sites", url.Values{"csrf": {token}, "name": {"HQ"}, "address": {"Main St 1"}, "lat": {"48.1"}, "lon": {"11.5"}}, nil)
+	res, _ := b.post("/fleet/sites", url.Values{"csrf": {token}, "name": {"HQ"}, "address": {"Main St 1"}, "location": {"at:48.1,11.5|HQ"}}, nil)
 	if res.StatusCode != http.StatusForbidden {
 		t.Errorf("POST /fleet/sites as a member: got %d, want 403", res.StatusCode)
 	}
