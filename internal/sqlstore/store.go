@@ -31,6 +31,13 @@ var Tables = []string{
 	"bookings",
 	"outbox_events",
 	"idempotency_keys",
+	"relay_cursor",
+	"notifications",
+	"deliveries",
+	"email_preferences",
+	"webhooks",
+	"reminders",
+	"calendar_tokens",
 }
 
 // maxAttempts bounds how often a transaction is run when the engine reports a failure
