@@ -85,6 +85,13 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 		logger.Warn("metrics: the database engine cannot count its outbox backlog", "engine", cfg.Engine())
 	}
 
+	// The relay uses the engine itself: its polling loops must not make spans.
+	relay, err := startRelay(cfg, db, metrics, logger)
+	if err != nil {
+		return err
+	}
+	defer relay.stop(cfg.ShutdownTimeout) // before the database closes
+
 	// Probes ping the engine itself: they must not make spans every second.
 	probes := health.New(db)
 	store := telemetry.InstrumentStore(db, metrics)

@@ -38,6 +38,8 @@ type Config struct {
 	PostgresUser     string
 	PostgresPassword string
 	PostgresSSLMode  string
+
+	Notify Notify // notification delivery (notify.go)
 }
 
 // Engine returns "sqlite" or "postgres", from the database URL's scheme.
@@ -106,6 +108,9 @@ func Load(flags *Flags, getenv Environ) (*Config, error) {
 		c.DatabaseURL = c.postgresURL()
 	}
 	if err := c.validateDatabaseURL(); err != nil {
+		return nil, err
+	}
+	if err := c.validateNotify(); err != nil {
 		return nil, err
 	}
 	return c, nil
