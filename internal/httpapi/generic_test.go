@@ -50,6 +50,9 @@ var validBody = map[string]any{
 	"createRide":        rideBody("car", time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC), 1, "instant"),
 	"patchRide":         map[string]any{"notes": "n"},
 	"bookSeats":         map[string]any{"seats": 1},
+
+	"putNotificationPreferences": map[string]any{"email": []string{}},
+	"createWebhook":              map[string]any{"url": "https://hooks.example.com/x"},
 }
 
 // TestEveryOperation checks what every operation of the description shares: credentials,

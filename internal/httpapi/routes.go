@@ -45,6 +45,8 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /api/v1/bookings/{id}/cancel", s.authed(s.cancelBooking))
 	s.mux.Handle("POST /api/v1/bookings/{id}/confirm", s.authed(s.confirmBooking))
 	s.mux.Handle("POST /api/v1/bookings/{id}/reject", s.authed(s.rejectBooking))
+
+	s.notificationRoutes()
 }
 
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {

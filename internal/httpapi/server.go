@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
+	"carpool/internal/notify"
 )
 
 // DefaultMaxBodyBytes is the largest request body accepted when Options leaves it unset.
@@ -26,6 +27,9 @@ type Options struct {
 	Now func() time.Time
 	// MaxBodyBytes limits request bodies; larger ones are refused with 413.
 	MaxBodyBytes int64
+	// Notify holds the notification use cases; nil builds them over the store with
+	// their defaults.
+	Notify *notify.Service
 }
 
 // Server is the REST API. It is an http.Handler for every path under /api/.
@@ -36,6 +40,7 @@ type Server struct {
 	now     func() time.Time
 	maxBody int64
 	mux     *http.ServeMux
+	notify  *notify.Service
 }
 
 // NewServer returns the API over store.
@@ -47,6 +52,10 @@ func NewServer(store carpool.Store, opts Options) *Server {
 		now:     opts.Now,
 		maxBody: opts.MaxBodyBytes,
 		mux:     http.NewServeMux(),
+		notify:  opts.Notify,
+	}
+	if s.notify == nil {
+		s.notify = notify.NewService(store, notify.ServiceOptions{Now: opts.Now})
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

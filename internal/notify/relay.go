@@ -24,13 +24,20 @@ type Sender interface {
 }
 
 // Permanent marks a send error that retrying cannot cure (a webhook URL that answers
-// 410, a mail address the server refuses outright): the delivery dies at once.
+// 410, a mail address the server refuses outright): the delivery dies at once. Senders
+// may also return any error with a method Permanent() bool that reports true.
 func Permanent(err error) error { return &permanentError{err} }
 
 type permanentError struct{ err error }
 
-func (e *permanentError) Error() string { return e.err.Error() }
-func (e *permanentError) Unwrap() error { return e.err }
+func (e *permanentError) Error() string   { return e.err.Error() }
+func (e *permanentError) Unwrap() error   { return e.err }
+func (e *permanentError) Permanent() bool { return true }
+
+func isPermanent(err error) bool {
+	var p interface{ Permanent() bool }
+	return errors.As(err, &p) && p.Permanent()
+}
 
 // Options configure a Relay. Zero durations and counts take the defaults in brackets.
 type Options struct {
@@ -183,8 +190,7 @@ func (r *Relay) deliver(ctx context.Context, d carpool.Delivery) {
 	}
 	now := r.now()
 	var retryAt time.Time
-	var perm *permanentError
-	if err != nil && d.Attempts < r.o.MaxAttempts && !errors.As(err, &perm) {
+	if err != nil && d.Attempts < r.o.MaxAttempts && !isPermanent(err) {
 		retryAt = now.Add(r.backoff(d.Attempts))
 	}
 	if ferr := r.store.FinishDelivery(ctx, d, err, retryAt); ferr != nil {

@@ -23,7 +23,6 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
-	"carpool/internal/notify"
 )
 
 // SecretPrefix starts every signing secret.
@@ -93,6 +92,13 @@ func local(host string) bool {
 	return false
 }
 
+// permanentError is a failure no retry can cure; the relay lets the delivery die.
+type permanentError struct{ error }
+
+func (permanentError) Permanent() bool { return true }
+
+func permanent(err error) error { return permanentError{err} }
+
 // Options configure a Sender.
 type Options struct {
 	// Lookup finds a webhook by id (the delivery's recipient); the store's Webhook.
@@ -101,7 +107,7 @@ type Options struct {
 	Now    func() time.Time
 }
 
-// Sender is a notify.Sender for the webhook channel.
+// Sender sends the deliveries of the webhook channel (a notify.Sender).
 type Sender struct {
 	o Options
 }
@@ -125,21 +131,21 @@ func (s *Sender) Send(ctx context.Context, d carpool.Delivery) error {
 	w, err := s.o.Lookup(ctx, d.Recipient)
 	if err != nil {
 		if carpool.ErrorCode(err) == carpool.ENOTFOUND {
-			return notify.Permanent(fmt.Errorf("webhook %s was deleted", d.Recipient))
+			return permanent(fmt.Errorf("webhook %s was deleted", d.Recipient))
 		}
 		return err
 	}
 	if !w.Enabled {
-		return notify.Permanent(fmt.Errorf("webhook %s is disabled", w.ID))
+		return permanent(fmt.Errorf("webhook %s is disabled", w.ID))
 	}
 	ts := s.o.Now()
 	sig, err := Sign(w.Secret, d.ID, ts, d.Payload)
 	if err != nil {
-		return notify.Permanent(err)
+		return permanent(err)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(d.Payload))
 	if err != nil {
-		return notify.Permanent(fmt.Errorf("webhook request: %w", err))
+		return permanent(fmt.Errorf("webhook request: %w", err))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "carpool-webhooks")
@@ -156,7 +162,7 @@ func (s *Sender) Send(ctx context.Context, d carpool.Delivery) error {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return nil
 	case resp.StatusCode == http.StatusGone:
-		return notify.Permanent(errors.New("webhook answered 410 Gone"))
+		return permanent(errors.New("webhook answered 410 Gone"))
 	default:
 		return fmt.Errorf("webhook answered %s", resp.Status)
 	}
