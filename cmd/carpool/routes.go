@@ -9,6 +9,7 @@ import (
 	"carpool/internal/config"
 	"carpool/internal/health"
 	"carpool/internal/httpapi"
+	"carpool/internal/notify"
 	"carpool/internal/web"
 )
 
@@ -16,15 +17,20 @@ import (
 func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	probes.Register(mux)
+	notifications := notify.NewService(store, notify.ServiceOptions{
+		AdminAddr: cfg.AdminAddr, PublicURL: cfg.Notify.PublicURL, Location: cfg.Timezone,
+	})
 	api := httpapi.NewServer(store, httpapi.Options{
 		Logger: logger,
 		Signup: carpool.SignupPolicy{Domains: cfg.SignupDomains},
+		Notify: notifications,
 	})
 	mux.Handle("/api/", api)
 	mux.Handle("/", web.NewServer(store, web.Options{
 		Logger:   logger,
 		Signup:   carpool.SignupPolicy{Domains: cfg.SignupDomains},
 		Location: cfg.Timezone,
+		Notify:   notifications,
 	}))
 	return mux
 }

@@ -70,6 +70,7 @@ type view struct {
 	Flash  string
 	Path   string
 	Signup bool
+	Unread int // the member's unread notifications, for the badge
 	Data   any
 }
 
@@ -85,6 +86,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	v := view{Me: me, Flash: flashes[r.URL.Query().Get("done")], Path: r.URL.Path, Signup: s.signup.Open(), Data: data}
 	if me != nil {
 		v.CSRF = me.CSRF
+		v.Unread = s.unread(r, me)
 	}
 	if pre, ok := data.(interface{ preCSRF() string }); ok {
 		v.CSRF = pre.preCSRF()

@@ -49,6 +49,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /fleet/cars/{id}/retire", s.signedIn(fleetOnly(s.retireCar)))
 	mux.Handle("GET /fleet/utilisation", s.signedIn(fleetOnly(s.utilisation)))
 
+	s.notificationRoutes(mux)
+
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		me, _ := s.currentSession(r)
 		s.fail(w, r, me, carpool.Errorf(carpool.ENOTFOUND, "no such page"))

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
+	"carpool/internal/notify"
 )
 
 // Options configure a Server. The zero value is usable: sign-up closed, UTC, logs
@@ -28,6 +29,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock for sessions and default form values; tests may stop it.
 	Now func() time.Time
+	// Notify holds the notification use cases; nil builds them over the store with
+	// their defaults.
+	Notify *notify.Service
 }
 
 // Server is the web UI. It is an http.Handler for every path outside /api/.
@@ -39,11 +43,15 @@ type Server struct {
 	now     func() time.Time
 	pages   *pages
 	handler http.Handler
+	notify  *notify.Service
 }
 
 // NewServer returns the UI over store.
 func NewServer(store carpool.Store, opts Options) *Server {
-	s := &Server{store: store, signup: opts.Signup, loc: opts.Location, log: opts.Logger, now: opts.Now}
+	s := &Server{store: store, signup: opts.Signup, loc: opts.Location, log: opts.Logger, now: opts.Now, notify: opts.Notify}
+	if s.notify == nil {
+		s.notify = notify.NewService(store, notify.ServiceOptions{Location: opts.Location, Now: opts.Now})
+	}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
