@@ -53,6 +53,14 @@ var keys = map[string][]string{
 	"bookings":         {"id"},
 	"outbox_events":    {"seq"},
 	"idempotency_keys": {"scope", "idem_key"},
+
+	"relay_cursor":      {"name"},
+	"notifications":     {"id"},
+	"deliveries":        {"id"},
+	"email_preferences": {"member_id", "kind"},
+	"webhooks":          {"id"},
+	"reminders":         {"ride_id", "member_id"},
+	"calendar_tokens":   {"member_id"},
 }
 
 // Write streams a backup of db to w and returns its manifest. It reads every table in

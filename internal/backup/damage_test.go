@@ -84,7 +84,7 @@ func TestRestoreRefusesDamage(t *testing.T) {
 				}), want: backup.ErrCorrupt, message: "table bookings should hold"},
 				{name: "changed manifest", archive: rewrite(t, archive, replaceIn(`{"manifest"`, `"name":"rides","rows":300`, `"name":"rides","rows":299`)),
 					want: backup.ErrCorrupt, message: "manifest does not match"},
-				{name: "wrong schema version", archive: rewrite(t, archive, replaceIn(`{"format"`, `"schema_version":1`, `"schema_version":99`)),
+				{name: "wrong schema version", archive: rewrite(t, archive, replaceIn(`{"format"`, `"schema_version":2`, `"schema_version":99`)),
 					want: backup.ErrSchemaMismatch, message: "backup is at schema version 99"},
 				{name: "non-empty target", archive: archive, prefill: true, want: backup.ErrNotEmpty, message: "pass --force"},
 			}
