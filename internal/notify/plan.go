@@ -86,7 +86,7 @@ func (r *Relay) plan(ctx context.Context, e carpool.Event) (carpool.Fanout, erro
 	}
 	for _, m := range msgs {
 		n := carpool.Notification{ID: carpool.NewID(), MemberID: m.member, EventID: e.ID, Kind: e.Type,
-			Title: m.title, Body: m.body, Link: m.link, CreatedAt: e.CreatedAt}
+			Title: m.title, Body: m.body, Link: m.link, CreatedAt: carpool.Timestamp(r.now())}
 		f.Notifications = append(f.Notifications, n)
 		if r.senders[carpool.ChannelEmail] == nil {
 			continue
