@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"carpool/internal/carpool"
 	"carpool/internal/mail"
 	"carpool/internal/mail/mailtest"
@@ -121,8 +123,9 @@ func TestInboxAndMail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	reg := prometheus.NewRegistry()
 	run(t, notify.New(w.db, notify.Options{Senders: map[string]notify.Sender{carpool.ChannelEmail: sender},
-		Poll: 20 * time.Millisecond, BackoffBase: 50 * time.Millisecond, BackoffMax: 200 * time.Millisecond}))
+		Metrics: notify.NewMetrics(reg), Poll: 20 * time.Millisecond, BackoffBase: 50 * time.Millisecond, BackoffMax: 200 * time.Millisecond}))
 
 	b, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 2})
 	if err != nil {
@@ -197,6 +200,15 @@ func TestInboxAndMail(t *testing.T) {
 		if got := len(pit.Messages(t)); got != 3 {
 			t.Fatalf("mails after the outage: got %d, want 3", got)
 		}
+		if got := counter(t, reg, "carpool_notify_failed_total", carpool.ChannelEmail); got < 1 {
+			t.Fatalf("carpool_notify_failed_total{channel=email}: got %v, want at least 1", got)
+		}
+		if got := counter(t, reg, "carpool_notify_delivered_total", carpool.ChannelEmail); got != 3 {
+			t.Fatalf("carpool_notify_delivered_total{channel=email}: got %v, want 3", got)
+		}
+		if got := counter(t, reg, "carpool_notify_delivered_total", carpool.ChannelInbox); got != 3 {
+			t.Fatalf("carpool_notify_delivered_total{channel=inbox}: got %v, want 3", got)
+		}
 	})
 }
 
@@ -228,4 +240,62 @@ func TestBounceIsADeadDeliveryNotACrash(t *testing.T) {
 	if got := len(w.inbox(w.rider)); got != 1 {
 		t.Fatalf("rider's inbox: got %d, want 1 (the inbox does not depend on mail)", got)
 	}
+}
+
+func TestRemindersOncePerPersonAcrossRelays(t *testing.T) {
+	w := newWorld(t, "rico@example.com")
+	b, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+		t.Fatal(err)
+	}
+	// Two relays, as two replicas would run, both with the ride inside the lead time.
+	for range 2 {
+		run(t, notify.New(w.db, notify.Options{Poll: 20 * time.Millisecond, ReminderLead: 72 * time.Hour}))
+	}
+	reminders := func(m carpool.Member) int {
+		n := 0
+		for _, x := range w.inbox(m) {
+			if x.Kind == carpool.EventRideReminder {
+				n++
+			}
+		}
+		return n
+	}
+	eventually(t, "driver and passenger reminded", func() bool { return reminders(w.driver) == 1 && reminders(w.rider) == 1 })
+	// A later round of both relays must not remind again.
+	r := notify.New(w.db, notify.Options{ReminderLead: 72 * time.Hour})
+	if n, err := r.Remind(w.ctx); err != nil || n != 0 {
+		t.Fatalf("a later reminder round: got %d, %v; want 0", n, err)
+	}
+	if _, err := r.FanOut(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if reminders(w.driver) != 1 || reminders(w.rider) != 1 {
+		t.Fatalf("reminders: driver %d, rider %d; want 1 each", reminders(w.driver), reminders(w.rider))
+	}
+}
+
+// counter reads a counter with label channel from reg.
+func counter(t *testing.T, reg *prometheus.Registry, name, channel string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "channel" && l.GetValue() == channel {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
 }
