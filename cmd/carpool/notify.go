@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"carpool/internal/carpool"
@@ -16,9 +17,11 @@ import (
 
 // relayRun is the notification relay running beside the HTTP server.
 type relayRun struct {
-	cancel context.CancelFunc
-	done   chan struct{}
-	logger *slog.Logger
+	cancel   context.CancelFunc
+	done     chan struct{}
+	logger   *slog.Logger
+	once     sync.Once
+	deadline time.Time
 }
 
 // startRelay starts the outbox relay of this replica. Its senders are checked here, so a
@@ -55,14 +58,24 @@ func startRelay(cfg *config.Config, store carpool.Store, metrics *telemetry.Metr
 	return r, nil
 }
 
-// stop ends the relay: sends in flight finish within timeout; what is left is claimed
-// by another replica (or this one after a restart) once its lease ends.
-func (r *relayRun) stop(timeout time.Duration) {
-	r.cancel()
+// stop tells the relay to stop claiming work; sends in flight go on, and wait gives
+// them until within from now. serve calls it when shutdown begins, so they finish while
+// requests drain rather than after.
+func (r *relayRun) stop(within time.Duration) {
+	r.once.Do(func() {
+		r.deadline = time.Now().Add(within)
+		r.cancel()
+	})
+}
+
+// wait returns when the relay has stopped or its time is up; what is left is claimed by
+// another replica (or this one after a restart) once its lease ends.
+func (r *relayRun) wait() {
+	r.stop(0) // serve failed before shutdown: nothing may delay the exit
 	select {
 	case <-r.done:
 		r.logger.Info("notification relay stopped")
-	case <-time.After(timeout):
+	case <-time.After(time.Until(r.deadline)):
 		r.logger.Warn("notification relay still sending at the shutdown timeout; leases hand the rest to another replica")
 	}
 }

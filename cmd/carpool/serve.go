@@ -90,7 +90,7 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	defer relay.stop(cfg.ShutdownTimeout) // before the database closes
+	defer relay.wait() // before the database closes
 
 	// Probes ping the engine itself: they must not make spans every second.
 	probes := health.New(db)
@@ -137,6 +137,8 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 		admin.Close()
 		return fmt.Errorf("serve: %w", err)
 	}
+	// The relay's sends in flight finish while requests drain, within the same bound.
+	relay.stop(cfg.ShutdownDelay + cfg.ShutdownTimeout)
 	return shutdown(cfg, logger, probes, metrics, srv, admin)
 }
 
