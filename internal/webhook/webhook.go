@@ -20,6 +20,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"carpool/internal/carpool"
@@ -105,6 +106,9 @@ type Options struct {
 	Lookup func(ctx context.Context, id string) (carpool.Webhook, error)
 	Client *http.Client
 	Now    func() time.Time
+	// AdminAddr is this process's admin listener; connections to its port on this
+	// machine are refused even when a registered host name resolves here later.
+	AdminAddr string
 }
 
 // Sender sends the deliveries of the webhook channel (a notify.Sender).
@@ -115,7 +119,17 @@ type Sender struct {
 // NewSender returns a Sender; Lookup must be set before it sends.
 func NewSender(o Options) *Sender {
 	if o.Client == nil {
+		_, adminPort, _ := net.SplitHostPort(o.AdminAddr)
+		dialer := &net.Dialer{Timeout: 5 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
+			host, port, err := net.SplitHostPort(address)
+			if err == nil && adminPort != "" && port == adminPort && local(host) {
+				return fmt.Errorf("webhook: %s is this machine's admin port", address)
+			}
+			return nil
+		}}
 		o.Client = &http.Client{Timeout: 10 * time.Second,
+			Transport: &http.Transport{DialContext: dialer.DialContext, Proxy: http.ProxyFromEnvironment,
+				TLSHandshakeTimeout: 5 * time.Second, MaxIdleConnsPerHost: 4},
 			// A receiver's redirect could point anywhere, the admin port included.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}

@@ -235,3 +235,26 @@ func TestCheckURL(t *testing.T) {
 		})
 	}
 }
+
+// TestAdminPortRefusedAtConnect: a name that resolves to this machine later (DNS
+// rebinding) still cannot reach the admin port, because the check runs on the address
+// being dialled.
+func TestAdminPortRefusedAtConnect(t *testing.T) {
+	hit := make(chan struct{}, 1)
+	admin := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hit <- struct{}{} }))
+	t.Cleanup(admin.Close)
+	addr := strings.TrimPrefix(admin.URL, "http://")
+	_, port, _ := strings.Cut(addr, ":")
+	w := carpool.Webhook{ID: "w1", URL: "http://localhost:" + port + "/metrics", Secret: webhook.NewSecret(), Enabled: true}
+	s := webhook.NewSender(webhook.Options{AdminAddr: addr,
+		Lookup: func(context.Context, string) (carpool.Webhook, error) { return w, nil }})
+	err := s.Send(context.Background(), carpool.Delivery{ID: "d1", Recipient: "w1", Payload: []byte(`{}`)})
+	if err == nil || !strings.Contains(err.Error(), "admin port") {
+		t.Fatalf("send to the admin port: got %v, want a refusal", err)
+	}
+	select {
+	case <-hit:
+		t.Fatal("the admin listener got the request")
+	default:
+	}
+}
