@@ -93,3 +93,47 @@ func TestMigrateAndMembersAdd(t *testing.T) {
 		t.Errorf("got %+v, want admin Ada", m)
 	}
 }
+
+// TestMembersAdministration runs every members subcommand against one SQLite file, as an
+// operator would after the first admin exists.
+func TestMembersAdministration(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "carpool.db")
+	env := map[string]string{"CARPOOL_DATABASE_URL": "sqlite://" + path, "CARPOOL_LOG_FORMAT": "text"}
+	for _, who := range []struct{ email, role string }{{"ada@example.com", "admin"}, {"bo@example.com", "member"}} {
+		if r := run(t, env, "correct-horse-battery\n", "members", "add", "--email", who.email, "--name", who.email, "--role", who.role); r.code != 0 {
+			t.Fatalf("members add %s: %d %s", who.email, r.code, r.stderr)
+		}
+	}
+	steps := []struct {
+		args  []string
+		stdin string
+		code  int
+		out   string // in stdout, or in stderr when the code is not 0
+	}{
+		{[]string{"members", "set-role", "--email", "bo@example.com", "--role", "fleet_manager"}, "", 0, "bo@example.com is now fleet_manager"},
+		{[]string{"members", "set-role", "--email", "ada@example.com", "--role", "member"}, "", exitError, "last admin"},
+		{[]string{"members", "set-role", "--email", "nobody@example.com", "--role", "admin"}, "", exitError, "not found"},
+		{[]string{"members", "deactivate", "--email", "bo@example.com"}, "", 0, "deactivated bo@example.com"},
+		{[]string{"members", "list"}, "", 0, "ada@example.com"},
+		{[]string{"members", "list", "--all", "--q", "bo@"}, "", 0, "deactivated"},
+		{[]string{"members", "deactivate", "--email", "ada@example.com"}, "", exitError, "last admin"},
+		{[]string{"members", "reactivate", "--email", "bo@example.com"}, "", 0, "reactivated bo@example.com"},
+		{[]string{"members", "reset-password", "--email", "bo@example.com"}, "a fresh long password\n", 0, "new password set"},
+		{[]string{"members", "reset-password", "--email", "bo@example.com"}, "short\n", exitError, "password"},
+		{[]string{"members", "deactivate"}, "", exitUsage, "--email"},
+		{[]string{"members", "fly"}, "", exitUsage, "subcommand"},
+	}
+	for _, s := range steps {
+		r := run(t, env, s.stdin, s.args...)
+		where := r.stdout
+		if s.code != 0 {
+			where = r.stderr
+		}
+		if r.code != s.code || !strings.Contains(where, s.out) {
+			t.Errorf("%v: got %d %q %q, want %d with %q", s.args, r.code, r.stdout, r.stderr, s.code, s.out)
+		}
+	}
+	if r := run(t, env, "", "members", "list", "-h"); strings.Contains(r.stderr, "http-addr") || !strings.Contains(r.stderr, "-q") {
+		t.Errorf("members list -h: got %q, want only its own flags", r.stderr)
+	}
+}

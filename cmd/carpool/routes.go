@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/config"
 	"carpool/internal/health"
@@ -17,21 +18,12 @@ import (
 func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	probes.Register(mux)
+	a := app.New(store, app.Options{Signup: carpool.SignupPolicy{Domains: cfg.SignupDomains}})
 	notifications := notify.NewService(store, notify.ServiceOptions{
 		AdminAddr: cfg.AdminAddr, PublicURL: cfg.Notify.PublicURL, Location: cfg.Timezone,
 	})
-	api := httpapi.NewServer(store, httpapi.Options{
-		Logger: logger,
-		Signup: carpool.SignupPolicy{Domains: cfg.SignupDomains},
-		Notify: notifications,
-	})
-	mux.Handle("/api/", api)
-	mux.Handle("/", web.NewServer(store, web.Options{
-		Logger:   logger,
-		Signup:   carpool.SignupPolicy{Domains: cfg.SignupDomains},
-		Location: cfg.Timezone,
-		Notify:   notifications,
-	}))
+	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger, Notify: notifications}))
+	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone, Notify: notifications}))
 	return mux
 }
 

@@ -37,7 +37,9 @@ const usage = `carpool is a company carpool service.
 Usage:
   carpool serve            run the HTTP server (API, web UI, probes; metrics on the admin port)
   carpool migrate          apply the database migrations and exit
-  carpool members add      create a member: --email E --name N [--role admin] (password on stdin)
+  carpool members add      create a member: --email E --name N [--role admin] (password asked, or on stdin)
+  carpool members list|set-role|deactivate|reactivate|reset-password
+                           administer members (-h on each for its flags)
   carpool backup --to URL  write a backup (file path, - or s3://bucket/key)
   carpool restore --from URL
   carpool healthcheck      exit 0 when the local server is ready
@@ -101,7 +103,19 @@ func (m *Main) load(name string, args []string, bind func(*flag.FlagSet)) (*conf
 	fs.SetOutput(m.Stderr)
 	flags := config.Bind(fs)
 	if bind != nil {
+		shared := map[string]bool{}
+		fs.VisitAll(func(f *flag.Flag) { shared[f.Name] = true })
 		bind(fs)
+		// The command's help lists its own flags; the shared settings would bury them.
+		fs.Usage = func() {
+			fmt.Fprintf(m.Stderr, "Usage of carpool %s:\n", name)
+			fs.VisitAll(func(f *flag.Flag) {
+				if !shared[f.Name] {
+					fmt.Fprintf(m.Stderr, "  -%s\t%s (default %q)\n", f.Name, f.Usage, f.DefValue)
+				}
+			})
+			fmt.Fprintln(m.Stderr, "The database and log settings are those of carpool serve (see carpool serve -h),\nas flags or CARPOOL_* environment variables.")
+		}
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -9,6 +9,7 @@ import (
 	"carpool/internal/config"
 	"carpool/internal/postgres"
 	"carpool/internal/sqlite"
+	"carpool/internal/sqlstore"
 )
 
 // engine is a storage engine as the commands use it: the Store plus its migrations.
@@ -23,7 +24,7 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger, mig
 	var db engine
 	switch cfg.Engine() {
 	case "sqlite":
-		s, err := sqlite.Open(ctx, cfg.SQLitePath())
+		s, err := sqlite.Open(ctx, cfg.SQLitePath(), sqlite.WithStoreOptions(sqlstore.WithLimits(cfg.Limits())))
 		if err != nil {
 			return nil, err
 		}
@@ -32,7 +33,8 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger, mig
 		s, err := postgres.Open(ctx, cfg.DatabaseURL,
 			postgres.WithMaxConns(cfg.DBMaxConns),
 			postgres.WithConnectTimeout(cfg.DBConnTimeout),
-			postgres.WithStatementTimeout(cfg.DBStatementTimeout))
+			postgres.WithStatementTimeout(cfg.DBStatementTimeout),
+			postgres.WithStoreOptions(sqlstore.WithLimits(cfg.Limits())))
 		if err != nil {
 			return nil, err
 		}

@@ -53,6 +53,7 @@ var keys = map[string][]string{
 	"bookings":         {"id"},
 	"outbox_events":    {"seq"},
 	"idempotency_keys": {"scope", "idem_key"},
+	"audit_log":        {"id"},
 
 	"relay_cursor":      {"name"},
 	"notifications":     {"id"},

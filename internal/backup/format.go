@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"carpool/internal/sqlstore"
 )
 
 // The archive format (docs/backup.md describes it for people who must read a backup
@@ -134,16 +136,6 @@ func kindOf(dbType string) (Kind, error) {
 // keep), fixed width.
 const timeLayout = "2006-01-02T15:04:05.000000Z"
 
-// sqliteTimeLayouts are the text forms SQLite may hand back for a time column whose value
-// the driver did not parse itself.
-var sqliteTimeLayouts = []string{
-	"2006-01-02 15:04:05.999999999-07:00",
-	time.RFC3339Nano,
-	"2006-01-02 15:04:05.999999999 -0700 MST",
-	"2006-01-02 15:04:05.999999999",
-	"2006-01-02 15:04:05",
-}
-
 // appendValue appends the JSON form of v, a value scanned from a column of kind k.
 func appendValue(b []byte, k Kind, v any) ([]byte, error) {
 	if v == nil {
@@ -201,13 +193,13 @@ func appendValue(b []byte, k Kind, v any) ([]byte, error) {
 		case time.Time:
 			return appendTime(b, v), nil
 		case string:
-			t, err := parseSQLiteTime(v)
+			t, err := sqlstore.ParseTime(v)
 			if err != nil {
 				return nil, err
 			}
 			return appendTime(b, t), nil
 		case []byte:
-			t, err := parseSQLiteTime(string(v))
+			t, err := sqlstore.ParseTime(string(v))
 			if err != nil {
 				return nil, err
 			}
@@ -234,15 +226,6 @@ func appendTime(b []byte, t time.Time) []byte {
 	b = append(b, '"')
 	b = t.UTC().Truncate(time.Microsecond).AppendFormat(b, timeLayout)
 	return append(b, '"')
-}
-
-func parseSQLiteTime(s string) (time.Time, error) {
-	for _, l := range sqliteTimeLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("time value %q is in no known format", s)
 }
 
 // appendString appends s as a JSON string. HTML characters are left alone (the output is

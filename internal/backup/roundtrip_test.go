@@ -21,7 +21,7 @@ func TestRoundTrip(t *testing.T) {
 				src, counts = mustOpenFixture(t)
 			} else {
 				src = e.open(t)
-				counts = mustGenerate(t, src, backuptest.ForBookings(100_000))
+				counts = mustGenerate(t, src, backuptest.ForBookings(fixtureBookings()))
 			}
 			if want := int64(fixtureBookings()); counts["bookings"] < want {
 				t.Fatalf("generated %d bookings, want at least %d", counts["bookings"], want)

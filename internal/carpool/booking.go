@@ -5,7 +5,8 @@ import (
 )
 
 // BookingStatus is where a booking stands. pending → confirmed | rejected | cancelled;
-// waitlisted → confirmed (promoted) | rejected | cancelled; confirmed → cancelled.
+// waitlisted → confirmed (promoted, instant mode) | pending (moved up, approval mode) |
+// rejected | cancelled; confirmed → cancelled.
 type BookingStatus string
 
 const (
@@ -155,7 +156,7 @@ func (rb *RideBook) Reject(bookingID string, by Member, now time.Time) (Booking,
 
 // Cancel ends an active booking, by its passenger or by the driver; who did it is
 // recorded. Seats it held go to the oldest waitlisted bookings that fit, in this same
-// change.
+// change (see promoteWaitlist for what that means in approval mode).
 func (rb *RideBook) Cancel(bookingID string, by Member, now time.Time) (Booking, error) {
 	b, err := rb.find(bookingID, by)
 	if err != nil {
@@ -210,8 +211,10 @@ func (rb *RideBook) CancelRide(by Member, now time.Time) error {
 }
 
 // Update applies a driver's patch. Seats can shrink no lower than the seats already
-// confirmed; growing them promotes waitlisted bookings.
-func (rb *RideBook) Update(p RidePatch, by Member, car Car, now time.Time) error {
+// confirmed; growing them promotes waitlisted bookings. A ride in a pool car rests on its
+// driver's reservation res (nil when the ride has none): a new departure must still lie
+// within it, or the car would be promised to the next member who reserves that time.
+func (rb *RideBook) Update(p RidePatch, by Member, car Car, res *Reservation, now time.Time) error {
 	ride := &rb.Ride
 	if by.ID != ride.DriverID {
 		return Errorf(EFORBIDDEN, "only the driver can change this ride")
@@ -223,6 +226,9 @@ func (rb *RideBook) Update(p RidePatch, by Member, car Car, now time.Time) error
 		t := Timestamp(*p.DepartAt)
 		if !t.After(now) {
 			return FieldErrorf(EINVALID, "depart_at", "depart_at must be in the future")
+		}
+		if err := stillCovered(*ride, car, res, t); err != nil {
+			return err
 		}
 		ride.DepartAt = t
 	}
@@ -242,10 +248,11 @@ func (rb *RideBook) Update(p RidePatch, by Member, car Car, now time.Time) error
 		ride.BookingMode = *p.BookingMode
 	}
 	if p.Notes != nil {
-		if err := validateText("notes", *p.Notes, 0, MaxNotes); err != nil {
+		notes, err := notesText.Clean("notes", *p.Notes)
+		if err != nil {
 			return err
 		}
-		ride.Notes = *p.Notes
+		ride.Notes = notes
 	}
 	rb.touchRide(now)
 	rb.record(rideEvent(EventRideUpdated, *ride, ride.DriverID, now))
@@ -253,7 +260,26 @@ func (rb *RideBook) Update(p RidePatch, by Member, car Car, now time.Time) error
 	return nil
 }
 
-// promoteWaitlist confirms waitlisted bookings, oldest first, while their seats fit.
+// stillCovered checks that a ride in a pool car departing at t stays within the active
+// trip reservation it rests on.
+func stillCovered(ride Ride, car Car, res *Reservation, t time.Time) error {
+	if car.Kind != CarPool && ride.ReservationID == "" {
+		return nil
+	}
+	if res == nil || res.ID != ride.ReservationID || res.Status != ReservationActive || res.Kind != ReservationTrip {
+		return FieldErrorf(ECONFLICT, "depart_at", "the ride's reservation of the car is no longer active")
+	}
+	if !res.Covers(t) {
+		return FieldErrorf(ECONFLICT, "depart_at", "departure must lie within your reservation of the car (%s to %s)",
+			res.Start.Format(time.RFC3339), res.End.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// promoteWaitlist hands freed seats to waitlisted bookings, oldest first, while their
+// seats fit. In instant mode they are confirmed. In approval mode nobody is confirmed
+// without the driver: a waitlisted booking that fits becomes a pending request, behind
+// the requests already pending, and the driver decides as for any other request.
 func (rb *RideBook) promoteWaitlist(now time.Time) {
 	if rb.Ride.Status != RideOpen || !rb.Ride.DepartAt.After(now) {
 		return
@@ -263,8 +289,14 @@ func (rb *RideBook) promoteWaitlist(now time.Time) {
 		if b.Status != BookingWaitlisted || b.Seats > rb.Ride.FreeSeats() {
 			continue
 		}
-		b.Status = BookingConfirmed
 		b.UpdatedAt = now
+		if rb.Ride.BookingMode == BookingApproval {
+			b.Status = BookingPending
+			rb.update(*b)
+			rb.record(bookingEvent(EventBookingRequested, *b, rb.Ride.DriverID, "waitlist_moved_up", now))
+			continue
+		}
+		b.Status = BookingConfirmed
 		rb.takeSeats(b.Seats, now)
 		rb.update(*b)
 		rb.record(bookingEvent(EventBookingConfirmed, *b, b.PassengerID, "waitlist_promoted", now))
@@ -336,4 +368,9 @@ func ContactVisible(ride Ride, bookings []Booking, viewerID, otherID string) boo
 		}
 	}
 	return false
+}
+
+// VisibleTo reports whether m may see the booking: its passenger and the ride's driver.
+func (b Booking) VisibleTo(m Member) bool {
+	return m.ID != "" && (b.PassengerID == m.ID || b.DriverID == m.ID)
 }

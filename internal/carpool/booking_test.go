@@ -389,7 +389,7 @@ func TestUpdateRide(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			rb := fresh(rb)
-			err := rb.Update(tc.p, tc.by, car, t0)
+			err := rb.Update(tc.p, tc.by, car, nil, t0)
 			if got := carpool.ErrorCode(err); got != tc.code || carpool.ErrorField(err) != tc.field {
 				t.Fatalf("got %v, want %q %q", err, tc.code, tc.field)
 			}
@@ -408,7 +408,7 @@ func TestUpdateRide(t *testing.T) {
 	t.Run("cancelled ride", func(t *testing.T) {
 		rb := fresh(rb)
 		rb.Ride.Status = carpool.RideCancelled
-		if err := rb.Update(carpool.RidePatch{Notes: &notes}, driver, car, t0); carpool.ErrorCode(err) != carpool.ECONFLICT {
+		if err := rb.Update(carpool.RidePatch{Notes: &notes}, driver, car, nil, t0); carpool.ErrorCode(err) != carpool.ECONFLICT {
 			t.Fatalf("got %v, want conflict", err)
 		}
 	})
@@ -442,5 +442,227 @@ func TestContactVisible(t *testing.T) {
 		if got := carpool.ContactVisible(ride, bookings, tc.viewer, tc.other); got != tc.want {
 			t.Errorf("%s sees %s: got %v, want %v", tc.viewer, tc.other, got, tc.want)
 		}
+	}
+}
+
+func TestUpdateRideStaysWithinReservation(t *testing.T) {
+	pool := carpool.Car{ID: "c", Kind: carpool.CarPool, SiteID: "s", Seats: 5, Status: carpool.CarActive}
+	res := carpool.Reservation{ID: "r", CarID: "c", MemberID: driver.ID, Kind: carpool.ReservationTrip,
+		Status: carpool.ReservationActive, Start: t0.Add(20 * time.Hour), End: t0.Add(30 * time.Hour)}
+	with := func(edit func(*carpool.Reservation)) *carpool.Reservation {
+		r := res
+		edit(&r)
+		return &r
+	}
+	at := func(d time.Duration) *time.Time { t := t0.Add(d); return &t }
+	cases := []struct {
+		name   string
+		depart *time.Time
+		res    *carpool.Reservation
+		code   string
+	}{
+		{"within", at(29 * time.Hour), &res, ""},
+		{"at the start", at(20 * time.Hour), &res, ""},
+		{"at the end", at(30 * time.Hour), &res, carpool.ECONFLICT},
+		{"after", at(40 * time.Hour), &res, carpool.ECONFLICT},
+		{"before", at(2 * time.Hour), &res, carpool.ECONFLICT},
+		{"years later", at(80 * 365 * 24 * time.Hour), &res, carpool.ECONFLICT},
+		{"reservation gone", at(25 * time.Hour), nil, carpool.ECONFLICT},
+		{"reservation cancelled", at(25 * time.Hour), with(func(r *carpool.Reservation) { r.Status = carpool.ReservationCancelled }), carpool.ECONFLICT},
+		{"another reservation", at(25 * time.Hour), with(func(r *carpool.Reservation) { r.ID = "other" }), carpool.ECONFLICT},
+		{"departure unchanged", nil, nil, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rb := book(2, carpool.BookingInstant)
+			rb.Ride.CarID, rb.Ride.ReservationID = "c", "r"
+			before := rb.Ride.DepartAt
+			notes := "moved"
+			err := rb.Update(carpool.RidePatch{DepartAt: tc.depart, Notes: &notes}, driver, pool, tc.res, t0)
+			if got := carpool.ErrorCode(err); got != tc.code {
+				t.Fatalf("got %q (%v), want %q", got, err, tc.code)
+			}
+			if tc.code == "" {
+				return
+			}
+			if got := carpool.ErrorField(err); got != "depart_at" {
+				t.Fatalf("got field %q, want depart_at", got)
+			}
+			if !rb.Ride.DepartAt.Equal(before) || rb.Change().RideChanged {
+				t.Fatalf("got departure %v changed %v, want %v unchanged", rb.Ride.DepartAt, rb.Change().RideChanged, before)
+			}
+		})
+	}
+}
+
+// TestApprovalModeFreedSeats: in approval mode a freed seat confirms nobody by itself;
+// pending requests keep their place, waitlisted bookings that fit become pending in
+// order, and the driver decides. Instant mode keeps promoting.
+func TestApprovalModeFreedSeats(t *testing.T) {
+	type step struct {
+		name string
+		do   func(rb *carpool.RideBook, ids map[string]string) error
+	}
+	cancel := func(who string, by carpool.Member) step {
+		return step{"cancel " + who, func(rb *carpool.RideBook, ids map[string]string) error {
+			_, err := rb.Cancel(ids[who], by, t0)
+			return err
+		}}
+	}
+	confirm := func(who string) step {
+		return step{"confirm " + who, func(rb *carpool.RideBook, ids map[string]string) error {
+			_, err := rb.Confirm(ids[who], driver, t0)
+			return err
+		}}
+	}
+	reject := func(who string) step {
+		return step{"reject " + who, func(rb *carpool.RideBook, ids map[string]string) error {
+			_, err := rb.Reject(ids[who], driver, t0)
+			return err
+		}}
+	}
+	patch := func(name string, p carpool.RidePatch) step {
+		return step{name, func(rb *carpool.RideBook, ids map[string]string) error {
+			car := carpool.Car{ID: "c", Kind: carpool.CarPrivate, OwnerID: driver.ID, Seats: 5, Status: carpool.CarActive}
+			return rb.Update(p, driver, car, nil, t0)
+		}}
+	}
+	seats := func(n int) *int { return &n }
+	mode := func(m carpool.BookingMode) *carpool.BookingMode { return &m }
+	cases := []struct {
+		name      string
+		mode      carpool.BookingMode
+		steps     []step
+		want      map[string]carpool.BookingStatus
+		events    []string // type:passenger:reason of the last step's booking events
+		wantTaken int
+	}{
+		{
+			name:   "confirmed passenger cancels: waitlisted moves to pending behind the earlier request",
+			mode:   carpool.BookingApproval,
+			steps:  []step{cancel("a", passenger("a"))},
+			want:   map[string]carpool.BookingStatus{"a": "cancelled", "b": "pending", "c": "pending"},
+			events: []string{"booking.cancelled:a:passenger", "booking.requested:c:waitlist_moved_up"},
+		},
+		{
+			name:      "then the driver confirms the first request",
+			mode:      carpool.BookingApproval,
+			steps:     []step{cancel("a", passenger("a")), confirm("b")},
+			want:      map[string]carpool.BookingStatus{"a": "cancelled", "b": "confirmed", "c": "pending"},
+			events:    []string{"booking.confirmed:b:approved"},
+			wantTaken: 1,
+		},
+		{
+			name:      "or the later one",
+			mode:      carpool.BookingApproval,
+			steps:     []step{cancel("a", passenger("a")), confirm("c")},
+			want:      map[string]carpool.BookingStatus{"a": "cancelled", "b": "pending", "c": "confirmed"},
+			events:    []string{"booking.confirmed:c:approved"},
+			wantTaken: 1,
+		},
+		{
+			name:      "the driver cancels the confirmed booking",
+			mode:      carpool.BookingApproval,
+			steps:     []step{cancel("a", driver)},
+			want:      map[string]carpool.BookingStatus{"a": "cancelled", "b": "pending", "c": "pending"},
+			events:    []string{"booking.cancelled:a:driver", "booking.requested:c:waitlist_moved_up"},
+			wantTaken: 0,
+		},
+		{
+			name:      "a pending request withdrawn frees no seat",
+			mode:      carpool.BookingApproval,
+			steps:     []step{cancel("b", passenger("b"))},
+			want:      map[string]carpool.BookingStatus{"a": "confirmed", "b": "cancelled", "c": "waitlisted"},
+			events:    []string{"booking.cancelled:b:passenger"},
+			wantTaken: 1,
+		},
+		{
+			name:      "a rejected request frees no seat",
+			mode:      carpool.BookingApproval,
+			steps:     []step{reject("b")},
+			want:      map[string]carpool.BookingStatus{"a": "confirmed", "b": "rejected", "c": "waitlisted"},
+			events:    []string{"booking.rejected:b:driver"},
+			wantTaken: 1,
+		},
+		{
+			name:      "more seats move the waitlist to pending",
+			mode:      carpool.BookingApproval,
+			steps:     []step{patch("two seats", carpool.RidePatch{Seats: seats(2)})},
+			want:      map[string]carpool.BookingStatus{"a": "confirmed", "b": "pending", "c": "pending"},
+			events:    []string{"booking.requested:c:waitlist_moved_up"},
+			wantTaken: 1,
+		},
+		{
+			name:      "switching to instant promotes the waitlist but leaves requests to the driver",
+			mode:      carpool.BookingApproval,
+			steps:     []step{patch("instant, two seats", carpool.RidePatch{Seats: seats(2), BookingMode: mode(carpool.BookingInstant)})},
+			want:      map[string]carpool.BookingStatus{"a": "confirmed", "b": "pending", "c": "confirmed"},
+			events:    []string{"booking.confirmed:c:waitlist_promoted"},
+			wantTaken: 2,
+		},
+		{
+			name:      "instant mode promotes a waitlisted booking at once",
+			mode:      carpool.BookingInstant,
+			steps:     []step{cancel("a", passenger("a"))},
+			want:      map[string]carpool.BookingStatus{"a": "cancelled", "c": "confirmed"},
+			events:    []string{"booking.cancelled:a:passenger", "booking.confirmed:c:waitlist_promoted"},
+			wantTaken: 1,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			// One seat: in approval mode b asks while it is free, the driver confirms a,
+			// then c can only join the waitlist. In instant mode a books it, c waits.
+			rb := book(1, tc.mode)
+			ids := map[string]string{}
+			var b carpool.Booking
+			if tc.mode == carpool.BookingApproval {
+				rb, b = mustBook(t, rb, "a", 1, false)
+				ids["a"] = b.ID
+				rb, b = mustBook(t, rb, "b", 1, false)
+				ids["b"] = b.ID
+				rb = fresh(rb)
+				if _, err := rb.Confirm(ids["a"], driver, t0); err != nil {
+					t.Fatalf("confirm a: %v", err)
+				}
+			} else {
+				rb, b = mustBook(t, rb, "a", 1, false)
+				ids["a"] = b.ID
+			}
+			rb, b = mustBook(t, rb, "c", 1, true)
+			ids["c"] = b.ID
+			if b.Status != carpool.BookingWaitlisted {
+				t.Fatalf("c: got %s, want waitlisted", b.Status)
+			}
+			for _, s := range tc.steps {
+				rb = fresh(rb)
+				if err := s.do(rb, ids); err != nil {
+					t.Fatalf("%s: %v", s.name, err)
+				}
+			}
+			if got := statuses(rb); !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+			if rb.Ride.SeatsTaken != tc.wantTaken {
+				t.Fatalf("got %d seats taken, want %d", rb.Ride.SeatsTaken, tc.wantTaken)
+			}
+			var got []string
+			for _, e := range rb.Change().Events {
+				if e.Type == carpool.EventRideUpdated {
+					continue
+				}
+				var p struct {
+					PassengerID string `json:"passenger_id"`
+					Reason      string `json:"reason"`
+				}
+				if err := json.Unmarshal(e.Payload, &p); err != nil {
+					t.Fatalf("payload: %v", err)
+				}
+				got = append(got, e.Type+":"+p.PassengerID+":"+p.Reason)
+			}
+			if !reflect.DeepEqual(got, tc.events) {
+				t.Fatalf("got events %v, want %v", got, tc.events)
+			}
+		})
 	}
 }

@@ -1,9 +1,12 @@
 package carpool
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // CarKind tells a company pool car from a member's own car.
@@ -56,49 +59,73 @@ func NormalizePlate(p string) string {
 	return strings.Join(strings.Fields(strings.ToUpper(p)), " ")
 }
 
-// Validate checks a car's fields and normalises them.
+// Validate checks a car's fields and normalises them; every wrong field is reported at
+// once.
 func (c *Car) Validate() error {
-	c.Plate = NormalizePlate(c.Plate)
-	c.Make = strings.TrimSpace(c.Make)
-	c.Model = strings.TrimSpace(c.Model)
+	c.Plate = NormalizePlate(norm.NFC.String(c.Plate))
 	if c.Status == "" {
 		c.Status = CarActive
 	}
+	var fe fieldErrors
 	switch c.Kind {
 	case CarPool:
 		if c.SiteID == "" {
-			return FieldErrorf(EINVALID, "site_id", "site_id is required for a pool car")
+			fe.add(FieldErrorf(EINVALID, "site_id", "site_id is required for a pool car"))
 		}
 		c.OwnerID = ""
 	case CarPrivate:
 		if c.OwnerID == "" {
-			return FieldErrorf(EINVALID, "owner_id", "a private car needs an owner")
+			fe.add(FieldErrorf(EINVALID, "owner_id", "a private car needs an owner"))
 		}
 		c.SiteID = ""
 	default:
-		return FieldErrorf(EINVALID, "kind", "kind must be pool or private")
+		fe.add(FieldErrorf(EINVALID, "kind", "kind must be pool or private"))
 	}
-	if err := validateText("plate", c.Plate, 2, 16); err != nil {
-		return err
-	}
-	for _, r := range c.Plate {
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == ' ' || r == '-') {
-			return FieldErrorf(EINVALID, "plate", "plate may hold letters, digits, spaces and dashes only")
+	if !fe.add(validateText("plate", c.Plate, 2, 16)) {
+		for _, r := range c.Plate {
+			if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == ' ' || r == '-') {
+				fe.add(FieldErrorf(EINVALID, "plate", "plate may hold letters, digits, spaces and dashes only"))
+				break
+			}
 		}
 	}
-	if err := validateText("make", c.Make, 1, 50); err != nil {
-		return err
-	}
-	if err := validateText("model", c.Model, 1, 50); err != nil {
-		return err
-	}
+	var err error
+	c.Make, err = carText.Clean("make", c.Make)
+	fe.add(err)
+	c.Model, err = carText.Clean("model", c.Model)
+	fe.add(err)
 	if c.Seats < MinCarSeats || c.Seats > MaxCarSeats {
-		return FieldErrorf(EINVALID, "seats", "seats must be between %d and %d", MinCarSeats, MaxCarSeats)
+		fe.add(FieldErrorf(EINVALID, "seats", "seats must be between %d and %d", MinCarSeats, MaxCarSeats))
 	}
 	if !c.Status.Valid() {
-		return FieldErrorf(EINVALID, "status", "status must be active, maintenance or retired")
+		fe.add(FieldErrorf(EINVALID, "status", "status must be active, maintenance or retired"))
 	}
-	return nil
+	return fe.err()
+}
+
+// CheckRetire decides whether a car may be retired while openRides rides still depart
+// in it and activeReservations reservations still hold it: not at all, since retiring
+// would strand passengers and reservation holders without telling them. The manager
+// cancels those first (each cancellation tells the people concerned), then retires.
+func CheckRetire(openRides, activeReservations int) error {
+	if openRides == 0 && activeReservations == 0 {
+		return nil
+	}
+	var open []string
+	if openRides > 0 {
+		open = append(open, plural(openRides, "open ride", "open rides"))
+	}
+	if activeReservations > 0 {
+		open = append(open, plural(activeReservations, "active reservation", "active reservations"))
+	}
+	return FieldErrorf(ECONFLICT, "status", "the car still has %s: cancel them before retiring it", strings.Join(open, " and "))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // CanManage reports whether m may change or retire the car: fleet managers for pool

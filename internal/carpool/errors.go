@@ -16,11 +16,20 @@ const (
 )
 
 // Error is a domain error: a code, a message that is safe to show a user, and the input
-// field it is about, when there is one.
+// field it is about, when there is one. When several fields are wrong at once, Fields
+// lists each of them (the first is also Code, Field and Message), so a form can mark
+// every one in a single answer.
 type Error struct {
 	Code    string
 	Message string
 	Field   string
+	Fields  []FieldError
+}
+
+// FieldError is one input field at fault and a message that is safe to show a user.
+type FieldError struct {
+	Field   string
+	Message string
 }
 
 func (e *Error) Error() string {
@@ -73,4 +82,50 @@ func ErrorField(err error) string {
 		return e.Field
 	}
 	return ""
+}
+
+// ErrorFields returns every input field the domain error in err's chain is about, in the
+// order they were checked: its Fields, or its one Field, or nothing.
+func ErrorFields(err error) []FieldError {
+	var e *Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	if len(e.Fields) > 0 {
+		return e.Fields
+	}
+	if e.Field != "" {
+		return []FieldError{{Field: e.Field, Message: e.Message}}
+	}
+	return nil
+}
+
+// fieldErrors collects the EINVALID errors of a validation that checks every field
+// before it answers.
+type fieldErrors []FieldError
+
+// add records err, which must be nil or an EINVALID field error, and reports whether it
+// was one.
+func (fe *fieldErrors) add(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	if len(e.Fields) > 0 {
+		*fe = append(*fe, e.Fields...)
+	} else {
+		*fe = append(*fe, FieldError{Field: e.Field, Message: e.Message})
+	}
+	return true
+}
+
+// err returns nil when no field was wrong, else one EINVALID error naming them all.
+func (fe fieldErrors) err() error {
+	switch len(fe) {
+	case 0:
+		return nil
+	case 1:
+		return &Error{Code: EINVALID, Field: fe[0].Field, Message: fe[0].Message}
+	}
+	return &Error{Code: EINVALID, Field: fe[0].Field, Message: fe[0].Message, Fields: fe}
 }

@@ -33,7 +33,8 @@ type Event struct {
 }
 
 // bookingPayload is the body of booking events. Reason says why a booking changed
-// ("instant", "approved", "waitlist_promoted", "ride_cancelled", "passenger", "driver").
+// ("instant", "approved", "waitlist_promoted", "waitlist_moved_up", "ride_cancelled", "passenger",
+// "driver").
 type bookingPayload struct {
 	BookingID   string `json:"booking_id"`
 	RideID      string `json:"ride_id"`

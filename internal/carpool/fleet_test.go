@@ -119,3 +119,27 @@ func TestCarPermissions(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckRetire(t *testing.T) {
+	cases := []struct {
+		rides, reservations int
+		want                string // "" when the car may be retired
+	}{
+		{0, 0, ""},
+		{1, 0, "the car still has 1 open ride: cancel them before retiring it"},
+		{0, 2, "the car still has 2 active reservations: cancel them before retiring it"},
+		{3, 1, "the car still has 3 open rides and 1 active reservation: cancel them before retiring it"},
+	}
+	for _, tc := range cases {
+		err := carpool.CheckRetire(tc.rides, tc.reservations)
+		if tc.want == "" {
+			if err != nil {
+				t.Errorf("CheckRetire(%d, %d): got %v, want nil", tc.rides, tc.reservations, err)
+			}
+			continue
+		}
+		if carpool.ErrorCode(err) != carpool.ECONFLICT || carpool.ErrorField(err) != "status" || carpool.ErrorMessage(err) != tc.want {
+			t.Errorf("CheckRetire(%d, %d): got %v, want conflict on status %q", tc.rides, tc.reservations, err, tc.want)
+		}
+	}
+}

@@ -43,3 +43,23 @@ func nextTick() (uint64, uint16) {
 	idClock.ms, idClock.seq = ms, 0
 	return ms, 0
 }
+
+// MaxIDLength is the longest id any row can have; NewID makes 32 characters.
+const MaxIDLength = 64
+
+// ValidID reports whether id could name a row: 1 to MaxIDLength ASCII letters, digits,
+// dashes and underscores. Anything else (a NUL byte, invalid UTF-8, a path fragment) is
+// unknown without asking the database, so every engine answers "not found" the same way
+// instead of some failing on bytes their text type cannot hold.
+func ValidID(id string) bool {
+	if id == "" || len(id) > MaxIDLength {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}

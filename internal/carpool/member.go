@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -32,7 +33,13 @@ type Member struct {
 	PasswordHash string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// DeactivatedAt is when an admin deactivated the member (zero: active). A
+	// deactivated member cannot sign in; their name stays on shared history.
+	DeactivatedAt time.Time
 }
+
+// Active reports whether m may sign in.
+func (m Member) Active() bool { return m.DeactivatedAt.IsZero() }
 
 // ManagesFleet reports whether m may manage sites, pool cars and maintenance blocks.
 func (m Member) ManagesFleet() bool {
@@ -51,34 +58,38 @@ type NewMember struct {
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 10
 
-// Validate checks the input and returns it normalised (trimmed, email lower-cased, role
-// defaulted to member).
+// Validate checks the input and returns it normalised (trimmed, name in NFC, email
+// lower-cased, role defaulted to member). Every wrong field is reported at once.
 func (n NewMember) Validate() (NewMember, error) {
 	n.Email = NormalizeEmail(n.Email)
-	n.Name = strings.TrimSpace(n.Name)
 	n.Phone = strings.TrimSpace(n.Phone)
 	if n.Role == "" {
 		n.Role = RoleMember
 	}
-	if err := validateEmail(n.Email); err != nil {
-		return n, err
-	}
-	if err := validateText("name", n.Name, 1, 100); err != nil {
-		return n, err
-	}
+	var fe fieldErrors
+	fe.add(validateEmail(n.Email))
+	var err error
+	n.Name, err = nameText.Clean("name", n.Name)
+	fe.add(err)
 	if n.Phone != "" && !validPhone(n.Phone) {
-		return n, FieldErrorf(EINVALID, "phone", "phone must be digits, spaces and +-() only, 3 to 30 characters")
+		fe.add(FieldErrorf(EINVALID, "phone", "phone must be digits, spaces and +-() only, 3 to 30 characters"))
 	}
-	if utf8.RuneCountInString(n.Password) < MinPasswordLength {
-		return n, FieldErrorf(EINVALID, "password", "password must have at least %d characters", MinPasswordLength)
-	}
-	if len(n.Password) > 1024 {
-		return n, FieldErrorf(EINVALID, "password", "password must have at most 1024 bytes")
-	}
+	fe.add(ValidatePassword(n.Password))
 	if !n.Role.Valid() {
-		return n, FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin")
+		fe.add(FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin"))
 	}
-	return n, nil
+	return n, fe.err()
+}
+
+// ValidatePassword checks a new password as sign-up does.
+func ValidatePassword(p string) error {
+	if utf8.RuneCountInString(p) < MinPasswordLength {
+		return FieldErrorf(EINVALID, "password", "password must have at least %d characters", MinPasswordLength)
+	}
+	if len(p) > 1024 {
+		return FieldErrorf(EINVALID, "password", "password must have at most 1024 bytes")
+	}
+	return nil
 }
 
 // NormalizeEmail trims and lower-cases an email address, the form in which it is stored
@@ -90,6 +101,11 @@ func NormalizeEmail(email string) string {
 func validateEmail(email string) error {
 	if email == "" {
 		return FieldErrorf(EINVALID, "email", "email is required")
+	}
+	for _, r := range email {
+		if r == utf8.RuneError || unicode.IsControl(r) || isBidiControl(r) {
+			return FieldErrorf(EINVALID, "email", "email must be an address like name@example.com")
+		}
 	}
 	addr, err := mail.ParseAddress(email)
 	if err != nil || addr.Address != email || len(email) > 254 || !strings.Contains(email[strings.LastIndex(email, "@")+1:], ".") {

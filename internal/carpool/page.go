@@ -2,6 +2,8 @@ package carpool
 
 import (
 	"encoding/base64"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Page limits.
@@ -37,7 +39,7 @@ func (p Page) After() (string, error) {
 		return "", nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(p.Cursor)
-	if err != nil || len(b) == 0 {
+	if err != nil || len(b) == 0 || len(b) > 200 || !cursorText(b) {
 		return "", FieldErrorf(EINVALID, "cursor", "cursor is not one this server gave out")
 	}
 	return string(b), nil
@@ -56,4 +58,19 @@ func PageOf[T any](items []T, limit int, key func(T) string) ([]T, string) {
 	}
 	items = items[:limit]
 	return items, CursorAfter(key(items[len(items)-1]))
+}
+
+// cursorText reports whether b is valid UTF-8 without control characters, as every
+// position this server encodes in a cursor is; a forged cursor with NUL bytes or invalid
+// UTF-8 is refused before it reaches a query.
+func cursorText(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	for _, r := range string(b) {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }

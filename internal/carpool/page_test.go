@@ -2,6 +2,7 @@ package carpool_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"carpool/internal/carpool"
@@ -21,6 +22,10 @@ func TestPageNormalize(t *testing.T) {
 		{"negative", carpool.Page{Limit: -1}, 0, "limit"},
 		{"good cursor", carpool.Page{Cursor: carpool.CursorAfter("abc")}, carpool.DefaultPageLimit, ""},
 		{"bad cursor", carpool.Page{Cursor: "***"}, 0, "cursor"},
+		{"cursor of a NUL byte", carpool.Page{Cursor: "AA"}, 0, "cursor"},
+		{"cursor of invalid UTF-8", carpool.Page{Cursor: carpool.CursorAfter("\xff\xfe")}, 0, "cursor"},
+		{"cursor of a control character", carpool.Page{Cursor: carpool.CursorAfter("a\nb")}, 0, "cursor"},
+		{"cursor too long", carpool.Page{Cursor: carpool.CursorAfter(strings.Repeat("a", 201))}, 0, "cursor"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -69,6 +74,31 @@ func TestPageOf(t *testing.T) {
 			got, next := carpool.PageOf(tc.items, tc.limit, key)
 			if !reflect.DeepEqual(got, tc.want) || next != tc.next {
 				t.Fatalf("got %v %q, want %v %q", got, next, tc.want, tc.next)
+			}
+		})
+	}
+}
+
+func TestValidID(t *testing.T) {
+	cases := []struct {
+		id   string
+		want bool
+	}{
+		{carpool.NewID(), true},
+		{"abc-DEF_123", true},
+		{strings.Repeat("a", carpool.MaxIDLength), true},
+		{"", false},
+		{strings.Repeat("a", carpool.MaxIDLength+1), false},
+		{"abc\x00def", false},
+		{"abc\xffdef", false},
+		{"abc/def", false},
+		{"abc def", false},
+		{"abc\u00e9", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.id, func(t *testing.T) {
+			if got := carpool.ValidID(tc.id); got != tc.want {
+				t.Fatalf("ValidID(%q): got %v, want %v", tc.id, got, tc.want)
 			}
 		})
 	}

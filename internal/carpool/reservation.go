@@ -20,7 +20,8 @@ const (
 	ReservationCancelled ReservationStatus = "cancelled"
 )
 
-// MaxReservation is the longest window one reservation may cover.
+// MaxReservation is the longest window one trip reservation may cover unless configured
+// otherwise (Limits.MaxReservation).
 const MaxReservation = 14 * 24 * time.Hour
 
 // clockSlack lets a window start a little in the past, so a form filled in with "now"
@@ -54,8 +55,9 @@ func (r Reservation) Covers(t time.Time) bool {
 }
 
 // NewReservation checks a request to reserve car for member and returns the reservation
-// to store. It does not know about other reservations: the store checks overlaps in the
-// same transaction that inserts, and the database enforces them again.
+// to store. It does not know about other reservations: the store checks overlaps and the
+// fair-use Limits in the same transaction that inserts, and the database enforces
+// overlaps again.
 func NewReservation(car Car, member Member, kind ReservationKind, start, end, now time.Time) (Reservation, error) {
 	if kind == "" {
 		kind = ReservationTrip
@@ -79,20 +81,22 @@ func NewReservation(car Car, member Member, kind ReservationKind, start, end, no
 	if car.Kind != CarPool {
 		return Reservation{}, FieldErrorf(EINVALID, "car_id", "only pool cars can be reserved")
 	}
-	if start.IsZero() {
-		return Reservation{}, FieldErrorf(EINVALID, "start", "start is required")
+	var fe fieldErrors
+	switch {
+	case start.IsZero():
+		fe.add(FieldErrorf(EINVALID, "start", "start is required"))
+	case start.Before(now.Add(-clockSlack)):
+		fe.add(FieldErrorf(EINVALID, "start", "start must not be in the past"))
 	}
-	if end.IsZero() {
-		return Reservation{}, FieldErrorf(EINVALID, "end", "end is required")
+	switch {
+	case end.IsZero():
+		fe.add(FieldErrorf(EINVALID, "end", "end is required"))
+	case start.IsZero():
+	case !end.After(start):
+		fe.add(FieldErrorf(EINVALID, "end", "end must be after start"))
 	}
-	if !end.After(start) {
-		return Reservation{}, FieldErrorf(EINVALID, "end", "end must be after start")
-	}
-	if end.Sub(start) > MaxReservation {
-		return Reservation{}, FieldErrorf(EINVALID, "end", "a reservation may cover at most 14 days")
-	}
-	if start.Before(now.Add(-clockSlack)) {
-		return Reservation{}, FieldErrorf(EINVALID, "start", "start must not be in the past")
+	if err := fe.err(); err != nil {
+		return Reservation{}, err
 	}
 	return Reservation{
 		ID:        NewID(),
@@ -124,13 +128,4 @@ func (r *Reservation) Cancel(by Member, now time.Time) error {
 // VisibleTo reports whether m may see the reservation.
 func (r Reservation) VisibleTo(m Member) bool {
 	return r.MemberID == m.ID || m.ManagesFleet()
-}
-
-// Timestamp returns t in UTC with microsecond precision, the precision both storage
-// engines keep, so a time read back equals the time written.
-func Timestamp(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return t.UTC().Truncate(time.Microsecond)
 }

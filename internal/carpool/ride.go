@@ -1,7 +1,6 @@
 package carpool
 
 import (
-	"strings"
 	"time"
 )
 
@@ -36,11 +35,12 @@ type Place struct {
 func (p Place) Point() Point { return Point{Lat: p.Lat, Lon: p.Lon} }
 
 func (p *Place) validate(field string) error {
-	p.Label = strings.TrimSpace(p.Label)
-	if err := validateText(field+".label", p.Label, 1, 200); err != nil {
-		return err
-	}
-	return validateCoordinates(field+".", p.Lat, p.Lon)
+	var fe fieldErrors
+	var err error
+	p.Label, err = labelText.Clean(field+".label", p.Label)
+	fe.add(err)
+	fe.add(validateCoordinates(field+".", p.Lat, p.Lon))
+	return fe.err()
 }
 
 // MaxNotes is the longest note a driver may add to a ride.
@@ -96,34 +96,33 @@ type RideInput struct {
 // private car, or a pool car with res being the driver's active trip reservation that
 // covers the departure; the store looks that reservation up in the same transaction.
 func NewRide(in RideInput, driver Member, car Car, res *Reservation, now time.Time) (Ride, error) {
-	if err := in.From.validate("from"); err != nil {
-		return Ride{}, err
-	}
-	if err := in.To.validate("to"); err != nil {
-		return Ride{}, err
-	}
+	var fe fieldErrors
+	fe.add(in.From.validate("from"))
+	fe.add(in.To.validate("to"))
 	in.DepartAt = Timestamp(in.DepartAt)
-	if in.DepartAt.IsZero() {
-		return Ride{}, FieldErrorf(EINVALID, "depart_at", "depart_at is required")
-	}
-	if !in.DepartAt.After(now) {
-		return Ride{}, FieldErrorf(EINVALID, "depart_at", "depart_at must be in the future")
+	switch {
+	case in.DepartAt.IsZero():
+		fe.add(FieldErrorf(EINVALID, "depart_at", "depart_at is required"))
+	case !in.DepartAt.After(now):
+		fe.add(FieldErrorf(EINVALID, "depart_at", "depart_at must be in the future"))
 	}
 	if in.BookingMode == "" {
 		in.BookingMode = BookingInstant
 	}
 	if !in.BookingMode.Valid() {
-		return Ride{}, FieldErrorf(EINVALID, "booking_mode", "booking_mode must be instant or approval")
+		fe.add(FieldErrorf(EINVALID, "booking_mode", "booking_mode must be instant or approval"))
 	}
-	in.Notes = strings.TrimSpace(in.Notes)
-	if err := validateText("notes", in.Notes, 0, MaxNotes); err != nil {
+	var err error
+	in.Notes, err = notesText.Clean("notes", in.Notes)
+	fe.add(err)
+	if car.Status == CarActive {
+		fe.add(validateOfferedSeats(in.Seats, car))
+	}
+	if err := fe.err(); err != nil {
 		return Ride{}, err
 	}
 	if car.Status != CarActive {
 		return Ride{}, FieldErrorf(ECONFLICT, "car_id", "car is %s", car.Status)
-	}
-	if err := validateOfferedSeats(in.Seats, car); err != nil {
-		return Ride{}, err
 	}
 	ride := Ride{
 		ID:          NewID(),

@@ -45,6 +45,9 @@ type RideQuery struct {
 	DepartAfter  time.Time
 	DepartBefore time.Time
 	Seats        int
+	// Full turns the seat condition round: rides with fewer than Seats free seats, the
+	// ones a member can join the waitlist of.
+	Full bool
 }
 
 // Normalize fills defaults and checks the query.
@@ -125,7 +128,7 @@ func (q RideQuery) Rank(candidates []Ride) []RideMatch {
 	wished := q.DepartAfter.Add(q.DepartBefore.Sub(q.DepartAfter) / 2)
 	matches := make([]RideMatch, 0, len(candidates))
 	for _, r := range candidates {
-		if r.Status != RideOpen || r.FreeSeats() < q.Seats ||
+		if r.Status != RideOpen || (r.FreeSeats() < q.Seats) != q.Full ||
 			r.DepartAt.Before(q.DepartAfter) || r.DepartAt.After(q.DepartBefore) {
 			continue
 		}

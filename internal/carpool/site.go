@@ -2,7 +2,6 @@ package carpool
 
 import (
 	"math"
-	"strings"
 	"time"
 )
 
@@ -18,27 +17,28 @@ type Site struct {
 	UpdatedAt time.Time
 }
 
-// Validate checks a site's fields and trims its texts.
+// Validate checks a site's fields and cleans its texts; every wrong field is reported at
+// once.
 func (s *Site) Validate() error {
-	s.Name = strings.TrimSpace(s.Name)
-	s.Address = strings.TrimSpace(s.Address)
-	if err := validateText("name", s.Name, 1, 100); err != nil {
-		return err
-	}
-	if err := validateText("address", s.Address, 1, 300); err != nil {
-		return err
-	}
-	return validateCoordinates("", s.Lat, s.Lon)
+	var fe fieldErrors
+	var err error
+	s.Name, err = nameText.Clean("name", s.Name)
+	fe.add(err)
+	s.Address, err = addressText.Clean("address", s.Address)
+	fe.add(err)
+	fe.add(validateCoordinates("", s.Lat, s.Lon))
+	return fe.err()
 }
 
 // validateCoordinates checks a latitude and longitude; prefix names the enclosing field
 // ("from." for a ride's origin), so an error points at the exact input.
 func validateCoordinates(prefix string, lat, lon float64) error {
+	var fe fieldErrors
 	if math.IsNaN(lat) || lat < -90 || lat > 90 {
-		return FieldErrorf(EINVALID, prefix+"lat", "lat must be between -90 and 90")
+		fe.add(FieldErrorf(EINVALID, prefix+"lat", "lat must be between -90 and 90"))
 	}
 	if math.IsNaN(lon) || lon < -180 || lon > 180 {
-		return FieldErrorf(EINVALID, prefix+"lon", "lon must be between -180 and 180")
+		fe.add(FieldErrorf(EINVALID, prefix+"lon", "lon must be between -180 and 180"))
 	}
-	return nil
+	return fe.err()
 }

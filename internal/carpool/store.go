@@ -22,62 +22,135 @@ type Store interface {
 	// Close releases the database.
 	Close() error
 
+	MemberStore
+	AdminStore
+	TokenStore
+	SiteStore
+	CarStore
+	ReservationStore
+	RideStore
+	BookingStore
+	ReportStore
+	OutboxStore
+	IdempotencyStore
+}
+
+// MemberStore keeps members.
+type MemberStore interface {
 	// CreateMember stores a new member; ECONFLICT (field email) if the email is taken.
 	CreateMember(ctx context.Context, m Member) error
 	Member(ctx context.Context, id string) (Member, error)
 	MemberByEmail(ctx context.Context, email string) (Member, error)
 	// Members returns the members with the given ids that exist, in any order.
 	Members(ctx context.Context, ids []string) ([]Member, error)
+}
 
+// AdminStore administers members and keeps the audit log. Role changes and
+// deactivations write their audit entry in their own transaction.
+type AdminStore interface {
+	ListMembers(ctx context.Context, f MemberFilter, p Page) ([]Member, string, error)
+	// SetRole changes a member's role; CheckRoleChange decides, under the lock.
+	SetRole(ctx context.Context, id string, role Role, by Member) (Member, error)
+	// DeactivateMember signs a member out everywhere and releases their future rides,
+	// bookings and reservations (with outbox events); CheckDeactivation decides.
+	DeactivateMember(ctx context.Context, id string, by Member) (Deactivation, error)
+	ReactivateMember(ctx context.Context, id string, by Member) (Member, error)
+	// UpdateMember applies change (name, phone, password hash) to a member.
+	UpdateMember(ctx context.Context, id string, change func(*Member) error) (Member, error)
+	// MemberTokens returns a member's unexpired tokens, newest first.
+	MemberTokens(ctx context.Context, memberID string, now time.Time) ([]Token, error)
+	// DeleteMemberTokens revokes a member's tokens except keep ("" for all).
+	DeleteMemberTokens(ctx context.Context, memberID, keep string) (int, error)
+	AppendAudit(ctx context.Context, e AuditEntry) error
+	AuditLog(ctx context.Context, f AuditFilter, p Page) ([]AuditEntry, string, error)
+}
+
+// TokenStore keeps API tokens and web sessions (as hashes).
+type TokenStore interface {
 	CreateToken(ctx context.Context, t Token) error
 	// MemberByToken returns the member and token for a token hash that has not expired
 	// at now; EUNAUTHORIZED otherwise.
 	MemberByToken(ctx context.Context, hash string, now time.Time) (Member, Token, error)
 	DeleteToken(ctx context.Context, id string) error
+}
 
+// SiteStore keeps sites.
+type SiteStore interface {
 	CreateSite(ctx context.Context, s Site) error
 	Site(ctx context.Context, id string) (Site, error)
 	Sites(ctx context.Context, p Page) ([]Site, string, error)
 	// UpdateSite applies change to the site if its version equals ifVersion (0: any
 	// version), increments the version and returns the result.
 	UpdateSite(ctx context.Context, id string, ifVersion int, change func(*Site) error) (Site, error)
+}
 
+// CarStore keeps pool and private cars.
+type CarStore interface {
 	// CreateCar stores a car; ECONFLICT (field plate) if the plate is taken, EINVALID
 	// (field site_id) if the site does not exist.
 	CreateCar(ctx context.Context, c Car) error
 	Car(ctx context.Context, id string) (Car, error)
 	Cars(ctx context.Context, f CarFilter, p Page) ([]Car, string, error)
+	// CarsByID returns the cars with the given ids that exist, in any order.
+	CarsByID(ctx context.Context, ids []string) ([]Car, error)
 	UpdateCar(ctx context.Context, id string, ifVersion int, change func(*Car) error) (Car, error)
+}
 
+// ReservationStore keeps pool-car reservations and maintenance blocks.
+type ReservationStore interface {
 	// CreateReservation checks the request with NewReservation against the car as it is
 	// in the transaction and stores it; ECONFLICT if it overlaps an active one.
 	CreateReservation(ctx context.Context, carID string, by Member, kind ReservationKind, start, end time.Time) (Reservation, error)
 	Reservation(ctx context.Context, id string) (Reservation, error)
 	Reservations(ctx context.Context, f ReservationFilter, p Page) ([]Reservation, string, error)
 	CancelReservation(ctx context.Context, id string, by Member) (Reservation, error)
+}
 
+// RideStore keeps rides; changes that touch seats go through RideBook.
+type RideStore interface {
 	// CreateRide checks the offer with NewRide (finding the driver's covering
 	// reservation when the car is a pool car) and stores it.
 	CreateRide(ctx context.Context, in RideInput, driver Member) (Ride, error)
 	Ride(ctx context.Context, id string) (Ride, error)
 	Rides(ctx context.Context, f RideFilter, p Page) ([]Ride, string, error)
+	// RidesByID returns the rides with the given ids that exist, in any order.
+	RidesByID(ctx context.Context, ids []string) ([]Ride, error)
 	// SearchRides returns the rides matching a normalised query, ranked, at most limit
 	// after offset.
 	SearchRides(ctx context.Context, q RideQuery, offset, limit int) ([]RideMatch, error)
 	UpdateRide(ctx context.Context, id string, ifVersion int, p RidePatch, by Member) (Ride, error)
 	CancelRide(ctx context.Context, id string, by Member) (Ride, error)
+}
 
+// BookingStore keeps bookings; every decision is RideBook's, under the ride's lock.
+type BookingStore interface {
 	BookSeats(ctx context.Context, rideID string, passenger Member, req BookingRequest) (Booking, error)
 	// Booking returns a booking; the caller decides whether the viewer may see it.
 	Booking(ctx context.Context, id string) (Booking, error)
 	Bookings(ctx context.Context, f BookingFilter, p Page) ([]Booking, string, error)
+	// RideBookings returns the active bookings of the given rides, oldest first.
+	RideBookings(ctx context.Context, rideIDs ...string) ([]Booking, error)
+	// PassengerBookings returns a passenger's active bookings on the given rides.
+	PassengerBookings(ctx context.Context, passengerID string, rideIDs []string) ([]Booking, error)
 	ConfirmBooking(ctx context.Context, id string, by Member) (Booking, error)
 	RejectBooking(ctx context.Context, id string, by Member) (Booking, error)
 	CancelBooking(ctx context.Context, id string, by Member) (Booking, error)
+}
 
+// ReportStore computes reports with aggregates in the database.
+type ReportStore interface {
+	// Utilisation returns every pool car's use within [from, to).
+	Utilisation(ctx context.Context, from, to time.Time) ([]CarUsage, error)
+}
+
+// OutboxStore reads the transactional outbox.
+type OutboxStore interface {
 	// Events returns outbox events with Seq greater than afterSeq, oldest first.
 	Events(ctx context.Context, afterSeq int64, limit int) ([]Event, error)
+}
 
+// IdempotencyStore remembers the answers to creating requests by their key.
+type IdempotencyStore interface {
 	// ReserveIdempotencyKey stores rec (Status 0) unless its scope and key exist; then it
 	// returns the stored record and true.
 	ReserveIdempotencyKey(ctx context.Context, rec IdempotencyRecord) (IdempotencyRecord, bool, error)
@@ -107,11 +180,13 @@ type ReservationFilter struct {
 	End        time.Time
 }
 
-// RideFilter selects rides by driver and departure.
+// RideFilter selects rides by driver and departure. A zero DepartAfter or DepartBefore
+// does not limit.
 type RideFilter struct {
 	DriverID      string
 	DepartAfter   time.Time
-	IncludeClosed bool // cancelled rides too
+	DepartBefore  time.Time // rides departing before this time only
+	IncludeClosed bool      // cancelled rides too
 }
 
 // BookingFilter selects bookings by passenger or ride.
@@ -119,4 +194,6 @@ type BookingFilter struct {
 	PassengerID string
 	RideID      string
 	ActiveOnly  bool
+	// DepartAfter, when set, keeps the bookings of rides that depart after it.
+	DepartAfter time.Time
 }

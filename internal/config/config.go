@@ -13,6 +13,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"carpool/internal/carpool"
 )
 
 // Config is the effective configuration of one carpool process.
@@ -31,6 +33,12 @@ type Config struct {
 	// DBStatementTimeout bounds each PostgreSQL statement of a request (not migrations).
 	DBStatementTimeout time.Duration
 
+	// Fair-use limits (see carpool.Limits); 0 turns one off.
+	MaxAdvance            time.Duration
+	MaxReservation        time.Duration
+	MaxOpenRides          int
+	MaxActiveReservations int
+
 	// The course's ConfigMap keys; used to build DatabaseURL when it is not set.
 	PostgresHost     string
 	PostgresPort     string
@@ -40,6 +48,16 @@ type Config struct {
 	PostgresSSLMode  string
 
 	Notify Notify // notification delivery (notify.go)
+}
+
+// Limits returns the configured fair-use limits.
+func (c *Config) Limits() carpool.Limits {
+	return carpool.Limits{
+		MaxAdvance:            c.MaxAdvance,
+		MaxReservation:        c.MaxReservation,
+		MaxOpenRides:          c.MaxOpenRides,
+		MaxActiveReservations: c.MaxActiveReservations,
+	}
 }
 
 // Engine returns "sqlite" or "postgres", from the database URL's scheme.
@@ -70,7 +88,11 @@ type Environ func(key string) string
 func Bind(fs *flag.FlagSet) *Flags {
 	f := &Flags{set: fs, values: map[string]*string{}}
 	for _, s := range settings {
-		f.values[s.env] = fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, s.def))
+		def := s.def
+		if s.shownDef != "" {
+			def = s.shownDef
+		}
+		f.values[s.env] = fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, def))
 	}
 	return f
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"carpool/internal/carpool"
 	"carpool/internal/config"
 )
 
@@ -125,6 +126,60 @@ func TestEnvNamesIncludeFileVariants(t *testing.T) {
 	for _, want := range []string{"CARPOOL_DATABASE_URL", "CARPOOL_DATABASE_URL_FILE", "POSTGRES_PASSWORD_FILE", "CARPOOL_SHUTDOWN_TIMEOUT"} {
 		if !strings.Contains(names, want) {
 			t.Errorf("EnvNames lacks %s", want)
+		}
+	}
+}
+
+// TestHelpShowsEffectiveDefaults: the help of a setting whose default Load fills in
+// later shows that default, not an empty one.
+func TestHelpShowsEffectiveDefaults(t *testing.T) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	config.Bind(fs)
+	cases := []struct{ flag, want string }{
+		{"database-url", `default "sqlite://carpool.db`},
+		{"http-addr", `default ":8080"`},
+	}
+	for _, tc := range cases {
+		f := fs.Lookup(tc.flag)
+		if f == nil {
+			t.Fatalf("flag %s: not bound", tc.flag)
+		}
+		if !strings.Contains(f.Usage, tc.want) {
+			t.Errorf("flag %s: got usage %q, want it to contain %s", tc.flag, f.Usage, tc.want)
+		}
+	}
+}
+
+func TestLimits(t *testing.T) {
+	c, err := config.Load(nil, envOf(map[string]string{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Limits(), carpool.DefaultLimits(); got != want {
+		t.Fatalf("defaults: got %+v, want carpool.DefaultLimits %+v", got, want)
+	}
+	c, err = config.Load(nil, envOf(map[string]string{
+		"CARPOOL_MAX_ADVANCE": "720h", "CARPOOL_MAX_RESERVATION": "0s",
+		"CARPOOL_MAX_OPEN_RIDES": "3", "CARPOOL_MAX_ACTIVE_RESERVATIONS": "0",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := carpool.Limits{MaxAdvance: 720 * time.Hour, MaxOpenRides: 3}
+	if got := c.Limits(); got != want {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+	for _, bad := range []map[string]string{
+		{"CARPOOL_MAX_OPEN_RIDES": "-1"},
+		{"CARPOOL_MAX_OPEN_RIDES": "many"},
+		{"CARPOOL_MAX_ACTIVE_RESERVATIONS": "1.5"},
+		{"CARPOOL_MAX_ADVANCE": "1y"},
+	} {
+		_, err := config.Load(nil, envOf(bad))
+		for k := range bad {
+			if err == nil || !strings.Contains(err.Error(), k) {
+				t.Errorf("%v: got %v, want an error naming %s", bad, err, k)
+			}
 		}
 	}
 }

@@ -17,14 +17,18 @@ type setting struct {
 	def    string
 	usage  string
 	secret bool // may come from env_FILE; masked in logs
-	apply  func(c *Config, v string) error
-	show   func(c *Config) string
+	// shownDef is the default that help shows when it is not def: a value Load fills
+	// in later, when the setting's absence itself means something.
+	shownDef string
+	apply    func(c *Config, v string) error
+	show     func(c *Config) string
 }
 
 var settings = []setting{
 	{env: "CARPOOL_DATABASE_URL", flag: "database-url", usage: "database: sqlite:///path/carpool.db or postgres://user:pass@host:5432/db", secret: true,
-		apply: func(c *Config, v string) error { c.DatabaseURL = v; return nil },
-		show:  func(c *Config) string { return c.DatabaseURL }},
+		shownDef: "sqlite://" + DefaultSQLitePath + ", or PostgreSQL from POSTGRES_* when POSTGRES_HOST is set",
+		apply:    func(c *Config, v string) error { c.DatabaseURL = v; return nil },
+		show:     func(c *Config) string { return c.DatabaseURL }},
 	{env: "POSTGRES_HOST", flag: "postgres-host", usage: "PostgreSQL host, used when CARPOOL_DATABASE_URL is unset; unset means SQLite",
 		apply: func(c *Config, v string) error { c.PostgresHost = v; return nil },
 		show:  func(c *Config) string { return c.PostgresHost }},
@@ -122,6 +126,29 @@ var settings = []setting{
 			return nil
 		},
 		show: func(c *Config) string { return strings.Join(c.SignupDomains, ",") }},
+	{env: "CARPOOL_MAX_ADVANCE", flag: "max-advance", def: "8760h", usage: "how far ahead a ride may depart or a reservation start (0: no limit)",
+		apply: durationInto(func(c *Config) *time.Duration { return &c.MaxAdvance }),
+		show:  func(c *Config) string { return c.MaxAdvance.String() }},
+	{env: "CARPOOL_MAX_RESERVATION", flag: "max-reservation", def: "336h", usage: "longest window one trip reservation may cover (0: no limit)",
+		apply: durationInto(func(c *Config) *time.Duration { return &c.MaxReservation }),
+		show:  func(c *Config) string { return c.MaxReservation.String() }},
+	{env: "CARPOOL_MAX_OPEN_RIDES", flag: "max-open-rides", def: "20", usage: "open rides one member may offer at a time; fleet managers and admins are exempt (0: no limit)",
+		apply: countInto(func(c *Config) *int { return &c.MaxOpenRides }),
+		show:  func(c *Config) string { return strconv.Itoa(c.MaxOpenRides) }},
+	{env: "CARPOOL_MAX_ACTIVE_RESERVATIONS", flag: "max-active-reservations", def: "5", usage: "trip reservations one member may hold at a time; fleet managers and admins are exempt (0: no limit)",
+		apply: countInto(func(c *Config) *int { return &c.MaxActiveReservations }),
+		show:  func(c *Config) string { return strconv.Itoa(c.MaxActiveReservations) }},
+}
+
+func countInto(field func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 1_000_000 {
+			return errors.New("must be a whole number from 0 to 1000000")
+		}
+		*field(c) = n
+		return nil
+	}
 }
 
 func durationInto(field func(*Config) *time.Duration) func(*Config, string) error {

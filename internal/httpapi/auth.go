@@ -4,53 +4,30 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 )
 
-// SessionCookie is the cookie in which the web UI keeps a member's token. The API accepts
-// it for GET and HEAD only: a browser sends cookies with cross-site requests, so a request
-// that changes something must carry the token in the Authorization header, which a
-// foreign page cannot set.
-const SessionCookie = "carpool_session"
-
-// Authenticate returns the member and token that r carries: an "Authorization: Bearer"
-// token on any method, or the SessionCookie on GET and HEAD. Errors have code
-// EUNAUTHORIZED when the credentials are missing, malformed, unknown or expired.
-func Authenticate(r *http.Request, store carpool.Store, now time.Time) (carpool.Member, carpool.Token, error) {
-	secret := ""
+// credentials returns the token secret that r carries: an "Authorization: Bearer" token
+// on any method, or the web session cookie on GET and HEAD only. A browser sends cookies
+// with cross-site requests, so a request that changes something must carry the token in
+// the Authorization header, which a foreign page cannot set.
+func credentials(r *http.Request) (string, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-			return carpool.Member{}, carpool.Token{}, carpool.Errorf(carpool.EUNAUTHORIZED, "the Authorization header must be \"Bearer <token>\"")
+			return "", carpool.Errorf(carpool.EUNAUTHORIZED, "the Authorization header must be \"Bearer <token>\"")
 		}
-		secret = strings.TrimSpace(token)
-	} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		return strings.TrimSpace(token), nil
+	}
+	if c, err := r.Cookie(app.SessionCookie); err == nil && c.Value != "" {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			return carpool.Member{}, carpool.Token{}, carpool.Errorf(carpool.EUNAUTHORIZED, "the session cookie is accepted for GET and HEAD only; send Authorization: Bearer <token>")
+			return "", carpool.Errorf(carpool.EUNAUTHORIZED, "the session cookie is accepted for GET and HEAD only; send Authorization: Bearer <token>")
 		}
-		secret = c.Value
-	} else {
-		return carpool.Member{}, carpool.Token{}, carpool.Errorf(carpool.EUNAUTHORIZED, "authentication required: send Authorization: Bearer <token>")
+		return c.Value, nil
 	}
-	return MemberForToken(r.Context(), store, secret, now)
-}
-
-// MemberForToken returns the member a token secret belongs to, for callers (such as the
-// web UI, behind its own CSRF protection) that found the secret elsewhere.
-func MemberForToken(ctx context.Context, store carpool.Store, secret string, now time.Time) (carpool.Member, carpool.Token, error) {
-	if !strings.HasPrefix(secret, carpool.TokenPrefix) {
-		return carpool.Member{}, carpool.Token{}, carpool.Errorf(carpool.EUNAUTHORIZED, "token is invalid or expired")
-	}
-	m, t, err := store.MemberByToken(ctx, carpool.HashToken(secret), now)
-	if err != nil {
-		if carpool.ErrorCode(err) == carpool.EUNAUTHORIZED || carpool.ErrorCode(err) == carpool.ENOTFOUND {
-			return carpool.Member{}, carpool.Token{}, carpool.Errorf(carpool.EUNAUTHORIZED, "token is invalid or expired")
-		}
-		return carpool.Member{}, carpool.Token{}, err
-	}
-	return m, t, nil
+	return "", carpool.Errorf(carpool.EUNAUTHORIZED, "authentication required: send Authorization: Bearer <token>")
 }
 
 // handler is an API endpoint: it writes a success itself and returns failures, which
@@ -62,7 +39,12 @@ type tokenKey struct{}
 // authed serves h to authenticated members only.
 func (s *Server) authed(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		me, tok, err := Authenticate(r, s.store, s.now())
+		secret, err := credentials(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		me, tok, err := s.app.Authenticate(r.Context(), secret)
 		if err != nil {
 			s.fail(w, r, err)
 			return

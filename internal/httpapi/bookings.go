@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 
 	"carpool/internal/carpool"
@@ -42,7 +41,7 @@ func (s *Server) bookSeats(w http.ResponseWriter, r *http.Request, me carpool.Me
 	if req.Seats == nil {
 		return required("seats")
 	}
-	b, err := s.store.BookSeats(r.Context(), r.PathValue("id"), me, carpool.BookingRequest{Seats: *req.Seats, Waitlist: req.Waitlist})
+	b, err := s.app.Book(r.Context(), me, r.PathValue("id"), carpool.BookingRequest{Seats: *req.Seats, Waitlist: req.Waitlist})
 	if err != nil {
 		return err
 	}
@@ -59,7 +58,7 @@ func (s *Server) listMyBookings(w http.ResponseWriter, r *http.Request, me carpo
 	if err != nil {
 		return err
 	}
-	list, next, err := s.store.Bookings(r.Context(), carpool.BookingFilter{PassengerID: me.ID, ActiveOnly: !all}, p)
+	list, next, err := s.app.MyBookings(r.Context(), me, !all, p)
 	if err != nil {
 		return err
 	}
@@ -70,49 +69,28 @@ func (s *Server) listMyBookings(w http.ResponseWriter, r *http.Request, me carpo
 	return s.writeJSON(w, r, http.StatusOK, newList(out, next))
 }
 
-// visibleBooking returns a booking that me is the passenger or the driver of; any other
-// is reported as not found.
-func (s *Server) visibleBooking(ctx context.Context, id string, me carpool.Member) (carpool.Booking, error) {
-	b, err := s.store.Booking(ctx, id)
-	if err != nil {
-		return carpool.Booking{}, err
-	}
-	if b.PassengerID != me.ID && b.DriverID != me.ID {
-		return carpool.Booking{}, carpool.Errorf(carpool.ENOTFOUND, "booking not found")
-	}
-	return b, nil
-}
-
 func (s *Server) getBooking(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	b, err := s.visibleBooking(r.Context(), r.PathValue("id"), me)
-	if err != nil {
-		return err
-	}
-	return s.writeJSON(w, r, http.StatusOK, bookingOut(b))
+	return s.answerBooking(w, r)(s.app.Booking(r.Context(), me, r.PathValue("id")))
 }
 
 func (s *Server) cancelBooking(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	return s.changeBooking(w, r, me, s.store.CancelBooking)
+	return s.answerBooking(w, r)(s.app.CancelBooking(r.Context(), me, r.PathValue("id")))
 }
 
 func (s *Server) confirmBooking(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	return s.changeBooking(w, r, me, s.store.ConfirmBooking)
+	return s.answerBooking(w, r)(s.app.ConfirmBooking(r.Context(), me, r.PathValue("id")))
 }
 
 func (s *Server) rejectBooking(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	return s.changeBooking(w, r, me, s.store.RejectBooking)
+	return s.answerBooking(w, r)(s.app.RejectBooking(r.Context(), me, r.PathValue("id")))
 }
 
-type bookingChange func(ctx context.Context, id string, by carpool.Member) (carpool.Booking, error)
-
-func (s *Server) changeBooking(w http.ResponseWriter, r *http.Request, me carpool.Member, change bookingChange) error {
-	id := r.PathValue("id")
-	if _, err := s.visibleBooking(r.Context(), id, me); err != nil {
-		return err
+// answerBooking returns a function that writes a booking or passes its error on.
+func (s *Server) answerBooking(w http.ResponseWriter, r *http.Request) func(carpool.Booking, error) error {
+	return func(b carpool.Booking, err error) error {
+		if err != nil {
+			return err
+		}
+		return s.writeJSON(w, r, http.StatusOK, bookingOut(b))
 	}
-	b, err := change(r.Context(), id, me)
-	if err != nil {
-		return err
-	}
-	return s.writeJSON(w, r, http.StatusOK, bookingOut(b))
 }

@@ -4,11 +4,10 @@ import (
 	"testing"
 
 	"carpool/internal/carpool"
-	"carpool/internal/httpapi"
 )
 
 func TestBookings(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	dan := e.member(t, "Dan Driver", carpool.RoleMember)
 	pia := e.member(t, "Pia Passenger", carpool.RoleMember)
 	quinn := e.member(t, "Quinn Queue", carpool.RoleMember)
@@ -45,7 +44,7 @@ func TestBookings(t *testing.T) {
 	e.do(t, call{method: "POST", path: "/api/v1/bookings/" + bid + "/confirm", token: dan.token}).problem(t, 409, carpool.ECONFLICT, "")
 	e.do(t, call{method: "POST", path: "/api/v1/bookings/" + bid + "/reject", token: dan.token}).problem(t, 409, carpool.ECONFLICT, "")
 
-	// Full: 409 without the waitlist, waitlisted with it, promoted when seats free up.
+	// Full: 409 without the waitlist, waitlisted with it, a request when seats free up.
 	e.book(t, quinn, rideID, 1, false).problem(t, 409, carpool.ECONFLICT, "seats")
 	w := e.book(t, quinn, rideID, 1, true).want(t, 201).object(t)
 	if w["status"] != "waitlisted" {
@@ -61,8 +60,12 @@ func TestBookings(t *testing.T) {
 		t.Errorf("cancelled: %v", cancelled)
 	}
 	e.do(t, call{method: "POST", path: "/api/v1/bookings/" + bid + "/cancel", token: pia.token}).problem(t, 409, carpool.ECONFLICT, "")
-	if got := e.do(t, call{method: "GET", path: "/api/v1/bookings/" + str(w["id"]), token: quinn.token}).want(t, 200).object(t); got["status"] != "confirmed" {
-		t.Errorf("waitlisted booking after a seat freed: %v", got)
+	// An approval ride confirms nobody by itself: the freed seat makes quinn a request.
+	if got := e.do(t, call{method: "GET", path: "/api/v1/bookings/" + str(w["id"]), token: quinn.token}).want(t, 200).object(t); got["status"] != "pending" {
+		t.Errorf("waitlisted booking after a seat freed: got %v, want pending", got["status"])
+	}
+	if got := e.do(t, call{method: "POST", path: "/api/v1/bookings/" + str(w["id"]) + "/confirm", token: dan.token}).want(t, 200).object(t); got["status"] != "confirmed" {
+		t.Errorf("driver confirms the moved-up request: got %v, want confirmed", got["status"])
 	}
 	e.do(t, call{method: "GET", path: "/api/v1/bookings", token: pia.token}).want(t, 200).decode(t, &mine)
 	if len(mine.Items) != 0 {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -21,8 +22,10 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"carpool/api"
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/httpapi"
+	"carpool/internal/notify"
 	"carpool/internal/sqlite"
 )
 
@@ -34,8 +37,23 @@ type env struct {
 	router routers.Router
 }
 
+// envOptions configure a test API: the application's sign-up policy and clock, and the
+// server's options.
+type envOptions struct {
+	Signup carpool.SignupPolicy
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// serve returns the API over store as cmd/carpool wires it.
+func serve(store carpool.Store, opts envOptions) *httpapi.Server {
+	a := app.New(store, app.Options{Signup: opts.Signup, Now: opts.Now})
+	return httpapi.NewServer(a, store, httpapi.Options{Logger: opts.Logger, Now: opts.Now,
+		Notify: notify.NewService(store, notify.ServiceOptions{Now: opts.Now})})
+}
+
 // newEnv starts the real handler on a real listener over a migrated SQLite file.
-func newEnv(tb testing.TB, opts httpapi.Options) *env {
+func newEnv(tb testing.TB, opts envOptions) *env {
 	tb.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "carpool.db"))
@@ -46,7 +64,7 @@ func newEnv(tb testing.TB, opts httpapi.Options) *env {
 	if _, err := db.Migrate(ctx); err != nil {
 		tb.Fatalf("migrate: %v", err)
 	}
-	srv := httptest.NewServer(httpapi.NewServer(db, opts))
+	srv := httptest.NewServer(serve(db, opts))
 	tb.Cleanup(srv.Close)
 
 	doc := loadSpec(tb)
@@ -111,6 +129,10 @@ type problem struct {
 	Code   string `json:"code"`
 	Field  string `json:"field"`
 	Detail string `json:"detail"`
+	Errors []struct {
+		Field  string `json:"field"`
+		Detail string `json:"detail"`
+	} `json:"errors"`
 }
 
 // coverage records which (operation, status) pairs the tests saw, for TestMain.
@@ -152,7 +174,7 @@ func (e *env) do(tb testing.TB, c call) response {
 			req.Header.Set("Authorization", "Bearer "+c.token)
 		}
 		if c.cookie != "" {
-			req.AddCookie(&http.Cookie{Name: httpapi.SessionCookie, Value: c.cookie})
+			req.AddCookie(&http.Cookie{Name: app.SessionCookie, Value: c.cookie})
 		}
 		for k, v := range c.header {
 			req.Header.Set(k, v)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
-	"carpool/internal/httpapi"
 )
 
 // TestConcurrentBookings has 200 members book one seat each on a 3-seat ride at the same
@@ -17,7 +16,7 @@ func TestConcurrentBookings(t *testing.T) {
 	for _, waitlist := range []bool{false, true} {
 		t.Run(fmt.Sprintf("waitlist=%v", waitlist), func(t *testing.T) {
 			const passengers, seats = 200, 3
-			e := newEnv(t, httpapi.Options{})
+			e := newEnv(t, envOptions{})
 			dan := e.member(t, "Dan Driver", carpool.RoleMember)
 			rideID := str(e.ride(t, dan, seats, "instant")["id"])
 			members := make([]member, passengers)
@@ -83,7 +82,7 @@ func TestConcurrentBookings(t *testing.T) {
 // once: exactly one wins.
 func TestConcurrentReservations(t *testing.T) {
 	const racers = 50
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
 	carID := str(e.poolCar(t, fm, str(e.site(t, fm)["id"]), 5)["id"])
 	base := future(72 * time.Hour)
@@ -125,7 +124,7 @@ func TestConcurrentReservations(t *testing.T) {
 // first still runs.
 func TestConcurrentIdempotentRetries(t *testing.T) {
 	const tries = 20
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	ann := e.member(t, "Ann Owner", carpool.RoleMember)
 	c := call{method: "POST", path: "/api/v1/cars", token: ann.token, header: map[string]string{"Idempotency-Key": "one-car"},
 		body: map[string]any{"kind": "private", "plate": plate(), "make": "Fiat", "model": "Panda", "seats": 4}}

@@ -50,6 +50,9 @@ var validBody = map[string]any{
 	"createRide":        rideBody("car", time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC), 1, "instant"),
 	"patchRide":         map[string]any{"notes": "n"},
 	"bookSeats":         map[string]any{"seats": 1},
+	"patchMe":           map[string]any{"name": "N"},
+	"changePassword":    map[string]any{"current_password": testPassword, "new_password": "another long password"},
+	"setRole":           map[string]any{"role": "fleet_manager"},
 
 	"putNotificationPreferences": map[string]any{"email": []string{}},
 	"createWebhook":              map[string]any{"url": "https://hooks.example.com/x"},
@@ -58,7 +61,7 @@ var validBody = map[string]any{
 // TestEveryOperation checks what every operation of the description shares: credentials,
 // strict bodies and unknown ids.
 func TestEveryOperation(t *testing.T) {
-	e := newEnv(t, httpapi.Options{Signup: carpool.SignupPolicy{Domains: []string{"*"}}})
+	e := newEnv(t, envOptions{Signup: carpool.SignupPolicy{Domains: []string{"*"}}})
 	admin := e.member(t, "Ada Admin", carpool.RoleAdmin)
 	ops := operations(t)
 	if len(ops) < 29 {
@@ -123,7 +126,7 @@ func TestEveryOperation(t *testing.T) {
 // TestBodyErrorsOnPathOperations runs the strict-body checks where an id is in the path,
 // against resources that exist.
 func TestBodyErrorsOnPathOperations(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	admin := e.member(t, "Ada Admin", carpool.RoleAdmin)
 	site := str(e.site(t, admin)["id"])
 	car := str(e.poolCar(t, admin, site, 5)["id"])
@@ -153,7 +156,7 @@ func TestBodyErrorsOnPathOperations(t *testing.T) {
 }
 
 func TestUnroutedRequests(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	admin := e.member(t, "Ada Admin", carpool.RoleAdmin)
 	res := e.do(t, call{method: "GET", path: "/api/v1/nothing-here", token: admin.token, invalid: true})
 	res.problem(t, 404, carpool.ENOTFOUND, "")

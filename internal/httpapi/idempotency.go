@@ -41,7 +41,7 @@ func (s *Server) idempotent(h handler) handler {
 		rec := carpool.IdempotencyRecord{
 			Scope: me.ID, Key: key, RequestHash: hex.EncodeToString(sum.Sum(nil)), CreatedAt: s.now(),
 		}
-		stored, exists, err := s.store.ReserveIdempotencyKey(r.Context(), rec)
+		stored, exists, err := s.idem.ReserveIdempotencyKey(r.Context(), rec)
 		if err != nil {
 			return err
 		}
@@ -57,7 +57,7 @@ func (s *Server) idempotent(h handler) handler {
 		done := false
 		defer func() {
 			if !done {
-				_ = s.store.ReleaseIdempotencyKey(ctx, me.ID, key)
+				_ = s.idem.ReleaseIdempotencyKey(ctx, me.ID, key)
 			}
 		}()
 		if err := h(rw, r, me); err != nil {
@@ -67,7 +67,7 @@ func (s *Server) idempotent(h handler) handler {
 			return nil // the deferred release lets the client retry
 		}
 		rec.Status, rec.Location, rec.Body = rw.status, rw.Header().Get("Location"), rw.body.Bytes()
-		if err := s.store.CompleteIdempotencyKey(ctx, rec); err != nil {
+		if err := s.idem.CompleteIdempotencyKey(ctx, rec); err != nil {
 			// The answer is already on its way; the retry will find the key released
 			// and run again.
 			s.log.ErrorContext(ctx, "store idempotent answer", "key", key, "err", err)

@@ -6,11 +6,10 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
-	"carpool/internal/httpapi"
 )
 
 func TestIdempotentCreate(t *testing.T) {
-	e := newEnv(t, httpapi.Options{Signup: carpool.SignupPolicy{Domains: []string{"*"}}})
+	e := newEnv(t, envOptions{Signup: carpool.SignupPolicy{Domains: []string{"*"}}})
 	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
 	dan := e.member(t, "Dan Driver", carpool.RoleMember)
 	pia := e.member(t, "Pia Passenger", carpool.RoleMember)

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"carpool/internal/carpool"
-	"carpool/internal/httpapi"
 )
 
 // flakyStore fails CreateSite once with an internal error, as a lost database
@@ -51,10 +50,10 @@ func (s *syncBuffer) String() string {
 // logged once with its cause, and releases the Idempotency-Key so a retry can succeed.
 func TestInternalError(t *testing.T) {
 	var logs syncBuffer
-	e := newEnv(t, httpapi.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	e := newEnv(t, envOptions{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	// Swap in the failing store behind a second server over the same database.
 	flaky := &flakyStore{Store: e.store}
-	e2 := e.withHandler(t, httpapi.NewServer(flaky, httpapi.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))}))
+	e2 := e.withHandler(t, serve(flaky, envOptions{Logger: slog.New(slog.NewTextHandler(&logs, nil))}))
 	fm := e2.member(t, "Fiona Fleet", carpool.RoleFleetManager)
 
 	c := call{method: "POST", path: "/api/v1/sites", token: fm.token, header: map[string]string{"Idempotency-Key": "retry-me"},

@@ -5,13 +5,12 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
-	"carpool/internal/httpapi"
 )
 
 // TestListParameters checks that every list refuses bad paging and filter parameters,
 // naming the parameter.
 func TestListParameters(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
 	car := str(e.poolCar(t, fm, str(e.site(t, fm)["id"]), 5)["id"])
 	lists := []string{"/api/v1/sites", "/api/v1/cars", "/api/v1/cars/" + car + "/reservations", "/api/v1/reservations", "/api/v1/rides", "/api/v1/bookings"}
@@ -19,7 +18,9 @@ func TestListParameters(t *testing.T) {
 		t.Run(path, func(t *testing.T) {
 			e.do(t, call{method: "GET", path: path + "?limit=ten", token: fm.token, invalid: true}).problem(t, 400, "malformed", "limit")
 			e.do(t, call{method: "GET", path: path + "?limit=101", token: fm.token, invalid: true}).problem(t, 422, carpool.EINVALID, "limit")
-			e.do(t, call{method: "GET", path: path + "?cursor=%25%25", token: fm.token}).problem(t, 422, carpool.EINVALID, "cursor")
+			for _, cursor := range []string{"%25%25", "AA", "_w", "YQBi", "!!"} {
+				e.do(t, call{method: "GET", path: path + "?cursor=" + cursor, token: fm.token, invalid: true}).problem(t, 400, "malformed", "cursor")
+			}
 			e.do(t, call{method: "GET", path: path + "?limit=1", token: fm.token}).want(t, 200)
 		})
 	}
@@ -36,7 +37,7 @@ func TestListParameters(t *testing.T) {
 }
 
 func TestRetireStale(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	ann := e.member(t, "Ann Owner", carpool.RoleMember)
 	car := str(e.privateCar(t, ann, 5)["id"])
 	e.do(t, call{method: "PATCH", path: "/api/v1/cars/" + car, token: ann.token, body: map[string]any{"model": "Kombi"}}).want(t, 200)
@@ -48,7 +49,7 @@ func TestRetireStale(t *testing.T) {
 // TestAdminRideInOthersCar: an admin sees every private car but may offer rides only in
 // their own.
 func TestAdminRideInOthersCar(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	admin := e.member(t, "Ada Admin", carpool.RoleAdmin)
 	ann := e.member(t, "Ann Owner", carpool.RoleMember)
 	car := str(e.privateCar(t, ann, 5)["id"])

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
-	"carpool/internal/httpapi"
 )
 
 func TestSignUpPolicy(t *testing.T) {
@@ -24,7 +23,7 @@ func TestSignUpPolicy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, httpapi.Options{Signup: carpool.SignupPolicy{Domains: tt.domains}})
+			e := newEnv(t, envOptions{Signup: carpool.SignupPolicy{Domains: tt.domains}})
 			body := map[string]string{"email": tt.email, "name": "Ann", "password": testPassword, "phone": "+49 30 1234"}
 			res := e.do(t, call{method: "POST", path: "/api/v1/members", body: body})
 			if tt.want != 201 {
@@ -52,7 +51,7 @@ func TestSignUpPolicy(t *testing.T) {
 }
 
 func TestSignUpInvalid(t *testing.T) {
-	e := newEnv(t, httpapi.Options{Signup: carpool.SignupPolicy{Domains: []string{"*"}}})
+	e := newEnv(t, envOptions{Signup: carpool.SignupPolicy{Domains: []string{"*"}}})
 	tests := []struct {
 		name  string
 		body  map[string]string
@@ -72,7 +71,7 @@ func TestSignUpInvalid(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	ann := e.member(t, "Ann Admin", carpool.RoleAdmin)
 
 	t.Run("wrong password", func(t *testing.T) {

@@ -11,6 +11,9 @@ import (
 // administration, and calendar URL endpoints. Each handler only translates: the use
 // cases are in notify.Service.
 func (s *Server) notificationRoutes() {
+	if s.notify == nil {
+		return
+	}
 	s.mux.Handle("GET /api/v1/notifications", s.authed(s.listNotifications))
 	s.mux.Handle("GET /api/v1/notifications/unread", s.authed(s.countUnread))
 	s.mux.Handle("POST /api/v1/notifications/{id}/read", s.authed(s.markNotificationRead))

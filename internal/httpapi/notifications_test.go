@@ -8,12 +8,11 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
-	"carpool/internal/httpapi"
 	"carpool/internal/notify"
 )
 
 func TestNotificationInbox(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	driver := e.member(t, "Dana Driver", carpool.RoleMember)
 	rider := e.member(t, "Rico Rider", carpool.RoleMember)
 	ride := e.ride(t, driver, 2, "approval")
@@ -64,7 +63,7 @@ func TestNotificationInbox(t *testing.T) {
 }
 
 func TestNotificationPreferences(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	m := e.member(t, "Rico Rider", carpool.RoleMember)
 	var prefs struct{ Email []string }
 	e.do(t, call{method: "GET", path: "/api/v1/notifications/preferences", token: m.token}).want(t, 200).decode(t, &prefs)
@@ -81,7 +80,7 @@ func TestNotificationPreferences(t *testing.T) {
 }
 
 func TestWebhookAdministration(t *testing.T) {
-	e := newEnv(t, httpapi.Options{Notify: nil})
+	e := newEnv(t, envOptions{})
 	admin := e.member(t, "Ada Admin", carpool.RoleAdmin)
 	m := e.member(t, "Rico Rider", carpool.RoleMember)
 	body := map[string]any{"url": "https://hooks.example.com/carpool", "events": []string{"booking.confirmed"}}
@@ -110,7 +109,7 @@ func TestWebhookAdministration(t *testing.T) {
 }
 
 func TestDeadDeliveriesRetried(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	admin := e.member(t, "Ada Admin", carpool.RoleAdmin)
 	ctx := context.Background()
 	// A mail delivery for the admin's sign-up-less event, sent once and refused for good.
@@ -151,7 +150,7 @@ func TestDeadDeliveriesRetried(t *testing.T) {
 }
 
 func TestCalendarURL(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	m := e.member(t, "Rico Rider", carpool.RoleMember)
 	u := str(e.do(t, call{method: "POST", path: "/api/v1/calendar", token: m.token}).want(t, 201).object(t)["url"])
 	if !strings.HasPrefix(u, "http://localhost:8080/calendar/") || !strings.HasSuffix(u, ".ics") {

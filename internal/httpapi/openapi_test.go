@@ -5,11 +5,10 @@ import (
 	"testing"
 
 	"carpool/api"
-	"carpool/internal/httpapi"
 )
 
 func TestOpenAPIServed(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	res := e.do(t, call{method: "GET", path: "/api/openapi.yaml"}).want(t, 200)
 	if ct := res.header.Get("Content-Type"); ct != "application/yaml" {
 		t.Errorf("Content-Type: got %q, want application/yaml", ct)

@@ -35,8 +35,16 @@ func pageParam(r *http.Request) (carpool.Page, error) {
 		}
 	}
 	p.Cursor = q.Get("cursor")
-	return p.Normalize()
+	p, err := p.Normalize()
+	if carpool.ErrorField(err) == "cursor" {
+		return p, badCursor()
+	}
+	return p, err
 }
+
+// badCursor is the answer to a cursor this server did not give out: the request is
+// malformed (400), like any other unreadable parameter, whatever bytes it decodes to.
+func badCursor() error { return badRequest("cursor", "cursor is not one this server gave out") }
 
 // boolParam reads an optional boolean query parameter.
 func boolParam(r *http.Request, name string) (bool, error) {

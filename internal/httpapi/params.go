@@ -56,7 +56,7 @@ func offsetPage(r *http.Request) (carpool.Page, int, error) {
 	n, ok := strings.CutPrefix(after, "offset:")
 	offset, err := strconv.Atoi(n)
 	if !ok || err != nil || offset < 0 {
-		return p, 0, carpool.FieldErrorf(carpool.EINVALID, "cursor", "cursor is not one this server gave out")
+		return p, 0, badCursor()
 	}
 	return p, offset, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 )
 
@@ -12,8 +13,9 @@ import (
 const problemTypeBase = "urn:carpool:problem:"
 
 // problem is an RFC 9457 problem details object. Code repeats the last part of Type for
-// clients that switch on a plain string; Field names the offending input when there is
-// one, and Errors lists it again in the shape form libraries expect.
+// clients that switch on a plain string; Field names the (first) offending input when
+// there is one, and Errors lists every offending input, so a client can mark all wrong
+// fields of a form from one answer.
 type problem struct {
 	Type   string       `json:"type"`
 	Title  string       `json:"title"`
@@ -25,7 +27,9 @@ type problem struct {
 }
 
 type fieldError struct {
-	Field   string `json:"field"`
+	Field  string `json:"field"`
+	Detail string `json:"detail"`
+	// Message repeats Detail under the name the first API version used.
 	Message string `json:"message"`
 }
 
@@ -44,24 +48,6 @@ func badRequest(field, msg string) error {
 	return &requestError{status: http.StatusBadRequest, code: "malformed", field: field, msg: msg}
 }
 
-// StatusOf returns the HTTP status for a domain error code.
-func StatusOf(code string) int {
-	switch code {
-	case carpool.EINVALID:
-		return http.StatusUnprocessableEntity
-	case carpool.ENOTFOUND:
-		return http.StatusNotFound
-	case carpool.ECONFLICT:
-		return http.StatusConflict
-	case carpool.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case carpool.EFORBIDDEN:
-		return http.StatusForbidden
-	default:
-		return http.StatusInternalServerError
-	}
-}
-
 // fail answers with the problem that err stands for. Internal errors are logged here,
 // once, and reach the client only as "internal error".
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
@@ -70,7 +56,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &re) {
 		p.Status, p.Code, p.Field, p.Detail = re.status, re.code, re.field, re.msg
 	} else {
-		p.Status = StatusOf(p.Code)
+		p.Status = app.HTTPStatus(err)
 	}
 	if p.Status >= http.StatusInternalServerError {
 		s.log.ErrorContext(r.Context(), "api request failed",
@@ -82,8 +68,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	p.Type = problemTypeBase + p.Code
 	p.Title = http.StatusText(p.Status)
-	if p.Field != "" {
-		p.Errors = []fieldError{{Field: p.Field, Message: p.Detail}}
+	switch fields := carpool.ErrorFields(err); {
+	case re == nil && p.Field != "" && len(fields) > 0:
+		for _, f := range fields {
+			p.Errors = append(p.Errors, fieldError{Field: f.Field, Detail: f.Message, Message: f.Message})
+		}
+	case p.Field != "":
+		p.Errors = []fieldError{{Field: p.Field, Detail: p.Detail, Message: p.Detail}}
 	}
 	writeBody(w, r, p.Status, "application/problem+json", p)
 }

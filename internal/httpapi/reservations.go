@@ -1,8 +1,8 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
-	"time"
 
 	"carpool/internal/carpool"
 )
@@ -28,16 +28,14 @@ type reservationResponse struct {
 	UpdatedAt   string `json:"updated_at,omitempty"`
 }
 
-func reservationOut(res carpool.Reservation, viewer carpool.Member) reservationResponse {
-	out := reservationResponse{
+// reservationOut shows a reservation as the application layer returned it: for members
+// who neither hold it nor manage the fleet, without holder and timestamps.
+func reservationOut(res carpool.Reservation) reservationResponse {
+	return reservationResponse{
 		ID: res.ID, CarID: res.CarID, Kind: string(res.Kind), Start: timestamp(res.Start), End: timestamp(res.End),
-		Status: string(res.Status),
+		Status: string(res.Status), MemberID: res.MemberID, CancelledBy: res.CancelledBy,
+		CreatedAt: timestamp(res.CreatedAt), UpdatedAt: timestamp(res.UpdatedAt),
 	}
-	if res.VisibleTo(viewer) {
-		out.MemberID, out.CancelledBy = res.MemberID, res.CancelledBy
-		out.CreatedAt, out.UpdatedAt = timestamp(res.CreatedAt), timestamp(res.UpdatedAt)
-	}
-	return out
 }
 
 // reservationFilter reads the query parameters shared by the reservation lists.
@@ -51,105 +49,78 @@ func reservationFilter(r *http.Request) (carpool.ReservationFilter, error) {
 	if f.End, err = parseTime("end", q.Get("end")); err != nil {
 		return f, err
 	}
-	if !f.Start.IsZero() && !f.End.IsZero() && !f.End.After(f.Start) {
-		return f, carpool.FieldErrorf(carpool.EINVALID, "end", "end must be after start")
-	}
 	all, err := boolParam(r, "include_cancelled")
 	f.ActiveOnly = !all
 	return f, err
 }
 
-func (s *Server) writeReservations(w http.ResponseWriter, r *http.Request, me carpool.Member, f carpool.ReservationFilter) error {
+type reservationList func(ctx context.Context, me carpool.Member, f carpool.ReservationFilter, p carpool.Page) ([]carpool.Reservation, string, error)
+
+func (s *Server) writeReservations(w http.ResponseWriter, r *http.Request, me carpool.Member, list reservationList) error {
 	p, err := pageParam(r)
 	if err != nil {
 		return err
 	}
-	list, next, err := s.store.Reservations(r.Context(), f, p)
+	f, err := reservationFilter(r)
 	if err != nil {
 		return err
 	}
-	out := make([]reservationResponse, len(list))
-	for i, res := range list {
-		out[i] = reservationOut(res, me)
+	items, next, err := list(r.Context(), me, f, p)
+	if err != nil {
+		return err
+	}
+	out := make([]reservationResponse, len(items))
+	for i, res := range items {
+		out[i] = reservationOut(res)
 	}
 	return s.writeJSON(w, r, http.StatusOK, newList(out, next))
 }
 
 // listCarReservations shows when a car is taken, so a member can pick a free window.
 func (s *Server) listCarReservations(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	c, err := s.visibleCar(r, r.PathValue("id"), me)
-	if err != nil {
-		return err
-	}
-	f, err := reservationFilter(r)
-	if err != nil {
-		return err
-	}
-	f.CarID = c.ID
-	return s.writeReservations(w, r, me, f)
+	carID := r.PathValue("id")
+	return s.writeReservations(w, r, me, func(ctx context.Context, me carpool.Member, f carpool.ReservationFilter, p carpool.Page) ([]carpool.Reservation, string, error) {
+		return s.app.CarReservations(ctx, me, carID, f, p)
+	})
 }
 
 func (s *Server) listMyReservations(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	f, err := reservationFilter(r)
-	if err != nil {
-		return err
-	}
-	f.MemberID = me.ID
-	return s.writeReservations(w, r, me, f)
+	return s.writeReservations(w, r, me, s.app.MyReservations)
 }
 
 func (s *Server) createReservation(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	c, err := s.visibleCar(r, r.PathValue("id"), me)
-	if err != nil {
-		return err
-	}
 	var req reservationRequest
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
-	var start, end time.Time
-	if start, err = parseTime("start", req.Start); err != nil {
+	start, err := parseTime("start", req.Start)
+	if err != nil {
 		return err
 	}
-	if end, err = parseTime("end", req.End); err != nil {
+	end, err := parseTime("end", req.End)
+	if err != nil {
 		return err
 	}
-	res, err := s.store.CreateReservation(r.Context(), c.ID, me, carpool.ReservationKind(req.Kind), start, end)
+	res, err := s.app.Reserve(r.Context(), me, r.PathValue("id"), carpool.ReservationKind(req.Kind), start, end)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/reservations/"+res.ID)
-	return s.writeJSON(w, r, http.StatusCreated, reservationOut(res, me))
-}
-
-// visibleReservation returns a reservation that me holds or may manage; any other is
-// reported as not found.
-func (s *Server) visibleReservation(r *http.Request, me carpool.Member) (carpool.Reservation, error) {
-	res, err := s.store.Reservation(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return carpool.Reservation{}, err
-	}
-	if !res.VisibleTo(me) {
-		return carpool.Reservation{}, carpool.Errorf(carpool.ENOTFOUND, "reservation not found")
-	}
-	return res, nil
+	return s.writeJSON(w, r, http.StatusCreated, reservationOut(res))
 }
 
 func (s *Server) getReservation(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	res, err := s.visibleReservation(r, me)
+	res, err := s.app.Reservation(r.Context(), me, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	return s.writeJSON(w, r, http.StatusOK, reservationOut(res, me))
+	return s.writeJSON(w, r, http.StatusOK, reservationOut(res))
 }
 
 func (s *Server) cancelReservation(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	if _, err := s.visibleReservation(r, me); err != nil {
-		return err
-	}
-	res, err := s.store.CancelReservation(r.Context(), r.PathValue("id"), me)
+	res, err := s.app.CancelReservation(r.Context(), me, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	return s.writeJSON(w, r, http.StatusOK, reservationOut(res, me))
+	return s.writeJSON(w, r, http.StatusOK, reservationOut(res))
 }

@@ -5,11 +5,10 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
-	"carpool/internal/httpapi"
 )
 
 func TestReservations(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
 	ann := e.member(t, "Ann Holder", carpool.RoleMember)
 	bob := e.member(t, "Bob Other", carpool.RoleMember)
@@ -112,7 +111,7 @@ func TestReservations(t *testing.T) {
 }
 
 func TestRideInReservedPoolCar(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
 	ann := e.member(t, "Ann Driver", carpool.RoleMember)
 	car := e.poolCar(t, fm, str(e.site(t, fm)["id"]), 5)

@@ -1,9 +1,9 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 )
 
@@ -82,22 +82,15 @@ func placeOut(p carpool.Place) placeResponse {
 	return placeResponse{Label: p.Label, Lat: p.Lat, Lon: p.Lon}
 }
 
-func person(m carpool.Member, contact bool) personResponse {
-	p := personResponse{ID: m.ID, Name: m.Name}
-	if contact {
-		p.Email, p.Phone = m.Email, m.Phone
-	}
-	return p
+func personOut(p app.Person) personResponse {
+	return personResponse{ID: p.ID, Name: p.Name, Email: p.Email, Phone: p.Phone}
 }
 
-// rideOut shows a ride to viewer: the driver's contact details only when viewer is the
-// driver or holds a confirmed booking (bookings are viewer's own on this ride or all of
-// the ride's, whichever the caller has).
-func rideOut(ride carpool.Ride, driver carpool.Member, viewer carpool.Member, bookings []carpool.Booking) rideResponse {
-	driver.ID = ride.DriverID
+// rideOut shows a ride with its driver as the application layer let the viewer see them.
+func rideOut(ride carpool.Ride, driver app.Person) rideResponse {
 	return rideResponse{
 		ID:            ride.ID,
-		Driver:        person(driver, carpool.ContactVisible(ride, bookings, viewer.ID, ride.DriverID)),
+		Driver:        personOut(driver),
 		CarID:         ride.CarID,
 		ReservationID: ride.ReservationID,
 		From:          placeOut(ride.From),
@@ -113,6 +106,11 @@ func rideOut(ride carpool.Ride, driver carpool.Member, viewer carpool.Member, bo
 		CreatedAt:     timestamp(ride.CreatedAt),
 		UpdatedAt:     timestamp(ride.UpdatedAt),
 	}
+}
+
+// self is the driver as they see themselves on their own rides.
+func self(me carpool.Member) app.Person {
+	return app.Person{ID: me.ID, Name: me.Name, Email: me.Email, Phone: me.Phone}
 }
 
 // listRides searches open rides (DESIGN.md's parameters) or, with driver=me, lists the
@@ -139,20 +137,20 @@ func (s *Server) listMyRides(w http.ResponseWriter, r *http.Request, me carpool.
 	if err != nil {
 		return err
 	}
-	f := carpool.RideFilter{DriverID: me.ID}
+	var f carpool.RideFilter
 	if f.DepartAfter, err = parseTime("depart_after", r.URL.Query().Get("depart_after")); err != nil {
 		return err
 	}
 	if f.IncludeClosed, err = boolParam(r, "include_cancelled"); err != nil {
 		return err
 	}
-	rides, next, err := s.store.Rides(r.Context(), f, p)
+	rides, next, err := s.app.MyRides(r.Context(), me, f, p)
 	if err != nil {
 		return err
 	}
 	out := make([]rideResponse, len(rides))
 	for i, ride := range rides {
-		out[i] = rideOut(ride, me, me, nil)
+		out[i] = rideOut(ride, self(me))
 	}
 	return s.writeJSON(w, r, http.StatusOK, newList(out, next))
 }
@@ -162,33 +160,22 @@ func (s *Server) searchRides(w http.ResponseWriter, r *http.Request, me carpool.
 	if err != nil {
 		return err
 	}
-	if q, err = q.Normalize(carpool.Timestamp(s.now())); err != nil {
-		return err
-	}
 	p, offset, err := offsetPage(r)
 	if err != nil {
 		return err
 	}
-	matches, err := s.store.SearchRides(r.Context(), q, offset, p.Limit+1)
+	results, err := s.app.SearchRides(r.Context(), me, q, offset, p.Limit+1)
 	if err != nil {
 		return err
 	}
 	next := ""
-	if len(matches) > p.Limit {
-		matches = matches[:p.Limit]
+	if len(results) > p.Limit {
+		results = results[:p.Limit]
 		next = offsetCursor(offset + p.Limit)
 	}
-	rides := make([]carpool.Ride, len(matches))
-	for i, m := range matches {
-		rides[i] = m.Ride
-	}
-	drivers, mine, err := s.rideContext(r.Context(), me, rides)
-	if err != nil {
-		return err
-	}
-	out := make([]rideResponse, len(matches))
-	for i, m := range matches {
-		out[i] = rideOut(m.Ride, drivers[m.Ride.DriverID], me, mine)
+	out := make([]rideResponse, len(results))
+	for i, m := range results {
+		out[i] = rideOut(m.Ride, m.Driver)
 		out[i].FromKM, out[i].ToKM = optionalKM(q.From != nil, m.FromKM), optionalKM(q.To != nil, m.ToKM)
 	}
 	return s.writeJSON(w, r, http.StatusOK, newList(out, next))
@@ -199,52 +186,6 @@ func optionalKM(asked bool, km float64) *float64 {
 		return nil
 	}
 	return &km
-}
-
-// rideContext loads what showing a list of rides to me needs: their drivers, and me's
-// active bookings, which decide whether a driver's contact details show.
-func (s *Server) rideContext(ctx context.Context, me carpool.Member, rides []carpool.Ride) (map[string]carpool.Member, []carpool.Booking, error) {
-	ids := make([]string, 0, len(rides))
-	seen := map[string]bool{}
-	for _, ride := range rides {
-		if !seen[ride.DriverID] {
-			seen[ride.DriverID] = true
-			ids = append(ids, ride.DriverID)
-		}
-	}
-	drivers := map[string]carpool.Member{}
-	if len(ids) > 0 {
-		members, err := s.store.Members(ctx, ids)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, m := range members {
-			drivers[m.ID] = m
-		}
-	}
-	mine, err := s.allBookings(ctx, carpool.BookingFilter{PassengerID: me.ID, ActiveOnly: true})
-	return drivers, mine, err
-}
-
-// maxListedBookings bounds the bookings read to decorate one answer.
-const maxListedBookings = 10 * carpool.MaxPageLimit
-
-// allBookings reads every booking that f selects, page after page, up to a bound.
-func (s *Server) allBookings(ctx context.Context, f carpool.BookingFilter) ([]carpool.Booking, error) {
-	var all []carpool.Booking
-	p := carpool.Page{Limit: carpool.MaxPageLimit}
-	for len(all) < maxListedBookings {
-		page, next, err := s.store.Bookings(ctx, f, p)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page...)
-		if next == "" {
-			break
-		}
-		p.Cursor = next
-	}
-	return all, nil
 }
 
 // rideQuery reads the search parameters; from and to are "LAT,LON".
@@ -308,20 +249,13 @@ func (s *Server) createRide(w http.ResponseWriter, r *http.Request, me carpool.M
 		return required("seats")
 	}
 	in.Seats = *req.Seats
-	// A private car of someone else is "not found" here as everywhere.
-	if _, err := s.visibleCar(r, in.CarID, me); err != nil {
-		if carpool.ErrorCode(err) == carpool.ENOTFOUND {
-			return carpool.FieldErrorf(carpool.EINVALID, "car_id", "no such car")
-		}
-		return err
-	}
-	ride, err := s.store.CreateRide(r.Context(), in, me)
+	ride, err := s.app.OfferRide(r.Context(), me, in)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/rides/"+ride.ID)
 	w.Header().Set("ETag", etag(ride.Version))
-	return s.writeJSON(w, r, http.StatusCreated, rideOut(ride, me, me, nil))
+	return s.writeJSON(w, r, http.StatusCreated, rideOut(ride, self(me)))
 }
 
 func placeIn(p *placeBody, field string) (carpool.Place, error) {
@@ -339,52 +273,29 @@ func placeIn(p *placeBody, field string) (carpool.Place, error) {
 // getRide shows a ride; its driver also gets its active bookings, with each passenger's
 // contact details once their booking is confirmed.
 func (s *Server) getRide(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	ride, err := s.store.Ride(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	out, err := s.rideView(r.Context(), ride, me)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("ETag", etag(ride.Version))
-	return s.writeJSON(w, r, http.StatusOK, out)
+	return s.writeRide(w, r, me, r.PathValue("id"))
 }
 
-// rideView is the full view of one ride for me.
-func (s *Server) rideView(ctx context.Context, ride carpool.Ride, me carpool.Member) (rideResponse, error) {
-	bookings, err := s.allBookings(ctx, carpool.BookingFilter{RideID: ride.ID, ActiveOnly: true})
+// writeRide answers with the full view of one ride for me.
+func (s *Server) writeRide(w http.ResponseWriter, r *http.Request, me carpool.Member, id string) error {
+	v, err := s.app.Ride(r.Context(), me, id)
 	if err != nil {
-		return rideResponse{}, err
+		return err
 	}
-	ids := []string{ride.DriverID}
-	if me.ID == ride.DriverID {
-		for _, b := range bookings {
-			ids = append(ids, b.PassengerID)
-		}
-	}
-	members, err := s.store.Members(ctx, ids)
-	if err != nil {
-		return rideResponse{}, err
-	}
-	byID := make(map[string]carpool.Member, len(members))
-	for _, m := range members {
-		byID[m.ID] = m
-	}
-	out := rideOut(ride, byID[ride.DriverID], me, bookings)
-	if me.ID == ride.DriverID {
-		list := make([]passengerBooking, len(bookings))
-		for i, b := range bookings {
-			p := byID[b.PassengerID]
-			p.ID = b.PassengerID
+	out := rideOut(v.Ride, v.Driver)
+	if v.IsDriver(me) {
+		list := make([]passengerBooking, len(v.Passengers))
+		for i, p := range v.Passengers {
+			b := p.Booking
 			list[i] = passengerBooking{
-				ID: b.ID, Passenger: person(p, carpool.ContactVisible(ride, bookings, me.ID, b.PassengerID)),
+				ID: b.ID, Passenger: personOut(p.Person),
 				Seats: b.Seats, Status: string(b.Status), CreatedAt: timestamp(b.CreatedAt), UpdatedAt: timestamp(b.UpdatedAt),
 			}
 		}
 		out.Bookings = &list
 	}
-	return out, nil
+	w.Header().Set("ETag", etag(v.Ride.Version))
+	return s.writeJSON(w, r, http.StatusOK, out)
 }
 
 func (s *Server) patchRide(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
@@ -412,26 +323,17 @@ func (s *Server) patchRide(w http.ResponseWriter, r *http.Request, me carpool.Me
 		m := carpool.BookingMode(*req.BookingMode)
 		p.BookingMode = &m
 	}
-	ride, err := s.store.UpdateRide(r.Context(), r.PathValue("id"), version, p, me)
+	ride, err := s.app.UpdateRide(r.Context(), me, r.PathValue("id"), version, p)
 	if err != nil {
 		return err
 	}
-	out, err := s.rideView(r.Context(), ride, me)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("ETag", etag(ride.Version))
-	return s.writeJSON(w, r, http.StatusOK, out)
+	return s.writeRide(w, r, me, ride.ID)
 }
 
 func (s *Server) cancelRide(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	ride, err := s.store.CancelRide(r.Context(), r.PathValue("id"), me)
+	ride, err := s.app.CancelRide(r.Context(), me, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	out, err := s.rideView(r.Context(), ride, me)
-	if err != nil {
-		return err
-	}
-	return s.writeJSON(w, r, http.StatusOK, out)
+	return s.writeRide(w, r, me, ride.ID)
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
-	"carpool/internal/httpapi"
 )
 
 type rideList struct {
@@ -15,7 +14,7 @@ type rideList struct {
 }
 
 func TestRideSearchAndContactVisibility(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	dan := e.member(t, "Dan Driver", carpool.RoleMember)
 	pia := e.member(t, "Pia Passenger", carpool.RoleMember)
 	sam := e.member(t, "Sam Searcher", carpool.RoleMember)
@@ -118,7 +117,7 @@ func TestRideSearchAndContactVisibility(t *testing.T) {
 }
 
 func TestRideUpdatesAndCancel(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	dan := e.member(t, "Dan Driver", carpool.RoleMember)
 	pia := e.member(t, "Pia Passenger", carpool.RoleMember)
 	ride := e.ride(t, dan, 3, "instant")
@@ -183,7 +182,7 @@ func TestRideUpdatesAndCancel(t *testing.T) {
 }
 
 func TestRideCreateInvalid(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	dan := e.member(t, "Dan Driver", carpool.RoleMember)
 	eve := e.member(t, "Eve Else", carpool.RoleMember)
 	car := str(e.privateCar(t, dan, 5)["id"])
@@ -232,7 +231,7 @@ func TestRideCreateInvalid(t *testing.T) {
 }
 
 func TestSearchPagination(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	dan := e.member(t, "Dan Driver", carpool.RoleMember)
 	sam := e.member(t, "Sam Searcher", carpool.RoleMember)
 	want := map[string]bool{}

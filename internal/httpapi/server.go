@@ -1,7 +1,7 @@
 // Package httpapi serves the carpool REST API v1 under /api/: JSON resources, RFC 9457
 // problem details, bearer-token authentication, cursor pagination, Idempotency-Key on
-// creating POSTs and ETag/If-Match on updates. It speaks to storage only through
-// carpool.Store and leaves every rule to the domain package.
+// creating POSTs and ETag/If-Match on updates. Every use case is the application layer's
+// (internal/app): a handler decodes, calls it and encodes.
 package httpapi
 
 import (
@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/notify"
 )
@@ -16,26 +17,24 @@ import (
 // DefaultMaxBodyBytes is the largest request body accepted when Options leaves it unset.
 const DefaultMaxBodyBytes = 64 << 10
 
-// Options configure a Server. The zero value is usable: sign-up closed, logs discarded,
-// the wall clock, a 64 KiB body limit.
+// Options configure a Server. The zero value is usable: logs discarded, the wall clock,
+// a 64 KiB body limit.
 type Options struct {
-	// Signup says which email domains may create an account through POST /api/v1/members.
-	Signup carpool.SignupPolicy
 	// Logger receives one record per request that failed with an internal error.
 	Logger *slog.Logger
-	// Now is the clock for token lifetimes and idempotency records; tests may stop it.
+	// Now is the clock for idempotency records; tests may stop it.
 	Now func() time.Time
 	// MaxBodyBytes limits request bodies; larger ones are refused with 413.
 	MaxBodyBytes int64
-	// Notify holds the notification use cases; nil builds them over the store with
-	// their defaults.
+	// Notify holds the notification use cases; nil leaves the notification endpoints
+	// out.
 	Notify *notify.Service
 }
 
 // Server is the REST API. It is an http.Handler for every path under /api/.
 type Server struct {
-	store   carpool.Store
-	signup  carpool.SignupPolicy
+	app     *app.App
+	idem    carpool.IdempotencyStore
 	log     *slog.Logger
 	now     func() time.Time
 	maxBody int64
@@ -43,19 +42,17 @@ type Server struct {
 	notify  *notify.Service
 }
 
-// NewServer returns the API over store.
-func NewServer(store carpool.Store, opts Options) *Server {
+// NewServer returns the API over the use cases of a; idem keeps the answers to
+// requests with an Idempotency-Key.
+func NewServer(a *app.App, idem carpool.IdempotencyStore, opts Options) *Server {
 	s := &Server{
-		store:   store,
-		signup:  opts.Signup,
+		app:     a,
+		idem:    idem,
 		log:     opts.Logger,
 		now:     opts.Now,
 		maxBody: opts.MaxBodyBytes,
 		mux:     http.NewServeMux(),
 		notify:  opts.Notify,
-	}
-	if s.notify == nil {
-		s.notify = notify.NewService(store, notify.ServiceOptions{Now: opts.Now})
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 )
 
@@ -38,12 +39,12 @@ func siteOut(s carpool.Site) siteResponse {
 	}
 }
 
-func (s *Server) listSites(w http.ResponseWriter, r *http.Request, _ carpool.Member) error {
+func (s *Server) listSites(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
 	p, err := pageParam(r)
 	if err != nil {
 		return err
 	}
-	sites, next, err := s.store.Sites(r.Context(), p)
+	sites, next, err := s.app.Sites(r.Context(), me, p)
 	if err != nil {
 		return err
 	}
@@ -55,28 +56,12 @@ func (s *Server) listSites(w http.ResponseWriter, r *http.Request, _ carpool.Mem
 }
 
 func (s *Server) createSite(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	if !me.ManagesFleet() {
-		return carpool.Errorf(carpool.EFORBIDDEN, "only fleet managers can add sites")
-	}
 	var req siteRequest
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
-	if req.Lat == nil {
-		return required("lat")
-	}
-	if req.Lon == nil {
-		return required("lon")
-	}
-	now := carpool.Timestamp(s.now())
-	site := carpool.Site{
-		ID: carpool.NewID(), Name: req.Name, Address: req.Address, Lat: *req.Lat, Lon: *req.Lon,
-		Version: 1, CreatedAt: now, UpdatedAt: now,
-	}
-	if err := site.Validate(); err != nil {
-		return err
-	}
-	if err := s.store.CreateSite(r.Context(), site); err != nil {
+	site, err := s.app.CreateSite(r.Context(), me, app.SiteInput{Name: req.Name, Address: req.Address, Lat: req.Lat, Lon: req.Lon})
+	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/sites/"+site.ID)
@@ -84,8 +69,8 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request, me carpool.M
 	return s.writeJSON(w, r, http.StatusCreated, siteOut(site))
 }
 
-func (s *Server) getSite(w http.ResponseWriter, r *http.Request, _ carpool.Member) error {
-	site, err := s.store.Site(r.Context(), r.PathValue("id"))
+func (s *Server) getSite(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
+	site, err := s.app.Site(r.Context(), me, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -94,13 +79,6 @@ func (s *Server) getSite(w http.ResponseWriter, r *http.Request, _ carpool.Membe
 }
 
 func (s *Server) patchSite(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	if !me.ManagesFleet() {
-		// Every member may see sites, so the id is no secret: 403, not 404.
-		if _, err := s.store.Site(r.Context(), r.PathValue("id")); err != nil {
-			return err
-		}
-		return carpool.Errorf(carpool.EFORBIDDEN, "only fleet managers can change sites")
-	}
 	version, err := ifMatch(r)
 	if err != nil {
 		return err
@@ -109,21 +87,8 @@ func (s *Server) patchSite(w http.ResponseWriter, r *http.Request, me carpool.Me
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
-	site, err := s.store.UpdateSite(r.Context(), r.PathValue("id"), version, func(site *carpool.Site) error {
-		if req.Name != nil {
-			site.Name = *req.Name
-		}
-		if req.Address != nil {
-			site.Address = *req.Address
-		}
-		if req.Lat != nil {
-			site.Lat = *req.Lat
-		}
-		if req.Lon != nil {
-			site.Lon = *req.Lon
-		}
-		return site.Validate()
-	})
+	site, err := s.app.UpdateSite(r.Context(), me, r.PathValue("id"), version,
+		app.SitePatch{Name: req.Name, Address: req.Address, Lat: req.Lat, Lon: req.Lon})
 	if err != nil {
 		return err
 	}

@@ -4,11 +4,10 @@ import (
 	"testing"
 
 	"carpool/internal/carpool"
-	"carpool/internal/httpapi"
 )
 
 func TestSites(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
 	mo := e.member(t, "Mo Member", carpool.RoleMember)
 
@@ -75,11 +74,11 @@ func TestSites(t *testing.T) {
 	}
 	e.do(t, call{method: "GET", path: "/api/v1/sites?limit=0", token: mo.token, invalid: true}).problem(t, 422, carpool.EINVALID, "limit")
 	e.do(t, call{method: "GET", path: "/api/v1/sites?limit=x", token: mo.token, invalid: true}).problem(t, 400, "malformed", "limit")
-	e.do(t, call{method: "GET", path: "/api/v1/sites?cursor=!!", token: mo.token}).problem(t, 422, carpool.EINVALID, "cursor")
+	e.do(t, call{method: "GET", path: "/api/v1/sites?cursor=!!", token: mo.token}).problem(t, 400, "malformed", "cursor")
 }
 
 func TestCars(t *testing.T) {
-	e := newEnv(t, httpapi.Options{})
+	e := newEnv(t, envOptions{})
 	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
 	ann := e.member(t, "Ann Owner", carpool.RoleMember)
 	bob := e.member(t, "Bob Other", carpool.RoleMember)

@@ -31,6 +31,10 @@ const (
 	exclusionViolation   = "23P01"
 	serializationFailure = "40001"
 	deadlockDetected     = "40P01"
+	// PostgreSQL text holds no NUL character and only valid UTF-8 (SQLite stores
+	// either); the domain refuses such text first, so these are a last line.
+	characterNotInRepertoire = "22021"
+	untranslatableCharacter  = "22P05"
 )
 
 // violation is what a named constraint means to a user.
@@ -81,6 +85,8 @@ func (dialect) Translate(err error) error {
 		code, fallback = carpool.EINVALID, "a referenced record does not exist"
 	case notNullViolation:
 		return carpool.FieldErrorf(carpool.EINVALID, pe.ColumnName, "a required value is missing")
+	case characterNotInRepertoire, untranslatableCharacter:
+		return carpool.Errorf(carpool.EINVALID, "text must be valid UTF-8 without NUL characters")
 	default:
 		return err
 	}
@@ -98,4 +104,10 @@ func (dialect) Retryable(err error) bool {
 		return false
 	}
 	return pe.Code == serializationFailure || pe.Code == deadlockDetected
+}
+
+// EpochSeconds extracts the epoch as a double, so parameters compared with it are
+// inferred as doubles too.
+func (dialect) EpochSeconds(expr string) string {
+	return "CAST(EXTRACT(EPOCH FROM " + expr + ") AS DOUBLE PRECISION)"
 }

@@ -35,6 +35,8 @@ func TestTranslate(t *testing.T) {
 		{"confirmed seats beyond seats", "23514", "bookings_seats_within_ride", "", carpool.ECONFLICT, "seats"},
 		{"other check", "23514", "cars_seats_check", "", carpool.ECONFLICT, ""},
 		{"unknown site", "23503", "cars_site_id_fkey", "", carpool.EINVALID, "site_id"},
+		{"NUL in text", "22021", "", "", carpool.EINVALID, ""},
+		{"untranslatable character", "22P05", "", "", carpool.EINVALID, ""},
 		{"unknown car", "23503", "reservations_car_id_fkey", "", carpool.EINVALID, "car_id"},
 		{"missing value", "23502", "", "name", carpool.EINVALID, "name"},
 	}

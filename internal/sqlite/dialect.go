@@ -56,3 +56,9 @@ func (dialect) Retryable(err error) bool {
 	}
 	return false
 }
+
+// EpochSeconds converts with julianday, which reads the text form the driver stores
+// times in.
+func (dialect) EpochSeconds(expr string) string {
+	return "((julianday(" + expr + ") - 2440587.5) * 86400.0)"
+}

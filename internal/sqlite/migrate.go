@@ -4,11 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
+
+	"carpool/internal/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -28,10 +29,6 @@ func provider(db *sql.DB) (*goose.Provider, error) {
 	return p, nil
 }
 
-// ErrSchemaTooNew means the database was migrated by a newer carpool than this one: running
-// on it could corrupt data that the newer schema protects, so the binary refuses.
-var ErrSchemaTooNew = errors.New("database schema is newer than this binary knows")
-
 // SchemaVersion returns the schema version the database is at and the newest version this
 // binary knows. A fresh database is at version 0.
 func SchemaVersion(ctx context.Context, db *sql.DB) (current, known int64, err error) {
@@ -48,16 +45,14 @@ func SchemaVersion(ctx context.Context, db *sql.DB) (current, known int64, err e
 	return current, known, nil
 }
 
-// checkVersion fails with ErrSchemaTooNew when the database is ahead of the binary.
+// checkVersion fails with sqlstore.ErrSchemaTooNew when the database is ahead of the
+// binary.
 func checkVersion(ctx context.Context, db *sql.DB) error {
 	current, known, err := SchemaVersion(ctx, db)
 	if err != nil {
 		return err
 	}
-	if current > known {
-		return fmt.Errorf("%w: database is at version %d, this binary knows up to %d; run a newer carpool", ErrSchemaTooNew, current, known)
-	}
-	return nil
+	return sqlstore.CheckSchema(current, known)
 }
 
 // Migrate applies the pending embedded migrations and returns the schema version the

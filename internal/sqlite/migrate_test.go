@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"carpool/internal/sqlite"
+	"carpool/internal/sqlstore"
 )
 
 func TestMigrate(t *testing.T) {
@@ -54,14 +55,14 @@ func TestMigrate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Migrate(ctx); !errors.Is(err, sqlite.ErrSchemaTooNew) {
+		if _, err := db.Migrate(ctx); !errors.Is(err, sqlstore.ErrSchemaTooNew) {
 			t.Fatalf("migrate: got %v, want ErrSchemaTooNew", err)
 		}
 		again, err := sqlite.Open(ctx, path)
 		if err == nil {
 			again.Close()
 		}
-		if !errors.Is(err, sqlite.ErrSchemaTooNew) {
+		if !errors.Is(err, sqlstore.ErrSchemaTooNew) {
 			t.Fatalf("open: got %v, want ErrSchemaTooNew", err)
 		}
 	})

@@ -9,7 +9,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -62,6 +65,9 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" || strings.ContainsAny(path, "?#") || path == ":memory:" || strings.HasPrefix(path, "file:") {
 		return nil, fmt.Errorf("open sqlite: path %q must be a plain file path", path)
 	}
+	if err := checkPath(path); err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
 	write, err := openPool(ctx, path, 1, false)
 	if err != nil {
 		return nil, err
@@ -77,6 +83,42 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	}
 	storeOpts := append([]sqlstore.Option{sqlstore.WithReadDB(read)}, cfg.store...)
 	return &DB{Store: sqlstore.New(write, dialect{}, storeOpts...), write: write, read: read}, nil
+}
+
+// checkPath names the cause when the database file cannot be opened for writing, which
+// SQLite reports only as "unable to open database file (14)": the directory is missing or
+// not a directory, the file is a directory, or the process may not write there (SQLite
+// also creates its -wal and -shm files beside the database).
+func checkPath(path string) error {
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("directory %s does not exist: create it or choose another path", dir)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("no permission to reach directory %s", dir)
+	case err != nil:
+		return fmt.Errorf("directory %s: %w", dir, err)
+	case !st.IsDir():
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s is a directory, not a database file", path)
+	}
+	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
+		f.Close()
+	} else if errors.Is(err, fs.ErrPermission) {
+		return fmt.Errorf("no permission to write the database file %s", path)
+	}
+	probe, err := os.CreateTemp(dir, ".carpool-write-check-*")
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return fmt.Errorf("no permission to create files in directory %s (the database and its -wal and -shm files live there)", dir)
+		}
+		return fmt.Errorf("directory %s is not writable: %w", dir, err)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
 }
 
 func openPool(ctx context.Context, path string, conns int, readOnly bool) (*sql.DB, error) {

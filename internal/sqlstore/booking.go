@@ -26,6 +26,9 @@ func scanBooking(r rowScanner) (carpool.Booking, error) {
 // All bookings are loaded, not only the active ones, so that acting on a booking that
 // has ended gets "booking is cancelled" rather than "not found"; a ride has few.
 func (s *Store) loadRideBook(ctx context.Context, tx *sql.Tx, rideID string) (*carpool.RideBook, error) {
+	if err := knownID(rideID, "ride"); err != nil {
+		return nil, err
+	}
 	ride, err := scanRide(tx.QueryRowContext(ctx, `SELECT `+rideCols+` FROM rides WHERE id = $1`+s.dialect.ForUpdate(), rideID))
 	if err != nil {
 		return nil, notFound(err, "ride")
@@ -106,6 +109,9 @@ func (s *Store) BookSeats(ctx context.Context, rideID string, passenger carpool.
 
 // Booking returns a booking; the caller decides whether the viewer may see it.
 func (s *Store) Booking(ctx context.Context, id string) (carpool.Booking, error) {
+	if err := knownID(id, "booking"); err != nil {
+		return carpool.Booking{}, fmt.Errorf("booking: %w", err)
+	}
 	b, err := scanBooking(s.read().QueryRowContext(ctx, `SELECT `+bookingCols+` FROM bookings WHERE id = $1`, id))
 	if err != nil {
 		return carpool.Booking{}, fmt.Errorf("booking: %w", notFound(err, "booking"))
@@ -115,6 +121,9 @@ func (s *Store) Booking(ctx context.Context, id string) (carpool.Booking, error)
 
 // Bookings returns a page of the bookings the filter selects, in id order.
 func (s *Store) Bookings(ctx context.Context, f carpool.BookingFilter, p carpool.Page) ([]carpool.Booking, string, error) {
+	if !knownIDs(f.PassengerID, f.RideID) {
+		return nil, "", nil
+	}
 	var a args
 	var conds []string
 	if f.PassengerID != "" {
@@ -125,6 +134,9 @@ func (s *Store) Bookings(ctx context.Context, f carpool.BookingFilter, p carpool
 	}
 	if f.ActiveOnly {
 		conds = append(conds, "status IN ('pending', 'confirmed', 'waitlisted')")
+	}
+	if !f.DepartAfter.IsZero() {
+		conds = append(conds, "ride_id IN (SELECT id FROM rides WHERE depart_at > "+a.add(ts(f.DepartAfter))+")")
 	}
 	return listPage(ctx, s, "bookings", bookingCols, conds, a, p, scanBooking, func(x carpool.Booking) string { return x.ID })
 }
@@ -167,6 +179,9 @@ func (s *Store) CancelBooking(ctx context.Context, id string, by carpool.Member)
 // what it changed.
 func (s *Store) onBooking(ctx context.Context, id string, op func(*carpool.RideBook, time.Time) (carpool.Booking, error)) (carpool.Booking, error) {
 	var out carpool.Booking
+	if err := knownID(id, "booking"); err != nil {
+		return out, err
+	}
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		var rideID string
 		err := tx.QueryRowContext(ctx, `SELECT ride_id FROM bookings WHERE id = $1`, id).Scan(&rideID)

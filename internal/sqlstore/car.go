@@ -62,6 +62,12 @@ func (s *Store) checkCarRefs(ctx context.Context, tx *sql.Tx, c carpool.Car) err
 	if n > 0 {
 		return carpool.FieldErrorf(carpool.ECONFLICT, "plate", "a car with this plate exists")
 	}
+	if c.SiteID != "" && !carpool.ValidID(c.SiteID) {
+		return carpool.FieldErrorf(carpool.EINVALID, "site_id", "site not found")
+	}
+	if c.OwnerID != "" && !carpool.ValidID(c.OwnerID) {
+		return carpool.FieldErrorf(carpool.EINVALID, "owner_id", "owner not found")
+	}
 	if c.SiteID != "" {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sites WHERE id = $1`, c.SiteID).Scan(&n); err != nil {
 			return err
@@ -83,6 +89,9 @@ func (s *Store) checkCarRefs(ctx context.Context, tx *sql.Tx, c carpool.Car) err
 
 // Car returns the car with id.
 func (s *Store) Car(ctx context.Context, id string) (carpool.Car, error) {
+	if err := knownID(id, "car"); err != nil {
+		return carpool.Car{}, fmt.Errorf("car: %w", err)
+	}
 	c, err := scanCar(s.read().QueryRowContext(ctx, `SELECT `+carCols+` FROM cars WHERE id = $1`, id))
 	if err != nil {
 		return carpool.Car{}, fmt.Errorf("car: %w", notFound(err, "car"))
@@ -92,6 +101,9 @@ func (s *Store) Car(ctx context.Context, id string) (carpool.Car, error) {
 
 // Cars returns a page of the cars the filter selects, in id order.
 func (s *Store) Cars(ctx context.Context, f carpool.CarFilter, p carpool.Page) ([]carpool.Car, string, error) {
+	if !knownIDs(f.SiteID, f.OwnerID, f.VisibleTo) {
+		return nil, "", nil
+	}
 	var a args
 	var conds []string
 	if f.Kind != "" {
@@ -128,17 +140,23 @@ func (s *Store) UpdateCar(ctx context.Context, id string, ifVersion int, change 
 		if err := change(&c); err != nil {
 			return err
 		}
-		c.ID, c.Kind, c.SiteID, c.OwnerID, c.CreatedAt = old.ID, old.Kind, old.SiteID, old.OwnerID, old.CreatedAt
+		// A pool car may move to another site; what it is and whose it is stay.
+		c.ID, c.Kind, c.OwnerID, c.CreatedAt = old.ID, old.Kind, old.OwnerID, old.CreatedAt
 		if err := c.Validate(); err != nil {
 			return err
 		}
 		if err := s.checkCarRefs(ctx, tx, c); err != nil {
 			return err
 		}
+		if c.Status == carpool.CarRetired && old.Status != carpool.CarRetired {
+			if err := s.checkRetire(ctx, tx, c.ID, now); err != nil {
+				return err
+			}
+		}
 		c.Version, c.UpdatedAt = old.Version+1, now
-		res, err := tx.ExecContext(ctx, `UPDATE cars SET plate = $1, make = $2, model = $3, seats = $4, status = $5, version = $6, updated_at = $7
-			WHERE id = $8 AND version = $9`,
-			c.Plate, c.Make, c.Model, c.Seats, string(c.Status), c.Version, ts(c.UpdatedAt), id, old.Version)
+		res, err := tx.ExecContext(ctx, `UPDATE cars SET plate = $1, make = $2, model = $3, seats = $4, status = $5, version = $6, updated_at = $7,
+			site_id = $8 WHERE id = $9 AND version = $10`,
+			c.Plate, c.Make, c.Model, c.Seats, string(c.Status), c.Version, ts(c.UpdatedAt), null(c.SiteID), id, old.Version)
 		if err != nil {
 			return s.constraint(err, carpool.ECONFLICT, "plate")
 		}
@@ -154,9 +172,26 @@ func (s *Store) UpdateCar(ctx context.Context, id string, ifVersion int, change 
 	return out, nil
 }
 
+// checkRetire counts what still depends on the car, under the car's lock (which new rides
+// and reservations of the car also take), and lets the domain decide.
+func (s *Store) checkRetire(ctx context.Context, tx *sql.Tx, carID string, now time.Time) error {
+	var rides, reservations int
+	err := tx.QueryRowContext(ctx, `SELECT
+			(SELECT COUNT(*) FROM rides WHERE car_id = $1 AND status = 'open' AND depart_at > $2),
+			(SELECT COUNT(*) FROM reservations WHERE car_id = $1 AND status = 'active' AND ends_at > $2)`,
+		carID, ts(now)).Scan(&rides, &reservations)
+	if err != nil {
+		return fmt.Errorf("count what the car carries: %w", err)
+	}
+	return carpool.CheckRetire(rides, reservations)
+}
+
 // lockCar reads a car for a transaction that writes it or depends on it (reservations),
 // holding its row lock where the engine has one.
 func (s *Store) lockCar(ctx context.Context, tx *sql.Tx, id string) (carpool.Car, error) {
+	if err := knownID(id, "car"); err != nil {
+		return carpool.Car{}, err
+	}
 	c, err := scanCar(tx.QueryRowContext(ctx, `SELECT `+carCols+` FROM cars WHERE id = $1`+s.dialect.ForUpdate(), id))
 	if err != nil {
 		return carpool.Car{}, notFound(err, "car")

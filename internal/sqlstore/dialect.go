@@ -13,8 +13,9 @@ type Dialect interface {
 
 	// ForUpdate is appended to the SELECT that reads a row a transaction is about to
 	// change (a ride with its bookings, a car being reserved, a site being updated):
-	// " FOR UPDATE" on PostgreSQL, where it takes the row lock that serialises
-	// concurrent writers of that row; "" on SQLite, whose write transactions are
+	// " FOR NO KEY UPDATE" on PostgreSQL, the row lock that serialises concurrent
+	// writers of that row without blocking inserts that only reference it (a new
+	// booking's foreign key to its ride); "" on SQLite, whose write transactions are
 	// already serialised (BEGIN IMMEDIATE).
 	ForUpdate() string
 
@@ -39,4 +40,8 @@ type Dialect interface {
 	// PostgreSQL, SQLITE_BUSY / SQLITE_LOCKED on SQLite. The store retries such a
 	// transaction a bounded number of times with jittered backoff.
 	Retryable(err error) bool
+
+	// EpochSeconds returns an SQL expression for the seconds since 1970 (a double) of
+	// the timestamp expression expr, so reports can add up durations in SQL.
+	EpochSeconds(expr string) string
 }

@@ -5,17 +5,20 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"carpool/internal/carpool"
 )
 
-const memberCols = "id, email, name, phone, role, password_hash, created_at, updated_at"
+const memberCols = "id, email, name, phone, role, password_hash, created_at, updated_at, deactivated_at"
 
 func scanMember(r rowScanner) (carpool.Member, error) {
 	var m carpool.Member
 	err := r.Scan(&m.ID, &m.Email, &m.Name, &m.Phone, &m.Role, &m.PasswordHash,
-		timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt})
+		timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt}, timeCol{&m.DeactivatedAt})
 	return m, err
 }
 
@@ -38,8 +41,8 @@ func (s *Store) CreateMember(ctx context.Context, m carpool.Member) error {
 		if taken > 0 {
 			return carpool.FieldErrorf(carpool.ECONFLICT, "email", "a member with this email exists")
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO members (`+memberCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			m.ID, m.Email, m.Name, m.Phone, string(m.Role), m.PasswordHash, ts(m.CreatedAt), ts(m.UpdatedAt))
+		_, err = tx.ExecContext(ctx, `INSERT INTO members (`+memberCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			m.ID, m.Email, m.Name, m.Phone, string(m.Role), m.PasswordHash, ts(m.CreatedAt), ts(m.UpdatedAt), nullTime(m.DeactivatedAt))
 		return s.constraint(err, carpool.ECONFLICT, "email")
 	})
 	if err != nil {
@@ -50,6 +53,9 @@ func (s *Store) CreateMember(ctx context.Context, m carpool.Member) error {
 
 // Member returns the member with id.
 func (s *Store) Member(ctx context.Context, id string) (carpool.Member, error) {
+	if err := knownID(id, "member"); err != nil {
+		return carpool.Member{}, fmt.Errorf("member: %w", err)
+	}
 	m, err := scanMember(s.read().QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE id = $1`, id))
 	if err != nil {
 		return carpool.Member{}, fmt.Errorf("member: %w", notFound(err, "member"))
@@ -59,6 +65,10 @@ func (s *Store) Member(ctx context.Context, id string) (carpool.Member, error) {
 
 // MemberByEmail returns the member with the email, compared case-insensitively.
 func (s *Store) MemberByEmail(ctx context.Context, email string) (carpool.Member, error) {
+	if !utf8.ValidString(email) || strings.ContainsRune(email, 0) {
+		// No stored address holds these bytes, and PostgreSQL cannot compare them.
+		return carpool.Member{}, fmt.Errorf("member by email: %w", carpool.Errorf(carpool.ENOTFOUND, "member not found"))
+	}
 	m, err := scanMember(s.read().QueryRowContext(ctx,
 		`SELECT `+memberCols+` FROM members WHERE lower(email) = $1`, carpool.NormalizeEmail(email)))
 	if err != nil {
@@ -72,22 +82,8 @@ const membersChunk = 500
 
 // Members returns the members with the given ids that exist, in id order.
 func (s *Store) Members(ctx context.Context, ids []string) ([]carpool.Member, error) {
-	var out []carpool.Member
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), membersChunk)]
-		ids = ids[len(chunk):]
-		var a args
-		rows, err := s.read().QueryContext(ctx, `SELECT `+memberCols+` FROM members WHERE id IN `+a.in(chunk)+` ORDER BY id`, a...)
-		if err != nil {
-			return nil, fmt.Errorf("members: %w", err)
-		}
-		ms, err := collect(rows, scanMember)
-		if err != nil {
-			return nil, fmt.Errorf("members: %w", err)
-		}
-		out = append(out, ms...)
-	}
-	return out, nil
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return !carpool.ValidID(id) })
+	return byIDs(ctx, s, "members", memberCols, ids, scanMember)
 }
 
 // CreateToken stores a token (its hash only).
@@ -106,13 +102,15 @@ func (s *Store) CreateToken(ctx context.Context, t carpool.Token) error {
 	return nil
 }
 
-// MemberByToken returns the member and token for a token hash that has not expired at now.
+// MemberByToken returns the active member and token for a token hash that has not
+// expired at now. Deactivating a member deletes their tokens; the condition on
+// deactivated_at holds even for a token created in a race with the deactivation.
 func (s *Store) MemberByToken(ctx context.Context, hash string, now time.Time) (carpool.Member, carpool.Token, error) {
 	row := s.read().QueryRowContext(ctx, `
 		SELECT m.id, m.email, m.name, m.phone, m.role, m.password_hash, m.created_at, m.updated_at,
 		       t.id, t.member_id, t.hash, t.created_at, t.expires_at
 		FROM tokens t JOIN members m ON m.id = t.member_id
-		WHERE t.hash = $1 AND t.expires_at > $2`, hash, ts(now))
+		WHERE t.hash = $1 AND t.expires_at > $2 AND m.deactivated_at IS NULL`, hash, ts(now))
 	var m carpool.Member
 	var t carpool.Token
 	err := row.Scan(&m.ID, &m.Email, &m.Name, &m.Phone, &m.Role, &m.PasswordHash, timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt},

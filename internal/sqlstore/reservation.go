@@ -37,6 +37,18 @@ func (s *Store) CreateReservation(ctx context.Context, carID string, by carpool.
 		if err != nil {
 			return err
 		}
+		if err := s.lockMember(ctx, tx, by.ID); err != nil {
+			return err
+		}
+		var held int
+		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM reservations
+			WHERE member_id = $1 AND kind = 'trip' AND status = 'active' AND ends_at > $2`, by.ID, ts(now)).Scan(&held)
+		if err != nil {
+			return err
+		}
+		if err := s.limits.CheckReservation(by, r.Kind, r.Start, r.End, now, held); err != nil {
+			return err
+		}
 		var clash string
 		err = tx.QueryRowContext(ctx, `SELECT id FROM reservations
 			WHERE car_id = $1 AND status = 'active' AND starts_at < $2 AND $3 < ends_at
@@ -68,6 +80,9 @@ func (s *Store) insertReservation(ctx context.Context, tx *sql.Tx, r carpool.Res
 
 // Reservation returns the reservation with id.
 func (s *Store) Reservation(ctx context.Context, id string) (carpool.Reservation, error) {
+	if err := knownID(id, "reservation"); err != nil {
+		return carpool.Reservation{}, fmt.Errorf("reservation: %w", err)
+	}
 	r, err := scanReservation(s.read().QueryRowContext(ctx, `SELECT `+reservationCols+` FROM reservations WHERE id = $1`, id))
 	if err != nil {
 		return carpool.Reservation{}, fmt.Errorf("reservation: %w", notFound(err, "reservation"))
@@ -77,6 +92,9 @@ func (s *Store) Reservation(ctx context.Context, id string) (carpool.Reservation
 
 // Reservations returns a page of the reservations the filter selects, in id order.
 func (s *Store) Reservations(ctx context.Context, f carpool.ReservationFilter, p carpool.Page) ([]carpool.Reservation, string, error) {
+	if !knownIDs(f.CarID, f.MemberID) {
+		return nil, "", nil
+	}
 	var a args
 	var conds []string
 	if f.CarID != "" {
@@ -101,6 +119,9 @@ func (s *Store) Reservations(ctx context.Context, f carpool.ReservationFilter, p
 // its outbox event.
 func (s *Store) CancelReservation(ctx context.Context, id string, by carpool.Member) (carpool.Reservation, error) {
 	var out carpool.Reservation
+	if err := knownID(id, "reservation"); err != nil {
+		return out, fmt.Errorf("cancel reservation: %w", err)
+	}
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		r, err := scanReservation(tx.QueryRowContext(ctx, `SELECT `+reservationCols+` FROM reservations WHERE id = $1`+s.dialect.ForUpdate(), id))
 		if err != nil {

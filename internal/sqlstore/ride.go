@@ -28,9 +28,13 @@ func scanRide(r rowScanner) (carpool.Ride, error) {
 // it cannot be cancelled under the new ride.
 func (s *Store) CreateRide(ctx context.Context, in carpool.RideInput, driver carpool.Member) (carpool.Ride, error) {
 	var out carpool.Ride
+	if !carpool.ValidID(in.CarID) {
+		return carpool.Ride{}, fmt.Errorf("create ride: %w", carpool.FieldErrorf(carpool.EINVALID, "car_id", "car not found"))
+	}
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		car, err := scanCar(tx.QueryRowContext(ctx, `SELECT `+carCols+` FROM cars WHERE id = $1`, in.CarID))
-		if errors.Is(err, sql.ErrNoRows) {
+		// The car's lock orders this ride against a concurrent retirement of the car.
+		car, err := s.lockCar(ctx, tx, in.CarID)
+		if carpool.ErrorCode(err) == carpool.ENOTFOUND {
 			return carpool.FieldErrorf(carpool.EINVALID, "car_id", "car not found")
 		}
 		if err != nil {
@@ -44,6 +48,18 @@ func (s *Store) CreateRide(ctx context.Context, in carpool.RideInput, driver car
 		}
 		ride, err := carpool.NewRide(in, driver, car, res, now)
 		if err != nil {
+			return err
+		}
+		if err := s.lockMember(ctx, tx, driver.ID); err != nil {
+			return err
+		}
+		var open int
+		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM rides
+			WHERE driver_id = $1 AND status = 'open' AND depart_at > $2`, driver.ID, ts(now)).Scan(&open)
+		if err != nil {
+			return err
+		}
+		if err := s.limits.CheckRide(driver, ride.DepartAt, now, open); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO rides (`+rideCols+`)
@@ -68,6 +84,9 @@ func (s *Store) CreateRide(ctx context.Context, in carpool.RideInput, driver car
 // is none (NewRide then refuses the ride with a clear error).
 func (s *Store) ridesReservation(ctx context.Context, tx *sql.Tx, in carpool.RideInput, driver carpool.Member) (*carpool.Reservation, error) {
 	var row *sql.Row
+	if in.ReservationID != "" && !carpool.ValidID(in.ReservationID) {
+		return nil, nil
+	}
 	if in.ReservationID != "" {
 		row = tx.QueryRowContext(ctx, `SELECT `+reservationCols+` FROM reservations WHERE id = $1`+s.dialect.ForUpdate(), in.ReservationID)
 	} else {
@@ -89,6 +108,9 @@ func (s *Store) ridesReservation(ctx context.Context, tx *sql.Tx, in carpool.Rid
 
 // Ride returns the ride with id.
 func (s *Store) Ride(ctx context.Context, id string) (carpool.Ride, error) {
+	if err := knownID(id, "ride"); err != nil {
+		return carpool.Ride{}, fmt.Errorf("ride: %w", err)
+	}
 	r, err := scanRide(s.read().QueryRowContext(ctx, `SELECT `+rideCols+` FROM rides WHERE id = $1`, id))
 	if err != nil {
 		return carpool.Ride{}, fmt.Errorf("ride: %w", notFound(err, "ride"))
@@ -98,6 +120,9 @@ func (s *Store) Ride(ctx context.Context, id string) (carpool.Ride, error) {
 
 // Rides returns a page of the rides the filter selects, in id order.
 func (s *Store) Rides(ctx context.Context, f carpool.RideFilter, p carpool.Page) ([]carpool.Ride, string, error) {
+	if !knownIDs(f.DriverID) {
+		return nil, "", nil
+	}
 	var a args
 	var conds []string
 	if f.DriverID != "" {
@@ -106,6 +131,9 @@ func (s *Store) Rides(ctx context.Context, f carpool.RideFilter, p carpool.Page)
 	if !f.DepartAfter.IsZero() {
 		conds = append(conds, "depart_at >= "+a.add(ts(f.DepartAfter)))
 	}
+	if !f.DepartBefore.IsZero() {
+		conds = append(conds, "depart_at < "+a.add(ts(f.DepartBefore)))
+	}
 	if !f.IncludeClosed {
 		conds = append(conds, "status = 'open'")
 	}
@@ -113,7 +141,9 @@ func (s *Store) Rides(ctx context.Context, f carpool.RideFilter, p carpool.Page)
 }
 
 // UpdateRide applies a driver's patch if the ride's version equals ifVersion (0: any);
-// growing the seats promotes waitlisted bookings in the same transaction.
+// growing the seats promotes waitlisted bookings in the same transaction. A new departure
+// of a ride in a pool car is checked against its reservation, read under lock in the
+// same transaction.
 func (s *Store) UpdateRide(ctx context.Context, id string, ifVersion int, p carpool.RidePatch, by carpool.Member) (carpool.Ride, error) {
 	var out carpool.Ride
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
@@ -128,7 +158,23 @@ func (s *Store) UpdateRide(ctx context.Context, id string, ifVersion int, p carp
 		if err != nil {
 			return notFound(err, "car")
 		}
-		if err := rb.Update(p, by, car, now); err != nil {
+		if p.DepartAt != nil {
+			if err := s.limits.CheckDeparture(carpool.Timestamp(*p.DepartAt), now); err != nil {
+				return err
+			}
+		}
+		var res *carpool.Reservation
+		if p.DepartAt != nil && rb.Ride.ReservationID != "" {
+			// Locked, so the reservation cannot be cancelled while the ride moves.
+			r, err := scanReservation(tx.QueryRowContext(ctx, `SELECT `+reservationCols+` FROM reservations WHERE id = $1`+s.dialect.ForUpdate(), rb.Ride.ReservationID))
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if err == nil {
+				res = &r
+			}
+		}
+		if err := rb.Update(p, by, car, res, now); err != nil {
 			return err
 		}
 		if err := s.writeChange(ctx, tx, rb); err != nil {

@@ -25,6 +25,17 @@ var timeFormats = []string{
 	"2006-01-02 15:04:05.999999999",
 }
 
+// ParseTime reads a time in any of the text forms an engine may hand back, in UTC with the
+// precision both engines keep.
+func ParseTime(s string) (time.Time, error) {
+	for _, f := range timeFormats {
+		if t, err := time.Parse(f, s); err == nil {
+			return carpool.Timestamp(t), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("time value %q is in no known format", s)
+}
+
 // timeCol scans a timestamp into a UTC time.Time with the precision both engines keep,
 // so a time read back is Equal (and == in tests) to the carpool.Timestamp written.
 type timeCol struct{ t *time.Time }
@@ -46,13 +57,12 @@ func (c timeCol) Scan(v any) error {
 }
 
 func (c timeCol) parse(s string) error {
-	for _, f := range timeFormats {
-		if t, err := time.Parse(f, s); err == nil {
-			*c.t = carpool.Timestamp(t)
-			return nil
-		}
+	t, err := ParseTime(s)
+	if err != nil {
+		return fmt.Errorf("scan time: %w", err)
 	}
-	return fmt.Errorf("scan time: unknown format %q", s)
+	*c.t = t
+	return nil
 }
 
 // strCol scans a nullable text column into a string ("" for NULL).
@@ -90,6 +100,14 @@ func null(s string) any {
 		return nil
 	}
 	return s
+}
+
+// nullTime is NULL for the zero time, the form optional times are stored in.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return ts(t)
 }
 
 // ts is the form every time is written in.

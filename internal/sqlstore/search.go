@@ -54,7 +54,11 @@ func (s *Store) searchSide(ctx context.Context, q carpool.RideQuery, side string
 		"depart_at >= " + a.add(ts(q.DepartAfter)),
 		"depart_at <= " + a.add(ts(q.DepartBefore)),
 		side + a.add(ts(wished)),
-		"seats - seats_taken >= " + a.add(max(q.Seats, 1)),
+	}
+	if q.Full {
+		conds = append(conds, "seats - seats_taken < "+a.add(max(q.Seats, 1)))
+	} else {
+		conds = append(conds, "seats - seats_taken >= "+a.add(max(q.Seats, 1)))
 	}
 	box := func(prefix string, p *carpool.Point) {
 		if p == nil {

@@ -41,6 +41,9 @@ func (s *Store) CreateSite(ctx context.Context, site carpool.Site) error {
 
 // Site returns the site with id.
 func (s *Store) Site(ctx context.Context, id string) (carpool.Site, error) {
+	if err := knownID(id, "site"); err != nil {
+		return carpool.Site{}, fmt.Errorf("site: %w", err)
+	}
 	site, err := scanSite(s.read().QueryRowContext(ctx, `SELECT `+siteCols+` FROM sites WHERE id = $1`, id))
 	if err != nil {
 		return carpool.Site{}, fmt.Errorf("site: %w", notFound(err, "site"))
@@ -58,6 +61,9 @@ func (s *Store) Sites(ctx context.Context, p carpool.Page) ([]carpool.Site, stri
 // increments the version and returns the result.
 func (s *Store) UpdateSite(ctx context.Context, id string, ifVersion int, change func(*carpool.Site) error) (carpool.Site, error) {
 	var out carpool.Site
+	if err := knownID(id, "site"); err != nil {
+		return out, fmt.Errorf("update site: %w", err)
+	}
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		site, err := scanSite(tx.QueryRowContext(ctx, `SELECT `+siteCols+` FROM sites WHERE id = $1`+s.dialect.ForUpdate(), id))
 		if err != nil {

@@ -31,6 +31,7 @@ var Tables = []string{
 	"bookings",
 	"outbox_events",
 	"idempotency_keys",
+	"audit_log",
 	"relay_cursor",
 	"notifications",
 	"deliveries",
@@ -50,6 +51,7 @@ type Store struct {
 	readDB  *sql.DB
 	dialect Dialect
 	now     func() time.Time
+	limits  carpool.Limits
 }
 
 var _ carpool.Store = (*Store)(nil)
@@ -62,6 +64,12 @@ func WithClock(now func() time.Time) Option {
 	return func(s *Store) { s.now = now }
 }
 
+// WithLimits replaces carpool.DefaultLimits, the fair-use limits that creating rides and
+// reservations checks.
+func WithLimits(l carpool.Limits) Option {
+	return func(s *Store) { s.limits = l }
+}
+
 // WithReadDB sends read-only queries to a separate pool (SQLite uses it to let reads run
 // beside its single writing connection). Reads see every committed write.
 func WithReadDB(db *sql.DB) Option {
@@ -70,7 +78,7 @@ func WithReadDB(db *sql.DB) Option {
 
 // New returns a Store over db, whose schema must be migrated to the shared table layout.
 func New(db *sql.DB, d Dialect, opts ...Option) *Store {
-	s := &Store{db: db, readDB: db, dialect: d, now: time.Now}
+	s := &Store{db: db, readDB: db, dialect: d, now: time.Now, limits: carpool.DefaultLimits()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -162,6 +170,36 @@ func notFound(err error, what string) error {
 		return carpool.Errorf(carpool.ENOTFOUND, "%s not found", what)
 	}
 	return err
+}
+
+// lockMember takes the member's row lock where the engine has one, so that counting what
+// the member holds (for the fair-use limits) and adding to it happen one request at a
+// time across every replica.
+func (s *Store) lockMember(ctx context.Context, tx *sql.Tx, id string) error {
+	var got string
+	err := tx.QueryRowContext(ctx, `SELECT id FROM members WHERE id = $1`+s.dialect.ForUpdate(), id).Scan(&got)
+	return notFound(err, "member")
+}
+
+// knownID refuses, as not found, an id that no row can have (carpool.ValidID), before it
+// reaches SQL: PostgreSQL cannot even compare text holding a NUL byte or invalid UTF-8,
+// and both engines must answer such a request alike.
+func knownID(id, what string) error {
+	if !carpool.ValidID(id) {
+		return carpool.Errorf(carpool.ENOTFOUND, "%s not found", what)
+	}
+	return nil
+}
+
+// knownIDs reports whether every non-empty id of a filter could name a row; a filter on
+// an id that cannot exist selects nothing.
+func knownIDs(ids ...string) bool {
+	for _, id := range ids {
+		if id != "" && !carpool.ValidID(id) {
+			return false
+		}
+	}
+	return true
 }
 
 // staleVersion is the error for an update whose If-Match no longer holds.

@@ -342,7 +342,7 @@ func testWaitlist(t *testing.T, open func(t *testing.T) carpool.Store) {
 		}
 	})
 
-	t.Run("approval ride promotes the waitlist too", func(t *testing.T) {
+	t.Run("approval ride: a freed seat makes the waitlist a request, not a booking", func(t *testing.T) {
 		r := e.ride(driver, 1, carpool.BookingApproval)
 		p := e.book(r, a, 1, false)
 		_, err := e.s.ConfirmBooking(e.ctx, p.ID, driver)
@@ -353,8 +353,33 @@ func testWaitlist(t *testing.T, open func(t *testing.T) carpool.Store) {
 		}
 		_, err = e.s.CancelBooking(e.ctx, p.ID, a)
 		noErr(t, err, "cancel")
-		if s := status(t, q); s[0] != C {
-			t.Fatalf("got %v, want confirmed", s)
+		if got := e.booking(q.ID).Status; got != carpool.BookingPending {
+			t.Fatalf("got %q, want pending", got)
 		}
+		if r := e.rideNow(r.ID); r.SeatsTaken != 0 {
+			t.Fatalf("got %d seats taken, want 0", r.SeatsTaken)
+		}
+		_, err = e.s.ConfirmBooking(e.ctx, q.ID, driver)
+		noErr(t, err, "driver confirms the moved-up request")
+	})
+
+	t.Run("approval ride: the earlier request keeps its place", func(t *testing.T) {
+		r := e.ride(driver, 1, carpool.BookingApproval)
+		pa := e.book(r, a, 1, false)
+		pb := e.book(r, w1, 1, false)
+		_, err := e.s.ConfirmBooking(e.ctx, pa.ID, driver)
+		noErr(t, err, "confirm a")
+		pc := e.book(r, w2, 1, true)
+		_, err = e.s.CancelBooking(e.ctx, pa.ID, a)
+		noErr(t, err, "a cancels")
+		for _, b := range []carpool.Booking{pb, pc} {
+			if got := e.booking(b.ID).Status; got != carpool.BookingPending {
+				t.Fatalf("booking %s: got %q, want pending", b.ID, got)
+			}
+		}
+		_, err = e.s.ConfirmBooking(e.ctx, pb.ID, driver)
+		noErr(t, err, "driver confirms the first request")
+		_, err = e.s.ConfirmBooking(e.ctx, pc.ID, driver)
+		wantCode(t, err, carpool.ECONFLICT, "")
 	})
 }

@@ -3,7 +3,9 @@ package storetest
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"carpool/internal/carpool"
 )
@@ -162,11 +164,12 @@ func testCars(t *testing.T, open func(t *testing.T) carpool.Store) {
 		got, err := e.s.UpdateCar(e.ctx, c.ID, 1, func(c *carpool.Car) error {
 			c.Status = carpool.CarMaintenance
 			c.Seats = 7
-			c.SiteID = "" // kind, site and owner are not the change's to make
+			c.Kind, c.OwnerID = carpool.CarPrivate, other.ID // kind and owner are not the change's to make
 			return nil
 		})
 		noErr(t, err, "update car")
-		if got.Status != carpool.CarMaintenance || got.Seats != 7 || got.Version != 2 || got.SiteID != site.ID {
+		if got.Status != carpool.CarMaintenance || got.Seats != 7 || got.Version != 2 || got.SiteID != site.ID ||
+			got.Kind != carpool.CarPool || got.OwnerID != "" {
 			t.Fatalf("got %+v", got)
 		}
 		_, err = e.s.UpdateCar(e.ctx, c.ID, 1, func(c *carpool.Car) error { c.Seats = 6; return nil })
@@ -177,5 +180,67 @@ func testCars(t *testing.T, open func(t *testing.T) carpool.Store) {
 		if !reflect.DeepEqual(stored, got) {
 			t.Fatalf("stored %+v, want %+v", stored, got)
 		}
+	})
+
+	// A pool car moves to another site; the move is stored, not dropped.
+	t.Run("move to another site", func(t *testing.T) {
+		c := e.poolCar(site, 5)
+		to := e.site()
+		got, err := e.s.UpdateCar(e.ctx, c.ID, 0, func(c *carpool.Car) error { c.SiteID = to.ID; return nil })
+		noErr(t, err, "move car")
+		stored, err := e.s.Car(e.ctx, c.ID)
+		noErr(t, err, "car")
+		if got.SiteID != to.ID || stored.SiteID != to.ID {
+			t.Fatalf("site: got %q, stored %q, want %q", got.SiteID, stored.SiteID, to.ID)
+		}
+		_, err = e.s.UpdateCar(e.ctx, c.ID, 0, func(c *carpool.Car) error { c.SiteID = carpool.NewID(); return nil })
+		wantCode(t, err, carpool.EINVALID, "site_id")
+	})
+
+	t.Run("retiring refuses while rides and reservations depend on the car", func(t *testing.T) {
+		member := e.member(carpool.RoleMember)
+		manager := e.member(carpool.RoleFleetManager)
+		retire := func(id string) error {
+			_, err := e.s.UpdateCar(e.ctx, id, 0, func(c *carpool.Car) error { c.Status = carpool.CarRetired; return nil })
+			return err
+		}
+		h := time.Hour
+
+		// a pool car with an active reservation and an open ride resting on it
+		pool := e.poolCar(site, 5)
+		res, err := e.s.CreateReservation(e.ctx, pool.ID, member, "", e.at(20*h), e.at(30*h))
+		noErr(t, err, "reserve")
+		in := e.rideInput(pool, 2, carpool.BookingInstant)
+		ride, err := e.s.CreateRide(e.ctx, in, member)
+		noErr(t, err, "ride")
+		err = retire(pool.ID)
+		wantCode(t, err, carpool.ECONFLICT, "status")
+		if msg := carpool.ErrorMessage(err); !strings.Contains(msg, "1 open ride and 1 active reservation") {
+			t.Fatalf("got message %q, want it to name 1 open ride and 1 active reservation", msg)
+		}
+		_, err = e.s.CancelRide(e.ctx, ride.ID, member)
+		noErr(t, err, "cancel ride")
+		wantCode(t, retire(pool.ID), carpool.ECONFLICT, "status")
+		_, err = e.s.CancelReservation(e.ctx, res.ID, member)
+		noErr(t, err, "cancel reservation")
+		noErr(t, retire(pool.ID), "retire the freed pool car")
+		if got, _ := e.s.Car(e.ctx, pool.ID); got.Status != carpool.CarRetired {
+			t.Fatalf("got status %q, want retired", got.Status)
+		}
+
+		// a private car with an open ride
+		private := e.privateCar(member, 5)
+		ride, err = e.s.CreateRide(e.ctx, e.rideInput(private, 2, carpool.BookingInstant), member)
+		noErr(t, err, "ride in private car")
+		wantCode(t, retire(private.ID), carpool.ECONFLICT, "status")
+		_, err = e.s.CancelRide(e.ctx, ride.ID, member)
+		noErr(t, err, "cancel ride")
+		noErr(t, retire(private.ID), "retire the freed private car")
+
+		// a maintenance block holds the car too
+		blocked := e.poolCar(site, 5)
+		_, err = e.s.CreateReservation(e.ctx, blocked.ID, manager, carpool.ReservationMaintenance, e.at(h), e.at(2*h))
+		noErr(t, err, "maintenance block")
+		wantCode(t, retire(blocked.ID), carpool.ECONFLICT, "status")
 	})
 }

@@ -81,13 +81,18 @@ func testOutbox(t *testing.T, open func(t *testing.T) carpool.Store) {
 			b3 = e.book(r, p3, 1, true)
 			return []ev{{carpool.EventBookingWaitlisted, b3.ID, p3.ID, "waitlisted", ""}}
 		})
-		step(t, "cancel promotes", func() []ev {
+		step(t, "cancel moves the waitlist up to the driver", func() []ev {
 			_, err := e.s.CancelBooking(e.ctx, b1.ID, p1)
 			noErr(t, err, "cancel")
 			return []ev{
 				{carpool.EventBookingCancelled, b1.ID, driver.ID, "cancelled", "passenger"},
-				{carpool.EventBookingConfirmed, b3.ID, p3.ID, "confirmed", "waitlist_promoted"},
+				{carpool.EventBookingRequested, b3.ID, driver.ID, "pending", "waitlist_moved_up"},
 			}
+		})
+		step(t, "the driver confirms it", func() []ev {
+			_, err := e.s.ConfirmBooking(e.ctx, b3.ID, driver)
+			noErr(t, err, "confirm")
+			return []ev{{carpool.EventBookingConfirmed, b3.ID, p3.ID, "confirmed", "approved"}}
 		})
 		step(t, "driver cancels a booking", func() []ev {
 			_, err := e.s.CancelBooking(e.ctx, b2.ID, driver)

@@ -113,6 +113,35 @@ func testRides(t *testing.T, open func(t *testing.T) carpool.Store) {
 		wantCode(t, err, carpool.ENOTFOUND, "")
 	})
 
+	t.Run("moving a pool car ride stays within its reservation", func(t *testing.T) {
+		car := e.poolCar(site, 5)
+		res, err := e.s.CreateReservation(e.ctx, car.ID, driver, "", e.at(20*h), e.at(28*h))
+		noErr(t, err, "reserve")
+		r, err := e.s.CreateRide(e.ctx, e.rideInput(car, 3, carpool.BookingInstant), driver)
+		noErr(t, err, "create ride")
+		for _, d := range []time.Duration{31 * h, 19 * h, 28 * h, 300 * 24 * h} {
+			depart := e.at(d)
+			_, err = e.s.UpdateRide(e.ctx, r.ID, 0, carpool.RidePatch{DepartAt: &depart}, driver)
+			wantCode(t, err, carpool.ECONFLICT, "depart_at")
+		}
+		if got := e.rideNow(r.ID); !got.DepartAt.Equal(r.DepartAt) || got.Version != r.Version {
+			t.Fatalf("got departure %v version %d, want %v %d", got.DepartAt, got.Version, r.DepartAt, r.Version)
+		}
+		// the freed hours can be reserved by someone else, so the ride must not go there
+		_, err = e.s.CreateReservation(e.ctx, car.ID, other, "", e.at(28*h), e.at(32*h))
+		noErr(t, err, "reserve after")
+		inside := e.at(27 * h)
+		got, err := e.s.UpdateRide(e.ctx, r.ID, 0, carpool.RidePatch{DepartAt: &inside}, driver)
+		noErr(t, err, "move within the reservation")
+		if !got.DepartAt.Equal(inside) || got.ReservationID != res.ID {
+			t.Fatalf("got departure %v reservation %q, want %v %q", got.DepartAt, got.ReservationID, inside, res.ID)
+		}
+		// a maintenance block cannot cover the ride: the reservation holds the car
+		manager := e.member(carpool.RoleFleetManager)
+		_, err = e.s.CreateReservation(e.ctx, car.ID, manager, carpool.ReservationMaintenance, e.at(26*h), e.at(30*h))
+		wantCode(t, err, carpool.ECONFLICT, "")
+	})
+
 	t.Run("seats not below confirmed", func(t *testing.T) {
 		r := e.ride(driver, 3, carpool.BookingInstant)
 		e.book(r, other, 2, false)
@@ -165,6 +194,8 @@ func testRides(t *testing.T, open func(t *testing.T) carpool.Store) {
 			{"driver", carpool.RideFilter{DriverID: d1.ID, IncludeClosed: true}, []string{a.ID, c.ID}},
 			{"departing later", carpool.RideFilter{DepartAfter: e.at(25 * h)}, nil},
 			{"departing after", carpool.RideFilter{DepartAfter: e.at(23 * h)}, []string{a.ID, b.ID}},
+			{"departing before", carpool.RideFilter{DepartBefore: e.at(25 * h)}, []string{a.ID, b.ID}},
+			{"departing earlier", carpool.RideFilter{DepartBefore: e.at(23 * h)}, nil},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {

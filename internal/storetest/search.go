@@ -70,6 +70,16 @@ func testSearch(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"page", query(&zurich, &bern, 1), 1, 2, []string{twoSeats.ID, near.ID}},
 		{"past the end", query(&zurich, &bern, 1), 10, 10, nil},
 		{"origin only", query(&oerlikon, nil, 2), 0, 10, []string{near.ID, exact.ID, early.ID, late.ID}},
+		{"full rides for the waitlist", func() carpool.RideQuery {
+			q := query(&zurich, &bern, 1)
+			q.Full = true
+			return q
+		}(), 0, 10, []string{full.ID}},
+		{"rides lacking two seats", func() carpool.RideQuery {
+			q := query(&zurich, &bern, 2)
+			q.Full = true
+			return q
+		}(), 0, 10, []string{full.ID, twoSeats.ID}},
 		{"destination only, wider", func() carpool.RideQuery {
 			q := query(nil, &zurich, 1)
 			q.RadiusKM = 1

@@ -40,9 +40,13 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Outbox", testOutbox},
 		{"Notifications", testNotifications},
 		{"Search", testSearch},
+		{"Reads", testReads},
+		{"Utilisation", testUtilisation},
 		{"Idempotency", testIdempotency},
 		{"Times", testTimes},
 		{"Integrity", testIntegrity},
+		{"HostileInput", testHostileInput},
+		{"Limits", testLimits},
 		{"Concurrency", testConcurrency},
 	}
 	for _, g := range groups {

@@ -327,3 +327,87 @@ func (s *instrumentedStore) ReleaseIdempotencyKey(ctx context.Context, scope, ke
 	defer func() { end(err) }()
 	return s.next.ReleaseIdempotencyKey(ctx, scope, key)
 }
+
+func (s *instrumentedStore) CarsByID(ctx context.Context, ids []string) (_ []carpool.Car, err error) {
+	ctx, end := s.start(ctx, "CarsByID")
+	defer func() { end(err) }()
+	return s.next.CarsByID(ctx, ids)
+}
+
+func (s *instrumentedStore) RidesByID(ctx context.Context, ids []string) (_ []carpool.Ride, err error) {
+	ctx, end := s.start(ctx, "RidesByID")
+	defer func() { end(err) }()
+	return s.next.RidesByID(ctx, ids)
+}
+
+func (s *instrumentedStore) RideBookings(ctx context.Context, rideIDs ...string) (_ []carpool.Booking, err error) {
+	ctx, end := s.start(ctx, "RideBookings")
+	defer func() { end(err) }()
+	return s.next.RideBookings(ctx, rideIDs...)
+}
+
+func (s *instrumentedStore) PassengerBookings(ctx context.Context, passengerID string, rideIDs []string) (_ []carpool.Booking, err error) {
+	ctx, end := s.start(ctx, "PassengerBookings")
+	defer func() { end(err) }()
+	return s.next.PassengerBookings(ctx, passengerID, rideIDs)
+}
+
+func (s *instrumentedStore) Utilisation(ctx context.Context, from, to time.Time) (_ []carpool.CarUsage, err error) {
+	ctx, end := s.start(ctx, "Utilisation")
+	defer func() { end(err) }()
+	return s.next.Utilisation(ctx, from, to)
+}
+
+func (s *instrumentedStore) ListMembers(ctx context.Context, f carpool.MemberFilter, p carpool.Page) (_ []carpool.Member, _ string, err error) {
+	ctx, end := s.start(ctx, "ListMembers")
+	defer func() { end(err) }()
+	return s.next.ListMembers(ctx, f, p)
+}
+
+func (s *instrumentedStore) SetRole(ctx context.Context, id string, role carpool.Role, by carpool.Member) (_ carpool.Member, err error) {
+	ctx, end := s.start(ctx, "SetRole")
+	defer func() { end(err) }()
+	return s.next.SetRole(ctx, id, role, by)
+}
+
+func (s *instrumentedStore) DeactivateMember(ctx context.Context, id string, by carpool.Member) (_ carpool.Deactivation, err error) {
+	ctx, end := s.start(ctx, "DeactivateMember")
+	defer func() { end(err) }()
+	return s.next.DeactivateMember(ctx, id, by)
+}
+
+func (s *instrumentedStore) ReactivateMember(ctx context.Context, id string, by carpool.Member) (_ carpool.Member, err error) {
+	ctx, end := s.start(ctx, "ReactivateMember")
+	defer func() { end(err) }()
+	return s.next.ReactivateMember(ctx, id, by)
+}
+
+func (s *instrumentedStore) UpdateMember(ctx context.Context, id string, change func(*carpool.Member) error) (_ carpool.Member, err error) {
+	ctx, end := s.start(ctx, "UpdateMember")
+	defer func() { end(err) }()
+	return s.next.UpdateMember(ctx, id, change)
+}
+
+func (s *instrumentedStore) MemberTokens(ctx context.Context, memberID string, now time.Time) (_ []carpool.Token, err error) {
+	ctx, end := s.start(ctx, "MemberTokens")
+	defer func() { end(err) }()
+	return s.next.MemberTokens(ctx, memberID, now)
+}
+
+func (s *instrumentedStore) DeleteMemberTokens(ctx context.Context, memberID, keep string) (_ int, err error) {
+	ctx, end := s.start(ctx, "DeleteMemberTokens")
+	defer func() { end(err) }()
+	return s.next.DeleteMemberTokens(ctx, memberID, keep)
+}
+
+func (s *instrumentedStore) AppendAudit(ctx context.Context, e carpool.AuditEntry) (err error) {
+	ctx, end := s.start(ctx, "AppendAudit")
+	defer func() { end(err) }()
+	return s.next.AppendAudit(ctx, e)
+}
+
+func (s *instrumentedStore) AuditLog(ctx context.Context, f carpool.AuditFilter, p carpool.Page) (_ []carpool.AuditEntry, _ string, err error) {
+	ctx, end := s.start(ctx, "AuditLog")
+	defer func() { end(err) }()
+	return s.next.AuditLog(ctx, f, p)
+}

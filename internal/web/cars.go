@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 )
 
@@ -19,21 +20,35 @@ type siteCars struct {
 
 // poolCars lists the pool cars of every site.
 func (s *Server) poolCars(w http.ResponseWriter, r *http.Request, me *session) error {
-	ctx := r.Context()
-	sites, err := s.allSites(ctx)
+	sites, err := s.sitesWithCars(r, me, false)
 	if err != nil {
 		return err
 	}
-	var p poolPage
-	for _, site := range sites {
-		cars, err := s.allCars(ctx, carpool.CarFilter{Kind: carpool.CarPool, SiteID: site.ID})
-		if err != nil {
-			return err
-		}
-		p.Sites = append(p.Sites, siteCars{Site: site, Cars: cars})
-	}
-	s.render(w, r, http.StatusOK, "cars", me, p)
+	s.render(w, r, http.StatusOK, "cars", me, poolPage{Sites: sites})
 	return nil
+}
+
+// sitesWithCars returns every site by name with its pool cars by plate: two list reads,
+// however many sites there are.
+func (s *Server) sitesWithCars(r *http.Request, me *session, retired bool) ([]siteCars, error) {
+	ctx := r.Context()
+	sites, err := s.app.AllSites(ctx, me.Member)
+	if err != nil {
+		return nil, err
+	}
+	cars, err := s.app.AllCars(ctx, me.Member, carpool.CarFilter{Kind: carpool.CarPool, IncludeRetired: retired})
+	if err != nil {
+		return nil, err
+	}
+	bySite := map[string][]carpool.Car{}
+	for _, c := range cars {
+		bySite[c.SiteID] = append(bySite[c.SiteID], c)
+	}
+	out := make([]siteCars, len(sites))
+	for i, site := range sites {
+		out[i] = siteCars{Site: site, Cars: bySite[site.ID]}
+	}
+	return out, nil
 }
 
 type carPage struct {
@@ -46,7 +61,7 @@ type carPage struct {
 	Days     []dayView
 	Form     *form
 	IsFleet  bool
-	Reserved []reservationRow
+	Reserved []app.HeldReservation
 }
 
 // dayView is one day of the availability view: 24 hour cells and the reservations that
@@ -77,14 +92,14 @@ func (s *Server) carAvailability(w http.ResponseWriter, r *http.Request, me *ses
 // showCar renders a pool car's day or week of reservations and the form to reserve it.
 func (s *Server) showCar(w http.ResponseWriter, r *http.Request, me *session, f *form, status int) error {
 	ctx := r.Context()
-	car, err := s.store.Car(ctx, r.PathValue("id"))
+	car, err := s.app.Car(ctx, me.Member, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	if car.Kind != carpool.CarPool {
 		return carpool.Errorf(carpool.ENOTFOUND, "car not found")
 	}
-	site, err := s.store.Site(ctx, car.SiteID)
+	site, err := s.app.Site(ctx, me.Member, car.SiteID)
 	if err != nil {
 		return err
 	}
@@ -103,7 +118,7 @@ func (s *Server) showCar(w http.ResponseWriter, r *http.Request, me *session, f 
 	p.Date = first.Format(dateLayout)
 	p.Prev = first.AddDate(0, 0, -days).Format(dateLayout)
 	p.Next = last.Format(dateLayout)
-	res, err := s.allReservations(ctx, carpool.ReservationFilter{CarID: car.ID, ActiveOnly: true, Start: first, End: last})
+	res, err := s.app.AllCarReservations(ctx, me.Member, car.ID, carpool.ReservationFilter{ActiveOnly: true, Start: first, End: last})
 	if err != nil {
 		return err
 	}
@@ -129,12 +144,12 @@ func (s *Server) showCar(w http.ResponseWriter, r *http.Request, me *session, f 
 		}
 		p.Days = append(p.Days, v)
 	}
-	mine, err := s.allReservations(ctx, carpool.ReservationFilter{CarID: car.ID, MemberID: me.Member.ID, ActiveOnly: true, Start: s.now()})
+	mine, err := s.app.AllMyReservations(ctx, me.Member, carpool.ReservationFilter{CarID: car.ID, ActiveOnly: true, Start: s.now()})
 	if err != nil {
 		return err
 	}
 	for _, x := range mine {
-		p.Reserved = append(p.Reserved, reservationRow{Reservation: x, Car: car})
+		p.Reserved = append(p.Reserved, app.HeldReservation{Reservation: x, Car: car})
 	}
 	s.render(w, r, status, "car", me, p)
 	return nil
@@ -146,7 +161,7 @@ func (s *Server) reserve(w http.ResponseWriter, r *http.Request, me *session) er
 	start := f.when("start", "Start", s.loc)
 	end := f.when("end", "End", s.loc)
 	if f.Valid() {
-		x, err := s.store.CreateReservation(r.Context(), r.PathValue("id"), me.Member, carpool.ReservationTrip, start, end)
+		x, err := s.app.Reserve(r.Context(), me.Member, r.PathValue("id"), carpool.ReservationTrip, start, end)
 		if err == nil {
 			redirect(w, r, "/cars/"+url.PathEscape(x.CarID)+"?date="+x.Start.In(s.loc).Format(dateLayout), "reserved")
 			return nil
@@ -156,13 +171,29 @@ func (s *Server) reserve(w http.ResponseWriter, r *http.Request, me *session) er
 		}
 		f.fail(err, nil)
 	}
-	return s.showCar(w, r, me, f, http.StatusUnprocessableEntity)
+	return s.showCar(w, r, me, f, f.status())
 }
 
 // cancelReservation frees a reservation (its holder or a fleet manager) and returns to
 // the page the form was on.
 func (s *Server) cancelReservation(w http.ResponseWriter, r *http.Request, me *session) error {
-	if _, err := s.store.CancelReservation(r.Context(), r.PathValue("id"), me.Member); err != nil {
+	if !confirmed(r) {
+		x, err := s.app.Reservation(r.Context(), me.Member, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		next := safeNext(r.PostFormValue("next"))
+		c := confirmation{
+			Title: "Cancel the reservation", Verb: "Yes, cancel the reservation", Back: next,
+			Keep:         map[string]string{"next": next},
+			Consequences: []string{"The " + string(x.Kind) + " reservation from " + s.when(x.Start) + " to " + s.when(x.End) + " ends; the car is free for others then."},
+		}
+		if x.MemberID != me.Member.ID {
+			c.Consequences = append(c.Consequences, "The member who holds it is told.")
+		}
+		return s.askFirst(w, r, me, c)
+	}
+	if _, err := s.app.CancelReservation(r.Context(), me.Member, r.PathValue("id")); err != nil {
 		return err
 	}
 	redirect(w, r, safeNext(r.PostFormValue("next")), "resCancelled")
@@ -182,7 +213,7 @@ func (s *Server) myCars(w http.ResponseWriter, r *http.Request, me *session) err
 }
 
 func (s *Server) showMyCars(w http.ResponseWriter, r *http.Request, me *session, f *form, status int) error {
-	cars, err := s.allCars(r.Context(), carpool.CarFilter{Kind: carpool.CarPrivate, OwnerID: me.Member.ID})
+	cars, err := s.app.AllCars(r.Context(), me.Member, carpool.CarFilter{Kind: carpool.CarPrivate, OwnerID: me.Member.ID})
 	if err != nil {
 		return err
 	}
@@ -192,21 +223,12 @@ func (s *Server) showMyCars(w http.ResponseWriter, r *http.Request, me *session,
 
 // addMyCar registers the member's own car, from which they can then offer rides.
 func (s *Server) addMyCar(w http.ResponseWriter, r *http.Request, me *session) error {
-	f := newForm(url.Values{})
-	for _, in := range carInputs {
-		f.Values.Set(in, r.PostFormValue(in))
-	}
-	now := s.now()
-	c := carpool.Car{
-		ID: carpool.NewID(), Kind: carpool.CarPrivate, OwnerID: me.Member.ID,
-		Plate: f.Get("plate"), Make: f.Get("make"), Model: f.Get("model"), Seats: f.integer("seats", "Seats"),
-		Status: carpool.CarActive, Version: 1, CreatedAt: now, UpdatedAt: now,
-	}
+	f := postedForm(r, carInputs)
+	seats := f.integer("seats", "Seats")
 	if f.Valid() {
-		err := c.Validate()
-		if err == nil {
-			err = s.store.CreateCar(r.Context(), c)
-		}
+		_, err := s.app.CreateCar(r.Context(), me.Member, app.CarInput{
+			Kind: carpool.CarPrivate, Plate: f.Get("plate"), Make: f.Get("make"), Model: f.Get("model"), Seats: &seats,
+		})
 		if err == nil {
 			redirect(w, r, "/mycars", "car")
 			return nil
@@ -216,5 +238,5 @@ func (s *Server) addMyCar(w http.ResponseWriter, r *http.Request, me *session) e
 		}
 		f.fail(err, nil)
 	}
-	return s.showMyCars(w, r, me, f, http.StatusUnprocessableEntity)
+	return s.showMyCars(w, r, me, f, f.status())
 }

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 )
 
@@ -48,40 +49,26 @@ func (s *Server) fleet(w http.ResponseWriter, r *http.Request, me *session) erro
 }
 
 func (s *Server) showFleet(w http.ResponseWriter, r *http.Request, me *session, site, car *form, status int) error {
-	ctx := r.Context()
-	sites, err := s.allSites(ctx)
+	sites, err := s.sitesWithCars(r, me, true)
 	if err != nil {
 		return err
 	}
-	p := fleetPage{SiteForm: site, CarForm: car}
-	for _, x := range sites {
-		cars, err := s.allCars(ctx, carpool.CarFilter{Kind: carpool.CarPool, SiteID: x.ID, IncludeRetired: true})
-		if err != nil {
-			return err
-		}
-		p.Sites = append(p.Sites, siteCars{Site: x, Cars: cars})
-	}
-	s.render(w, r, status, "fleet", me, p)
+	s.render(w, r, status, "fleet", me, fleetPage{Sites: sites, SiteForm: site, CarForm: car})
 	return nil
 }
 
-func (s *Server) siteFromForm(f *form, site *carpool.Site) {
-	site.Name = f.Get("name")
-	site.Address = f.Get("address")
-	site.Lat = f.float("lat", "Latitude")
-	site.Lon = f.float("lon", "Longitude")
+// siteFromForm reads a site's inputs; the application layer checks the values.
+func siteFromForm(f *form) app.SitePatch {
+	name, address := f.Get("name"), f.Get("address")
+	lat, lon := f.float("lat", "Latitude"), f.float("lon", "Longitude")
+	return app.SitePatch{Name: &name, Address: &address, Lat: &lat, Lon: &lon}
 }
 
 func (s *Server) createSite(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := postedForm(r, siteInputs)
-	now := s.now()
-	site := carpool.Site{ID: carpool.NewID(), Version: 1, CreatedAt: now, UpdatedAt: now}
-	s.siteFromForm(f, &site)
+	p := siteFromForm(f)
 	if f.Valid() {
-		err := site.Validate()
-		if err == nil {
-			err = s.store.CreateSite(r.Context(), site)
-		}
+		_, err := s.app.CreateSite(r.Context(), me.Member, app.SiteInput{Name: *p.Name, Address: *p.Address, Lat: p.Lat, Lon: p.Lon})
 		if err == nil {
 			redirect(w, r, "/fleet", "site")
 			return nil
@@ -93,22 +80,17 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request, me *session)
 	}
 	car := emptyForm(poolCarInputs)
 	car.Values.Set("seats", "5")
-	return s.showFleet(w, r, me, f, car, http.StatusUnprocessableEntity)
+	return s.showFleet(w, r, me, f, car, f.status())
 }
 
 func (s *Server) createCar(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := postedForm(r, poolCarInputs)
-	now := s.now()
-	c := carpool.Car{
-		ID: carpool.NewID(), Kind: carpool.CarPool, SiteID: f.text("site_id"),
-		Plate: f.Get("plate"), Make: f.Get("make"), Model: f.Get("model"), Seats: f.integer("seats", "Seats"),
-		Status: carpool.CarActive, Version: 1, CreatedAt: now, UpdatedAt: now,
-	}
+	seats := f.integer("seats", "Seats")
 	if f.Valid() {
-		err := c.Validate()
-		if err == nil {
-			err = s.store.CreateCar(r.Context(), c)
-		}
+		_, err := s.app.CreateCar(r.Context(), me.Member, app.CarInput{
+			Kind: carpool.CarPool, SiteID: f.text("site_id"),
+			Plate: f.Get("plate"), Make: f.Get("make"), Model: f.Get("model"), Seats: &seats,
+		})
 		if err == nil {
 			redirect(w, r, "/fleet", "car")
 			return nil
@@ -118,7 +100,7 @@ func (s *Server) createCar(w http.ResponseWriter, r *http.Request, me *session) 
 		}
 		f.fail(err, nil)
 	}
-	return s.showFleet(w, r, me, emptyForm(siteInputs), f, http.StatusUnprocessableEntity)
+	return s.showFleet(w, r, me, emptyForm(siteInputs), f, f.status())
 }
 
 type sitePage struct {
@@ -127,7 +109,7 @@ type sitePage struct {
 }
 
 func (s *Server) editSiteForm(w http.ResponseWriter, r *http.Request, me *session) error {
-	site, err := s.store.Site(r.Context(), r.PathValue("id"))
+	site, err := s.app.Site(r.Context(), me.Member, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -143,19 +125,15 @@ func (s *Server) editSiteForm(w http.ResponseWriter, r *http.Request, me *sessio
 // editSite saves a site if nobody changed it since the form was loaded (its version).
 func (s *Server) editSite(w http.ResponseWriter, r *http.Request, me *session) error {
 	ctx := r.Context()
-	site, err := s.store.Site(ctx, r.PathValue("id"))
+	site, err := s.app.Site(ctx, me.Member, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	f := postedForm(r, editSiteInputs)
 	version := f.integer("version", "Version")
-	var changed carpool.Site
-	s.siteFromForm(f, &changed)
+	p := siteFromForm(f)
 	if f.Valid() {
-		_, err := s.store.UpdateSite(ctx, site.ID, version, func(x *carpool.Site) error {
-			x.Name, x.Address, x.Lat, x.Lon = changed.Name, changed.Address, changed.Lat, changed.Lon
-			return nil
-		})
+		_, err := s.app.UpdateSite(ctx, me.Member, site.ID, version, p)
 		if err == nil {
 			redirect(w, r, "/fleet", "site")
 			return nil
@@ -165,7 +143,7 @@ func (s *Server) editSite(w http.ResponseWriter, r *http.Request, me *session) e
 		}
 		f.fail(err, nil)
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, "site", me, sitePage{Site: site, Form: f})
+	s.render(w, r, f.status(), "site", me, sitePage{Site: site, Form: f})
 	return nil
 }
 
@@ -177,17 +155,20 @@ type fleetCarPage struct {
 	Blocks    []carpool.Reservation
 }
 
-func (s *Server) editCarForm(w http.ResponseWriter, r *http.Request, me *session) error {
-	ctx := r.Context()
-	c, err := s.store.Car(ctx, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	f := newForm(url.Values{
+// carForm is the edit form of a car as it is stored.
+func carForm(c carpool.Car) *form {
+	return newForm(url.Values{
 		"plate": {c.Plate}, "make": {c.Make}, "model": {c.Model}, "seats": {strconv.Itoa(c.Seats)},
 		"status": {string(c.Status)}, "version": {strconv.Itoa(c.Version)},
 	})
-	return s.showFleetCar(w, r, me, c, f, emptyForm(blockInputs), http.StatusOK)
+}
+
+func (s *Server) editCarForm(w http.ResponseWriter, r *http.Request, me *session) error {
+	c, err := s.app.Car(r.Context(), me.Member, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return s.showFleetCar(w, r, me, c, carForm(c), emptyForm(blockInputs), http.StatusOK)
 }
 
 func (s *Server) showFleetCar(w http.ResponseWriter, r *http.Request, me *session, c carpool.Car, f, block *form, status int) error {
@@ -195,11 +176,11 @@ func (s *Server) showFleetCar(w http.ResponseWriter, r *http.Request, me *sessio
 	if c.Kind != carpool.CarPool {
 		return carpool.Errorf(carpool.ENOTFOUND, "car not found")
 	}
-	site, err := s.store.Site(ctx, c.SiteID)
+	site, err := s.app.Site(ctx, me.Member, c.SiteID)
 	if err != nil {
 		return err
 	}
-	res, err := s.allReservations(ctx, carpool.ReservationFilter{CarID: c.ID, ActiveOnly: true, Start: s.now()})
+	res, err := s.app.AllCarReservations(ctx, me.Member, c.ID, carpool.ReservationFilter{ActiveOnly: true, Start: s.now()})
 	if err != nil {
 		return err
 	}
@@ -216,7 +197,7 @@ func (s *Server) showFleetCar(w http.ResponseWriter, r *http.Request, me *sessio
 // editCar saves a pool car's details and status if nobody changed it meanwhile.
 func (s *Server) editCar(w http.ResponseWriter, r *http.Request, me *session) error {
 	ctx := r.Context()
-	c, err := s.store.Car(ctx, r.PathValue("id"))
+	c, err := s.app.Car(ctx, me.Member, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -224,13 +205,10 @@ func (s *Server) editCar(w http.ResponseWriter, r *http.Request, me *session) er
 	version := f.integer("version", "Version")
 	seats := f.integer("seats", "Seats")
 	if f.Valid() {
-		_, err := s.store.UpdateCar(ctx, c.ID, version, func(x *carpool.Car) error {
-			x.Plate, x.Make, x.Model, x.Seats = f.Get("plate"), f.Get("make"), f.Get("model"), seats
-			x.Status = carpool.CarStatus(f.text("status"))
-			if !x.CanManage(me.Member) {
-				return carpool.Errorf(carpool.EFORBIDDEN, "you cannot change this car")
-			}
-			return nil
+		plate, mk, model := f.Get("plate"), f.Get("make"), f.Get("model")
+		status := carpool.CarStatus(f.text("status"))
+		_, err := s.app.UpdateCar(ctx, me.Member, c.ID, version, app.CarPatch{
+			Plate: &plate, Make: &mk, Model: &model, Seats: &seats, Status: &status,
 		})
 		if err == nil {
 			redirect(w, r, "/fleet", "car")
@@ -241,13 +219,13 @@ func (s *Server) editCar(w http.ResponseWriter, r *http.Request, me *session) er
 		}
 		f.fail(err, nil)
 	}
-	return s.showFleetCar(w, r, me, c, f, emptyForm(blockInputs), http.StatusUnprocessableEntity)
+	return s.showFleetCar(w, r, me, c, f, emptyForm(blockInputs), f.status())
 }
 
 // blockCar reserves the car for maintenance, so nobody can book it then.
 func (s *Server) blockCar(w http.ResponseWriter, r *http.Request, me *session) error {
 	ctx := r.Context()
-	c, err := s.store.Car(ctx, r.PathValue("id"))
+	c, err := s.app.Car(ctx, me.Member, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -255,7 +233,7 @@ func (s *Server) blockCar(w http.ResponseWriter, r *http.Request, me *session) e
 	start := b.when("start", "Start", s.loc)
 	end := b.when("end", "End", s.loc)
 	if b.Valid() {
-		_, err := s.store.CreateReservation(ctx, c.ID, me.Member, carpool.ReservationMaintenance, start, end)
+		_, err := s.app.Reserve(ctx, me.Member, c.ID, carpool.ReservationMaintenance, start, end)
 		if err == nil {
 			redirect(w, r, "/fleet/cars/"+url.PathEscape(c.ID), "maintenance")
 			return nil
@@ -265,23 +243,25 @@ func (s *Server) blockCar(w http.ResponseWriter, r *http.Request, me *session) e
 		}
 		b.fail(err, nil)
 	}
-	f := newForm(url.Values{
-		"plate": {c.Plate}, "make": {c.Make}, "model": {c.Model}, "seats": {strconv.Itoa(c.Seats)},
-		"status": {string(c.Status)}, "version": {strconv.Itoa(c.Version)},
-	})
-	return s.showFleetCar(w, r, me, c, f, b, http.StatusUnprocessableEntity)
+	return s.showFleetCar(w, r, me, c, carForm(c), b, b.status())
 }
 
 // retireCar takes a car out of service for good; its history stays.
 func (s *Server) retireCar(w http.ResponseWriter, r *http.Request, me *session) error {
-	_, err := s.store.UpdateCar(r.Context(), r.PathValue("id"), 0, func(x *carpool.Car) error {
-		if !x.CanManage(me.Member) {
-			return carpool.Errorf(carpool.EFORBIDDEN, "you cannot retire this car")
+	if !confirmed(r) {
+		c, err := s.app.Car(r.Context(), me.Member, r.PathValue("id"))
+		if err != nil {
+			return err
 		}
-		x.Status = carpool.CarRetired
-		return nil
-	})
-	if err != nil {
+		return s.askFirst(w, r, me, confirmation{
+			Title: "Retire " + c.Plate, Verb: "Yes, retire " + c.Plate, Back: "/fleet/cars/" + url.PathEscape(c.ID),
+			Consequences: []string{
+				c.Make + " " + c.Model + " (" + c.Plate + ") leaves the fleet for good: nobody can reserve it or offer rides in it any more.",
+				"Its past reservations and rides stay in the history and the reports.",
+			},
+		})
+	}
+	if _, err := s.app.RetireCar(r.Context(), me.Member, r.PathValue("id"), 0); err != nil {
 		return err
 	}
 	redirect(w, r, "/fleet", "retired")

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 )
 
@@ -15,6 +17,7 @@ type form struct {
 	Values  url.Values
 	Errors  map[string]string
 	Message string // an error that belongs to no single field
+	err     error  // the domain error shown, which decides the page's status
 }
 
 func newForm(v url.Values) *form {
@@ -42,22 +45,36 @@ func (f *form) fieldError(name, msg string) {
 	}
 }
 
-// fail records a domain error beside the input it is about. fields maps the domain's
+// fail records a domain error beside every input it is about. fields maps the domain's
 // field names ("from.lat") to this form's inputs ("from"); a field the form does not
-// show, or no field at all, makes the error the form's general message.
+// show, or no field at all, makes the message the form's general message.
 func (f *form) fail(err error, fields map[string]string) {
-	msg := carpool.ErrorMessage(err)
-	name := carpool.ErrorField(err)
-	if alias, ok := fields[name]; ok {
-		name = alias
-	}
-	if name != "" {
-		if _, shown := f.Values[name]; shown {
-			f.fieldError(name, msg)
-			return
+	f.err = err
+	shown := false
+	for _, fe := range carpool.ErrorFields(err) {
+		name := fe.Field
+		if alias, ok := fields[name]; ok {
+			name = alias
+		}
+		if _, ok := f.Values[name]; ok {
+			f.fieldError(name, fe.Message)
+			shown = true
+		} else if f.Message == "" {
+			f.Message = fe.Message
 		}
 	}
-	f.Message = msg
+	if !shown && f.Message == "" {
+		f.Message = carpool.ErrorMessage(err)
+	}
+}
+
+// status is the HTTP status a form that failed is shown with: the status of the domain
+// error it shows, or 422 when an input could not even be read.
+func (f *form) status() int {
+	if f.err != nil {
+		return app.HTTPStatus(f.err)
+	}
+	return http.StatusUnprocessableEntity
 }
 
 // userFacing reports whether err is a domain error a form should show rather than a

@@ -13,6 +13,9 @@ import (
 // calendar feed URL), the calendar feed itself and the webhook admin page. The use
 // cases are notify.Service; these handlers only translate forms and pages.
 func (s *Server) notificationRoutes(mux *http.ServeMux) {
+	if s.notify == nil {
+		return
+	}
 	mux.Handle("GET /notifications", s.signedIn(s.inbox))
 	mux.Handle("POST /notifications/{id}/open", s.signedIn(s.openNotification))
 	mux.Handle("POST /notifications/{id}/read", s.signedIn(s.readNotification))
@@ -32,6 +35,9 @@ func (s *Server) notificationRoutes(mux *http.ServeMux) {
 
 // unread is the count behind the navigation's badge; a failure only hides the badge.
 func (s *Server) unread(r *http.Request, me *session) int {
+	if s.notify == nil {
+		return 0
+	}
 	n, err := s.notify.Unread(r.Context(), me.Member)
 	if err != nil {
 		s.log.Warn("web: count unread notifications", "err", err)

@@ -37,47 +37,27 @@ var offerInputs = []string{"source", "from_site", "from_label", "from", "to_site
 
 // offerSources lists the member's private cars and their upcoming trip reservations.
 func (s *Server) offerSources(ctx context.Context, me carpool.Member) ([]offerSource, error) {
-	var out []offerSource
-	own, err := s.allCars(ctx, carpool.CarFilter{Kind: carpool.CarPrivate, OwnerID: me.ID})
+	sources, err := s.app.OfferSources(ctx, me)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range own {
-		if c.Status == carpool.CarActive {
-			out = append(out, offerSource{Value: "car:" + c.ID, Label: "My car " + c.Make + " " + c.Model + " (" + c.Plate + ")", car: c})
-		}
-	}
-	res, err := s.allReservations(ctx, carpool.ReservationFilter{MemberID: me.ID, ActiveOnly: true, Start: s.now()})
-	if err != nil {
-		return nil, err
-	}
-	cars, err := s.carsByID(ctx, reservationCars(res)...)
-	if err != nil {
-		return nil, err
-	}
-	for i, x := range res {
-		c, ok := cars[x.CarID]
-		if !ok || x.Kind != carpool.ReservationTrip {
+	out := make([]offerSource, len(sources))
+	for i, src := range sources {
+		c := src.Car
+		if x := src.Reservation; x != nil {
+			label := "Pool car " + c.Make + " " + c.Model + " (" + c.Plate + "), reserved " +
+				x.Start.In(s.loc).Format("Mon 2 Jan 15:04") + "–" + x.End.In(s.loc).Format("Mon 2 Jan 15:04")
+			out[i] = offerSource{Value: "res:" + x.ID, Label: label, car: c, res: x}
 			continue
 		}
-		label := "Pool car " + c.Make + " " + c.Model + " (" + c.Plate + "), reserved " +
-			x.Start.In(s.loc).Format("Mon 2 Jan 15:04") + "–" + x.End.In(s.loc).Format("Mon 2 Jan 15:04")
-		out = append(out, offerSource{Value: "res:" + x.ID, Label: label, car: c, res: &res[i]})
+		out[i] = offerSource{Value: "car:" + c.ID, Label: "My car " + c.Make + " " + c.Model + " (" + c.Plate + ")", car: c}
 	}
 	return out, nil
 }
 
-func reservationCars(rs []carpool.Reservation) []string {
-	ids := make([]string, len(rs))
-	for i, r := range rs {
-		ids[i] = r.CarID
-	}
-	return ids
-}
-
 func (s *Server) offerForm(w http.ResponseWriter, r *http.Request, me *session) error {
 	ctx := r.Context()
-	sites, err := s.allSites(ctx)
+	sites, err := s.app.AllSites(ctx, me.Member)
 	if err != nil {
 		return err
 	}
@@ -114,7 +94,7 @@ func (s *Server) offerForm(w http.ResponseWriter, r *http.Request, me *session) 
 // check it, and their errors come back beside the inputs.
 func (s *Server) offerRide(w http.ResponseWriter, r *http.Request, me *session) error {
 	ctx := r.Context()
-	sites, err := s.allSites(ctx)
+	sites, err := s.app.AllSites(ctx, me.Member)
 	if err != nil {
 		return err
 	}
@@ -148,7 +128,7 @@ func (s *Server) offerRide(w http.ResponseWriter, r *http.Request, me *session) 
 		f.fieldError("source", "choose one of your cars or reservations")
 	}
 	if f.Valid() {
-		ride, err := s.store.CreateRide(ctx, in, me.Member)
+		ride, err := s.app.OfferRide(ctx, me.Member, in)
 		if err == nil {
 			redirect(w, r, "/rides/"+url.PathEscape(ride.ID), "offered")
 			return nil
@@ -158,7 +138,7 @@ func (s *Server) offerRide(w http.ResponseWriter, r *http.Request, me *session) 
 		}
 		f.fail(err, offerFields)
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, "offer", me, offerPage{Form: f, Sites: sites, Sources: sources})
+	s.render(w, r, f.status(), "offer", me, offerPage{Form: f, Sites: sites, Sources: sources})
 	return nil
 }
 

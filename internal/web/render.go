@@ -83,7 +83,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	v := view{Me: me, Flash: flashes[r.URL.Query().Get("done")], Path: r.URL.Path, Signup: s.signup.Open(), Data: data}
+	v := view{Me: me, Flash: flashes[r.URL.Query().Get("done")], Path: r.URL.Path, Signup: s.app.SignupOpen(), Data: data}
 	if me != nil {
 		v.CSRF = me.CSRF
 		v.Unread = s.unread(r, me)
@@ -122,6 +122,12 @@ var flashes = map[string]string{
 	"rejected":      "Request rejected.",
 	"cancelled":     "Booking cancelled.",
 	"rideCancelled": "Ride cancelled.",
+	"profile":       "Profile saved.",
+	"password":      "Password changed. Your other sessions have ended.",
+	"sessionEnded":  "Session ended.",
+	"roleChanged":   "Role changed.",
+	"deactivated":   "Member deactivated; their future rides, bookings and reservations are released.",
+	"reactivated":   "Member reactivated.",
 }
 
 // redirect answers a successful POST with 303 to target, with a flash message.

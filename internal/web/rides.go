@@ -5,29 +5,32 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 )
 
 type findPage struct {
 	Form     *form
 	Sites    []carpool.Site
-	Results  []resultRow
-	Full     []resultRow // rides that match but lack free seats: their waitlist is open
+	Results  []app.RideResult
+	Full     []app.RideResult // rides that match but lack free seats: their waitlist is open
 	Searched bool
 }
 
-type resultRow struct {
-	Match  carpool.RideMatch
-	Driver string
-}
+// maxResults and maxFull bound the rides one search page shows.
+const (
+	maxResults = 50
+	maxFull    = 20
+)
 
 // findRides shows the search form and, once submitted (it is a GET form, so a search can
 // be bookmarked), the rides that match, best first.
 func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) error {
 	ctx := r.Context()
-	sites, err := s.allSites(ctx)
+	sites, err := s.app.AllSites(ctx, me.Member)
 	if err != nil {
 		return err
 	}
@@ -58,16 +61,9 @@ func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) 
 		Seats:        optional(f, "seats", func() int { return f.integer("seats", "Seats") }),
 	}
 	if f.Valid() {
-		query, err = query.Normalize(s.now())
+		p.Results, err = s.app.SearchRides(ctx, me.Member, query, 0, maxResults)
 		if err == nil {
-			var matches []carpool.RideMatch
-			matches, err = s.store.SearchRides(ctx, query, 0, 50)
-			if err == nil {
-				p.Results, err = s.withDrivers(ctx, matches)
-			}
-			if err == nil {
-				p.Full, err = s.fullRides(ctx, query)
-			}
+			p.Full, err = s.app.FullRides(ctx, me.Member, query, maxFull)
 		}
 		if err != nil {
 			if !userFacing(err) {
@@ -78,32 +74,10 @@ func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) 
 	}
 	status := http.StatusOK
 	if !f.Valid() {
-		status = http.StatusUnprocessableEntity
+		status = f.status()
 	}
 	s.render(w, r, status, "find", me, p)
 	return nil
-}
-
-// fullRides returns the rides that match q in every way but free seats, so a member can
-// join a waitlist. The store's search leaves them out; a company's upcoming rides are few
-// enough to rank here.
-func (s *Server) fullRides(ctx context.Context, q carpool.RideQuery) ([]resultRow, error) {
-	rides, err := s.allRides(ctx, carpool.RideFilter{DepartAfter: q.DepartAfter})
-	if err != nil {
-		return nil, err
-	}
-	want := q.Seats
-	q.Seats = 0 // Rank then keeps rides with any number of free seats
-	var full []carpool.RideMatch
-	for _, m := range q.Rank(rides) {
-		if m.Ride.FreeSeats() < want {
-			full = append(full, m)
-		}
-	}
-	if len(full) > 20 {
-		full = full[:20]
-	}
-	return s.withDrivers(ctx, full)
 }
 
 // pointOrSite reads a place given either as a site from the picker or as typed
@@ -125,38 +99,11 @@ func (s *Server) pointOrSite(ctx context.Context, f *form, siteField, pointField
 	return nil
 }
 
-func (s *Server) withDrivers(ctx context.Context, matches []carpool.RideMatch) ([]resultRow, error) {
-	ids := make([]string, len(matches))
-	for i, m := range matches {
-		ids[i] = m.Ride.DriverID
-	}
-	names, err := s.members(ctx, ids...)
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]resultRow, len(matches))
-	for i, m := range matches {
-		rows[i] = resultRow{Match: m, Driver: names[m.Ride.DriverID].Name}
-	}
-	return rows, nil
-}
-
 type ridePage struct {
-	Ride       carpool.Ride
-	Car        carpool.Car
-	Driver     carpool.Member
-	ShowDriver bool // contact details of the driver
-	IsDriver   bool
-	Mine       *carpool.Booking
-	Passengers []passengerView
-	Form       *form
-	Bookable   bool
-}
-
-type passengerView struct {
-	Booking carpool.Booking
-	Member  carpool.Member
-	Contact bool
+	app.RideView
+	IsDriver bool
+	Form     *form
+	Bookable bool
 }
 
 func (s *Server) rideDetail(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -167,44 +114,11 @@ func (s *Server) rideDetail(w http.ResponseWriter, r *http.Request, me *session)
 // showRide renders a ride as the viewer may see it: the driver sees every active booking
 // with names; contact details appear only between the driver and confirmed passengers.
 func (s *Server) showRide(w http.ResponseWriter, r *http.Request, me *session, id string, f *form, status int) error {
-	ctx := r.Context()
-	ride, err := s.store.Ride(ctx, id)
+	v, err := s.app.Ride(r.Context(), me.Member, id)
 	if err != nil {
 		return err
 	}
-	car, err := s.store.Car(ctx, ride.CarID)
-	if err != nil {
-		return err
-	}
-	bookings, err := s.allBookings(ctx, carpool.BookingFilter{RideID: ride.ID, ActiveOnly: true})
-	if err != nil {
-		return err
-	}
-	ids := []string{ride.DriverID}
-	for _, b := range bookings {
-		ids = append(ids, b.PassengerID)
-	}
-	people, err := s.members(ctx, ids...)
-	if err != nil {
-		return err
-	}
-	p := ridePage{
-		Ride: ride, Car: car, Driver: people[ride.DriverID], Form: f,
-		IsDriver:   ride.DriverID == me.Member.ID,
-		ShowDriver: carpool.ContactVisible(ride, bookings, me.Member.ID, ride.DriverID),
-		Bookable:   ride.Bookable(s.now()) == nil,
-	}
-	for i, b := range bookings {
-		if b.PassengerID == me.Member.ID {
-			p.Mine = &bookings[i]
-		}
-		if p.IsDriver {
-			p.Passengers = append(p.Passengers, passengerView{
-				Booking: b, Member: people[b.PassengerID],
-				Contact: carpool.ContactVisible(ride, bookings, me.Member.ID, b.PassengerID),
-			})
-		}
-	}
+	p := ridePage{RideView: v, IsDriver: v.IsDriver(me.Member), Form: f, Bookable: v.Ride.Bookable(s.now()) == nil}
 	s.render(w, r, status, "ride", me, p)
 	return nil
 }
@@ -216,7 +130,7 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, me *session) error
 	f := newForm(url.Values{"seats": {r.PostFormValue("seats")}})
 	req := carpool.BookingRequest{Seats: f.integer("seats", "Seats"), Waitlist: r.PostFormValue("waitlist") == "1"}
 	if f.Valid() {
-		b, err := s.store.BookSeats(r.Context(), id, me.Member, req)
+		b, err := s.app.Book(r.Context(), me.Member, id, req)
 		if err == nil {
 			done := map[carpool.BookingStatus]string{
 				carpool.BookingConfirmed: "booked", carpool.BookingPending: "requested", carpool.BookingWaitlisted: "waitlisted",
@@ -229,40 +143,35 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, me *session) error
 		}
 		f.fail(err, nil)
 	}
-	return s.showRide(w, r, me, id, f, http.StatusConflict)
+	return s.showRide(w, r, me, id, f, f.status())
 }
 
 // bookingAction confirms, rejects (driver) or cancels (driver or passenger) a booking.
 func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, me *session) error {
 	ctx := r.Context()
-	b, err := s.store.Booking(ctx, r.PathValue("id"))
+	b, err := s.app.Booking(ctx, me.Member, r.PathValue("id"))
 	if err != nil {
 		return err
-	}
-	if b.PassengerID != me.Member.ID && b.DriverID != me.Member.ID {
-		return carpool.Errorf(carpool.ENOTFOUND, "booking not found")
 	}
 	var done string
 	switch r.PathValue("action") {
 	case "confirm":
-		_, err = s.store.ConfirmBooking(ctx, b.ID, me.Member)
+		_, err = s.app.ConfirmBooking(ctx, me.Member, b.ID)
 		done = "confirmed"
 	case "reject":
-		_, err = s.store.RejectBooking(ctx, b.ID, me.Member)
+		_, err = s.app.RejectBooking(ctx, me.Member, b.ID)
 		done = "rejected"
 	case "cancel":
-		_, err = s.store.CancelBooking(ctx, b.ID, me.Member)
+		if !confirmed(r) {
+			return s.confirmBookingCancel(w, r, me, b)
+		}
+		_, err = s.app.CancelBooking(ctx, me.Member, b.ID)
 		done = "cancelled"
 	default:
 		return carpool.Errorf(carpool.ENOTFOUND, "no such action")
 	}
 	if err != nil {
-		if !userFacing(err) {
-			return err
-		}
-		f := newForm(url.Values{"seats": {"1"}})
-		f.Message = carpool.ErrorMessage(err)
-		return s.showRide(w, r, me, b.RideID, f, http.StatusConflict)
+		return s.rideRefused(w, r, me, b.RideID, err)
 	}
 	redirect(w, r, "/rides/"+url.PathEscape(b.RideID), done)
 	return nil
@@ -270,14 +179,77 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, me *sessi
 
 func (s *Server) cancelRide(w http.ResponseWriter, r *http.Request, me *session) error {
 	id := r.PathValue("id")
-	if _, err := s.store.CancelRide(r.Context(), id, me.Member); err != nil {
-		if !userFacing(err) {
-			return err
-		}
-		f := newForm(url.Values{"seats": {"1"}})
-		f.Message = carpool.ErrorMessage(err)
-		return s.showRide(w, r, me, id, f, http.StatusConflict)
+	if !confirmed(r) {
+		return s.confirmRideCancel(w, r, me, id)
+	}
+	if _, err := s.app.CancelRide(r.Context(), me.Member, id); err != nil {
+		return s.rideRefused(w, r, me, id, err)
 	}
 	redirect(w, r, "/", "rideCancelled")
 	return nil
+}
+
+// rideRefused shows the ride again with the reason an action on it was refused.
+func (s *Server) rideRefused(w http.ResponseWriter, r *http.Request, me *session, rideID string, err error) error {
+	if !userFacing(err) {
+		return err
+	}
+	f := newForm(url.Values{})
+	f.fail(err, nil) // the form shows no inputs yet, so the reason becomes its message
+	f.Values.Set("seats", "1")
+	return s.showRide(w, r, me, rideID, f, f.status())
+}
+
+// confirmRideCancel asks the driver before cancelling, naming the passengers who lose
+// their seats.
+func (s *Server) confirmRideCancel(w http.ResponseWriter, r *http.Request, me *session, id string) error {
+	v, err := s.app.Ride(r.Context(), me.Member, id)
+	if err != nil {
+		return err
+	}
+	c := confirmation{
+		Title: "Cancel the ride " + v.Ride.From.Label + " → " + v.Ride.To.Label,
+		Verb:  "Yes, cancel the ride", Back: "/rides/" + url.PathEscape(id),
+		Consequences: []string{"The ride on " + s.when(v.Ride.DepartAt) + " is cancelled; nobody can book it any more."},
+	}
+	var names []string
+	for _, p := range v.Passengers {
+		names = append(names, p.Person.Name+" ("+string(p.Booking.Status)+")")
+	}
+	if len(names) == 0 {
+		c.Consequences = append(c.Consequences, "Nobody has booked it yet.")
+	} else {
+		c.Consequences = append(c.Consequences, "These passengers lose their place and are told: "+strings.Join(names, ", ")+".")
+	}
+	return s.askFirst(w, r, me, c)
+}
+
+// confirmBookingCancel asks before a booking ends: the passenger giving up their seats,
+// or the driver removing a passenger.
+func (s *Server) confirmBookingCancel(w http.ResponseWriter, r *http.Request, me *session, b carpool.Booking) error {
+	v, err := s.app.Ride(r.Context(), me.Member, b.RideID)
+	if err != nil {
+		return err
+	}
+	seats := strconv.Itoa(b.Seats) + " seat"
+	if b.Seats != 1 {
+		seats += "s"
+	}
+	ride := v.Ride.From.Label + " → " + v.Ride.To.Label + " on " + s.when(v.Ride.DepartAt)
+	c := confirmation{Back: "/rides/" + url.PathEscape(b.RideID)}
+	if v.IsDriver(me.Member) && b.PassengerID != me.Member.ID {
+		name := "the passenger"
+		for _, p := range v.Passengers {
+			if p.Booking.ID == b.ID {
+				name = p.Person.Name
+			}
+		}
+		c.Title, c.Verb = "Remove "+name, "Yes, remove "+name
+		c.Consequences = []string{name + " loses " + seats + " on the ride " + ride + " and is told."}
+	} else {
+		c.Title, c.Verb = "Cancel your booking", "Yes, cancel my booking"
+		c.Consequences = []string{"Your " + seats + " on the ride " + ride + " go back to the ride; the driver is told.",
+			"If the ride fills up meanwhile, you may not get a seat again."}
+	}
+	return s.askFirst(w, r, me, c)
 }

@@ -3,8 +3,8 @@
 // CSRF protection on every form and a strict Content-Security-Policy. Every flow works
 // without JavaScript; the one script only fills a field from the browser's location.
 //
-// Like the REST API it speaks to storage only through carpool.Store and leaves every rule
-// to the domain package. Times are shown and read in one configured time zone.
+// Like the REST API it calls the application layer (internal/app) for every use case and
+// only translates forms and pages. Times are shown and read in one configured time zone.
 package web
 
 import (
@@ -14,30 +14,26 @@ import (
 	"net/http"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/notify"
 )
 
-// Options configure a Server. The zero value is usable: sign-up closed, UTC, logs
-// discarded, the wall clock.
+// Options configure a Server. The zero value is usable: UTC, logs discarded.
 type Options struct {
-	// Signup says which email domains may create an account on the sign-up page.
-	Signup carpool.SignupPolicy
 	// Location is the time zone in which times are shown and form times are read.
 	Location *time.Location
 	// Logger receives one record per request that failed with an internal error.
 	Logger *slog.Logger
 	// Now is the clock for sessions and default form values; tests may stop it.
 	Now func() time.Time
-	// Notify holds the notification use cases; nil builds them over the store with
-	// their defaults.
+	// Notify holds the notification use cases; nil leaves the notification pages out.
 	Notify *notify.Service
 }
 
 // Server is the web UI. It is an http.Handler for every path outside /api/.
 type Server struct {
-	store   carpool.Store
-	signup  carpool.SignupPolicy
+	app     *app.App
 	loc     *time.Location
 	log     *slog.Logger
 	now     func() time.Time
@@ -46,20 +42,14 @@ type Server struct {
 	notify  *notify.Service
 }
 
-// NewServer returns the UI over store.
-func NewServer(store carpool.Store, opts Options) *Server {
-	s := &Server{store: store, signup: opts.Signup, loc: opts.Location, log: opts.Logger, now: opts.Now, notify: opts.Notify}
-	if s.notify == nil {
-		s.notify = notify.NewService(store, notify.ServiceOptions{Location: opts.Location, Now: opts.Now})
-	}
+// NewServer returns the UI over the use cases of a.
+func NewServer(a *app.App, opts Options) *Server {
+	s := &Server{app: a, loc: opts.Location, log: opts.Logger, now: a.Now, notify: opts.Notify}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.now == nil {
-		s.now = time.Now
 	}
 	s.pages = parsedPages.inZone(s.loc)
 	mux := http.NewServeMux()
@@ -102,19 +92,16 @@ type page func(w http.ResponseWriter, r *http.Request, me *session) error
 // fail renders err: domain errors as the page their code calls for, anything else as a
 // generic 500 that is logged here, once.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, me *session, err error) {
-	status := http.StatusInternalServerError
-	msg := "Something went wrong on our side. Please try again."
+	status := app.HTTPStatus(err)
+	msg := carpool.ErrorMessage(err)
 	switch carpool.ErrorCode(err) {
 	case carpool.ENOTFOUND:
-		status, msg = http.StatusNotFound, "We could not find that page."
-	case carpool.EFORBIDDEN:
-		status, msg = http.StatusForbidden, carpool.ErrorMessage(err)
-	case carpool.ECONFLICT, carpool.EINVALID:
-		status, msg = http.StatusConflict, carpool.ErrorMessage(err)
+		msg = "We could not find that page."
 	case carpool.EUNAUTHORIZED:
 		http.Redirect(w, r, "/signin", http.StatusSeeOther)
 		return
-	default:
+	case carpool.EINTERNAL:
+		msg = "Something went wrong on our side. Please try again."
 		if !errors.Is(err, context.Canceled) {
 			s.log.Error("web request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		}

@@ -9,16 +9,17 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
-	"carpool/internal/httpapi"
 )
 
 // SessionCookie holds a signed-in member's API token (the same cookie the REST API
 // accepts for GET). PreSessionCookie holds a random value that ties the CSRF token of the
 // sign-in and sign-up forms to one browser before anyone has signed in.
 const (
-	SessionCookie    = httpapi.SessionCookie
+	SessionCookie    = app.SessionCookie
 	PreSessionCookie = "carpool_presession"
 	// CSRFField is the hidden form field every POST must carry.
 	CSRFField = "csrf"
@@ -75,7 +76,7 @@ func (s *Server) currentSession(r *http.Request) (*session, error) {
 	if err != nil || c.Value == "" {
 		return nil, nil
 	}
-	m, t, err := httpapi.MemberForToken(r.Context(), s.store, c.Value, s.now())
+	m, t, err := s.app.Authenticate(r.Context(), c.Value)
 	if err != nil {
 		if carpool.ErrorCode(err) == carpool.EUNAUTHORIZED {
 			return nil, nil
@@ -116,11 +117,12 @@ func (s *Server) signedIn(h page) http.Handler {
 	})
 }
 
-// fleetOnly narrows h to fleet managers (and admins).
-func fleetOnly(h page) page {
+// fleetOnly narrows h to fleet managers (and admins); others are refused with the
+// application's wording for action, as the API refuses them.
+func fleetOnly(action string, h page) page {
 	return func(w http.ResponseWriter, r *http.Request, me *session) error {
-		if !me.Member.ManagesFleet() {
-			return carpool.Errorf(carpool.EFORBIDDEN, "Only fleet managers can open this page.")
+		if err := app.RequireFleet(me.Member, action); err != nil {
+			return err
 		}
 		return h(w, r, me)
 	}
@@ -147,9 +149,17 @@ func validPreSession(r *http.Request) bool {
 }
 
 // safeNext returns target if it is a path on this site, "/" otherwise, so the sign-in
-// page cannot be used to send someone elsewhere.
+// page cannot be used to send someone elsewhere. Browsers drop tabs and newlines and read
+// a backslash as a slash, so "/\t/evil.example" would become "//evil.example": any
+// control character or backslash refuses the target, as does anything with a scheme or
+// a host once parsed.
 func safeNext(target string) string {
-	if !strings.HasPrefix(target, "/") || strings.HasPrefix(target, "//") || strings.HasPrefix(target, "/\\") {
+	if !strings.HasPrefix(target, "/") || strings.HasPrefix(target, "//") ||
+		strings.ContainsRune(target, '\\') || strings.IndexFunc(target, unicode.IsControl) >= 0 {
+		return "/"
+	}
+	u, err := url.Parse(target)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") {
 		return "/"
 	}
 	return target

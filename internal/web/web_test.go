@@ -270,7 +270,13 @@ func TestSignInRedirectsBack(t *testing.T) {
 		t.Fatalf("anonymous GET /cars: got %d %q, want 303 %q", res.StatusCode, got, want)
 	}
 	token := b.csrf("/signin?next=%2Fcars")
-	for _, tc := range []struct{ next, want string }{{"/cars", "/cars"}, {"//evil.example/", "/"}, {"https://evil.example/", "/"}} {
+	for _, tc := range []struct{ next, want string }{
+		{"/cars", "/cars"}, {"/rides?seats=1", "/rides?seats=1"},
+		{"//evil.example/", "/"}, {"https://evil.example/", "/"},
+		// Browsers drop tabs and newlines and read a backslash as a slash.
+		{"/\t/evil.example", "/"}, {"/\n/evil.example", "/"}, {"/\\evil.example", "/"}, {"/\\/evil.example", "/"},
+		{"javascript:alert(1)", "/"}, {"", "/"},
+	} {
 		b := newBrowser(t, app)
 		token = b.csrf("/signin")
 		res, _ := b.post("/signin", url.Values{"csrf": {token}, "email": {"ann@example.com"}, "password": {webtest.Password}, "next": {tc.next}}, nil)
@@ -425,11 +431,12 @@ func TestSignUp(t *testing.T) {
 		want      int
 		wantField string
 	}{
-		{"foreign domain", "eve@evil.example", "long enough password", http.StatusUnprocessableEntity, "email"},
+		// The same statuses as the API's for the same refusal (internal/app.HTTPStatus).
+		{"foreign domain", "eve@evil.example", "long enough password", http.StatusForbidden, "email"},
 		{"short password", "bob@example.com", "short", http.StatusUnprocessableEntity, "password"},
 		{"bad email", "bob@", "long enough password", http.StatusUnprocessableEntity, "email"},
 		{"good", "bob@example.com", "long enough password", http.StatusSeeOther, ""},
-		{"taken", "bob@example.com", "long enough password", http.StatusUnprocessableEntity, "email"},
+		{"taken", "bob@example.com", "long enough password", http.StatusConflict, "email"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -506,5 +513,22 @@ func TestTimesInConfiguredZone(t *testing.T) {
 	_, body = b.get("/rides/" + rides[0].ID)
 	if want := "08:30"; !strings.Contains(body, want) {
 		t.Errorf("ride page does not show the Berlin time %s:\n%s", want, body)
+	}
+}
+
+// TestFormShowsEveryWrongField: a form with several wrong inputs marks each of them in one
+// answer, not only the first.
+func TestFormShowsEveryWrongField(t *testing.T) {
+	app := webtest.Start(t, webtest.Options{Signup: carpool.SignupPolicy{Domains: []string{"*"}}})
+	b := newBrowser(t, app)
+	form := url.Values{"csrf": {b.csrf("/signup")}, "email": {"not-an-address"}, "name": {"  "}, "phone": {"call me"}, "password": {"short"}}
+	res, body := b.post("/signup", form, nil)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("got %d, want 422:\n%s", res.StatusCode, body)
+	}
+	for _, field := range []string{"email", "name", "phone", "password"} {
+		if !strings.Contains(body, `id="`+field+`-error"`) {
+			t.Errorf("no error beside %s:\n%s", field, body)
+		}
 	}
 }

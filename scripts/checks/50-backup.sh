@@ -2,7 +2,7 @@
 # Backup at full size: the round trips (both engines and SQLite -> PostgreSQL -> SQLite)
 # and the memory bound with 100,000 bookings, and the S3 path against versitygw. The main
 # `go test -race` run covers the same tests, but its race detector slows the pure-Go SQLite
-# some fiftyfold, so there the SQLite runs use 10,000 bookings; this check runs them
+# some fiftyfold, so there the fixtures hold 2,000 bookings; this check runs them
 # without it. It builds versitygw first (cached in .cache/bin) so the S3 test has its
 # server; PostgreSQL comes from scripts/install-test-deps.
 set -euo pipefail

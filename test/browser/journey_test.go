@@ -12,9 +12,10 @@ import (
 	"carpool/internal/web/webtest"
 )
 
-// TestJourney walks the issue's scenarios in order, as four people in one browser: a
+// TestJourney walks the main scenarios in order, as four people in one browser: a
 // fleet manager sets up a site and a pool car; member A reserves it and offers a ride;
-// B requests a seat that A confirms; C joins the waitlist and is promoted when B leaves;
+// B requests a seat that A confirms; C joins the waitlist, becomes a request when B leaves
+// (an approval ride confirms nobody by itself) and A confirms C;
 // then a form with a bad value and a form without its CSRF token.
 func TestJourney(t *testing.T) {
 	browser := startBrowser(t, 3*time.Minute)
@@ -136,7 +137,7 @@ func TestJourney(t *testing.T) {
 		b.screenshot(dir, "3-passenger-sees-driver-phone")
 	})
 
-	step("4 member C joins the waitlist of the full ride and is confirmed when B cancels", func(t *testing.T) {
+	step("4 member C joins the waitlist of the full ride, asks when B cancels and A confirms", func(t *testing.T) {
 		c := cleo.in(t)
 		c.signIn("cleo@example.com", webtest.Password)
 		search(c, "1")
@@ -154,10 +155,24 @@ func TestJourney(t *testing.T) {
 		b := ben.in(t)
 		b.open(rideURL)
 		b.submitOK(`form[action$="/cancel"] button[type="submit"]`)
+		b.wantText("#consequences", "go back to the ride; the driver is told")
+		b.screenshot(dir, "4-confirm-cancel")
+		b.submitOK("#confirm")
 		b.wantText(".flash", "Booking cancelled")
 		if b.has("#driver-phone") {
 			t.Fatalf("Ben still sees Anna's phone after cancelling")
 		}
+
+		c.open(rideURL)
+		c.wantText("#my-booking", "pending")
+		if c.has("#driver-phone") {
+			t.Fatalf("Cleo sees Anna's phone before Anna confirmed her")
+		}
+
+		a := anna.in(t)
+		a.open(rideURL)
+		a.submitOK(`form[action$="/confirm"] button[type="submit"]`)
+		a.wantText(".flash", "Passenger confirmed")
 
 		c.open(rideURL)
 		c.wantText("#my-booking", "confirmed")

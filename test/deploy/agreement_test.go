@@ -191,7 +191,7 @@ func TestDashboardCopiesAreEqual(t *testing.T) {
 	}
 }
 
-// carpoolMetrics are the metric names the binary exports (issue 7's contract).
+// carpoolMetrics are the metric names the binary exports, which dashboards and alerts rely on.
 var carpoolMetrics = map[string]bool{
 	"carpool_http_requests_total":                   true,
 	"carpool_http_request_duration_seconds_bucket":  true,
@@ -203,7 +203,7 @@ var carpoolMetrics = map[string]bool{
 }
 
 // TestAlertsAndDashboardUseExportedMetrics: every carpool_* series the alerts and the
-// dashboard query is one carpool exports, and the alerts the issue asks for exist.
+// dashboard query is one carpool exports, and the alerts the runbook describes exist.
 func TestAlertsAndDashboardUseExportedMetrics(t *testing.T) {
 	all := render(t)
 	metric := regexp.MustCompile(`\bcarpool_[a-z0-9_]+`)

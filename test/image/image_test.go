@@ -22,7 +22,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
-// maxCompressedBytes is the budget for the amd64 image as pulled.
+// maxCompressedBytes is the size budget for the amd64 image as pulled.
 const maxCompressedBytes = 25 << 20
 
 // TestImage builds and pushes carpool's image with scripts/image, pulls it back and checks

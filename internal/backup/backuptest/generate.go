@@ -43,6 +43,7 @@ const (
 	reserveN  = 20 // reservations per pool car
 	tokensN   = 300
 	idemKeysN = 300
+	auditN    = 200
 )
 
 // ID returns the id Generate gives row n of a table (by the table's number), so tests
@@ -59,6 +60,7 @@ const (
 	TRides
 	TBookings
 	TEvents
+	TAudit
 )
 
 // Generate writes s's data into db (a migrated, empty carpool database) in one
@@ -84,6 +86,7 @@ func Generate(ctx context.Context, db *sql.DB, s Size) (map[string]int64, error)
 	g.reservations(s.Members)
 	g.rides(s)
 	g.idempotencyKeys()
+	g.audit(s.Members)
 	if g.err != nil {
 		return nil, fmt.Errorf("generate: %w", g.err)
 	}
@@ -236,6 +239,26 @@ func (g *gen) idempotencyKeys() {
 			fmt.Sprintf("%064x", i*7), 201, "/api/v1/rides/"+ID(TRides, i), body, at(i, i))
 	}
 	b.done()
+}
+
+// audit writes audit entries, some by the command line (no actor), some deactivations
+// of generated members.
+func (g *gen) audit(members int) {
+	b := g.bulk("audit_log", "id", "at", "actor_id", "action", "subject_type", "subject_id", "detail")
+	actions := []string{"member.role_changed", "member.deactivated", "car.retired", "site.changed"}
+	for i := range auditN {
+		actor := ""
+		if i%5 != 0 {
+			actor = ID(TMembers, i%members)
+		}
+		b.row(ID(TAudit, i), at(i, i), actor, actions[i%len(actions)], "member", ID(TMembers, (i*7)%members),
+			fmt.Sprintf("detail %d: ünïcode, \"quotes\"", i))
+	}
+	b.done()
+	// A few members were deactivated.
+	for i := 0; i < members && g.err == nil; i += 97 {
+		_, g.err = g.tx.ExecContext(g.ctx, "UPDATE members SET deactivated_at = $1 WHERE id = $2", at(i+10, i), ID(TMembers, i))
+	}
 }
 
 // bulkInsert collects rows of one table and writes them in multi-row INSERTs.

@@ -13,8 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/httpapi"
+	"carpool/internal/notify"
 	"carpool/internal/sqlite"
 	"carpool/internal/sqlstore"
 	"carpool/internal/web"
@@ -56,8 +58,10 @@ func Start(tb testing.TB, opts Options) *App {
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{tb}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	mux := http.NewServeMux()
-	mux.Handle("/api/", httpapi.NewServer(db, httpapi.Options{Logger: logger, Signup: opts.Signup, Now: opts.Now}))
-	mux.Handle("/", web.NewServer(db, web.Options{Logger: logger, Signup: opts.Signup, Location: opts.Location, Now: opts.Now}))
+	a := app.New(db, app.Options{Signup: opts.Signup, Now: opts.Now})
+	notifications := notify.NewService(db, notify.ServiceOptions{Location: opts.Location, Now: opts.Now})
+	mux.Handle("/api/", httpapi.NewServer(a, db, httpapi.Options{Logger: logger, Now: opts.Now, Notify: notifications}))
+	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: opts.Location, Notify: notifications}))
 	var srv *httptest.Server
 	if opts.TLS {
 		srv = httptest.NewTLSServer(mux)

@@ -1,0 +1,67 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"carpool/internal/carpool"
+)
+
+// ProfilePatch is a member's change to their own profile; nil fields stay.
+type ProfilePatch struct {
+	Name  *string
+	Phone *string
+}
+
+// UpdateProfile changes me's name and phone.
+func (a *App) UpdateProfile(ctx context.Context, me carpool.Member, p ProfilePatch) (carpool.Member, error) {
+	return a.store.UpdateMember(ctx, me.ID, func(m *carpool.Member) error {
+		return m.ChangeProfile(p.Name, p.Phone)
+	})
+}
+
+// ChangePassword replaces me's password after checking the current one, and signs out
+// every other session and token; the one in use (keep) stays.
+func (a *App) ChangePassword(ctx context.Context, me carpool.Member, current, next, keep string) error {
+	m, err := a.store.Member(ctx, me.ID)
+	if err != nil {
+		return err
+	}
+	if !carpool.CheckPassword(m.PasswordHash, current) {
+		return carpool.FieldErrorf(carpool.EINVALID, "current_password", "the current password is wrong")
+	}
+	if err := carpool.ValidatePassword(next); err != nil {
+		return err
+	}
+	hash, err := carpool.HashPassword(next)
+	if err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	if _, err := a.store.UpdateMember(ctx, me.ID, func(m *carpool.Member) error {
+		m.PasswordHash = hash
+		return nil
+	}); err != nil {
+		return err
+	}
+	_, err = a.store.DeleteMemberTokens(ctx, me.ID, keep)
+	return err
+}
+
+// Sessions lists me's unexpired sessions and API tokens, newest first.
+func (a *App) Sessions(ctx context.Context, me carpool.Member) ([]carpool.Token, error) {
+	return a.store.MemberTokens(ctx, me.ID, a.Now())
+}
+
+// RevokeSession ends one of me's sessions or tokens; another member's is not found.
+func (a *App) RevokeSession(ctx context.Context, me carpool.Member, tokenID string) error {
+	tokens, err := a.Sessions(ctx, me)
+	if err != nil {
+		return err
+	}
+	for _, t := range tokens {
+		if t.ID == tokenID {
+			return a.SignOut(ctx, t)
+		}
+	}
+	return carpool.Errorf(carpool.ENOTFOUND, "session not found")
+}

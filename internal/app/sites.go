@@ -1,0 +1,101 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"carpool/internal/carpool"
+)
+
+// SiteInput describes a new site; the coordinates are required.
+type SiteInput struct {
+	Name    string
+	Address string
+	Lat     *float64
+	Lon     *float64
+}
+
+// SitePatch changes a site; nil fields stay as they are.
+type SitePatch struct {
+	Name    *string
+	Address *string
+	Lat     *float64
+	Lon     *float64
+}
+
+// RequireFleet refuses members who do not manage the fleet, saying which action they may
+// not take. Every edge that guards a fleet page asks it, so a refusal reads the same
+// on all of them.
+func RequireFleet(me carpool.Member, action string) error {
+	if !me.ManagesFleet() {
+		return carpool.Errorf(carpool.EFORBIDDEN, "only fleet managers and admins can %s", action)
+	}
+	return nil
+}
+
+// Sites lists the company's sites; every member may see them.
+func (a *App) Sites(ctx context.Context, _ carpool.Member, p carpool.Page) ([]carpool.Site, string, error) {
+	return a.store.Sites(ctx, p)
+}
+
+// Site returns one site; every member may see it.
+func (a *App) Site(ctx context.Context, _ carpool.Member, id string) (carpool.Site, error) {
+	return a.store.Site(ctx, id)
+}
+
+// CreateSite adds a site (fleet managers and admins).
+func (a *App) CreateSite(ctx context.Context, me carpool.Member, in SiteInput) (carpool.Site, error) {
+	if err := RequireFleet(me, "add sites"); err != nil {
+		return carpool.Site{}, err
+	}
+	if in.Lat == nil {
+		return carpool.Site{}, carpool.FieldErrorf(carpool.EINVALID, "lat", "lat is required")
+	}
+	if in.Lon == nil {
+		return carpool.Site{}, carpool.FieldErrorf(carpool.EINVALID, "lon", "lon is required")
+	}
+	now := a.Now()
+	site := carpool.Site{
+		ID: carpool.NewID(), Name: in.Name, Address: in.Address, Lat: *in.Lat, Lon: *in.Lon,
+		Version: 1, CreatedAt: now, UpdatedAt: now,
+	}
+	if err := site.Validate(); err != nil {
+		return carpool.Site{}, err
+	}
+	if err := a.store.CreateSite(ctx, site); err != nil {
+		return carpool.Site{}, fmt.Errorf("create site: %w", err)
+	}
+	a.audit(ctx, me, carpool.AuditSiteCreated, "site", site.ID, site.Name)
+	return site, nil
+}
+
+// UpdateSite changes a site if its version is still ifVersion (0: any version). Every
+// member may see sites, so the id is no secret: members get 403, not 404.
+func (a *App) UpdateSite(ctx context.Context, me carpool.Member, id string, ifVersion int, p SitePatch) (carpool.Site, error) {
+	if !me.ManagesFleet() {
+		if _, err := a.store.Site(ctx, id); err != nil {
+			return carpool.Site{}, err
+		}
+		return carpool.Site{}, RequireFleet(me, "change sites")
+	}
+	site, err := a.store.UpdateSite(ctx, id, ifVersion, func(site *carpool.Site) error {
+		if p.Name != nil {
+			site.Name = *p.Name
+		}
+		if p.Address != nil {
+			site.Address = *p.Address
+		}
+		if p.Lat != nil {
+			site.Lat = *p.Lat
+		}
+		if p.Lon != nil {
+			site.Lon = *p.Lon
+		}
+		return site.Validate()
+	})
+	if err != nil {
+		return carpool.Site{}, err
+	}
+	a.audit(ctx, me, carpool.AuditSiteChanged, "site", site.ID, fmt.Sprintf("version %d", site.Version))
+	return site, nil
+}

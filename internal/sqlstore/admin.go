@@ -1,0 +1,319 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"carpool/internal/carpool"
+)
+
+// ListMembers returns a page of the members f selects, in id (creation) order.
+func (s *Store) ListMembers(ctx context.Context, f carpool.MemberFilter, p carpool.Page) ([]carpool.Member, string, error) {
+	var a args
+	var conds []string
+	if q := strings.ToLower(f.Query); q != "" {
+		like := "%" + escapeLike(q) + "%"
+		conds = append(conds, "(lower(name) LIKE "+a.add(like)+" ESCAPE '\\' OR email LIKE "+a.add(like)+" ESCAPE '\\')")
+	}
+	if f.Role != "" {
+		conds = append(conds, "role = "+a.add(string(f.Role)))
+	}
+	if !f.IncludeInactive {
+		conds = append(conds, "deactivated_at IS NULL")
+	}
+	return listPage(ctx, s, "members", memberCols, conds, a, p, scanMember, func(m carpool.Member) string { return m.ID })
+}
+
+// escapeLike makes the LIKE wildcards in s match themselves.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// lockForAdmin reads a member under its row lock, with the number of active admins as the
+// transaction sees them. The admins' rows are locked first, in id order, so two admins
+// demoting each other at once cannot both see the other still in place, and every
+// transaction takes the locks in the same order.
+func (s *Store) lockForAdmin(ctx context.Context, tx *sql.Tx, id string) (carpool.Member, int, error) {
+	admins, err := s.ids(ctx, tx, `SELECT id FROM members WHERE role = 'admin' AND deactivated_at IS NULL ORDER BY id`+s.dialect.ForUpdate())
+	if err != nil {
+		return carpool.Member{}, 0, err
+	}
+	m, err := scanMember(tx.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE id = $1`+s.dialect.ForUpdate(), id))
+	if err != nil {
+		return carpool.Member{}, 0, notFound(err, "member")
+	}
+	return m, len(admins), nil
+}
+
+// SetRole gives a member a role (admins only; never demoting the last active admin) and
+// records it in the audit log.
+func (s *Store) SetRole(ctx context.Context, id string, role carpool.Role, by carpool.Member) (carpool.Member, error) {
+	var out carpool.Member
+	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		m, admins, err := s.lockForAdmin(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := carpool.CheckRoleChange(by, m, role, admins); err != nil {
+			return err
+		}
+		detail := string(m.Role) + " -> " + string(role)
+		m.Role, m.UpdatedAt = role, now
+		if _, err := tx.ExecContext(ctx, `UPDATE members SET role = $1, updated_at = $2 WHERE id = $3`, string(role), ts(now), m.ID); err != nil {
+			return err
+		}
+		out = m
+		return s.insertAudit(ctx, tx, carpool.NewAuditEntry(by, carpool.AuditRoleChanged, "member", m.ID, detail, now))
+	})
+	if err != nil {
+		return carpool.Member{}, fmt.Errorf("set role: %w", err)
+	}
+	return out, nil
+}
+
+// DeactivateMember signs a member out everywhere and releases what they held in the
+// future, in one transaction: rides they drive are cancelled (their passengers told),
+// their bookings cancelled (their drivers told, waitlists promoted), their reservations
+// cancelled. Past history stays as it was.
+func (s *Store) DeactivateMember(ctx context.Context, id string, by carpool.Member) (carpool.Deactivation, error) {
+	var out carpool.Deactivation
+	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		out = carpool.Deactivation{}
+		m, admins, err := s.lockForAdmin(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := carpool.CheckDeactivation(by, m, admins); err != nil {
+			return err
+		}
+		m.DeactivatedAt, m.UpdatedAt = now, now
+		if _, err := tx.ExecContext(ctx, `UPDATE members SET deactivated_at = $1, updated_at = $1 WHERE id = $2`, ts(now), m.ID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM tokens WHERE member_id = $1`, m.ID)
+		if err != nil {
+			return err
+		}
+		sessions, _ := res.RowsAffected()
+		out.Sessions = int(sessions)
+
+		rides, err := s.ids(ctx, tx, `SELECT id FROM rides WHERE driver_id = $1 AND status = 'open' AND depart_at > $2 ORDER BY id`, m.ID, ts(now))
+		if err != nil {
+			return err
+		}
+		for _, rideID := range rides {
+			rb, err := s.loadRideBook(ctx, tx, rideID)
+			if err != nil {
+				return err
+			}
+			if err := rb.CancelRide(by, now); err != nil {
+				return err
+			}
+			if err := s.writeChange(ctx, tx, rb); err != nil {
+				return err
+			}
+		}
+		out.Rides = len(rides)
+
+		bookings, err := s.ids(ctx, tx, `SELECT b.id FROM bookings b JOIN rides r ON r.id = b.ride_id
+			WHERE b.passenger_id = $1 AND b.status IN ('pending', 'confirmed', 'waitlisted') AND r.depart_at > $2 ORDER BY b.id`, m.ID, ts(now))
+		if err != nil {
+			return err
+		}
+		for _, bookingID := range bookings {
+			var rideID string
+			if err := tx.QueryRowContext(ctx, `SELECT ride_id FROM bookings WHERE id = $1`, bookingID).Scan(&rideID); err != nil {
+				return err
+			}
+			rb, err := s.loadRideBook(ctx, tx, rideID)
+			if err != nil {
+				return err
+			}
+			// The passenger gives the seats back, as if they had cancelled themselves:
+			// the driver is told and the waitlist moves up.
+			if _, err := rb.Cancel(bookingID, m, now); err != nil {
+				return err
+			}
+			if err := s.writeChange(ctx, tx, rb); err != nil {
+				return err
+			}
+		}
+		out.Bookings = len(bookings)
+
+		reservations, err := s.ids(ctx, tx, `SELECT id FROM reservations WHERE member_id = $1 AND status = 'active' AND ends_at > $2 ORDER BY id`, m.ID, ts(now))
+		if err != nil {
+			return err
+		}
+		for _, resID := range reservations {
+			r, err := scanReservation(tx.QueryRowContext(ctx, `SELECT `+reservationCols+` FROM reservations WHERE id = $1`+s.dialect.ForUpdate(), resID))
+			if err != nil {
+				return err
+			}
+			if err := r.Cancel(by, now); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE reservations SET status = $1, cancelled_by = $2, updated_at = $3 WHERE id = $4`,
+				string(r.Status), null(r.CancelledBy), ts(r.UpdatedAt), r.ID); err != nil {
+				return s.constraint(err, carpool.ECONFLICT, "")
+			}
+			if err := s.insertEvents(ctx, tx, carpool.ReservationEvent(carpool.EventReservationCancelled, r, now)); err != nil {
+				return err
+			}
+		}
+		out.Reservations = len(reservations)
+		out.Member = m
+		detail := fmt.Sprintf("released %d rides, %d bookings, %d reservations; %d sessions ended",
+			out.Rides, out.Bookings, out.Reservations, out.Sessions)
+		return s.insertAudit(ctx, tx, carpool.NewAuditEntry(by, carpool.AuditMemberDeactivated, "member", m.ID, detail, now))
+	})
+	if err != nil {
+		return carpool.Deactivation{}, fmt.Errorf("deactivate member: %w", err)
+	}
+	return out, nil
+}
+
+// ReactivateMember lets a deactivated member sign in again.
+func (s *Store) ReactivateMember(ctx context.Context, id string, by carpool.Member) (carpool.Member, error) {
+	var out carpool.Member
+	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		m, _, err := s.lockForAdmin(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := carpool.CheckReactivation(by, m); err != nil {
+			return err
+		}
+		m.DeactivatedAt, m.UpdatedAt = time.Time{}, now
+		if _, err := tx.ExecContext(ctx, `UPDATE members SET deactivated_at = NULL, updated_at = $1 WHERE id = $2`, ts(now), m.ID); err != nil {
+			return err
+		}
+		out = m
+		return s.insertAudit(ctx, tx, carpool.NewAuditEntry(by, carpool.AuditMemberReactivated, "member", m.ID, "", now))
+	})
+	if err != nil {
+		return carpool.Member{}, fmt.Errorf("reactivate member: %w", err)
+	}
+	return out, nil
+}
+
+// UpdateMember applies change to a member (profile edits, a new password hash) under
+// the row lock; email and role are not changed this way.
+func (s *Store) UpdateMember(ctx context.Context, id string, change func(*carpool.Member) error) (carpool.Member, error) {
+	var out carpool.Member
+	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		m, err := scanMember(tx.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE id = $1`+s.dialect.ForUpdate(), id))
+		if err != nil {
+			return notFound(err, "member")
+		}
+		if err := change(&m); err != nil {
+			return err
+		}
+		m.UpdatedAt = now
+		_, err = tx.ExecContext(ctx, `UPDATE members SET name = $1, phone = $2, password_hash = $3, updated_at = $4 WHERE id = $5`,
+			m.Name, m.Phone, m.PasswordHash, ts(now), m.ID)
+		if err != nil {
+			return s.constraint(err, carpool.EINVALID, "")
+		}
+		out = m
+		return nil
+	})
+	if err != nil {
+		return carpool.Member{}, fmt.Errorf("update member: %w", err)
+	}
+	return out, nil
+}
+
+// MemberTokens returns a member's unexpired tokens (API tokens and web sessions), newest
+// first.
+func (s *Store) MemberTokens(ctx context.Context, memberID string, now time.Time) ([]carpool.Token, error) {
+	rows, err := s.read().QueryContext(ctx, `SELECT id, member_id, hash, created_at, expires_at FROM tokens
+		WHERE member_id = $1 AND expires_at > $2 ORDER BY created_at DESC, id LIMIT 200`, memberID, ts(now))
+	if err != nil {
+		return nil, fmt.Errorf("member tokens: %w", err)
+	}
+	tokens, err := collect(rows, func(r rowScanner) (carpool.Token, error) {
+		var t carpool.Token
+		return t, r.Scan(&t.ID, &t.MemberID, &t.Hash, timeCol{&t.CreatedAt}, timeCol{&t.ExpiresAt})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("member tokens: %w", err)
+	}
+	return tokens, nil
+}
+
+// DeleteMemberTokens revokes a member's tokens except keep (empty: all) and returns how
+// many it revoked.
+func (s *Store) DeleteMemberTokens(ctx context.Context, memberID, keep string) (int, error) {
+	var n int64
+	err := s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM tokens WHERE member_id = $1 AND id <> $2`, memberID, keep)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("delete member tokens: %w", err)
+	}
+	return int(n), nil
+}
+
+// AppendAudit writes one audit entry in a transaction of its own.
+func (s *Store) AppendAudit(ctx context.Context, e carpool.AuditEntry) error {
+	if err := s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error { return s.insertAudit(ctx, tx, e) }); err != nil {
+		return fmt.Errorf("append audit: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) insertAudit(ctx context.Context, tx *sql.Tx, e carpool.AuditEntry) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor_id, action, subject_type, subject_id, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.ID, ts(e.At), e.ActorID, e.Action, e.SubjectType, e.SubjectID, e.Detail)
+	return err
+}
+
+const auditCols = "id, at, actor_id, action, subject_type, subject_id, detail"
+
+func scanAudit(r rowScanner) (carpool.AuditEntry, error) {
+	var e carpool.AuditEntry
+	err := r.Scan(&e.ID, timeCol{&e.At}, &e.ActorID, &e.Action, &e.SubjectType, &e.SubjectID, &e.Detail)
+	return e, err
+}
+
+// AuditLog returns a page of the audit entries f selects, oldest first.
+func (s *Store) AuditLog(ctx context.Context, f carpool.AuditFilter, p carpool.Page) ([]carpool.AuditEntry, string, error) {
+	var a args
+	var conds []string
+	if f.ActorID != "" {
+		conds = append(conds, "actor_id = "+a.add(f.ActorID))
+	}
+	if f.SubjectID != "" {
+		conds = append(conds, "subject_id = "+a.add(f.SubjectID))
+	}
+	if f.Action != "" {
+		conds = append(conds, "action LIKE "+a.add(escapeLike(f.Action)+"%")+" ESCAPE '\\'")
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, "at >= "+a.add(ts(f.Since)))
+	}
+	if !f.Until.IsZero() {
+		conds = append(conds, "at < "+a.add(ts(f.Until)))
+	}
+	return listPage(ctx, s, "audit_log", auditCols, conds, a, p, scanAudit, func(e carpool.AuditEntry) string { return e.ID })
+}
+
+// ids runs a query that selects one text column and returns its values.
+func (s *Store) ids(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r rowScanner) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	})
+}

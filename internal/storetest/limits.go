@@ -1,0 +1,89 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"carpool/internal/carpool"
+)
+
+// testLimits checks that the store applies the fair-use limits (the defaults: the suite
+// opens stores without configuring any) in the transaction that creates.
+func testLimits(t *testing.T, open func(t *testing.T) carpool.Store) {
+	e := newEnv(t, open)
+	site := e.site()
+	limits := carpool.DefaultLimits()
+	day := 24 * time.Hour
+
+	t.Run("how far ahead", func(t *testing.T) {
+		m := e.member(carpool.RoleMember)
+		car := e.privateCar(m, 5)
+		in := e.rideInput(car, 2, "")
+		in.DepartAt = time.Date(9999, 1, 1, 8, 0, 0, 0, time.UTC)
+		_, err := e.s.CreateRide(e.ctx, in, m)
+		wantCode(t, err, carpool.EINVALID, "depart_at")
+		in.DepartAt = e.at(limits.MaxAdvance - day)
+		r, err := e.s.CreateRide(e.ctx, in, m)
+		noErr(t, err, "ride within the limit")
+		far := e.at(limits.MaxAdvance + day)
+		_, err = e.s.UpdateRide(e.ctx, r.ID, 0, carpool.RidePatch{DepartAt: &far}, m)
+		wantCode(t, err, carpool.EINVALID, "depart_at")
+		_, err = e.s.CreateReservation(e.ctx, e.poolCar(site, 5).ID, m, "", far, far.Add(time.Hour))
+		wantCode(t, err, carpool.EINVALID, "start")
+		_, err = e.s.CreateReservation(e.ctx, e.poolCar(site, 5).ID, m, "", e.at(day), e.at(day+limits.MaxReservation+time.Hour))
+		wantCode(t, err, carpool.EINVALID, "end")
+	})
+
+	t.Run("open rides per member", func(t *testing.T) {
+		m := e.member(carpool.RoleMember)
+		car := e.privateCar(m, 5)
+		var first carpool.Ride
+		for i := range limits.MaxOpenRides {
+			r, err := e.s.CreateRide(e.ctx, e.rideInput(car, 2, ""), m)
+			noErr(t, err, "ride within the count")
+			if i == 0 {
+				first = r
+			}
+		}
+		_, err := e.s.CreateRide(e.ctx, e.rideInput(car, 2, ""), m)
+		wantCode(t, err, carpool.ECONFLICT, "")
+		_, err = e.s.CancelRide(e.ctx, first.ID, m)
+		noErr(t, err, "cancel one")
+		_, err = e.s.CreateRide(e.ctx, e.rideInput(car, 2, ""), m)
+		noErr(t, err, "ride after cancelling one")
+
+		fm := e.member(carpool.RoleFleetManager)
+		own := e.privateCar(fm, 5)
+		for range limits.MaxOpenRides + 1 {
+			_, err := e.s.CreateRide(e.ctx, e.rideInput(own, 2, ""), fm)
+			noErr(t, err, "fleet manager's ride")
+		}
+	})
+
+	t.Run("active reservations per member", func(t *testing.T) {
+		m := e.member(carpool.RoleMember)
+		car := e.poolCar(site, 5)
+		var first carpool.Reservation
+		for i := range limits.MaxActiveReservations {
+			r, err := e.s.CreateReservation(e.ctx, car.ID, m, "", e.at(time.Duration(2*i+1)*time.Hour), e.at(time.Duration(2*i+2)*time.Hour))
+			noErr(t, err, "reservation within the count")
+			if i == 0 {
+				first = r
+			}
+		}
+		next := e.at(100 * time.Hour)
+		_, err := e.s.CreateReservation(e.ctx, car.ID, m, "", next, next.Add(time.Hour))
+		wantCode(t, err, carpool.ECONFLICT, "")
+		_, err = e.s.CancelReservation(e.ctx, first.ID, m)
+		noErr(t, err, "cancel one")
+		_, err = e.s.CreateReservation(e.ctx, car.ID, m, "", next, next.Add(time.Hour))
+		noErr(t, err, "reservation after cancelling one")
+
+		fm := e.member(carpool.RoleFleetManager)
+		for i := range limits.MaxActiveReservations + 1 {
+			from := e.at(time.Duration(200+i) * time.Hour)
+			_, err := e.s.CreateReservation(e.ctx, car.ID, fm, "", from, from.Add(30*time.Minute))
+			noErr(t, err, "fleet manager's reservation")
+		}
+	})
+}

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"carpool/internal/carpool"
+)
+
+type membersPage struct {
+	Members []carpool.Member
+	Query   string
+	All     bool
+	Next    string // the query string of the next page, when there is one
+	Me      carpool.Member
+}
+
+// adminMembers lists and searches members for admins, a page at a time.
+func (s *Server) adminMembers(w http.ResponseWriter, r *http.Request, me *session) error {
+	q := r.URL.Query()
+	f := carpool.MemberFilter{Query: q.Get("q"), IncludeInactive: q.Get("all") == "1"}
+	list, next, err := s.app.Members(r.Context(), me.Member, f, carpool.Page{Limit: 50, Cursor: q.Get("cursor")})
+	if err != nil {
+		return err
+	}
+	p := membersPage{Members: list, Query: f.Query, All: f.IncludeInactive, Me: me.Member}
+	if next != "" {
+		v := url.Values{"q": {f.Query}, "cursor": {next}}
+		if f.IncludeInactive {
+			v.Set("all", "1")
+		}
+		p.Next = v.Encode()
+	}
+	s.render(w, r, http.StatusOK, "members", me, p)
+	return nil
+}
+
+// memberAction changes a member's role, or deactivates or reactivates them; deactivating
+// asks first and says what will be released.
+func (s *Server) memberAction(w http.ResponseWriter, r *http.Request, me *session) error {
+	ctx := r.Context()
+	target, err := s.app.Member(ctx, me.Member, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	back := "/admin/members?q=" + url.QueryEscape(target.Email) + "&all=1"
+	var done string
+	switch r.PathValue("action") {
+	case "role":
+		_, err = s.app.SetRole(ctx, me.Member, target.ID, carpool.Role(r.PostFormValue("role")))
+		done = "roleChanged"
+	case "deactivate":
+		if !confirmed(r) {
+			return s.askFirst(w, r, me, confirmation{
+				Title: "Deactivate " + target.Name, Verb: "Yes, deactivate " + target.Name, Back: back,
+				Consequences: []string{
+					target.Name + " is signed out everywhere and cannot sign in any more.",
+					"Rides they drive in the future are cancelled; their passengers are told.",
+					"Their future bookings and pool-car reservations are cancelled; the drivers are told and waitlists move up.",
+					"Their past rides stay as they were; you can reactivate them later.",
+				},
+			})
+		}
+		_, err = s.app.Deactivate(ctx, me.Member, target.ID)
+		done = "deactivated"
+	case "reactivate":
+		_, err = s.app.Reactivate(ctx, me.Member, target.ID)
+		done = "reactivated"
+	default:
+		return carpool.Errorf(carpool.ENOTFOUND, "no such action")
+	}
+	if err != nil {
+		return err
+	}
+	redirect(w, r, back, done)
+	return nil
+}
+
+type auditPage struct {
+	Entries []carpool.AuditEntry
+	Names   map[string]string
+	Action  string
+	Next    string
+}
+
+// adminAudit shows the audit log to admins, newest page first by filter.
+func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request, me *session) error {
+	q := r.URL.Query()
+	f := carpool.AuditFilter{Action: strings.TrimSpace(q.Get("action"))}
+	entries, next, err := s.app.AuditLog(r.Context(), me.Member, f, carpool.Page{Limit: 100, Cursor: q.Get("cursor")})
+	if err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(entries))
+	for _, e := range entries {
+		if e.ActorID != "" {
+			ids = append(ids, e.ActorID)
+		}
+	}
+	names, err := s.app.MemberNames(r.Context(), me.Member, ids)
+	if err != nil {
+		return err
+	}
+	p := auditPage{Entries: entries, Names: names, Action: f.Action}
+	if next != "" {
+		p.Next = url.Values{"action": {f.Action}, "cursor": {next}}.Encode()
+	}
+	s.render(w, r, http.StatusOK, "audit", me, p)
+	return nil
+}

@@ -1,0 +1,32 @@
+package web
+
+import (
+	"net/http"
+	"time"
+)
+
+// confirmation is the page that asks before a destructive action: what will happen to
+// whom, and a form that repeats the POST with confirmed=yes. It needs no JavaScript.
+type confirmation struct {
+	Title        string
+	Consequences []string
+	Verb         string            // the button, e.g. "Yes, cancel the ride"
+	Action       string            // where the confirmed form posts
+	Back         string            // where "No" leads
+	Keep         map[string]string // posted values to send again
+}
+
+// confirmed reports whether the posted form carries the confirmation of the page above.
+func confirmed(r *http.Request) bool { return r.PostFormValue("confirmed") == "yes" }
+
+// askFirst shows the confirmation page.
+func (s *Server) askFirst(w http.ResponseWriter, r *http.Request, me *session, c confirmation) error {
+	if c.Action == "" {
+		c.Action = r.URL.Path
+	}
+	s.render(w, r, http.StatusOK, "confirm", me, c)
+	return nil
+}
+
+// when formats a time for a sentence, as the templates' "when" does.
+func (s *Server) when(t time.Time) string { return t.In(s.loc).Format("Mon 2 Jan 2006, 15:04") }

@@ -1,0 +1,81 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"carpool/internal/app"
+	"carpool/internal/carpool"
+)
+
+type profilePage struct {
+	Form     *form
+	Password *form
+	Sessions []carpool.Token
+	Current  string
+}
+
+var (
+	profileInputs  = []string{"name", "phone"}
+	passwordInputs = []string{"current_password", "password"}
+)
+
+func (s *Server) profile(w http.ResponseWriter, r *http.Request, me *session) error {
+	f := newForm(url.Values{"name": {me.Member.Name}, "phone": {me.Member.Phone}})
+	return s.showProfile(w, r, me, f, emptyForm(passwordInputs), http.StatusOK)
+}
+
+func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, me *session, f, pw *form, status int) error {
+	sessions, err := s.app.Sessions(r.Context(), me.Member)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "profile", me, profilePage{Form: f, Password: pw, Sessions: sessions, Current: me.Token.ID})
+	return nil
+}
+
+// saveProfile changes the member's name and phone.
+func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request, me *session) error {
+	f := postedForm(r, profileInputs)
+	name, phone := f.Get("name"), f.Get("phone")
+	_, err := s.app.UpdateProfile(r.Context(), me.Member, app.ProfilePatch{Name: &name, Phone: &phone})
+	if err == nil {
+		redirect(w, r, "/profile", "profile")
+		return nil
+	}
+	if !userFacing(err) {
+		return err
+	}
+	f.fail(err, nil)
+	return s.showProfile(w, r, me, f, emptyForm(passwordInputs), f.status())
+}
+
+// changePassword replaces the password; the other sessions end, this one stays.
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, me *session) error {
+	pw := emptyForm(passwordInputs)
+	err := s.app.ChangePassword(r.Context(), me.Member, r.PostFormValue("current_password"), r.PostFormValue("password"), me.Token.ID)
+	if err == nil {
+		redirect(w, r, "/profile", "password")
+		return nil
+	}
+	if !userFacing(err) {
+		return err
+	}
+	pw.fail(err, nil)
+	f := newForm(url.Values{"name": {me.Member.Name}, "phone": {me.Member.Phone}})
+	return s.showProfile(w, r, me, f, pw, pw.status())
+}
+
+// revokeSession ends one of the member's sessions (another browser, an API token).
+func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request, me *session) error {
+	if err := s.app.RevokeSession(r.Context(), me.Member, r.PathValue("id")); err != nil {
+		return err
+	}
+	if r.PathValue("id") == me.Token.ID {
+		s.setCookie(w, r, SessionCookie, "", -1)
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return nil
+	}
+	redirect(w, r, "/profile", "sessionEnded")
+	return nil
+}
