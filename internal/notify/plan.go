@@ -102,6 +102,9 @@ func (r *Relay) plan(ctx context.Context, e carpool.Event) (carpool.Fanout, erro
 		if err != nil {
 			return f, err
 		}
+		if !member.Active() {
+			continue // someone who left the company gets no more mail from it
+		}
 		p, _ := json.Marshal(MailPayload{To: member.Email, Name: member.Name, Kind: e.Type, Title: m.title,
 			Body: m.body, Link: m.link, Notice: n.ID})
 		f.Deliveries = append(f.Deliveries, carpool.Delivery{ID: carpool.NewID(), EventID: e.ID,

@@ -299,3 +299,31 @@ func counter(t *testing.T, reg *prometheus.Registry, name, channel string) float
 	}
 	return 0
 }
+
+func TestNoMailToDeactivatedMembers(t *testing.T) {
+	w := newWorld(t, "rico@example.com")
+	if _, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// The driver left the company after the request was made.
+	if _, err := w.db.DB().ExecContext(w.ctx, `UPDATE members SET deactivated_at = updated_at WHERE id = $1`, w.driver.ID); err != nil {
+		t.Fatal(err)
+	}
+	r := notify.New(w.db, notify.Options{Senders: map[string]notify.Sender{carpool.ChannelEmail: failSender{t}}})
+	if _, err := r.FanOut(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.Deliver(w.ctx); err != nil || n != 0 {
+		t.Fatalf("deliveries: got %d, %v; want none", n, err)
+	}
+	if got := len(w.inbox(w.driver)); got != 1 {
+		t.Fatalf("driver's inbox: got %d, want 1", got)
+	}
+}
+
+type failSender struct{ t *testing.T }
+
+func (f failSender) Send(context.Context, carpool.Delivery) error {
+	f.t.Error("a mail was sent")
+	return nil
+}
