@@ -64,14 +64,14 @@ func TestMigrateProcessesAtOnce(t *testing.T) {
 		t.Fatalf("read goose_db_version: %v", err)
 	}
 	defer rows.Close()
-	applied := 0
+	var newest int64
 	for rows.Next() {
 		var v int64
 		var n int
 		if err := rows.Scan(&v, &n); err != nil {
 			t.Fatal(err)
 		}
-		applied++
+		newest = max(newest, v)
 		if n != 1 {
 			t.Errorf("migration %d recorded %d times, want once", v, n)
 		}
@@ -80,8 +80,10 @@ func TestMigrateProcessesAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatalf("schema version: %v", err)
 	}
-	if int64(applied) != known {
-		t.Errorf("got %d migrations applied, want %d", applied, known)
+	// Versions are numbered per feature, with gaps: the newest applied must be the
+	// newest known.
+	if newest != known {
+		t.Errorf("newest applied migration: got %d, want %d", newest, known)
 	}
 }
 
