@@ -13,9 +13,14 @@ const maxListed = 2000
 
 // all reads every page of a list, up to maxListed items.
 func all[T any](ctx context.Context, list func(context.Context, carpool.Page) ([]T, string, error)) ([]T, error) {
-	var out []T
+	return pages(ctx, list, maxListed)
+}
+
+// pages reads the pages of a list until it ends or bound items are read (0: no bound).
+func pages[T any](ctx context.Context, list func(context.Context, carpool.Page) ([]T, string, error), bound int) ([]T, error) {
+	out := []T{}
 	p := carpool.Page{Limit: carpool.MaxPageLimit}
-	for len(out) < maxListed {
+	for bound == 0 || len(out) < bound {
 		items, next, err := list(ctx, p)
 		if err != nil {
 			return nil, err

@@ -91,6 +91,31 @@ func (m *Member) ChangeProfile(name, phone *string) error {
 	return nil
 }
 
+// CheckErasure decides whether by may erase target's personal data: the member
+// themselves or an admin, and never the last active admin.
+func CheckErasure(by, target Member, activeAdmins int) error {
+	if by.ID != target.ID && by.Role != RoleAdmin {
+		return Errorf(EFORBIDDEN, "only the member themselves or an admin can erase an account")
+	}
+	if target.Role == RoleAdmin && target.Active() && activeAdmins <= 1 {
+		return Errorf(ECONFLICT, "%s is the last admin; make someone else admin first", target.Name)
+	}
+	return nil
+}
+
+// ErasedName is what an erased member is called on the history they shared.
+const ErasedName = "a former colleague"
+
+// Erased returns m with its personal data replaced: the name everyone sees on shared
+// history, and an address that can reach nobody and stays unique.
+func Erased(m Member) Member {
+	m.Name = ErasedName
+	m.Email = "erased-" + m.ID + "@invalid"
+	m.Phone = ""
+	m.PasswordHash = ""
+	return m
+}
+
 // Deactivation reports what deactivating a member released.
 type Deactivation struct {
 	Member       Member
@@ -119,6 +144,8 @@ const (
 	AuditMemberDeactivated = "member.deactivated"
 	AuditMemberReactivated = "member.reactivated"
 	AuditPasswordReset     = "member.password_reset"
+	AuditMemberErased      = "member.erased"
+	AuditDataExported      = "member.data_exported"
 	AuditSiteCreated       = "site.created"
 	AuditSiteChanged       = "site.changed"
 	AuditCarCreated        = "car.created"

@@ -55,6 +55,9 @@ type AdminStore interface {
 	// bookings and reservations (with outbox events); CheckDeactivation decides.
 	DeactivateMember(ctx context.Context, id string, by Member) (Deactivation, error)
 	ReactivateMember(ctx context.Context, id string, by Member) (Member, error)
+	// EraseMember releases a member's future as DeactivateMember does and replaces
+	// their personal data for good; CheckErasure decides.
+	EraseMember(ctx context.Context, id string, by Member) error
 	// UpdateMember applies change (name, phone, password hash) to a member.
 	UpdateMember(ctx context.Context, id string, change func(*Member) error) (Member, error)
 	// MemberTokens returns a member's unexpired tokens, newest first.

@@ -177,3 +177,38 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request, me carpoo
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+type erasure struct {
+	Password string `json:"password"`
+}
+
+// exportMe answers with everything held about the caller, as a JSON download.
+func (s *Server) exportMe(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
+	x, err := s.app.ExportMine(r.Context(), me)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="carpool-my-data.json"`)
+	return s.writeJSON(w, r, http.StatusOK, x)
+}
+
+// eraseMe erases the caller's account once they confirm it with their password.
+func (s *Server) eraseMe(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
+	var req erasure
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	if err := s.app.EraseMe(r.Context(), me, req.Password); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) eraseMember(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
+	if err := s.app.EraseMember(r.Context(), me, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

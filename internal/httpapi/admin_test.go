@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -200,4 +201,51 @@ func TestProfile(t *testing.T) {
 	}
 	e.do(t, call{method: "DELETE", path: "/api/v1/me/sessions/" + sessions.Items[0].ID, token: pat.token}).want(t, 204)
 	e.do(t, call{method: "GET", path: "/api/v1/me", token: pat.token}).problem(t, 401, carpool.EUNAUTHORIZED, "")
+}
+
+// TestPersonalData: a member downloads everything held about them, then erases their
+// account; an admin erases another; the last admin cannot erase themselves.
+func TestPersonalData(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ada := e.member(t, "Ada Admin", carpool.RoleAdmin)
+	pat := e.member(t, "Pat Passenger", carpool.RoleMember)
+	sam := e.member(t, "Sam Someone", carpool.RoleMember)
+	ride := e.ride(t, pat, 2, "instant")
+
+	var x struct {
+		Member struct {
+			Email string `json:"email"`
+		} `json:"member"`
+		Rides    []map[string]any `json:"rides_driven"`
+		Sessions []map[string]any `json:"sessions"`
+	}
+	res := e.do(t, call{method: "GET", path: "/api/v1/me/export", token: pat.token}).want(t, 200)
+	res.decode(t, &x)
+	if x.Member.Email != pat.Email || len(x.Rides) != 1 || len(x.Sessions) != 1 {
+		t.Errorf("export: got %+v, want Pat's address, one ride and one session", x)
+	}
+	if got := res.header.Get("Content-Disposition"); !strings.Contains(got, "attachment") {
+		t.Errorf("export Content-Disposition: got %q, want a download", got)
+	}
+
+	e.do(t, call{method: "POST", path: "/api/v1/me/erase", token: pat.token, body: map[string]any{"password": "not my password"}}).
+		problem(t, 422, carpool.EINVALID, "password")
+	e.do(t, call{method: "POST", path: "/api/v1/me/erase", token: pat.token, body: map[string]any{"password": testPassword}}).want(t, 204)
+	e.do(t, call{method: "GET", path: "/api/v1/me", token: pat.token}).problem(t, 401, carpool.EUNAUTHORIZED, "")
+	var r struct {
+		Status string `json:"status"`
+		Driver struct {
+			Name string `json:"name"`
+		} `json:"driver"`
+	}
+	e.do(t, call{method: "GET", path: "/api/v1/rides/" + str(ride["id"]), token: sam.token}).want(t, 200).decode(t, &r)
+	if r.Status != "cancelled" || r.Driver.Name != carpool.ErasedName {
+		t.Errorf("the erased driver's future ride: got %+v, want cancelled by %q", r, carpool.ErasedName)
+	}
+
+	e.do(t, call{method: "POST", path: "/api/v1/members/" + sam.ID + "/erase", token: sam.token}).problem(t, 403, carpool.EFORBIDDEN, "")
+	e.do(t, call{method: "POST", path: "/api/v1/members/" + sam.ID + "/erase", token: ada.token}).want(t, 204)
+	e.do(t, call{method: "POST", path: "/api/v1/members/" + ada.ID + "/erase", token: ada.token}).problem(t, 409, carpool.ECONFLICT, "")
+	e.do(t, call{method: "POST", path: "/api/v1/me/erase", token: ada.token, body: map[string]any{"password": testPassword}}).
+		problem(t, 409, carpool.ECONFLICT, "")
 }

@@ -53,6 +53,7 @@ var validBody = map[string]any{
 	"patchMe":           map[string]any{"name": "N"},
 	"changePassword":    map[string]any{"current_password": testPassword, "new_password": "another long password"},
 	"setRole":           map[string]any{"role": "fleet_manager"},
+	"eraseMe":           map[string]any{"password": testPassword},
 
 	"putNotificationPreferences": map[string]any{"email": []string{}},
 	"createWebhook":              map[string]any{"url": "https://hooks.example.com/x"},

@@ -16,12 +16,15 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /api/v1/me/password", s.authed(s.changePassword))
 	s.mux.Handle("GET /api/v1/me/sessions", s.authed(s.listSessions))
 	s.mux.Handle("DELETE /api/v1/me/sessions/{id}", s.authed(s.revokeSession))
+	s.mux.Handle("GET /api/v1/me/export", s.authed(s.exportMe))
+	s.mux.Handle("POST /api/v1/me/erase", s.authed(s.eraseMe))
 
 	s.mux.Handle("GET /api/v1/members", s.authed(s.listMembers))
 	s.mux.Handle("GET /api/v1/members/{id}", s.authed(s.getMember))
 	s.mux.Handle("POST /api/v1/members/{id}/role", s.authed(s.setRole))
 	s.mux.Handle("POST /api/v1/members/{id}/deactivate", s.authed(s.deactivateMember))
 	s.mux.Handle("POST /api/v1/members/{id}/reactivate", s.authed(s.reactivateMember))
+	s.mux.Handle("POST /api/v1/members/{id}/erase", s.authed(s.eraseMember))
 	s.mux.Handle("GET /api/v1/audit", s.authed(s.listAudit))
 
 	s.mux.Handle("POST /api/v1/tokens", s.anonymous(s.createToken))

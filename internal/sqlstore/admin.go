@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -81,7 +82,6 @@ func (s *Store) SetRole(ctx context.Context, id string, role carpool.Role, by ca
 func (s *Store) DeactivateMember(ctx context.Context, id string, by carpool.Member) (carpool.Deactivation, error) {
 	var out carpool.Deactivation
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		out = carpool.Deactivation{}
 		m, admins, err := s.lockForAdmin(ctx, tx, id)
 		if err != nil {
 			return err
@@ -89,82 +89,10 @@ func (s *Store) DeactivateMember(ctx context.Context, id string, by carpool.Memb
 		if err := carpool.CheckDeactivation(by, m, admins); err != nil {
 			return err
 		}
-		m.DeactivatedAt, m.UpdatedAt = now, now
-		if _, err := tx.ExecContext(ctx, `UPDATE members SET deactivated_at = $1, updated_at = $1 WHERE id = $2`, ts(now), m.ID); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM tokens WHERE member_id = $1`, m.ID)
+		out, err = s.release(ctx, tx, m, by, now)
 		if err != nil {
 			return err
 		}
-		sessions, _ := res.RowsAffected()
-		out.Sessions = int(sessions)
-
-		rides, err := s.ids(ctx, tx, `SELECT id FROM rides WHERE driver_id = $1 AND status = 'open' AND depart_at > $2 ORDER BY id`, m.ID, ts(now))
-		if err != nil {
-			return err
-		}
-		for _, rideID := range rides {
-			rb, err := s.loadRideBook(ctx, tx, rideID)
-			if err != nil {
-				return err
-			}
-			if err := rb.CancelRide(by, now); err != nil {
-				return err
-			}
-			if err := s.writeChange(ctx, tx, rb); err != nil {
-				return err
-			}
-		}
-		out.Rides = len(rides)
-
-		bookings, err := s.ids(ctx, tx, `SELECT b.id FROM bookings b JOIN rides r ON r.id = b.ride_id
-			WHERE b.passenger_id = $1 AND b.status IN ('pending', 'confirmed', 'waitlisted') AND r.depart_at > $2 ORDER BY b.id`, m.ID, ts(now))
-		if err != nil {
-			return err
-		}
-		for _, bookingID := range bookings {
-			var rideID string
-			if err := tx.QueryRowContext(ctx, `SELECT ride_id FROM bookings WHERE id = $1`, bookingID).Scan(&rideID); err != nil {
-				return err
-			}
-			rb, err := s.loadRideBook(ctx, tx, rideID)
-			if err != nil {
-				return err
-			}
-			// The passenger gives the seats back, as if they had cancelled themselves:
-			// the driver is told and the waitlist moves up.
-			if _, err := rb.Cancel(bookingID, m, now); err != nil {
-				return err
-			}
-			if err := s.writeChange(ctx, tx, rb); err != nil {
-				return err
-			}
-		}
-		out.Bookings = len(bookings)
-
-		reservations, err := s.ids(ctx, tx, `SELECT id FROM reservations WHERE member_id = $1 AND status = 'active' AND ends_at > $2 ORDER BY id`, m.ID, ts(now))
-		if err != nil {
-			return err
-		}
-		for _, resID := range reservations {
-			r, err := scanReservation(tx.QueryRowContext(ctx, `SELECT `+reservationCols+` FROM reservations WHERE id = $1`+s.dialect.ForUpdate(), resID))
-			if err != nil {
-				return err
-			}
-			if err := r.Cancel(by, now); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE reservations SET status = $1, cancelled_by = $2, updated_at = $3 WHERE id = $4`,
-				string(r.Status), null(r.CancelledBy), ts(r.UpdatedAt), r.ID); err != nil {
-				return s.constraint(err, carpool.ECONFLICT, "")
-			}
-			if err := s.insertEvents(ctx, tx, carpool.ReservationEvent(carpool.EventReservationCancelled, r, now)); err != nil {
-				return err
-			}
-		}
-		out.Reservations = len(reservations)
-		out.Member = m
 		detail := fmt.Sprintf("released %d rides, %d bookings, %d reservations; %d sessions ended",
 			out.Rides, out.Bookings, out.Reservations, out.Sessions)
 		return s.insertAudit(ctx, tx, carpool.NewAuditEntry(by, carpool.AuditMemberDeactivated, "member", m.ID, detail, now))
@@ -173,6 +101,167 @@ func (s *Store) DeactivateMember(ctx context.Context, id string, by carpool.Memb
 		return carpool.Deactivation{}, fmt.Errorf("deactivate member: %w", err)
 	}
 	return out, nil
+}
+
+// release deactivates m within tx: sessions end, future rides, bookings and reservations
+// are cancelled with their outbox events.
+func (s *Store) release(ctx context.Context, tx *sql.Tx, m carpool.Member, by carpool.Member, now time.Time) (carpool.Deactivation, error) {
+	var out carpool.Deactivation
+	if m.Active() {
+		m.DeactivatedAt = now
+	}
+	m.UpdatedAt = now
+	if _, err := tx.ExecContext(ctx, `UPDATE members SET deactivated_at = $1, updated_at = $2 WHERE id = $3`, ts(m.DeactivatedAt), ts(now), m.ID); err != nil {
+		return out, err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM tokens WHERE member_id = $1`, m.ID)
+	if err != nil {
+		return out, err
+	}
+	sessions, _ := res.RowsAffected()
+	out.Sessions = int(sessions)
+
+	rides, err := s.ids(ctx, tx, `SELECT id FROM rides WHERE driver_id = $1 AND status = 'open' AND depart_at > $2 ORDER BY id`, m.ID, ts(now))
+	if err != nil {
+		return out, err
+	}
+	for _, rideID := range rides {
+		rb, err := s.loadRideBook(ctx, tx, rideID)
+		if err != nil {
+			return out, err
+		}
+		if err := rb.CancelRide(by, now); err != nil {
+			return out, err
+		}
+		if err := s.writeChange(ctx, tx, rb); err != nil {
+			return out, err
+		}
+	}
+	out.Rides = len(rides)
+
+	bookings, err := s.ids(ctx, tx, `SELECT b.id FROM bookings b JOIN rides r ON r.id = b.ride_id
+		WHERE b.passenger_id = $1 AND b.status IN ('pending', 'confirmed', 'waitlisted') AND r.depart_at > $2 ORDER BY b.id`, m.ID, ts(now))
+	if err != nil {
+		return out, err
+	}
+	for _, bookingID := range bookings {
+		var rideID string
+		if err := tx.QueryRowContext(ctx, `SELECT ride_id FROM bookings WHERE id = $1`, bookingID).Scan(&rideID); err != nil {
+			return out, err
+		}
+		rb, err := s.loadRideBook(ctx, tx, rideID)
+		if err != nil {
+			return out, err
+		}
+		// The passenger gives the seats back, as if they had cancelled themselves:
+		// the driver is told and the waitlist moves up.
+		if _, err := rb.Cancel(bookingID, m, now); err != nil {
+			return out, err
+		}
+		if err := s.writeChange(ctx, tx, rb); err != nil {
+			return out, err
+		}
+	}
+	out.Bookings = len(bookings)
+
+	reservations, err := s.ids(ctx, tx, `SELECT id FROM reservations WHERE member_id = $1 AND status = 'active' AND ends_at > $2 ORDER BY id`, m.ID, ts(now))
+	if err != nil {
+		return out, err
+	}
+	for _, resID := range reservations {
+		r, err := scanReservation(tx.QueryRowContext(ctx, `SELECT `+reservationCols+` FROM reservations WHERE id = $1`+s.dialect.ForUpdate(), resID))
+		if err != nil {
+			return out, err
+		}
+		if err := r.Cancel(by, now); err != nil {
+			return out, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE reservations SET status = $1, cancelled_by = $2, updated_at = $3 WHERE id = $4`,
+			string(r.Status), null(r.CancelledBy), ts(r.UpdatedAt), r.ID); err != nil {
+			return out, s.constraint(err, carpool.ECONFLICT, "")
+		}
+		if err := s.insertEvents(ctx, tx, carpool.ReservationEvent(carpool.EventReservationCancelled, r, now)); err != nil {
+			return out, err
+		}
+	}
+	out.Reservations = len(reservations)
+	out.Member = m
+	return out, nil
+}
+
+// EraseMember removes a member's personal data for good (GDPR Art. 17), in one
+// transaction: what they held in the future is released as by a deactivation, then
+// their name, email, phone and password hash are replaced, their private cars'
+// plates and their rides' notes cleared, and the stored answers and undelivered events
+// addressed to them deleted. Shared history stays consistent: a passenger's past ride
+// still has its driver, now "a former colleague".
+func (s *Store) EraseMember(ctx context.Context, id string, by carpool.Member) error {
+	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		m, admins, err := s.lockForAdmin(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := carpool.CheckErasure(by, m, admins); err != nil {
+			return err
+		}
+		if _, err := s.release(ctx, tx, m, by, now); err != nil {
+			return err
+		}
+		e := carpool.Erased(m)
+		if _, err := tx.ExecContext(ctx, `UPDATE members SET email = $1, name = $2, phone = '', password_hash = '', updated_at = $3 WHERE id = $4`,
+			e.Email, e.Name, ts(now), m.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE cars SET plate = 'ERASED-' || id, make = '', model = '', status = 'retired', updated_at = $1
+			WHERE owner_id = $2`, ts(now), m.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE rides SET notes = '' WHERE driver_id = $1`, m.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE scope = $1`, m.ID); err != nil {
+			return err
+		}
+		if err := s.forgetAnonymousAnswers(ctx, tx, m.Email); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM outbox_events WHERE recipient_id = $1`, m.ID); err != nil {
+			return err
+		}
+		return s.insertAudit(ctx, tx, carpool.NewAuditEntry(by, carpool.AuditMemberErased, "member", m.ID, "", now))
+	})
+	if err != nil {
+		return fmt.Errorf("erase member: %w", err)
+	}
+	return nil
+}
+
+// forgetAnonymousAnswers deletes the stored answers of anonymous requests (sign-up) that
+// hold email: their scope names nobody, so they are found by content.
+func (s *Store) forgetAnonymousAnswers(ctx context.Context, tx *sql.Tx, email string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT idem_key, body FROM idempotency_keys WHERE scope = ''`)
+	if err != nil {
+		return err
+	}
+	type answer struct {
+		key  string
+		body []byte
+	}
+	answers, err := collect(rows, func(r rowScanner) (answer, error) {
+		var a answer
+		return a, r.Scan(&a.key, bytesCol{&a.body})
+	})
+	if err != nil {
+		return err
+	}
+	for _, a := range answers {
+		if bytes.Contains(bytes.ToLower(a.body), []byte(email)) {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE scope = '' AND idem_key = $1`, a.key); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // ReactivateMember lets a deactivated member sign in again.

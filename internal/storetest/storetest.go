@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Integrity", testIntegrity},
 		{"HostileInput", testHostileInput},
 		{"Limits", testLimits},
+		{"Administration", testAdministration},
 		{"Concurrency", testConcurrency},
 	}
 	for _, g := range groups {

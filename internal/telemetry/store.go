@@ -411,3 +411,9 @@ func (s *instrumentedStore) AuditLog(ctx context.Context, f carpool.AuditFilter,
 	defer func() { end(err) }()
 	return s.next.AuditLog(ctx, f, p)
 }
+
+func (s *instrumentedStore) EraseMember(ctx context.Context, id string, by carpool.Member) (err error) {
+	ctx, end := s.start(ctx, "EraseMember")
+	defer func() { end(err) }()
+	return s.next.EraseMember(ctx, id, by)
+}

@@ -115,3 +115,39 @@ func TestProfilePage(t *testing.T) {
 		t.Errorf("this session ended with the password change: got %d", res.StatusCode)
 	}
 }
+
+// TestDeleteMyAccount: the profile page offers the data download and deletes the account
+// only after a confirmation and the right password.
+func TestDeleteMyAccount(t *testing.T) {
+	app := webtest.Start(t, webtest.Options{})
+	ctx := context.Background()
+	pat := app.AddMember(t, "pat@example.com", "Pat", "", carpool.RoleMember)
+	b := newBrowser(t, app)
+	b.signInAs(pat)
+
+	res, body := b.get("/profile/export")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `"email": "pat@example.com"`) ||
+		!strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("export: got %d %q:\n%s", res.StatusCode, res.Header.Get("Content-Disposition"), body)
+	}
+
+	csrf := b.csrf("/profile")
+	res, body = b.post("/profile/erase", url.Values{"csrf": {csrf}, "password": {webtest.Password}}, nil)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "cannot be undone") {
+		t.Fatalf("erase: want a confirmation first, got %d:\n%s", res.StatusCode, body)
+	}
+	res, body = b.post("/profile/erase", url.Values{"csrf": {csrf}, "password": {"not my password"}, "confirmed": {"yes"}}, nil)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "password is wrong") {
+		t.Errorf("wrong password: got %d:\n%s", res.StatusCode, body)
+	}
+	if m, _ := app.Store.Member(ctx, pat.ID); m.Name != "Pat" {
+		t.Fatalf("erased with a wrong password")
+	}
+	res, _ = b.post("/profile/erase", url.Values{"csrf": {csrf}, "password": {webtest.Password}, "confirmed": {"yes"}}, nil)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirmed erase: got %d", res.StatusCode)
+	}
+	if m, _ := app.Store.Member(ctx, pat.ID); m.Name != carpool.ErasedName || m.Email == "pat@example.com" {
+		t.Errorf("after erasure: got %q %q", m.Name, m.Email)
+	}
+}

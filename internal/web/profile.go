@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 
@@ -11,6 +12,7 @@ import (
 type profilePage struct {
 	Form     *form
 	Password *form
+	Erase    *form
 	Sessions []carpool.Token
 	Current  string
 }
@@ -30,7 +32,7 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, me *session
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "profile", me, profilePage{Form: f, Password: pw, Sessions: sessions, Current: me.Token.ID})
+	s.render(w, r, status, "profile", me, profilePage{Form: f, Password: pw, Erase: newForm(url.Values{"password": {""}}), Sessions: sessions, Current: me.Token.ID})
 	return nil
 }
 
@@ -77,5 +79,57 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request, me *sessi
 		return nil
 	}
 	redirect(w, r, "/profile", "sessionEnded")
+	return nil
+}
+
+// exportData hands the member everything held about them as a JSON file.
+func (s *Server) exportData(w http.ResponseWriter, r *http.Request, me *session) error {
+	x, err := s.app.ExportMine(r.Context(), me.Member)
+	if err != nil {
+		return err
+	}
+	body, err := json.MarshalIndent(x, "", "  ")
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Disposition", `attachment; filename="carpool-my-data.json"`)
+	h.Set("Cache-Control", "no-store")
+	_, err = w.Write(body)
+	return err
+}
+
+// eraseAccount deletes the member's account after a confirmation that says what it
+// means, and their password.
+func (s *Server) eraseAccount(w http.ResponseWriter, r *http.Request, me *session) error {
+	if !confirmed(r) {
+		return s.askFirst(w, r, me, confirmation{
+			Title: "Delete your account", Verb: "Yes, delete my account for good", Back: "/profile",
+			Keep: map[string]string{"password": r.PostFormValue("password")},
+			Consequences: []string{
+				"Your name, email, phone and password are deleted; this cannot be undone.",
+				"Rides you drive in the future are cancelled and your passengers told; your bookings and reservations end.",
+				"Past rides you shared stay in the other people's history, showing \"" + carpool.ErasedName + "\".",
+			},
+		})
+	}
+	err := s.app.EraseMe(r.Context(), me.Member, r.PostFormValue("password"))
+	if err != nil {
+		if !userFacing(err) {
+			return err
+		}
+		er := newForm(url.Values{"password": {""}})
+		er.fail(err, nil)
+		f := newForm(url.Values{"name": {me.Member.Name}, "phone": {me.Member.Phone}})
+		sessions, serr := s.app.Sessions(r.Context(), me.Member)
+		if serr != nil {
+			return serr
+		}
+		s.render(w, r, er.status(), "profile", me, profilePage{Form: f, Password: emptyForm(passwordInputs), Erase: er, Sessions: sessions, Current: me.Token.ID})
+		return nil
+	}
+	s.setCookie(w, r, SessionCookie, "", -1)
+	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 	return nil
 }

@@ -42,6 +42,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /profile", s.signedIn(s.saveProfile))
 	mux.Handle("POST /profile/password", s.signedIn(s.changePassword))
 	mux.Handle("POST /profile/sessions/{id}/revoke", s.signedIn(s.revokeSession))
+	mux.Handle("GET /profile/export", s.signedIn(s.exportData))
+	mux.Handle("POST /profile/erase", s.signedIn(s.eraseAccount))
 
 	mux.Handle("GET /admin/members", s.signedIn(s.adminMembers))
 	mux.Handle("POST /admin/members/{id}/{action}", s.signedIn(s.memberAction))

@@ -1,0 +1,114 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"carpool/internal/carpool"
+)
+
+// Export is everything carpool holds about one member (GDPR Art. 15 and 20), in a form
+// a machine can read: their profile without the password hash, their sessions without
+// the token hashes, their cars, reservations, rides, bookings and the audit entries
+// about them.
+type Export struct {
+	ExportedAt   time.Time             `json:"exported_at"`
+	Member       ExportedMember        `json:"member"`
+	Sessions     []ExportedSession     `json:"sessions"`
+	Cars         []carpool.Car         `json:"cars"`
+	Reservations []carpool.Reservation `json:"reservations"`
+	Rides        []carpool.Ride        `json:"rides_driven"`
+	Bookings     []carpool.Booking     `json:"bookings"`
+	Audit        []carpool.AuditEntry  `json:"audit_entries"`
+}
+
+// ExportedMember is a member's profile as exported.
+type ExportedMember struct {
+	ID            string    `json:"id"`
+	Email         string    `json:"email"`
+	Name          string    `json:"name"`
+	Phone         string    `json:"phone"`
+	Role          string    `json:"role"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+	DeactivatedAt time.Time `json:"deactivated_at"`
+}
+
+// ExportedSession is a session or token as exported: when, not the secret's hash.
+type ExportedSession struct {
+	ID        string    `json:"id"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// ExportMine collects everything held about me; the export itself is audited.
+func (a *App) ExportMine(ctx context.Context, me carpool.Member) (Export, error) {
+	m, err := a.store.Member(ctx, me.ID)
+	if err != nil {
+		return Export{}, err
+	}
+	x := Export{ExportedAt: a.Now(), Member: ExportedMember{
+		ID: m.ID, Email: m.Email, Name: m.Name, Phone: m.Phone, Role: string(m.Role),
+		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, DeactivatedAt: m.DeactivatedAt,
+	}}
+	tokens, err := a.store.MemberTokens(ctx, m.ID, a.Now())
+	if err != nil {
+		return Export{}, err
+	}
+	for _, t := range tokens {
+		x.Sessions = append(x.Sessions, ExportedSession{ID: t.ID, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt})
+	}
+	if x.Cars, err = everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.Car, string, error) {
+		return a.store.Cars(ctx, carpool.CarFilter{OwnerID: m.ID, IncludeRetired: true}, p)
+	}); err != nil {
+		return Export{}, err
+	}
+	if x.Reservations, err = everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.Reservation, string, error) {
+		return a.store.Reservations(ctx, carpool.ReservationFilter{MemberID: m.ID}, p)
+	}); err != nil {
+		return Export{}, err
+	}
+	if x.Rides, err = everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.Ride, string, error) {
+		return a.store.Rides(ctx, carpool.RideFilter{DriverID: m.ID, IncludeClosed: true}, p)
+	}); err != nil {
+		return Export{}, err
+	}
+	if x.Bookings, err = everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.Booking, string, error) {
+		return a.store.Bookings(ctx, carpool.BookingFilter{PassengerID: m.ID}, p)
+	}); err != nil {
+		return Export{}, err
+	}
+	if x.Audit, err = everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.AuditEntry, string, error) {
+		return a.store.AuditLog(ctx, carpool.AuditFilter{SubjectID: m.ID}, p)
+	}); err != nil {
+		return Export{}, err
+	}
+	a.audit(ctx, me, carpool.AuditDataExported, "member", m.ID, "")
+	return x, nil
+}
+
+// everything reads every page of a list: an export must be complete, and one member's
+// history is small enough to hold.
+func everything[T any](ctx context.Context, list func(context.Context, carpool.Page) ([]T, string, error)) ([]T, error) {
+	return pages(ctx, list, 0)
+}
+
+// EraseMe erases me's account (GDPR Art. 17) once they confirm it with their password.
+func (a *App) EraseMe(ctx context.Context, me carpool.Member, password string) error {
+	m, err := a.store.Member(ctx, me.ID)
+	if err != nil {
+		return err
+	}
+	if !carpool.CheckPassword(m.PasswordHash, password) {
+		return carpool.FieldErrorf(carpool.EINVALID, "password", "the password is wrong")
+	}
+	return a.store.EraseMember(ctx, me.ID, me)
+}
+
+// EraseMember erases another member's account (admins).
+func (a *App) EraseMember(ctx context.Context, me carpool.Member, id string) error {
+	if err := requireAdmin(me, "erase accounts"); err != nil {
+		return err
+	}
+	return a.store.EraseMember(ctx, id, me)
+}
