@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -290,5 +291,49 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 		noErr(t, e.s.SetCalendarToken(e.ctx, p1.ID, "", e.now), "revoke")
 		_, err = e.s.CalendarMember(e.ctx, "hash-1")
 		wantCode(t, err, carpool.ENOTFOUND, "")
+	})
+
+	t.Run("erasure forgets notification data", func(t *testing.T) {
+		admin := e.member(carpool.RoleAdmin)
+		gone, other := e.member(carpool.RoleMember), e.member(carpool.RoleMember)
+		name := "Gone Person " + unique()
+		gone, err := e.s.UpdateMember(e.ctx, gone.ID, func(m *carpool.Member) error { m.Name = name; return nil })
+		noErr(t, err, "profile")
+		e.book(e.ride(other, 2, carpool.BookingInstant), gone, 1, false)
+		// Texts name people: the other's inbox and mail name the erased member, and the
+		// erased member's own inbox and mail hold their address.
+		_, err = e.s.FanOutEvents(e.ctx, 100, func(_ context.Context, ev carpool.Event) (carpool.Fanout, error) {
+			return carpool.Fanout{
+				Notifications: []carpool.Notification{
+					{ID: carpool.NewID(), MemberID: other.ID, EventID: ev.ID, Kind: ev.Type, Title: "t", Body: name + " booked", CreatedAt: e.now},
+					{ID: carpool.NewID(), MemberID: gone.ID, EventID: ev.ID, Kind: ev.Type, Title: "t", Body: "to " + gone.Email, CreatedAt: e.now},
+				},
+				Deliveries: []carpool.Delivery{
+					{ID: carpool.NewID(), EventID: ev.ID, Channel: carpool.ChannelEmail, Recipient: other.ID,
+						Payload: []byte(`{"body":"` + name + ` booked"}`), EventCreatedAt: ev.CreatedAt},
+					{ID: carpool.NewID(), EventID: ev.ID, Channel: carpool.ChannelEmail, Recipient: gone.ID,
+						Payload: []byte(`{"to":"` + gone.Email + `"}`), EventCreatedAt: ev.CreatedAt},
+				},
+			}, nil
+		})
+		noErr(t, err, "fan out")
+		noErr(t, e.s.SetEmailKinds(e.ctx, gone.ID, []string{carpool.EventBookingConfirmed}), "kinds")
+		noErr(t, e.s.SetCalendarToken(e.ctx, gone.ID, "hash-gone-"+unique(), e.now), "calendar")
+
+		noErr(t, e.s.EraseMember(e.ctx, gone.ID, admin), "erase")
+		for _, value := range []string{gone.Email, name} {
+			if hits := scanTables(t, e.raw(), value); len(hits) > 0 {
+				t.Errorf("after erasure %q is still in %v", value, hits)
+			}
+		}
+		if kinds, _ := e.s.EmailKinds(e.ctx, gone.ID); len(kinds) != 0 {
+			t.Errorf("e-mail choices after erasure: %v", kinds)
+		}
+		if has, _ := e.s.HasCalendarToken(e.ctx, gone.ID); has {
+			t.Errorf("calendar token survived erasure")
+		}
+		if in := e.inbox(other); len(in) == 0 || !strings.Contains(in[0].Body, carpool.ErasedName) {
+			t.Errorf("the other's inbox after erasure: got %+v, want the text with %q", in, carpool.ErasedName)
+		}
 	})
 }
