@@ -18,7 +18,11 @@ import (
 func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	probes.Register(mux)
-	a := app.New(store, app.Options{Signup: carpool.SignupPolicy{Domains: cfg.SignupDomains}})
+	a := app.New(store, app.Options{
+		Signup:   carpool.SignupPolicy{Domains: cfg.SignupDomains},
+		Emission: carpool.EmissionFactor(cfg.CO2PerKM),
+		Logger:   logger,
+	})
 	notifications := notify.NewService(store, notify.ServiceOptions{
 		AdminAddr: cfg.AdminAddr, PublicURL: cfg.Notify.PublicURL, Location: cfg.Timezone,
 	})

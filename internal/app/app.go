@@ -21,6 +21,9 @@ type Options struct {
 	Signup carpool.SignupPolicy
 	// Now is the clock for token lifetimes and "upcoming"; tests may stop it.
 	Now func() time.Time
+	// Emission is the factor reports count avoided CO₂ with; zero means
+	// carpool.DefaultEmissionFactor.
+	Emission carpool.EmissionFactor
 	// Logger receives the failures that must not fail a use case that already
 	// happened (an audit line that could not be written).
 	Logger *slog.Logger
@@ -32,11 +35,15 @@ type App struct {
 	signup carpool.SignupPolicy
 	now    func() time.Time
 	log    *slog.Logger
+	co2    carpool.EmissionFactor
 }
 
 // New returns the use cases over store.
 func New(store carpool.Store, opts Options) *App {
-	a := &App{store: store, signup: opts.Signup, now: opts.Now, log: opts.Logger}
+	a := &App{store: store, signup: opts.Signup, now: opts.Now, log: opts.Logger, co2: opts.Emission}
+	if a.co2 == 0 {
+		a.co2 = carpool.DefaultEmissionFactor
+	}
 	if a.now == nil {
 		a.now = time.Now
 	}

@@ -144,6 +144,8 @@ type BookingStore interface {
 type ReportStore interface {
 	// Utilisation returns every pool car's use within [from, to).
 	Utilisation(ctx context.Context, from, to time.Time) ([]CarUsage, error)
+	// RideFigures sums the rides f selects.
+	RideFigures(ctx context.Context, f RideFigureFilter) (RideFigures, error)
 }
 
 // OutboxStore reads the transactional outbox.

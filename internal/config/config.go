@@ -33,6 +33,9 @@ type Config struct {
 	// DBStatementTimeout bounds each PostgreSQL statement of a request (not migrations).
 	DBStatementTimeout time.Duration
 
+	// CO2PerKM is the emission factor reports count avoided CO₂ with (kg CO₂e per km).
+	CO2PerKM float64
+
 	// Fair-use limits (see carpool.Limits); 0 turns one off.
 	MaxAdvance            time.Duration
 	MaxReservation        time.Duration

@@ -110,6 +110,17 @@ var settings = []setting{
 			return nil
 		},
 		show: func(c *Config) string { return c.Timezone.String() }},
+	{env: "CARPOOL_CO2_KG_PER_KM", flag: "co2-kg-per-km", def: "0.16844",
+		usage: "kg CO2e one car-km emits, which reports count as avoided per shared passenger-km (default: UK government factor, average car, 2023)",
+		apply: func(c *Config, v string) error {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f <= 0 || f > 1 {
+				return errors.New("must be a number of kilograms per km above 0 and at most 1")
+			}
+			c.CO2PerKM = f
+			return nil
+		},
+		show: func(c *Config) string { return strconv.FormatFloat(c.CO2PerKM, 'f', -1, 64) }},
 	{env: "CARPOOL_SIGNUP_DOMAINS", flag: "signup-domains", usage: "comma-separated email domains that may sign up; empty: closed; *: open",
 		apply: func(c *Config, v string) error {
 			c.SignupDomains = nil

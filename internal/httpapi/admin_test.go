@@ -249,3 +249,25 @@ func TestPersonalData(t *testing.T) {
 	e.do(t, call{method: "POST", path: "/api/v1/me/erase", token: ada.token, body: map[string]any{"password": testPassword}}).
 		problem(t, 409, carpool.ECONFLICT, "")
 }
+
+// TestReportAPI: fleet managers get the report; members do not; a bad period or zone is
+// a field error.
+func TestReportAPI(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
+	pat := e.member(t, "Pat", carpool.RoleMember)
+	site := e.site(t, fm)
+	e.poolCar(t, fm, str(site["id"]), 5)
+	from, to := rfc3339(future(-7*24*time.Hour)), rfc3339(future(0))
+	var rep struct {
+		Weeks []map[string]any `json:"weeks"`
+		Cars  []map[string]any `json:"cars"`
+	}
+	e.do(t, call{method: "GET", path: "/api/v1/reports?from=" + from + "&to=" + to + "&tz=Europe/Berlin", token: fm.token}).want(t, 200).decode(t, &rep)
+	if len(rep.Weeks) < 1 || len(rep.Cars) != 1 {
+		t.Errorf("report: got %d weeks and %d cars, want at least one week and the one car", len(rep.Weeks), len(rep.Cars))
+	}
+	e.do(t, call{method: "GET", path: "/api/v1/reports?from=" + from + "&to=" + to, token: pat.token}).problem(t, 403, carpool.EFORBIDDEN, "")
+	e.do(t, call{method: "GET", path: "/api/v1/reports?from=" + to + "&to=" + from, token: fm.token}).problem(t, 422, carpool.EINVALID, "to")
+	e.do(t, call{method: "GET", path: "/api/v1/reports?from=" + from + "&to=" + to + "&tz=Mars/Base", token: fm.token}).problem(t, 422, carpool.EINVALID, "tz")
+}

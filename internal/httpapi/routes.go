@@ -26,6 +26,7 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /api/v1/members/{id}/reactivate", s.authed(s.reactivateMember))
 	s.mux.Handle("POST /api/v1/members/{id}/erase", s.authed(s.eraseMember))
 	s.mux.Handle("GET /api/v1/audit", s.authed(s.listAudit))
+	s.mux.Handle("GET /api/v1/reports", s.authed(s.getReport))
 
 	s.mux.Handle("POST /api/v1/tokens", s.anonymous(s.createToken))
 	s.mux.Handle("DELETE /api/v1/tokens/current", s.authed(s.deleteCurrentToken))

@@ -417,3 +417,9 @@ func (s *instrumentedStore) EraseMember(ctx context.Context, id string, by carpo
 	defer func() { end(err) }()
 	return s.next.EraseMember(ctx, id, by)
 }
+
+func (s *instrumentedStore) RideFigures(ctx context.Context, f carpool.RideFigureFilter) (_ carpool.RideFigures, err error) {
+	ctx, end := s.start(ctx, "RideFigures")
+	defer func() { end(err) }()
+	return s.next.RideFigures(ctx, f)
+}

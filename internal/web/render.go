@@ -1,6 +1,8 @@
 package web
 
 import (
+	"carpool/internal/carpool"
+
 	"bytes"
 	"embed"
 	"fmt"
@@ -164,7 +166,9 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 			}
 			return m, nil
 		},
-		"km": func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + " km" },
+		"km":         func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + " km" },
+		"percent":    func(f float64) float64 { return f * 100 },
+		"roadFactor": func() float64 { return carpool.ReportRoadFactor },
 		"hours": func(d time.Duration) string {
 			return strconv.FormatFloat(d.Hours(), 'f', 1, 64)
 		},

@@ -58,6 +58,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /fleet/cars/{id}", s.signedIn(fleetOnly("manage the fleet", s.editCar)))
 	mux.Handle("POST /fleet/cars/{id}/maintenance", s.signedIn(fleetOnly("manage the fleet", s.blockCar)))
 	mux.Handle("POST /fleet/cars/{id}/retire", s.signedIn(fleetOnly("manage the fleet", s.retireCar)))
+	mux.Handle("GET /fleet/reports", s.signedIn(fleetOnly("see reports", s.fleetReport)))
+	mux.Handle("GET /fleet/reports/{table}", s.signedIn(fleetOnly("see reports", s.fleetReportCSV)))
 	mux.Handle("GET /fleet/utilisation", s.signedIn(fleetOnly("see the utilisation report", s.utilisation)))
 
 	s.notificationRoutes(mux)

@@ -1,0 +1,219 @@
+package web
+
+import (
+	"encoding/csv"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"carpool/internal/app"
+	"carpool/internal/carpool"
+)
+
+type reportPage struct {
+	Form   *form
+	Report *app.Report
+	Query  string // the period as a query string, for the CSV links
+	Charts []chart
+}
+
+// fleetReport shows the fleet report for a period of local days (default: the last
+// four full weeks), with charts and CSV downloads.
+func (s *Server) fleetReport(w http.ResponseWriter, r *http.Request, me *session) error {
+	f, from, to := s.reportPeriod(r)
+	p := reportPage{Form: f}
+	if f.Valid() {
+		rep, err := s.app.FleetReport(r.Context(), me.Member, from, to, s.loc)
+		if err != nil {
+			if !userFacing(err) {
+				return err
+			}
+			f.fail(err, nil)
+		} else {
+			p.Report = &rep
+			p.Query = url.Values{"from": {f.Get("from")}, "to": {f.Get("to")}}.Encode()
+			p.Charts = reportCharts(rep, s.loc)
+		}
+	}
+	status := http.StatusOK
+	if !f.Valid() {
+		status = f.status()
+	}
+	s.render(w, r, status, "reports", me, p)
+	return nil
+}
+
+// reportPeriod reads the from and to dates (inclusive local days); the default is the
+// four weeks that ended last Monday.
+func (s *Server) reportPeriod(r *http.Request) (*form, time.Time, time.Time) {
+	q := r.URL.Query()
+	today := s.now().In(s.loc)
+	monday := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, s.loc)
+	monday = monday.AddDate(0, 0, -((int(monday.Weekday()) + 6) % 7))
+	f := newForm(url.Values{
+		"from": {monday.AddDate(0, 0, -28).Format(dateLayout)},
+		"to":   {monday.AddDate(0, 0, -1).Format(dateLayout)},
+	})
+	for _, k := range []string{"from", "to"} {
+		if v := strings.TrimSpace(q.Get(k)); v != "" {
+			f.Values.Set(k, v)
+		}
+	}
+	day := func(name, label string) time.Time {
+		d, err := time.ParseInLocation(dateLayout, f.Get(name), s.loc)
+		if err != nil {
+			f.fieldError(name, label+" must be a date like 2026-03-30")
+		}
+		return d
+	}
+	from, to := day("from", "From"), day("to", "To")
+	return f, from, to.AddDate(0, 0, 1) // the last day counts whole
+}
+
+// fleetReportCSV downloads one table of the report as RFC 4180 CSV.
+func (s *Server) fleetReportCSV(w http.ResponseWriter, r *http.Request, me *session) error {
+	f, from, to := s.reportPeriod(r)
+	if !f.Valid() {
+		return s.fleetReport(w, r, me)
+	}
+	rep, err := s.app.FleetReport(r.Context(), me.Member, from, to, s.loc)
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	num := func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
+	figures := func(x app.Figures) []string {
+		return []string{strconv.Itoa(x.Offered), strconv.Itoa(x.Shared), strconv.Itoa(x.SeatsFilled), num(x.PassengerKM),
+			num(x.CO2AvoidedKG), num(x.ReservedHours), num(x.MaintenanceHours), num(x.Utilisation * 100)}
+	}
+	header := []string{"rides_offered", "rides_shared", "seats_filled", "passenger_km", "co2_avoided_kg", "reserved_hours", "maintenance_hours", "utilisation_percent"}
+	table, isCSV := strings.CutSuffix(r.PathValue("table"), ".csv")
+	if !isCSV {
+		table = ""
+	}
+	switch table {
+	case "weeks":
+		rows = append(rows, append([]string{"week_start", "week_end"}, header...))
+		for _, wk := range rep.Weeks {
+			rows = append(rows, append([]string{wk.Week.Start.Format(dateLayout), wk.Week.End.AddDate(0, 0, -1).Format(dateLayout)}, figures(wk.Figures)...))
+		}
+	case "sites":
+		rows = append(rows, []string{"site", "address", "pool_cars", "reserved_hours", "maintenance_hours", "utilisation_percent"})
+		for _, st := range rep.Sites {
+			rows = append(rows, []string{st.Site.Name, st.Site.Address, strconv.Itoa(st.Cars),
+				num(st.ReservedHours), num(st.MaintenanceHours), num(st.Utilisation * 100)})
+		}
+	case "cars":
+		rows = append(rows, []string{"plate", "make", "model", "site", "status", "reserved_hours", "maintenance_hours", "rides", "seats_shared"})
+		for _, c := range rep.Cars {
+			rows = append(rows, []string{c.Car.Plate, c.Car.Make, c.Car.Model, c.Site, string(c.Car.Status),
+				num(c.Reserved.Hours()), num(c.Maintenance.Hours()), strconv.Itoa(c.Rides), strconv.Itoa(c.SeatsShared)})
+		}
+	default:
+		return carpool.Errorf(carpool.ENOTFOUND, "no such report table")
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="carpool-%s-%s-%s.csv"`, table, f.Get("from"), f.Get("to")))
+	h.Set("Cache-Control", "no-store")
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // RFC 4180 ends records with CRLF
+	for _, row := range rows {
+		for i, cell := range row {
+			row[i] = spreadsheetSafe(cell)
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// spreadsheetSafe keeps a spreadsheet from reading a text cell as a formula: a cell that
+// starts with =, +, -, @, a tab or a carriage return gets a leading apostrophe. Numbers
+// that this package wrote itself (a minus sign and digits) stay numbers.
+func spreadsheetSafe(cell string) string {
+	if cell == "" || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return cell
+	}
+	if _, err := strconv.ParseFloat(cell, 64); err == nil {
+		return cell
+	}
+	return "'" + cell
+}
+
+// chart is an accessible bar chart drawn on the server: an SVG with a title and a
+// description, and the same numbers as a table for those who cannot see it.
+type chart struct {
+	ID    string
+	Title string
+	Desc  string
+	Unit  string
+	Bars  []bar
+	SVG   template.HTML
+}
+
+type bar struct {
+	Label string
+	Value float64
+	Text  string
+}
+
+func reportCharts(rep app.Report, loc *time.Location) []chart {
+	util := chart{ID: "chart-utilisation", Title: "Pool-car utilisation per week", Unit: "%"}
+	co2 := chart{ID: "chart-co2", Title: "CO₂ avoided per week", Unit: "kg"}
+	for _, wk := range rep.Weeks {
+		label := wk.Week.Start.In(loc).Format("2 Jan")
+		util.Bars = append(util.Bars, bar{Label: label, Value: wk.Utilisation * 100, Text: strconv.FormatFloat(wk.Utilisation*100, 'f', 1, 64) + " %"})
+		co2.Bars = append(co2.Bars, bar{Label: label, Value: wk.CO2AvoidedKG, Text: strconv.FormatFloat(wk.CO2AvoidedKG, 'f', 1, 64) + " kg"})
+	}
+	util.Desc = "Reserved hours over available hours of the pool cars, week by week."
+	co2.Desc = "Passenger kilometres in shared rides times the emission factor, week by week."
+	charts := []chart{util, co2}
+	for i := range charts {
+		charts[i].SVG = barChartSVG(charts[i])
+	}
+	return charts
+}
+
+// barChartSVG draws c's bars scaled to the largest value. Text is escaped; nothing in
+// it comes from outside but the numbers and dates.
+func barChartSVG(c chart) template.HTML {
+	const width, height, pad, label = 600, 220, 8, 28
+	max := 0.0
+	for _, b := range c.Bars {
+		max = maxFloat(max, b.Value)
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-title %s-desc" xmlns="http://www.w3.org/2000/svg">`,
+		width, height, c.ID, c.ID)
+	fmt.Fprintf(&sb, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, c.ID, template.HTMLEscapeString(c.Title), c.ID, template.HTMLEscapeString(c.Desc))
+	fmt.Fprintf(&sb, `<line class="axis" x1="0" y1="%d" x2="%d" y2="%d"></line>`, height-label, width, height-label)
+	if n := len(c.Bars); n > 0 {
+		step := float64(width) / float64(n)
+		for i, b := range c.Bars {
+			h := 0.0
+			if max > 0 {
+				h = b.Value / max * float64(height-label-pad*3)
+			}
+			x := float64(i)*step + step*0.15
+			fmt.Fprintf(&sb, `<rect class="bar" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %s</title></rect>`,
+				x, float64(height-label)-h, step*0.7, h, template.HTMLEscapeString(b.Label), template.HTMLEscapeString(b.Text))
+			fmt.Fprintf(&sb, `<text class="label" x="%.1f" y="%d" text-anchor="middle">%s</text>`, x+step*0.35, height-label/3, template.HTMLEscapeString(b.Label))
+		}
+	}
+	sb.WriteString(`</svg>`)
+	return template.HTML(sb.String()) // built above from escaped text and numbers only
+}
+
+func maxFloat(a, b float64) float64 {
+	if a > b {
+		return a
+	}
+	return b
+}
