@@ -4,13 +4,17 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/pprof"
+	"os"
+	"strings"
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/clientip"
 	"carpool/internal/config"
 	"carpool/internal/health"
 	"carpool/internal/httpapi"
 	"carpool/internal/notify"
+	"carpool/internal/sso"
 	"carpool/internal/web"
 )
 
@@ -18,16 +22,34 @@ import (
 func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	probes.Register(mux)
+	roles := map[string]carpool.Role{}
+	for value, role := range cfg.OIDC.Roles {
+		roles[value] = carpool.Role(role)
+	}
 	a := app.New(store, app.Options{
-		Signup:   carpool.SignupPolicy{Domains: cfg.SignupDomains},
-		Emission: carpool.EmissionFactor(cfg.CO2PerKM),
-		Logger:   logger,
+		Signup:           carpool.SignupPolicy{Domains: cfg.SignupDomains},
+		Emission:         carpool.EmissionFactor(cfg.CO2PerKM),
+		Logger:           logger,
+		HashSlots:        cfg.MaxPasswordHashes,
+		NoPasswordSignIn: !cfg.PasswordSignIn,
+		SSO: app.SSOPolicy{Domains: carpool.SignupPolicy{Domains: cfg.OIDC.Domains}, Roles: roles,
+			TrustEmail: cfg.OIDC.TrustEmail},
 	})
+	var single *web.SSO
+	if cfg.OIDC.Enabled() {
+		single = &web.SSO{Name: cfg.OIDC.Name, Provider: sso.New(sso.Config{
+			Issuer: cfg.OIDC.Issuer, ClientID: cfg.OIDC.ClientID, ClientSecret: cfg.OIDC.ClientSecret,
+			RedirectURL: cfg.OIDC.RedirectURL, RoleClaim: cfg.OIDC.RoleClaim,
+		})}
+	}
+	logger.Info("password hashing bounded", "slots", a.HashSlots(), "bytes_each", carpool.PasswordHashMemory)
+	client := clientip.New(cfg.TrustedProxies)
 	notifications := notify.NewService(store, notify.ServiceOptions{
 		AdminAddr: cfg.AdminAddr, PublicURL: cfg.Notify.PublicURL, Location: cfg.Timezone,
 	})
-	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger, Notify: notifications}))
-	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone, Notify: notifications}))
+	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger, ClientIP: client, Notify: notifications}))
+	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone, ClientIP: client, SSO: single,
+		Notify: notifications}))
 	return mux
 }
 
@@ -36,9 +58,18 @@ func adminHandler(metrics http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics)
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/cmdline", maskedCmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	return mux
+}
+
+// maskedCmdline answers as pprof's cmdline handler does (arguments separated by NUL), but
+// with secret flag values and URL passwords hidden: a database URL may be given as a flag,
+// and whoever reaches the admin port must not learn it from there.
+func maskedCmdline(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte(strings.Join(config.MaskArgs(os.Args), "\x00")))
 }

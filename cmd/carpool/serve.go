@@ -46,6 +46,7 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	}
 	bi := buildinfo.Get()
 	logger.Info("starting carpool", "version", bi.Version, "commit", bi.Commit, "go", bi.GoVersion, "config", cfg)
+	applyMemoryLimit(m.Getenv, logger)
 
 	// Deferred first, so it runs last: after the database has closed.
 	stopTracing, err := telemetry.StartTracing(ctx, m.Getenv, bi, logger)

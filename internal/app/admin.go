@@ -68,7 +68,11 @@ func (a *App) ResetPassword(ctx context.Context, me carpool.Member, id, password
 	if err := requireAdmin(me, "reset passwords"); err != nil {
 		return err
 	}
-	if err := carpool.ValidatePassword(password); err != nil {
+	target, err := a.store.Member(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := carpool.ValidatePassword(password, target.Email, target.Name); err != nil {
 		return err
 	}
 	hash, err := carpool.HashPassword(password)

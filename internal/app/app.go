@@ -10,6 +10,8 @@ package app
 import (
 	"context"
 	"log/slog"
+	"runtime"
+	"runtime/debug"
 	"time"
 
 	"carpool/internal/carpool"
@@ -27,6 +29,21 @@ type Options struct {
 	// Logger receives the failures that must not fail a use case that already
 	// happened (an audit line that could not be written).
 	Logger *slog.Logger
+	// HashSlots bounds the password hashes that run at once (argon2id holds 19 MiB
+	// each); 0 means HashSlotsFor the runtime's memory limit.
+	HashSlots int
+	// HashWait is how long a sign-in waits for a hash slot before it is refused with
+	// EUNAVAILABLE; 0 means DefaultHashWait.
+	HashWait time.Duration
+	// AccountBackoff and AddressBackoff throttle sign-in attempts per account and per
+	// client address; zero values mean carpool.AccountBackoff and carpool.AddressBackoff.
+	// Tests make the waits long, so that no wait ends while they look at it.
+	AccountBackoff, AddressBackoff carpool.Backoff
+	// SSO says who may sign in through the identity provider.
+	SSO SSOPolicy
+	// NoPasswordSignIn switches sign-in and sign-up by password off (single sign-on
+	// only); the command line may still add members.
+	NoPasswordSignIn bool
 }
 
 // App is the application layer over a Store.
@@ -36,11 +53,18 @@ type App struct {
 	now    func() time.Time
 	log    *slog.Logger
 	co2    carpool.EmissionFactor
+	hashes *hashSlots
+	// Sign-in throttling policies.
+	accountBackoff, addressBackoff carpool.Backoff
+	sso                            SSOPolicy
+	noPasswords                    bool
+	blocked                        blockedKeys
 }
 
 // New returns the use cases over store.
 func New(store carpool.Store, opts Options) *App {
-	a := &App{store: store, signup: opts.Signup, now: opts.Now, log: opts.Logger, co2: opts.Emission}
+	a := &App{store: store, signup: opts.Signup, now: opts.Now, log: opts.Logger, co2: opts.Emission,
+		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn}
 	if a.co2 == 0 {
 		a.co2 = carpool.DefaultEmissionFactor
 	}
@@ -49,6 +73,21 @@ func New(store carpool.Store, opts Options) *App {
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
+	}
+	slots, wait := opts.HashSlots, opts.HashWait
+	if slots <= 0 {
+		slots = HashSlotsFor(debug.SetMemoryLimit(-1), runtime.GOMAXPROCS(0))
+	}
+	if wait <= 0 {
+		wait = DefaultHashWait
+	}
+	a.hashes = newHashSlots(slots, wait)
+	a.accountBackoff, a.addressBackoff = opts.AccountBackoff, opts.AddressBackoff
+	if a.accountBackoff == (carpool.Backoff{}) {
+		a.accountBackoff = carpool.AccountBackoff
+	}
+	if a.addressBackoff == (carpool.Backoff{}) {
+		a.addressBackoff = carpool.AddressBackoff
 	}
 	return a
 }

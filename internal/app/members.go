@@ -8,11 +8,14 @@ import (
 )
 
 // SignupOpen reports whether anyone may sign up by themselves at all.
-func (a *App) SignupOpen() bool { return a.signup.Open() }
+func (a *App) SignupOpen() bool { return a.signup.Open() && !a.noPasswords }
 
 // SignUp creates a member account for someone whose email domain the sign-up policy
 // allows. Accounts made this way always get the member role.
 func (a *App) SignUp(ctx context.Context, in carpool.NewMember) (carpool.Member, error) {
+	if a.noPasswords {
+		return carpool.Member{}, errNoPasswords
+	}
 	if !a.signup.Open() {
 		return carpool.Member{}, carpool.Errorf(carpool.EFORBIDDEN, "sign-up is closed; ask an administrator for an account")
 	}
@@ -39,7 +42,12 @@ func (a *App) AddMember(ctx context.Context, in carpool.NewMember) (carpool.Memb
 }
 
 func (a *App) createMember(ctx context.Context, in carpool.NewMember) (carpool.Member, error) {
+	release, err := a.hashes.acquire(ctx)
+	if err != nil {
+		return carpool.Member{}, fmt.Errorf("create member: %w", err)
+	}
 	hash, err := carpool.HashPassword(in.Password)
+	release()
 	if err != nil {
 		return carpool.Member{}, fmt.Errorf("create member: %w", err)
 	}

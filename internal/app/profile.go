@@ -30,7 +30,7 @@ func (a *App) ChangePassword(ctx context.Context, me carpool.Member, current, ne
 	if !carpool.CheckPassword(m.PasswordHash, current) {
 		return carpool.FieldErrorf(carpool.EINVALID, "current_password", "the current password is wrong")
 	}
-	if err := carpool.ValidatePassword(next); err != nil {
+	if err := carpool.ValidatePassword(next, m.Email, m.Name); err != nil {
 		return err
 	}
 	hash, err := carpool.HashPassword(next)

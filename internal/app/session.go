@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"strings"
+	"time"
 
 	"carpool/internal/carpool"
 )
@@ -19,23 +21,90 @@ type Session struct {
 	Secret string
 }
 
-// SignIn checks an email and password and issues a new token. An unknown email costs as
-// much time as a wrong password and gets the same answer, so neither the answer nor its
-// timing tells which addresses have accounts.
-func (a *App) SignIn(ctx context.Context, email, password string) (Session, error) {
+// SignIn checks an email and password and issues a new token. client is the address
+// the attempt came from (the zero Addr when unknown).
+//
+// An unknown email costs as much time as a wrong password and gets the same answer, so
+// neither the answer nor its timing tells which addresses have accounts. Every attempt is
+// charged to the account and to the client address before the password is checked
+// (Options.AccountBackoff, Options.AddressBackoff); one that must wait is refused with
+// ETHROTTLED, and one that finds every hash slot taken with EUNAVAILABLE, both without
+// hashing. A success clears the account's count and takes back its charge to the address.
+func (a *App) SignIn(ctx context.Context, email, password string, client netip.Addr) (Session, error) {
+	if a.noPasswords {
+		return Session{}, errNoPasswords
+	}
+	email = carpool.NormalizeEmail(email)
+	// The counter is keyed by a digest of the address: any bytes at all fit the column,
+	// and the throttle table holds no e-mail addresses to erase.
+	account := "account:" + carpool.HashToken(email)
+	keys := []carpool.ThrottleKey{{Key: account, Policy: a.accountBackoff}}
+	address := carpool.ThrottleKey{Key: addressKey(client), Policy: a.addressBackoff}
+	if address.Key != "" {
+		keys = append(keys, address)
+	}
+	// A key this process already knows to be blocked costs neither a hash slot nor a
+	// database transaction.
+	if wait := a.blocked.wait(keys, time.Now()); wait > 0 {
+		return Session{}, throttled(wait)
+	}
+
+	release, err := a.hashes.acquire(ctx)
+	if err != nil {
+		return Session{}, fmt.Errorf("sign in: %w", err)
+	}
+	defer release()
+
+	waits, err := a.store.TakeSignInAttempt(ctx, keys)
+	if err != nil {
+		return Session{}, fmt.Errorf("sign in: %w", err)
+	}
+	if wait := carpool.LongestWait(waits); wait > 0 {
+		a.blocked.note(keys, waits, time.Now())
+		return Session{}, throttled(wait)
+	}
+
 	badCredentials := carpool.Errorf(carpool.EUNAUTHORIZED, "email or password is wrong")
-	m, err := a.store.MemberByEmail(ctx, carpool.NormalizeEmail(email))
+	m, err := a.store.MemberByEmail(ctx, email)
 	switch {
 	case carpool.ErrorCode(err) == carpool.ENOTFOUND:
 		carpool.CheckNoPassword(password)
 		return Session{}, badCredentials
 	case err != nil:
 		return Session{}, fmt.Errorf("sign in: %w", err)
+	case m.PasswordHash == "":
+		// Signs in through the identity provider only (or was erased); answer as
+		// slowly as a check.
+		carpool.CheckNoPassword(password)
+		return Session{}, badCredentials
 	case !carpool.CheckPassword(m.PasswordHash, password), !m.Active():
 		// A deactivated member learns no more than a wrong password would tell.
 		return Session{}, badCredentials
 	}
+	if err := a.store.ResetSignInAttempts(ctx, account); err != nil {
+		return Session{}, fmt.Errorf("sign in: %w", err)
+	}
+	if address.Key != "" {
+		if err := a.store.RefundSignInAttempt(ctx, address); err != nil {
+			return Session{}, fmt.Errorf("sign in: %w", err)
+		}
+	}
 	return a.NewSession(ctx, m)
+}
+
+// addressKey names the throttle counter of a client address. An IPv6 client is counted by
+// its /64, the block one subscriber usually gets, so that hopping between its addresses
+// does not buy fresh attempts.
+func addressKey(client netip.Addr) string {
+	switch {
+	case !client.IsValid():
+		return ""
+	case client.Is4() || client.Is4In6():
+		return "address:" + client.Unmap().String()
+	default:
+		p, _ := client.Prefix(64) // cannot fail for a valid IPv6 address
+		return "address:" + p.String()
+	}
 }
 
 // NewSession issues a token for m, who has just proved who they are (by their password,

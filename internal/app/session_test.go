@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -109,7 +110,7 @@ func TestSignIn(t *testing.T) {
 	var refusal string
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s, err := f.app.SignIn(f.ctx, tc.email, tc.password)
+			s, err := f.app.SignIn(f.ctx, tc.email, tc.password, netip.Addr{})
 			if !tc.ok {
 				wantCode(t, err, carpool.EUNAUTHORIZED, "")
 				if refusal == "" {

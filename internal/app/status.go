@@ -22,6 +22,10 @@ func HTTPStatus(err error) int {
 		return http.StatusUnauthorized
 	case carpool.EFORBIDDEN:
 		return http.StatusForbidden
+	case carpool.ETHROTTLED:
+		return http.StatusTooManyRequests
+	case carpool.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}

@@ -3,6 +3,7 @@ package carpool
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. Each maps to one HTTP status at the edge; the set is small on purpose.
@@ -13,6 +14,8 @@ const (
 	EUNAUTHORIZED = "unauthorized" // no or bad credentials (401)
 	EFORBIDDEN    = "forbidden"    // known caller, not allowed (403)
 	EINTERNAL     = "internal"     // anything else; details never reach a user (500)
+	ETHROTTLED    = "throttled"    // too many attempts from this account or address; retry later (429)
+	EUNAVAILABLE  = "unavailable"  // the process is at capacity for this work; retry later (503)
 )
 
 // Error is a domain error: a code, a message that is safe to show a user, and the input
@@ -24,6 +27,9 @@ type Error struct {
 	Message string
 	Field   string
 	Fields  []FieldError
+	// RetryAfter, when set, is how long the caller should wait before trying again
+	// (ETHROTTLED, EUNAVAILABLE); the edges send it as Retry-After.
+	RetryAfter time.Duration
 }
 
 // FieldError is one input field at fault and a message that is safe to show a user.
@@ -128,4 +134,14 @@ func (fe fieldErrors) err() error {
 		return &Error{Code: EINVALID, Field: fe[0].Field, Message: fe[0].Message}
 	}
 	return &Error{Code: EINVALID, Field: fe[0].Field, Message: fe[0].Message, Fields: fe}
+}
+
+// RetryAfter returns how long the domain error in err's chain asks the caller to wait, or
+// zero.
+func RetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }

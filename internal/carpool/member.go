@@ -61,6 +61,16 @@ const MinPasswordLength = 10
 // Validate checks the input and returns it normalised (trimmed, name in NFC, email
 // lower-cased, role defaulted to member). Every wrong field is reported at once.
 func (n NewMember) Validate() (NewMember, error) {
+	n, err := n.ValidateProfile()
+	var fe fieldErrors
+	fe.add(err)
+	fe.add(ValidatePassword(n.Password, n.Email, n.Name))
+	return n, fe.err()
+}
+
+// ValidateProfile checks everything but the password, for members who sign in through
+// their organisation's identity provider and have none.
+func (n NewMember) ValidateProfile() (NewMember, error) {
 	n.Email = NormalizeEmail(n.Email)
 	n.Phone = strings.TrimSpace(n.Phone)
 	if n.Role == "" {
@@ -74,22 +84,23 @@ func (n NewMember) Validate() (NewMember, error) {
 	if n.Phone != "" && !validPhone(n.Phone) {
 		fe.add(FieldErrorf(EINVALID, "phone", "phone must be digits, spaces and +-() only, 3 to 30 characters"))
 	}
-	fe.add(ValidatePassword(n.Password))
 	if !n.Role.Valid() {
 		fe.add(FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin"))
 	}
 	return n, fe.err()
 }
 
-// ValidatePassword checks a new password as sign-up does.
-func ValidatePassword(p string) error {
+// ValidatePassword checks a new password of the member with email and name: its length,
+// and that it is not easy to guess (common, a pattern, or made of their own name or
+// address).
+func ValidatePassword(p, email, name string) error {
 	if utf8.RuneCountInString(p) < MinPasswordLength {
 		return FieldErrorf(EINVALID, "password", "password must have at least %d characters", MinPasswordLength)
 	}
 	if len(p) > 1024 {
 		return FieldErrorf(EINVALID, "password", "password must have at most 1024 bytes")
 	}
-	return nil
+	return checkPasswordStrength(p, email, name)
 }
 
 // NormalizeEmail trims and lower-cases an email address, the form in which it is stored

@@ -8,7 +8,7 @@ import (
 )
 
 func TestNewMemberValidate(t *testing.T) {
-	valid := carpool.NewMember{Email: " Ann@Example.COM ", Name: " Ann ", Phone: " +41 (79) 123-45 ", Password: "correct horse"}
+	valid := carpool.NewMember{Email: " Ann@Example.COM ", Name: " Ann ", Phone: " +41 (79) 123-45 ", Password: "correct horse battery"}
 	got, err := valid.Validate()
 	if err != nil {
 		t.Fatalf("valid member: %v", err)
@@ -33,6 +33,12 @@ func TestNewMemberValidate(t *testing.T) {
 		{"phone few digits", func(m *carpool.NewMember) { m.Phone = "+()--12" }, "phone"},
 		{"short password", func(m *carpool.NewMember) { m.Password = "123456789" }, "password"},
 		{"huge password", func(m *carpool.NewMember) { m.Password = strings.Repeat("p", 1025) }, "password"},
+		{"one letter repeated", func(m *carpool.NewMember) { m.Password = "aaaaaaaaaa" }, "password"},
+		{"digits in a row", func(m *carpool.NewMember) { m.Password = "1234567890" }, "password"},
+		{"common password", func(m *carpool.NewMember) { m.Password = "Password123!" }, "password"},
+		{"keyboard walk", func(m *carpool.NewMember) { m.Password = "qwertzuiop" }, "password"},
+		{"own email address", func(m *carpool.NewMember) { m.Password = "ann@example.com" }, "password"},
+		{"own name and year", func(m *carpool.NewMember) { m.Name = "Annegret Kowalski"; m.Password = "kowalski1984" }, "password"},
 		{"unknown role", func(m *carpool.NewMember) { m.Role = "root" }, "role"},
 	}
 	for _, tc := range cases {
@@ -150,5 +156,31 @@ func TestPasswords(t *testing.T) {
 	}
 	if carpool.CheckNoPassword("anything") {
 		t.Fatal("CheckNoPassword reported a match")
+	}
+}
+
+func TestWeakPasswordMessagesHelp(t *testing.T) {
+	base := carpool.NewMember{Email: "ann.smith@example.com", Name: "Ann Smith"}
+	tests := []struct {
+		name, password, want string
+	}{
+		{"personal", "ann.smith@example.com", "your name or e-mail address"},
+		{"name inside", "annsmith2024", "your name or e-mail address"},
+		{"common", "1234567890", "unrelated words"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := base
+			m.Password = tt.password
+			_, err := m.Validate()
+			if !strings.Contains(carpool.ErrorMessage(err), tt.want) {
+				t.Errorf("got %q, want a message with %q", carpool.ErrorMessage(err), tt.want)
+			}
+		})
+	}
+	m := base
+	m.Password = strings.Repeat("unrelated words ", 60) // long: only a prefix is estimated
+	if _, err := m.Validate(); err != nil {
+		t.Errorf("long passphrase: got %v, want ok", err)
 	}
 }

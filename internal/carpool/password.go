@@ -21,6 +21,10 @@ const (
 	argonSaltLen = 16
 )
 
+// PasswordHashMemory is the memory, in bytes, that one password hash or check holds
+// while it runs; the application bounds how many run at once by it.
+const PasswordHashMemory = argonMemory * 1024
+
 // HashPassword returns an argon2id hash of password in the PHC string format.
 func HashPassword(password string) (string, error) {
 	salt := make([]byte, argonSaltLen)

@@ -33,6 +33,7 @@ type Store interface {
 	ReportStore
 	OutboxStore
 	IdempotencyStore
+	ThrottleStore
 }
 
 // MemberStore keeps members.
@@ -43,6 +44,8 @@ type MemberStore interface {
 	MemberByEmail(ctx context.Context, email string) (Member, error)
 	// Members returns the members with the given ids that exist, in any order.
 	Members(ctx context.Context, ids []string) ([]Member, error)
+	// SetMemberRole gives the member a role and returns them; ENOTFOUND if unknown.
+	SetMemberRole(ctx context.Context, id string, role Role) (Member, error)
 }
 
 // AdminStore administers members and keeps the audit log. Role changes and

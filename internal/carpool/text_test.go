@@ -148,7 +148,7 @@ func TestAllFieldErrorsAtOnce(t *testing.T) {
 		{"member", func() error {
 			_, err := carpool.NewMember{Email: "nope", Name: " ", Phone: "x", Password: "short", Role: "king"}.Validate()
 			return err
-		}, []string{"email", "name", "phone", "password", "role"}},
+		}, []string{"email", "name", "phone", "role", "password"}},
 		{"site", func() error { s := carpool.Site{Lat: 91, Lon: 181}; return s.Validate() }, []string{"name", "address", "lat", "lon"}},
 		{"car", func() error {
 			c := carpool.Car{Kind: "boat", Plate: "!", Seats: 0, Status: "sunk"}

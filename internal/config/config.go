@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -32,6 +33,15 @@ type Config struct {
 	DBConnTimeout   time.Duration
 	// DBStatementTimeout bounds each PostgreSQL statement of a request (not migrations).
 	DBStatementTimeout time.Duration
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
+	// MaxPasswordHashes bounds concurrent password hashes; 0 derives it from the memory
+	// limit.
+	MaxPasswordHashes int
+	// PasswordSignIn allows sign-in and sign-up by password.
+	PasswordSignIn bool
+	// OIDC is single sign-on through an OpenID provider; off when Issuer is empty.
+	OIDC OIDC
 
 	// CO2PerKM is the emission factor reports count avoided CO₂ with (kg CO₂e per km).
 	CO2PerKM float64
@@ -61,6 +71,45 @@ func (c *Config) Limits() carpool.Limits {
 		MaxOpenRides:          c.MaxOpenRides,
 		MaxActiveReservations: c.MaxActiveReservations,
 	}
+}
+
+// OIDC configures sign-in through an OpenID Connect provider.
+type OIDC struct {
+	Issuer       string
+	ClientID     string
+	ClientSecret string
+	RedirectURL  string
+	Name         string
+	Domains      []string
+	RoleClaim    string
+	Roles        map[string]string // claim value -> role
+	TrustEmail   bool              // accept e-mail addresses without email_verified
+}
+
+// Enabled reports whether single sign-on is configured.
+func (o OIDC) Enabled() bool { return o.Issuer != "" }
+
+// validateOIDC checks the settings that only make sense together.
+func (c *Config) validateOIDC() error {
+	if !c.OIDC.Enabled() {
+		if !c.PasswordSignIn {
+			return errors.New("invalid CARPOOL_PASSWORD_SIGNIN=false: nobody could sign in; set CARPOOL_OIDC_ISSUER too")
+		}
+		return nil
+	}
+	for _, req := range []struct{ env, v string }{
+		{"CARPOOL_OIDC_CLIENT_ID", c.OIDC.ClientID},
+		{"CARPOOL_OIDC_CLIENT_SECRET", c.OIDC.ClientSecret},
+		{"CARPOOL_OIDC_REDIRECT_URL", c.OIDC.RedirectURL},
+	} {
+		if req.v == "" {
+			return fmt.Errorf("missing %s: CARPOOL_OIDC_ISSUER is set", req.env)
+		}
+	}
+	if len(c.OIDC.Domains) == 0 {
+		return errors.New("missing CARPOOL_OIDC_DOMAINS: say which e-mail domains may sign in through the provider (* for any)")
+	}
+	return nil
 }
 
 // Engine returns "sqlite" or "postgres", from the database URL's scheme.
@@ -133,6 +182,9 @@ func Load(flags *Flags, getenv Environ) (*Config, error) {
 		c.DatabaseURL = c.postgresURL()
 	}
 	if err := c.validateDatabaseURL(); err != nil {
+		return nil, err
+	}
+	if err := c.validateOIDC(); err != nil {
 		return nil, err
 	}
 	if err := c.validateNotify(); err != nil {
@@ -253,4 +305,48 @@ func maskIf(secret bool, v string) string {
 		return "xxxxx"
 	}
 	return v
+}
+
+// MaskArgs returns a command line with the value of every secret flag hidden and the
+// password of every URL masked, so that it can be shown (pprof's cmdline) without handing
+// out the database credentials that an operator passed as a flag.
+func MaskArgs(args []string) []string {
+	secret := map[string]bool{}
+	for _, s := range settings {
+		if s.secret {
+			secret[s.flag] = true
+		}
+	}
+	out := make([]string, len(args))
+	hideNext := false
+	for i, a := range args {
+		switch {
+		case hideNext:
+			out[i], hideNext = "xxxxx", false
+			continue
+		case strings.HasPrefix(a, "-"):
+			name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			if secret[name] {
+				if hasValue {
+					out[i] = a[:strings.Index(a, "=")+1] + "xxxxx"
+				} else {
+					out[i], hideNext = a, true
+				}
+				continue
+			}
+		}
+		out[i] = maskEmbeddedURL(a)
+	}
+	return out
+}
+
+// maskEmbeddedURL masks the password of a URL that an argument is or ends with (as in
+// --some-flag=postgres://user:pass@host/db), whatever flag carries it.
+func maskEmbeddedURL(a string) string {
+	i := strings.Index(a, "://")
+	if i < 0 {
+		return a
+	}
+	start := strings.LastIndexAny(a[:i], "= ") + 1
+	return a[:start] + MaskURL(a[start:])
 }

@@ -183,3 +183,83 @@ func TestLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskArgsHidesSecrets(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []string
+		want []string
+	}{
+		{"flag with equals", []string{"carpool", "serve", "--database-url=postgres://u:pw@db/x"},
+			[]string{"carpool", "serve", "--database-url=xxxxx"}},
+		{"flag then value", []string{"carpool", "serve", "-database-url", "postgres://u:pw@db/x", "--http-addr", ":1"},
+			[]string{"carpool", "serve", "-database-url", "xxxxx", "--http-addr", ":1"}},
+		{"password flag", []string{"carpool", "--postgres-password", "pw"},
+			[]string{"carpool", "--postgres-password", "xxxxx"}},
+		{"URL in another flag", []string{"carpool", "--other=postgres://u:pw@db/x"},
+			[]string{"carpool", "--other=postgres://u:xxxxx@db/x"}},
+		{"plain", []string{"carpool", "serve", "--log-level=debug"},
+			[]string{"carpool", "serve", "--log-level=debug"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := config.MaskArgs(tt.in)
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if strings.Contains(strings.Join(got, " "), "pw") {
+				t.Errorf("got %q, which still holds the password", got)
+			}
+		})
+	}
+}
+
+func TestOIDCSettings(t *testing.T) {
+	secret := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(secret, []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	full := map[string]string{
+		"CARPOOL_OIDC_ISSUER":             "https://login.example.com/realms/acme",
+		"CARPOOL_OIDC_CLIENT_ID":          "carpool",
+		"CARPOOL_OIDC_CLIENT_SECRET_FILE": secret,
+		"CARPOOL_OIDC_REDIRECT_URL":       "https://carpool.example.com/auth/oidc/callback",
+		"CARPOOL_OIDC_DOMAINS":            "Example.com",
+		"CARPOOL_OIDC_ROLES":              "fleet=fleet_manager, boss=admin",
+		"CARPOOL_PASSWORD_SIGNIN":         "false",
+	}
+	c, err := config.Load(nil, envOf(full))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.OIDC.Enabled() || c.OIDC.ClientSecret != "s3cret" || c.OIDC.Domains[0] != "example.com" ||
+		c.OIDC.Roles["boss"] != "admin" || c.OIDC.RoleClaim != "groups" || c.PasswordSignIn {
+		t.Errorf("got %+v, password sign-in %v", c.OIDC, c.PasswordSignIn)
+	}
+	tests := []struct {
+		name, drop, set, value, want string
+	}{
+		{"no client id", "CARPOOL_OIDC_CLIENT_ID", "", "", "CARPOOL_OIDC_CLIENT_ID"},
+		{"no secret", "CARPOOL_OIDC_CLIENT_SECRET_FILE", "", "", "CARPOOL_OIDC_CLIENT_SECRET"},
+		{"no domains", "CARPOOL_OIDC_DOMAINS", "", "", "CARPOOL_OIDC_DOMAINS"},
+		{"bad redirect", "", "CARPOOL_OIDC_REDIRECT_URL", "https://carpool.example.com/", "CARPOOL_OIDC_REDIRECT_URL"},
+		{"bad role", "", "CARPOOL_OIDC_ROLES", "fleet=driver", "CARPOOL_OIDC_ROLES"},
+		{"no way in", "CARPOOL_OIDC_ISSUER", "", "", "CARPOOL_PASSWORD_SIGNIN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{}
+			for k, v := range full {
+				env[k] = v
+			}
+			delete(env, tt.drop)
+			if tt.set != "" {
+				env[tt.set] = tt.value
+			}
+			_, err := config.Load(nil, envOf(env))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error naming %s", err, tt.want)
+			}
+		})
+	}
+}

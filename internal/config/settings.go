@@ -4,9 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"carpool/internal/clientip"
 )
 
 // setting is one configuration value: its variable, flag, default, and how it is parsed
@@ -123,20 +127,133 @@ var settings = []setting{
 		show: func(c *Config) string { return strconv.FormatFloat(c.CO2PerKM, 'f', -1, 64) }},
 	{env: "CARPOOL_SIGNUP_DOMAINS", flag: "signup-domains", usage: "comma-separated email domains that may sign up; empty: closed; *: open",
 		apply: func(c *Config, v string) error {
-			c.SignupDomains = nil
-			for _, d := range strings.Split(v, ",") {
-				d = strings.ToLower(strings.TrimSpace(d))
-				if d == "" {
+			d, err := parseDomains(v)
+			c.SignupDomains = d
+			return err
+		},
+		show: func(c *Config) string { return strings.Join(c.SignupDomains, ",") }},
+	{env: "CARPOOL_TRUSTED_PROXIES", flag: "trusted-proxies", usage: "comma-separated CIDRs of proxies whose X-Forwarded-For is believed (the ingress); empty: none",
+		apply: func(c *Config, v string) error {
+			p, err := clientip.ParsePrefixes(v)
+			if err != nil {
+				return errors.New("must be comma-separated CIDRs like 10.42.0.0/16 or addresses")
+			}
+			c.TrustedProxies = p
+			return nil
+		},
+		show: func(c *Config) string {
+			var out []string
+			for _, p := range c.TrustedProxies {
+				out = append(out, p.String())
+			}
+			return strings.Join(out, ",")
+		}},
+	{env: "CARPOOL_PASSWORD_SIGNIN", flag: "password-signin", def: "true", usage: "whether members may sign in and sign up with a password (false: single sign-on only)",
+		apply: func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return errors.New("must be true or false")
+			}
+			c.PasswordSignIn = b
+			return nil
+		},
+		show: func(c *Config) string { return strconv.FormatBool(c.PasswordSignIn) }},
+	{env: "CARPOOL_OIDC_ISSUER", flag: "oidc-issuer", usage: "OpenID Connect issuer URL of the identity provider; empty: no single sign-on",
+		apply: func(c *Config, v string) error {
+			if v != "" {
+				u, err := url.Parse(v)
+				if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+					return errors.New("must be an http(s) URL like https://login.example.com/realms/acme")
+				}
+			}
+			c.OIDC.Issuer = v
+			return nil
+		},
+		show: func(c *Config) string { return c.OIDC.Issuer }},
+	{env: "CARPOOL_OIDC_CLIENT_ID", flag: "oidc-client-id", usage: "carpool's client id at the identity provider",
+		apply: func(c *Config, v string) error { c.OIDC.ClientID = v; return nil },
+		show:  func(c *Config) string { return c.OIDC.ClientID }},
+	{env: "CARPOOL_OIDC_CLIENT_SECRET", flag: "oidc-client-secret", usage: "carpool's client secret at the identity provider", secret: true,
+		apply: func(c *Config, v string) error { c.OIDC.ClientSecret = v; return nil },
+		show:  func(c *Config) string { return c.OIDC.ClientSecret }},
+	{env: "CARPOOL_OIDC_REDIRECT_URL", flag: "oidc-redirect-url", usage: "the callback registered at the provider: https://<carpool host>/auth/oidc/callback",
+		apply: func(c *Config, v string) error {
+			if v != "" {
+				u, err := url.Parse(v)
+				if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "/auth/oidc/callback" {
+					return errors.New("must be an http(s) URL ending in /auth/oidc/callback")
+				}
+			}
+			c.OIDC.RedirectURL = v
+			return nil
+		},
+		show: func(c *Config) string { return c.OIDC.RedirectURL }},
+	{env: "CARPOOL_OIDC_NAME", flag: "oidc-name", def: "your organisation", usage: "the provider's name on the sign-in button: Sign in with <name>",
+		apply: func(c *Config, v string) error { c.OIDC.Name = v; return nil },
+		show:  func(c *Config) string { return c.OIDC.Name }},
+	{env: "CARPOOL_OIDC_DOMAINS", flag: "oidc-domains", usage: "comma-separated e-mail domains that may sign in through the provider; *: any",
+		apply: func(c *Config, v string) error {
+			d, err := parseDomains(v)
+			c.OIDC.Domains = d
+			return err
+		},
+		show: func(c *Config) string { return strings.Join(c.OIDC.Domains, ",") }},
+	{env: "CARPOOL_OIDC_ROLE_CLAIM", flag: "oidc-role-claim", def: "groups", usage: "the ID token or userinfo claim that CARPOOL_OIDC_ROLES maps",
+		apply: func(c *Config, v string) error { c.OIDC.RoleClaim = v; return nil },
+		show:  func(c *Config) string { return c.OIDC.RoleClaim }},
+	{env: "CARPOOL_OIDC_ROLES", flag: "oidc-roles", usage: "claim value=role pairs, comma-separated (carpool-fleet=fleet_manager,carpool-admins=admin); applied when the account is created",
+		apply: func(c *Config, v string) error {
+			c.OIDC.Roles = map[string]string{}
+			for _, pair := range strings.Split(v, ",") {
+				if pair = strings.TrimSpace(pair); pair == "" {
 					continue
 				}
-				if d != "*" && (strings.ContainsAny(d, "@ /") || !strings.Contains(d, ".")) {
-					return fmt.Errorf("%q is not a domain like example.com", d)
+				value, role, ok := strings.Cut(pair, "=")
+				role = strings.TrimSpace(role)
+				if !ok || strings.TrimSpace(value) == "" || (role != "member" && role != "fleet_manager" && role != "admin") {
+					return fmt.Errorf("%q is not value=role with role member, fleet_manager or admin", pair)
 				}
-				c.SignupDomains = append(c.SignupDomains, d)
+				c.OIDC.Roles[strings.TrimSpace(value)] = role
 			}
 			return nil
 		},
-		show: func(c *Config) string { return strings.Join(c.SignupDomains, ",") }},
+		show: func(c *Config) string {
+			var out []string
+			for k, v := range c.OIDC.Roles {
+				out = append(out, k+"="+v)
+			}
+			slices.Sort(out)
+			return strings.Join(out, ",")
+		}},
+	{env: "CARPOOL_OIDC_TRUST_EMAIL", flag: "oidc-trust-email", def: "false", usage: "accept the provider's e-mail address without email_verified (Entra ID; only with a single-tenant issuer)",
+		apply: func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return errors.New("must be true or false")
+			}
+			c.OIDC.TrustEmail = b
+			return nil
+		},
+		show: func(c *Config) string { return strconv.FormatBool(c.OIDC.TrustEmail) }},
+	{env: "CARPOOL_MAX_PASSWORD_HASHES", flag: "max-password-hashes", def: "auto", usage: "password hashes (19 MiB each) that may run at once; auto: derived from the memory limit",
+		apply: func(c *Config, v string) error {
+			if v == "auto" {
+				c.MaxPasswordHashes = 0
+				return nil
+			}
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000 {
+				return errors.New("must be auto or a whole number from 1 to 1000")
+			}
+			c.MaxPasswordHashes = n
+			return nil
+		},
+		show: func(c *Config) string {
+			if c.MaxPasswordHashes == 0 {
+				return "auto"
+			}
+			return strconv.Itoa(c.MaxPasswordHashes)
+		}},
 	{env: "CARPOOL_MAX_ADVANCE", flag: "max-advance", def: "8760h", usage: "how far ahead a ride may depart or a reservation start (0: no limit)",
 		apply: durationInto(func(c *Config) *time.Duration { return &c.MaxAdvance }),
 		show:  func(c *Config) string { return c.MaxAdvance.String() }},
@@ -193,4 +310,20 @@ func parsePort(v string) (int, error) {
 		return 0, errors.New("must be a port number from 0 to 65535")
 	}
 	return n, nil
+}
+
+// parseDomains reads a comma-separated list of e-mail domains (or *), lower-cased.
+func parseDomains(v string) ([]string, error) {
+	var out []string
+	for _, d := range strings.Split(v, ",") {
+		d = strings.ToLower(strings.TrimSpace(d))
+		if d == "" {
+			continue
+		}
+		if d != "*" && (strings.ContainsAny(d, "@ /") || !strings.Contains(d, ".")) {
+			return nil, fmt.Errorf("%q is not a domain like example.com", d)
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }

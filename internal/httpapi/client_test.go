@@ -24,15 +24,19 @@ import (
 	"carpool/api"
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/clientip"
 	"carpool/internal/httpapi"
 	"carpool/internal/notify"
+	"carpool/internal/pgtest"
+	"carpool/internal/postgres"
 	"carpool/internal/sqlite"
 )
 
-// env is one API server over a fresh SQLite database, and a client that checks every
-// request and response against api/openapi.yaml.
+// env is one API server over a fresh database (SQLite unless a test asks for
+// PostgreSQL), and a client that checks every request and response against
+// api/openapi.yaml.
 type env struct {
-	store  *sqlite.DB
+	store  carpool.Store
 	srv    *httptest.Server
 	router routers.Router
 }
@@ -43,12 +47,19 @@ type envOptions struct {
 	Signup carpool.SignupPolicy
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Sign-in protection; zero values are the application's defaults.
+	HashSlots                      int
+	HashWait                       time.Duration
+	AccountBackoff, AddressBackoff carpool.Backoff
+	ClientIP                       clientip.Resolver
+	NoPasswordSignIn               bool
 }
 
 // serve returns the API over store as cmd/carpool wires it.
 func serve(store carpool.Store, opts envOptions) *httpapi.Server {
-	a := app.New(store, app.Options{Signup: opts.Signup, Now: opts.Now})
-	return httpapi.NewServer(a, store, httpapi.Options{Logger: opts.Logger, Now: opts.Now,
+	a := app.New(store, app.Options{Signup: opts.Signup, Now: opts.Now, HashSlots: opts.HashSlots, HashWait: opts.HashWait,
+		AccountBackoff: opts.AccountBackoff, AddressBackoff: opts.AddressBackoff, NoPasswordSignIn: opts.NoPasswordSignIn})
+	return httpapi.NewServer(a, store, httpapi.Options{Logger: opts.Logger, Now: opts.Now, ClientIP: opts.ClientIP,
 		Notify: notify.NewService(store, notify.ServiceOptions{Now: opts.Now})})
 }
 
@@ -64,6 +75,37 @@ func newEnv(tb testing.TB, opts envOptions) *env {
 	if _, err := db.Migrate(ctx); err != nil {
 		tb.Fatalf("migrate: %v", err)
 	}
+	return newEnvOn(tb, db, opts)
+}
+
+// newPostgresEnv is newEnv over a fresh, migrated PostgreSQL database, for the answers
+// that must not differ between the engines.
+func newPostgresEnv(tb testing.TB, opts envOptions) *env {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, pgtest.NewDatabase(tb))
+	if err != nil {
+		tb.Fatalf("open postgres: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate: %v", err)
+	}
+	return newEnvOn(tb, db, opts)
+}
+
+// engines are the storage engines the engine-neutral tests run on.
+var engines = []struct {
+	name string
+	env  func(testing.TB, envOptions) *env
+}{
+	{"sqlite", newEnv},
+	{"postgres", newPostgresEnv},
+}
+
+// newEnvOn starts the real handler on a real listener over db.
+func newEnvOn(tb testing.TB, db carpool.Store, opts envOptions) *env {
+	tb.Helper()
 	srv := httptest.NewServer(serve(db, opts))
 	tb.Cleanup(srv.Close)
 

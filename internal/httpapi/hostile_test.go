@@ -12,7 +12,12 @@ import (
 // id has is an unknown id (404) on every item route, decided before the database is
 // asked, so every engine answers alike.
 func TestIDsThatCannotExist(t *testing.T) {
-	e := newEnv(t, envOptions{})
+	for _, eng := range engines {
+		t.Run(eng.name, func(t *testing.T) { idsThatCannotExist(t, eng.env(t, envOptions{})) })
+	}
+}
+
+func idsThatCannotExist(t *testing.T, e *env) {
 	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
 	routes := []struct{ method, path string }{
 		{"GET", "/api/v1/sites/%s"},
@@ -40,6 +45,15 @@ func TestIDsThatCannotExist(t *testing.T) {
 		"PATCH /api/v1/rides/%s":            map[string]any{"notes": "X"},
 		"POST /api/v1/rides/%s/bookings":    map[string]any{"seats": 1},
 	}
+	for _, cursor := range []string{"AA", "_w", "YQBi"} {
+		for _, list := range []string{"/api/v1/sites", "/api/v1/cars", "/api/v1/reservations", "/api/v1/bookings", "/api/v1/rides?driver=me", "/api/v1/rides?from=48.1,11.5"} {
+			sep := "?"
+			if strings.Contains(list, "?") {
+				sep = "&"
+			}
+			e.do(t, call{method: "GET", path: list + sep + "cursor=" + cursor, token: fm.token, invalid: true}).problem(t, 400, "malformed", "cursor")
+		}
+	}
 	for _, id := range []string{"abc%00def", "%ff%fe", "abc%C0%80", "a%20b"} {
 		for _, rt := range routes {
 			path := strings.Replace(rt.path, "%s", id, 1)
@@ -55,7 +69,14 @@ func TestIDsThatCannotExist(t *testing.T) {
 // without a visible character are refused (422) wherever free text enters, the same on
 // every engine because the domain decides before the database sees them.
 func TestBadText(t *testing.T) {
-	e := newEnv(t, envOptions{Signup: carpool.SignupPolicy{Domains: []string{"example.com"}}})
+	for _, eng := range engines {
+		t.Run(eng.name, func(t *testing.T) {
+			badText(t, eng.env(t, envOptions{Signup: carpool.SignupPolicy{Domains: []string{"example.com"}}}))
+		})
+	}
+}
+
+func badText(t *testing.T, e *env) {
 	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
 	for _, bad := range []string{"Eve\x00", "Eve\a", "Eve\nSmith", "\u200b", "Eve\u202egpj.exe"} {
 		t.Run(bad, func(t *testing.T) {

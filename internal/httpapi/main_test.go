@@ -10,6 +10,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"carpool/api"
+	"carpool/internal/pgtest"
 )
 
 // TestMain runs the tests and then, when the whole suite ran, fails if some status code
@@ -17,7 +18,7 @@ import (
 // documented answer that no test produces is either untested or untrue.
 func TestMain(m *testing.M) {
 	flag.Parse()
-	code := m.Run()
+	code := pgtest.Main(m) // runs the tests, then stops a PostgreSQL that one started
 	if code == 0 && flag.Lookup("test.run").Value.String() == "" && !testing.Short() {
 		if missing := unseenStatuses(); len(missing) > 0 {
 			fmt.Fprintf(os.Stderr, "FAIL: documented responses no test produced (%d):\n", len(missing))

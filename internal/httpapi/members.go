@@ -67,7 +67,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, _ carpool.M
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
-	session, err := s.app.SignIn(r.Context(), req.Email, req.Password)
+	session, err := s.app.SignIn(r.Context(), req.Email, req.Password, s.client.Of(r))
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
@@ -58,7 +60,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	} else {
 		p.Status = app.HTTPStatus(err)
 	}
-	if p.Status >= http.StatusInternalServerError {
+	if after := carpool.RetryAfter(err); after > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((after+time.Second-1)/time.Second)))
+	}
+	if p.Status >= http.StatusInternalServerError && p.Code != carpool.EUNAVAILABLE {
 		s.log.ErrorContext(r.Context(), "api request failed",
 			"method", r.Method, "path", r.URL.Path, "err", err)
 		p.Code, p.Field, p.Detail = carpool.EINTERNAL, "", "internal error"

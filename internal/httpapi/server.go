@@ -11,6 +11,7 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/clientip"
 	"carpool/internal/notify"
 )
 
@@ -26,6 +27,9 @@ type Options struct {
 	Now func() time.Time
 	// MaxBodyBytes limits request bodies; larger ones are refused with 413.
 	MaxBodyBytes int64
+	// ClientIP finds the address a sign-in came from, for throttling; the zero value
+	// uses the connection's peer.
+	ClientIP clientip.Resolver
 	// Notify holds the notification use cases; nil leaves the notification endpoints
 	// out.
 	Notify *notify.Service
@@ -38,6 +42,7 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	maxBody int64
+	client  clientip.Resolver
 	mux     *http.ServeMux
 	notify  *notify.Service
 }
@@ -51,6 +56,7 @@ func NewServer(a *app.App, idem carpool.IdempotencyStore, opts Options) *Server 
 		log:     opts.Logger,
 		now:     opts.Now,
 		maxBody: opts.MaxBodyBytes,
+		client:  opts.ClientIP,
 		mux:     http.NewServeMux(),
 		notify:  opts.Notify,
 	}

@@ -46,6 +46,22 @@ func testMembers(t *testing.T, open func(t *testing.T) carpool.Store) {
 		wantCode(t, err, carpool.ENOTFOUND, "")
 	})
 
+	t.Run("set role", func(t *testing.T) {
+		m := e.member(carpool.RoleMember)
+		got, err := e.s.SetMemberRole(e.ctx, m.ID, carpool.RoleFleetManager)
+		noErr(t, err, "set role")
+		if got.Role != carpool.RoleFleetManager || got.ID != m.ID || got.UpdatedAt.Before(m.UpdatedAt) {
+			t.Fatalf("got %+v, want %s as fleet manager", got, m.ID)
+		}
+		again, err := e.s.Member(e.ctx, m.ID)
+		noErr(t, err, "member")
+		if again.Role != carpool.RoleFleetManager {
+			t.Fatalf("stored role: got %s, want fleet_manager", again.Role)
+		}
+		_, err = e.s.SetMemberRole(e.ctx, carpool.NewID(), carpool.RoleAdmin)
+		wantCode(t, err, carpool.ENOTFOUND, "")
+	})
+
 	t.Run("members by ids", func(t *testing.T) {
 		a, b := e.member(carpool.RoleMember), e.member(carpool.RoleAdmin)
 		got, err := e.s.Members(e.ctx, []string{b.ID, carpool.NewID(), a.ID})

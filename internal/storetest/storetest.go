@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Utilisation", testUtilisation},
 		{"RideFigures", testRideFigures},
 		{"Idempotency", testIdempotency},
+		{"Throttle", testThrottle},
 		{"Times", testTimes},
 		{"Integrity", testIntegrity},
 		{"HostileInput", testHostileInput},

@@ -423,3 +423,27 @@ func (s *instrumentedStore) RideFigures(ctx context.Context, f carpool.RideFigur
 	defer func() { end(err) }()
 	return s.next.RideFigures(ctx, f)
 }
+
+func (s *instrumentedStore) TakeSignInAttempt(ctx context.Context, keys []carpool.ThrottleKey) (_ []time.Duration, err error) {
+	ctx, end := s.start(ctx, "TakeSignInAttempt")
+	defer func() { end(err) }()
+	return s.next.TakeSignInAttempt(ctx, keys)
+}
+
+func (s *instrumentedStore) ResetSignInAttempts(ctx context.Context, key string) (err error) {
+	ctx, end := s.start(ctx, "ResetSignInAttempts")
+	defer func() { end(err) }()
+	return s.next.ResetSignInAttempts(ctx, key)
+}
+
+func (s *instrumentedStore) RefundSignInAttempt(ctx context.Context, key carpool.ThrottleKey) (err error) {
+	ctx, end := s.start(ctx, "RefundSignInAttempt")
+	defer func() { end(err) }()
+	return s.next.RefundSignInAttempt(ctx, key)
+}
+
+func (s *instrumentedStore) SetMemberRole(ctx context.Context, id string, role carpool.Role) (_ carpool.Member, err error) {
+	ctx, end := s.start(ctx, "SetMemberRole")
+	defer func() { end(err) }()
+	return s.next.SetMemberRole(ctx, id, role)
+}

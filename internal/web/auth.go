@@ -1,8 +1,11 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
+	"time"
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
@@ -13,7 +16,20 @@ import (
 type authPage struct {
 	Form *form
 	Next string
-	csrf string
+	// SSOName names the identity provider on its button; "" when there is none.
+	SSOName string
+	// Passwords says whether the password form is shown.
+	Passwords bool
+	csrf      string
+}
+
+// authPage returns the sign-in page's data for form f.
+func (s *Server) authPage(w http.ResponseWriter, r *http.Request, f *form, next string) authPage {
+	p := authPage{Form: f, Next: next, Passwords: s.app.PasswordSignIn(), csrf: s.preSession(w, r)}
+	if s.sso != nil {
+		p.SSOName = s.sso.Name
+	}
+	return p
 }
 
 func (p authPage) preCSRF() string { return p.csrf }
@@ -24,7 +40,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := newForm(url.Values{"email": {""}, "password": {""}})
-	s.render(w, r, http.StatusOK, "signin", nil, authPage{Form: f, Next: safeNext(r.URL.Query().Get("next")), csrf: s.preSession(w, r)})
+	s.render(w, r, http.StatusOK, "signin", nil, s.authPage(w, r, f, safeNext(r.URL.Query().Get("next"))))
 }
 
 // signIn checks the email and password and starts a session.
@@ -36,10 +52,13 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	f := newForm(url.Values{"email": {r.PostFormValue("email")}, "password": {""}})
 	next := safeNext(r.PostFormValue("next"))
-	session, err := s.app.SignIn(r.Context(), f.Get("email"), r.PostFormValue("password"))
-	if carpool.ErrorCode(err) == carpool.EUNAUTHORIZED {
-		f.fieldError("password", "Email or password is wrong.")
-		s.render(w, r, http.StatusUnauthorized, "signin", nil, authPage{Form: f, Next: next, csrf: s.preSession(w, r)})
+	session, err := s.app.SignIn(r.Context(), f.Get("email"), r.PostFormValue("password"), s.client.Of(r))
+	if msg := signInRefusal(err); msg != "" {
+		if after := carpool.RetryAfter(err); after > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int((after+time.Second-1)/time.Second)))
+		}
+		f.fieldError("password", msg)
+		s.render(w, r, app.HTTPStatus(err), "signin", nil, s.authPage(w, r, f, next))
 		return
 	}
 	if err != nil {
@@ -48,6 +67,38 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	s.startSession(w, r, session)
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// signInRefusal returns what the form says when a sign-in is refused, or "" when err is
+// no refusal (nil, or a failure the error page reports).
+func signInRefusal(err error) string {
+	switch carpool.ErrorCode(err) {
+	case carpool.EUNAUTHORIZED:
+		return "Email or password is wrong."
+	case carpool.ETHROTTLED:
+		return fmt.Sprintf("There were too many sign-in attempts for this account or from your network. "+
+			"For your security, please wait %s and try again. If you forgot your password, ask an administrator.",
+			friendlyWait(carpool.RetryAfter(err)))
+	case carpool.EUNAVAILABLE:
+		return "Many people are signing in right now. Please try again in a moment."
+	case carpool.EFORBIDDEN:
+		return carpool.ErrorMessage(err)
+	}
+	return ""
+}
+
+// friendlyWait says a wait the way a person would.
+func friendlyWait(d time.Duration) string {
+	switch {
+	case d <= time.Second:
+		return "a second"
+	case d < time.Minute:
+		return fmt.Sprintf("%d seconds", int(d.Seconds()))
+	case d < 2*time.Minute:
+		return "a minute"
+	default:
+		return fmt.Sprintf("%d minutes", int((d+time.Minute-1)/time.Minute))
+	}
 }
 
 // startSession hands the secret of a new session's token to the browser.
@@ -87,6 +138,12 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		session, err = s.app.NewSession(r.Context(), m)
 	}
 	if err != nil {
+		if carpool.ErrorCode(err) == carpool.EUNAVAILABLE {
+			w.Header().Set("Retry-After", strconv.Itoa(int((carpool.RetryAfter(err)+time.Second-1)/time.Second)))
+			f.Message = signInRefusal(err)
+			s.render(w, r, app.HTTPStatus(err), "signup", nil, authPage{Form: f, csrf: s.preSession(w, r)})
+			return
+		}
 		if !userFacing(err) {
 			s.fail(w, r, nil, err)
 			return

@@ -19,6 +19,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /signup", s.signUpForm)
 	mux.HandleFunc("POST /signup", s.signUp)
 	mux.Handle("POST /signout", s.signedIn(s.signOut))
+	if s.sso != nil {
+		mux.HandleFunc("GET "+ssoPath+"start", s.ssoStart)
+		mux.HandleFunc("GET "+ssoPath+"callback", s.ssoCallback)
+	}
 
 	mux.Handle("GET /{$}", s.signedIn(s.home))
 

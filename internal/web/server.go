@@ -16,6 +16,7 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/clientip"
 	"carpool/internal/notify"
 )
 
@@ -25,8 +26,11 @@ type Options struct {
 	Location *time.Location
 	// Logger receives one record per request that failed with an internal error.
 	Logger *slog.Logger
-	// Now is the clock for sessions and default form values; tests may stop it.
-	Now func() time.Time
+	// ClientIP finds the address a sign-in came from, for throttling; the zero value
+	// uses the connection's peer.
+	ClientIP clientip.Resolver
+	// SSO, when set, offers "Sign in with <provider>" on the sign-in page.
+	SSO *SSO
 	// Notify holds the notification use cases; nil leaves the notification pages out.
 	Notify *notify.Service
 }
@@ -37,6 +41,8 @@ type Server struct {
 	loc     *time.Location
 	log     *slog.Logger
 	now     func() time.Time
+	client  clientip.Resolver
+	sso     *SSO
 	pages   *pages
 	handler http.Handler
 	notify  *notify.Service
@@ -44,7 +50,7 @@ type Server struct {
 
 // NewServer returns the UI over the use cases of a.
 func NewServer(a *app.App, opts Options) *Server {
-	s := &Server{app: a, loc: opts.Location, log: opts.Logger, now: a.Now, notify: opts.Notify}
+	s := &Server{app: a, loc: opts.Location, log: opts.Logger, now: a.Now, client: opts.ClientIP, sso: opts.SSO, notify: opts.Notify}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}

@@ -37,6 +37,20 @@ type Options struct {
 	TLS bool
 	// Now replaces the wall clock of the store, the API and the UI alike.
 	Now func() time.Time
+	// Backoff, when set, throttles sign-in per account and per address instead of the
+	// application's defaults.
+	Backoff carpool.Backoff
+	// HashSlots and HashWait, when set, bound password hashing instead of the defaults.
+	HashSlots int
+	HashWait  time.Duration
+	// SSO, when set, is called with the app's base URL and returns the identity provider
+	// of the web UI (its callback is base + "/auth/oidc/callback").
+	SSO       func(base string) *web.SSO
+	SSOPolicy app.SSOPolicy
+	// NoPasswordSignIn switches password sign-in off.
+	NoPasswordSignIn bool
+	// Wrap, when set, wraps the whole handler, so a test can watch requests.
+	Wrap func(http.Handler) http.Handler
 }
 
 // Start opens a migrated SQLite store in tb's temporary directory and serves the app;
@@ -57,16 +71,30 @@ func Start(tb testing.TB, opts Options) *App {
 		tb.Fatalf("migrate sqlite: %v", err)
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{tb}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srv := httptest.NewUnstartedServer(nil)
+	base := "http://" + srv.Listener.Addr().String()
+	if opts.TLS {
+		base = "https://" + srv.Listener.Addr().String()
+	}
 	mux := http.NewServeMux()
-	a := app.New(db, app.Options{Signup: opts.Signup, Now: opts.Now})
+	a := app.New(db, app.Options{Signup: opts.Signup, Now: opts.Now, HashSlots: opts.HashSlots, HashWait: opts.HashWait,
+		AccountBackoff: opts.Backoff, AddressBackoff: opts.Backoff, SSO: opts.SSOPolicy, NoPasswordSignIn: opts.NoPasswordSignIn})
+	var single *web.SSO
+	if opts.SSO != nil {
+		single = opts.SSO(base)
+	}
 	notifications := notify.NewService(db, notify.ServiceOptions{Location: opts.Location, Now: opts.Now})
 	mux.Handle("/api/", httpapi.NewServer(a, db, httpapi.Options{Logger: logger, Now: opts.Now, Notify: notifications}))
-	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: opts.Location, Notify: notifications}))
-	var srv *httptest.Server
+	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: opts.Location, SSO: single, Notify: notifications}))
+	var h http.Handler = mux
+	if opts.Wrap != nil {
+		h = opts.Wrap(mux)
+	}
+	srv.Config.Handler = h
 	if opts.TLS {
-		srv = httptest.NewTLSServer(mux)
+		srv.StartTLS()
 	} else {
-		srv = httptest.NewServer(mux)
+		srv.Start()
 	}
 	tb.Cleanup(srv.Close)
 	return &App{URL: srv.URL, Store: db, Server: srv}
