@@ -11,6 +11,7 @@ import (
 	"carpool/internal/carpool"
 	"carpool/internal/clientip"
 	"carpool/internal/config"
+	"carpool/internal/geocode"
 	"carpool/internal/health"
 	"carpool/internal/httpapi"
 	"carpool/internal/notify"
@@ -26,7 +27,7 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 	for value, role := range cfg.OIDC.Roles {
 		roles[value] = carpool.Role(role)
 	}
-	a := app.New(store, app.Options{
+	opts := app.Options{
 		Signup:           carpool.SignupPolicy{Domains: cfg.SignupDomains},
 		Emission:         carpool.EmissionFactor(cfg.CO2PerKM),
 		Logger:           logger,
@@ -34,7 +35,11 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 		NoPasswordSignIn: !cfg.PasswordSignIn,
 		SSO: app.SSOPolicy{Domains: carpool.SignupPolicy{Domains: cfg.OIDC.Domains}, Roles: roles,
 			TrustEmail: cfg.OIDC.TrustEmail},
-	})
+	}
+	if cfg.GeocoderURL != "" {
+		opts.Geocoder = geocode.NewNominatim(cfg.GeocoderURL, geocode.Options{UserAgent: cfg.GeocoderUserAgent})
+	}
+	a := app.New(store, opts)
 	var single *web.SSO
 	if cfg.OIDC.Enabled() {
 		single = &web.SSO{Name: cfg.OIDC.Name, Provider: sso.New(sso.Config{
@@ -49,7 +54,7 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 	})
 	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger, ClientIP: client, Notify: notifications}))
 	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone, ClientIP: client, SSO: single,
-		Notify: notifications}))
+		MapTilesURL: cfg.MapTilesURL, MapAttribution: cfg.MapAttribution, Notify: notifications}))
 	return mux
 }
 

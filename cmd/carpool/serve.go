@@ -8,10 +8,12 @@ import (
 	"net/http"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/buildinfo"
 	"carpool/internal/config"
 	"carpool/internal/health"
 	"carpool/internal/telemetry"
+	"carpool/internal/tokencache"
 )
 
 // Bounds of the shutdown steps that have no setting of their own.
@@ -95,7 +97,9 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 
 	// Probes ping the engine itself: they must not make spans every second.
 	probes := health.New(db)
-	store := telemetry.InstrumentStore(db, metrics)
+	// Token checks are answered from a short cache (tokencache: revocations reach other
+	// replicas within its TTL), so an authenticated read costs no extra round trip.
+	store := tokencache.Wrap(telemetry.InstrumentStore(db, metrics), tokencache.Options{})
 	srv := &http.Server{
 		Handler: telemetry.Middleware(appHandler(cfg, store, probes, logger), telemetry.HTTPOptions{
 			Logger: logger, Metrics: metrics, QuietRoutes: quietRoutes,
@@ -130,6 +134,17 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	go func() { serveErr <- srv.Serve(httpLn) }()
 	go func() { serveErr <- admin.Serve(adminLn) }()
 	logger.Info("listening", "http", httpLn.Addr().String(), "admin", adminLn.Addr().String())
+
+	// Ride series become rides in the background on every replica (the store makes each
+	// day once). The job stops with the first signal and is waited for before the
+	// database closes: deferred calls run last in, first out.
+	jobCtx, stopJob := context.WithCancel(ctx)
+	jobDone := make(chan struct{})
+	go func() {
+		defer close(jobDone)
+		app.New(store, app.Options{}).RunSeries(jobCtx, cfg.SeriesHorizon, cfg.SeriesInterval, logger)
+	}()
+	defer func() { stopJob(); <-jobDone }()
 
 	select {
 	case <-ctx.Done():

@@ -44,6 +44,8 @@ type Options struct {
 	// NoPasswordSignIn switches sign-in and sign-up by password off (single sign-on
 	// only); the command line may still add members.
 	NoPasswordSignIn bool
+	// Geocoder searches addresses; nil turns address search off.
+	Geocoder AddressSearch
 }
 
 // App is the application layer over a Store.
@@ -59,12 +61,14 @@ type App struct {
 	sso                            SSOPolicy
 	noPasswords                    bool
 	blocked                        blockedKeys
+
+	geocoder AddressSearch
 }
 
 // New returns the use cases over store.
 func New(store carpool.Store, opts Options) *App {
 	a := &App{store: store, signup: opts.Signup, now: opts.Now, log: opts.Logger, co2: opts.Emission,
-		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn}
+		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn, geocoder: opts.Geocoder}
 	if a.co2 == 0 {
 		a.co2 = carpool.DefaultEmissionFactor
 	}

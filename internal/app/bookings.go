@@ -23,7 +23,7 @@ func (a *App) Booking(ctx context.Context, me carpool.Member, id string) (carpoo
 	if !b.VisibleTo(me) {
 		return carpool.Booking{}, carpool.Errorf(carpool.ENOTFOUND, "booking not found")
 	}
-	return b, nil
+	return b.WithPointsFor(me), nil
 }
 
 // MyBookings lists me's bookings as a passenger; with activeOnly false, cancelled and

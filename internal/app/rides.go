@@ -100,7 +100,7 @@ func (a *App) Ride(ctx context.Context, me carpool.Member, id string) (RideView,
 		}
 		if v.IsDriver(me) {
 			v.Passengers = append(v.Passengers, Passenger{
-				Booking: b,
+				Booking: b.WithPointsFor(me),
 				Person:  person(people[b.PassengerID], b.PassengerID, carpool.ContactVisible(ride, bookings, me.ID, b.PassengerID)),
 			})
 		}

@@ -35,12 +35,19 @@ type Booking struct {
 	CancelledBy string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+
+	// Pickup and Dropoff are where the passenger boards and leaves, when they said so;
+	// the driver sees them once the booking is confirmed.
+	Pickup, Dropoff *Place
 }
 
 // BookingRequest is a passenger's request for seats.
 type BookingRequest struct {
 	Seats    int
 	Waitlist bool
+
+	// Pickup and Dropoff, both or neither, say where along the ride the passenger joins.
+	Pickup, Dropoff *Place
 }
 
 // RideBook is a ride with its active bookings (oldest first): the unit that every seat
@@ -78,6 +85,9 @@ func (rb *RideBook) Book(passenger Member, req BookingRequest, now time.Time) (B
 	if req.Seats < 1 || req.Seats > ride.Seats {
 		return Booking{}, FieldErrorf(EINVALID, "seats", "seats must be between 1 and %d", ride.Seats)
 	}
+	if err := req.validatePoints(); err != nil {
+		return Booking{}, err
+	}
 	for _, b := range rb.Bookings {
 		if b.PassengerID == passenger.ID && b.Status.Active() {
 			return Booking{}, Errorf(ECONFLICT, "you already hold a %s booking on this ride", b.Status)
@@ -87,6 +97,7 @@ func (rb *RideBook) Book(passenger Member, req BookingRequest, now time.Time) (B
 		ID: NewID(), RideID: ride.ID, DriverID: ride.DriverID, PassengerID: passenger.ID,
 		Seats: req.Seats, CreatedAt: now, UpdatedAt: now,
 	}
+	b.Pickup, b.Dropoff = req.Pickup, req.Dropoff
 	switch {
 	case req.Seats > ride.FreeSeats() && req.Waitlist:
 		b.Status = BookingWaitlisted

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -66,11 +67,16 @@ func CheckPassword(hash, password string) bool {
 }
 
 // dummyHash is checked against when an email is unknown, so that signing in takes as
-// long for unknown addresses as for known ones.
-var dummyHash, _ = HashPassword("carpool-dummy-password")
+// long for unknown addresses as for known ones. It is made on first use, not at start:
+// an argon2id hash costs 19 MiB and a good part of a second, which every process paid
+// at start-up (and kept as idle heap) before it had served a single sign-in.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("carpool-dummy-password")
+	return h
+})
 
 // CheckNoPassword spends the time of one password check and reports false.
 func CheckNoPassword(password string) bool {
-	CheckPassword(dummyHash, password)
+	CheckPassword(dummyHash(), password)
 	return false
 }

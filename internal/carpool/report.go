@@ -37,11 +37,6 @@ type RideFigureFilter struct {
 	PassengerID string
 }
 
-// ReportRoadFactor turns the great-circle distance between a ride's ends into the road
-// distance reports count: the same factor the route matching uses, 1.3, the middle of
-// the circuity (1.2 to 1.4) measured for European road trips.
-const ReportRoadFactor = 1.3
-
 // EmissionFactor is the CO₂ (kg CO₂e) one car-kilometre emits, which a passenger who
 // shares a ride instead of driving alone saves per kilometre.
 type EmissionFactor float64

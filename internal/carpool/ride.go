@@ -64,6 +64,10 @@ type Ride struct {
 	Version       int
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+
+	// DetourKM is how many road kilometres the driver will go out of the way to pick up
+	// and drop off a passenger (see Insert).
+	DetourKM float64
 }
 
 // FreeSeats returns the seats still bookable.
@@ -90,6 +94,8 @@ type RideInput struct {
 	Seats         int
 	BookingMode   BookingMode
 	Notes         string
+	// DetourKM is the detour budget; nil means DefaultDetourKM.
+	DetourKM *float64
 }
 
 // NewRide checks an offer and returns the ride to store. The car must be the driver's
@@ -97,8 +103,16 @@ type RideInput struct {
 // covers the departure; the store looks that reservation up in the same transaction.
 func NewRide(in RideInput, driver Member, car Car, res *Reservation, now time.Time) (Ride, error) {
 	var fe fieldErrors
-	fe.add(in.From.validate("from"))
-	fe.add(in.To.validate("to"))
+	fromBad := fe.add(in.From.validate("from"))
+	toBad := fe.add(in.To.validate("to"))
+	if !fromBad && !toBad && DistanceKM(in.From.Point(), in.To.Point()) < MinRideKM {
+		fe.add(FieldErrorf(EINVALID, "to", "from and to must be different places"))
+	}
+	detour := DefaultDetourKM
+	if in.DetourKM != nil {
+		detour = *in.DetourKM
+	}
+	fe.add(validateDetour(detour))
 	in.DepartAt = Timestamp(in.DepartAt)
 	switch {
 	case in.DepartAt.IsZero():
@@ -134,6 +148,7 @@ func NewRide(in RideInput, driver Member, car Car, res *Reservation, now time.Ti
 		Seats:       in.Seats,
 		BookingMode: in.BookingMode,
 		Notes:       in.Notes,
+		DetourKM:    detour,
 		Status:      RideOpen,
 		Version:     1,
 		CreatedAt:   now,

@@ -48,6 +48,10 @@ type RideQuery struct {
 	// Full turns the seat condition round: rides with fewer than Seats free seats, the
 	// ones a member can join the waitlist of.
 	Full bool
+	// Route matches along the way instead of at the ends: a ride matches when From and To
+	// can be inserted into it within the ride's detour budget (see Insert), whatever
+	// RadiusKM says. Both ends are then required.
+	Route bool
 }
 
 // Normalize fills defaults and checks the query.
@@ -66,6 +70,17 @@ func (q RideQuery) Normalize(now time.Time) (RideQuery, error) {
 	if q.To != nil {
 		if err := validateCoordinates("to.", q.To.Lat, q.To.Lon); err != nil {
 			return q, FieldErrorf(EINVALID, "to", "to must be LAT,LON within range")
+		}
+	}
+	if q.Route {
+		if q.From == nil {
+			return q, FieldErrorf(EINVALID, "from", "matching along the route needs from")
+		}
+		if q.To == nil {
+			return q, FieldErrorf(EINVALID, "to", "matching along the route needs to")
+		}
+		if DistanceKM(*q.From, *q.To) < MinRideKM {
+			return q, FieldErrorf(EINVALID, "to", "from and to must be different places")
 		}
 	}
 	if q.Seats == 0 {
@@ -113,17 +128,24 @@ func BoundingBox(p Point, radiusKM float64) Box {
 }
 
 // RideMatch is a search result: the ride, how far its ends are from the wished ones,
-// and the score it was ranked by (lower is better).
+// the detour picking the searcher up costs and when that would be, and the score it was
+// ranked by (lower is better).
 type RideMatch struct {
 	Ride   Ride
 	FromKM float64
 	ToKM   float64
 	Score  float64
+	// DetourKM and PickupAt come from Insert with the query's ends (a missing end is the
+	// ride's own), in every search mode.
+	DetourKM float64
+	PickupAt time.Time
 }
 
-// Rank keeps the candidates that satisfy q exactly and orders them by distance plus time
-// difference from the middle of the wished window, best first. Ties go to the earlier
-// departure, then the id, so the order is stable across pages.
+// Rank keeps the candidates that satisfy q exactly and orders them, best first. An end
+// search scores distance of the ends plus time difference of the departure from the
+// middle of the wished window; a route search scores the detour plus the time difference
+// of the estimated pickup. MinutesPerKM converts minutes to kilometres in both. Ties go
+// to the earlier departure, then the id, so the order is stable across pages.
 func (q RideQuery) Rank(candidates []Ride) []RideMatch {
 	wished := q.DepartAfter.Add(q.DepartBefore.Sub(q.DepartAfter) / 2)
 	matches := make([]RideMatch, 0, len(candidates))
@@ -132,7 +154,19 @@ func (q RideQuery) Rank(candidates []Ride) []RideMatch {
 			r.DepartAt.Before(q.DepartAfter) || r.DepartAt.After(q.DepartBefore) {
 			continue
 		}
-		m := RideMatch{Ride: r}
+		in := r.Insert(q.From, q.To)
+		m := RideMatch{Ride: r, DetourKM: in.DetourKM, PickupAt: r.PickupAt(in)}
+		if q.Route {
+			// A tiny tolerance keeps a passenger exactly on the budget's edge in.
+			if in.DetourKM > r.DetourKM+1e-9 {
+				continue
+			}
+			m.FromKM = DistanceKM(*q.From, r.From.Point())
+			m.ToKM = DistanceKM(*q.To, r.To.Point())
+			m.Score = in.DetourKM + math.Abs(m.PickupAt.Sub(wished).Minutes())/MinutesPerKM
+			matches = append(matches, m)
+			continue
+		}
 		if q.From != nil {
 			m.FromKM = DistanceKM(*q.From, r.From.Point())
 			if m.FromKM > q.RadiusKM {

@@ -30,10 +30,12 @@ type Store interface {
 	ReservationStore
 	RideStore
 	BookingStore
+	SeriesStore
 	ReportStore
 	OutboxStore
 	IdempotencyStore
 	ThrottleStore
+	PlaceStore
 }
 
 // MemberStore keeps members.

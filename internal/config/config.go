@@ -42,6 +42,10 @@ type Config struct {
 	PasswordSignIn bool
 	// OIDC is single sign-on through an OpenID provider; off when Issuer is empty.
 	OIDC OIDC
+	// SeriesHorizon is how far ahead ride series are made into rides; SeriesInterval
+	// how often a replica runs that pass.
+	SeriesHorizon  time.Duration
+	SeriesInterval time.Duration
 
 	// CO2PerKM is the emission factor reports count avoided CO₂ with (kg CO₂e per km).
 	CO2PerKM float64
@@ -59,6 +63,12 @@ type Config struct {
 	PostgresUser     string
 	PostgresPassword string
 	PostgresSSLMode  string
+
+	// Maps and address search (maps.go).
+	MapTilesURL       string
+	MapAttribution    string
+	GeocoderURL       string // "" means address search is off
+	GeocoderUserAgent string
 
 	Notify Notify // notification delivery (notify.go)
 }

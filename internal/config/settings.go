@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"carpool/internal/carpool"
 	"carpool/internal/clientip"
 )
 
@@ -114,6 +115,29 @@ var settings = []setting{
 			return nil
 		},
 		show: func(c *Config) string { return c.Timezone.String() }},
+	{env: "CARPOOL_SERIES_HORIZON", flag: "series-horizon", def: "672h", usage: "how far ahead ride series become bookable rides (at most 2016h, 12 weeks)",
+		apply: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return errors.New("must be a duration like 672h (4 weeks)")
+			}
+			if carpool.ValidateHorizon(d) != nil {
+				return fmt.Errorf("must be between 24h and %s (12 weeks)", durationHours(carpool.MaxSeriesHorizon))
+			}
+			c.SeriesHorizon = d
+			return nil
+		},
+		show: func(c *Config) string { return durationHours(c.SeriesHorizon) }},
+	{env: "CARPOOL_SERIES_INTERVAL", flag: "series-interval", def: "5m", usage: "how often each replica makes the due rides of ride series",
+		apply: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second {
+				return errors.New("must be a duration of at least 1s, like 5m")
+			}
+			c.SeriesInterval = d
+			return nil
+		},
+		show: func(c *Config) string { return c.SeriesInterval.String() }},
 	{env: "CARPOOL_CO2_KG_PER_KM", flag: "co2-kg-per-km", def: "0.16844",
 		usage: "kg CO2e one car-km emits, which reports count as avoided per shared passenger-km (default: UK government factor, average car, 2023)",
 		apply: func(c *Config, v string) error {
@@ -326,4 +350,13 @@ func parseDomains(v string) ([]string, error) {
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// durationHours writes d in hours, the unit horizons are thought in ("672h", not
+// "672h0m0s").
+func durationHours(d time.Duration) string {
+	if d%time.Hour == 0 {
+		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
+	}
+	return d.String()
 }

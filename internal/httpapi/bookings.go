@@ -7,8 +7,10 @@ import (
 )
 
 type bookingRequest struct {
-	Seats    *int `json:"seats"`
-	Waitlist bool `json:"waitlist"`
+	Seats    *int       `json:"seats"`
+	Waitlist bool       `json:"waitlist"`
+	Pickup   *placeBody `json:"pickup"`
+	Dropoff  *placeBody `json:"dropoff"`
 }
 
 type bookingResponse struct {
@@ -21,6 +23,9 @@ type bookingResponse struct {
 	CancelledBy string `json:"cancelled_by,omitempty"`
 	CreatedAt   string `json:"created_at"`
 	UpdatedAt   string `json:"updated_at"`
+
+	Pickup  *placeResponse `json:"pickup,omitempty"`
+	Dropoff *placeResponse `json:"dropoff,omitempty"`
 }
 
 func bookingOut(b carpool.Booking) bookingResponse {
@@ -28,6 +33,7 @@ func bookingOut(b carpool.Booking) bookingResponse {
 		ID: b.ID, RideID: b.RideID, DriverID: b.DriverID, PassengerID: b.PassengerID, Seats: b.Seats,
 		Status: string(b.Status), CancelledBy: b.CancelledBy,
 		CreatedAt: timestamp(b.CreatedAt), UpdatedAt: timestamp(b.UpdatedAt),
+		Pickup: optionalPlace(b.Pickup), Dropoff: optionalPlace(b.Dropoff),
 	}
 }
 
@@ -41,7 +47,22 @@ func (s *Server) bookSeats(w http.ResponseWriter, r *http.Request, me carpool.Me
 	if req.Seats == nil {
 		return required("seats")
 	}
-	b, err := s.app.Book(r.Context(), me, r.PathValue("id"), carpool.BookingRequest{Seats: *req.Seats, Waitlist: req.Waitlist})
+	breq := carpool.BookingRequest{Seats: *req.Seats, Waitlist: req.Waitlist}
+	for _, p := range []struct {
+		body  *placeBody
+		field string
+		dst   **carpool.Place
+	}{{req.Pickup, "pickup", &breq.Pickup}, {req.Dropoff, "dropoff", &breq.Dropoff}} {
+		if p.body == nil {
+			continue
+		}
+		place, err := placeIn(p.body, p.field)
+		if err != nil {
+			return err
+		}
+		*p.dst = &place
+	}
+	b, err := s.app.Book(r.Context(), me, r.PathValue("id"), breq)
 	if err != nil {
 		return err
 	}

@@ -54,6 +54,13 @@ var validBody = map[string]any{
 	"changePassword":    map[string]any{"current_password": testPassword, "new_password": "another long password"},
 	"setRole":           map[string]any{"role": "fleet_manager"},
 	"eraseMe":           map[string]any{"password": testPassword},
+	"createPlace":       map[string]any{"name": "Home", "lat": 1, "lon": 1},
+	"patchPlace":        map[string]any{"name": "Home"},
+	"createSeries":      seriesBody("car"),
+	"patchSeries":       map[string]any{"seats": 2},
+	"skipSeriesDate":    map[string]any{"date": "2030-01-01"},
+	"subscribe":         map[string]any{},
+	"leaveSeriesDate":   map[string]any{"date": "2030-01-01"},
 
 	"putNotificationPreferences": map[string]any{"email": []string{}},
 	"createWebhook":              map[string]any{"url": "https://hooks.example.com/x"},

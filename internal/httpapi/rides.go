@@ -22,6 +22,7 @@ type rideRequest struct {
 	Seats         *int       `json:"seats"`
 	BookingMode   string     `json:"booking_mode"`
 	Notes         string     `json:"notes"`
+	MaxDetourKM   *float64   `json:"max_detour_km"`
 }
 
 type ridePatch struct {
@@ -66,6 +67,9 @@ type rideResponse struct {
 	FromKM        *float64            `json:"from_km,omitempty"`
 	ToKM          *float64            `json:"to_km,omitempty"`
 	Bookings      *[]passengerBooking `json:"bookings,omitempty"`
+	MaxDetourKM   float64             `json:"max_detour_km"`
+	DetourKM      *float64            `json:"detour_km,omitempty"`
+	PickupAt      string              `json:"pickup_at,omitempty"`
 }
 
 // passengerBooking is a booking as the ride's driver sees it.
@@ -76,6 +80,8 @@ type passengerBooking struct {
 	Status    string         `json:"status"`
 	CreatedAt string         `json:"created_at"`
 	UpdatedAt string         `json:"updated_at"`
+	Pickup    *placeResponse `json:"pickup,omitempty"`
+	Dropoff   *placeResponse `json:"dropoff,omitempty"`
 }
 
 func placeOut(p carpool.Place) placeResponse {
@@ -105,7 +111,17 @@ func rideOut(ride carpool.Ride, driver app.Person) rideResponse {
 		Version:       ride.Version,
 		CreatedAt:     timestamp(ride.CreatedAt),
 		UpdatedAt:     timestamp(ride.UpdatedAt),
+		MaxDetourKM:   ride.DetourKM,
 	}
+}
+
+// optionalPlace shows a place that may be absent.
+func optionalPlace(p *carpool.Place) *placeResponse {
+	if p == nil {
+		return nil
+	}
+	out := placeOut(*p)
+	return &out
 }
 
 // self is the driver as they see themselves on their own rides.
@@ -121,7 +137,7 @@ func (s *Server) listRides(w http.ResponseWriter, r *http.Request, me carpool.Me
 	case "":
 		return s.searchRides(w, r, me)
 	case "me":
-		for _, name := range []string{"from", "to", "radius_km", "depart_before", "seats"} {
+		for _, name := range []string{"from", "to", "radius_km", "depart_before", "seats", "match"} {
 			if q.Has(name) {
 				return carpool.FieldErrorf(carpool.EINVALID, name, "%s cannot be combined with driver=me", name)
 			}
@@ -177,6 +193,7 @@ func (s *Server) searchRides(w http.ResponseWriter, r *http.Request, me carpool.
 	for i, m := range results {
 		out[i] = rideOut(m.Ride, m.Driver)
 		out[i].FromKM, out[i].ToKM = optionalKM(q.From != nil, m.FromKM), optionalKM(q.To != nil, m.ToKM)
+		out[i].DetourKM, out[i].PickupAt = optionalKM(true, m.DetourKM), timestamp(m.PickupAt)
 	}
 	return s.writeJSON(w, r, http.StatusOK, newList(out, next))
 }
@@ -207,6 +224,13 @@ func rideQuery(r *http.Request) (carpool.RideQuery, error) {
 			return q, carpool.FieldErrorf(carpool.EINVALID, "radius_km", "radius_km must be greater than 0")
 		}
 	}
+	switch v.Get("match") {
+	case "", "ends":
+	case "route":
+		q.Route = true
+	default:
+		return q, carpool.FieldErrorf(carpool.EINVALID, "match", "match must be ends or route")
+	}
 	if q.DepartAfter, err = parseTime("depart_after", v.Get("depart_after")); err != nil {
 		return q, err
 	}
@@ -231,6 +255,7 @@ func (s *Server) createRide(w http.ResponseWriter, r *http.Request, me carpool.M
 	}
 	in := carpool.RideInput{
 		CarID: req.CarID, ReservationID: req.ReservationID, BookingMode: carpool.BookingMode(req.BookingMode), Notes: req.Notes,
+		DetourKM: req.MaxDetourKM,
 	}
 	if in.CarID == "" {
 		return required("car_id")
@@ -290,6 +315,7 @@ func (s *Server) writeRide(w http.ResponseWriter, r *http.Request, me carpool.Me
 			list[i] = passengerBooking{
 				ID: b.ID, Passenger: personOut(p.Person),
 				Seats: b.Seats, Status: string(b.Status), CreatedAt: timestamp(b.CreatedAt), UpdatedAt: timestamp(b.UpdatedAt),
+				Pickup: optionalPlace(b.Pickup), Dropoff: optionalPlace(b.Dropoff),
 			}
 		}
 		out.Bookings = &list

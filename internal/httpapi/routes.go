@@ -61,6 +61,13 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /api/v1/bookings/{id}/confirm", s.authed(s.confirmBooking))
 	s.mux.Handle("POST /api/v1/bookings/{id}/reject", s.authed(s.rejectBooking))
 
+	s.mux.Handle("GET /api/v1/places", s.authed(s.listPlaces))
+	s.mux.Handle("POST /api/v1/places", s.authed(s.idempotent(s.createPlace)))
+	s.mux.Handle("GET /api/v1/places/{id}", s.authed(s.getPlace))
+	s.mux.Handle("PATCH /api/v1/places/{id}", s.authed(s.patchPlace))
+	s.mux.Handle("DELETE /api/v1/places/{id}", s.authed(s.deletePlace))
+	s.seriesRoutes()
+
 	s.notificationRoutes()
 }
 

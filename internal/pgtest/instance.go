@@ -29,19 +29,20 @@ type instance struct {
 	port    int
 	cred    *syscall.Credential // the postgres user, when we run as root
 	logPath string
+	durable bool // synchronous_commit on: a commit survives a crash of the server
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
 	exited chan struct{}
 }
 
-// start makes a new cluster and starts it.
-func start() (*Server, error) {
+// start makes a new cluster and starts it; durable keeps synchronous_commit on.
+func start(durable bool) (*Server, error) {
 	bin, err := findBinaries()
 	if err != nil {
 		return nil, err
 	}
-	in := &instance{bin: bin}
+	in := &instance{bin: bin, durable: durable}
 	if err := in.prepare(); err != nil {
 		_ = os.RemoveAll(in.root)
 		return nil, err
@@ -167,8 +168,10 @@ func (in *instance) start() error {
 		"-p", strconv.Itoa(in.port),
 		"-k", in.root,
 		"-c", "listen_addresses=127.0.0.1",
-		// Throwaway data: durability buys nothing and costs seconds per test.
-		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+		// Throwaway data: durability buys nothing and costs seconds per test. fsync
+		// stays off even for a durable server: its crashes are process crashes, and
+		// the kernel keeps what was written.
+		"-c", "fsync=off", "-c", "synchronous_commit="+map[bool]string{true: "on", false: "off"}[in.durable], "-c", "full_page_writes=off",
 		// Enough for several replicas' pools and a contract suite at once.
 		"-c", "max_connections=300",
 		"-c", "shared_buffers=32MB",
@@ -266,4 +269,67 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// stopImmediate asks for an immediate shutdown (SIGQUIT: no checkpoint, crash recovery
+// at the next start) and waits for the process to exit.
+func (in *instance) stopImmediate() error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.cmd == nil {
+		return nil
+	}
+	cmd, exited := in.cmd, in.exited
+	in.cmd = nil
+	_ = cmd.Process.Signal(syscall.SIGQUIT)
+	select {
+	case <-exited:
+		return nil
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		<-exited
+		return errors.New("postgres ignored an immediate shutdown; killed")
+	}
+}
+
+// signalAll sends sig to the postmaster and every process it forked (backends and
+// auxiliary processes). They are found by parent pid: each calls setsid() at start, so
+// the postmaster's process group does not hold them.
+func (in *instance) signalAll(sig syscall.Signal) error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.cmd == nil {
+		return errors.New("not running")
+	}
+	// The postmaster first, so that it forks nobody we would miss.
+	pid := in.cmd.Process.Pid
+	if err := syscall.Kill(pid, sig); err != nil {
+		return fmt.Errorf("signal %v to postgres: %w", sig, err)
+	}
+	var pids []int
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return fmt.Errorf("list processes: %w", err)
+	}
+	for _, e := range entries {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue // it ended meanwhile
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so split after its ')'.
+		fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		if len(fields) > 1 && fields[1] == strconv.Itoa(pid) {
+			pids = append(pids, child)
+		}
+	}
+	for _, p := range pids {
+		if err := syscall.Kill(p, sig); err != nil && !errors.Is(err, syscall.ESRCH) {
+			return fmt.Errorf("signal %v to postgres process %d: %w", sig, p, err)
+		}
+	}
+	return nil
 }

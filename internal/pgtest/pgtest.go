@@ -22,6 +22,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -69,7 +70,7 @@ func Shared(tb testing.TB) *Server {
 			shared.server, shared.err = external(u)
 			return
 		}
-		shared.server, shared.err = start()
+		shared.server, shared.err = start(false)
 	})
 	if shared.err != nil {
 		unavailable(tb, shared.err)
@@ -82,7 +83,19 @@ func Shared(tb testing.TB) *Server {
 // PostgreSQL binaries even when CARPOOL_TEST_POSTGRES_URL is set; see Own.
 func New(tb testing.TB) *Server {
 	tb.Helper()
-	s, err := start()
+	return newServer(tb, false)
+}
+
+// NewDurable is New with synchronous_commit on, for tests that crash the server
+// (StopImmediate) and then count on every commit a client was told about.
+func NewDurable(tb testing.TB) *Server {
+	tb.Helper()
+	return newServer(tb, true)
+}
+
+func newServer(tb testing.TB, durable bool) *Server {
+	tb.Helper()
+	s, err := start(durable)
 	if err != nil {
 		unavailable(tb, err)
 	}
@@ -308,4 +321,38 @@ func databaseName(test string) string {
 	var suffix [6]byte
 	_, _ = rand.Read(suffix[:])
 	return "t_" + base + "_" + hex.EncodeToString(suffix[:])
+}
+
+// StopImmediate shuts the server down the way a crash would (immediate shutdown: open
+// sessions are cut, no checkpoint) and waits until it has exited. Start brings it back
+// through crash recovery. Only servers from New can be stopped.
+func (s *Server) StopImmediate(tb testing.TB) {
+	tb.Helper()
+	if !s.Stoppable() {
+		tb.Fatalf("pgtest: only a server from pgtest.New can be stopped")
+	}
+	if err := s.local.stopImmediate(); err != nil {
+		tb.Fatalf("stop PostgreSQL: %v", err)
+	}
+}
+
+// Pause freezes the server and all its backends (SIGSTOP), as a stalled disk or a
+// paused VM would: connections stay open but nothing answers. Resume thaws it; a test
+// that pauses must resume before it ends.
+func (s *Server) Pause(tb testing.TB) {
+	tb.Helper()
+	if !s.Stoppable() {
+		tb.Fatalf("pgtest: only a server from pgtest.New can be paused")
+	}
+	if err := s.local.signalAll(syscall.SIGSTOP); err != nil {
+		tb.Fatalf("pause PostgreSQL: %v", err)
+	}
+}
+
+// Resume thaws a server frozen with Pause.
+func (s *Server) Resume(tb testing.TB) {
+	tb.Helper()
+	if err := s.local.signalAll(syscall.SIGCONT); err != nil {
+		tb.Fatalf("resume PostgreSQL: %v", err)
+	}
 }

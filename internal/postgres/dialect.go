@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -21,6 +22,18 @@ func (dialect) Name() string { return "postgres" }
 // takes on the parent row, so inserting a booking or a ride that references a locked
 // row waits for nothing and cannot deadlock against the lock holder.
 func (dialect) ForUpdate() string { return " FOR NO KEY UPDATE" }
+
+// OutboxLockID is the advisory lock that orders outbox numbering against readers:
+// event-writing transactions hold it shared from their first event to their end (the
+// trigger outbox_events_number takes it), a reader of events takes it exclusively.
+const OutboxLockID int64 = 7311142570157106545 // 'eventseq' in ASCII
+
+// EventFence is run first in the transaction that reads events: the exclusive lock waits
+// for every transaction that has drawn an event number to end, and keeps new ones from
+// drawing until the read is done, so the read sees only final numbers.
+func (dialect) EventFence() string {
+	return fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", OutboxLockID)
+}
 
 // SQLSTATE codes this package acts on.
 const (

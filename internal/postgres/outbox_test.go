@@ -16,10 +16,31 @@ func insertEvent(ctx context.Context, tx *sql.Tx, id string) (int64, error) {
 	return seq, err
 }
 
-// TestOutboxNumbersInCommitOrder: while a transaction holds an uncommitted event, a
-// second transaction's event cannot commit before it, so no reader can see a higher
-// seq before a lower one: a relay that remembers the last seq it read misses nothing.
-func TestOutboxNumbersInCommitOrder(t *testing.T) {
+// waitForAdvisoryWaiters polls until n sessions wait for an advisory lock in this
+// database, or fails the test after a generous bound.
+func waitForAdvisoryWaiters(t *testing.T, db *sql.DB, n int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var waiting int
+		if err := db.QueryRow(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("got %d sessions waiting for an advisory lock, want %d", waiting, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestOutboxWritersDoNotQueue: two transactions that write events commit independently;
+// the second does not wait for the first to end (numbering takes no lock that
+// serialises writers).
+func TestOutboxWritersDoNotQueue(t *testing.T) {
 	db := mustOpenMigrated(t).DB()
 	ctx := context.Background()
 	first, err := db.BeginTx(ctx, nil)
@@ -32,56 +53,110 @@ func TestOutboxNumbersInCommitOrder(t *testing.T) {
 		t.Fatalf("first event: %v", err)
 	}
 
-	type result struct {
-		seq int64
-		err error
+	// The bound only turns a wait into a failure instead of a hang.
+	bounded, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	second, err := db.BeginTx(bounded, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	second := make(chan result, 1)
-	go func() {
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
-			second <- result{err: err}
-			return
-		}
-		seq, err := insertEvent(ctx, tx, "second")
-		if err != nil {
-			tx.Rollback()
-			second <- result{err: err}
-			return
-		}
-		second <- result{seq: seq, err: tx.Commit()}
-	}()
-
-	// The second transaction must end up waiting for the first, not commit past it.
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		select {
-		case r := <-second:
-			t.Fatalf("second event committed (seq %d, %v) while the first (seq %d) was uncommitted, want it to wait", r.seq, r.err, firstSeq)
-		default:
-		}
-		var waiting int
-		if err := db.QueryRowContext(ctx,
-			`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`).Scan(&waiting); err != nil {
-			t.Fatal(err)
-		}
-		if waiting == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("second transaction neither waited nor committed")
-		}
-		time.Sleep(20 * time.Millisecond)
+	secondSeq, err := insertEvent(bounded, second, "second")
+	if err != nil {
+		second.Rollback()
+		t.Fatalf("second event while the first is uncommitted: %v, want it written at once", err)
+	}
+	if err := second.Commit(); err != nil {
+		t.Fatalf("commit second while the first is uncommitted: %v", err)
+	}
+	if secondSeq <= firstSeq {
+		t.Fatalf("got seq %d after %d, want numbers drawn in order", secondSeq, firstSeq)
 	}
 	if err := first.Commit(); err != nil {
 		t.Fatalf("commit first: %v", err)
 	}
-	r := <-second
-	if r.err != nil {
-		t.Fatalf("second event: %v", r.err)
+}
+
+// TestOutboxReaderNeverSkipsLateCommit: an event numbered lower but committed later than
+// another is still read by a reader that resumes after the last seq it read. The reader
+// waits for the uncommitted writer instead of returning the higher seq alone.
+func TestOutboxReaderNeverSkipsLateCommit(t *testing.T) {
+	store := mustOpenMigrated(t)
+	db := store.DB()
+	ctx := context.Background()
+
+	late, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if r.seq <= firstSeq {
-		t.Fatalf("got seq %d for the event committed second, want more than %d", r.seq, firstSeq)
+	defer late.Rollback()
+	lateSeq, err := insertEvent(ctx, late, "late")
+	if err != nil {
+		t.Fatalf("late event: %v", err)
+	}
+	early, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	earlySeq, err := insertEvent(ctx, early, "early")
+	if err != nil {
+		t.Fatalf("early event: %v", err)
+	}
+	if err := early.Commit(); err != nil {
+		t.Fatal(err)
+	}
+
+	type result struct {
+		seqs []int64
+		err  error
+	}
+	read := make(chan result, 1)
+	go func() {
+		events, err := store.Events(ctx, 0, 10)
+		var seqs []int64
+		for _, e := range events {
+			seqs = append(seqs, e.Seq)
+		}
+		read <- result{seqs, err}
+	}()
+	waitForAdvisoryWaiters(t, db, 1)
+	select {
+	case r := <-read:
+		t.Fatalf("reader returned %v while seq %d was uncommitted, want it to wait", r.seqs, lateSeq)
+	default:
+	}
+
+	// A writer that starts now waits behind the reader, and its number comes after
+	// every number the reader can return.
+	next := make(chan int64, 1)
+	go func() {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			next <- -1
+			return
+		}
+		seq, err := insertEvent(ctx, tx, "next")
+		if err != nil || tx.Commit() != nil {
+			tx.Rollback()
+			next <- -1
+			return
+		}
+		next <- seq
+	}()
+	waitForAdvisoryWaiters(t, db, 2)
+
+	if err := late.Commit(); err != nil {
+		t.Fatalf("commit late: %v", err)
+	}
+	r := <-read
+	if r.err != nil {
+		t.Fatalf("events: %v", r.err)
+	}
+	want := []int64{lateSeq, earlySeq}
+	if len(r.seqs) != 2 || r.seqs[0] != want[0] || r.seqs[1] != want[1] {
+		t.Fatalf("got seqs %v, want %v", r.seqs, want)
+	}
+	if got := <-next; got <= earlySeq {
+		t.Fatalf("got seq %d for an event written while the reader read, want more than %d", got, earlySeq)
 	}
 }
 

@@ -81,7 +81,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		write.Close()
 		return nil, err
 	}
-	storeOpts := append([]sqlstore.Option{sqlstore.WithReadDB(read)}, cfg.store...)
+	storeOpts := append([]sqlstore.Option{sqlstore.WithReadDB(read), sqlstore.WithPreparedReads()}, cfg.store...)
 	return &DB{Store: sqlstore.New(write, dialect{}, storeOpts...), write: write, read: read}, nil
 }
 

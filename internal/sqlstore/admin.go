@@ -126,7 +126,7 @@ func (s *Store) release(ctx context.Context, tx *sql.Tx, m carpool.Member, by ca
 		return out, err
 	}
 	for _, rideID := range rides {
-		rb, err := s.loadRideBook(ctx, tx, rideID)
+		rb, err := s.loadRideBook(ctx, tx, rideID, "")
 		if err != nil {
 			return out, err
 		}
@@ -149,7 +149,7 @@ func (s *Store) release(ctx context.Context, tx *sql.Tx, m carpool.Member, by ca
 		if err := tx.QueryRowContext(ctx, `SELECT ride_id FROM bookings WHERE id = $1`, bookingID).Scan(&rideID); err != nil {
 			return out, err
 		}
-		rb, err := s.loadRideBook(ctx, tx, rideID)
+		rb, err := s.loadRideBook(ctx, tx, rideID, bookingID)
 		if err != nil {
 			return out, err
 		}

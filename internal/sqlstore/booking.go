@@ -5,27 +5,41 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"carpool/internal/carpool"
 )
 
-const bookingCols = "id, ride_id, driver_id, passenger_id, seats, status, cancelled_by, created_at, updated_at"
+const bookingCols = "id, ride_id, driver_id, passenger_id, seats, status, cancelled_by, created_at, updated_at, " + bookingPointCols
 
 func scanBooking(r rowScanner) (carpool.Booking, error) {
 	var b carpool.Booking
-	err := r.Scan(&b.ID, &b.RideID, &b.DriverID, &b.PassengerID, &b.Seats, &b.Status, strCol{&b.CancelledBy},
-		timeCol{&b.CreatedAt}, timeCol{&b.UpdatedAt})
+	pickup, dropoff := pointCols{dst: &b.Pickup}, pointCols{dst: &b.Dropoff}
+	dest := append([]any{&b.ID, &b.RideID, &b.DriverID, &b.PassengerID, &b.Seats, &b.Status, strCol{&b.CancelledBy},
+		timeCol{&b.CreatedAt}, timeCol{&b.UpdatedAt}}, append(pickup.targets(), dropoff.targets()...)...)
+	err := r.Scan(dest...)
+	pickup.finish()
+	dropoff.finish()
 	return b, err
 }
 
-// loadRideBook reads a ride under its lock, with its bookings oldest first: the unit every
-// seat decision is made on. On PostgreSQL the ride's row lock makes concurrent bookings of
-// one ride wait for each other; on SQLite the immediate transaction already does.
+// activeStatuses is the SQL list of the statuses BookingStatus.Active accepts. With the
+// index bookings_ride_status_idx (ride_id, status) a ride's active bookings are found
+// without reading its ended ones.
+const activeStatuses = "('pending', 'confirmed', 'waitlisted')"
+
+// loadRideBook reads a ride under its lock, with its active bookings oldest first: the
+// unit every seat decision is made on. On PostgreSQL the ride's row lock makes concurrent
+// bookings of one ride wait for each other; on SQLite the immediate transaction already
+// does.
 //
-// All bookings are loaded, not only the active ones, so that acting on a booking that
-// has ended gets "booking is cancelled" rather than "not found"; a ride has few.
-func (s *Store) loadRideBook(ctx context.Context, tx *sql.Tx, rideID string) (*carpool.RideBook, error) {
+// Only active bookings are read, through bookings_ride_status_idx, so a decision costs the same
+// on a ride that has seen a thousand cancellations as on a fresh one. When the operation
+// acts on one booking (wantID), that booking is added even if it has ended, so acting on
+// it gets "booking is cancelled" rather than "not found". It is looked up after the ride
+// lock is held, so it reflects every decision committed before this one.
+func (s *Store) loadRideBook(ctx context.Context, tx *sql.Tx, rideID, wantID string) (*carpool.RideBook, error) {
 	if err := knownID(rideID, "ride"); err != nil {
 		return nil, err
 	}
@@ -33,13 +47,21 @@ func (s *Store) loadRideBook(ctx context.Context, tx *sql.Tx, rideID string) (*c
 	if err != nil {
 		return nil, notFound(err, "ride")
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+bookingCols+` FROM bookings WHERE ride_id = $1 ORDER BY created_at, id`, rideID)
+	rows, err := tx.QueryContext(ctx, `SELECT `+bookingCols+` FROM bookings
+		WHERE ride_id = $1 AND status IN `+activeStatuses+` ORDER BY created_at, id`, rideID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("load bookings of ride %s: %w", rideID, err)
 	}
 	bookings, err := collect(rows, scanBooking)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("load bookings of ride %s: %w", rideID, err)
+	}
+	if wantID != "" && !slices.ContainsFunc(bookings, func(b carpool.Booking) bool { return b.ID == wantID }) {
+		b, err := scanBooking(tx.QueryRowContext(ctx, `SELECT `+bookingCols+` FROM bookings WHERE id = $1`, wantID))
+		if err != nil {
+			return nil, fmt.Errorf("load booking %s: %w", wantID, notFound(err, "booking"))
+		}
+		bookings = append(bookings, b)
 	}
 	return &carpool.RideBook{Ride: ride, Bookings: bookings}, nil
 }
@@ -73,9 +95,10 @@ func (s *Store) writeChange(ctx context.Context, tx *sql.Tx, rb *carpool.RideBoo
 		}
 	}
 	for _, b := range ch.Created {
-		_, err := tx.ExecContext(ctx, `INSERT INTO bookings (`+bookingCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			b.ID, b.RideID, b.DriverID, b.PassengerID, b.Seats, string(b.Status), null(b.CancelledBy),
-			ts(b.CreatedAt), ts(b.UpdatedAt))
+		values := append([]any{b.ID, b.RideID, b.DriverID, b.PassengerID, b.Seats, string(b.Status), null(b.CancelledBy),
+			ts(b.CreatedAt), ts(b.UpdatedAt)}, append(pointArgs(b.Pickup), pointArgs(b.Dropoff)...)...)
+		_, err := tx.ExecContext(ctx, `INSERT INTO bookings (`+bookingCols+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`, values...)
 		if err != nil {
 			return s.constraint(err, carpool.ECONFLICT, "seats")
 		}
@@ -87,7 +110,7 @@ func (s *Store) writeChange(ctx context.Context, tx *sql.Tx, rb *carpool.RideBoo
 func (s *Store) BookSeats(ctx context.Context, rideID string, passenger carpool.Member, req carpool.BookingRequest) (carpool.Booking, error) {
 	var out carpool.Booking
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		rb, err := s.loadRideBook(ctx, tx, rideID)
+		rb, err := s.loadRideBook(ctx, tx, rideID, "")
 		if err != nil {
 			return err
 		}
@@ -133,7 +156,7 @@ func (s *Store) Bookings(ctx context.Context, f carpool.BookingFilter, p carpool
 		conds = append(conds, "ride_id = "+a.add(f.RideID))
 	}
 	if f.ActiveOnly {
-		conds = append(conds, "status IN ('pending', 'confirmed', 'waitlisted')")
+		conds = append(conds, "status IN "+activeStatuses)
 	}
 	if !f.DepartAfter.IsZero() {
 		conds = append(conds, "ride_id IN (SELECT id FROM rides WHERE depart_at > "+a.add(ts(f.DepartAfter))+")")
@@ -191,7 +214,7 @@ func (s *Store) onBooking(ctx context.Context, id string, op func(*carpool.RideB
 		if err != nil {
 			return err
 		}
-		rb, err := s.loadRideBook(ctx, tx, rideID)
+		rb, err := s.loadRideBook(ctx, tx, rideID, id)
 		if err != nil {
 			return err
 		}

@@ -11,14 +11,14 @@ import (
 )
 
 const rideCols = `id, driver_id, car_id, reservation_id, from_label, from_lat, from_lon, to_label, to_lat, to_lon,
-	depart_at, seats, seats_taken, booking_mode, notes, status, version, created_at, updated_at`
+	depart_at, seats, seats_taken, booking_mode, notes, status, version, created_at, updated_at, detour_km`
 
 func scanRide(r rowScanner) (carpool.Ride, error) {
 	var x carpool.Ride
 	err := r.Scan(&x.ID, &x.DriverID, &x.CarID, strCol{&x.ReservationID},
 		&x.From.Label, &x.From.Lat, &x.From.Lon, &x.To.Label, &x.To.Lat, &x.To.Lon,
 		timeCol{&x.DepartAt}, &x.Seats, &x.SeatsTaken, &x.BookingMode, &x.Notes, &x.Status, &x.Version,
-		timeCol{&x.CreatedAt}, timeCol{&x.UpdatedAt})
+		timeCol{&x.CreatedAt}, timeCol{&x.UpdatedAt}, &x.DetourKM)
 	return x, err
 }
 
@@ -62,14 +62,8 @@ func (s *Store) CreateRide(ctx context.Context, in carpool.RideInput, driver car
 		if err := s.limits.CheckRide(driver, ride.DepartAt, now, open); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO rides (`+rideCols+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
-			ride.ID, ride.DriverID, ride.CarID, null(ride.ReservationID),
-			ride.From.Label, ride.From.Lat, ride.From.Lon, ride.To.Label, ride.To.Lat, ride.To.Lon,
-			ts(ride.DepartAt), ride.Seats, ride.SeatsTaken, string(ride.BookingMode), ride.Notes, string(ride.Status),
-			ride.Version, ts(ride.CreatedAt), ts(ride.UpdatedAt))
-		if err != nil {
-			return s.constraint(err, carpool.EINVALID, "car_id")
+		if err := s.insertRide(ctx, tx, ride); err != nil {
+			return err
 		}
 		out = ride
 		return s.insertEvents(ctx, tx, carpool.RideCreatedEvent(ride, now))
@@ -78,6 +72,23 @@ func (s *Store) CreateRide(ctx context.Context, in carpool.RideInput, driver car
 		return carpool.Ride{}, fmt.Errorf("create ride: %w", err)
 	}
 	return out, nil
+}
+
+// insertRide writes a new ride; a series' occurrences are written by it too.
+func (s *Store) insertRide(ctx context.Context, tx *sql.Tx, ride carpool.Ride) error {
+	box := ride.Corridor()
+	_, err := tx.ExecContext(ctx, `INSERT INTO rides (`+rideCols+`, `+corridorCols+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+		        $21, $22, $23, $24)`,
+		ride.ID, ride.DriverID, ride.CarID, null(ride.ReservationID),
+		ride.From.Label, ride.From.Lat, ride.From.Lon, ride.To.Label, ride.To.Lat, ride.To.Lon,
+		ts(ride.DepartAt), ride.Seats, ride.SeatsTaken, string(ride.BookingMode), ride.Notes, string(ride.Status),
+		ride.Version, ts(ride.CreatedAt), ts(ride.UpdatedAt), ride.DetourKM,
+		box.MinLat, box.MaxLat, box.MinLon, box.MaxLon)
+	if err != nil {
+		return s.constraint(err, carpool.EINVALID, "car_id")
+	}
+	return nil
 }
 
 // ridesReservation finds the reservation a ride in a pool car rests on, or nil when there
@@ -147,7 +158,7 @@ func (s *Store) Rides(ctx context.Context, f carpool.RideFilter, p carpool.Page)
 func (s *Store) UpdateRide(ctx context.Context, id string, ifVersion int, p carpool.RidePatch, by carpool.Member) (carpool.Ride, error) {
 	var out carpool.Ride
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		rb, err := s.loadRideBook(ctx, tx, id)
+		rb, err := s.loadRideBook(ctx, tx, id, "")
 		if err != nil {
 			return err
 		}
@@ -193,7 +204,7 @@ func (s *Store) UpdateRide(ctx context.Context, id string, ifVersion int, p carp
 func (s *Store) CancelRide(ctx context.Context, id string, by carpool.Member) (carpool.Ride, error) {
 	var out carpool.Ride
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		rb, err := s.loadRideBook(ctx, tx, id)
+		rb, err := s.loadRideBook(ctx, tx, id, "")
 		if err != nil {
 			return err
 		}

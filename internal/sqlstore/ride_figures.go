@@ -16,7 +16,7 @@ func roadKM(r string) string {
 	dLat := "sin(radians(" + r + ".to_lat - " + r + ".from_lat) / 2)"
 	dLon := "sin(radians(" + r + ".to_lon - " + r + ".from_lon) / 2)"
 	h := sq(dLat) + " + cos(radians(" + r + ".from_lat)) * cos(radians(" + r + ".to_lat)) * " + sq(dLon)
-	return "(2 * " + strconv.FormatFloat(6371.0088*carpool.ReportRoadFactor, 'f', -1, 64) + " * asin(sqrt(" + h + ")))"
+	return "(2 * " + strconv.FormatFloat(6371.0088*carpool.RoadFactor, 'f', -1, 64) + " * asin(sqrt(" + h + ")))"
 }
 
 // RideFigures sums the rides f selects with one aggregate query.

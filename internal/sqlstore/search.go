@@ -8,6 +8,10 @@ import (
 	"carpool/internal/carpool"
 )
 
+// corridorCols hold carpool.Ride.Corridor, written with the ride and read only by the
+// route search's WHERE.
+const corridorCols = "corridor_min_lat, corridor_max_lat, corridor_min_lon, corridor_max_lon"
+
 // searchCandidates caps how many rides the SQL pre-selection hands to the exact ranking.
 // The pre-selection already applies every filter except the exact distance, so the cap
 // only bites when thousands of rides leave in the window from one small area; then the
@@ -69,8 +73,20 @@ func (s *Store) searchSide(ctx context.Context, q carpool.RideQuery, side string
 			prefix+"_lat BETWEEN "+a.add(b.MinLat)+" AND "+a.add(b.MaxLat),
 			prefix+"_lon BETWEEN "+a.add(b.MinLon)+" AND "+a.add(b.MaxLon))
 	}
-	box("from", q.From)
-	box("to", q.To)
+	if q.Route {
+		// The ride's corridor holds every pickup and drop-off its budget allows
+		// (carpool.Ride.Corridor), so a ride whose corridor misses either end cannot match.
+		// rides_corridor_idx serves the window and these tests from its entries.
+		for _, p := range []*carpool.Point{q.From, q.To} {
+			lat, lon := a.add(p.Lat), a.add(p.Lon)
+			conds = append(conds,
+				"corridor_min_lat <= "+lat, "corridor_max_lat >= "+lat,
+				"corridor_min_lon <= "+lon, "corridor_max_lon >= "+lon)
+		}
+	} else {
+		box("from", q.From)
+		box("to", q.To)
+	}
 	rows, err := s.read().QueryContext(ctx, `SELECT `+rideCols+` FROM rides`+where(conds)+order+` LIMIT `+a.add(searchCandidates/2), a...)
 	if err != nil {
 		return nil, fmt.Errorf("search rides: %w", err)

@@ -32,6 +32,10 @@ var Tables = []string{
 	"outbox_events",
 	"idempotency_keys",
 	"audit_log",
+	"places",
+	"ride_series",
+	"series_occurrences",
+	"series_subscriptions",
 	"relay_cursor",
 	"notifications",
 	"deliveries",
@@ -47,11 +51,12 @@ const maxAttempts = 6
 
 // Store is carpool.Store over a database/sql pool.
 type Store struct {
-	db      *sql.DB
-	readDB  *sql.DB
-	dialect Dialect
-	now     func() time.Time
-	limits  carpool.Limits
+	db       *sql.DB
+	readDB   *sql.DB
+	prepared *preparedReads // nil unless WithPreparedReads
+	dialect  Dialect
+	now      func() time.Time
+	limits   carpool.Limits
 }
 
 var _ carpool.Store = (*Store)(nil)
@@ -74,6 +79,12 @@ func WithLimits(l carpool.Limits) Option {
 // beside its single writing connection). Reads see every committed write.
 func WithReadDB(db *sql.DB) Option {
 	return func(s *Store) { s.readDB = db }
+}
+
+// WithPreparedReads makes single-statement reads reuse prepared statements, for an
+// engine whose driver does not cache them itself (SQLite). Apply it after WithReadDB.
+func WithPreparedReads() Option {
+	return func(s *Store) { s.prepared = newPreparedReads(s.readDB) }
 }
 
 // New returns a Store over db, whose schema must be migrated to the shared table layout.
@@ -101,6 +112,9 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (s *Store) Close() error {
+	if s.prepared != nil {
+		s.prepared.close()
+	}
 	var err error
 	if s.readDB != s.db {
 		err = s.readDB.Close()
@@ -150,7 +164,12 @@ type queryer interface {
 }
 
 // read returns the pool for single-statement reads, which are transactions of their own.
-func (s *Store) read() queryer { return s.readDB }
+func (s *Store) read() queryer {
+	if s.prepared != nil {
+		return s.prepared
+	}
+	return s.readDB
+}
 
 // constraint translates a driver error. When the engine cannot name the violated
 // constraint and the resulting domain error has the code code, field names the input the

@@ -24,7 +24,7 @@ func testRideFigures(t *testing.T, open func(t *testing.T) carpool.Store) {
 	_, err := e.s.CancelRide(e.ctx, cancelled.ID, driver)
 	noErr(t, err, "cancel ride")
 
-	km := carpool.DistanceKM(shared.From.Point(), shared.To.Point()) * carpool.ReportRoadFactor
+	km := carpool.DistanceKM(shared.From.Point(), shared.To.Point()) * carpool.RoadFactor
 	window := carpool.RideFigureFilter{From: e.at(-time.Hour), To: e.at(30 * 24 * time.Hour)}
 	cases := []struct {
 		name string

@@ -43,6 +43,9 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Reads", testReads},
 		{"Utilisation", testUtilisation},
 		{"RideFigures", testRideFigures},
+		{"RouteSearch", testRouteSearch},
+		{"Places", testPlaces},
+		{"BookingPoints", testBookingPoints},
 		{"Idempotency", testIdempotency},
 		{"Throttle", testThrottle},
 		{"Times", testTimes},
@@ -51,6 +54,8 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Limits", testLimits},
 		{"Administration", testAdministration},
 		{"Concurrency", testConcurrency},
+		{"Series", testSeries},
+		{"SeriesConcurrency", testSeriesConcurrency},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })

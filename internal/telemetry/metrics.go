@@ -3,6 +3,7 @@ package telemetry
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +24,7 @@ type Metrics struct {
 
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	series   sync.Map // seriesKey -> requestSeries
 	inFlight prometheus.Gauge
 	active   atomic.Int64 // the same as inFlight, readable
 
@@ -133,7 +135,28 @@ func (m *Metrics) observeRequest(method, route string, status int, elapsed time.
 	if !knownMethods[method] {
 		method = "OTHER"
 	}
-	code := strconv.Itoa(status)
-	m.requests.WithLabelValues(method, route, code).Inc()
-	m.duration.WithLabelValues(method, route, code).Observe(elapsed.Seconds())
+	key := seriesKey{method, route, status}
+	s, ok := m.series.Load(key)
+	if !ok {
+		// Looking a series up by its label values hashes them every time; the set of
+		// (method, route, status) is small and fixed, so each is looked up once.
+		code := strconv.Itoa(status)
+		s, _ = m.series.LoadOrStore(key, requestSeries{
+			count:    m.requests.WithLabelValues(method, route, code),
+			duration: m.duration.WithLabelValues(method, route, code),
+		})
+	}
+	rs := s.(requestSeries)
+	rs.count.Inc()
+	rs.duration.Observe(elapsed.Seconds())
+}
+
+type seriesKey struct {
+	method, route string
+	status        int
+}
+
+type requestSeries struct {
+	count    prometheus.Counter
+	duration prometheus.Observer
 }

@@ -19,7 +19,9 @@ type HTTPOptions struct {
 	// Metrics, when set, counts requests by method, route template and status.
 	Metrics *Metrics
 	// QuietRoutes are route templates ("/readyz") whose access log goes at debug level:
-	// probes from kubelets and load balancers would drown the useful lines.
+	// probes from kubelets and load balancers would drown the useful lines. A GET or
+	// HEAD of exactly such a path also takes the probe fast path: no span (see
+	// Middleware).
 	QuietRoutes []string
 }
 
@@ -30,6 +32,11 @@ type HTTPOptions struct {
 //   - the request id (X-Request-ID);
 //   - the access log line and the request metrics;
 //   - panic recovery.
+//
+// Probes (a GET or HEAD whose path is one of QuietRoutes) skip the span: kubelets and
+// load balancers call them several times a second on every pod, nobody traces them, and
+// OpenTelemetry's handler (even with tracing off) was most of a probe's cost (see
+// docs/performance.md). They still get a request id, are counted and logged at debug.
 //
 // The route template comes from r.Pattern, which ServeMux sets on the request it is
 // given, so the inner muxes must receive the very *http.Request this middleware holds:
@@ -43,11 +50,19 @@ func Middleware(next http.Handler, opts HTTPOptions) http.Handler {
 		quiet[r] = true
 	}
 	o := &observer{log: opts.Logger, metrics: opts.Metrics, quiet: quiet, next: Recover(opts.Logger, next)}
-	return otelhttp.NewHandler(RequestIDs(o), "http.request",
+	full := otelhttp.NewHandler(RequestIDs(o), "http.request",
 		// The real name (the route template) is only known after routing; see observer.
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method }),
 		otelhttp.WithPropagators(Propagator()),
 	)
+	probe := RequestIDs(o)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if quiet[r.URL.Path] && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			probe.ServeHTTP(w, r)
+			return
+		}
+		full.ServeHTTP(w, r)
+	})
 }
 
 // observer writes the access log and the request metrics, after the request.

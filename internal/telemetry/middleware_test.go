@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	dto "github.com/prometheus/client_model/go"
+	"go.opentelemetry.io/otel/trace"
 
 	"carpool/internal/buildinfo"
 	"carpool/internal/telemetry"
@@ -321,4 +322,51 @@ func gauge(t *testing.T, m *telemetry.Metrics, name string) float64 {
 		t.Fatalf("no %s", name)
 	}
 	return s.GetGauge().GetValue()
+}
+
+// TestProbesSkipTracing: a probe gets no span, so not even a caller's trace id reaches
+// its handler (nobody traces kubelets), yet it is still counted and logged at debug
+// level; any other route keeps its span.
+func TestProbesSkipTracing(t *testing.T) {
+	var logs logBuffer
+	logger := telemetry.NewLogger(&logs, slog.LevelDebug, "json")
+	metrics := telemetry.NewMetrics(buildinfo.Info{Version: "v-test"})
+	traced := map[string]bool{}
+	mux := http.NewServeMux()
+	for _, route := range []string{"/readyz", "/api/v1/sites"} {
+		mux.HandleFunc("GET "+route, func(w http.ResponseWriter, r *http.Request) {
+			traced[route] = trace.SpanContextFromContext(r.Context()).HasTraceID()
+		})
+	}
+	h := telemetry.Middleware(mux, telemetry.HTTPOptions{Logger: logger, Metrics: metrics, QuietRoutes: []string{"/readyz"}})
+	for _, path := range []string{"/readyz", "/api/v1/sites"} {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+		rr := httptest.NewRecorder()
+		h.ServeHTTP(rr, req)
+		if rr.Header().Get(telemetry.RequestIDHeader) == "" {
+			t.Errorf("%s: got no X-Request-ID, want one", path)
+		}
+	}
+	if traced["/readyz"] {
+		t.Error("probe handler saw a trace id, want no span on probes")
+	}
+	if !traced["/api/v1/sites"] {
+		t.Error("API handler saw no trace id, want the caller's")
+	}
+	if got := counter(t, metrics, "carpool_http_requests_total", map[string]string{"route": "/readyz", "code": "200"}); got != 1 {
+		t.Errorf("probe count: got %v, want 1", got)
+	}
+	var probeLines int
+	for _, r := range logs.withMsg(t, "http request") {
+		if r["route"] == "/readyz" {
+			probeLines++
+			if r["level"] != "DEBUG" {
+				t.Errorf("probe access log level: got %v, want DEBUG", r["level"])
+			}
+		}
+	}
+	if probeLines != 1 {
+		t.Errorf("probe access log lines: got %d, want 1", probeLines)
+	}
 }

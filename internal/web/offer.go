@@ -4,7 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strings"
+	"strconv"
 	"time"
 
 	"carpool/internal/carpool"
@@ -12,8 +12,8 @@ import (
 
 type offerPage struct {
 	Form    *form
-	Sites   []carpool.Site
 	Sources []offerSource
+	Places  map[string]*placeField
 }
 
 // offerSource is one way the member can drive: their own car, or a pool car they hold
@@ -27,13 +27,18 @@ type offerSource struct {
 
 // offerFields maps the domain's field names to the offer form's inputs.
 var offerFields = map[string]string{
-	"from.label": "from_label", "from.lat": "from", "from.lon": "from",
-	"to.label": "to_label", "to.lat": "to", "to.lon": "to",
-	"depart_at": "depart", "booking_mode": "mode",
+	"from.label": "from", "from.lat": "from", "from.lon": "from",
+	"to.label": "to", "to.lat": "to", "to.lon": "to",
+	"depart_at": "depart", "booking_mode": "mode", "max_detour_km": "detour",
 	"car_id": "source", "reservation_id": "source",
 }
 
-var offerInputs = []string{"source", "from_site", "from_label", "from", "to_site", "to_label", "to", "depart", "seats", "mode", "notes"}
+var offerInputs = []string{"source", "from", "from_address", "to", "to_address", "depart", "seats", "mode", "notes", "detour"}
+
+// offerPlaces are the place fields of the offer form.
+func (s *Server) offerPlaces(ctx context.Context, me carpool.Member, f *form, lookup string) (map[string]*placeField, error) {
+	return s.placeFields(ctx, me, f, lookup, placeField{Name: "from", Legend: "From"}, placeField{Name: "to", Legend: "To"})
+}
 
 // offerSources lists the member's private cars and their upcoming trip reservations.
 func (s *Server) offerSources(ctx context.Context, me carpool.Member) ([]offerSource, error) {
@@ -57,10 +62,6 @@ func (s *Server) offerSources(ctx context.Context, me carpool.Member) ([]offerSo
 
 func (s *Server) offerForm(w http.ResponseWriter, r *http.Request, me *session) error {
 	ctx := r.Context()
-	sites, err := s.app.AllSites(ctx, me.Member)
-	if err != nil {
-		return err
-	}
 	sources, err := s.offerSources(ctx, me.Member)
 	if err != nil {
 		return err
@@ -71,6 +72,7 @@ func (s *Server) offerForm(w http.ResponseWriter, r *http.Request, me *session) 
 	}
 	f.Values.Set("seats", "1")
 	f.Values.Set("mode", string(carpool.BookingInstant))
+	f.Values.Set("detour", strconv.FormatFloat(carpool.DefaultDetourKM, 'f', -1, 64))
 	depart := s.now().Add(30 * time.Minute)
 	source := r.URL.Query().Get("source")
 	for _, src := range sources {
@@ -79,14 +81,18 @@ func (s *Server) offerForm(w http.ResponseWriter, r *http.Request, me *session) 
 		}
 		f.Values.Set("source", source)
 		if src.res != nil {
-			f.Values.Set("from_site", src.car.SiteID)
+			f.Values.Set("from", "site:"+src.car.SiteID)
 			if src.res.Start.After(depart) {
 				depart = src.res.Start
 			}
 		}
 	}
 	f.Values.Set("depart", depart.In(s.loc).Format(localTimeLayout))
-	s.render(w, r, http.StatusOK, "offer", me, offerPage{Form: f, Sites: sites, Sources: sources})
+	places, err := s.offerPlaces(ctx, me.Member, f, "")
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "offer", me, offerPage{Form: f, Sources: sources, Places: places})
 	return nil
 }
 
@@ -94,21 +100,32 @@ func (s *Server) offerForm(w http.ResponseWriter, r *http.Request, me *session) 
 // check it, and their errors come back beside the inputs.
 func (s *Server) offerRide(w http.ResponseWriter, r *http.Request, me *session) error {
 	ctx := r.Context()
-	sites, err := s.app.AllSites(ctx, me.Member)
-	if err != nil {
-		return err
-	}
 	sources, err := s.offerSources(ctx, me.Member)
 	if err != nil {
 		return err
 	}
-	f := newForm(url.Values{})
-	for _, in := range offerInputs {
-		f.Values.Set(in, r.PostFormValue(in))
+	f := copyInputs(r, offerInputs...)
+	// "Search address" submits the form to fill one place field's list, not to offer.
+	if lookup := lookupField(r, "from", "to"); lookup != "" {
+		places, err := s.offerPlaces(ctx, me.Member, f, lookup)
+		if err != nil {
+			return err
+		}
+		s.render(w, r, http.StatusOK, "offer", me, offerPage{Form: f, Sources: sources, Places: places})
+		return nil
+	}
+	from, err := s.requiredPlace(ctx, me.Member, f, "from", "Choose where the ride starts")
+	if err != nil {
+		return err
+	}
+	to, err := s.requiredPlace(ctx, me.Member, f, "to", "Choose where the ride goes")
+	if err != nil {
+		return err
 	}
 	in := carpool.RideInput{
-		From:        s.place(f, "from", "Origin", sites),
-		To:          s.place(f, "to", "Destination", sites),
+		From:        from,
+		To:          to,
+		DetourKM:    optionalPtr(f, "detour", func() float64 { return f.float("detour", "Detour") }),
 		DepartAt:    f.when("depart", "Departure", s.loc),
 		Seats:       f.integer("seats", "Seats"),
 		BookingMode: carpool.BookingMode(f.text("mode")),
@@ -138,30 +155,32 @@ func (s *Server) offerRide(w http.ResponseWriter, r *http.Request, me *session) 
 		}
 		f.fail(err, offerFields)
 	}
-	s.render(w, r, f.status(), "offer", me, offerPage{Form: f, Sites: sites, Sources: sources})
+	places, err := s.offerPlaces(ctx, me.Member, f, "")
+	if err != nil {
+		return err
+	}
+	s.render(w, r, f.status(), "offer", me, offerPage{Form: f, Sources: sources, Places: places})
 	return nil
 }
 
-// place reads a ride end: a site from the picker, or a label with typed coordinates.
-func (s *Server) place(f *form, prefix, label string, sites []carpool.Site) carpool.Place {
-	if id := f.text(prefix + "_site"); id != "" {
-		for _, site := range sites {
-			if site.ID == id {
-				return carpool.Place{Label: site.Name, Lat: site.Lat, Lon: site.Lon}
-			}
+// requiredPlace reads a place field that must not stay empty.
+func (s *Server) requiredPlace(ctx context.Context, me carpool.Member, f *form, name, missing string) (carpool.Place, error) {
+	p, err := s.readPlace(ctx, me, f, name)
+	if err != nil || p != nil {
+		if p == nil {
+			return carpool.Place{}, err
 		}
-		f.fieldError(prefix+"_site", "choose a site from the list")
-		return carpool.Place{}
+		return *p, err
 	}
-	pl := carpool.Place{Label: strings.TrimSpace(f.Get(prefix + "_label"))}
-	if pl.Label == "" {
-		f.fieldError(prefix+"_label", "give a place name, or choose a site")
+	f.fieldError(name, missing)
+	return carpool.Place{}, nil
+}
+
+// optionalPtr returns nil for an empty input, else a pointer to what parse reads.
+func optionalPtr[T any](f *form, name string, parse func() T) *T {
+	if f.text(name) == "" {
+		return nil
 	}
-	pt := f.point(prefix, label)
-	if pt == nil {
-		f.fieldError(prefix, label+" coordinates are required when no site is chosen")
-		return pl
-	}
-	pl.Lat, pl.Lon = pt.Lat, pt.Lon
-	return pl
+	v := parse()
+	return &v
 }

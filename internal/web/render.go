@@ -74,6 +74,8 @@ type view struct {
 	Signup bool
 	Unread int // the member's unread notifications, for the badge
 	Data   any
+	// Map configures the map script: where tiles come from and whom they credit.
+	Map mapConfig
 }
 
 // render writes page name with data, or a 500 if it fails to execute (a bug, logged).
@@ -85,7 +87,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	v := view{Me: me, Flash: flashes[r.URL.Query().Get("done")], Path: r.URL.Path, Signup: s.app.SignupOpen(), Data: data}
+	v := view{Me: me, Flash: flashes[r.URL.Query().Get("done")], Path: r.URL.Path, Signup: s.app.SignupOpen(), Data: data, Map: s.mapConfig}
 	if me != nil {
 		v.CSRF = me.CSRF
 		v.Unread = s.unread(r, me)
@@ -124,12 +126,20 @@ var flashes = map[string]string{
 	"rejected":      "Request rejected.",
 	"cancelled":     "Booking cancelled.",
 	"rideCancelled": "Ride cancelled.",
+	"seriesOffered": "Your commute is offered: its rides appear a few weeks ahead.",
+	"subscribed":    "You are subscribed: you are booked on each chosen day as its ride appears.",
+	"unsubscribed":  "You left the commute.",
+	"dayLeft":       "You left that day.",
+	"daySkipped":    "Day skipped.",
+	"seriesEnded":   "Commute ended.",
 	"profile":       "Profile saved.",
 	"password":      "Password changed. Your other sessions have ended.",
 	"sessionEnded":  "Session ended.",
 	"roleChanged":   "Role changed.",
 	"deactivated":   "Member deactivated; their future rides, bookings and reservations are released.",
 	"reactivated":   "Member reactivated.",
+	"placeSaved":    "Place saved.",
+	"placeDeleted":  "Place deleted.",
 }
 
 // redirect answers a successful POST with 303 to target, with a flash message.
@@ -168,7 +178,9 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 		},
 		"km":         func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + " km" },
 		"percent":    func(f float64) float64 { return f * 100 },
-		"roadFactor": func() float64 { return carpool.ReportRoadFactor },
+		"roadFactor": func() float64 { return carpool.RoadFactor },
+		"coord":      func(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) },
+		"at":         atValue,
 		"hours": func(d time.Duration) string {
 			return strconv.FormatFloat(d.Hours(), 'f', 1, 64)
 		},

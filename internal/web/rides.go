@@ -1,7 +1,7 @@
 package web
 
 import (
-	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,11 +14,17 @@ import (
 
 type findPage struct {
 	Form     *form
-	Sites    []carpool.Site
+	Places   map[string]*placeField
 	Results  []app.RideResult
 	Full     []app.RideResult // rides that match but lack free seats: their waitlist is open
 	Searched bool
+	Route    bool // the results were matched along the route
+	// Along is the query string that carries the searcher's ends to a result's page, so
+	// a booking made there records the pickup and drop-off.
+	Along template.URL
 }
+
+var findInputs = []string{"from", "from_address", "to", "to_address", "after", "before", "seats", "radius", "match"}
 
 // maxResults and maxFull bound the rides one search page shows.
 const (
@@ -30,30 +36,45 @@ const (
 // be bookmarked), the rides that match, best first.
 func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) error {
 	ctx := r.Context()
-	sites, err := s.app.AllSites(ctx, me.Member)
+	q := r.URL.Query()
+	now := s.now().In(s.loc)
+	f := copyInputs(r, findInputs...)
+	lookup := lookupField(r, "from", "to")
+	places, err := s.placeFields(ctx, me.Member, f, lookup,
+		placeField{Name: "from", Legend: "From", Optional: true}, placeField{Name: "to", Legend: "To", Optional: true})
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	now := s.now().In(s.loc)
-	f := newForm(url.Values{
-		"from_site": {q.Get("from_site")}, "from": {q.Get("from")},
-		"to_site": {q.Get("to_site")}, "to": {q.Get("to")},
-		"after": {q.Get("after")}, "before": {q.Get("before")},
-		"seats": {q.Get("seats")}, "radius": {q.Get("radius")},
-	})
-	p := findPage{Form: f, Sites: sites, Searched: q.Has("seats")}
-	if !p.Searched {
+	p := findPage{Form: f, Places: places, Searched: q.Has("seats") && lookup == ""}
+	if !q.Has("seats") {
 		f.Values.Set("after", now.Format(localTimeLayout))
 		f.Values.Set("before", now.Add(24*time.Hour).Format(localTimeLayout))
 		f.Values.Set("seats", "1")
 		f.Values.Set("radius", strconv.Itoa(carpool.DefaultRadiusKM))
+		f.Values.Set("match", "route")
+	}
+	if !p.Searched {
 		s.render(w, r, http.StatusOK, "find", me, p)
 		return nil
 	}
+	from, err := s.readPlace(ctx, me.Member, f, "from")
+	if err != nil {
+		return err
+	}
+	to, err := s.readPlace(ctx, me.Member, f, "to")
+	if err != nil {
+		return err
+	}
+	// Along the route needs both ends; with one end the search compares end points.
+	p.Route = f.text("match") != "ends" && from != nil && to != nil
+	if p.Route {
+		// Encode makes it a safe query string; html/template must not escape it again.
+		p.Along = template.URL("?" + url.Values{"pickup": {atValue(*from)}, "dropoff": {atValue(*to)}}.Encode())
+	}
 	query := carpool.RideQuery{
-		From: s.pointOrSite(ctx, f, "from_site", "from", "Origin", sites),
-		To:   s.pointOrSite(ctx, f, "to_site", "to", "Destination", sites),
+		From:  placePoint(from),
+		To:    placePoint(to),
+		Route: p.Route,
 		// Empty fields take the search defaults: from now, a week ahead, 5 km, one seat.
 		RadiusKM:     optional(f, "radius", func() float64 { return f.float("radius", "Radius") }),
 		DepartAfter:  optional(f, "after", func() time.Time { return f.when("after", "Earliest departure", s.loc) }),
@@ -70,6 +91,7 @@ func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) 
 				return err
 			}
 			f.fail(err, map[string]string{"radius_km": "radius", "depart_before": "before", "depart_after": "after"})
+			p.Results, p.Full = nil, nil
 		}
 	}
 	status := http.StatusOK
@@ -80,23 +102,13 @@ func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) 
 	return nil
 }
 
-// pointOrSite reads a place given either as a site from the picker or as typed
-// coordinates; the coordinates win when both are given.
-func (s *Server) pointOrSite(ctx context.Context, f *form, siteField, pointField, label string, sites []carpool.Site) *carpool.Point {
-	if pt := f.point(pointField, label); pt != nil || f.text(pointField) != "" {
-		return pt
-	}
-	id := f.text(siteField)
-	if id == "" {
+// placePoint returns a place's point, nil for no place.
+func placePoint(p *carpool.Place) *carpool.Point {
+	if p == nil {
 		return nil
 	}
-	for _, site := range sites {
-		if site.ID == id {
-			return &carpool.Point{Lat: site.Lat, Lon: site.Lon}
-		}
-	}
-	f.fieldError(siteField, "choose a site from the list")
-	return nil
+	pt := p.Point()
+	return &pt
 }
 
 type ridePage struct {
@@ -104,10 +116,15 @@ type ridePage struct {
 	IsDriver bool
 	Form     *form
 	Bookable bool
+	// Pickup and Dropoff are where the searcher wants to board and leave (from a route
+	// search); Insertion and PickupAt say what that costs the driver and when.
+	Pickup, Dropoff *carpool.Place
+	Insertion       carpool.Insertion
+	PickupAt        time.Time
 }
 
 func (s *Server) rideDetail(w http.ResponseWriter, r *http.Request, me *session) error {
-	f := newForm(url.Values{"seats": {"1"}})
+	f := newForm(url.Values{"seats": {"1"}, "pickup": {r.FormValue("pickup")}, "dropoff": {r.FormValue("dropoff")}})
 	return s.showRide(w, r, me, r.PathValue("id"), f, http.StatusOK)
 }
 
@@ -119,6 +136,13 @@ func (s *Server) showRide(w http.ResponseWriter, r *http.Request, me *session, i
 		return err
 	}
 	p := ridePage{RideView: v, IsDriver: v.IsDriver(me.Member), Form: f, Bookable: v.Ride.Bookable(s.now()) == nil}
+	pickup, ok1 := parseAt(f.Get("pickup"))
+	dropoff, ok2 := parseAt(f.Get("dropoff"))
+	if ok1 && ok2 {
+		p.Pickup, p.Dropoff = &pickup, &dropoff
+		p.Insertion = v.Ride.Insert(placePoint(p.Pickup), placePoint(p.Dropoff))
+		p.PickupAt = v.Ride.PickupAt(p.Insertion)
+	}
 	s.render(w, r, status, "ride", me, p)
 	return nil
 }
@@ -127,8 +151,15 @@ func (s *Server) showRide(w http.ResponseWriter, r *http.Request, me *session, i
 // waitlist, as the ride's mode and free seats decide.
 func (s *Server) book(w http.ResponseWriter, r *http.Request, me *session) error {
 	id := r.PathValue("id")
-	f := newForm(url.Values{"seats": {r.PostFormValue("seats")}})
+	f := copyInputs(r, "seats", "pickup", "dropoff")
 	req := carpool.BookingRequest{Seats: f.integer("seats", "Seats"), Waitlist: r.PostFormValue("waitlist") == "1"}
+	// The points come from the search that led here; a tampered one is simply dropped
+	// (the booking is valid without them) unless the domain refuses its range.
+	if p, ok := parseAt(f.Get("pickup")); ok {
+		if d, ok := parseAt(f.Get("dropoff")); ok {
+			req.Pickup, req.Dropoff = &p, &d
+		}
+	}
 	if f.Valid() {
 		b, err := s.app.Book(r.Context(), me.Member, id, req)
 		if err == nil {

@@ -39,6 +39,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /cars/{id}/reserve", s.signedIn(s.reserve))
 	mux.Handle("POST /reservations/{id}/cancel", s.signedIn(s.cancelReservation))
 
+	mux.Handle("GET /places", s.signedIn(s.myPlaces))
+	mux.Handle("POST /places", s.signedIn(s.addPlace))
+	mux.Handle("POST /places/{id}/delete", s.signedIn(s.deletePlace))
+	s.commuteRoutes(mux)
+
 	mux.Handle("GET /mycars", s.signedIn(s.myCars))
 	mux.Handle("POST /mycars", s.signedIn(s.addMyCar))
 

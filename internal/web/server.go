@@ -31,6 +31,11 @@ type Options struct {
 	ClientIP clientip.Resolver
 	// SSO, when set, offers "Sign in with <provider>" on the sign-in page.
 	SSO *SSO
+	// MapTilesURL is the tile URL template of the maps ({z}/{x}/{y}); empty means
+	// OpenStreetMap's. The Content-Security-Policy allows images from its origin only.
+	MapTilesURL string
+	// MapAttribution credits the tiles' source on every map.
+	MapAttribution string
 	// Notify holds the notification use cases; nil leaves the notification pages out.
 	Notify *notify.Service
 }
@@ -45,7 +50,10 @@ type Server struct {
 	sso     *SSO
 	pages   *pages
 	handler http.Handler
-	notify  *notify.Service
+
+	mapConfig mapConfig
+	csp       string
+	notify    *notify.Service
 }
 
 // NewServer returns the UI over the use cases of a.
@@ -58,6 +66,7 @@ func NewServer(a *app.App, opts Options) *Server {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.pages = parsedPages.inZone(s.loc)
+	s.mapConfig, s.csp = newMapConfig(opts.MapTilesURL, opts.MapAttribution)
 	mux := http.NewServeMux()
 	s.routes(mux)
 	// CrossOriginProtection refuses cross-site POSTs by the Sec-Fetch-Site and Origin
@@ -66,7 +75,7 @@ func NewServer(a *app.App, opts Options) *Server {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w, r, nil, "This form came from another site and was refused.")
 	}))
-	s.handler = securityHeaders(cop.Handler(mux))
+	s.handler = securityHeaders(s.csp, cop.Handler(mux))
 	return s
 }
 
@@ -76,14 +85,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // ContentSecurityPolicy is sent with every response: no inline script or style, nothing
-// from other origins, forms post only to this site, no framing.
+// from other origins but the map tiles' (see MapCSP), forms post only to this site, no
+// framing.
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
-func securityHeaders(next http.Handler) http.Handler {
+func securityHeaders(csp string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")

@@ -116,8 +116,8 @@ func TestSecurityHeaders(t *testing.T) {
 		t.Run(path, func(t *testing.T) {
 			res, _ := b.get(path)
 			csp := res.Header.Get("Content-Security-Policy")
-			if csp != web.ContentSecurityPolicy {
-				t.Fatalf("Content-Security-Policy: got %q, want %q", csp, web.ContentSecurityPolicy)
+			if want := web.MapCSP("https://tile.openstreetmap.org/{z}/{x}/{y}.png"); csp != want {
+				t.Fatalf("Content-Security-Policy: got %q, want %q", csp, want)
 			}
 			for _, want := range []string{"script-src 'self'", "frame-ancestors 'none'", "form-action 'self'"} {
 				if !strings.Contains(csp, want) {
@@ -164,7 +164,7 @@ func TestPages(t *testing.T) {
 	}
 	b.signInAs(fm)
 	for _, path := range []string{
-		"/", "/rides", "/rides?seats=1&from_site=" + site.ID, "/rides/new", "/rides/new?source=res:" + res.ID,
+		"/", "/rides", "/rides?seats=1&from=site:" + site.ID, "/rides/new", "/rides/new?source=res:" + res.ID,
 		"/rides/" + ride.ID, "/cars", "/cars/" + car.ID, "/cars/" + car.ID + "?view=day", "/mycars",
 		"/fleet", "/fleet/sites/" + site.ID, "/fleet/cars/" + car.ID, "/fleet/utilisation",
 	} {
@@ -496,7 +496,7 @@ func TestTimesInConfiguredZone(t *testing.T) {
 	local := time.Date(year, time.July, 1, 8, 30, 0, 0, berlin)
 	form := url.Values{
 		"csrf": {token}, "source": {"car:" + cars[0].ID},
-		"from_label": {"Home"}, "from": {"48.1,11.5"}, "to_label": {"Office"}, "to": {"48.2,11.6"},
+		"from": {"at:48.1,11.5|Home"}, "to": {"at:48.2,11.6|Office"},
 		"depart": {local.Format("2006-01-02T15:04")}, "seats": {"2"}, "mode": {"instant"},
 	}
 	res, body := b.post("/rides", form, nil)

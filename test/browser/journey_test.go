@@ -35,6 +35,16 @@ func TestJourney(t *testing.T) {
 	ben := newPerson(t, browser, app.URL, "Ben")
 	cleo := newPerson(t, browser, app.URL, "Cleo")
 
+	anna0, err := app.Store.MemberByEmail(context.Background(), "anna@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	airport := carpool.SavedPlace{ID: carpool.NewID(), MemberID: anna0.ID, Name: "Airport MUC", Lat: 48.3538, Lon: 11.7861,
+		Version: 1, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+	if err := app.Store.CreatePlace(context.Background(), airport); err != nil {
+		t.Fatal(err)
+	}
+
 	// Tomorrow in Berlin: Anna holds the car 08:00-18:00 and leaves at 09:00.
 	now := time.Now().In(berlin)
 	tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, berlin)
@@ -82,8 +92,7 @@ func TestJourney(t *testing.T) {
 		if got := a.value("#source"); !strings.HasPrefix(got, "res:") {
 			t.Fatalf("offer form: car choice got %q, want the reservation", got)
 		}
-		a.fill("to_label", "Airport MUC")
-		a.fill("to", "48.3538,11.7861")
+		a.fill("to", "place:"+airport.ID) // a saved place: coordinates are never typed
 		a.fill("depart", at(tomorrow, 9))
 		a.fill("seats", "1")
 		a.do("choose approval", chromedpClick("#mode-approval"))
@@ -101,8 +110,8 @@ func TestJourney(t *testing.T) {
 			p.t.Fatalf("sites: %v %v", sites, err)
 		}
 		p.open("/rides")
-		p.fill("from_site", sites[0].ID)
-		p.fill("to", "48.35,11.78")
+		p.fill("from", "site:"+sites[0].ID)
+		dropPin(p, "to", 48.35, 11.78) // as map.js does when the map is tapped there
 		p.fill("after", at(tomorrow, 0))
 		p.fill("before", at(tomorrow, 23))
 		p.fill("seats", seats)

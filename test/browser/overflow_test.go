@@ -2,6 +2,7 @@ package browser_test
 
 import (
 	"context"
+	"net/url"
 	"testing"
 	"time"
 
@@ -60,7 +61,9 @@ func TestEveryPageFitsAPhone(t *testing.T) {
 	driver := newPerson(t, browser, app.URL, "admin")
 	driver.signIn(fm.Email, webtest.Password)
 	for _, path := range []string{
-		"/", "/rides", "/rides?seats=1&from_site=" + site.ID, "/rides/new", "/rides/new?source=res:" + res.ID,
+		"/", "/rides", "/rides?seats=1&from=site:" + site.ID,
+		"/rides?seats=1&match=route&from=site:" + site.ID + "&to=" + url.QueryEscape("at:48.35,11.78|Franz Josef Strauss Airport Terminal 2"),
+		"/places", "/rides/new", "/rides/new?source=res:" + res.ID,
 		"/rides/" + ride.ID, "/cars", "/cars/" + car.ID, "/cars/" + car.ID + "?view=day", "/mycars",
 		"/fleet", "/fleet/sites/" + site.ID, "/fleet/cars/" + car.ID, "/fleet/utilisation", "/profile", "/admin/members", "/admin/audit", "/no-such-page",
 	} {

@@ -41,7 +41,7 @@ func (c *soakCluster) pick() *replica {
 func (c *soakCluster) kill(r *replica) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	_ = r.cmd.Process.Kill() // SIGKILL: no drain, no release of claims
+	_ = r.Cmd.Process.Kill() // SIGKILL: no drain, no release of claims
 	var live []*replica
 	for _, x := range c.live {
 		if x != r {
@@ -61,7 +61,7 @@ func (c *soakCluster) do(method, path, token, idemKey string, body any) (int, []
 	var lastErr error
 	for range 6 {
 		r := c.pick()
-		req, err := http.NewRequest(method, r.base+path, bytes.NewReader(raw))
+		req, err := http.NewRequest(method, r.Base+path, bytes.NewReader(raw))
 		if err != nil {
 			return 0, nil, err
 		}

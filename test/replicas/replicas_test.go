@@ -24,9 +24,7 @@ import (
 
 func TestMain(m *testing.M) {
 	code := pgtest.Main(m)
-	if binary.dir != "" {
-		os.RemoveAll(binary.dir)
-	}
+	removeBinary()
 	os.Exit(code)
 }
 
@@ -189,7 +187,7 @@ func courseEnv(t *testing.T, url string) []string {
 
 // at returns the URL of path on replica i (modulo the number of replicas).
 func (c *cluster) at(i int, path string) string {
-	return c.replicas[i%len(c.replicas)].base + path
+	return c.replicas[i%len(c.replicas)].Base + path
 }
 
 func (c *cluster) signIn(t *testing.T, replica int, email, password string) string {
@@ -430,27 +428,27 @@ func (c *cluster) testReadiness(t *testing.T, srv *pgtest.Server) {
 		deadline := time.Now().Add(10 * time.Second)
 		for {
 			asked := time.Now()
-			code, err := probe(r.base + "/readyz")
+			code, err := probe(r.Base + "/readyz")
 			if err != nil {
-				t.Fatalf("%s /readyz with the database down: %v (want an answer within 2 s)", r.name, err)
+				t.Fatalf("%s /readyz with the database down: %v (want an answer within 2 s)", r.Name, err)
 			}
 			if took := time.Since(asked); took > 2*time.Second {
-				t.Errorf("%s /readyz took %v, want an answer within 2 s", r.name, took)
+				t.Errorf("%s /readyz took %v, want an answer within 2 s", r.Name, took)
 			}
 			if code == http.StatusServiceUnavailable {
-				t.Logf("%s: /readyz 503 %v after the database stopped", r.name, time.Since(stopped).Round(time.Millisecond))
+				t.Logf("%s: /readyz 503 %v after the database stopped", r.Name, time.Since(stopped).Round(time.Millisecond))
 				break
 			}
 			if code != http.StatusOK {
-				t.Fatalf("%s /readyz: got %d, want 503 (or 200 from a cached result at first)", r.name, code)
+				t.Fatalf("%s /readyz: got %d, want 503 (or 200 from a cached result at first)", r.Name, code)
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("%s /readyz still 200 ten seconds after the database stopped", r.name)
+				t.Fatalf("%s /readyz still 200 ten seconds after the database stopped", r.Name)
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
-		if code, err := probe(r.base + "/livez"); err != nil || code != http.StatusOK {
-			t.Errorf("%s /livez with the database down: got %d, %v; want 200", r.name, code, err)
+		if code, err := probe(r.Base + "/livez"); err != nil || code != http.StatusOK {
+			t.Errorf("%s /livez with the database down: got %d, %v; want 200", r.Name, code, err)
 		}
 	}
 	// A request that needs the database fails cleanly, it does not hang.
@@ -463,19 +461,19 @@ func (c *cluster) testReadiness(t *testing.T, srv *pgtest.Server) {
 	for _, r := range c.replicas {
 		deadline := time.Now().Add(30 * time.Second)
 		for {
-			code, _ := probe(r.base + "/readyz")
+			code, _ := probe(r.Base + "/readyz")
 			if code == http.StatusOK {
-				t.Logf("%s: ready again %v after the database restarted", r.name, time.Since(restarted).Round(time.Millisecond))
+				t.Logf("%s: ready again %v after the database restarted", r.Name, time.Since(restarted).Round(time.Millisecond))
 				break
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("%s /readyz: got %d 30 s after the database came back, want 200", r.name, code)
+				t.Fatalf("%s /readyz: got %d 30 s after the database came back, want 200", r.Name, code)
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
 		select {
-		case <-r.exited:
-			t.Fatalf("%s exited; it must ride out a database outage", r.name)
+		case <-r.Exited:
+			t.Fatalf("%s exited; it must ride out a database outage", r.Name)
 		default:
 		}
 	}

@@ -51,6 +51,10 @@ type Options struct {
 	NoPasswordSignIn bool
 	// Wrap, when set, wraps the whole handler, so a test can watch requests.
 	Wrap func(http.Handler) http.Handler
+	// Geocoder answers address searches; nil leaves address search off.
+	Geocoder app.AddressSearch
+	// MapTilesURL replaces the OpenStreetMap tiles (a local server in browser tests).
+	MapTilesURL string
 }
 
 // Start opens a migrated SQLite store in tb's temporary directory and serves the app;
@@ -78,14 +82,16 @@ func Start(tb testing.TB, opts Options) *App {
 	}
 	mux := http.NewServeMux()
 	a := app.New(db, app.Options{Signup: opts.Signup, Now: opts.Now, HashSlots: opts.HashSlots, HashWait: opts.HashWait,
-		AccountBackoff: opts.Backoff, AddressBackoff: opts.Backoff, SSO: opts.SSOPolicy, NoPasswordSignIn: opts.NoPasswordSignIn})
+		AccountBackoff: opts.Backoff, AddressBackoff: opts.Backoff, SSO: opts.SSOPolicy, NoPasswordSignIn: opts.NoPasswordSignIn,
+		Geocoder: opts.Geocoder})
 	var single *web.SSO
 	if opts.SSO != nil {
 		single = opts.SSO(base)
 	}
 	notifications := notify.NewService(db, notify.ServiceOptions{Location: opts.Location, Now: opts.Now})
 	mux.Handle("/api/", httpapi.NewServer(a, db, httpapi.Options{Logger: logger, Now: opts.Now, Notify: notifications}))
-	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: opts.Location, SSO: single, Notify: notifications}))
+	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: opts.Location, SSO: single, MapTilesURL: opts.MapTilesURL,
+		Notify: notifications}))
 	var h http.Handler = mux
 	if opts.Wrap != nil {
 		h = opts.Wrap(mux)

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// runFootprint measures start to ready, idle RSS and RSS with 1,000 open keep-alive
+// connections of carpool (SQLite, zero configuration) beside podinfo and the bare
+// server, and the binary sizes.
+func runFootprint(r *Result, bin string) error {
+	dir, err := os.MkdirTemp("", "carpool-perf-footprint-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	type target struct {
+		name, ready, live string
+		env               []string
+		args              []string
+	}
+	bareAddr, podAddr, cpAddr, cpAdmin := freeAddr(), freeAddr(), freeAddr(), freeAddr()
+	_, podPort, _ := splitHostPort(podAddr)
+	targets := []target{
+		{"bare", "http://" + bareAddr + "/livez", bareAddr, nil, []string{"-addr", bareAddr}},
+		{"podinfo", "http://" + podAddr + "/readyz", podAddr, nil, []string{"--port", podPort, "--port-metrics", "0", "--level", "warn"}},
+		{"carpool", "http://" + cpAddr + "/readyz", cpAddr, []string{"CARPOOL_HTTP_ADDR=" + cpAddr, "CARPOOL_ADMIN_ADDR=" + cpAdmin,
+			"CARPOOL_LOG_LEVEL=warn", "CARPOOL_SHUTDOWN_DELAY=0s", "CARPOOL_DATABASE_URL=sqlite://" + filepath.Join(dir, "c.db")}, []string{"serve"}},
+	}
+	res := map[string][3]float64{}
+	for _, t := range targets {
+		path := filepath.Join(bin, t.name)
+		fi, err := os.Stat(path)
+		if err != nil {
+			r.note("%s missing: %v", t.name, err)
+			continue
+		}
+		// best of three starts: the machine is shared
+		var best time.Duration
+		var p *proc
+		for i := range 3 {
+			if p != nil {
+				p.stop()
+			}
+			p, err = start(t.ready, t.env, dir, path, t.args...)
+			if err != nil {
+				return err
+			}
+			if i == 0 || p.ready < best {
+				best = p.ready
+			}
+		}
+		time.Sleep(3 * time.Second) // idle: let start-up garbage be collected and returned
+		idle := rssKB(p.cmd.Process.Pid)
+		conns, err := openConns(t.live, 1000)
+		loaded := rssKB(p.cmd.Process.Pid)
+		for _, c := range conns {
+			c.Close()
+		}
+		p.stop()
+		if err != nil {
+			r.note("%s: %v", t.name, err)
+		}
+		res[t.name] = [3]float64{float64(best.Microseconds()) / 1000, idle / 1024, loaded / 1024}
+		r.add(Figure{Name: t.name + " binary size", Value: float64(fi.Size()) / 1e6, Unit: "MB"})
+	}
+	for _, name := range []string{"bare", "podinfo", "carpool"} {
+		v, ok := res[name]
+		if !ok {
+			continue
+		}
+		f := Figure{Name: name + " start to ready", Value: v[0], Unit: "ms"}
+		if name == "carpool" {
+			f.Anchor, f.Of, f.Target, f.Met = "podinfo", res["podinfo"][0], "≤ 1.0", met(v[0] <= res["podinfo"][0])
+		}
+		r.add(f)
+		f = Figure{Name: name + " idle RSS", Value: v[1], Unit: "MB"}
+		if name == "carpool" {
+			f.Target, f.Met = "≤ 25 MB", met(v[1] <= 25)
+			f.Anchor, f.Of = "podinfo", res["podinfo"][1]
+		}
+		r.add(f)
+		r.add(Figure{Name: name + " RSS with 1,000 keep-alive connections", Value: v[2], Unit: "MB"})
+	}
+	r.note("start to ready: exec until the readiness endpoint answers 200, best of 3; RSS from /proc/PID/status 3 s after ready; connections each made one GET of the health endpoint and stay open")
+	return nil
+}
+
+// openConns opens n keep-alive connections to addr, each having made one request.
+func openConns(addr string, n int) ([]net.Conn, error) {
+	var conns []net.Conn
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	buf := make([]byte, 4096)
+	for range n {
+		var d net.Dialer
+		c, err := d.DialContext(ctx, "tcp", addr)
+		if err != nil {
+			return conns, fmt.Errorf("connection %d: %w", len(conns), err)
+		}
+		conns = append(conns, c)
+		fmt.Fprintf(c, "GET /livez HTTP/1.1\r\nHost: x\r\n\r\n")
+	}
+	for _, c := range conns {
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		c.Read(buf)
+	}
+	return conns, nil
+}

@@ -1,0 +1,101 @@
+package tokencache
+
+import (
+	"context"
+	"time"
+
+	"carpool/internal/carpool"
+)
+
+// Store is a carpool.Store whose MemberByToken answers from a Cache, and whose
+// DeleteToken forgets the token locally before revoking it in the database. Every other
+// method goes to the wrapped store unchanged.
+type Store struct {
+	carpool.Store
+	cache *Cache
+	now   func() time.Time
+}
+
+// Wrap returns store with token lookups cached as o says.
+func Wrap(store carpool.Store, o Options) *Store {
+	return &Store{Store: store, cache: New(o), now: time.Now}
+}
+
+// WithClock replaces the clock DeleteToken stamps revocations with, for tests.
+func (s *Store) WithClock(now func() time.Time) *Store {
+	s.now = now
+	return s
+}
+
+// Cache returns the cache, so code that changes a member can call ForgetMember.
+func (s *Store) Cache() *Cache { return s.cache }
+
+// MemberByToken returns a fresh cached answer, or asks the wrapped store and caches a
+// success. Failures (unknown, expired, database down) are never cached.
+func (s *Store) MemberByToken(ctx context.Context, hash string, now time.Time) (carpool.Member, carpool.Token, error) {
+	if m, t, ok := s.cache.Get(hash, now); ok {
+		return m, t, nil
+	}
+	m, t, err := s.Store.MemberByToken(ctx, hash, now)
+	if err != nil {
+		return m, t, err
+	}
+	s.cache.Put(hash, m, t, now)
+	return m, t, nil
+}
+
+// DeleteToken revokes the token; this replica stops honouring it at once, the others
+// within the cache's TTL.
+func (s *Store) DeleteToken(ctx context.Context, id string) error {
+	err := s.Store.DeleteToken(ctx, id)
+	// Forgotten even when the delete failed: the next lookup asks the database.
+	s.cache.ForgetToken(id, s.now())
+	return err
+}
+
+// The methods below change a member or revoke their tokens: this replica forgets the
+// member's cached tokens at once (others within the TTL), whether or not the change
+// succeeded, so the next request asks the database.
+
+// SetRole changes a member's role.
+func (s *Store) SetRole(ctx context.Context, id string, role carpool.Role, by carpool.Member) (carpool.Member, error) {
+	m, err := s.Store.SetRole(ctx, id, role, by)
+	s.cache.ForgetMember(id)
+	return m, err
+}
+
+// SetMemberRole gives a member a role (single sign-on raising it from a claim).
+func (s *Store) SetMemberRole(ctx context.Context, id string, role carpool.Role) (carpool.Member, error) {
+	m, err := s.Store.SetMemberRole(ctx, id, role)
+	s.cache.ForgetMember(id)
+	return m, err
+}
+
+// DeactivateMember signs a member out everywhere and releases their future.
+func (s *Store) DeactivateMember(ctx context.Context, id string, by carpool.Member) (carpool.Deactivation, error) {
+	d, err := s.Store.DeactivateMember(ctx, id, by)
+	s.cache.ForgetMember(id)
+	return d, err
+}
+
+// EraseMember releases and anonymises a member.
+func (s *Store) EraseMember(ctx context.Context, id string, by carpool.Member) error {
+	err := s.Store.EraseMember(ctx, id, by)
+	s.cache.ForgetMember(id)
+	return err
+}
+
+// UpdateMember changes a member's profile or password.
+func (s *Store) UpdateMember(ctx context.Context, id string, change func(*carpool.Member) error) (carpool.Member, error) {
+	m, err := s.Store.UpdateMember(ctx, id, change)
+	s.cache.ForgetMember(id)
+	return m, err
+}
+
+// DeleteMemberTokens revokes a member's tokens except keep. The kept token's entry goes
+// too; it is simply read again.
+func (s *Store) DeleteMemberTokens(ctx context.Context, memberID, keep string) (int, error) {
+	n, err := s.Store.DeleteMemberTokens(ctx, memberID, keep)
+	s.cache.ForgetMember(memberID)
+	return n, err
+}

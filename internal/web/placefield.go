@@ -1,0 +1,149 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"carpool/internal/app"
+	"carpool/internal/carpool"
+)
+
+// A place field lets a member pick a place without typing coordinates: their saved
+// places and the sites first, then (with JavaScript) a pin on the map, then (when a
+// geocoder is configured) the results of an address search. All of it travels in one
+// select input named after the field: "place:ID", "site:ID", or "at:LAT,LON|LABEL" for
+// a pin or a search result, which the server checks like any other input.
+
+// placeField is what the "placefield" template renders for one field.
+type placeField struct {
+	Name    string // the select's name and the prefix of the field's other inputs
+	Legend  string
+	Choices []app.Choice
+	// Found are the results of an address search for this field; Unavailable says the
+	// search failed and why the list is empty.
+	Found       []carpool.Place
+	Unavailable bool
+	Searched    bool
+	Search      bool // address search is configured
+	Optional    bool // the field may stay empty ("anywhere")
+	// Current is the place the select holds when it is a pin or a search result, so the
+	// page shown again keeps it as an option.
+	Current *carpool.Place
+}
+
+// atValue encodes a place as the value of a place field's option.
+func atValue(p carpool.Place) string {
+	return "at:" + strconv.FormatFloat(p.Lat, 'f', 6, 64) + "," + strconv.FormatFloat(p.Lon, 'f', 6, 64) + "|" + p.Label
+}
+
+// parseAt decodes "at:LAT,LON|LABEL"; ok is false when value is not of that form.
+func parseAt(value string) (carpool.Place, bool) {
+	rest, ok := strings.CutPrefix(value, "at:")
+	if !ok {
+		return carpool.Place{}, false
+	}
+	coords, label, _ := strings.Cut(rest, "|")
+	lat, lon, ok := strings.Cut(coords, ",")
+	if !ok {
+		return carpool.Place{}, false
+	}
+	la, err1 := strconv.ParseFloat(strings.TrimSpace(lat), 64)
+	lo, err2 := strconv.ParseFloat(strings.TrimSpace(lon), 64)
+	if err1 != nil || err2 != nil {
+		return carpool.Place{}, false
+	}
+	label = strings.TrimSpace(label)
+	if label == "" {
+		label = "Point at " + strconv.FormatFloat(la, 'f', 4, 64) + ", " + strconv.FormatFloat(lo, 'f', 4, 64)
+	}
+	return carpool.Place{Label: label, Lat: la, Lon: lo}, true
+}
+
+// placeFields prepares the place fields of a form: every field gets the same choices;
+// the one whose address search button was pressed (lookup) gets its results.
+func (s *Server) placeFields(ctx context.Context, me carpool.Member, f *form, lookup string, fields ...placeField) (map[string]*placeField, error) {
+	choices, err := s.app.PlaceChoices(ctx, me)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*placeField, len(fields))
+	for _, pf := range fields {
+		pf.Choices = choices
+		pf.Search = s.app.AddressSearchOn()
+		if p, ok := parseAt(f.Get(pf.Name)); ok {
+			pf.Current = &p
+		}
+		if pf.Name == lookup {
+			pf.Searched = true
+			pf.Found, err = s.app.SearchAddress(ctx, me, f.Get(pf.Name+"_address"))
+			if err != nil {
+				if errors.Is(err, context.Canceled) {
+					return nil, err
+				}
+				// The form goes on without address search; the reason is for the log.
+				s.log.Warn("address search failed", "err", err)
+				pf.Found, pf.Unavailable = nil, true
+			}
+		}
+		out[pf.Name] = &pf
+	}
+	return out, nil
+}
+
+// readPlace reads a place field: nil when it is empty (the caller decides whether that
+// is allowed). Coordinates out of range reach the domain, which names the field.
+func (s *Server) readPlace(ctx context.Context, me carpool.Member, f *form, name string) (*carpool.Place, error) {
+	v := f.text(name)
+	switch {
+	case v == "":
+		return nil, nil
+	case strings.HasPrefix(v, "at:"):
+		p, ok := parseAt(v)
+		if !ok {
+			f.fieldError(name, "pick the place again: its position could not be read")
+			return nil, nil
+		}
+		if p.Lat < -90 || p.Lat > 90 || p.Lon < -180 || p.Lon > 180 {
+			f.fieldError(name, "the pin lies outside the map (latitude -90 to 90, longitude -180 to 180)")
+			return nil, nil
+		}
+		return &p, nil
+	}
+	p, err := s.app.ResolveChoice(ctx, me, v)
+	if carpool.ErrorCode(err) == carpool.ENOTFOUND {
+		f.fieldError(name, "choose a place from the list")
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read place %s: %w", name, err)
+	}
+	return &p, nil
+}
+
+// lookupField returns which place field's address search was asked for, if any.
+func lookupField(r *http.Request, fields ...string) string {
+	v := r.FormValue("lookup")
+	for _, f := range fields {
+		if v == f {
+			return v
+		}
+	}
+	return ""
+}
+
+// placeInputs are the inputs of the place field name besides its select.
+func placeInputs(name string) []string { return []string{name, name + "_address"} }
+
+// copyInputs copies the named inputs from the request into a fresh form.
+func copyInputs(r *http.Request, names ...string) *form {
+	f := newForm(url.Values{})
+	for _, n := range names {
+		f.Values.Set(n, r.FormValue(n))
+	}
+	return f
+}

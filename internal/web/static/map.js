@@ -1,0 +1,143 @@
+// Progressive enhancement only: maps for place fields, search results and a ride's page.
+// Without this file, without Leaflet, or when no tile loads, every page still works with
+// its lists: a place field's select holds the saved places, sites and address results,
+// and a pin dropped here is just one more option of that select.
+(function () {
+  "use strict";
+  if (!window.L) {
+    return;
+  }
+  var tiles = document.body.dataset.tiles;
+  var attribution = document.body.dataset.attribution;
+  var europe = [50.1, 9.7];
+
+  function newMap(el) {
+    el.hidden = false;
+    var map = L.map(el, { scrollWheelZoom: false });
+    L.tileLayer(tiles, { attribution: attribution, maxZoom: 19 }).addTo(map);
+    return map;
+  }
+
+  function point(data, prefix) {
+    var lat = parseFloat(data[prefix + "Lat"] || data[prefix + "lat"]);
+    var lon = parseFloat(data[prefix + "Lon"] || data[prefix + "lon"]);
+    return isNaN(lat) || isNaN(lon) ? null : [lat, lon];
+  }
+
+  // A place field's map: it follows the select, and a click drops a pin that becomes
+  // the select's chosen option, so the form posts it like any other choice.
+  document.querySelectorAll(".pick-map").forEach(function (el) {
+    var select = document.getElementById(el.dataset.select);
+    if (!select) {
+      return;
+    }
+    var hint = el.nextElementSibling;
+    if (hint && hint.classList.contains("map-hint")) {
+      hint.hidden = false;
+    }
+    var map = newMap(el);
+    var marker = null;
+    function show(at, zoom) {
+      if (marker) {
+        marker.setLatLng(at);
+      } else {
+        marker = L.marker(at).addTo(map);
+      }
+      map.setView(at, zoom);
+    }
+    function follow() {
+      var option = select.options[select.selectedIndex];
+      var at = option && point(option.dataset, "");
+      if (at) {
+        show(at, Math.max(map.getZoom() || 0, 13));
+      }
+      return !!at;
+    }
+    if (!follow()) {
+      var first = select.querySelector("option[data-lat]");
+      map.setView(first ? point(first.dataset, "") : europe, first ? 11 : 4);
+    }
+    select.addEventListener("change", follow);
+    map.on("click", function (e) {
+      var lat = e.latlng.lat;
+      var lon = L.Util.wrapNum(e.latlng.lng, [-180, 180], true);
+      var option = select.querySelector("option.pin-option");
+      if (!option) {
+        option = document.createElement("option");
+        option.className = "pin-option";
+        select.insertBefore(option, select.options[1] || null);
+      }
+      var label = "Pin at " + lat.toFixed(4) + ", " + lon.toFixed(4);
+      option.value = "at:" + lat.toFixed(6) + "," + lon.toFixed(6) + "|" + label;
+      option.textContent = label;
+      option.dataset.lat = lat;
+      option.dataset.lon = lon;
+      select.value = option.value;
+      show([lat, lon], map.getZoom());
+    });
+  });
+
+  // Search results: each ride of the list as a line from its start to its end. The map
+  // draws what the list holds, nothing else, and records which rides it drew.
+  document.querySelectorAll(".results-map").forEach(function (el) {
+    var list = document.getElementById(el.dataset.list);
+    if (!list) {
+      return;
+    }
+    var map = newMap(el);
+    var bounds = [];
+    var drawn = [];
+    list.querySelectorAll("li.result").forEach(function (item, i) {
+      var from = point(item.dataset, "from");
+      var to = point(item.dataset, "to");
+      if (!from || !to) {
+        return;
+      }
+      var link = item.querySelector("a");
+      var line = L.polyline([from, to], { weight: 4 }).addTo(map);
+      var start = L.circleMarker(from, { radius: 7 }).addTo(map);
+      L.marker(to, { title: (i + 1) + ". " + item.dataset.label }).addTo(map);
+      [line, start].forEach(function (layer) {
+        layer.on("click", function () {
+          if (link) {
+            link.focus();
+          }
+        });
+      });
+      bounds.push(from, to);
+      drawn.push(item.dataset.id);
+    });
+    el.dataset.rides = drawn.join(" ");
+    if (bounds.length) {
+      map.fitBounds(bounds, { padding: [24, 24] });
+    } else {
+      map.setView(europe, 4);
+    }
+  });
+
+  // A ride's page: its start and end and, for the driver, confirmed passengers' pickups.
+  document.querySelectorAll(".ride-map").forEach(function (el) {
+    var list = document.getElementById(el.dataset.list);
+    if (!list) {
+      return;
+    }
+    var map = newMap(el);
+    var bounds = [];
+    list.querySelectorAll("li").forEach(function (item) {
+      var at = point(item.dataset, "");
+      if (!at) {
+        return;
+      }
+      var layer = item.dataset.kind === "pickup"
+        ? L.circleMarker(at, { radius: 8 })
+        : L.marker(at, { title: item.textContent });
+      layer.bindTooltip(item.textContent).addTo(map);
+      bounds.push(at);
+    });
+    el.dataset.points = String(bounds.length);
+    if (bounds.length >= 2) {
+      L.polyline(bounds.slice(0, 2), { dashArray: "6 6" }).addTo(map);
+    }
+    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 14 });
+  });
+})();
