@@ -30,6 +30,7 @@ import (
 	"carpool/internal/pgtest"
 	"carpool/internal/postgres"
 	"carpool/internal/sqlite"
+	"carpool/internal/sqlstore"
 )
 
 // env is one API server over a fresh database (SQLite unless a test asks for
@@ -44,6 +45,8 @@ type env struct {
 // envOptions configure a test API: the application's sign-up policy and clock, and the
 // server's options.
 type envOptions struct {
+	// Limits, when set, replace the store's default fair-use limits.
+	Limits *carpool.Limits
 	Signup carpool.SignupPolicy
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -67,7 +70,11 @@ func serve(store carpool.Store, opts envOptions) *httpapi.Server {
 func newEnv(tb testing.TB, opts envOptions) *env {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "carpool.db"))
+	var dbOpts []sqlite.Option
+	if opts.Limits != nil {
+		dbOpts = append(dbOpts, sqlite.WithStoreOptions(sqlstore.WithLimits(*opts.Limits)))
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "carpool.db"), dbOpts...)
 	if err != nil {
 		tb.Fatalf("open sqlite: %v", err)
 	}
