@@ -14,6 +14,7 @@ import (
 	"carpool/internal/geocode"
 	"carpool/internal/health"
 	"carpool/internal/httpapi"
+	"carpool/internal/notify"
 	"carpool/internal/sso"
 	"carpool/internal/web"
 )
@@ -48,9 +49,12 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 	}
 	logger.Info("password hashing bounded", "slots", a.HashSlots(), "bytes_each", carpool.PasswordHashMemory)
 	client := clientip.New(cfg.TrustedProxies)
-	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger, ClientIP: client}))
+	notifications := notify.NewService(store, notify.ServiceOptions{
+		AdminAddr: cfg.AdminAddr, PublicURL: cfg.Notify.PublicURL, Location: cfg.Timezone,
+	})
+	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger, ClientIP: client, Notify: notifications}))
 	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone, ClientIP: client, SSO: single,
-		MapTilesURL: cfg.MapTilesURL, MapAttribution: cfg.MapAttribution}))
+		MapTilesURL: cfg.MapTilesURL, MapAttribution: cfg.MapAttribution, Notify: notifications}))
 	return mux
 }
 

@@ -88,6 +88,13 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 		logger.Warn("metrics: the database engine cannot count its outbox backlog", "engine", cfg.Engine())
 	}
 
+	// The relay uses the engine itself: its polling loops must not make spans.
+	relay, err := startRelay(cfg, db, metrics, logger)
+	if err != nil {
+		return err
+	}
+	defer relay.wait() // before the database closes
+
 	// Probes ping the engine itself: they must not make spans every second.
 	probes := health.New(db)
 	// Token checks are answered from a short cache (tokencache: revocations reach other
@@ -146,6 +153,8 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 		admin.Close()
 		return fmt.Errorf("serve: %w", err)
 	}
+	// The relay's sends in flight finish while requests drain, within the same bound.
+	relay.stop(cfg.ShutdownDelay + cfg.ShutdownTimeout)
 	return shutdown(cfg, logger, probes, metrics, srv, admin)
 }
 

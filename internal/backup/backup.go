@@ -58,6 +58,14 @@ var keys = map[string][]string{
 	"series_occurrences":   {"series_id", "on_date"},
 	"series_subscriptions": {"id"},
 	"places":               {"id"},
+
+	"relay_cursor":      {"name"},
+	"notifications":     {"id"},
+	"deliveries":        {"id"},
+	"email_preferences": {"member_id", "kind"},
+	"webhooks":          {"id"},
+	"reminders":         {"ride_id", "member_id"},
+	"calendar_tokens":   {"member_id"},
 }
 
 // Write streams a backup of db to w and returns its manifest. It reads every table in

@@ -15,6 +15,8 @@ import (
 // duplicates, overlaps, full rides and stale versions) wrapped with context; anything
 // else is an internal failure.
 type Store interface {
+	NotificationStore
+
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -69,6 +69,8 @@ type Config struct {
 	MapAttribution    string
 	GeocoderURL       string // "" means address search is off
 	GeocoderUserAgent string
+
+	Notify Notify // notification delivery (notify.go)
 }
 
 // Limits returns the configured fair-use limits.
@@ -193,6 +195,9 @@ func Load(flags *Flags, getenv Environ) (*Config, error) {
 		return nil, err
 	}
 	if err := c.validateOIDC(); err != nil {
+		return nil, err
+	}
+	if err := c.validateNotify(); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -26,6 +26,7 @@ import (
 	"carpool/internal/carpool"
 	"carpool/internal/clientip"
 	"carpool/internal/httpapi"
+	"carpool/internal/notify"
 	"carpool/internal/pgtest"
 	"carpool/internal/postgres"
 	"carpool/internal/sqlite"
@@ -61,7 +62,8 @@ type envOptions struct {
 func serve(store carpool.Store, opts envOptions) *httpapi.Server {
 	a := app.New(store, app.Options{Signup: opts.Signup, Now: opts.Now, HashSlots: opts.HashSlots, HashWait: opts.HashWait,
 		AccountBackoff: opts.AccountBackoff, AddressBackoff: opts.AddressBackoff, NoPasswordSignIn: opts.NoPasswordSignIn})
-	return httpapi.NewServer(a, store, httpapi.Options{Logger: opts.Logger, Now: opts.Now, ClientIP: opts.ClientIP})
+	return httpapi.NewServer(a, store, httpapi.Options{Logger: opts.Logger, Now: opts.Now, ClientIP: opts.ClientIP,
+		Notify: notify.NewService(store, notify.ServiceOptions{Now: opts.Now})})
 }
 
 // newEnv starts the real handler on a real listener over a migrated SQLite file.

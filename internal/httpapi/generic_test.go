@@ -61,6 +61,9 @@ var validBody = map[string]any{
 	"skipSeriesDate":    map[string]any{"date": "2030-01-01"},
 	"subscribe":         map[string]any{},
 	"leaveSeriesDate":   map[string]any{"date": "2030-01-01"},
+
+	"putNotificationPreferences": map[string]any{"email": []string{}},
+	"createWebhook":              map[string]any{"url": "https://hooks.example.com/x"},
 }
 
 // TestEveryOperation checks what every operation of the description shares: credentials,

@@ -67,6 +67,8 @@ func (s *Server) routes() {
 	s.mux.Handle("PATCH /api/v1/places/{id}", s.authed(s.patchPlace))
 	s.mux.Handle("DELETE /api/v1/places/{id}", s.authed(s.deletePlace))
 	s.seriesRoutes()
+
+	s.notificationRoutes()
 }
 
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {

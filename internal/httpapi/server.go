@@ -12,6 +12,7 @@ import (
 	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/clientip"
+	"carpool/internal/notify"
 )
 
 // DefaultMaxBodyBytes is the largest request body accepted when Options leaves it unset.
@@ -29,6 +30,9 @@ type Options struct {
 	// ClientIP finds the address a sign-in came from, for throttling; the zero value
 	// uses the connection's peer.
 	ClientIP clientip.Resolver
+	// Notify holds the notification use cases; nil leaves the notification endpoints
+	// out.
+	Notify *notify.Service
 }
 
 // Server is the REST API. It is an http.Handler for every path under /api/.
@@ -40,6 +44,7 @@ type Server struct {
 	maxBody int64
 	client  clientip.Resolver
 	mux     *http.ServeMux
+	notify  *notify.Service
 }
 
 // NewServer returns the API over the use cases of a; idem keeps the answers to
@@ -53,6 +58,7 @@ func NewServer(a *app.App, idem carpool.IdempotencyStore, opts Options) *Server 
 		maxBody: opts.MaxBodyBytes,
 		client:  opts.ClientIP,
 		mux:     http.NewServeMux(),
+		notify:  opts.Notify,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -228,6 +228,9 @@ func (s *Store) EraseMember(ctx context.Context, id string, by carpool.Member) e
 		if _, err := tx.ExecContext(ctx, `DELETE FROM outbox_events WHERE recipient_id = $1`, m.ID); err != nil {
 			return err
 		}
+		if err := s.forgetNotifications(ctx, tx, m, e.Name); err != nil {
+			return err
+		}
 		return s.insertAudit(ctx, tx, carpool.NewAuditEntry(by, carpool.AuditMemberErased, "member", m.ID, "", now))
 	})
 	if err != nil {

@@ -36,6 +36,13 @@ var Tables = []string{
 	"ride_series",
 	"series_occurrences",
 	"series_subscriptions",
+	"relay_cursor",
+	"notifications",
+	"deliveries",
+	"email_preferences",
+	"webhooks",
+	"reminders",
+	"calendar_tokens",
 }
 
 // maxAttempts bounds how often a transaction is run when the engine reports a failure

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Bookings", testBookings},
 		{"Waitlist", testWaitlist},
 		{"Outbox", testOutbox},
+		{"Notifications", testNotifications},
 		{"Search", testSearch},
 		{"Reads", testReads},
 		{"Utilisation", testUtilisation},

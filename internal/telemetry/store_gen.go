@@ -9,6 +9,138 @@ import (
 	"carpool/internal/carpool"
 )
 
+func (is *instrumentedStore) FanOutEvents(ctx context.Context, limit int, plan func(ctx context.Context, e carpool.Event) (carpool.Fanout, error)) (_ int, err error) {
+	ctx, end := is.start(ctx, "FanOutEvents")
+	defer func() { end(err) }()
+	return is.next.FanOutEvents(ctx, limit, plan)
+}
+
+func (is *instrumentedStore) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) (_ []carpool.Delivery, err error) {
+	ctx, end := is.start(ctx, "ClaimDeliveries")
+	defer func() { end(err) }()
+	return is.next.ClaimDeliveries(ctx, now, lease, limit)
+}
+
+func (is *instrumentedStore) FinishDelivery(ctx context.Context, d carpool.Delivery, sendErr error, retryAt time.Time) (err error) {
+	ctx, end := is.start(ctx, "FinishDelivery")
+	defer func() { end(err) }()
+	return is.next.FinishDelivery(ctx, d, sendErr, retryAt)
+}
+
+func (is *instrumentedStore) DeadDeliveries(ctx context.Context, p carpool.Page) (_ []carpool.Delivery, _ string, err error) {
+	ctx, end := is.start(ctx, "DeadDeliveries")
+	defer func() { end(err) }()
+	return is.next.DeadDeliveries(ctx, p)
+}
+
+func (is *instrumentedStore) RetryDelivery(ctx context.Context, id string) (err error) {
+	ctx, end := is.start(ctx, "RetryDelivery")
+	defer func() { end(err) }()
+	return is.next.RetryDelivery(ctx, id)
+}
+
+func (is *instrumentedStore) PurgeDeliveries(ctx context.Context, before time.Time) (_ int64, err error) {
+	ctx, end := is.start(ctx, "PurgeDeliveries")
+	defer func() { end(err) }()
+	return is.next.PurgeDeliveries(ctx, before)
+}
+
+func (is *instrumentedStore) Notifications(ctx context.Context, memberID string, p carpool.Page) (_ []carpool.Notification, _ string, err error) {
+	ctx, end := is.start(ctx, "Notifications")
+	defer func() { end(err) }()
+	return is.next.Notifications(ctx, memberID, p)
+}
+
+func (is *instrumentedStore) UnreadNotifications(ctx context.Context, memberID string) (_ int, err error) {
+	ctx, end := is.start(ctx, "UnreadNotifications")
+	defer func() { end(err) }()
+	return is.next.UnreadNotifications(ctx, memberID)
+}
+
+func (is *instrumentedStore) MarkNotificationRead(ctx context.Context, memberID string, id string, now time.Time) (err error) {
+	ctx, end := is.start(ctx, "MarkNotificationRead")
+	defer func() { end(err) }()
+	return is.next.MarkNotificationRead(ctx, memberID, id, now)
+}
+
+func (is *instrumentedStore) MarkAllNotificationsRead(ctx context.Context, memberID string, now time.Time) (err error) {
+	ctx, end := is.start(ctx, "MarkAllNotificationsRead")
+	defer func() { end(err) }()
+	return is.next.MarkAllNotificationsRead(ctx, memberID, now)
+}
+
+func (is *instrumentedStore) EmailKinds(ctx context.Context, memberID string) (_ []string, err error) {
+	ctx, end := is.start(ctx, "EmailKinds")
+	defer func() { end(err) }()
+	return is.next.EmailKinds(ctx, memberID)
+}
+
+func (is *instrumentedStore) SetEmailKinds(ctx context.Context, memberID string, kinds []string) (err error) {
+	ctx, end := is.start(ctx, "SetEmailKinds")
+	defer func() { end(err) }()
+	return is.next.SetEmailKinds(ctx, memberID, kinds)
+}
+
+func (is *instrumentedStore) CreateWebhook(ctx context.Context, w carpool.Webhook) (err error) {
+	ctx, end := is.start(ctx, "CreateWebhook")
+	defer func() { end(err) }()
+	return is.next.CreateWebhook(ctx, w)
+}
+
+func (is *instrumentedStore) Webhooks(ctx context.Context) (_ []carpool.Webhook, err error) {
+	ctx, end := is.start(ctx, "Webhooks")
+	defer func() { end(err) }()
+	return is.next.Webhooks(ctx)
+}
+
+func (is *instrumentedStore) Webhook(ctx context.Context, id string) (_ carpool.Webhook, err error) {
+	ctx, end := is.start(ctx, "Webhook")
+	defer func() { end(err) }()
+	return is.next.Webhook(ctx, id)
+}
+
+func (is *instrumentedStore) DeleteWebhook(ctx context.Context, id string) (err error) {
+	ctx, end := is.start(ctx, "DeleteWebhook")
+	defer func() { end(err) }()
+	return is.next.DeleteWebhook(ctx, id)
+}
+
+func (is *instrumentedStore) WebhookResult(ctx context.Context, id string, ok bool, maxFailures int, note carpool.Notification) (_ bool, err error) {
+	ctx, end := is.start(ctx, "WebhookResult")
+	defer func() { end(err) }()
+	return is.next.WebhookResult(ctx, id, ok, maxFailures, note)
+}
+
+func (is *instrumentedStore) EnableWebhook(ctx context.Context, id string) (err error) {
+	ctx, end := is.start(ctx, "EnableWebhook")
+	defer func() { end(err) }()
+	return is.next.EnableWebhook(ctx, id)
+}
+
+func (is *instrumentedStore) DueReminders(ctx context.Context, now time.Time, lead time.Duration) (_ int, err error) {
+	ctx, end := is.start(ctx, "DueReminders")
+	defer func() { end(err) }()
+	return is.next.DueReminders(ctx, now, lead)
+}
+
+func (is *instrumentedStore) CalendarMember(ctx context.Context, tokenHash string) (_ carpool.Member, err error) {
+	ctx, end := is.start(ctx, "CalendarMember")
+	defer func() { end(err) }()
+	return is.next.CalendarMember(ctx, tokenHash)
+}
+
+func (is *instrumentedStore) SetCalendarToken(ctx context.Context, memberID string, tokenHash string, now time.Time) (err error) {
+	ctx, end := is.start(ctx, "SetCalendarToken")
+	defer func() { end(err) }()
+	return is.next.SetCalendarToken(ctx, memberID, tokenHash, now)
+}
+
+func (is *instrumentedStore) HasCalendarToken(ctx context.Context, memberID string) (_ bool, err error) {
+	ctx, end := is.start(ctx, "HasCalendarToken")
+	defer func() { end(err) }()
+	return is.next.HasCalendarToken(ctx, memberID)
+}
+
 func (is *instrumentedStore) CreateMember(ctx context.Context, m carpool.Member) (err error) {
 	ctx, end := is.start(ctx, "CreateMember")
 	defer func() { end(err) }()

@@ -72,6 +72,7 @@ type view struct {
 	Flash  string
 	Path   string
 	Signup bool
+	Unread int // the member's unread notifications, for the badge
 	Data   any
 	// Map configures the map script: where tiles come from and whom they credit.
 	Map mapConfig
@@ -89,6 +90,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	v := view{Me: me, Flash: flashes[r.URL.Query().Get("done")], Path: r.URL.Path, Signup: s.app.SignupOpen(), Data: data, Map: s.mapConfig}
 	if me != nil {
 		v.CSRF = me.CSRF
+		v.Unread = s.unread(r, me)
 	}
 	if pre, ok := data.(interface{ preCSRF() string }); ok {
 		v.CSRF = pre.preCSRF()

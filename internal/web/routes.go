@@ -71,6 +71,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /fleet/reports/{table}", s.signedIn(fleetOnly("see reports", s.fleetReportCSV)))
 	mux.Handle("GET /fleet/utilisation", s.signedIn(fleetOnly("see the utilisation report", s.utilisation)))
 
+	s.notificationRoutes(mux)
+
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		me, _ := s.currentSession(r)
 		s.fail(w, r, me, carpool.Errorf(carpool.ENOTFOUND, "no such page"))

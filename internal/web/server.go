@@ -17,6 +17,7 @@ import (
 	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/clientip"
+	"carpool/internal/notify"
 )
 
 // Options configure a Server. The zero value is usable: UTC, logs discarded.
@@ -35,6 +36,8 @@ type Options struct {
 	MapTilesURL string
 	// MapAttribution credits the tiles' source on every map.
 	MapAttribution string
+	// Notify holds the notification use cases; nil leaves the notification pages out.
+	Notify *notify.Service
 }
 
 // Server is the web UI. It is an http.Handler for every path outside /api/.
@@ -50,11 +53,12 @@ type Server struct {
 
 	mapConfig mapConfig
 	csp       string
+	notify    *notify.Service
 }
 
 // NewServer returns the UI over the use cases of a.
 func NewServer(a *app.App, opts Options) *Server {
-	s := &Server{app: a, loc: opts.Location, log: opts.Logger, now: a.Now, client: opts.ClientIP, sso: opts.SSO}
+	s := &Server{app: a, loc: opts.Location, log: opts.Logger, now: a.Now, client: opts.ClientIP, sso: opts.SSO, notify: opts.Notify}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}

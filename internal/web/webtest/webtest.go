@@ -16,6 +16,7 @@ import (
 	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/httpapi"
+	"carpool/internal/notify"
 	"carpool/internal/sqlite"
 	"carpool/internal/sqlstore"
 	"carpool/internal/web"
@@ -87,8 +88,10 @@ func Start(tb testing.TB, opts Options) *App {
 	if opts.SSO != nil {
 		single = opts.SSO(base)
 	}
-	mux.Handle("/api/", httpapi.NewServer(a, db, httpapi.Options{Logger: logger, Now: opts.Now}))
-	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: opts.Location, SSO: single, MapTilesURL: opts.MapTilesURL}))
+	notifications := notify.NewService(db, notify.ServiceOptions{Location: opts.Location, Now: opts.Now})
+	mux.Handle("/api/", httpapi.NewServer(a, db, httpapi.Options{Logger: logger, Now: opts.Now, Notify: notifications}))
+	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: opts.Location, SSO: single, MapTilesURL: opts.MapTilesURL,
+		Notify: notifications}))
 	var h http.Handler = mux
 	if opts.Wrap != nil {
 		h = opts.Wrap(mux)

@@ -1,0 +1,329 @@
+package notify_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"carpool/internal/carpool"
+	"carpool/internal/mail"
+	"carpool/internal/mail/mailtest"
+	"carpool/internal/notify"
+	"carpool/internal/sqlite"
+)
+
+type world struct {
+	t      *testing.T
+	ctx    context.Context
+	db     *sqlite.DB
+	now    time.Time
+	driver carpool.Member
+	rider  carpool.Member
+	ride   carpool.Ride
+}
+
+func newWorld(t *testing.T, riderEmail string) *world {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "carpool.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w := &world{t: t, ctx: ctx, db: db, now: carpool.Timestamp(time.Now())}
+	w.driver = w.member("dana@example.com", "Dana Driver")
+	w.rider = w.member(riderEmail, "Rico Rider")
+	car := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, Plate: "ZH 1", Make: "Skoda", Model: "Octavia",
+		Seats: 5, OwnerID: w.driver.ID, Status: carpool.CarActive, Version: 1, CreatedAt: w.now, UpdatedAt: w.now}
+	if err := db.CreateCar(ctx, car); err != nil {
+		t.Fatal(err)
+	}
+	w.ride, err = db.CreateRide(ctx, carpool.RideInput{CarID: car.ID,
+		From: carpool.Place{Label: "Zurich HB", Lat: 47.37, Lon: 8.54}, To: carpool.Place{Label: "Bern", Lat: 46.94, Lon: 7.43},
+		DepartAt: w.now.Add(48 * time.Hour), Seats: 3, BookingMode: carpool.BookingApproval}, w.driver)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func (w *world) member(email, name string) carpool.Member {
+	w.t.Helper()
+	m := carpool.Member{ID: carpool.NewID(), Email: email, Name: name, Role: carpool.RoleMember,
+		PasswordHash: "x", CreatedAt: w.now, UpdatedAt: w.now}
+	if err := w.db.CreateMember(w.ctx, m); err != nil {
+		w.t.Fatal(err)
+	}
+	every := []string{}
+	for _, k := range notify.Kinds {
+		every = append(every, k.Type)
+	}
+	if err := w.db.SetEmailKinds(w.ctx, m.ID, every); err != nil {
+		w.t.Fatal(err)
+	}
+	return m
+}
+
+// run starts the relay and stops it at cleanup, checking that it stops.
+func run(t *testing.T, r *notify.Relay) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Error("relay did not stop within 30s of its context ending")
+		}
+	})
+}
+
+// eventually polls cond until it holds or the deadline passes.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within 30s: %s", what)
+		}
+		time.Sleep(20 * time.Millisecond) // polling, bounded by the deadline
+	}
+}
+
+func (w *world) inbox(m carpool.Member) []carpool.Notification {
+	w.t.Helper()
+	items, _, err := w.db.Notifications(w.ctx, m.ID, carpool.Page{Limit: 100})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return items
+}
+
+func (w *world) backlog() int64 {
+	w.t.Helper()
+	n, err := w.db.OutboxBacklog(w.ctx)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return n
+}
+
+func TestInboxAndMail(t *testing.T) {
+	pit := mailtest.Start(t)
+	w := newWorld(t, "rico@example.com")
+	sender, err := mail.New(mail.Config{URL: pit.SMTPURL(), From: "Carpool <carpool@example.com>", BaseURL: "https://carpool.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	run(t, notify.New(w.db, notify.Options{Senders: map[string]notify.Sender{carpool.ChannelEmail: sender},
+		Metrics: notify.NewMetrics(reg), Poll: 20 * time.Millisecond, BackoffBase: 50 * time.Millisecond, BackoffMax: 200 * time.Millisecond}))
+
+	b, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "two mails at the SMTP server", func() bool { return len(pit.Messages(t)) == 2 })
+	eventually(t, "the backlog is empty", func() bool { return w.backlog() == 0 })
+
+	t.Run("inbox", func(t *testing.T) {
+		d, r := w.inbox(w.driver), w.inbox(w.rider)
+		if len(d) != 1 || d[0].Kind != carpool.EventBookingRequested || !strings.Contains(d[0].Body, "Rico Rider asks for 2 seats") {
+			t.Fatalf("driver's inbox: got %+v, want the seat request", d)
+		}
+		if len(r) != 1 || r[0].Kind != carpool.EventBookingConfirmed || r[0].Link != "/rides/"+w.ride.ID {
+			t.Fatalf("rider's inbox: got %+v, want the confirmation linking to the ride", r)
+		}
+	})
+
+	t.Run("mail", func(t *testing.T) {
+		var got mailtest.Message
+		for _, m := range pit.Messages(t) {
+			if m.To[0].Address == "rico@example.com" {
+				got = m
+			}
+		}
+		if got.Subject != "Carpool: Seat confirmed" || got.From.Address != "carpool@example.com" || got.To[0].Name != "Rico Rider" {
+			t.Fatalf("mail to the rider: got %+v", got)
+		}
+		if !strings.HasSuffix(got.MessageID, "@carpool.example.com") {
+			t.Fatalf("Message-ID: got %q, want one at the public host", got.MessageID)
+		}
+		d := pit.Detail(t, got.ID)
+		link := "https://carpool.example.com/rides/" + w.ride.ID
+		if !strings.Contains(d.Text, "is confirmed") || !strings.Contains(d.Text, link) {
+			t.Fatalf("text part: got %q, want the news and %s", d.Text, link)
+		}
+		if !strings.Contains(d.HTML, `href="`+link+`"`) {
+			t.Fatalf("HTML part: got %q, want a link to %s", d.HTML, link)
+		}
+		if u := d.Headers["List-Unsubscribe"]; len(u) != 1 || u[0] != "<https://carpool.example.com/notifications/preferences>" {
+			t.Fatalf("List-Unsubscribe: got %v", u)
+		}
+	})
+
+	t.Run("SMTP down, then up: retried, nothing lost", func(t *testing.T) {
+		pit.Stop()
+		if _, err := w.db.CancelBooking(w.ctx, b.ID, w.rider); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "the cancellation waits in the backlog", func() bool { return w.backlog() > 0 })
+		eventually(t, "a failed attempt", func() bool {
+			var n int
+			w.db.DB().QueryRow(`SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND last_error <> ''`).Scan(&n)
+			return n == 1
+		})
+		if got := len(w.inbox(w.driver)); got != 2 {
+			t.Fatalf("driver's inbox while SMTP is down: got %d, want 2 (the inbox does not wait for mail)", got)
+		}
+		pit.Restart(t)
+		eventually(t, "the cancellation mail after SMTP came back", func() bool {
+			for _, m := range pit.Messages(t) {
+				if m.Subject == "Carpool: Booking cancelled" {
+					return true
+				}
+			}
+			return false
+		})
+		eventually(t, "the backlog is empty again", func() bool { return w.backlog() == 0 })
+		if got := len(pit.Messages(t)); got != 3 {
+			t.Fatalf("mails after the outage: got %d, want 3", got)
+		}
+		if got := counter(t, reg, "carpool_notify_failed_total", carpool.ChannelEmail); got < 1 {
+			t.Fatalf("carpool_notify_failed_total{channel=email}: got %v, want at least 1", got)
+		}
+		if got := counter(t, reg, "carpool_notify_delivered_total", carpool.ChannelEmail); got != 3 {
+			t.Fatalf("carpool_notify_delivered_total{channel=email}: got %v, want 3", got)
+		}
+		if got := counter(t, reg, "carpool_notify_delivered_total", carpool.ChannelInbox); got != 3 {
+			t.Fatalf("carpool_notify_delivered_total{channel=inbox}: got %v, want 3", got)
+		}
+	})
+}
+
+func TestBounceIsADeadDeliveryNotACrash(t *testing.T) {
+	pit := mailtest.Start(t, "--smtp-allowed-recipients", `@example\.com$`)
+	w := newWorld(t, "nobody@bounce.example.org")
+	sender, err := mail.New(mail.Config{URL: pit.SMTPURL(), From: "carpool@example.com", BaseURL: "http://localhost:8080"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, notify.New(w.db, notify.Options{Senders: map[string]notify.Sender{carpool.ChannelEmail: sender},
+		Poll: 20 * time.Millisecond, BackoffBase: 50 * time.Millisecond}))
+	b, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+		t.Fatal(err)
+	}
+	var dead []carpool.Delivery
+	eventually(t, "the refused mail is a dead delivery", func() bool {
+		dead, _, err = w.db.DeadDeliveries(w.ctx, carpool.Page{})
+		return err == nil && len(dead) == 1
+	})
+	if dead[0].Recipient != w.rider.ID || !strings.Contains(dead[0].LastError, "55") {
+		t.Fatalf("dead delivery: got %+v, want the rider's with the server's 5xx", dead[0])
+	}
+	eventually(t, "the driver's mail still went out", func() bool { return len(pit.Messages(t)) == 1 })
+	if got := len(w.inbox(w.rider)); got != 1 {
+		t.Fatalf("rider's inbox: got %d, want 1 (the inbox does not depend on mail)", got)
+	}
+}
+
+func TestRemindersOncePerPersonAcrossRelays(t *testing.T) {
+	w := newWorld(t, "rico@example.com")
+	b, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+		t.Fatal(err)
+	}
+	// Two relays, as two replicas would run, both with the ride inside the lead time.
+	for range 2 {
+		run(t, notify.New(w.db, notify.Options{Poll: 20 * time.Millisecond, ReminderLead: 72 * time.Hour}))
+	}
+	reminders := func(m carpool.Member) int {
+		n := 0
+		for _, x := range w.inbox(m) {
+			if x.Kind == carpool.EventRideReminder {
+				n++
+			}
+		}
+		return n
+	}
+	eventually(t, "driver and passenger reminded", func() bool { return reminders(w.driver) == 1 && reminders(w.rider) == 1 })
+	// A later round of both relays must not remind again.
+	r := notify.New(w.db, notify.Options{ReminderLead: 72 * time.Hour})
+	if n, err := r.Remind(w.ctx); err != nil || n != 0 {
+		t.Fatalf("a later reminder round: got %d, %v; want 0", n, err)
+	}
+	if _, err := r.FanOut(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if reminders(w.driver) != 1 || reminders(w.rider) != 1 {
+		t.Fatalf("reminders: driver %d, rider %d; want 1 each", reminders(w.driver), reminders(w.rider))
+	}
+}
+
+// counter reads a counter with label channel from reg.
+func counter(t *testing.T, reg *prometheus.Registry, name, channel string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "channel" && l.GetValue() == channel {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
+}
+
+func TestNoMailToDeactivatedMembers(t *testing.T) {
+	w := newWorld(t, "rico@example.com")
+	if _, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// The driver left the company after the request was made.
+	if _, err := w.db.DB().ExecContext(w.ctx, `UPDATE members SET deactivated_at = updated_at WHERE id = $1`, w.driver.ID); err != nil {
+		t.Fatal(err)
+	}
+	r := notify.New(w.db, notify.Options{Senders: map[string]notify.Sender{carpool.ChannelEmail: failSender{t}}})
+	if _, err := r.FanOut(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.Deliver(w.ctx); err != nil || n != 0 {
+		t.Fatalf("deliveries: got %d, %v; want none", n, err)
+	}
+	if got := len(w.inbox(w.driver)); got != 1 {
+		t.Fatalf("driver's inbox: got %d, want 1", got)
+	}
+}
+
+type failSender struct{ t *testing.T }
+
+func (f failSender) Send(context.Context, carpool.Delivery) error {
+	f.t.Error("a mail was sent")
+	return nil
+}
