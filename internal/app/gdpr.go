@@ -9,17 +9,22 @@ import (
 
 // Export is everything carpool holds about one member (GDPR Art. 15 and 20), in a form
 // a machine can read: their profile without the password hash, their sessions without
-// the token hashes, their cars, reservations, rides, bookings and the audit entries
-// about them.
+// the token hashes, their cars, reservations, rides, bookings, saved places, commutes
+// and subscriptions, their inbox and e-mail choices, and the audit entries about them.
 type Export struct {
-	ExportedAt   time.Time             `json:"exported_at"`
-	Member       ExportedMember        `json:"member"`
-	Sessions     []ExportedSession     `json:"sessions"`
-	Cars         []carpool.Car         `json:"cars"`
-	Reservations []carpool.Reservation `json:"reservations"`
-	Rides        []carpool.Ride        `json:"rides_driven"`
-	Bookings     []carpool.Booking     `json:"bookings"`
-	Audit        []carpool.AuditEntry  `json:"audit_entries"`
+	ExportedAt    time.Time              `json:"exported_at"`
+	Member        ExportedMember         `json:"member"`
+	Sessions      []ExportedSession      `json:"sessions"`
+	Cars          []carpool.Car          `json:"cars"`
+	Reservations  []carpool.Reservation  `json:"reservations"`
+	Rides         []carpool.Ride         `json:"rides_driven"`
+	Bookings      []carpool.Booking      `json:"bookings"`
+	Places        []carpool.SavedPlace   `json:"saved_places"`
+	Series        []carpool.Series       `json:"commutes_driven"`
+	Subscriptions []carpool.Subscription `json:"commute_subscriptions"`
+	Notifications []carpool.Notification `json:"notifications"`
+	EmailKinds    []string               `json:"email_notifications"`
+	Audit         []carpool.AuditEntry   `json:"audit_entries"`
 }
 
 // ExportedMember is a member's profile as exported.
@@ -78,13 +83,41 @@ func (a *App) ExportMine(ctx context.Context, me carpool.Member) (Export, error)
 	}); err != nil {
 		return Export{}, err
 	}
+	if x.Places, err = a.store.Places(ctx, m.ID); err != nil {
+		return Export{}, err
+	}
+	if x.Series, err = a.store.SeriesList(ctx, carpool.SeriesFilter{DriverID: m.ID}); err != nil {
+		return Export{}, err
+	}
+	if x.Subscriptions, err = a.store.Subscriptions(ctx, carpool.SubscriptionFilter{PassengerID: m.ID}); err != nil {
+		return Export{}, err
+	}
+	if x.Notifications, err = everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.Notification, string, error) {
+		return a.store.Notifications(ctx, m.ID, p)
+	}); err != nil {
+		return Export{}, err
+	}
+	if x.EmailKinds, err = a.store.EmailKinds(ctx, m.ID); err != nil {
+		return Export{}, err
+	}
 	if x.Audit, err = everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.AuditEntry, string, error) {
 		return a.store.AuditLog(ctx, carpool.AuditFilter{SubjectID: m.ID}, p)
 	}); err != nil {
 		return Export{}, err
 	}
+	x.Places, x.Series, x.Subscriptions = nonNil(x.Places), nonNil(x.Series), nonNil(x.Subscriptions)
+	x.EmailKinds, x.Sessions = nonNil(x.EmailKinds), nonNil(x.Sessions)
 	a.audit(ctx, me, carpool.AuditDataExported, "member", m.ID, "")
 	return x, nil
+}
+
+// nonNil returns s, or an empty slice for nil, so an export lists "none" as [] rather
+// than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // everything reads every page of a list: an export must be complete, and one member's
