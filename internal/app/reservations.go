@@ -92,3 +92,24 @@ func (a *App) CancelReservation(ctx context.Context, me carpool.Member, id strin
 	}
 	return res, nil
 }
+
+// Holders returns who holds each reservation as me may see them: fleet managers and
+// admins see every holder with contact details (they must reach whoever has a pool car);
+// members see only themselves.
+func (a *App) Holders(ctx context.Context, me carpool.Member, list []carpool.Reservation) (map[string]Person, error) {
+	var ids []string
+	for _, r := range list {
+		if r.MemberID != "" && (me.ManagesFleet() || r.MemberID == me.ID) {
+			ids = append(ids, r.MemberID)
+		}
+	}
+	people, err := a.membersByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Person, len(people))
+	for id, m := range people {
+		out[id] = person(m, id, true)
+	}
+	return out, nil
+}

@@ -271,3 +271,29 @@ func TestReportAPI(t *testing.T) {
 	e.do(t, call{method: "GET", path: "/api/v1/reports?from=" + to + "&to=" + from, token: fm.token}).problem(t, 422, carpool.EINVALID, "to")
 	e.do(t, call{method: "GET", path: "/api/v1/reports?from=" + from + "&to=" + to + "&tz=Mars/Base", token: fm.token}).problem(t, 422, carpool.EINVALID, "tz")
 }
+
+// TestReservationHolders: fleet managers see who holds a pool car, with contact details;
+// other members see only that it is taken.
+func TestReservationHolders(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
+	hal := e.member(t, "Hal Holder", carpool.RoleMember)
+	otto := e.member(t, "Otto Other", carpool.RoleMember)
+	car := e.poolCar(t, fm, str(e.site(t, fm)["id"]), 5)
+	start := future(48 * time.Hour)
+	e.do(t, call{method: "POST", path: "/api/v1/cars/" + str(car["id"]) + "/reservations", token: hal.token,
+		body: map[string]any{"start": rfc3339(start), "end": rfc3339(start.Add(time.Hour))}}).want(t, 201)
+	var list struct {
+		Items []struct {
+			Holder *struct{ Name, Phone string } `json:"holder"`
+		} `json:"items"`
+	}
+	e.do(t, call{method: "GET", path: "/api/v1/cars/" + str(car["id"]) + "/reservations", token: fm.token}).want(t, 200).decode(t, &list)
+	if len(list.Items) != 1 || list.Items[0].Holder == nil || list.Items[0].Holder.Name != "Hal Holder" || list.Items[0].Holder.Phone != hal.Phone {
+		t.Errorf("fleet manager: got %+v, want Hal with his phone", list.Items)
+	}
+	e.do(t, call{method: "GET", path: "/api/v1/cars/" + str(car["id"]) + "/reservations", token: otto.token}).want(t, 200).decode(t, &list)
+	if len(list.Items) != 1 || list.Items[0].Holder != nil {
+		t.Errorf("another member: got %+v, want the slot without its holder", list.Items)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 )
 
@@ -16,26 +17,45 @@ type reservationRequest struct {
 // reservationResponse is a reservation. Members who neither hold it nor manage the fleet
 // see only when a car is taken: the holder and timestamps are left out.
 type reservationResponse struct {
-	ID          string `json:"id"`
-	CarID       string `json:"car_id"`
-	MemberID    string `json:"member_id,omitempty"`
-	Kind        string `json:"kind"`
-	Start       string `json:"start"`
-	End         string `json:"end"`
-	Status      string `json:"status"`
-	CancelledBy string `json:"cancelled_by,omitempty"`
-	CreatedAt   string `json:"created_at,omitempty"`
-	UpdatedAt   string `json:"updated_at,omitempty"`
+	ID          string          `json:"id"`
+	CarID       string          `json:"car_id"`
+	MemberID    string          `json:"member_id,omitempty"`
+	Kind        string          `json:"kind"`
+	Start       string          `json:"start"`
+	End         string          `json:"end"`
+	Status      string          `json:"status"`
+	CancelledBy string          `json:"cancelled_by,omitempty"`
+	Holder      *personResponse `json:"holder,omitempty"`
+	CreatedAt   string          `json:"created_at,omitempty"`
+	UpdatedAt   string          `json:"updated_at,omitempty"`
 }
 
 // reservationOut shows a reservation as the application layer returned it: for members
 // who neither hold it nor manage the fleet, without holder and timestamps.
-func reservationOut(res carpool.Reservation) reservationResponse {
-	return reservationResponse{
+func reservationOut(res carpool.Reservation, holders map[string]app.Person) reservationResponse {
+	out := reservationResponse{
 		ID: res.ID, CarID: res.CarID, Kind: string(res.Kind), Start: timestamp(res.Start), End: timestamp(res.End),
 		Status: string(res.Status), MemberID: res.MemberID, CancelledBy: res.CancelledBy,
 		CreatedAt: timestamp(res.CreatedAt), UpdatedAt: timestamp(res.UpdatedAt),
 	}
+	if h, ok := holders[res.MemberID]; ok {
+		p := personOut(h)
+		out.Holder = &p
+	}
+	return out
+}
+
+// withHolders writes reservations with their holders as me may see them.
+func (s *Server) withHolders(r *http.Request, me carpool.Member, list ...carpool.Reservation) ([]reservationResponse, error) {
+	holders, err := s.app.Holders(r.Context(), me, list)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]reservationResponse, len(list))
+	for i, res := range list {
+		out[i] = reservationOut(res, holders)
+	}
+	return out, nil
 }
 
 // reservationFilter reads the query parameters shared by the reservation lists.
@@ -69,9 +89,9 @@ func (s *Server) writeReservations(w http.ResponseWriter, r *http.Request, me ca
 	if err != nil {
 		return err
 	}
-	out := make([]reservationResponse, len(items))
-	for i, res := range items {
-		out[i] = reservationOut(res)
+	out, err := s.withHolders(r, me, items...)
+	if err != nil {
+		return err
 	}
 	return s.writeJSON(w, r, http.StatusOK, newList(out, next))
 }
@@ -106,7 +126,7 @@ func (s *Server) createReservation(w http.ResponseWriter, r *http.Request, me ca
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/reservations/"+res.ID)
-	return s.writeJSON(w, r, http.StatusCreated, reservationOut(res))
+	return s.writeReservation(w, r, me, http.StatusCreated, res)
 }
 
 func (s *Server) getReservation(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
@@ -114,7 +134,7 @@ func (s *Server) getReservation(w http.ResponseWriter, r *http.Request, me carpo
 	if err != nil {
 		return err
 	}
-	return s.writeJSON(w, r, http.StatusOK, reservationOut(res))
+	return s.writeReservation(w, r, me, http.StatusOK, res)
 }
 
 func (s *Server) cancelReservation(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
@@ -122,5 +142,13 @@ func (s *Server) cancelReservation(w http.ResponseWriter, r *http.Request, me ca
 	if err != nil {
 		return err
 	}
-	return s.writeJSON(w, r, http.StatusOK, reservationOut(res))
+	return s.writeReservation(w, r, me, http.StatusOK, res)
+}
+
+func (s *Server) writeReservation(w http.ResponseWriter, r *http.Request, me carpool.Member, status int, res carpool.Reservation) error {
+	out, err := s.withHolders(r, me, res)
+	if err != nil {
+		return err
+	}
+	return s.writeJSON(w, r, status, out[0])
 }

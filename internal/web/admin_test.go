@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"carpool/internal/carpool"
 	"carpool/internal/web/webtest"
@@ -183,5 +184,35 @@ func TestSiteLocationIsPicked(t *testing.T) {
 	_, body := b.get("/fleet/sites/" + sites[0].ID)
 	if !strings.Contains(body, `value="at:48.137000,11.575000|HQ" class="pin-option"`) {
 		t.Errorf("edit form does not hold the stored location:\n%s", body)
+	}
+}
+
+// TestFleetSeesWhoHoldsACar: on a pool car's page a fleet manager sees who holds each
+// reservation with their contact details; another member sees only that it is taken.
+func TestFleetSeesWhoHoldsACar(t *testing.T) {
+	app := webtest.Start(t, webtest.Options{})
+	ctx := context.Background()
+	fm := app.AddMember(t, "fm@example.com", "Fran Fleet", "", carpool.RoleFleetManager)
+	holder := app.AddMember(t, "hal@example.com", "Hal Holder", "+49 170 7654321", carpool.RoleMember)
+	other := app.AddMember(t, "otto@example.com", "Otto Other", "", carpool.RoleMember)
+	site := carpool.Site{ID: carpool.NewID(), Name: "HQ", Address: "Main St 1", Lat: 48.1, Lon: 11.5, Version: 1}
+	mustDo(t, app.Store.CreateSite(ctx, site))
+	car := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPool, SiteID: site.ID, Plate: "M H 1", Make: "VW", Model: "Golf", Seats: 5,
+		Status: carpool.CarActive, Version: 1}
+	mustDo(t, app.Store.CreateCar(ctx, car))
+	start := time.Now().Add(2 * time.Hour).Truncate(time.Hour)
+	_, err := app.Store.CreateReservation(ctx, car.ID, holder, carpool.ReservationTrip, start, start.Add(time.Hour))
+	mustDo(t, err)
+	day := "?view=day&date=" + start.UTC().Format("2006-01-02")
+
+	manager := newBrowser(t, app)
+	manager.signInAs(fm)
+	if _, body := manager.get("/cars/" + car.ID + day); !strings.Contains(body, "Hal Holder") || !strings.Contains(body, "tel:&#43;49%20170%207654321") {
+		t.Errorf("fleet manager: want the holder's name and phone:\n%s", body)
+	}
+	member := newBrowser(t, app)
+	member.signInAs(other)
+	if _, body := member.get("/cars/" + car.ID + day); strings.Contains(body, "Hal Holder") || !strings.Contains(body, "Reserved") {
+		t.Errorf("member: want the slot shown as reserved without the holder:\n%s", body)
 	}
 }

@@ -62,6 +62,7 @@ type carPage struct {
 	Form     *form
 	IsFleet  bool
 	Reserved []app.HeldReservation
+	Holders  map[string]app.Person // who holds the shown reservations, as the viewer may see
 }
 
 // dayView is one day of the availability view: 24 hour cells and the reservations that
@@ -120,6 +121,9 @@ func (s *Server) showCar(w http.ResponseWriter, r *http.Request, me *session, f 
 	p.Next = last.Format(dateLayout)
 	res, err := s.app.AllCarReservations(ctx, me.Member, car.ID, carpool.ReservationFilter{ActiveOnly: true, Start: first, End: last})
 	if err != nil {
+		return err
+	}
+	if p.Holders, err = s.app.Holders(ctx, me.Member, res); err != nil {
 		return err
 	}
 	for d := 0; d < days; d++ {
