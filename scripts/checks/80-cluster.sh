@@ -290,14 +290,15 @@ step "kubectl apply -k of the prod overlay into namespace $NS_PROD"
 in_ns "$helm" uninstall carpool -n "$NS_RESTORE" --wait --timeout 5m >/dev/null
 namespace "$NS_PROD"
 # The overlay as it is, less what only a real production has: this registry and tags, this
-# namespace; its Secrets made here (docs/operations.md says to create them first).
+# namespace; its Secrets made here (docs/operations.md says to create them first). Kustomize
+# takes the overlay only by a relative path from outside the repository.
 mkdir -p "$work/prod"
 cat >"$work/prod/kustomization.yaml" <<EOF
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 namespace: $NS_PROD
 resources:
-  - $top/deploy/kustomize/overlays/prod
+  - $(realpath --relative-to="$work/prod" "$top/deploy/kustomize/overlays/prod")
 images:
   - name: $(kubectl kustomize deploy/kustomize/overlays/prod | sed -n 's#^ *image: \(.*carpool\):.*#\1#p' | head -n 1)
     newName: $repo
@@ -312,7 +313,7 @@ k wait --for condition=established --timeout=60s crd/servicemonitors.monitoring.
 k -n "$NS_PROD" create secret generic carpool-db --from-literal=password=prod-e2e-password --dry-run=client -o yaml | k apply -f - >/dev/null
 k -n "$NS_PROD" create secret generic carpool-backup-s3 --from-literal=AWS_ACCESS_KEY_ID=carpool \
 	--from-literal=AWS_SECRET_ACCESS_KEY=carpool-e2e-only --dry-run=client -o yaml | k apply -f - >/dev/null
-kubectl kustomize "$work/prod" >"$work/prod.yaml"
+kubectl kustomize --load-restrictor LoadRestrictionsNone "$work/prod" >"$work/prod.yaml"
 k apply -f "$work/prod.yaml" | sed 's/^/   /'
 ready "$NS_PROD"
 k -n "$NS_PROD" get deploy,statefulset,pvc,hpa,pdb,networkpolicy
