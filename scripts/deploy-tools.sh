@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the tools that validate deploy/ into .cache/bin (idempotent; pinned versions):
-# helm, kube-score, promql-check (tools/promql-check: Prometheus' PromQL parser) and
+# helm, kube-score, promtool (unit tests of the alerts), promql-check (tools/promql-check:
+# Prometheus' PromQL parser) and
 # kube-apiserver (built from tools/kube-apiserver). etcd comes from Debian's etcd-server
 # package; kubectl (with kustomize) must already be on the machine.
-#   scripts/deploy-tools.sh [etcd] [helm] [kube-score] [promql-check] [kube-apiserver]
+#   scripts/deploy-tools.sh [etcd] [helm] [kube-score] [promtool] [promql-check] [kube-apiserver]
 # (default: all)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,6 +13,8 @@ mkdir -p "$bin"
 
 HELM_MODULE=helm.sh/helm/v3/cmd/helm@v3.19.0
 KUBE_SCORE_MODULE=github.com/zegl/kube-score/cmd/kube-score@v1.20.0
+# The Prometheus release whose parser tools/promql-check pins.
+PROMTOOL_MODULE=github.com/prometheus/prometheus/cmd/promtool@v0.316.0
 
 go_install() { # name module@version
   local name=$1 mod=$2 stamp="$bin/$1.version"
@@ -43,6 +46,7 @@ for t in "${want[@]}"; do
   case $t in
     helm) go_install helm "$HELM_MODULE" ;;
     kube-score) go_install kube-score "$KUBE_SCORE_MODULE" ;;
+    promtool) go_install promtool "$PROMTOOL_MODULE" ;;
     promql-check) tool_build promql-check ;;
     kube-apiserver) "$top/scripts/kube-apiserver-build.sh" ;;
     etcd)
