@@ -1,5 +1,5 @@
 // Command e2e drives carpool through the test cluster's Ingress, as a member would, for
-// scripts/checks/80-cluster.sh. It runs inside the cluster's network namespace (scripts/cluster
+// scripts/checks/90-cluster.sh. It runs inside the cluster's network namespace (scripts/cluster
 // exec) and reaches http://carpool.local through traefik on the node.
 //
 //	e2e journey -state FILE   admin signs in, makes a site and a pool car, reserves it, offers
