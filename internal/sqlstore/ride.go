@@ -53,9 +53,12 @@ func (s *Store) CreateRide(ctx context.Context, in carpool.RideInput, driver car
 		if err := s.lockMember(ctx, tx, driver.ID); err != nil {
 			return err
 		}
+		// The days of a commute are the commute's, offered once: they do not use up the
+		// rides a member may offer one by one.
 		var open int
-		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM rides
-			WHERE driver_id = $1 AND status = 'open' AND depart_at > $2`, driver.ID, ts(now)).Scan(&open)
+		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM rides r
+			WHERE r.driver_id = $1 AND r.status = 'open' AND r.depart_at > $2
+			  AND NOT EXISTS (SELECT 1 FROM series_occurrences o WHERE o.ride_id = r.id)`, driver.ID, ts(now)).Scan(&open)
 		if err != nil {
 			return err
 		}

@@ -52,6 +52,19 @@ func testLimits(t *testing.T, open func(t *testing.T) carpool.Store) {
 		_, err = e.s.CreateRide(e.ctx, e.rideInput(car, 2, ""), m)
 		noErr(t, err, "ride after cancelling one")
 
+		// A commute's days do not count: a Monday-to-Friday commute two weeks ahead makes
+		// ten rides, and its driver may still offer MaxOpenRides by hand.
+		commuter := e.member(carpool.RoleMember)
+		e.series(commuter, carpool.WorkWeek, 2)
+		if _, err := e.s.MaterialiseSeries(e.ctx, 28*day); err != nil {
+			t.Fatalf("materialise: %v", err)
+		}
+		spare := e.privateCar(commuter, 5)
+		for range limits.MaxOpenRides {
+			_, err := e.s.CreateRide(e.ctx, e.rideInput(spare, 2, ""), commuter)
+			noErr(t, err, "ride beside a commute")
+		}
+
 		fm := e.member(carpool.RoleFleetManager)
 		own := e.privateCar(fm, 5)
 		for range limits.MaxOpenRides + 1 {
