@@ -29,4 +29,4 @@ func (s *Server) askFirst(w http.ResponseWriter, r *http.Request, me *session, c
 }
 
 // when formats a time for a sentence, as the templates' "when" does.
-func (s *Server) when(t time.Time) string { return t.In(s.loc).Format("Mon 2 Jan 2006, 15:04") }
+func (s *Server) when(t time.Time) string { return t.In(s.loc).Format(whenLayout) }

@@ -154,10 +154,13 @@ func redirect(w http.ResponseWriter, r *http.Request, target, done string) {
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
+// whenLayout is how a page shows a moment: weekday, date and time of day.
+const whenLayout = "Mon 2 Jan 2006, 15:04"
+
 // templateFuncs are the helpers templates use; times are shown in loc.
 func templateFuncs(loc *time.Location) template.FuncMap {
 	return template.FuncMap{
-		"when":  func(t time.Time) string { return t.In(loc).Format("Mon 2 Jan 2006, 15:04") },
+		"when":  func(t time.Time) string { return t.In(loc).Format(whenLayout) },
 		"clock": func(t time.Time) string { return t.In(loc).Format("15:04") },
 		"day":   func(t time.Time) string { return t.In(loc).Format("Mon 2 Jan") },
 		"zone":  func() string { return loc.String() },
