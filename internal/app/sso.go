@@ -53,9 +53,13 @@ func (a *App) SignInWithProvider(ctx context.Context, id ExternalIdentity) (Sess
 		// added on the command line keeps their role, and taking a role away stays an
 		// administrator's decision.
 		if role := a.sso.role(id.Roles); roleRank[role] > roleRank[m.Role] {
+			before := m.Role
 			if m, err = a.store.SetMemberRole(ctx, m.ID, role); err != nil {
 				return Session{}, fmt.Errorf("sign in with provider: %w", err)
 			}
+			// The identity provider's claim acted; the member is named as the subject.
+			a.audit(ctx, carpool.Member{}, carpool.AuditRoleChanged, "member", m.ID,
+				string(before)+" -> "+string(role)+" (identity provider claim)")
 		}
 		return a.NewSession(ctx, m)
 	case carpool.ENOTFOUND:
