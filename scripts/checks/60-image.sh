@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proves carpool's container image end to end without a Docker daemon (issue 6):
+# Proves carpool's container image end to end without a Docker daemon:
 #  1. builds the image tools from tools/image into .cache/bin (ko, registry, crane, ...);
 #  2. starts the local distribution registry with htpasswd auth on 127.0.0.1, unless one
 #     already runs, and stops it again at exit if this script started it;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Validates deploy/ (issue 7):
+# Validates deploy/:
 #  1. renders every variant: the Kustomize overlays dev and prod, and the Helm chart with
 #     default, dev, prod and external-database values (scripts/deploy-render.sh);
 #  2. helm lint --strict with each values file; kube-score on every rendering, the
