@@ -62,10 +62,16 @@ func testAdministration(t *testing.T, open func(t *testing.T) carpool.Store) {
 			noErr(t, e.s.CompleteIdempotencyKey(e.ctx, rec), "complete key")
 		}
 
+		// An address change waiting for its confirmation names a new address.
+		nextEmail := "next-" + unique() + "@example.org"
+		link, _, err := carpool.NewAccountLink(carpool.LinkEmailChange, gone.ID, nextEmail, e.now)
+		noErr(t, err, "link")
+		noErr(t, e.s.CreateAccountLink(e.ctx, link), "create link")
+
 		noErr(t, e.s.EraseMember(e.ctx, gone.ID, admin), "erase")
 
 		db := e.raw()
-		for _, value := range []string{gone.Email, name, phone, gone.PasswordHash, token.Hash} {
+		for _, value := range []string{gone.Email, name, phone, gone.PasswordHash, token.Hash, nextEmail, link.Hash} {
 			if hits := scanTables(t, db, value); len(hits) > 0 {
 				t.Errorf("after erasure %q is still in %v", value, hits)
 			}

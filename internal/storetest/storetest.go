@@ -53,6 +53,8 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"HostileInput", testHostileInput},
 		{"Limits", testLimits},
 		{"Administration", testAdministration},
+		{"AccountLinks", testAccountLinks},
+		{"Retention", testRetention},
 		{"Concurrency", testConcurrency},
 		{"Series", testSeries},
 		{"SeriesConcurrency", testSeriesConcurrency},
