@@ -11,13 +11,31 @@ import (
 type ProfilePatch struct {
 	Name  *string
 	Phone *string
+	// Email, when it differs from the current address, is not changed at once: a link
+	// goes to the new address, and the change happens when it is opened (ConfirmEmail).
+	Email *string
 }
 
-// UpdateProfile changes me's name and phone.
+// UpdateProfile changes me's name and phone, and asks for a change of address (see
+// ProfilePatch.Email; PendingEmail shows it until it is confirmed).
 func (a *App) UpdateProfile(ctx context.Context, me carpool.Member, p ProfilePatch) (carpool.Member, error) {
-	return a.store.UpdateMember(ctx, me.ID, func(m *carpool.Member) error {
+	var next string
+	if p.Email != nil {
+		email, err := carpool.ValidEmail(*p.Email)
+		if err != nil {
+			return carpool.Member{}, err
+		}
+		if email != me.Email {
+			next = email
+		}
+	}
+	m, err := a.store.UpdateMember(ctx, me.ID, func(m *carpool.Member) error {
 		return m.ChangeProfile(p.Name, p.Phone)
 	})
+	if err != nil || next == "" {
+		return m, err
+	}
+	return m, a.requestEmailChange(ctx, m, next)
 }
 
 // ChangePassword replaces me's password after checking the current one, and signs out

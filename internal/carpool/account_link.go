@@ -97,3 +97,40 @@ type AccountLinkStore interface {
 	// their previous address.
 	ConfirmEmailByLink(ctx context.Context, hash string, now time.Time) (m Member, previous string, err error)
 }
+
+// AccountMailKind says which mail about their account a person gets.
+type AccountMailKind string
+
+const (
+	// MailPasswordReset carries a password-reset link.
+	MailPasswordReset AccountMailKind = "account.password_reset"
+	// MailEmailConfirm goes to a new address and carries the link that confirms it.
+	MailEmailConfirm AccountMailKind = "account.email_confirm"
+	// MailEmailChangeNotice tells the current address that a change to another was asked
+	// for.
+	MailEmailChangeNotice AccountMailKind = "account.email_change_notice"
+	// MailSignupExisting tells a member that someone tried to sign up with their address.
+	MailSignupExisting AccountMailKind = "account.signup_existing"
+	// MailWelcome tells a new member their account is ready.
+	MailWelcome AccountMailKind = "account.welcome"
+)
+
+// AccountMail is a mail about a person's own account. It is sent at once, not through the
+// outbox: a link's secret must never rest in the database in clear, and an outbox row
+// would hold it until it is purged.
+type AccountMail struct {
+	Kind AccountMailKind
+	To   string
+	Name string
+	// Link is a path of the web UI, with a link's secret when the mail carries one.
+	Link string
+	// NewEmail is the address a change goes to (MailEmailChangeNotice).
+	NewEmail string
+}
+
+// ValidEmail returns email normalised, or EINVALID (field email) when it is not an
+// address like name@example.com.
+func ValidEmail(email string) (string, error) {
+	email = NormalizeEmail(email)
+	return email, validateEmail(email)
+}

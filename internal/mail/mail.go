@@ -171,14 +171,25 @@ func (s *Sender) Message(d carpool.Delivery) (*gomail.Msg, error) {
 	m.Subject("Carpool: " + p.Title)
 	m.SetMessageIDWithValue(s.MessageID(d))
 	m.SetDate()
-	m.SetGenHeader(gomail.HeaderListUnsubscribe, "<"+prefs+">")
 	m.SetGenHeader("Auto-Submitted", "auto-generated")
 
-	text := fmt.Sprintf("Hello %s,\n\n%s\n\nOpen: %s\n\n-- \nYou get this mail because you chose e-mail for this kind of notification.\nChange that: %s\n",
-		p.Name, p.Body, link, prefs)
+	var text string
 	var html bytes.Buffer
-	if err := htmlMail.Execute(&html, map[string]string{"Name": p.Name, "Title": p.Title, "Body": p.Body, "Link": link, "Prefs": prefs}); err != nil {
-		return nil, fmt.Errorf("render mail: %w", err)
+	if notify.IsAccountKind(p.Kind) {
+		// A mail about the account itself: nobody subscribed to it, so there is nothing
+		// to unsubscribe from.
+		text = fmt.Sprintf("Hello %s,\n\n%s\n\n%s\n\n-- \nYou get this mail because of a request about the Carpool account of this address.\n",
+			p.Name, p.Body, link)
+		if err := accountMail.Execute(&html, map[string]string{"Name": p.Name, "Title": p.Title, "Body": p.Body, "Link": link}); err != nil {
+			return nil, fmt.Errorf("render mail: %w", err)
+		}
+	} else {
+		m.SetGenHeader(gomail.HeaderListUnsubscribe, "<"+prefs+">")
+		text = fmt.Sprintf("Hello %s,\n\n%s\n\nOpen: %s\n\n-- \nYou get this mail because you chose e-mail for this kind of notification.\nChange that: %s\n",
+			p.Name, p.Body, link, prefs)
+		if err := htmlMail.Execute(&html, map[string]string{"Name": p.Name, "Title": p.Title, "Body": p.Body, "Link": link, "Prefs": prefs}); err != nil {
+			return nil, fmt.Errorf("render mail: %w", err)
+		}
 	}
 	m.SetBodyString(gomail.TypeTextPlain, text)
 	m.AddAlternativeString(gomail.TypeTextHTML, html.String())
@@ -193,5 +204,15 @@ var htmlMail = template.Must(template.New("mail").Parse(`<!doctype html>
 <p><a href="{{.Link}}">Open in Carpool</a></p>
 <hr><p style="font-size:small">You get this mail because you chose e-mail for this kind of notification.
 <a href="{{.Prefs}}">Change your notification settings</a>.</p>
+</body></html>
+`))
+
+var accountMail = template.Must(template.New("account").Parse(`<!doctype html>
+<html><body style="font-family:sans-serif">
+<p>Hello {{.Name}},</p>
+<h2>{{.Title}}</h2>
+<p>{{.Body}}</p>
+<p><a href="{{.Link}}">{{.Link}}</a></p>
+<hr><p style="font-size:small">You get this mail because of a request about the Carpool account of this address.</p>
 </body></html>
 `))
