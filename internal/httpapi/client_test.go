@@ -56,12 +56,15 @@ type envOptions struct {
 	AccountBackoff, AddressBackoff carpool.Backoff
 	ClientIP                       clientip.Resolver
 	NoPasswordSignIn               bool
+	// Mailer receives the account mails; nil means the server sends none.
+	Mailer app.Mailer
 }
 
 // serve returns the API over store as cmd/carpool wires it.
 func serve(store carpool.Store, opts envOptions) *httpapi.Server {
 	a := app.New(store, app.Options{Signup: opts.Signup, Now: opts.Now, HashSlots: opts.HashSlots, HashWait: opts.HashWait,
-		AccountBackoff: opts.AccountBackoff, AddressBackoff: opts.AddressBackoff, NoPasswordSignIn: opts.NoPasswordSignIn})
+		AccountBackoff: opts.AccountBackoff, AddressBackoff: opts.AddressBackoff, NoPasswordSignIn: opts.NoPasswordSignIn,
+		Mailer: opts.Mailer})
 	return httpapi.NewServer(a, store, httpapi.Options{Logger: opts.Logger, Now: opts.Now, ClientIP: opts.ClientIP,
 		Notify: notify.NewService(store, notify.ServiceOptions{Now: opts.Now})})
 }

@@ -28,6 +28,10 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/audit", s.authed(s.listAudit))
 	s.mux.Handle("GET /api/v1/reports", s.authed(s.getReport))
 
+	s.mux.Handle("POST /api/v1/password/forgot", s.anonymous(s.forgotPassword))
+	s.mux.Handle("POST /api/v1/password/reset", s.anonymous(s.resetPassword))
+	s.mux.Handle("POST /api/v1/email/confirm", s.anonymous(s.confirmEmail))
+
 	s.mux.Handle("POST /api/v1/tokens", s.anonymous(s.createToken))
 	s.mux.Handle("DELETE /api/v1/tokens/current", s.authed(s.deleteCurrentToken))
 

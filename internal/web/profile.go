@@ -10,7 +10,10 @@ import (
 )
 
 type profilePage struct {
-	Form     *form
+	Form *form
+	// Pending is the address the member asked to change to and has not confirmed.
+	Pending  string
+	MailOn   bool
 	Password *form
 	Erase    *form
 	Sessions []carpool.Token
@@ -18,12 +21,12 @@ type profilePage struct {
 }
 
 var (
-	profileInputs  = []string{"name", "phone"}
+	profileInputs  = []string{"name", "phone", "email"}
 	passwordInputs = []string{"current_password", "password"}
 )
 
 func (s *Server) profile(w http.ResponseWriter, r *http.Request, me *session) error {
-	f := newForm(url.Values{"name": {me.Member.Name}, "phone": {me.Member.Phone}})
+	f := profileForm(me.Member)
 	return s.showProfile(w, r, me, f, emptyForm(passwordInputs), http.StatusOK)
 }
 
@@ -32,20 +35,46 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, me *session
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "profile", me, profilePage{Form: f, Password: pw, Erase: newForm(url.Values{"password": {""}}), Sessions: sessions, Current: me.Token.ID})
+	pending, err := s.app.PendingEmail(r.Context(), me.Member)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "profile", me, profilePage{Form: f, Pending: pending, MailOn: s.app.MailOn(), Password: pw,
+		Erase: newForm(url.Values{"password": {""}}), Sessions: sessions, Current: me.Token.ID})
 	return nil
 }
 
-// saveProfile changes the member's name and phone.
+// profileForm is the profile form filled with m's values.
+func profileForm(m carpool.Member) *form {
+	return newForm(url.Values{"name": {m.Name}, "phone": {m.Phone}, "email": {m.Email}})
+}
+
+// saveProfile changes the member's name and phone, and asks to change the address when
+// a new one is typed (it counts once the link mailed there is opened).
 func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := postedForm(r, profileInputs)
 	name, phone := f.Get("name"), f.Get("phone")
-	_, err := s.app.UpdateProfile(r.Context(), me.Member, app.ProfilePatch{Name: &name, Phone: &phone})
+	patch := app.ProfilePatch{Name: &name, Phone: &phone}
+	if _, ok := r.PostForm["email"]; ok {
+		email := f.Get("email")
+		patch.Email = &email
+	}
+	_, err := s.app.UpdateProfile(r.Context(), me.Member, patch)
 	if err == nil {
-		redirect(w, r, "/profile", "profile")
+		done := "profile"
+		if patch.Email != nil && carpool.NormalizeEmail(*patch.Email) != me.Member.Email {
+			done = "emailPending"
+		}
+		redirect(w, r, "/profile", done)
 		return nil
 	}
-	if !userFacing(err) {
+	if carpool.ErrorCode(err) == carpool.ETHROTTLED {
+		setRetryAfter(w, err)
+		f.Message = "You asked for many address changes lately. Please wait " + friendlyWait(carpool.RetryAfter(err)) + " and try again."
+		f.err = err
+		return s.showProfile(w, r, me, f, emptyForm(passwordInputs), http.StatusTooManyRequests)
+	}
+	if !userFacing(err) && carpool.ErrorCode(err) != carpool.EUNAVAILABLE {
 		return err
 	}
 	f.fail(err, nil)
@@ -64,7 +93,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, me *sess
 		return err
 	}
 	pw.fail(err, nil)
-	f := newForm(url.Values{"name": {me.Member.Name}, "phone": {me.Member.Phone}})
+	f := profileForm(me.Member)
 	return s.showProfile(w, r, me, f, pw, pw.status())
 }
 

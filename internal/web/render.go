@@ -134,6 +134,8 @@ var flashes = map[string]string{
 	"seriesEnded":   "Commute ended.",
 	"profile":       "Profile saved.",
 	"password":      "Password changed. Your other sessions have ended.",
+	"passwordReset": "Your new password is set and every session has ended. Sign in with it.",
+	"emailPending":  "Profile saved. Open the link we mailed to the new address to start using it.",
 	"sessionEnded":  "Session ended.",
 	"roleChanged":   "Role changed.",
 	"deactivated":   "Member deactivated; their future rides, bookings and reservations are released.",
