@@ -139,18 +139,22 @@ func (a *App) ResetForgottenPassword(ctx context.Context, secret, password strin
 	return nil
 }
 
-// requestEmailChange mails a confirmation link to next and a notice to me's current
-// address. The address is checked for uniqueness only when the link is used: checking it
-// here would tell a member which addresses have accounts.
-func (a *App) requestEmailChange(ctx context.Context, me carpool.Member, next string) error {
+// mayChangeEmail charges an address change to me, refusing it when no mail can confirm
+// it or when me asked for too many lately.
+func (a *App) mayChangeEmail(ctx context.Context, me carpool.Member) error {
 	if a.mailer == nil {
 		return carpool.FieldErrorf(carpool.EUNAVAILABLE, "email",
 			"e-mail is not set up here, so a new address cannot be confirmed; ask an administrator")
 	}
 	keys := []carpool.ThrottleKey{{Key: "email-change:" + me.ID, Policy: emailChangeBackoff}}
-	if err := a.takeAttempt(ctx, keys, "address changes"); err != nil {
-		return err
-	}
+	return a.takeAttempt(ctx, keys, "address changes")
+}
+
+// requestEmailChange mails a confirmation link to next and a notice to me's current
+// address (mayChangeEmail has allowed it). The address is checked for uniqueness only
+// when the link is used: checking it here would tell a member which addresses have
+// accounts.
+func (a *App) requestEmailChange(ctx context.Context, me carpool.Member, next string) error {
 	l, secret, err := carpool.NewAccountLink(carpool.LinkEmailChange, me.ID, next, a.Now())
 	if err != nil {
 		return fmt.Errorf("change email: %w", err)

@@ -256,6 +256,25 @@ func TestEmailChange(t *testing.T) {
 		wantCode(t, err, carpool.ECONFLICT, "email")
 	})
 
+	t.Run("too many changes are refused before anything is saved", func(t *testing.T) {
+		f, _ := newMailApp(t, carpool.SignupPolicy{})
+		m := f.member(carpool.RoleMember)
+		for range 3 {
+			_, err := f.app.UpdateProfile(f.ctx, m, app.ProfilePatch{Email: ptr("restless" + unique() + "@example.org")})
+			mustDo(t, err)
+		}
+		_, err := f.app.UpdateProfile(f.ctx, m, app.ProfilePatch{Name: ptr("Renamed"), Email: ptr("restless" + unique() + "@example.org")})
+		wantCode(t, err, carpool.ETHROTTLED, "")
+		if stored, _ := f.store.Member(f.ctx, m.ID); stored.Name != m.Name {
+			t.Errorf("name after a refused change: got %q, want %q", stored.Name, m.Name)
+		}
+		x, err := f.app.ExportMine(f.ctx, m)
+		mustDo(t, err)
+		if !strings.HasPrefix(x.Member.PendingEmail, "restless") {
+			t.Errorf("export: pending address %q, want the last one asked for", x.Member.PendingEmail)
+		}
+	})
+
 	t.Run("the same address or a bad one", func(t *testing.T) {
 		f, box := newMailApp(t, carpool.SignupPolicy{})
 		m := f.member(carpool.RoleMember)

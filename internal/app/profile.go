@@ -29,6 +29,12 @@ func (a *App) UpdateProfile(ctx context.Context, me carpool.Member, p ProfilePat
 			next = email
 		}
 	}
+	if next != "" {
+		// Refused before anything changes, so a refusal leaves the whole form unsaved.
+		if err := a.mayChangeEmail(ctx, me); err != nil {
+			return carpool.Member{}, err
+		}
+	}
 	m, err := a.store.UpdateMember(ctx, me.ID, func(m *carpool.Member) error {
 		return m.ChangeProfile(p.Name, p.Phone)
 	})

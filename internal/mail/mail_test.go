@@ -83,3 +83,29 @@ func TestMessageIsStablePerDelivery(t *testing.T) {
 		t.Errorf("a broken payload rendered a mail")
 	}
 }
+
+func TestAccountMailHasNoUnsubscribe(t *testing.T) {
+	s, err := mail.New(mail.Config{URL: "smtp://mail.example.com", From: "Carpool <carpool@example.com>", BaseURL: "https://carpool.example.com/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := json.Marshal(notify.AccountPayload(carpool.AccountMail{Kind: carpool.MailPasswordReset, To: "rico@example.com",
+		Name: "Rico", Link: "/password/reset?token=cpl_secret"}))
+	m, err := s.Message(carpool.Delivery{ID: "d2", Channel: carpool.ChannelEmail, Payload: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if _, err := m.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	raw := strings.ReplaceAll(b.String(), "\r\n ", " ")
+	if strings.Contains(raw, "List-Unsubscribe") {
+		t.Errorf("an account mail offers to unsubscribe:\n%s", raw)
+	}
+	for _, want := range []string{"Subject: Carpool: Reset your password", "carpool.example.com/password/reset?token", "cpl_secret"} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("mail lacks %q:\n%s", want, raw)
+		}
+	}
+}
