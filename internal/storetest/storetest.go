@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"RideFigures", testRideFigures},
 		{"RouteSearch", testRouteSearch},
 		{"EndSearch", testEndSearch},
+		{"DetourBudget", testDetourBudget},
 		{"Places", testPlaces},
 		{"BookingPoints", testBookingPoints},
 		{"Idempotency", testIdempotency},
