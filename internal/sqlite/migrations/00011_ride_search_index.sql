@@ -43,7 +43,12 @@ END;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
+-- Every write of a ride names these columns (a booking rewrites the ride's row), so the
+-- WHEN clause keeps the R*Tree untouched unless one of them really changed.
 CREATE TRIGGER rides_ends_rtree_update AFTER UPDATE OF status, depart_at, from_lat, from_lon, to_lat, to_lon ON rides
+WHEN old.status IS NOT new.status OR old.depart_at IS NOT new.depart_at
+  OR old.from_lat IS NOT new.from_lat OR old.from_lon IS NOT new.from_lon
+  OR old.to_lat IS NOT new.to_lat OR old.to_lon IS NOT new.to_lon
 BEGIN
     DELETE FROM rides_ends_rtree WHERE n = (SELECT n FROM ride_search_keys WHERE ride_id = old.id);
     INSERT OR IGNORE INTO ride_search_keys (ride_id) VALUES (new.id);
