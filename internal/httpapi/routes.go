@@ -67,6 +67,7 @@ func (s *Server) routes() {
 
 	s.mux.Handle("GET /api/v1/places", s.authed(s.listPlaces))
 	s.mux.Handle("POST /api/v1/places", s.authed(s.idempotent(s.createPlace)))
+	s.mux.Handle("GET /api/v1/places/search", s.authed(s.searchAddress))
 	s.mux.Handle("GET /api/v1/places/{id}", s.authed(s.getPlace))
 	s.mux.Handle("PATCH /api/v1/places/{id}", s.authed(s.patchPlace))
 	s.mux.Handle("DELETE /api/v1/places/{id}", s.authed(s.deletePlace))

@@ -44,6 +44,8 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Utilisation", testUtilisation},
 		{"RideFigures", testRideFigures},
 		{"RouteSearch", testRouteSearch},
+		{"EndSearch", testEndSearch},
+		{"DetourBudget", testDetourBudget},
 		{"Places", testPlaces},
 		{"BookingPoints", testBookingPoints},
 		{"Idempotency", testIdempotency},

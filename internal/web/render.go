@@ -126,6 +126,7 @@ var flashes = map[string]string{
 	"rejected":      "Request rejected.",
 	"cancelled":     "Booking cancelled.",
 	"rideCancelled": "Ride cancelled.",
+	"detourChanged": "Detour saved.",
 	"seriesOffered": "Your commute is offered: its rides appear a few weeks ahead.",
 	"subscribed":    "You are subscribed: you are booked on each chosen day as its ride appears.",
 	"unsubscribed":  "You left the commute.",

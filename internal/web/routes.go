@@ -39,6 +39,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /rides/{id}", s.signedIn(s.rideDetail))
 	mux.Handle("POST /rides/{id}/book", s.signedIn(s.book))
 	mux.Handle("POST /rides/{id}/cancel", s.signedIn(s.cancelRide))
+	mux.Handle("POST /rides/{id}/detour", s.signedIn(s.changeDetour))
 	mux.Handle("POST /bookings/{id}/{action}", s.signedIn(s.bookingAction))
 
 	mux.Handle("GET /cars", s.signedIn(s.poolCars))
