@@ -161,13 +161,18 @@ type OutboxStore interface {
 
 // IdempotencyStore remembers the answers to creating requests by their key.
 type IdempotencyStore interface {
-	// ReserveIdempotencyKey stores rec (Status 0) unless its scope and key exist; then it
-	// returns the stored record and true.
+	// ReserveIdempotencyKey stores rec (Status IdempotencyInFlight) unless its scope and
+	// key exist; then it returns the stored record and true. A reservation of the same
+	// request still IdempotencyInFlight after IdempotencyLease is taken over: rec replaces
+	// it and is returned with false.
 	ReserveIdempotencyKey(ctx context.Context, rec IdempotencyRecord) (IdempotencyRecord, bool, error)
-	// CompleteIdempotencyKey stores the answer to the first request.
+	// CompleteIdempotencyKey stores the answer to the request rec reserved; it fails
+	// with ECONFLICT when a retry took the key over.
 	CompleteIdempotencyKey(ctx context.Context, rec IdempotencyRecord) error
-	// ReleaseIdempotencyKey forgets a key whose request failed, so it can be retried.
-	ReleaseIdempotencyKey(ctx context.Context, scope, key string) error
+	// ReleaseIdempotencyKey forgets the reservation rec of a request that failed before
+	// it changed anything, so it can be retried; it leaves a key that was taken over or
+	// whose request committed alone.
+	ReleaseIdempotencyKey(ctx context.Context, rec IdempotencyRecord) error
 }
 
 // CarFilter selects cars. VisibleTo (a member id) limits the list to pool cars and that

@@ -471,10 +471,10 @@ func (is *instrumentedStore) CompleteIdempotencyKey(ctx context.Context, rec car
 	return is.next.CompleteIdempotencyKey(ctx, rec)
 }
 
-func (is *instrumentedStore) ReleaseIdempotencyKey(ctx context.Context, scope string, key string) (err error) {
+func (is *instrumentedStore) ReleaseIdempotencyKey(ctx context.Context, rec carpool.IdempotencyRecord) (err error) {
 	ctx, end := is.start(ctx, "ReleaseIdempotencyKey")
 	defer func() { end(err) }()
-	return is.next.ReleaseIdempotencyKey(ctx, scope, key)
+	return is.next.ReleaseIdempotencyKey(ctx, rec)
 }
 
 func (is *instrumentedStore) TakeSignInAttempt(ctx context.Context, keys []carpool.ThrottleKey) (_ []time.Duration, err error) {
