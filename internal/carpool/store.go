@@ -46,15 +46,14 @@ type MemberStore interface {
 	MemberByEmail(ctx context.Context, email string) (Member, error)
 	// Members returns the members with the given ids that exist, in any order.
 	Members(ctx context.Context, ids []string) ([]Member, error)
-	// SetMemberRole gives the member a role and returns them; ENOTFOUND if unknown.
-	SetMemberRole(ctx context.Context, id string, role Role) (Member, error)
 }
 
 // AdminStore administers members and keeps the audit log. Role changes and
 // deactivations write their audit entry in their own transaction.
 type AdminStore interface {
 	ListMembers(ctx context.Context, f MemberFilter, p Page) ([]Member, string, error)
-	// SetRole changes a member's role; CheckRoleChange decides, under the lock.
+	// SetRole changes a member's role and writes its audit line; CheckRoleChange
+	// decides, under the lock. by is the admin acting, or RoleClaim at single sign-on.
 	SetRole(ctx context.Context, id string, role Role, by Member) (Member, error)
 	// DeactivateMember signs a member out everywhere and releases their future rides,
 	// bookings and reservations (with outbox events); CheckDeactivation decides.

@@ -165,12 +165,6 @@ func (is *instrumentedStore) Members(ctx context.Context, ids []string) (_ []car
 	return is.next.Members(ctx, ids)
 }
 
-func (is *instrumentedStore) SetMemberRole(ctx context.Context, id string, role carpool.Role) (_ carpool.Member, err error) {
-	ctx, end := is.start(ctx, "SetMemberRole")
-	defer func() { end(err) }()
-	return is.next.SetMemberRole(ctx, id, role)
-}
-
 func (is *instrumentedStore) ListMembers(ctx context.Context, f carpool.MemberFilter, p carpool.Page) (_ []carpool.Member, _ string, err error) {
 	ctx, end := is.start(ctx, "ListMembers")
 	defer func() { end(err) }()
