@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"carpool/internal/carpool"
@@ -145,7 +146,9 @@ func (a *App) EraseMe(ctx context.Context, me carpool.Member, password string) e
 	if err != nil {
 		return err
 	}
-	if !carpool.CheckPassword(m.PasswordHash, password) {
+	if ok, err := a.checkPassword(ctx, m.PasswordHash, password); err != nil {
+		return fmt.Errorf("erase me: %w", err)
+	} else if !ok {
 		return carpool.FieldErrorf(carpool.EINVALID, "password", "the password is wrong")
 	}
 	return a.store.EraseMember(ctx, me.ID, me)
