@@ -5,17 +5,32 @@ import (
 	"fmt"
 
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 // ProfilePatch is a member's change to their own profile; nil fields stay.
 type ProfilePatch struct {
 	Name  *string
 	Phone *string
+	// Language is a supported language's code ("en", "de"), or empty to follow the
+	// browser.
+	Language *string
 }
 
-// UpdateProfile changes me's name and phone.
+// UpdateProfile changes me's name, phone and language.
 func (a *App) UpdateProfile(ctx context.Context, me carpool.Member, p ProfilePatch) (carpool.Member, error) {
+	var lang string
+	if p.Language != nil && *p.Language != "" {
+		tag, ok := locale.Parse(*p.Language)
+		if !ok {
+			return carpool.Member{}, carpool.FieldErrorf(carpool.EINVALID, "language", "%q is not a language carpool speaks", *p.Language)
+		}
+		lang = locale.Code(tag)
+	}
 	return a.store.UpdateMember(ctx, me.ID, func(m *carpool.Member) error {
+		if p.Language != nil {
+			m.Language = lang
+		}
 		return m.ChangeProfile(p.Name, p.Phone)
 	})
 }
