@@ -54,7 +54,8 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 	})
 	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger, ClientIP: client, Notify: notifications}))
 	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone, ClientIP: client, SSO: single,
-		MapTilesURL: cfg.MapTilesURL, MapAttribution: cfg.MapAttribution, Notify: notifications}))
+		MapTilesURL: cfg.MapTilesURL, MapAttribution: cfg.MapAttribution, Notify: notifications,
+		Language: cfg.DefaultLanguage}))
 	return mux
 }
 

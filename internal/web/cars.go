@@ -187,13 +187,18 @@ func (s *Server) cancelReservation(w http.ResponseWriter, r *http.Request, me *s
 			return err
 		}
 		next := safeNext(r.PostFormValue("next"))
+		p := s.printer(r, me)
+		ends := "confirm.reservation_ends"
+		if x.Kind == carpool.ReservationMaintenance {
+			ends = "confirm.maintenance_ends"
+		}
 		c := confirmation{
-			Title: "Cancel the reservation", Verb: "Yes, cancel the reservation", Back: next,
+			Title: p.T("confirm.cancel_reservation"), Verb: p.T("confirm.cancel_reservation_yes"), Back: next,
 			Keep:         map[string]string{"next": next},
-			Consequences: []string{"The " + string(x.Kind) + " reservation from " + s.when(x.Start) + " to " + s.when(x.End) + " ends; the car is free for others then."},
+			Consequences: []string{p.T(ends, "Start", s.when(p, x.Start), "End", s.when(p, x.End))},
 		}
 		if x.MemberID != me.Member.ID {
-			c.Consequences = append(c.Consequences, "The member who holds it is told.")
+			c.Consequences = append(c.Consequences, p.T("confirm.reservation_holder_told"))
 		}
 		return s.askFirst(w, r, me, c)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 // commuteRoutes adds the recurring-commute pages: my commutes, offering a series, one
@@ -292,12 +293,13 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request, me *session
 		if err != nil {
 			return err
 		}
+		p := s.printer(r, me)
 		return s.askFirst(w, r, me, confirmation{
-			Title: "Leave the commute " + v.Series.From.Label + " → " + v.Series.To.Label,
-			Verb:  "Yes, leave the commute", Back: "/commutes/" + url.PathEscape(id),
+			Title: p.T("confirm.leave_commute", "From", v.Series.From.Label, "To", v.Series.To.Label),
+			Verb:  p.T("confirm.leave_commute_yes"), Back: "/commutes/" + url.PathEscape(id),
 			Consequences: []string{
-				"Your bookings on all its coming days are cancelled and " + v.Driver.Name + " is told.",
-				"You are no longer booked on days that appear later.",
+				p.T("confirm.leave_commute_bookings", "Driver", v.Driver.Name),
+				p.T("confirm.leave_commute_later"),
 			},
 		})
 	}
@@ -318,8 +320,8 @@ func postedDate(r *http.Request) (carpool.Date, error) {
 }
 
 // dayLabel names a day of a series for a sentence, with its departure.
-func (s *Server) dayLabel(sr carpool.Series, d carpool.Date) string {
-	return s.when(sr.DepartAt(d))
+func (s *Server) dayLabel(p *locale.Printer, sr carpool.Series, d carpool.Date) string {
+	return s.when(p, sr.DepartAt(d))
 }
 
 func (s *Server) leaveDay(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -333,10 +335,11 @@ func (s *Server) leaveDay(w http.ResponseWriter, r *http.Request, me *session) e
 		if err != nil {
 			return err
 		}
+		p := s.printer(r, me)
 		return s.askFirst(w, r, me, confirmation{
-			Title: "Leave one day of " + v.Series.From.Label + " → " + v.Series.To.Label,
-			Verb:  "Yes, leave this day", Back: "/commutes/" + url.PathEscape(id),
-			Consequences: []string{"Your booking on " + s.dayLabel(v.Series, d) + " is cancelled and " + v.Driver.Name + " is told; your other days stay."},
+			Title: p.T("confirm.leave_day", "From", v.Series.From.Label, "To", v.Series.To.Label),
+			Verb:  p.T("confirm.leave_day_yes"), Back: "/commutes/" + url.PathEscape(id),
+			Consequences: []string{p.T("confirm.leave_day_booking", "Day", s.dayLabel(p, v.Series, d), "Driver", v.Driver.Name)},
 			Keep:         map[string]string{"date": d.String()},
 		})
 	}
@@ -358,15 +361,16 @@ func (s *Server) skipDay(w http.ResponseWriter, r *http.Request, me *session) er
 		if err != nil {
 			return err
 		}
+		p := s.printer(r, me)
 		c := confirmation{
-			Title: "Skip " + s.dayLabel(v.Series, d),
-			Verb:  "Yes, skip this day", Back: "/commutes/" + url.PathEscape(id),
-			Consequences: []string{"The ride on " + s.dayLabel(v.Series, d) + " does not run; nobody can book it."},
+			Title: p.T("confirm.skip_day", "Day", s.dayLabel(p, v.Series, d)),
+			Verb:  p.T("confirm.skip_day_yes"), Back: "/commutes/" + url.PathEscape(id),
+			Consequences: []string{p.T("confirm.skip_day_ride", "Day", s.dayLabel(p, v.Series, d))},
 			Keep:         map[string]string{"date": d.String()},
 		}
 		for _, sub := range v.Subscribers {
 			if sub.Subscription.Covers(d) {
-				c.Consequences = append(c.Consequences, sub.Person.Name+" is told and loses their seat that day.")
+				c.Consequences = append(c.Consequences, p.T("confirm.subscriber_loses_day", "Name", sub.Person.Name))
 			}
 		}
 		return s.askFirst(w, r, me, c)
@@ -385,19 +389,20 @@ func (s *Server) endSeries(w http.ResponseWriter, r *http.Request, me *session) 
 		if err != nil {
 			return err
 		}
+		p := s.printer(r, me)
 		c := confirmation{
-			Title: "End the commute " + v.Series.From.Label + " → " + v.Series.To.Label,
-			Verb:  "Yes, end the commute", Back: "/commutes/" + url.PathEscape(id),
-			Consequences: []string{"Every coming ride of this commute is cancelled and no new days appear."},
+			Title: p.T("confirm.end_commute", "From", v.Series.From.Label, "To", v.Series.To.Label),
+			Verb:  p.T("confirm.end_commute_yes"), Back: "/commutes/" + url.PathEscape(id),
+			Consequences: []string{p.T("confirm.end_commute_rides")},
 		}
 		if v.Series.UsesPoolCar() {
-			c.Consequences = append(c.Consequences, "The pool car's reservations for those days are given back.")
+			c.Consequences = append(c.Consequences, p.T("confirm.end_commute_pool_car"))
 		}
 		if len(v.Subscribers) == 0 {
-			c.Consequences = append(c.Consequences, "Nobody subscribes to it.")
+			c.Consequences = append(c.Consequences, p.T("confirm.end_commute_nobody"))
 		}
 		for _, sub := range v.Subscribers {
-			c.Consequences = append(c.Consequences, sub.Person.Name+" is told and loses their seats.")
+			c.Consequences = append(c.Consequences, p.T("confirm.subscriber_loses_seats", "Name", sub.Person.Name))
 		}
 		return s.askFirst(w, r, me, c)
 	}

@@ -312,11 +312,12 @@ func (s *Server) retireCar(w http.ResponseWriter, r *http.Request, me *session) 
 		if err != nil {
 			return err
 		}
+		p := s.printer(r, me)
 		return s.askFirst(w, r, me, confirmation{
-			Title: "Retire " + c.Plate, Verb: "Yes, retire " + c.Plate, Back: "/fleet/cars/" + url.PathEscape(c.ID),
+			Title: p.T("confirm.retire", "Plate", c.Plate), Verb: p.T("confirm.retire_yes", "Plate", c.Plate), Back: "/fleet/cars/" + url.PathEscape(c.ID),
 			Consequences: []string{
-				c.Make + " " + c.Model + " (" + c.Plate + ") leaves the fleet for good: nobody can reserve it or offer rides in it any more.",
-				"Its past reservations and rides stay in the history and the reports.",
+				p.T("confirm.retire_leaves", "Car", c.Make+" "+c.Model+" ("+c.Plate+")"),
+				p.T("confirm.retire_history"),
 			},
 		})
 	}

@@ -267,18 +267,11 @@ func (s *Server) retryDelivery(w http.ResponseWriter, r *http.Request, me *sessi
 	return nil
 }
 
-// notificationFlashes are the messages after the forms above.
-var notificationFlashes = map[string]string{
-	"allRead":         "All notifications marked read.",
-	"prefsSaved":      "Notification settings saved.",
-	"calendarRevoked": "Calendar link revoked: calendars subscribed to it stop updating.",
-	"webhookEnabled":  "Webhook enabled.",
-	"webhookDeleted":  "Webhook deleted.",
-	"retried":         "Delivery queued again.",
-}
+// notificationFlashes are the messages after the forms above (catalogue ids flash.KEY).
+var notificationFlashes = []string{"allRead", "prefsSaved", "calendarRevoked", "webhookEnabled", "webhookDeleted", "retried"}
 
 func init() {
-	for k, v := range notificationFlashes {
-		flashes[k] = v
+	for _, k := range notificationFlashes {
+		flashes[k] = true
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 type profilePage struct {
@@ -15,15 +16,17 @@ type profilePage struct {
 	Erase    *form
 	Sessions []carpool.Token
 	Current  string
+	// Languages are the choices of the language select, each named in itself.
+	Languages []langChoice
 }
 
 var (
-	profileInputs  = []string{"name", "phone"}
+	profileInputs  = []string{"name", "phone", "language"}
 	passwordInputs = []string{"current_password", "password"}
 )
 
 func (s *Server) profile(w http.ResponseWriter, r *http.Request, me *session) error {
-	f := newForm(url.Values{"name": {me.Member.Name}, "phone": {me.Member.Phone}})
+	f := profileForm(me.Member)
 	return s.showProfile(w, r, me, f, emptyForm(passwordInputs), http.StatusOK)
 }
 
@@ -32,15 +35,28 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, me *session
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "profile", me, profilePage{Form: f, Password: pw, Erase: newForm(url.Values{"password": {""}}), Sessions: sessions, Current: me.Token.ID})
+	s.render(w, r, status, "profile", me, profilePage{Form: f, Password: pw, Erase: newForm(url.Values{"password": {""}}), Sessions: sessions, Current: me.Token.ID, Languages: languages()})
 	return nil
 }
 
-// saveProfile changes the member's name and phone.
+func profileForm(m carpool.Member) *form {
+	return newForm(url.Values{"name": {m.Name}, "phone": {m.Phone}, "language": {m.Language}})
+}
+
+// languages are the languages a member may choose, each named in itself.
+func languages() []langChoice {
+	var out []langChoice
+	for _, tag := range locale.Supported {
+		out = append(out, langChoice{Code: locale.Code(tag), Name: locale.For(tag).T("language.self")})
+	}
+	return out
+}
+
+// saveProfile changes the member's name, phone and language.
 func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := postedForm(r, profileInputs)
-	name, phone := f.Get("name"), f.Get("phone")
-	_, err := s.app.UpdateProfile(r.Context(), me.Member, app.ProfilePatch{Name: &name, Phone: &phone})
+	name, phone, lang := f.Get("name"), f.Get("phone"), f.Get("language")
+	_, err := s.app.UpdateProfile(r.Context(), me.Member, app.ProfilePatch{Name: &name, Phone: &phone, Language: &lang})
 	if err == nil {
 		redirect(w, r, "/profile", "profile")
 		return nil
@@ -64,7 +80,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, me *sess
 		return err
 	}
 	pw.fail(err, nil)
-	f := newForm(url.Values{"name": {me.Member.Name}, "phone": {me.Member.Phone}})
+	f := profileForm(me.Member)
 	return s.showProfile(w, r, me, f, pw, pw.status())
 }
 
@@ -104,13 +120,14 @@ func (s *Server) exportData(w http.ResponseWriter, r *http.Request, me *session)
 // means, and their password.
 func (s *Server) eraseAccount(w http.ResponseWriter, r *http.Request, me *session) error {
 	if !confirmed(r) {
+		p := s.printer(r, me)
 		return s.askFirst(w, r, me, confirmation{
-			Title: "Delete your account", Verb: "Yes, delete my account for good", Back: "/profile",
+			Title: p.T("confirm.erase"), Verb: p.T("confirm.erase_yes"), Back: "/profile",
 			Keep: map[string]string{"password": r.PostFormValue("password")},
 			Consequences: []string{
-				"Your name, email, phone and password are deleted; this cannot be undone.",
-				"Rides you drive in the future are cancelled and your passengers told; your bookings and reservations end.",
-				"Past rides you shared stay in the other people's history, showing \"" + carpool.ErasedName + "\".",
+				p.T("confirm.erase_deleted"),
+				p.T("confirm.erase_rides"),
+				p.T("confirm.erase_history", "Erased", carpool.ErasedName),
 			},
 		})
 	}
@@ -121,12 +138,12 @@ func (s *Server) eraseAccount(w http.ResponseWriter, r *http.Request, me *sessio
 		}
 		er := newForm(url.Values{"password": {""}})
 		er.fail(err, nil)
-		f := newForm(url.Values{"name": {me.Member.Name}, "phone": {me.Member.Phone}})
+		f := profileForm(me.Member)
 		sessions, serr := s.app.Sessions(r.Context(), me.Member)
 		if serr != nil {
 			return serr
 		}
-		s.render(w, r, er.status(), "profile", me, profilePage{Form: f, Password: emptyForm(passwordInputs), Erase: er, Sessions: sessions, Current: me.Token.ID})
+		s.render(w, r, er.status(), "profile", me, profilePage{Form: f, Password: emptyForm(passwordInputs), Erase: er, Sessions: sessions, Current: me.Token.ID, Languages: languages()})
 		return nil
 	}
 	s.setCookie(w, r, SessionCookie, "", -1)
