@@ -107,10 +107,11 @@ func (s *Server) preferencesData(r *http.Request, me *session) (preferencesPage,
 	if err != nil {
 		return p, err
 	}
+	words := s.printer(r, me)
 	for _, k := range notify.Kinds {
-		row := prefRow{Type: k.Type, Label: k.Label}
+		row := prefRow{Type: k, Label: words.T("kind." + k)}
 		for _, c := range chosen {
-			row.Email = row.Email || c == k.Type
+			row.Email = row.Email || c == k
 		}
 		p.Kinds = append(p.Kinds, row)
 	}
