@@ -2,6 +2,7 @@ package locale
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -73,6 +74,17 @@ func (p *Printer) Has(id string) bool {
 // in English, 1.234,5 in German.
 func (p *Printer) Number(x float64, decimals int) string {
 	return p.num.Sprint(number.Decimal(x, number.Scale(decimals)))
+}
+
+// Exact formats x with as many decimals as it needs and no more: 0.16844 and 0.17 stay
+// as they are, in the language's way (0,16844 in German).
+func (p *Printer) Exact(x float64) string {
+	s := strconv.FormatFloat(x, 'f', -1, 64)
+	decimals := 0
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		decimals = len(s) - i - 1
+	}
+	return p.Number(x, decimals)
 }
 
 // Int formats a whole number with the language's grouping.

@@ -186,9 +186,18 @@ func templateFuncs(loc *time.Location, p *locale.Printer) template.FuncMap {
 			}
 			return m, nil
 		},
-		"km":         p.KM,
-		"kg":         p.KG,
-		"num":        p.Number,
+		"km":  p.KM,
+		"kg":  p.KG,
+		"num": p.Number,
+		"exact": func(x any) (string, error) {
+			switch x := x.(type) {
+			case float64:
+				return p.Exact(x), nil
+			case carpool.EmissionFactor:
+				return p.Exact(float64(x)), nil
+			}
+			return "", fmt.Errorf("exact: %T is no number", x)
+		},
 		"percent":    p.Percent,
 		"roadFactor": func() string { return p.Number(carpool.RoadFactor, 1) },
 		"coord":      func(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) },
