@@ -2,6 +2,7 @@ package locale
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -61,6 +62,21 @@ func (p *Printer) Short(t time.Time) string {
 		return t.Format("02.01.")
 	}
 	return strconv.Itoa(t.Day()) + " " + p.fmt.months[t.Month()-1]
+}
+
+// Weekday is the short name of a day of the week: "Mon", "Mo.".
+func (p *Printer) Weekday(d time.Weekday) string { return p.fmt.weekdays[d] }
+
+// Weekdays lists days of the week, Monday first, by their short names: "Mon, Wed",
+// "Mo., Mi.".
+func (p *Printer) Weekdays(has func(time.Weekday) bool) string {
+	var names []string
+	for i := 1; i <= 7; i++ {
+		if d := time.Weekday(i % 7); has(d) {
+			names = append(names, p.fmt.weekdays[d])
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // When is a moment in pages and sentences: weekday, date and time of day,

@@ -162,8 +162,8 @@ func (s *Server) showCar(w http.ResponseWriter, r *http.Request, me *session, f 
 // reserve holds the pool car for the member's trip.
 func (s *Server) reserve(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := newForm(url.Values{"start": {r.PostFormValue("start")}, "end": {r.PostFormValue("end")}})
-	start := f.when("start", "Start", s.loc)
-	end := f.when("end", "End", s.loc)
+	start := f.when("start", "field.start", s.loc)
+	end := f.when("end", "field.end", s.loc)
 	if f.Valid() {
 		x, err := s.app.Reserve(r.Context(), me.Member, r.PathValue("id"), carpool.ReservationTrip, start, end)
 		if err == nil {
@@ -233,7 +233,7 @@ func (s *Server) showMyCars(w http.ResponseWriter, r *http.Request, me *session,
 // addMyCar registers the member's own car, from which they can then offer rides.
 func (s *Server) addMyCar(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := postedForm(r, carInputs)
-	seats := f.integer("seats", "Seats")
+	seats := f.integer("seats", "field.seats")
 	if f.Valid() {
 		_, err := s.app.CreateCar(r.Context(), me.Member, app.CarInput{
 			Kind: carpool.CarPrivate, Plate: f.Get("plate"), Make: f.Get("make"), Model: f.Get("model"), Seats: &seats,

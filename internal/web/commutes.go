@@ -28,17 +28,16 @@ func (s *Server) commuteRoutes(mux *http.ServeMux) {
 // weekdayChoices are the checkboxes of a weekday set, Monday first.
 var weekdayChoices = []struct {
 	Value string
-	Label string
 	Day   time.Weekday
 }{
-	{"mon", "Mon", time.Monday}, {"tue", "Tue", time.Tuesday}, {"wed", "Wed", time.Wednesday},
-	{"thu", "Thu", time.Thursday}, {"fri", "Fri", time.Friday}, {"sat", "Sat", time.Saturday}, {"sun", "Sun", time.Sunday},
+	{"mon", time.Monday}, {"tue", time.Tuesday}, {"wed", time.Wednesday},
+	{"thu", time.Thursday}, {"fri", time.Friday}, {"sat", time.Saturday}, {"sun", time.Sunday},
 }
 
-// weekdayBox is one checkbox of a weekday picker.
+// weekdayBox is one checkbox of a weekday picker; the page names Day in its language.
 type weekdayBox struct {
 	Value   string
-	Label   string
+	Day     time.Weekday
 	Checked bool
 }
 
@@ -46,7 +45,7 @@ func weekdayBoxes(offered, checked carpool.Weekdays) []weekdayBox {
 	var out []weekdayBox
 	for _, c := range weekdayChoices {
 		if offered.Has(c.Day) {
-			out = append(out, weekdayBox{Value: c.Value, Label: c.Label, Checked: checked.Has(c.Day)})
+			out = append(out, weekdayBox{Value: c.Value, Day: c.Day, Checked: checked.Has(c.Day)})
 		}
 	}
 	return out
@@ -110,7 +109,7 @@ func (s *Server) seriesCars(r *http.Request, me carpool.Member) ([]carpool.Car, 
 
 // seriesPlaces are the place fields of the series form.
 func (s *Server) seriesPlaces(r *http.Request, me carpool.Member, f *form, lookup string) (map[string]*placeField, error) {
-	return s.placeFields(r.Context(), me, f, lookup, placeField{Name: "from", Legend: "From"}, placeField{Name: "to", Legend: "To"})
+	return s.placeFields(r.Context(), me, f, lookup, placeField{Name: "from", Legend: "place.from"}, placeField{Name: "to", Legend: "place.to"})
 }
 
 func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -155,11 +154,11 @@ func (s *Server) offerSeries(w http.ResponseWriter, r *http.Request, me *session
 			Weekdays: weekdayBoxes(carpool.AllWeekdays, days)})
 		return nil
 	}
-	from, err := s.requiredPlace(ctx, me.Member, f, "from", "Choose where the commute starts")
+	from, err := s.requiredPlace(ctx, me.Member, f, "from", "form.commute_from")
 	if err != nil {
 		return err
 	}
-	to, err := s.requiredPlace(ctx, me.Member, f, "to", "Choose where the commute goes")
+	to, err := s.requiredPlace(ctx, me.Member, f, "to", "form.commute_to")
 	if err != nil {
 		return err
 	}
@@ -168,20 +167,20 @@ func (s *Server) offerSeries(w http.ResponseWriter, r *http.Request, me *session
 		From:        from,
 		To:          to,
 		Weekdays:    days,
-		DepartTime:  clockField(f, "depart_time", "Departure time"),
+		DepartTime:  clockField(f, "depart_time", "field.departure_time"),
 		TimeZone:    f.text("time_zone"),
-		Seats:       f.integer("seats", "Seats"),
+		Seats:       f.integer("seats", "field.seats"),
 		BookingMode: carpool.BookingMode(f.text("mode")),
 		Notes:       f.Get("notes"),
-		StartsOn:    dateField(f, "starts_on", "First day"),
-		EndsOn:      optional(f, "ends_on", func() carpool.Date { return dateField(f, "ends_on", "Last day") }),
+		StartsOn:    dateField(f, "starts_on", "field.first_day"),
+		EndsOn:      optional(f, "ends_on", func() carpool.Date { return dateField(f, "ends_on", "field.last_day") }),
 	}
 	if f.text("reserve_from") != "" || f.text("reserve_until") != "" {
-		from, until := clockField(f, "reserve_from", "Reserve from"), clockField(f, "reserve_until", "Reserve until")
+		from, until := clockField(f, "reserve_from", "field.reserve_from"), clockField(f, "reserve_until", "field.reserve_until")
 		in.ReserveFrom, in.ReserveUntil = &from, &until
 	}
 	if in.CarID == "" {
-		f.fieldError("car_id", "choose a car")
+		f.fieldError("car_id", f.say("form.choose_car"))
 	}
 	if f.Valid() {
 		sr, err := s.app.OfferSeries(ctx, me.Member, in)
@@ -206,7 +205,7 @@ func (s *Server) offerSeries(w http.ResponseWriter, r *http.Request, me *session
 func clockField(f *form, name, label string) carpool.Clock {
 	c, err := carpool.ParseClock(f.text(name))
 	if err != nil {
-		f.fieldError(name, label+" must be a time like 07:30")
+		f.fieldError(name, f.say("form.time", "Field", f.say(label), "Example", "07:30"))
 	}
 	return c
 }
@@ -214,7 +213,7 @@ func clockField(f *form, name, label string) carpool.Clock {
 func dateField(f *form, name, label string) carpool.Date {
 	d, err := carpool.ParseDate(f.text(name))
 	if err != nil {
-		f.fieldError(name, label+" must be a date like 2026-03-02")
+		f.fieldError(name, f.say("form.must_be_date", "Field", f.say(label), "Example", "2026-03-02"))
 	}
 	return d
 }
@@ -275,7 +274,7 @@ func (s *Server) seriesRefused(w http.ResponseWriter, r *http.Request, me *sessi
 func (s *Server) subscribe(w http.ResponseWriter, r *http.Request, me *session) error {
 	id := r.PathValue("id")
 	f := newForm(url.Values{"seats": {r.PostFormValue("seats")}})
-	seats := f.integer("seats", "Seats")
+	seats := f.integer("seats", "field.seats")
 	if !f.Valid() {
 		return s.showSeries(w, r, me, id, f, f.status())
 	}
@@ -431,7 +430,7 @@ func (s *Server) commuteWeek(w http.ResponseWriter, r *http.Request, me *session
 	if v := r.URL.Query().Get("from"); v != "" {
 		d, err := carpool.ParseDate(v)
 		if err != nil {
-			return carpool.FieldErrorf(carpool.EINVALID, "from", "from must be a date like 2026-03-02")
+			return carpool.FieldErrorf(carpool.EINVALID, "from", "%s", s.printer(r, me).T("form.must_be_date", "Field", "from", "Example", "2026-03-02"))
 		}
 		from = d
 	}
@@ -440,8 +439,9 @@ func (s *Server) commuteWeek(w http.ResponseWriter, r *http.Request, me *session
 		return err
 	}
 	page := weekPage{From: week.From, To: week.To, Prev: from.AddDays(-7).String(), Next: from.AddDays(7).String()}
+	words := s.printer(r, me)
 	for d := week.From; !d.After(week.To); d = d.AddDays(1) {
-		day := weekPageDay{Date: d, Label: time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Format("Monday 2 January")}
+		day := weekPageDay{Date: d, Label: words.Day(time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC))}
 		for _, e := range week.Days {
 			if e.Occurrence.On == d {
 				day.Entries = append(day.Entries, e)

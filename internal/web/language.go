@@ -12,8 +12,24 @@ import (
 // LanguageCookie remembers the language a visitor chose with the switch (?lang=de).
 const LanguageCookie = "carpool_lang"
 
-// langKey carries the language a request chose with ?lang= to the handlers.
-type langKey struct{}
+// langKey carries the language a request chose with ?lang= to the handlers; wordsKey
+// the printer of the request's language, for the forms that say their own messages.
+type (
+	langKey  struct{}
+	wordsKey struct{}
+)
+
+// withWords keeps p as the language of r's forms.
+func withWords(r *http.Request, p *locale.Printer) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), wordsKey{}, p))
+}
+
+// wordsOf returns the language of r's forms: the member's once signed in, else the
+// visitor's; nil outside the server's handlers.
+func wordsOf(r *http.Request) *locale.Printer {
+	p, _ := r.Context().Value(wordsKey{}).(*locale.Printer)
+	return p
+}
 
 // chooseLanguage lets any page take ?lang=CODE: the choice holds for this answer and,
 // through a cookie, for the visits after it. A code that names no supported language is
@@ -27,7 +43,7 @@ func (s *Server) chooseLanguage(next http.Handler) http.Handler {
 				r = r.WithContext(context.WithValue(r.Context(), langKey{}, code))
 			}
 		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, withWords(r, s.printer(r, nil)))
 	})
 }
 

@@ -171,6 +171,18 @@ func templateFuncs(loc *time.Location, p *locale.Printer) template.FuncMap {
 		"day":   func(t time.Time) string { return p.Day(t.In(loc)) },
 		"date":  func(t time.Time) string { return p.Date(t.In(loc)) },
 		"zone":  func() string { return loc.String() },
+		// weekday names a day, days a set of them, in the page's language.
+		"weekday": p.Weekday,
+		"days":    func(w carpool.Weekdays) string { return p.Weekdays(w.Has) },
+		// status names a state (of a booking, car, ride, member, series) in the page's
+		// language; a state the catalogue does not know shows as it is.
+		"status": func(v any) string {
+			id := "status." + fmt.Sprint(v)
+			if t := p.T(id); t != id {
+				return t
+			}
+			return fmt.Sprint(v)
+		},
 		// dict builds the argument of a partial: dict "F" .Form "Name" "email".
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {

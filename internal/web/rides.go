@@ -41,7 +41,7 @@ func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) 
 	f := copyInputs(r, findInputs...)
 	lookup := lookupField(r, "from", "to")
 	places, err := s.placeFields(ctx, me.Member, f, lookup,
-		placeField{Name: "from", Legend: "From", Optional: true}, placeField{Name: "to", Legend: "To", Optional: true})
+		placeField{Name: "from", Legend: "place.from", Optional: true}, placeField{Name: "to", Legend: "place.to", Optional: true})
 	if err != nil {
 		return err
 	}
@@ -76,10 +76,10 @@ func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) 
 		To:    placePoint(to),
 		Route: p.Route,
 		// Empty fields take the search defaults: from now, a week ahead, 5 km, one seat.
-		RadiusKM:     optional(f, "radius", func() float64 { return f.float("radius", "Radius") }),
-		DepartAfter:  optional(f, "after", func() time.Time { return f.when("after", "Earliest departure", s.loc) }),
-		DepartBefore: optional(f, "before", func() time.Time { return f.when("before", "Latest departure", s.loc) }),
-		Seats:        optional(f, "seats", func() int { return f.integer("seats", "Seats") }),
+		RadiusKM:     optional(f, "radius", func() float64 { return f.float("radius", "field.radius") }),
+		DepartAfter:  optional(f, "after", func() time.Time { return f.when("after", "field.earliest_departure", s.loc) }),
+		DepartBefore: optional(f, "before", func() time.Time { return f.when("before", "field.latest_departure", s.loc) }),
+		Seats:        optional(f, "seats", func() int { return f.integer("seats", "field.seats") }),
 	}
 	if f.Valid() {
 		p.Results, err = s.app.SearchRides(ctx, me.Member, query, 0, maxResults)
@@ -152,7 +152,7 @@ func (s *Server) showRide(w http.ResponseWriter, r *http.Request, me *session, i
 func (s *Server) book(w http.ResponseWriter, r *http.Request, me *session) error {
 	id := r.PathValue("id")
 	f := copyInputs(r, "seats", "pickup", "dropoff")
-	req := carpool.BookingRequest{Seats: f.integer("seats", "Seats"), Waitlist: r.PostFormValue("waitlist") == "1"}
+	req := carpool.BookingRequest{Seats: f.integer("seats", "field.seats"), Waitlist: r.PostFormValue("waitlist") == "1"}
 	// The points come from the search that led here; a tampered one is simply dropped
 	// (the booking is valid without them) unless the domain refuses its range.
 	if p, ok := parseAt(f.Get("pickup")); ok {

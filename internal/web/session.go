@@ -111,6 +111,7 @@ func (s *Server) signedIn(h page) http.Handler {
 				return
 			}
 		}
+		r = withWords(r, s.printer(r, me))
 		if err := h(w, r, me); err != nil {
 			s.fail(w, r, me, err)
 		}
