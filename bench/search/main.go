@@ -45,6 +45,14 @@ type Result struct {
 	P99Millis     float64 `json:"p99_ms"`
 	MeanMillis    float64 `json:"mean_ms"`
 	MatchesPerRun float64 `json:"matches_per_search"`
+	// CandidatesPerRun is how many rides the SQL pre-selection hands to the exact test
+	// (counted with the same conditions outside the timing): the part of the work that
+	// grows with the density of rides.
+	CandidatesPerRun float64 `json:"candidates_per_search"`
+	// EmptyP50Millis is the p50 of the same searches moved to the night, when no ride
+	// leaves: the fixed cost of a search (round trip, planning, index descent), which
+	// does not grow with the number of rides.
+	EmptyP50Millis float64 `json:"empty_p50_ms"`
 }
 
 // Report is what a run writes.
@@ -148,7 +156,8 @@ func run(pg, out string, searches int, sizeList string) error {
 			}
 			r.Rides = size
 			report.Results = append(report.Results, r)
-			fmt.Fprintf(os.Stderr, "  %-5s p50 %.2f ms  p99 %.2f ms  mean %.2f ms  %.1f matches\n", mode, r.P50Millis, r.P99Millis, r.MeanMillis, r.MatchesPerRun)
+			fmt.Fprintf(os.Stderr, "  %-5s p50 %.2f ms  p99 %.2f ms  mean %.2f ms  empty p50 %.2f ms  %.1f candidates  %.1f matches\n",
+				mode, r.P50Millis, r.P99Millis, r.MeanMillis, r.EmptyP50Millis, r.CandidatesPerRun, r.MatchesPerRun)
 		}
 	}
 	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
@@ -247,11 +256,13 @@ func fill(ctx context.Context, e *engine, rng *rand.Rand, driver carpool.Member,
 	return err
 }
 
-// measure times searches of one mode: warm-up searches first, then the timed ones.
+// measure times searches of one mode: warm-up searches first, then the timed ones, then
+// the same searches at night (no departures) for the fixed cost. Each search's SQL
+// candidates are counted after its timing.
 func measure(ctx context.Context, e *engine, rng *rand.Rand, now time.Time, mode string, n int) (Result, error) {
 	const warmup = 30
-	var times []float64
-	matches := 0
+	var times, empty []float64
+	matches, candidates := 0, 0
 	for i := 0; i < warmup+n; i++ {
 		from, to := randomTrip(rng)
 		wished := randomDeparture(rng, now)
@@ -265,24 +276,69 @@ func measure(ctx context.Context, e *engine, rng *rand.Rand, now time.Time, mode
 		if err != nil {
 			return Result{}, err
 		}
-		start := time.Now()
-		got, err := e.store.SearchRides(ctx, q, 0, 51)
-		elapsed := time.Since(start)
+		elapsed, got, err := timeSearch(ctx, e, q)
 		if err != nil {
 			return Result{}, err
 		}
+		// The night before the wished day: from 20:30 to 5:30 (nine hours, as long as
+		// the two windows allow) nobody leaves.
+		night := q
+		night.DepartAfter = wished.Truncate(24 * time.Hour).Add(-3*time.Hour - 30*time.Minute)
+		night.DepartBefore = night.DepartAfter.Add(min(9*time.Hour, q.DepartBefore.Sub(q.DepartAfter)))
+		nightElapsed, nightGot, err := timeSearch(ctx, e, night)
+		if err != nil {
+			return Result{}, err
+		}
+		if len(nightGot) != 0 {
+			return Result{}, fmt.Errorf("a night search found %d rides", len(nightGot))
+		}
 		if i >= warmup {
-			times = append(times, float64(elapsed.Microseconds())/1000)
+			times = append(times, elapsed)
+			empty = append(empty, nightElapsed)
 			matches += len(got)
+			c, err := countCandidates(ctx, e, q)
+			if err != nil {
+				return Result{}, err
+			}
+			candidates += c
 		}
 	}
 	slices.Sort(times)
+	slices.Sort(empty)
 	sum := 0.0
 	for _, t := range times {
 		sum += t
 	}
 	return Result{Engine: e.name, Mode: mode, Searches: n, P50Millis: percentile(times, 0.50), P99Millis: percentile(times, 0.99),
-		MeanMillis: round(sum / float64(len(times))), MatchesPerRun: round(float64(matches) / float64(len(times)))}, nil
+		MeanMillis: round(sum / float64(len(times))), MatchesPerRun: round(float64(matches) / float64(len(times))),
+		CandidatesPerRun: round(float64(candidates) / float64(len(times))), EmptyP50Millis: percentile(empty, 0.50)}, nil
+}
+
+// timeSearch runs one search as the API does and returns its time in milliseconds.
+func timeSearch(ctx context.Context, e *engine, q carpool.RideQuery) (float64, []carpool.RideMatch, error) {
+	start := time.Now()
+	got, err := e.store.SearchRides(ctx, q, 0, 51)
+	return float64(time.Since(start).Microseconds()) / 1000, got, err
+}
+
+// countCandidates counts the rides the store's SQL pre-selection reads for q: open, in
+// the window, with a free seat, and with the corridor over both ends (route) or both
+// ends within the radius's bounding boxes (ends), as internal/sqlstore/search.go asks.
+func countCandidates(ctx context.Context, e *engine, q carpool.RideQuery) (int, error) {
+	conds := "status = 'open' AND depart_at >= $1 AND depart_at <= $2 AND seats - seats_taken >= 1"
+	args := []any{q.DepartAfter, q.DepartBefore}
+	if q.Route {
+		conds += ` AND corridor_min_lat <= $3 AND corridor_max_lat >= $3 AND corridor_min_lon <= $4 AND corridor_max_lon >= $4
+			AND corridor_min_lat <= $5 AND corridor_max_lat >= $5 AND corridor_min_lon <= $6 AND corridor_max_lon >= $6`
+		args = append(args, q.From.Lat, q.From.Lon, q.To.Lat, q.To.Lon)
+	} else {
+		f, t := carpool.BoundingBox(*q.From, q.RadiusKM), carpool.BoundingBox(*q.To, q.RadiusKM)
+		conds += ` AND from_lat BETWEEN $3 AND $4 AND from_lon BETWEEN $5 AND $6 AND to_lat BETWEEN $7 AND $8 AND to_lon BETWEEN $9 AND $10`
+		args = append(args, f.MinLat, f.MaxLat, f.MinLon, f.MaxLon, t.MinLat, t.MaxLat, t.MinLon, t.MaxLon)
+	}
+	var n int
+	err := e.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM rides WHERE "+conds, args...).Scan(&n)
+	return n, err
 }
 
 // percentile returns the p-quantile of sorted values (nearest rank).
@@ -330,10 +386,11 @@ func write(out string, report Report) error {
 	if err := os.WriteFile(out, append(b, '\n'), 0o644); err != nil {
 		return err
 	}
-	fmt.Println("| engine | mode | open rides | p50 ms | p99 ms | mean ms | matches/search |")
-	fmt.Println("|---|---|---:|---:|---:|---:|---:|")
+	fmt.Println("| engine | mode | open rides | p50 ms | p99 ms | mean ms | empty-window p50 ms | candidates/search | matches/search |")
+	fmt.Println("|---|---|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range report.Results {
-		fmt.Printf("| %s | %s | %d | %.2f | %.2f | %.2f | %.1f |\n", r.Engine, r.Mode, r.Rides, r.P50Millis, r.P99Millis, r.MeanMillis, r.MatchesPerRun)
+		fmt.Printf("| %s | %s | %d | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f |\n", r.Engine, r.Mode, r.Rides, r.P50Millis, r.P99Millis,
+			r.MeanMillis, r.EmptyP50Millis, r.CandidatesPerRun, r.MatchesPerRun)
 	}
 	return nil
 }

@@ -49,6 +49,7 @@ func startRelay(cfg *config.Config, store carpool.Store, metrics *telemetry.Metr
 		MaxAttempts:  cfg.Notify.MaxAttempts,
 		Retention:    cfg.Notify.Retention,
 		ReminderLead: cfg.Notify.ReminderLead,
+		PurgeAfter:   cfg.Notify.PurgeAfter,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &relayRun{cancel: cancel, done: make(chan struct{}), logger: logger}

@@ -14,13 +14,16 @@ import (
 	"carpool/internal/geocode"
 	"carpool/internal/health"
 	"carpool/internal/httpapi"
+	"carpool/internal/mail"
 	"carpool/internal/notify"
 	"carpool/internal/sso"
 	"carpool/internal/web"
 )
 
-// appHandler routes the main listener: probes, the REST API and the web UI.
-func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, logger *slog.Logger) http.Handler {
+// appHandler routes the main listener: probes, the REST API and the web UI. The App is
+// returned too, so that serve can let its background mails finish before the database
+// closes.
+func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, logger *slog.Logger) (http.Handler, *app.App) {
 	mux := http.NewServeMux()
 	probes.Register(mux)
 	roles := map[string]carpool.Role{}
@@ -39,6 +42,18 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 	if cfg.GeocoderURL != "" {
 		opts.Geocoder = geocode.NewNominatim(cfg.GeocoderURL, geocode.Options{UserAgent: cfg.GeocoderUserAgent})
 	}
+	if cfg.Notify.SMTPURL != "" {
+		// startRelay has checked these settings already.
+		s, err := mail.New(mail.Config{URL: cfg.Notify.SMTPURL, Password: cfg.Notify.SMTPPassword,
+			From: cfg.Notify.MailFrom, BaseURL: cfg.Notify.PublicURL, Language: cfg.DefaultLanguage})
+		if err != nil {
+			logger.Error("account mails are off", "err", err)
+		} else {
+			mailer := notify.NewAccountMailer(s)
+			mailer.Language = cfg.DefaultLanguage
+			opts.Mailer = mailer
+		}
+	}
 	a := app.New(store, opts)
 	var single *web.SSO
 	if cfg.OIDC.Enabled() {
@@ -56,7 +71,7 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone, ClientIP: client, SSO: single,
 		MapTilesURL: cfg.MapTilesURL, MapAttribution: cfg.MapAttribution, Notify: notifications,
 		Language: cfg.DefaultLanguage}))
-	return mux
+	return mux, a
 }
 
 // adminHandler routes the admin listener, which is never exposed outside the pod.

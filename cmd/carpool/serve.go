@@ -100,8 +100,10 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	// Token checks are answered from a short cache (tokencache: revocations reach other
 	// replicas within its TTL), so an authenticated read costs no extra round trip.
 	store := tokencache.Wrap(telemetry.InstrumentStore(db, metrics), tokencache.Options{})
+	handler, accounts := appHandler(cfg, store, probes, logger)
+	defer accounts.Wait() // account mails still being sent, before the database closes
 	srv := &http.Server{
-		Handler: telemetry.Middleware(appHandler(cfg, store, probes, logger), telemetry.HTTPOptions{
+		Handler: telemetry.Middleware(handler, telemetry.HTTPOptions{
 			Logger: logger, Metrics: metrics, QuietRoutes: quietRoutes,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,

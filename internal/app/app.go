@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"runtime"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"carpool/internal/carpool"
@@ -46,6 +47,9 @@ type Options struct {
 	NoPasswordSignIn bool
 	// Geocoder searches addresses; nil turns address search off.
 	Geocoder AddressSearch
+	// Mailer sends the mails about accounts (reset links, address confirmations); nil
+	// turns password reset by mail and address changes off.
+	Mailer Mailer
 }
 
 // App is the application layer over a Store.
@@ -63,12 +67,17 @@ type App struct {
 	blocked                        blockedKeys
 
 	geocoder AddressSearch
+
+	mailer   Mailer
+	mailJobs chan struct{}
+	jobs     sync.WaitGroup
 }
 
 // New returns the use cases over store.
 func New(store carpool.Store, opts Options) *App {
 	a := &App{store: store, signup: opts.Signup, now: opts.Now, log: opts.Logger, co2: opts.Emission,
-		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn, geocoder: opts.Geocoder}
+		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn, geocoder: opts.Geocoder,
+		mailer: opts.Mailer, mailJobs: make(chan struct{}, maxMailJobs)}
 	if a.co2 == 0 {
 		a.co2 = carpool.DefaultEmissionFactor
 	}

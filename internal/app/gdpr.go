@@ -37,6 +37,8 @@ type ExportedMember struct {
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
 	DeactivatedAt time.Time `json:"deactivated_at"`
+	// PendingEmail is an address the member asked to change to and has not confirmed.
+	PendingEmail string `json:"pending_email,omitempty"`
 }
 
 // ExportedSession is a session or token as exported: when, not the secret's hash.
@@ -56,6 +58,9 @@ func (a *App) ExportMine(ctx context.Context, me carpool.Member) (Export, error)
 		ID: m.ID, Email: m.Email, Name: m.Name, Phone: m.Phone, Role: string(m.Role),
 		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, DeactivatedAt: m.DeactivatedAt,
 	}}
+	if x.Member.PendingEmail, err = a.PendingEmail(ctx, m); err != nil {
+		return Export{}, err
+	}
 	tokens, err := a.store.MemberTokens(ctx, m.ID, a.Now())
 	if err != nil {
 		return Export{}, err

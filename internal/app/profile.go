@@ -12,12 +12,16 @@ import (
 type ProfilePatch struct {
 	Name  *string
 	Phone *string
+	// Email, when it differs from the current address, is not changed at once: a link
+	// goes to the new address, and the change happens when it is opened (ConfirmEmail).
+	Email *string
 	// Language is a supported language's code ("en", "de"), or empty to follow the
 	// browser.
 	Language *string
 }
 
-// UpdateProfile changes me's name, phone and language.
+// UpdateProfile changes me's name, phone and language, and asks for a change of
+// address (see ProfilePatch.Email; PendingEmail shows it until it is confirmed).
 func (a *App) UpdateProfile(ctx context.Context, me carpool.Member, p ProfilePatch) (carpool.Member, error) {
 	var lang string
 	if p.Language != nil && *p.Language != "" {
@@ -27,12 +31,32 @@ func (a *App) UpdateProfile(ctx context.Context, me carpool.Member, p ProfilePat
 		}
 		lang = locale.Code(tag)
 	}
-	return a.store.UpdateMember(ctx, me.ID, func(m *carpool.Member) error {
+	var next string
+	if p.Email != nil {
+		email, err := carpool.ValidEmail(*p.Email)
+		if err != nil {
+			return carpool.Member{}, err
+		}
+		if email != me.Email {
+			next = email
+		}
+	}
+	if next != "" {
+		// Refused before anything changes, so a refusal leaves the whole form unsaved.
+		if err := a.mayChangeEmail(ctx, me); err != nil {
+			return carpool.Member{}, err
+		}
+	}
+	m, err := a.store.UpdateMember(ctx, me.ID, func(m *carpool.Member) error {
 		if p.Language != nil {
 			m.Language = lang
 		}
 		return m.ChangeProfile(p.Name, p.Phone)
 	})
+	if err != nil || next == "" {
+		return m, err
+	}
+	return m, a.requestEmailChange(ctx, m, next)
 }
 
 // ChangePassword replaces me's password after checking the current one, and signs out

@@ -66,6 +66,8 @@ var keys = map[string][]string{
 	"webhooks":          {"id"},
 	"reminders":         {"ride_id", "member_id"},
 	"calendar_tokens":   {"member_id"},
+
+	"account_links": {"id"},
 }
 
 // Write streams a backup of db to w and returns its manifest. It reads every table in

@@ -144,6 +144,7 @@ const (
 	AuditMemberDeactivated = "member.deactivated"
 	AuditMemberReactivated = "member.reactivated"
 	AuditPasswordReset     = "member.password_reset"
+	AuditEmailChanged      = "member.email_changed"
 	AuditMemberErased      = "member.erased"
 	AuditDataExported      = "member.data_exported"
 	AuditSiteCreated       = "site.created"

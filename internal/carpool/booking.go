@@ -265,9 +265,39 @@ func (rb *RideBook) Update(p RidePatch, by Member, car Car, res *Reservation, no
 		}
 		ride.Notes = notes
 	}
+	if p.DetourKM != nil {
+		if err := rb.checkDetour(*p.DetourKM); err != nil {
+			return err
+		}
+		ride.DetourKM = *p.DetourKM
+	}
 	rb.touchRide(now)
 	rb.record(rideEvent(EventRideUpdated, *ride, ride.DriverID, now))
 	rb.promoteWaitlist(now)
+	return nil
+}
+
+// checkDetour checks a new detour budget for the ride. A larger one is always fine. A
+// smaller one must still hold every confirmed passenger who gave a pickup and drop-off:
+// the driver promised them that detour, and a search that no longer finds the ride along
+// their way must not be how they learn it was taken back.
+func (rb *RideBook) checkDetour(km float64) error {
+	if err := validateDetour(km); err != nil {
+		return err
+	}
+	if km >= rb.Ride.DetourKM {
+		return nil
+	}
+	for _, b := range rb.Bookings {
+		if b.Status != BookingConfirmed || b.Pickup == nil || b.Dropoff == nil {
+			continue
+		}
+		p, q := b.Pickup.Point(), b.Dropoff.Point()
+		if need := rb.Ride.Insert(&p, &q).DetourKM; need > km+1e-9 {
+			return FieldErrorf(ECONFLICT, "max_detour_km",
+				"a confirmed passenger's pickup and drop-off need a detour of %.1f km; cancel their booking first or keep at least that budget", need)
+		}
+	}
 	return nil
 }
 

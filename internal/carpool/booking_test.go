@@ -666,3 +666,59 @@ func TestApprovalModeFreedSeats(t *testing.T) {
 		})
 	}
 }
+
+// TestUpdateDetour checks a new detour budget against the passengers who count on the
+// old one: only a confirmed booking with a pickup and drop-off can hold a reduction back.
+func TestUpdateDetour(t *testing.T) {
+	car := carpool.Car{ID: "c", Kind: carpool.CarPrivate, OwnerID: driver.ID, Seats: 5, Status: carpool.CarActive}
+	// Zurich to Bern; Baden lies well off the way.
+	base := book(3, carpool.BookingInstant)
+	base.Ride.From = carpool.Place{Label: "Zurich", Lat: 47.3779, Lon: 8.5403}
+	base.Ride.To = carpool.Place{Label: "Bern", Lat: 46.9490, Lon: 7.4391}
+	base.Ride.DetourKM = 30
+	baden := &carpool.Place{Label: "Baden", Lat: 47.4764, Lon: 8.3065}
+	bern := &carpool.Place{Label: "Bern Wankdorf", Lat: 46.9630, Lon: 7.4650}
+	p, q := baden.Point(), bern.Point()
+	need := base.Ride.Insert(&p, &q).DetourKM
+	km := func(x float64) *float64 { return &x }
+
+	cases := []struct {
+		name   string
+		status carpool.BookingStatus
+		points bool
+		budget float64
+		code   string
+	}{
+		{"below a confirmed passenger's detour", carpool.BookingConfirmed, true, need - 0.5, carpool.ECONFLICT},
+		{"just what the confirmed passenger needs", carpool.BookingConfirmed, true, need, ""},
+		{"confirmed passenger boarding at the start", carpool.BookingConfirmed, false, 0, ""},
+		{"pending request", carpool.BookingPending, true, 0, ""},
+		{"waitlisted passenger", carpool.BookingWaitlisted, true, 0, ""},
+		{"a larger budget", carpool.BookingConfirmed, true, 40, ""},
+		{"negative", carpool.BookingConfirmed, false, -1, carpool.EINVALID},
+		{"above the maximum", carpool.BookingConfirmed, false, carpool.MaxDetourKM + 0.1, carpool.EINVALID},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rb := fresh(base)
+			b := carpool.Booking{ID: "b", RideID: "ride", DriverID: driver.ID, PassengerID: "p", Seats: 1, Status: tc.status}
+			if tc.points {
+				b.Pickup, b.Dropoff = baden, bern
+			}
+			rb.Bookings = []carpool.Booking{b}
+			err := rb.Update(carpool.RidePatch{DetourKM: km(tc.budget)}, driver, car, nil, t0)
+			if got := carpool.ErrorCode(err); got != tc.code {
+				t.Fatalf("got %v, want %q", err, tc.code)
+			}
+			if tc.code != "" {
+				if carpool.ErrorField(err) != "max_detour_km" || rb.Ride.DetourKM != 30 {
+					t.Fatalf("got field %q and budget %.1f, want max_detour_km and the old 30", carpool.ErrorField(err), rb.Ride.DetourKM)
+				}
+				return
+			}
+			if rb.Ride.DetourKM != tc.budget || !rb.Change().RideChanged {
+				t.Fatalf("got budget %.2f, want %.2f written", rb.Ride.DetourKM, tc.budget)
+			}
+		})
+	}
+}

@@ -191,6 +191,9 @@ type RidePatch struct {
 	Seats       *int
 	BookingMode *BookingMode
 	Notes       *string
+	// DetourKM is a new detour budget (0 to MaxDetourKM). A smaller budget is refused
+	// while a confirmed passenger's pickup and drop-off need a longer detour.
+	DetourKM *float64
 }
 
 // VisibleTo reports whether m may see the ride. Every member may see and search rides;

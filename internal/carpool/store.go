@@ -36,6 +36,8 @@ type Store interface {
 	IdempotencyStore
 	ThrottleStore
 	PlaceStore
+	AccountLinkStore
+	RetentionStore
 }
 
 // MemberStore keeps members.

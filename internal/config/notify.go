@@ -19,6 +19,9 @@ type Notify struct {
 	MaxAttempts  int
 	Retention    time.Duration
 	ReminderLead time.Duration
+	// PurgeAfter is CARPOOL_RETENTION_DAYS: notifications, delivered outbox rows and
+	// audit entries older than this are deleted; 0 keeps them for ever.
+	PurgeAfter time.Duration
 }
 
 // The notification settings are appended to the table so that this file holds them all.
@@ -75,6 +78,16 @@ var notifySettings = []setting{
 	{env: "CARPOOL_NOTIFY_RETENTION", flag: "notify-retention", def: "168h", usage: "how long delivered notification rows and their events are kept",
 		apply: durationInto(func(c *Config) *time.Duration { return &c.Notify.Retention }),
 		show:  func(c *Config) string { return c.Notify.Retention.String() }},
+	{env: "CARPOOL_RETENTION_DAYS", flag: "retention-days", def: "365", usage: "days after which notifications, delivered outbox rows and audit entries are deleted; 0 keeps them for ever",
+		apply: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 36500 {
+				return errors.New("must be a whole number of days from 0 (keep for ever) to 36500")
+			}
+			c.Notify.PurgeAfter = time.Duration(n) * 24 * time.Hour
+			return nil
+		},
+		show: func(c *Config) string { return strconv.Itoa(int(c.Notify.PurgeAfter / (24 * time.Hour))) }},
 	{env: "CARPOOL_REMINDER_LEAD", flag: "reminder-lead", def: "60m", usage: "how long before departure driver and passengers are reminded",
 		apply: durationInto(func(c *Config) *time.Duration { return &c.Notify.ReminderLead }),
 		show:  func(c *Config) string { return c.Notify.ReminderLead.String() }},

@@ -17,7 +17,7 @@ func TestNotifyDefaults(t *testing.T) {
 	}
 	n := c.Notify
 	if n.SMTPURL != "" || n.PublicURL != "http://localhost:8080" || n.MaxAttempts != 8 ||
-		n.Retention != 168*time.Hour || n.ReminderLead != time.Hour {
+		n.Retention != 168*time.Hour || n.ReminderLead != time.Hour || n.PurgeAfter != 365*24*time.Hour {
 		t.Fatalf("defaults: got %+v", n)
 	}
 }
@@ -66,6 +66,32 @@ func TestNotifySettingsFailNamingTheVariable(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "pw@") {
 				t.Fatalf("the error repeats a password: %v", err)
+			}
+		})
+	}
+}
+
+func TestRetentionDays(t *testing.T) {
+	for _, tc := range []struct {
+		value   string
+		want    time.Duration
+		wantErr bool
+	}{
+		{"0", 0, false},
+		{"30", 30 * 24 * time.Hour, false},
+		{"-1", 0, true},
+		{"a year", 0, true},
+	} {
+		t.Run(tc.value, func(t *testing.T) {
+			c, err := config.Load(nil, envOf(map[string]string{"CARPOOL_RETENTION_DAYS": tc.value}))
+			if tc.wantErr {
+				if err == nil || !strings.Contains(err.Error(), "CARPOOL_RETENTION_DAYS") {
+					t.Fatalf("got %v, want an error naming CARPOOL_RETENTION_DAYS", err)
+				}
+				return
+			}
+			if err != nil || c.Notify.PurgeAfter != tc.want {
+				t.Fatalf("got %v, %v; want %v", c.Notify.PurgeAfter, err, tc.want)
 			}
 		})
 	}

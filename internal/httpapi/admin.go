@@ -118,6 +118,7 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request, me carpool.Me
 type profilePatch struct {
 	Name  *string `json:"name"`
 	Phone *string `json:"phone"`
+	Email *string `json:"email"`
 }
 
 type passwordChange struct {
@@ -137,11 +138,11 @@ func (s *Server) patchMe(w http.ResponseWriter, r *http.Request, me carpool.Memb
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
-	m, err := s.app.UpdateProfile(r.Context(), me, app.ProfilePatch{Name: req.Name, Phone: req.Phone})
+	m, err := s.app.UpdateProfile(r.Context(), me, app.ProfilePatch{Name: req.Name, Phone: req.Phone, Email: req.Email})
 	if err != nil {
 		return err
 	}
-	return s.writeJSON(w, r, http.StatusOK, memberOut(m))
+	return s.writeMe(w, r, m)
 }
 
 // changePassword replaces the caller's password; every other session ends.

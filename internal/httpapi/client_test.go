@@ -56,12 +56,17 @@ type envOptions struct {
 	AccountBackoff, AddressBackoff carpool.Backoff
 	ClientIP                       clientip.Resolver
 	NoPasswordSignIn               bool
+	// Mailer receives the account mails; nil means the server sends none.
+	Mailer app.Mailer
+	// Geocoder answers address searches; nil leaves address search off.
+	Geocoder app.AddressSearch
 }
 
 // serve returns the API over store as cmd/carpool wires it.
 func serve(store carpool.Store, opts envOptions) *httpapi.Server {
 	a := app.New(store, app.Options{Signup: opts.Signup, Now: opts.Now, HashSlots: opts.HashSlots, HashWait: opts.HashWait,
-		AccountBackoff: opts.AccountBackoff, AddressBackoff: opts.AddressBackoff, NoPasswordSignIn: opts.NoPasswordSignIn})
+		AccountBackoff: opts.AccountBackoff, AddressBackoff: opts.AddressBackoff, NoPasswordSignIn: opts.NoPasswordSignIn,
+		Mailer: opts.Mailer, Geocoder: opts.Geocoder})
 	return httpapi.NewServer(a, store, httpapi.Options{Logger: opts.Logger, Now: opts.Now, ClientIP: opts.ClientIP,
 		Notify: notify.NewService(store, notify.ServiceOptions{Now: opts.Now})})
 }

@@ -23,6 +23,9 @@ type memberResponse struct {
 	DeactivatedAt string `json:"deactivated_at,omitempty"`
 	CreatedAt     string `json:"created_at"`
 	UpdatedAt     string `json:"updated_at"`
+	// PendingEmail is the address the member asked to change to and has not confirmed
+	// (only in answers about the caller themselves).
+	PendingEmail string `json:"pending_email,omitempty"`
 }
 
 func memberOut(m carpool.Member) memberResponse {
@@ -33,7 +36,9 @@ func memberOut(m carpool.Member) memberResponse {
 	}
 }
 
-// signUp creates a member when the sign-up policy allows the email's domain.
+// signUp creates a member when the sign-up policy allows the email's domain. An address
+// that has an account gets the same 201 (see app.SignUp): the body is shaped the same,
+// and no account is made.
 func (s *Server) signUp(w http.ResponseWriter, r *http.Request, _ carpool.Member) error {
 	var req signUpRequest
 	if err := s.decode(w, r, &req); err != nil {
@@ -48,7 +53,77 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request, _ carpool.Member
 }
 
 func (s *Server) getMe(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	return s.writeJSON(w, r, http.StatusOK, memberOut(me))
+	return s.writeMe(w, r, me)
+}
+
+// writeMe answers with the caller's own member, with the address change they await.
+func (s *Server) writeMe(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
+	out := memberOut(me)
+	pending, err := s.app.PendingEmail(r.Context(), me)
+	if err != nil {
+		return err
+	}
+	out.PendingEmail = pending
+	return s.writeJSON(w, r, http.StatusOK, out)
+}
+
+type forgotPasswordRequest struct {
+	Email string `json:"email"`
+}
+
+type acceptedResponse struct {
+	Message string `json:"message"`
+}
+
+// resetRequested is the one answer to a reset request, whatever the address.
+const resetRequested = "If this address belongs to an account, a link to set a new password is on its way. It works once, for 30 minutes."
+
+// forgotPassword mails a reset link if the address has an account; the answer is the
+// same either way.
+func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request, _ carpool.Member) error {
+	var req forgotPasswordRequest
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	if err := s.app.ForgotPassword(r.Context(), req.Email, s.client.Of(r)); err != nil {
+		return err
+	}
+	return s.writeJSON(w, r, http.StatusAccepted, acceptedResponse{Message: resetRequested})
+}
+
+type resetPasswordRequest struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
+}
+
+// resetPassword sets a new password with the token of a mailed link.
+func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request, _ carpool.Member) error {
+	var req resetPasswordRequest
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	if err := s.app.ResetForgottenPassword(r.Context(), req.Token, req.Password); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type confirmEmailRequest struct {
+	Token string `json:"token"`
+}
+
+// confirmEmail makes the address of a mailed email-change link the member's.
+func (s *Server) confirmEmail(w http.ResponseWriter, r *http.Request, _ carpool.Member) error {
+	var req confirmEmailRequest
+	if err := s.decode(w, r, &req); err != nil {
+		return err
+	}
+	if _, err := s.app.ConfirmEmail(r.Context(), req.Token); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 type tokenRequest struct {

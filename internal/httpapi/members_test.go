@@ -44,8 +44,16 @@ func TestSignUpPolicy(t *testing.T) {
 			if me["id"] != got["id"] {
 				t.Errorf("me: got %v, want id %v", me["id"], got["id"])
 			}
-			// The same address again is a conflict on email.
-			e.do(t, call{method: "POST", path: "/api/v1/members", body: body}).problem(t, 409, carpool.ECONFLICT, "email")
+			// The same address again answers as a success, so that nobody learns which
+			// addresses have accounts; no second account is made.
+			again := e.do(t, call{method: "POST", path: "/api/v1/members", body: body}).want(t, 201).object(t)
+			if again["id"] == got["id"] || again["email"] != got["email"] || again["role"] != got["role"] {
+				t.Errorf("the same address again: got %v, want the first answer's shape with another id", again)
+			}
+			me = e.do(t, call{method: "GET", path: "/api/v1/me", token: tok["token"].(string)}).want(t, 200).object(t)
+			if me["id"] != got["id"] {
+				t.Errorf("me after the second sign-up: got %v, want id %v", me["id"], got["id"])
+			}
 		})
 	}
 }

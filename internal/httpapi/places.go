@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
+	"strings"
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
@@ -37,6 +39,31 @@ func savedPlaceOut(p carpool.SavedPlace) savedPlaceResponse {
 		ID: p.ID, Name: p.Name, Address: p.Address, Lat: p.Lat, Lon: p.Lon, Version: p.Version,
 		CreatedAt: timestamp(p.CreatedAt), UpdatedAt: timestamp(p.UpdatedAt),
 	}
+}
+
+// searchAddress looks up a typed address (GET /api/v1/places/search?q=...) for a place
+// to pick: the same search the web's place fields offer. Off (no geocoder configured) or
+// failing, it answers 503 "address search unavailable"; a failure is logged here.
+func (s *Server) searchAddress(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if q == "" {
+		return required("q")
+	}
+	places, err := s.app.SearchAddress(r.Context(), me, q)
+	if err != nil {
+		if carpool.ErrorCode(err) == carpool.EUNAVAILABLE && !errors.Is(err, app.ErrAddressSearchOff) {
+			s.log.WarnContext(r.Context(), "address search failed", "err", err)
+		}
+		return err
+	}
+	out := make([]placeResponse, len(places))
+	for i, p := range places {
+		out[i] = placeResponse{Label: p.Label, Lat: p.Lat, Lon: p.Lon}
+	}
+	// The geocoder's answers change seldom and cost a shared quota: let the member's own
+	// client keep them for an hour.
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	return s.writeJSON(w, r, http.StatusOK, newList(out, ""))
 }
 
 // listPlaces returns all of the caller's saved places (there are at most

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -124,4 +125,25 @@ func TestRouteSearchAndPickupPoints(t *testing.T) {
 		problem(t, 422, carpool.EINVALID, "dropoff")
 	body["max_detour_km"] = 51
 	e.do(t, call{method: "POST", path: "/api/v1/rides", token: dan.token, body: body, invalid: true}).problem(t, 422, carpool.EINVALID, "max_detour_km")
+
+	// The driver may change the budget, but not take it back from a confirmed passenger.
+	ridePath := "/api/v1/rides/" + str(ride["id"])
+	patch := func(km float64, invalid bool) response {
+		version := e.do(t, call{method: "GET", path: ridePath, token: dan.token}).want(t, 200).object(t)["version"].(float64)
+		return e.do(t, call{method: "PATCH", path: ridePath, token: dan.token, invalid: invalid,
+			header: map[string]string{"If-Match": fmt.Sprintf(`"v%d"`, int(version))}, body: map[string]any{"max_detour_km": km}})
+	}
+	patch(51, true).problem(t, 422, carpool.EINVALID, "max_detour_km")
+	patch(0, false).problem(t, 409, carpool.ECONFLICT, "max_detour_km")
+	if got := patch(12, false).want(t, 200).object(t); got["max_detour_km"] != 12.0 {
+		t.Fatalf("max_detour_km after the change: got %v, want 12", got["max_detour_km"])
+	}
+	e.do(t, call{method: "POST", path: "/api/v1/bookings/" + str(booking["id"]) + "/cancel", token: pia.token}).want(t, 200)
+	if got := patch(0, false).want(t, 200).object(t); got["max_detour_km"] != 0.0 {
+		t.Fatalf("max_detour_km once the passenger left: got %v, want 0", got["max_detour_km"])
+	}
+	e.do(t, call{method: "GET", path: "/api/v1/rides?" + q.Encode(), token: pia.token}).want(t, 200).decode(t, &found)
+	if len(found.Items) != 0 {
+		t.Fatalf("route search with no detour budget: got %v, want nothing", found.Items)
+	}
 }

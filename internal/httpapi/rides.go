@@ -26,10 +26,11 @@ type rideRequest struct {
 }
 
 type ridePatch struct {
-	DepartAt    *string `json:"depart_at"`
-	Seats       *int    `json:"seats"`
-	BookingMode *string `json:"booking_mode"`
-	Notes       *string `json:"notes"`
+	DepartAt    *string  `json:"depart_at"`
+	Seats       *int     `json:"seats"`
+	BookingMode *string  `json:"booking_mode"`
+	Notes       *string  `json:"notes"`
+	MaxDetourKM *float64 `json:"max_detour_km"`
 }
 
 type placeResponse struct {
@@ -344,7 +345,7 @@ func (s *Server) patchRide(w http.ResponseWriter, r *http.Request, me carpool.Me
 		}
 		p.DepartAt = &t
 	}
-	p.Seats, p.Notes = req.Seats, req.Notes
+	p.Seats, p.Notes, p.DetourKM = req.Seats, req.Notes, req.MaxDetourKM
 	if req.BookingMode != nil {
 		m := carpool.BookingMode(*req.BookingMode)
 		p.BookingMode = &m

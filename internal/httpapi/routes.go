@@ -28,6 +28,10 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/audit", s.authed(s.listAudit))
 	s.mux.Handle("GET /api/v1/reports", s.authed(s.getReport))
 
+	s.mux.Handle("POST /api/v1/password/forgot", s.anonymous(s.forgotPassword))
+	s.mux.Handle("POST /api/v1/password/reset", s.anonymous(s.resetPassword))
+	s.mux.Handle("POST /api/v1/email/confirm", s.anonymous(s.confirmEmail))
+
 	s.mux.Handle("POST /api/v1/tokens", s.anonymous(s.createToken))
 	s.mux.Handle("DELETE /api/v1/tokens/current", s.authed(s.deleteCurrentToken))
 
@@ -63,6 +67,7 @@ func (s *Server) routes() {
 
 	s.mux.Handle("GET /api/v1/places", s.authed(s.listPlaces))
 	s.mux.Handle("POST /api/v1/places", s.authed(s.idempotent(s.createPlace)))
+	s.mux.Handle("GET /api/v1/places/search", s.authed(s.searchAddress))
 	s.mux.Handle("GET /api/v1/places/{id}", s.authed(s.getPlace))
 	s.mux.Handle("PATCH /api/v1/places/{id}", s.authed(s.patchPlace))
 	s.mux.Handle("DELETE /api/v1/places/{id}", s.authed(s.deletePlace))

@@ -177,15 +177,26 @@ func (s *Sender) Message(d carpool.Delivery) (*gomail.Msg, error) {
 	m.Subject(words.T("mail.subject", "Title", p.Title))
 	m.SetMessageIDWithValue(s.MessageID(d))
 	m.SetDate()
-	m.SetGenHeader(gomail.HeaderListUnsubscribe, "<"+prefs+">")
 	m.SetGenHeader("Auto-Submitted", "auto-generated")
 
-	text := words.T("mail.hello", "Name", p.Name) + "\n\n" + p.Body + "\n\n" + words.T("mail.open", "Link", link) +
-		"\n\n-- \n" + words.T("mail.why") + "\n" + words.T("mail.change", "Link", prefs) + "\n"
+	var text string
 	var html bytes.Buffer
-	if err := htmlMail.Execute(&html, map[string]string{"Lang": words.Code(), "Name": p.Name, "Title": p.Title, "Body": p.Body, "Link": link, "Prefs": prefs,
-		"Hello": words.T("mail.hello", "Name", p.Name), "Open": words.T("mail.open_html"), "Why": words.T("mail.why"), "Change": words.T("mail.change_html")}); err != nil {
-		return nil, fmt.Errorf("render mail: %w", err)
+	if notify.IsAccountKind(p.Kind) {
+		// A mail about the account itself: nobody subscribed to it, so there is nothing
+		// to unsubscribe from.
+		text = words.T("mail.hello", "Name", p.Name) + "\n\n" + p.Body + "\n\n" + link + "\n\n-- \n" + words.T("mail.why_account") + "\n"
+		if err := accountMail.Execute(&html, map[string]string{"Lang": words.Code(), "Name": p.Name, "Title": p.Title, "Body": p.Body, "Link": link,
+			"Hello": words.T("mail.hello", "Name", p.Name), "Why": words.T("mail.why_account")}); err != nil {
+			return nil, fmt.Errorf("render mail: %w", err)
+		}
+	} else {
+		m.SetGenHeader(gomail.HeaderListUnsubscribe, "<"+prefs+">")
+		text = words.T("mail.hello", "Name", p.Name) + "\n\n" + p.Body + "\n\n" + words.T("mail.open", "Link", link) +
+			"\n\n-- \n" + words.T("mail.why") + "\n" + words.T("mail.change", "Link", prefs) + "\n"
+		if err := htmlMail.Execute(&html, map[string]string{"Lang": words.Code(), "Name": p.Name, "Title": p.Title, "Body": p.Body, "Link": link, "Prefs": prefs,
+			"Hello": words.T("mail.hello", "Name", p.Name), "Open": words.T("mail.open_html"), "Why": words.T("mail.why"), "Change": words.T("mail.change_html")}); err != nil {
+			return nil, fmt.Errorf("render mail: %w", err)
+		}
 	}
 	m.SetBodyString(gomail.TypeTextPlain, text)
 	m.AddAlternativeString(gomail.TypeTextHTML, html.String())
@@ -200,5 +211,15 @@ var htmlMail = template.Must(template.New("mail").Parse(`<!doctype html>
 <p><a href="{{.Link}}">{{.Open}}</a></p>
 <hr><p style="font-size:small">{{.Why}}
 <a href="{{.Prefs}}">{{.Change}}</a>.</p>
+</body></html>
+`))
+
+var accountMail = template.Must(template.New("account").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><body style="font-family:sans-serif">
+<p>{{.Hello}}</p>
+<h2>{{.Title}}</h2>
+<p>{{.Body}}</p>
+<p><a href="{{.Link}}">{{.Link}}</a></p>
+<hr><p style="font-size:small">{{.Why}}</p>
 </body></html>
 `))

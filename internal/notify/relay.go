@@ -61,6 +61,9 @@ type Options struct {
 	BackoffMax   time.Duration // longest wait between attempts [1h]
 	Retention    time.Duration // delivered rows older than this are purged [168h]
 	ReminderLead time.Duration // reminders go out this long before departure [60m]
+	// PurgeAfter is the retention of notifications, delivered outbox rows and audit
+	// entries (carpool.RetentionStore); 0 keeps them for ever.
+	PurgeAfter time.Duration
 	// WebhookMaxFailures failed attempts in a row disable a webhook [20].
 	WebhookMaxFailures int
 }
@@ -308,6 +311,9 @@ func (r *Relay) housekeepingLoop(ctx context.Context) {
 					r.log.Info("notify: purged delivered rows", "deliveries", n, "older_than", r.o.Retention.String())
 				}
 			}
+			if r.o.PurgeAfter > 0 {
+				r.purgeOld(ctx, now)
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -327,4 +333,17 @@ func (r *Relay) Remind(ctx context.Context) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// purgeOld deletes what is older than the retention. Every replica runs it hourly; the
+// store deletes each row once however many run at the same time.
+func (r *Relay) purgeOld(ctx context.Context, now time.Time) {
+	p, err := r.store.PurgeBefore(ctx, now.Add(-r.o.PurgeAfter), now)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		r.log.Error("retention: purge", "err", err)
+	case err == nil && p.Total() > 0:
+		r.log.Info("retention: purged old rows", "notifications", p.Notifications, "deliveries", p.Deliveries,
+			"events", p.Events, "audit_entries", p.Audit, "links", p.Links, "older_than", r.o.PurgeAfter.String())
+	}
 }

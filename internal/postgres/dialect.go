@@ -3,6 +3,7 @@ package postgres
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -123,4 +124,30 @@ func (dialect) Retryable(err error) bool {
 // inferred as doubles too.
 func (dialect) EpochSeconds(expr string) string {
 	return "CAST(EXTRACT(EPOCH FROM " + expr + ") AS DOUBLE PRECISION)"
+}
+
+// departPoint is the departure as a point on a line, as rides_ends_idx (migration 00011)
+// indexes it; the expression must match the index's word for word.
+const departPoint = "point(EXTRACT(EPOCH FROM (depart_at - TIMESTAMPTZ '1970-01-01 00:00:00+00')), 0)"
+
+// EndsIndex tests the ends and the departure the way rides_ends_idx (a GiST over points,
+// migration 00011) answers: a point contained in a box.
+func (dialect) EndsIndex(from, to *carpool.Box, after, before time.Time, arg func(any) string) (string, []string) {
+	conds := []string{departPoint + " <@ box(point(" + arg(epoch(after)) + ", 0), point(" + arg(epoch(before)) + ", 0))"}
+	for _, end := range []struct {
+		prefix string
+		box    *carpool.Box
+	}{{"from", from}, {"to", to}} {
+		if end.box == nil {
+			continue
+		}
+		conds = append(conds, fmt.Sprintf("point(%s_lon, %s_lat) <@ box(point(%s, %s), point(%s, %s))", end.prefix, end.prefix,
+			arg(end.box.MinLon), arg(end.box.MinLat), arg(end.box.MaxLon), arg(end.box.MaxLat)))
+	}
+	return "rides", conds
+}
+
+// epoch is t in seconds since 1970, as departPoint computes it.
+func epoch(t time.Time) float64 {
+	return float64(t.UnixNano()) / float64(time.Second)
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"errors"
+	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -61,4 +62,35 @@ func (dialect) Retryable(err error) bool {
 // times in.
 func (dialect) EpochSeconds(expr string) string {
 	return "((julianday(" + expr + ") - 2440587.5) * 86400.0)"
+}
+
+// EndsIndex joins rides to rides_ends_rtree (migration 00011), read first: the R*Tree
+// hands over the open rides whose ends and departure minute fall in the boxes, and each is
+// looked up by id. Times are minutes since 1970, as the triggers store them.
+func (dialect) EndsIndex(from, to *carpool.Box, after, before time.Time, arg func(any) string) (string, []string) {
+	const t = "rides_ends_rtree"
+	conds := []string{
+		t + ".depart_max >= " + arg(minutes(after)),
+		t + ".depart_min <= " + arg(minutes(before)),
+	}
+	for _, end := range []struct {
+		prefix string
+		box    *carpool.Box
+	}{{"from", from}, {"to", to}} {
+		if end.box == nil {
+			continue
+		}
+		p := t + "." + end.prefix
+		conds = append(conds,
+			p+"_lat_max >= "+arg(end.box.MinLat), p+"_lat_min <= "+arg(end.box.MaxLat),
+			p+"_lon_max >= "+arg(end.box.MinLon), p+"_lon_min <= "+arg(end.box.MaxLon))
+	}
+	// CROSS JOIN keeps SQLite from reading rides first.
+	return t + " CROSS JOIN rides ON rides.id = " + t + ".ride_id", conds
+}
+
+// minutes is t in minutes since 1970, the R*Tree's time axis. A 32-bit float holds it to
+// within two minutes, and the R*Tree rounds outwards, so a window loses no ride.
+func minutes(t time.Time) float64 {
+	return float64(t.UnixNano()) / float64(time.Minute)
 }

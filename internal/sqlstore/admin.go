@@ -120,6 +120,11 @@ func (s *Store) release(ctx context.Context, tx *sql.Tx, m carpool.Member, by ca
 	}
 	sessions, _ := res.RowsAffected()
 	out.Sessions = int(sessions)
+	// A link mailed before would otherwise outlive the deactivation (and an erasure,
+	// with the new address it holds).
+	if _, err := tx.ExecContext(ctx, `DELETE FROM account_links WHERE member_id = $1`, m.ID); err != nil {
+		return out, err
+	}
 
 	rides, err := s.ids(ctx, tx, `SELECT id FROM rides WHERE driver_id = $1 AND status = 'open' AND depart_at > $2 ORDER BY id`, m.ID, ts(now))
 	if err != nil {

@@ -1,5 +1,11 @@
 package sqlstore
 
+import (
+	"time"
+
+	"carpool/internal/carpool"
+)
+
 // Dialect is what the shared SQL needs to know about the engine under it. The SQL itself
 // is written once, in the subset SQLite and PostgreSQL both speak ($1 placeholders,
 // ON CONFLICT DO NOTHING, LIMIT, partial indexes); everything that differs is here.
@@ -44,4 +50,13 @@ type Dialect interface {
 	// EpochSeconds returns an SQL expression for the seconds since 1970 (a double) of
 	// the timestamp expression expr, so reports can add up durations in SQL.
 	EpochSeconds(expr string) string
+
+	// EndsIndex lets the engine's spatial index pre-select rides for an end-point search:
+	// rides departing from within from, arriving within to (either may be nil: no
+	// condition on that end) and leaving between after and before. It returns what the
+	// query reads FROM (the rides table, or rides joined to an index the engine keeps) and
+	// conditions to add; arg adds a parameter and returns its placeholder. The answer may
+	// hold more rides than the boxes do (indexes round outwards), never fewer: the search
+	// keeps its exact conditions, so both engines return the same rides.
+	EndsIndex(from, to *carpool.Box, after, before time.Time, arg func(any) string) (table string, conds []string)
 }

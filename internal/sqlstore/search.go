@@ -20,8 +20,8 @@ const searchCandidates = 2000
 
 // SearchRides returns the rides matching a normalised query, ranked by q.Rank, at most
 // limit after offset. The SQL narrows by status, departure window, free seats and the
-// bounding boxes of both ends (indexable); the exact haversine test and the ranking are
-// the domain's.
+// bounding boxes of both ends (through the engine's spatial index, Dialect.EndsIndex) or
+// the corridor; the exact haversine test and the ranking are the domain's.
 func (s *Store) SearchRides(ctx context.Context, q carpool.RideQuery, offset, limit int) ([]carpool.RideMatch, error) {
 	wished := q.DepartAfter.Add(q.DepartBefore.Sub(q.DepartAfter) / 2)
 	// The ranking favours departures near the middle of the window, so when there are
@@ -64,14 +64,16 @@ func (s *Store) searchSide(ctx context.Context, q carpool.RideQuery, side string
 	} else {
 		conds = append(conds, "seats - seats_taken >= "+a.add(max(q.Seats, 1)))
 	}
-	box := func(prefix string, p *carpool.Point) {
+	table := "rides"
+	box := func(prefix string, p *carpool.Point) *carpool.Box {
 		if p == nil {
-			return
+			return nil
 		}
 		b := carpool.BoundingBox(*p, q.RadiusKM)
 		conds = append(conds,
 			prefix+"_lat BETWEEN "+a.add(b.MinLat)+" AND "+a.add(b.MaxLat),
 			prefix+"_lon BETWEEN "+a.add(b.MinLon)+" AND "+a.add(b.MaxLon))
+		return &b
 	}
 	if q.Route {
 		// The ride's corridor holds every pickup and drop-off its budget allows
@@ -84,10 +86,16 @@ func (s *Store) searchSide(ctx context.Context, q carpool.RideQuery, side string
 				"corridor_min_lon <= "+lon, "corridor_max_lon >= "+lon)
 		}
 	} else {
-		box("from", q.From)
-		box("to", q.To)
+		from, to := box("from", q.From), box("to", q.To)
+		if from != nil || to != nil {
+			// The engine's spatial index over the ends (migration 00011) reads the few
+			// rides near them; the BETWEEN conditions above stay and decide exactly.
+			var extra []string
+			table, extra = s.dialect.EndsIndex(from, to, q.DepartAfter, q.DepartBefore, a.add)
+			conds = append(conds, extra...)
+		}
 	}
-	rows, err := s.read().QueryContext(ctx, `SELECT `+rideCols+` FROM rides`+where(conds)+order+` LIMIT `+a.add(searchCandidates/2), a...)
+	rows, err := s.read().QueryContext(ctx, `SELECT `+rideCols+` FROM `+table+where(conds)+order+` LIMIT `+a.add(searchCandidates/2), a...)
 	if err != nil {
 		return nil, fmt.Errorf("search rides: %w", err)
 	}

@@ -43,6 +43,7 @@ var Tables = []string{
 	"webhooks",
 	"reminders",
 	"calendar_tokens",
+	"account_links",
 }
 
 // maxAttempts bounds how often a transaction is run when the engine reports a failure

@@ -322,7 +322,7 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 
 		noErr(t, e.s.EraseMember(e.ctx, gone.ID, admin), "erase")
 		for _, value := range []string{gone.Email, name} {
-			if hits := scanTables(t, e.raw(), value); len(hits) > 0 {
+			if hits := ScanTables(t, e.raw(), value); len(hits) > 0 {
 				t.Errorf("after erasure %q is still in %v", value, hits)
 			}
 		}

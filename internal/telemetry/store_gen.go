@@ -524,3 +524,39 @@ func (is *instrumentedStore) DeletePlace(ctx context.Context, id string) (err er
 	defer func() { end(err) }()
 	return is.next.DeletePlace(ctx, id)
 }
+
+func (is *instrumentedStore) CreateAccountLink(ctx context.Context, l carpool.AccountLink) (err error) {
+	ctx, end := is.start(ctx, "CreateAccountLink")
+	defer func() { end(err) }()
+	return is.next.CreateAccountLink(ctx, l)
+}
+
+func (is *instrumentedStore) AccountLink(ctx context.Context, purpose carpool.LinkPurpose, hash string, now time.Time) (_ carpool.AccountLink, err error) {
+	ctx, end := is.start(ctx, "AccountLink")
+	defer func() { end(err) }()
+	return is.next.AccountLink(ctx, purpose, hash, now)
+}
+
+func (is *instrumentedStore) PendingAccountLink(ctx context.Context, memberID string, purpose carpool.LinkPurpose, now time.Time) (_ carpool.AccountLink, err error) {
+	ctx, end := is.start(ctx, "PendingAccountLink")
+	defer func() { end(err) }()
+	return is.next.PendingAccountLink(ctx, memberID, purpose, now)
+}
+
+func (is *instrumentedStore) ResetPasswordByLink(ctx context.Context, hash string, passwordHash string, now time.Time) (_ carpool.Member, err error) {
+	ctx, end := is.start(ctx, "ResetPasswordByLink")
+	defer func() { end(err) }()
+	return is.next.ResetPasswordByLink(ctx, hash, passwordHash, now)
+}
+
+func (is *instrumentedStore) ConfirmEmailByLink(ctx context.Context, hash string, now time.Time) (_ carpool.Member, _ string, err error) {
+	ctx, end := is.start(ctx, "ConfirmEmailByLink")
+	defer func() { end(err) }()
+	return is.next.ConfirmEmailByLink(ctx, hash, now)
+}
+
+func (is *instrumentedStore) PurgeBefore(ctx context.Context, before time.Time, now time.Time) (_ carpool.Purged, err error) {
+	ctx, end := is.start(ctx, "PurgeBefore")
+	defer func() { end(err) }()
+	return is.next.PurgeBefore(ctx, before, now)
+}

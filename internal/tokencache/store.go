@@ -99,3 +99,22 @@ func (s *Store) DeleteMemberTokens(ctx context.Context, memberID, keep string) (
 	s.cache.ForgetMember(memberID)
 	return n, err
 }
+
+// ResetPasswordByLink sets a new password through a mailed link and revokes every
+// session of the member, who is known only once the link is.
+func (s *Store) ResetPasswordByLink(ctx context.Context, hash, passwordHash string, now time.Time) (carpool.Member, error) {
+	m, err := s.Store.ResetPasswordByLink(ctx, hash, passwordHash, now)
+	if err == nil {
+		s.cache.ForgetMember(m.ID)
+	}
+	return m, err
+}
+
+// ConfirmEmailByLink changes a member's address through a mailed link.
+func (s *Store) ConfirmEmailByLink(ctx context.Context, hash string, now time.Time) (carpool.Member, string, error) {
+	m, previous, err := s.Store.ConfirmEmailByLink(ctx, hash, now)
+	if err == nil {
+		s.cache.ForgetMember(m.ID)
+	}
+	return m, previous, err
+}

@@ -20,12 +20,15 @@ type authPage struct {
 	SSOName string
 	// Passwords says whether the password form is shown.
 	Passwords bool
-	csrf      string
+	// Forgot says whether a forgotten password can be reset by mail.
+	Forgot bool
+	csrf   string
 }
 
 // authPage returns the sign-in page's data for form f.
 func (s *Server) authPage(w http.ResponseWriter, r *http.Request, f *form, next string) authPage {
-	p := authPage{Form: f, Next: next, Passwords: s.app.PasswordSignIn(), csrf: s.preSession(w, r)}
+	p := authPage{Form: f, Next: next, Passwords: s.app.PasswordSignIn(), Forgot: s.app.PasswordSignIn() && s.app.MailOn(),
+		csrf: s.preSession(w, r)}
 	if s.sso != nil {
 		p.SSOName = s.sso.Name
 	}
@@ -112,7 +115,8 @@ func (s *Server) signUpForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "signup", nil, authPage{Form: f, csrf: s.preSession(w, r)})
 }
 
-// signUp creates a member whose email domain the sign-up policy allows, and signs them in.
+// signUp creates a member whose email domain the sign-up policy allows; they sign in
+// next.
 func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	if !s.app.SignupOpen() {
 		s.fail(w, r, nil, carpool.Errorf(carpool.ENOTFOUND, "sign-up is closed"))
@@ -129,10 +133,6 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	})
 	in := carpool.NewMember{Email: f.Get("email"), Name: f.Get("name"), Phone: f.Get("phone"), Password: r.PostFormValue("password")}
 	m, err := s.app.SignUp(r.Context(), in)
-	var session app.Session
-	if err == nil {
-		session, err = s.app.NewSession(r.Context(), m)
-	}
 	if err != nil {
 		if carpool.ErrorCode(err) == carpool.EUNAVAILABLE {
 			w.Header().Set("Retry-After", strconv.Itoa(int((carpool.RetryAfter(err)+time.Second-1)/time.Second)))
@@ -148,8 +148,15 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, app.HTTPStatus(err), "signup", nil, authPage{Form: f, csrf: s.preSession(w, r)})
 		return
 	}
-	s.startSession(w, r, session)
-	redirect(w, r, "/", "signedup")
+	// No session: an address that already had an account gets this same page (see
+	// app.SignUp), and nobody may be signed in as its owner by typing it.
+	s.render(w, r, http.StatusOK, "signupdone", nil, signupDone{Email: m.Email, Mail: s.app.MailOn()})
+}
+
+// signupDone is the page after a sign-up, the same whether the address was new or not.
+type signupDone struct {
+	Email string
+	Mail  bool
 }
 
 // signOut deletes the session's token, so the cookie is worthless even if it was copied.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -138,6 +139,59 @@ func TestPlaceFields(t *testing.T) {
 			t.Fatalf("result links do not carry the pickup:\n%s", body)
 		}
 	})
+
+	t.Run("change the detour, not below a confirmed passenger's", func(t *testing.T) {
+		rides, _, err := a.Store.Rides(ctx, carpool.RideFilter{DriverID: ann.ID}, carpool.Page{})
+		if err != nil || len(rides) != 1 {
+			t.Fatalf("rides: %+v %v", rides, err)
+		}
+		ride := rides[0]
+		path := "/rides/" + ride.ID
+		detour := func(km string) (*http.Response, string) {
+			_, page := b.get(path)
+			version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page)
+			if version == nil {
+				t.Fatalf("the driver's ride page has no detour form:\n%s", page)
+			}
+			return b.post(path+"/detour", url.Values{"csrf": {token}, "version": {version[1]}, "detour": {km}}, nil)
+		}
+		if res, body := detour("51"); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="detour-error"`) {
+			t.Fatalf("51 km: got %d, want 422 with an error beside the detour:\n%s", res.StatusCode, body)
+		}
+		if res, body := detour("12"); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("12 km: got %d:\n%s", res.StatusCode, body)
+		}
+		if got := storedRide(t, a, ride.ID).DetourKM; got != 12 {
+			t.Fatalf("stored budget: got %v, want 12", got)
+		}
+		cleo := a.AddMember(t, "cleo@example.com", "Cleo", "", carpool.RoleMember)
+		pickup := &carpool.Place{Label: "Kottbusser Tor", Lat: 52.4991, Lon: 13.4181}
+		dropoff := &carpool.Place{Label: "Rosenthaler Platz", Lat: 52.5297, Lon: 13.4014}
+		p, q := pickup.Point(), dropoff.Point()
+		if need := ride.Insert(&p, &q).DetourKM; need < 0.5 || need > 12 {
+			t.Fatalf("fixture: Cleo needs a detour of %.2f km, want some within 12", need)
+		}
+		if _, err := a.Store.BookSeats(ctx, ride.ID, cleo, carpool.BookingRequest{Seats: 1, Pickup: pickup, Dropoff: dropoff}); err != nil {
+			t.Fatal(err)
+		}
+		res, body := detour("0")
+		if res.StatusCode != http.StatusConflict || !strings.Contains(body, `id="detour-error"`) || !strings.Contains(body, "confirmed passenger") {
+			t.Fatalf("0 km with Cleo aboard: got %d, want 409 with the reason beside the detour:\n%s", res.StatusCode, body)
+		}
+		if got := storedRide(t, a, ride.ID).DetourKM; got != 12 {
+			t.Fatalf("stored budget after the refusal: got %v, want 12", got)
+		}
+	})
+}
+
+// storedRide reads a ride from the store.
+func storedRide(t *testing.T, a *webtest.App, id string) carpool.Ride {
+	t.Helper()
+	r, err := a.Store.Ride(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 func TestAddressSearchUnavailable(t *testing.T) {

@@ -11,7 +11,10 @@ import (
 )
 
 type profilePage struct {
-	Form     *form
+	Form *form
+	// Pending is the address the member asked to change to and has not confirmed.
+	Pending  string
+	MailOn   bool
 	Password *form
 	Erase    *form
 	Sessions []carpool.Token
@@ -21,7 +24,7 @@ type profilePage struct {
 }
 
 var (
-	profileInputs  = []string{"name", "phone", "language"}
+	profileInputs  = []string{"name", "phone", "email", "language"}
 	passwordInputs = []string{"current_password", "password"}
 )
 
@@ -35,12 +38,18 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, me *session
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "profile", me, profilePage{Form: f, Password: pw, Erase: newForm(url.Values{"password": {""}}), Sessions: sessions, Current: me.Token.ID, Languages: languages()})
+	pending, err := s.app.PendingEmail(r.Context(), me.Member)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "profile", me, profilePage{Form: f, Pending: pending, MailOn: s.app.MailOn(), Password: pw,
+		Erase: newForm(url.Values{"password": {""}}), Sessions: sessions, Current: me.Token.ID, Languages: languages()})
 	return nil
 }
 
+// profileForm is the profile form filled with m's values.
 func profileForm(m carpool.Member) *form {
-	return newForm(url.Values{"name": {m.Name}, "phone": {m.Phone}, "language": {m.Language}})
+	return newForm(url.Values{"name": {m.Name}, "phone": {m.Phone}, "email": {m.Email}, "language": {m.Language}})
 }
 
 // languages are the languages a member may choose, each named in itself.
@@ -52,16 +61,37 @@ func languages() []langChoice {
 	return out
 }
 
-// saveProfile changes the member's name, phone and language.
+// saveProfile changes the member's name, phone and language, and asks to change the address when
+// a new one is typed (it counts once the link mailed there is opened).
 func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := postedForm(r, profileInputs)
-	name, phone, lang := f.Get("name"), f.Get("phone"), f.Get("language")
-	_, err := s.app.UpdateProfile(r.Context(), me.Member, app.ProfilePatch{Name: &name, Phone: &phone, Language: &lang})
+	name, phone := f.Get("name"), f.Get("phone")
+	patch := app.ProfilePatch{Name: &name, Phone: &phone}
+	if _, ok := r.PostForm["language"]; ok {
+		lang := f.Get("language")
+		patch.Language = &lang
+	}
+	if _, ok := r.PostForm["email"]; ok {
+		email := f.Get("email")
+		patch.Email = &email
+	}
+	_, err := s.app.UpdateProfile(r.Context(), me.Member, patch)
 	if err == nil {
-		redirect(w, r, "/profile", "profile")
+		done := "profile"
+		if patch.Email != nil && carpool.NormalizeEmail(*patch.Email) != me.Member.Email {
+			done = "emailPending"
+		}
+		redirect(w, r, "/profile", done)
 		return nil
 	}
-	if !userFacing(err) {
+	if carpool.ErrorCode(err) == carpool.ETHROTTLED {
+		setRetryAfter(w, err)
+		words := s.printer(r, me)
+		f.Message = words.T("profile.email_throttled", "Wait", friendlyWait(words, carpool.RetryAfter(err)))
+		f.err = err
+		return s.showProfile(w, r, me, f, emptyForm(passwordInputs), http.StatusTooManyRequests)
+	}
+	if !userFacing(err) && carpool.ErrorCode(err) != carpool.EUNAVAILABLE {
 		return err
 	}
 	f.fail(err, nil)
@@ -143,7 +173,8 @@ func (s *Server) eraseAccount(w http.ResponseWriter, r *http.Request, me *sessio
 		if serr != nil {
 			return serr
 		}
-		s.render(w, r, er.status(), "profile", me, profilePage{Form: f, Password: emptyForm(passwordInputs), Erase: er, Sessions: sessions, Current: me.Token.ID, Languages: languages()})
+		s.render(w, r, er.status(), "profile", me, profilePage{Form: f, MailOn: s.app.MailOn(), Password: emptyForm(passwordInputs), Erase: er, Sessions: sessions, Current: me.Token.ID,
+			Languages: languages()})
 		return nil
 	}
 	s.setCookie(w, r, SessionCookie, "", -1)

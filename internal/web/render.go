@@ -135,7 +135,7 @@ var flashes = map[string]bool{
 	"rideCancelled": true, "seriesOffered": true, "subscribed": true, "unsubscribed": true,
 	"dayLeft": true, "daySkipped": true, "seriesEnded": true, "profile": true, "password": true,
 	"sessionEnded": true, "roleChanged": true, "deactivated": true, "reactivated": true,
-	"placeSaved": true, "placeDeleted": true,
+	"placeSaved": true, "placeDeleted": true, "detourChanged": true, "passwordReset": true, "emailPending": true,
 }
 
 // flash says the confirmation key asks for, or "" for an unknown key.

@@ -136,6 +136,9 @@ func (s *Server) showRide(w http.ResponseWriter, r *http.Request, me *session, i
 		return err
 	}
 	p := ridePage{RideView: v, IsDriver: v.IsDriver(me.Member), Form: f, Bookable: v.Ride.Bookable(s.now()) == nil}
+	if p.IsDriver && f.Get("detour") == "" {
+		f.Values.Set("detour", strconv.FormatFloat(v.Ride.DetourKM, 'f', -1, 64))
+	}
 	pickup, ok1 := parseAt(f.Get("pickup"))
 	dropoff, ok2 := parseAt(f.Get("dropoff"))
 	if ok1 && ok2 {
@@ -218,6 +221,29 @@ func (s *Server) cancelRide(w http.ResponseWriter, r *http.Request, me *session)
 	}
 	redirect(w, r, "/", "rideCancelled")
 	return nil
+}
+
+// changeDetour sets a new detour budget on a ride the member drives. The version the
+// page showed guards against overwriting a change made meanwhile; a budget too small for
+// a confirmed passenger is refused beside the input.
+func (s *Server) changeDetour(w http.ResponseWriter, r *http.Request, me *session) error {
+	id := r.PathValue("id")
+	f := copyInputs(r, "detour", "version")
+	km := f.float("detour", "field.detour")
+	version, _ := strconv.Atoi(f.Get("version"))
+	if f.Valid() {
+		_, err := s.app.UpdateRide(r.Context(), me.Member, id, version, carpool.RidePatch{DetourKM: &km})
+		if err == nil {
+			redirect(w, r, "/rides/"+url.PathEscape(id), "detourChanged")
+			return nil
+		}
+		if !userFacing(err) {
+			return err
+		}
+		f.fail(err, map[string]string{"max_detour_km": "detour"})
+	}
+	f.Values.Set("seats", "1")
+	return s.showRide(w, r, me, id, f, f.status())
 }
 
 // rideRefused shows the ride again with the reason an action on it was refused.

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"net/http"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 )
 
@@ -19,6 +20,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /signup", s.signUpForm)
 	mux.HandleFunc("POST /signup", s.signUp)
 	mux.Handle("POST /signout", s.signedIn(s.signOut))
+	mux.HandleFunc("GET "+app.ForgotPasswordPath, s.forgotForm)
+	mux.HandleFunc("POST "+app.ForgotPasswordPath, s.forgotPassword)
+	mux.HandleFunc("GET "+app.PasswordResetPath, s.resetForm)
+	mux.HandleFunc("POST "+app.PasswordResetPath, s.resetPassword)
+	mux.HandleFunc("GET "+app.EmailConfirmPath, s.confirmEmailForm)
+	mux.HandleFunc("POST "+app.EmailConfirmPath, s.confirmEmail)
 	if s.sso != nil {
 		mux.HandleFunc("GET "+ssoPath+"start", s.ssoStart)
 		mux.HandleFunc("GET "+ssoPath+"callback", s.ssoCallback)
@@ -32,6 +39,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /rides/{id}", s.signedIn(s.rideDetail))
 	mux.Handle("POST /rides/{id}/book", s.signedIn(s.book))
 	mux.Handle("POST /rides/{id}/cancel", s.signedIn(s.cancelRide))
+	mux.Handle("POST /rides/{id}/detour", s.signedIn(s.changeDetour))
 	mux.Handle("POST /bookings/{id}/{action}", s.signedIn(s.bookingAction))
 
 	mux.Handle("GET /cars", s.signedIn(s.poolCars))

@@ -273,6 +273,9 @@ func TestNotificationsAcrossReplicas(t *testing.T) {
 	seen := map[string]int{}
 	msgs := pit.Messages(t)
 	for _, m := range msgs {
+		if m.Subject == "Carpool: Your account is ready" {
+			continue // the welcome mail of a sign-up goes straight to SMTP, not through a delivery
+		}
 		seen[strings.Trim(m.MessageID, "<>")]++
 	}
 	duplicates := 0

@@ -60,6 +60,9 @@ type Options struct {
 	// Language is the default language of the UI (CARPOOL_DEFAULT_LANGUAGE); the zero
 	// value is English.
 	Language language.Tag
+	// Mailer, when set, is called with the app's base URL and returns the sender of
+	// account mails (reset links, address confirmations); nil sends none.
+	Mailer func(base string) app.Mailer
 }
 
 // Start opens a migrated SQLite store in tb's temporary directory and serves the app;
@@ -86,9 +89,14 @@ func Start(tb testing.TB, opts Options) *App {
 		base = "https://" + srv.Listener.Addr().String()
 	}
 	mux := http.NewServeMux()
+	var mailer app.Mailer
+	if opts.Mailer != nil {
+		mailer = opts.Mailer(base)
+	}
 	a := app.New(db, app.Options{Signup: opts.Signup, Now: opts.Now, HashSlots: opts.HashSlots, HashWait: opts.HashWait,
 		AccountBackoff: opts.Backoff, AddressBackoff: opts.Backoff, SSO: opts.SSOPolicy, NoPasswordSignIn: opts.NoPasswordSignIn,
-		Geocoder: opts.Geocoder})
+		Geocoder: opts.Geocoder, Mailer: mailer})
+	tb.Cleanup(a.Wait) // before the store closes
 	var single *web.SSO
 	if opts.SSO != nil {
 		single = opts.SSO(base)

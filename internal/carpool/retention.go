@@ -1,0 +1,47 @@
+package carpool
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// DefaultRetention is how long notifications, delivered outbox rows and audit entries
+// are kept when CARPOOL_RETENTION_DAYS is not set: a year covers the questions people
+// ask about what happened, and no more personal history piles up than that.
+const DefaultRetention = 365 * 24 * time.Hour
+
+// AuditRetentionPurged is the audit action of a retention purge: the purge is the only
+// way audit entries are ever deleted, so it leaves a line of its own.
+const AuditRetentionPurged = "retention.purged"
+
+// Purged counts the rows a retention purge deleted.
+type Purged struct {
+	Notifications int64 // inbox entries
+	Deliveries    int64 // delivered e-mail and webhook deliveries
+	Events        int64 // outbox events every delivery of which was done
+	Audit         int64 // audit entries
+	Links         int64 // expired account links
+}
+
+// Total is the number of rows deleted.
+func (p Purged) Total() int64 {
+	return p.Notifications + p.Deliveries + p.Events + p.Audit + p.Links
+}
+
+// String is the detail of the purge's audit line.
+func (p Purged) String() string {
+	return fmt.Sprintf("deleted %d notifications, %d deliveries, %d outbox events, %d audit entries, %d expired links",
+		p.Notifications, p.Deliveries, p.Events, p.Audit, p.Links)
+}
+
+// RetentionStore deletes what is older than the retention.
+type RetentionStore interface {
+	// PurgeBefore deletes, in one transaction, notifications created before before,
+	// deliveries delivered before it, outbox events before it whose deliveries are all
+	// done (and that the relay has passed), audit entries before it and account links
+	// that expired before now. When it deleted anything it appends an
+	// AuditRetentionPurged entry saying what, in the same transaction. Several processes
+	// may run it at once: each row is deleted by one of them.
+	PurgeBefore(ctx context.Context, before, now time.Time) (Purged, error)
+}

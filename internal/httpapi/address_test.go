@@ -1,0 +1,58 @@
+package httpapi_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"carpool/internal/carpool"
+	"carpool/internal/geocode"
+	"carpool/internal/geocode/geocodetest"
+)
+
+// TestAddressSearch looks addresses up through the real Nominatim client against a local
+// fake Nominatim.
+func TestAddressSearch(t *testing.T) {
+	nominatim := geocodetest.Start(t)
+	e := newEnv(t, envOptions{Geocoder: geocode.NewNominatim(nominatim.URL, geocode.Options{UserAgent: "carpool test", Interval: 1})})
+	ann := e.member(t, "Ann", carpool.RoleMember)
+	search := func(q string) string { return "/api/v1/places/search?" + url.Values{"q": {q}}.Encode() }
+
+	var found struct{ Items []map[string]any }
+	res := e.do(t, call{method: "GET", path: search("Oranienplatz Berlin"), token: ann.token}).want(t, 200)
+	res.decode(t, &found)
+	if len(found.Items) != 2 || found.Items[0]["lat"] != 52.5018 || !strings.HasPrefix(str(found.Items[0]["label"]), "Oranienplatz, Kreuzberg") {
+		t.Fatalf("got %v, want Oranienplatz in Kreuzberg first, then Potsdam", found.Items)
+	}
+	if cc := res.header.Get("Cache-Control"); cc != "private, max-age=3600" {
+		t.Errorf("Cache-Control: got %q, want private, max-age=3600", cc)
+	}
+	e.do(t, call{method: "GET", path: search("Nowhere at all"), token: ann.token}).want(t, 200).decode(t, &found)
+	if len(found.Items) != 0 {
+		t.Fatalf("got %v, want an empty list", found.Items)
+	}
+
+	e.do(t, call{method: "GET", path: search("Oranienplatz"), invalid: true}).problem(t, 401, carpool.EUNAUTHORIZED, "")
+	e.do(t, call{method: "GET", path: search(" "), token: ann.token, invalid: true}).problem(t, 422, carpool.EINVALID, "q")
+	e.do(t, call{method: "GET", path: search(strings.Repeat("a", 201)), token: ann.token, invalid: true}).problem(t, 422, carpool.EINVALID, "q")
+
+	t.Run("geocoder failing", func(t *testing.T) {
+		nominatim.Down.Store(true)
+		defer nominatim.Down.Store(false)
+		res := e.do(t, call{method: "GET", path: search("Alexanderplatz"), token: ann.token})
+		if p := res.problem(t, 503, carpool.EUNAVAILABLE, ""); p.Detail != "address search unavailable" {
+			t.Fatalf("detail: got %q, want address search unavailable", p.Detail)
+		}
+		if res.header.Get("Retry-After") == "" {
+			t.Errorf("no Retry-After on a failing geocoder")
+		}
+	})
+	t.Run("off", func(t *testing.T) {
+		off := newEnv(t, envOptions{})
+		bob := off.member(t, "Bob", carpool.RoleMember)
+		p := off.do(t, call{method: "GET", path: search("Oranienplatz"), token: bob.token}).problem(t, 503, carpool.EUNAVAILABLE, "")
+		if p.Detail != "address search unavailable" {
+			t.Fatalf("detail: got %q, want address search unavailable", p.Detail)
+		}
+	})
+}
