@@ -117,12 +117,7 @@ func (a *App) ResetForgottenPassword(ctx context.Context, secret, password strin
 	if err := carpool.ValidatePassword(password, m.Email, m.Name); err != nil {
 		return err
 	}
-	release, err := a.hashes.acquire(ctx)
-	if err != nil {
-		return fmt.Errorf("reset password: %w", err)
-	}
-	pwHash, err := carpool.HashPassword(password)
-	release()
+	pwHash, err := a.hashPassword(ctx, password)
 	if err != nil {
 		return fmt.Errorf("reset password: %w", err)
 	}

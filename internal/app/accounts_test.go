@@ -190,6 +190,24 @@ func TestForgotPassword(t *testing.T) {
 		}
 	})
 
+	t.Run("the answer does not wait for the lookup or the mail", func(t *testing.T) {
+		f := newAppWith(t, carpool.SignupPolicy{})
+		release := make(chan struct{})
+		stuck := blockingMailer(release)
+		f.app = app.New(f.store, app.Options{Now: f.clock.Now, Mailer: stuck})
+		m := f.member(carpool.RoleMember)
+		answered := make(chan error, 1)
+		go func() { answered <- f.app.ForgotPassword(f.ctx, m.Email, client) }()
+		select {
+		case err := <-answered:
+			mustDo(t, err)
+		case <-time.After(10 * time.Second):
+			t.Fatal("the answer waited for the mail")
+		}
+		close(release)
+		f.app.Wait()
+	})
+
 	t.Run("without mail the feature says so", func(t *testing.T) {
 		f := newApp(t)
 		wantCode(t, f.app.ForgotPassword(f.ctx, "ann@example.com", client), carpool.EUNAVAILABLE, "")
@@ -318,5 +336,17 @@ func TestSignUpWithAnExistingAddress(t *testing.T) {
 	mustDo(t, err)
 	if n := len(box.to(f.app, fresh.Email)); n != 2 {
 		t.Fatalf("mails after a third try: got %d, want still 2", n)
+	}
+}
+
+// blockingMailer is an app.Mailer whose sends wait until release is closed.
+type blockingMailer chan struct{}
+
+func (b blockingMailer) SendAccountMail(ctx context.Context, _ carpool.AccountMail) error {
+	select {
+	case <-b:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }

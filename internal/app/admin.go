@@ -75,7 +75,7 @@ func (a *App) ResetPassword(ctx context.Context, me carpool.Member, id, password
 	if err := carpool.ValidatePassword(password, target.Email, target.Name); err != nil {
 		return err
 	}
-	hash, err := carpool.HashPassword(password)
+	hash, err := a.hashPassword(ctx, password)
 	if err != nil {
 		return fmt.Errorf("reset password: %w", err)
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"carpool/internal/carpool"
@@ -15,16 +16,16 @@ type Export struct {
 	ExportedAt    time.Time              `json:"exported_at"`
 	Member        ExportedMember         `json:"member"`
 	Sessions      []ExportedSession      `json:"sessions"`
-	Cars          []carpool.Car          `json:"cars"`
-	Reservations  []carpool.Reservation  `json:"reservations"`
-	Rides         []carpool.Ride         `json:"rides_driven"`
-	Bookings      []carpool.Booking      `json:"bookings"`
-	Places        []carpool.SavedPlace   `json:"saved_places"`
-	Series        []carpool.Series       `json:"commutes_driven"`
-	Subscriptions []carpool.Subscription `json:"commute_subscriptions"`
-	Notifications []carpool.Notification `json:"notifications"`
+	Cars          []ExportedCar          `json:"cars"`
+	Reservations  []ExportedReservation  `json:"reservations"`
+	Rides         []ExportedRide         `json:"rides_driven"`
+	Bookings      []ExportedBooking      `json:"bookings"`
+	Places        []ExportedSavedPlace   `json:"saved_places"`
+	Series        []ExportedSeries       `json:"commutes_driven"`
+	Subscriptions []ExportedSubscription `json:"commute_subscriptions"`
+	Notifications []ExportedNotification `json:"notifications"`
 	EmailKinds    []string               `json:"email_notifications"`
-	Audit         []carpool.AuditEntry   `json:"audit_entries"`
+	Audit         []ExportedAuditEntry   `json:"audit_entries"`
 }
 
 // ExportedMember is a member's profile as exported.
@@ -68,49 +69,62 @@ func (a *App) ExportMine(ctx context.Context, me carpool.Member) (Export, error)
 	for _, t := range tokens {
 		x.Sessions = append(x.Sessions, ExportedSession{ID: t.ID, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt})
 	}
-	if x.Cars, err = everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.Car, string, error) {
+	cars, err := everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.Car, string, error) {
 		return a.store.Cars(ctx, carpool.CarFilter{OwnerID: m.ID, IncludeRetired: true}, p)
-	}); err != nil {
+	})
+	if err != nil {
 		return Export{}, err
 	}
-	if x.Reservations, err = everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.Reservation, string, error) {
+	reservations, err := everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.Reservation, string, error) {
 		return a.store.Reservations(ctx, carpool.ReservationFilter{MemberID: m.ID}, p)
-	}); err != nil {
+	})
+	if err != nil {
 		return Export{}, err
 	}
-	if x.Rides, err = everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.Ride, string, error) {
+	rides, err := everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.Ride, string, error) {
 		return a.store.Rides(ctx, carpool.RideFilter{DriverID: m.ID, IncludeClosed: true}, p)
-	}); err != nil {
+	})
+	if err != nil {
 		return Export{}, err
 	}
-	if x.Bookings, err = everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.Booking, string, error) {
+	bookings, err := everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.Booking, string, error) {
 		return a.store.Bookings(ctx, carpool.BookingFilter{PassengerID: m.ID}, p)
-	}); err != nil {
+	})
+	if err != nil {
 		return Export{}, err
 	}
-	if x.Places, err = a.store.Places(ctx, m.ID); err != nil {
+	places, err := a.store.Places(ctx, m.ID)
+	if err != nil {
 		return Export{}, err
 	}
-	if x.Series, err = a.store.SeriesList(ctx, carpool.SeriesFilter{DriverID: m.ID}); err != nil {
+	series, err := a.store.SeriesList(ctx, carpool.SeriesFilter{DriverID: m.ID})
+	if err != nil {
 		return Export{}, err
 	}
-	if x.Subscriptions, err = a.store.Subscriptions(ctx, carpool.SubscriptionFilter{PassengerID: m.ID}); err != nil {
+	subscriptions, err := a.store.Subscriptions(ctx, carpool.SubscriptionFilter{PassengerID: m.ID})
+	if err != nil {
 		return Export{}, err
 	}
-	if x.Notifications, err = everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.Notification, string, error) {
+	notifications, err := everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.Notification, string, error) {
 		return a.store.Notifications(ctx, m.ID, p)
-	}); err != nil {
+	})
+	if err != nil {
 		return Export{}, err
 	}
 	if x.EmailKinds, err = a.store.EmailKinds(ctx, m.ID); err != nil {
 		return Export{}, err
 	}
-	if x.Audit, err = everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.AuditEntry, string, error) {
+	audit, err := everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.AuditEntry, string, error) {
 		return a.store.AuditLog(ctx, carpool.AuditFilter{SubjectID: m.ID}, p)
-	}); err != nil {
+	})
+	if err != nil {
 		return Export{}, err
 	}
-	x.Places, x.Series, x.Subscriptions = nonNil(x.Places), nonNil(x.Series), nonNil(x.Subscriptions)
+	x.Cars, x.Reservations = exportRecords(cars, exportCar), exportRecords(reservations, exportReservation)
+	x.Rides, x.Bookings = exportRecords(rides, exportRide), exportRecords(bookings, exportBooking)
+	x.Places, x.Series = exportRecords(places, exportSavedPlace), exportRecords(series, exportSeries)
+	x.Subscriptions = exportRecords(subscriptions, exportSubscription)
+	x.Notifications, x.Audit = exportRecords(notifications, exportNotification), exportRecords(audit, exportAuditEntry)
 	x.EmailKinds, x.Sessions = nonNil(x.EmailKinds), nonNil(x.Sessions)
 	a.audit(ctx, me, carpool.AuditDataExported, "member", m.ID, "")
 	return x, nil
@@ -137,7 +151,9 @@ func (a *App) EraseMe(ctx context.Context, me carpool.Member, password string) e
 	if err != nil {
 		return err
 	}
-	if !carpool.CheckPassword(m.PasswordHash, password) {
+	if ok, err := a.checkPassword(ctx, m.PasswordHash, password); err != nil {
+		return fmt.Errorf("erase me: %w", err)
+	} else if !ok {
 		return carpool.FieldErrorf(carpool.EINVALID, "password", "the password is wrong")
 	}
 	return a.store.EraseMember(ctx, me.ID, me)

@@ -75,3 +75,25 @@ func (h *hashSlots) acquire(ctx context.Context) (release func(), err error) {
 
 // HashSlots returns how many password hashes this App runs at once.
 func (a *App) HashSlots() int { return cap(a.hashes.slots) }
+
+// hashPassword hashes a new password in one of the slots sign-in uses: every argon2id
+// hash of the process counts against the same bound, whichever use case needs it.
+func (a *App) hashPassword(ctx context.Context, password string) (string, error) {
+	release, err := a.hashes.acquire(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	return carpool.HashPassword(password)
+}
+
+// checkPassword checks a password against its hash in one of the slots sign-in uses:
+// a check costs what a hash costs.
+func (a *App) checkPassword(ctx context.Context, hash, password string) (bool, error) {
+	release, err := a.hashes.acquire(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
+	return carpool.CheckPassword(hash, password), nil
+}

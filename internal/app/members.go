@@ -87,12 +87,7 @@ func (a *App) AddMember(ctx context.Context, in carpool.NewMember) (carpool.Memb
 }
 
 func (a *App) createMember(ctx context.Context, in carpool.NewMember) (carpool.Member, error) {
-	release, err := a.hashes.acquire(ctx)
-	if err != nil {
-		return carpool.Member{}, fmt.Errorf("create member: %w", err)
-	}
-	hash, err := carpool.HashPassword(in.Password)
-	release()
+	hash, err := a.hashPassword(ctx, in.Password)
 	if err != nil {
 		return carpool.Member{}, fmt.Errorf("create member: %w", err)
 	}

@@ -66,13 +66,15 @@ func (a *App) ChangePassword(ctx context.Context, me carpool.Member, current, ne
 	if err != nil {
 		return err
 	}
-	if !carpool.CheckPassword(m.PasswordHash, current) {
+	if ok, err := a.checkPassword(ctx, m.PasswordHash, current); err != nil {
+		return fmt.Errorf("change password: %w", err)
+	} else if !ok {
 		return carpool.FieldErrorf(carpool.EINVALID, "current_password", "the current password is wrong")
 	}
 	if err := carpool.ValidatePassword(next, m.Email, m.Name); err != nil {
 		return err
 	}
-	hash, err := carpool.HashPassword(next)
+	hash, err := a.hashPassword(ctx, next)
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}

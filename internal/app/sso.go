@@ -52,14 +52,12 @@ func (a *App) SignInWithProvider(ctx context.Context, id ExternalIdentity) (Sess
 		// The provider's groups may raise a member's role, never lower it: an admin
 		// added on the command line keeps their role, and taking a role away stays an
 		// administrator's decision.
-		if role := a.sso.role(id.Roles); roleRank[role] > roleRank[m.Role] {
-			before := m.Role
-			if m, err = a.store.SetMemberRole(ctx, m.ID, role); err != nil {
+		// The store checks again under its lock (an admin may have changed the role
+		// since) and writes the audit line in the same transaction.
+		if role := a.sso.role(id.Roles); role.Outranks(m.Role) {
+			if m, err = a.store.SetRole(ctx, m.ID, role, carpool.RoleClaim); err != nil {
 				return Session{}, fmt.Errorf("sign in with provider: %w", err)
 			}
-			// The identity provider's claim acted; the member is named as the subject.
-			a.audit(ctx, carpool.Member{}, carpool.AuditRoleChanged, "member", m.ID,
-				string(before)+" -> "+string(role)+" (identity provider claim)")
 		}
 		return a.NewSession(ctx, m)
 	case carpool.ENOTFOUND:
@@ -90,14 +88,11 @@ func (a *App) SignInWithProvider(ctx context.Context, id ExternalIdentity) (Sess
 	return a.NewSession(ctx, m)
 }
 
-// roleRank orders the roles by what they may do.
-var roleRank = map[carpool.Role]int{carpool.RoleMember: 0, carpool.RoleFleetManager: 1, carpool.RoleAdmin: 2}
-
 // role returns the highest role that the provider's values map to.
 func (p SSOPolicy) role(values []string) carpool.Role {
 	best := carpool.RoleMember
 	for _, v := range values {
-		if r, ok := p.Roles[v]; ok && roleRank[r] > roleRank[best] {
+		if r, ok := p.Roles[v]; ok && r.Outranks(best) {
 			best = r
 		}
 	}

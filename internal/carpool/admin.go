@@ -28,22 +28,52 @@ func (f MemberFilter) Normalize() (MemberFilter, error) {
 	return f, nil
 }
 
-// CheckRoleChange decides whether by may give target the role: admins only, and never
-// so that no active admin is left (activeAdmins counts target if it is one).
-func CheckRoleChange(by, target Member, role Role, activeAdmins int) error {
+// RoleClaim stands in a role change, where an admin would be named, for the identity
+// provider's role claim at single sign-on: it only ever raises a member's role, and its
+// audit line names no actor.
+var RoleClaim = Member{Name: "identity provider claim"}
+
+// IsRoleClaim reports whether m is RoleClaim.
+func (m Member) IsRoleClaim() bool { return m.ID == "" && m.Role == "" && m.Name == RoleClaim.Name }
+
+// roleRank orders the roles by what they may do.
+var roleRank = map[Role]int{RoleMember: 0, RoleFleetManager: 1, RoleAdmin: 2}
+
+// Outranks reports whether r may do more than other: admin, then fleet_manager, then
+// member.
+func (r Role) Outranks(other Role) bool { return roleRank[r] > roleRank[other] }
+
+// CheckRoleChange decides whether by may give target the role, and whether that changes
+// anything. An admin may set any role, but never so that no active admin is left
+// (activeAdmins counts target if it is one). RoleClaim may only raise the role: a claim
+// for target's role or a lower one changes nothing (false, nil).
+func CheckRoleChange(by, target Member, role Role, activeAdmins int) (bool, error) {
+	if by.IsRoleClaim() {
+		return role.Valid() && role.Outranks(target.Role), nil
+	}
 	if by.Role != RoleAdmin {
-		return Errorf(EFORBIDDEN, "only admins can change roles")
+		return false, Errorf(EFORBIDDEN, "only admins can change roles")
 	}
 	if !role.Valid() {
-		return FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin")
+		return false, FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin")
 	}
 	if !target.Active() {
-		return Errorf(ECONFLICT, "%s is deactivated; reactivate them first", target.Name)
+		return false, Errorf(ECONFLICT, "%s is deactivated; reactivate them first", target.Name)
 	}
 	if target.Role == RoleAdmin && role != RoleAdmin && activeAdmins <= 1 {
-		return FieldErrorf(ECONFLICT, "role", "%s is the last admin; make someone else admin first", target.Name)
+		return false, FieldErrorf(ECONFLICT, "role", "%s is the last admin; make someone else admin first", target.Name)
 	}
-	return nil
+	return true, nil
+}
+
+// RoleChangeAudit is the audit line of by giving target the role: the actor is by, or
+// nobody for RoleClaim, whose line says so.
+func RoleChangeAudit(by, target Member, role Role, now time.Time) AuditEntry {
+	detail := string(target.Role) + " -> " + string(role)
+	if by.IsRoleClaim() {
+		by, detail = Member{}, detail+" (identity provider claim)"
+	}
+	return NewAuditEntry(by, AuditRoleChanged, "member", target.ID, detail, now)
 }
 
 // CheckDeactivation decides whether by may deactivate target: admins only, not someone

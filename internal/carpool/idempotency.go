@@ -1,13 +1,34 @@
 package carpool
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // IdempotencyTTL is how long a finished request is remembered under its Idempotency-Key.
 const IdempotencyTTL = 24 * time.Hour
 
+// IdempotencyLease is how long a reservation that has no answer yet holds its key
+// against retries. A replica that dies between reserving a key and recording the answer
+// leaves its reservation behind; once the lease is over a retry with the same request
+// takes the key over and runs the request itself. That cannot run it twice: a request's
+// changes commit only in a transaction that proves its reservation still holds the key
+// (WithIdempotencyClaim), so a first request that was only slow can no longer commit
+// after a retry took over, and a key whose request committed is never taken over.
+const IdempotencyLease = 30 * time.Second
+
+// The Status of a record without an answer.
+const (
+	// IdempotencyInFlight: reserved, and the request has committed nothing yet.
+	IdempotencyInFlight = 0
+	// IdempotencyApplied: the request's change committed in the transaction that set
+	// this; its answer is not recorded yet (or was lost with the replica).
+	IdempotencyApplied = 1
+)
+
 // IdempotencyRecord remembers a creating request under the key its client chose, so a
-// retry gets the first answer instead of creating twice. Status 0 means the first request
-// is still running.
+// retry gets the first answer instead of creating twice. A Status below 100 means there
+// is no answer yet (IdempotencyInFlight, IdempotencyApplied).
 type IdempotencyRecord struct {
 	Scope       string // the member id, or "" for unauthenticated requests such as sign-up
 	Key         string
@@ -15,5 +36,27 @@ type IdempotencyRecord struct {
 	Status      int
 	Location    string
 	Body        []byte
-	CreatedAt   time.Time
+	// CreatedAt is when the key was reserved; it also tells one reservation of a key
+	// from a later one that took it over.
+	CreatedAt time.Time
+}
+
+// Answered reports whether the record holds the answer to its request.
+func (r IdempotencyRecord) Answered() bool { return r.Status >= 100 }
+
+type idempotencyClaimKey struct{}
+
+// WithIdempotencyClaim returns a context under which every transaction a store commits
+// also checks, in that transaction, that the reservation rec (Scope, Key, CreatedAt as
+// ReserveIdempotencyKey returned them) still holds its key, and marks it
+// IdempotencyApplied. A transaction whose reservation was taken over fails with
+// ECONFLICT and changes nothing.
+func WithIdempotencyClaim(ctx context.Context, rec IdempotencyRecord) context.Context {
+	return context.WithValue(ctx, idempotencyClaimKey{}, rec)
+}
+
+// IdempotencyClaim returns the reservation WithIdempotencyClaim put in ctx.
+func IdempotencyClaim(ctx context.Context) (IdempotencyRecord, bool) {
+	rec, ok := ctx.Value(idempotencyClaimKey{}).(IdempotencyRecord)
+	return rec, ok
 }

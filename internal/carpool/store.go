@@ -48,15 +48,14 @@ type MemberStore interface {
 	MemberByEmail(ctx context.Context, email string) (Member, error)
 	// Members returns the members with the given ids that exist, in any order.
 	Members(ctx context.Context, ids []string) ([]Member, error)
-	// SetMemberRole gives the member a role and returns them; ENOTFOUND if unknown.
-	SetMemberRole(ctx context.Context, id string, role Role) (Member, error)
 }
 
 // AdminStore administers members and keeps the audit log. Role changes and
 // deactivations write their audit entry in their own transaction.
 type AdminStore interface {
 	ListMembers(ctx context.Context, f MemberFilter, p Page) ([]Member, string, error)
-	// SetRole changes a member's role; CheckRoleChange decides, under the lock.
+	// SetRole changes a member's role and writes its audit line; CheckRoleChange
+	// decides, under the lock. by is the admin acting, or RoleClaim at single sign-on.
 	SetRole(ctx context.Context, id string, role Role, by Member) (Member, error)
 	// DeactivateMember signs a member out everywhere and releases their future rides,
 	// bookings and reservations (with outbox events); CheckDeactivation decides.
@@ -163,13 +162,18 @@ type OutboxStore interface {
 
 // IdempotencyStore remembers the answers to creating requests by their key.
 type IdempotencyStore interface {
-	// ReserveIdempotencyKey stores rec (Status 0) unless its scope and key exist; then it
-	// returns the stored record and true.
+	// ReserveIdempotencyKey stores rec (Status IdempotencyInFlight) unless its scope and
+	// key exist; then it returns the stored record and true. A reservation of the same
+	// request still IdempotencyInFlight after IdempotencyLease is taken over: rec replaces
+	// it and is returned with false.
 	ReserveIdempotencyKey(ctx context.Context, rec IdempotencyRecord) (IdempotencyRecord, bool, error)
-	// CompleteIdempotencyKey stores the answer to the first request.
+	// CompleteIdempotencyKey stores the answer to the request rec reserved; it fails
+	// with ECONFLICT when a retry took the key over.
 	CompleteIdempotencyKey(ctx context.Context, rec IdempotencyRecord) error
-	// ReleaseIdempotencyKey forgets a key whose request failed, so it can be retried.
-	ReleaseIdempotencyKey(ctx context.Context, scope, key string) error
+	// ReleaseIdempotencyKey forgets the reservation rec of a request that failed before
+	// it changed anything, so it can be retried; it leaves a key that was taken over or
+	// whose request committed alone.
+	ReleaseIdempotencyKey(ctx context.Context, rec IdempotencyRecord) error
 }
 
 // CarFilter selects cars. VisibleTo (a member id) limits the list to pool cars and that

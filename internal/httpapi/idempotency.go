@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
+	"time"
 
 	"carpool/internal/carpool"
 )
@@ -20,6 +21,14 @@ const maxIdempotencyKey = 255
 // still runs gets 409; the same key with another method, path or body gets 422. Answers
 // with a 5xx status are not kept, so the client can retry them. Token creation is not
 // wrapped: a stored answer would keep a live secret.
+//
+// A replica can die between reserving the key and recording the answer. The handler
+// runs under carpool.WithIdempotencyClaim, so the transaction that commits its change
+// also marks the key applied, or fails if a retry took the key over. After
+// carpool.IdempotencyLease a retry of the same request therefore either takes over a key
+// whose request changed nothing and runs it, or learns that the request was carried out
+// and its answer lost (409 idempotency_answer_lost); never does a request run twice, and
+// no key stays stuck for the whole IdempotencyTTL.
 func (s *Server) idempotent(h handler) handler {
 	return func(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
 		key := r.Header.Get("Idempotency-Key")
@@ -46,8 +55,9 @@ func (s *Server) idempotent(h handler) handler {
 			return err
 		}
 		if exists {
-			return replay(w, r, stored, rec.RequestHash)
+			return replay(w, r, stored, rec.RequestHash, s.now())
 		}
+		rec = stored // its CreatedAt tells this reservation from a later takeover
 
 		rw := &recorder{ResponseWriter: w}
 		// The key must not stay reserved if the handler panics or the client goes away:
@@ -57,10 +67,10 @@ func (s *Server) idempotent(h handler) handler {
 		done := false
 		defer func() {
 			if !done {
-				_ = s.idem.ReleaseIdempotencyKey(ctx, me.ID, key)
+				_ = s.idem.ReleaseIdempotencyKey(ctx, rec)
 			}
 		}()
-		if err := h(rw, r, me); err != nil {
+		if err := h(rw, r.WithContext(carpool.WithIdempotencyClaim(r.Context(), rec)), me); err != nil {
 			s.fail(rw, r, err)
 		}
 		if rw.status == 0 || rw.status >= http.StatusInternalServerError {
@@ -68,8 +78,9 @@ func (s *Server) idempotent(h handler) handler {
 		}
 		rec.Status, rec.Location, rec.Body = rw.status, rw.Header().Get("Location"), rw.body.Bytes()
 		if err := s.idem.CompleteIdempotencyKey(ctx, rec); err != nil {
-			// The answer is already on its way; the retry will find the key released
-			// and run again.
+			// The answer is already on its way; a retry finds the key applied without
+			// an answer (or, if the request changed nothing, takes it over after the
+			// lease).
 			s.log.ErrorContext(ctx, "store idempotent answer", "key", key, "err", err)
 			return nil
 		}
@@ -78,8 +89,12 @@ func (s *Server) idempotent(h handler) handler {
 	}
 }
 
-func replay(w http.ResponseWriter, r *http.Request, rec carpool.IdempotencyRecord, hash string) error {
-	if rec.Status == 0 {
+func replay(w http.ResponseWriter, r *http.Request, rec carpool.IdempotencyRecord, hash string, now time.Time) error {
+	if !rec.Answered() {
+		if rec.Status == carpool.IdempotencyApplied && now.Sub(rec.CreatedAt) >= carpool.IdempotencyLease {
+			return &requestError{status: http.StatusConflict, code: "idempotency_answer_lost", field: "idempotency_key",
+				msg: "the request with this Idempotency-Key was carried out, but its answer was lost; look up its result instead of retrying"}
+		}
 		return &requestError{status: http.StatusConflict, code: "idempotency_in_flight", field: "idempotency_key",
 			msg: "a request with this Idempotency-Key is still being processed; retry later"}
 	}

@@ -2,6 +2,10 @@ package httpapi_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,6 +105,48 @@ func TestIdempotentCreate(t *testing.T) {
 			}
 			e.do(t, call{method: "POST", path: tt.path, token: tt.who.token, header: map[string]string{"Idempotency-Key": key},
 				body: tests[i].body}).problem(t, 409, "idempotency_in_flight", "idempotency_key")
+		}
+	})
+
+	// A replica that dies between reserving a key and recording the answer leaves the
+	// key reserved; the crash is simulated by reserving it in the store, a lease ago.
+	deadReplica := func(t *testing.T, key string) (carpool.IdempotencyRecord, string, call) {
+		t.Helper()
+		path := "/api/v1/rides/" + str(e.ride(t, dan, 3, "instant")["id"]) + "/bookings"
+		body := map[string]any{"seats": 1}
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256([]byte("POST " + path + "\n" + string(b)))
+		held, exists, err := e.store.ReserveIdempotencyKey(context.Background(), carpool.IdempotencyRecord{
+			Scope: pia.ID, Key: key, RequestHash: hex.EncodeToString(sum[:]), CreatedAt: time.Now().Add(-carpool.IdempotencyLease - time.Second),
+		})
+		if err != nil || exists {
+			t.Fatalf("reserve key: exists %v, err %v", exists, err)
+		}
+		return held, path, call{method: "POST", path: path, token: pia.token, header: map[string]string{"Idempotency-Key": key}, body: body}
+	}
+
+	t.Run("a replica died before it booked", func(t *testing.T) {
+		_, _, c := deadReplica(t, "died-before")
+		first := e.do(t, c).want(t, 201)
+		if again := e.do(t, c).want(t, 201); again.header.Get("Idempotent-Replayed") != "true" || string(again.body) != string(first.body) {
+			t.Errorf("retry after the takeover: replayed %q, body %s, want the first answer", again.header.Get("Idempotent-Replayed"), again.body)
+		}
+	})
+
+	t.Run("a replica died after it booked", func(t *testing.T) {
+		held, path, c := deadReplica(t, "died-after")
+		rideID := strings.TrimSuffix(strings.TrimPrefix(path, "/api/v1/rides/"), "/bookings")
+		if _, err := e.store.BookSeats(carpool.WithIdempotencyClaim(context.Background(), held), rideID, pia.Member, carpool.BookingRequest{Seats: 1}); err != nil {
+			t.Fatalf("book: %v", err)
+		}
+		e.do(t, c).problem(t, 409, "idempotency_answer_lost", "idempotency_key")
+		var ride map[string]any
+		e.do(t, call{method: "GET", path: "/api/v1/rides/" + rideID, token: dan.token}).want(t, 200).decode(t, &ride)
+		if got := ride["seats_taken"]; got != float64(1) {
+			t.Errorf("seats taken: got %v, want 1 (booked once)", got)
 		}
 	})
 

@@ -49,8 +49,9 @@ func (s *Store) lockForAdmin(ctx context.Context, tx *sql.Tx, id string) (carpoo
 	return m, len(admins), nil
 }
 
-// SetRole gives a member a role (admins only; never demoting the last active admin) and
-// records it in the audit log.
+// SetRole gives a member a role and records it in the audit log, by an admin (never
+// demoting the last active admin) or by carpool.RoleClaim (only ever raising it; a
+// claim that would not raise it changes nothing and writes no audit line).
 func (s *Store) SetRole(ctx context.Context, id string, role carpool.Role, by carpool.Member) (carpool.Member, error) {
 	var out carpool.Member
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
@@ -58,16 +59,18 @@ func (s *Store) SetRole(ctx context.Context, id string, role carpool.Role, by ca
 		if err != nil {
 			return err
 		}
-		if err := carpool.CheckRoleChange(by, m, role, admins); err != nil {
+		change, err := carpool.CheckRoleChange(by, m, role, admins)
+		if err != nil || !change {
+			out = m
 			return err
 		}
-		detail := string(m.Role) + " -> " + string(role)
+		audit := carpool.RoleChangeAudit(by, m, role, now)
 		m.Role, m.UpdatedAt = role, now
 		if _, err := tx.ExecContext(ctx, `UPDATE members SET role = $1, updated_at = $2 WHERE id = $3`, string(role), ts(now), m.ID); err != nil {
 			return err
 		}
 		out = m
-		return s.insertAudit(ctx, tx, carpool.NewAuditEntry(by, carpool.AuditRoleChanged, "member", m.ID, detail, now))
+		return s.insertAudit(ctx, tx, audit)
 	})
 	if err != nil {
 		return carpool.Member{}, fmt.Errorf("set role: %w", err)

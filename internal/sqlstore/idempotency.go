@@ -14,22 +14,30 @@ import (
 // absent and is replaced. The insert-or-read is atomic on both engines: ON CONFLICT DO
 // NOTHING lets exactly one of several concurrent requests insert, and the others read
 // what it inserted.
+//
+// A reservation of the same request (same hash) that is still in flight after
+// carpool.IdempotencyLease was left by a replica that died, or belongs to a request
+// that is very slow: rec takes it over by replacing its created_at, which is what the
+// fence in runTx compares, so the old request can commit nothing afterwards. The
+// takeover is one conditional UPDATE: of several retries at once exactly one wins (on
+// PostgreSQL the others wait for its row lock and then no longer match).
 func (s *Store) ReserveIdempotencyKey(ctx context.Context, rec carpool.IdempotencyRecord) (carpool.IdempotencyRecord, bool, error) {
 	var out carpool.IdempotencyRecord
 	var existed bool
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		rec := rec
-		rec.Status, rec.Location, rec.Body = 0, "", nil
+		rec.Status, rec.Location, rec.Body = carpool.IdempotencyInFlight, "", nil
 		if rec.CreatedAt.IsZero() {
 			rec.CreatedAt = now
 		}
+		rec.CreatedAt = ts(rec.CreatedAt)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND created_at < $3`,
 			rec.Scope, rec.Key, ts(now.Add(-carpool.IdempotencyTTL))); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (scope, idem_key, request_hash, status, location, body, created_at)
 			VALUES ($1, $2, $3, 0, '', NULL, $4) ON CONFLICT (scope, idem_key) DO NOTHING`,
-			rec.Scope, rec.Key, rec.RequestHash, ts(rec.CreatedAt))
+			rec.Scope, rec.Key, rec.RequestHash, rec.CreatedAt)
 		if err != nil {
 			return err
 		}
@@ -37,16 +45,30 @@ func (s *Store) ReserveIdempotencyKey(ctx context.Context, rec carpool.Idempoten
 			return err
 		} else if n == 1 {
 			out, existed = rec, false
-			out.CreatedAt = ts(rec.CreatedAt)
 			return nil
 		}
-		stored := carpool.IdempotencyRecord{}
-		err = tx.QueryRowContext(ctx, `SELECT scope, idem_key, request_hash, status, location, body, created_at
-			FROM idempotency_keys WHERE scope = $1 AND idem_key = $2`, rec.Scope, rec.Key).
-			Scan(&stored.Scope, &stored.Key, &stored.RequestHash, &stored.Status, &stored.Location,
-				bytesCol{&stored.Body}, timeCol{&stored.CreatedAt})
+		stored, err := readIdempotencyKey(ctx, tx, rec.Scope, rec.Key)
 		if err != nil {
 			return err
+		}
+		if stored.Status == carpool.IdempotencyInFlight && stored.RequestHash == rec.RequestHash &&
+			!now.Before(stored.CreatedAt.Add(carpool.IdempotencyLease)) && rec.CreatedAt.After(stored.CreatedAt) {
+			res, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET created_at = $1
+				WHERE scope = $2 AND idem_key = $3 AND status = 0 AND created_at = $4`,
+				rec.CreatedAt, rec.Scope, rec.Key, stored.CreatedAt)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 1 {
+				out, existed = rec, false
+				return nil
+			}
+			// Another retry took it over first.
+			if stored, err = readIdempotencyKey(ctx, tx, rec.Scope, rec.Key); err != nil {
+				return err
+			}
 		}
 		out, existed = stored, true
 		return nil
@@ -57,15 +79,29 @@ func (s *Store) ReserveIdempotencyKey(ctx context.Context, rec carpool.Idempoten
 	return out, existed, nil
 }
 
-// CompleteIdempotencyKey stores the answer to the first request under its key.
+func readIdempotencyKey(ctx context.Context, tx *sql.Tx, scope, key string) (carpool.IdempotencyRecord, error) {
+	var r carpool.IdempotencyRecord
+	err := tx.QueryRowContext(ctx, `SELECT scope, idem_key, request_hash, status, location, body, created_at
+		FROM idempotency_keys WHERE scope = $1 AND idem_key = $2`, scope, key).
+		Scan(&r.Scope, &r.Key, &r.RequestHash, &r.Status, &r.Location, bytesCol{&r.Body}, timeCol{&r.CreatedAt})
+	return r, err
+}
+
+// CompleteIdempotencyKey stores the answer to the request that reserved rec.
 func (s *Store) CompleteIdempotencyKey(ctx context.Context, rec carpool.IdempotencyRecord) error {
 	err := s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error {
 		res, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = $1, location = $2, body = $3
-			WHERE scope = $4 AND idem_key = $5`, rec.Status, rec.Location, rec.Body, rec.Scope, rec.Key)
+			WHERE scope = $4 AND idem_key = $5 AND created_at = $6 AND status < 100`,
+			rec.Status, rec.Location, rec.Body, rec.Scope, rec.Key, ts(rec.CreatedAt))
 		if err != nil {
 			return err
 		}
-		return mustAffect(res, "idempotency key")
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 {
+			return carpool.Errorf(carpool.ECONFLICT, "the idempotency key was taken over by a retry")
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("complete idempotency key: %w", err)
@@ -73,14 +109,42 @@ func (s *Store) CompleteIdempotencyKey(ctx context.Context, rec carpool.Idempote
 	return nil
 }
 
-// ReleaseIdempotencyKey forgets a key whose request failed, so it can be retried.
-func (s *Store) ReleaseIdempotencyKey(ctx context.Context, scope, key string) error {
+// ReleaseIdempotencyKey forgets the reservation rec while its request has committed
+// nothing, so it can be retried.
+func (s *Store) ReleaseIdempotencyKey(ctx context.Context, rec carpool.IdempotencyRecord) error {
 	err := s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2`, scope, key)
+		_, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND created_at = $3 AND status = 0`,
+			rec.Scope, rec.Key, ts(rec.CreatedAt))
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("release idempotency key: %w", err)
+	}
+	return nil
+}
+
+// fenceIdempotencyKey runs last in every write transaction of a request that holds an
+// Idempotency-Key (carpool.WithIdempotencyClaim): it proves the request's reservation
+// still holds the key and marks it applied, in the transaction that commits the change.
+// A reservation that was taken over matches no row, and the change rolls back. On
+// PostgreSQL the UPDATE locks the key's row until the commit, so a takeover running at
+// the same time either waits and then finds the key applied, or wins first and this
+// finds no row.
+func fenceIdempotencyKey(ctx context.Context, tx *sql.Tx) error {
+	claim, ok := carpool.IdempotencyClaim(ctx)
+	if !ok {
+		return nil
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = $1
+		WHERE scope = $2 AND idem_key = $3 AND created_at = $4 AND status IN (0, 1)`,
+		carpool.IdempotencyApplied, claim.Scope, claim.Key, ts(claim.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("idempotency key: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("idempotency key: %w", err)
+	} else if n != 1 {
+		return carpool.Errorf(carpool.ECONFLICT, "a retry with this Idempotency-Key took over; this request changed nothing")
 	}
 	return nil
 }

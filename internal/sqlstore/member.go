@@ -86,26 +86,6 @@ func (s *Store) Members(ctx context.Context, ids []string) ([]carpool.Member, er
 	return byIDs(ctx, s, "members", memberCols, ids, scanMember)
 }
 
-// SetMemberRole gives the member a role and returns them.
-func (s *Store) SetMemberRole(ctx context.Context, id string, role carpool.Role) (carpool.Member, error) {
-	var m carpool.Member
-	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		res, err := tx.ExecContext(ctx, `UPDATE members SET role = $1, updated_at = $2 WHERE id = $3`, string(role), ts(now), id)
-		if err != nil {
-			return s.constraint(err, carpool.EINVALID, "role")
-		}
-		if err := mustAffect(res, "member"); err != nil {
-			return err
-		}
-		m, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE id = $1`, id))
-		return err
-	})
-	if err != nil {
-		return carpool.Member{}, fmt.Errorf("set member role: %w", err)
-	}
-	return m, nil
-}
-
 // CreateToken stores a token (its hash only).
 func (s *Store) CreateToken(ctx context.Context, t carpool.Token) error {
 	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {

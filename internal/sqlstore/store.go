@@ -151,6 +151,10 @@ func (s *Store) runTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) er
 		_ = tx.Rollback() // the error that made us roll back is the one worth reporting
 		return err
 	}
+	if err := fenceIdempotencyKey(ctx, tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}

@@ -23,7 +23,10 @@ func testIdempotency(t *testing.T, open func(t *testing.T) carpool.Store) {
 		if !existed || got.Status != 0 || got.RequestHash != rec.RequestHash {
 			t.Fatalf("reserve while running: got %+v existed %v, want the first record, status 0", got, existed)
 		}
-		done := rec
+		done := got
+		if got, _, err = e.s.ReserveIdempotencyKey(e.ctx, rec); err != nil || got.CreatedAt != done.CreatedAt {
+			t.Fatalf("reserve again: got %+v, err %v", got, err)
+		}
 		done.Status, done.Location, done.Body = 201, "/api/v1/sites/x", []byte(`{"id":"x"}`)
 		noErr(t, e.s.CompleteIdempotencyKey(e.ctx, done), "complete")
 		got, existed, err = e.s.ReserveIdempotencyKey(e.ctx, rec)
@@ -46,9 +49,9 @@ func testIdempotency(t *testing.T, open func(t *testing.T) carpool.Store) {
 
 	t.Run("release", func(t *testing.T) {
 		rec := carpool.IdempotencyRecord{Scope: "s", Key: "k-" + unique(), RequestHash: "h"}
-		_, _, err := e.s.ReserveIdempotencyKey(e.ctx, rec)
+		held, _, err := e.s.ReserveIdempotencyKey(e.ctx, rec)
 		noErr(t, err, "reserve")
-		noErr(t, e.s.ReleaseIdempotencyKey(e.ctx, rec.Scope, rec.Key), "release")
+		noErr(t, e.s.ReleaseIdempotencyKey(e.ctx, held), "release")
 		_, existed, err := e.s.ReserveIdempotencyKey(e.ctx, rec)
 		noErr(t, err, "reserve after release")
 		if existed {
@@ -65,6 +68,117 @@ func testIdempotency(t *testing.T, open func(t *testing.T) carpool.Store) {
 		noErr(t, err, "reserve new")
 		if existed || got.RequestHash != "new" {
 			t.Fatalf("got %+v existed %v, want a fresh record", got, existed)
+		}
+	})
+
+	// A replica that dies between reserving a key and recording the answer leaves the
+	// reservation behind. The crash is simulated by reserving with a CreatedAt in the
+	// past and never completing; the change the dead request was making is a booking.
+	crashed := func(t *testing.T, age time.Duration) (carpool.IdempotencyRecord, carpool.Ride, carpool.Member) {
+		t.Helper()
+		passenger := e.member(carpool.RoleMember)
+		ride := e.ride(e.member(carpool.RoleMember), 3, carpool.BookingInstant)
+		rec := carpool.IdempotencyRecord{Scope: passenger.ID, Key: "k-" + unique(), RequestHash: "POST /rides/x/bookings {}",
+			CreatedAt: e.now.Add(-age)}
+		held, existed, err := e.s.ReserveIdempotencyKey(e.ctx, rec)
+		noErr(t, err, "reserve")
+		if existed {
+			t.Fatal("first reserve: existed")
+		}
+		return held, ride, passenger
+	}
+	retry := func(held carpool.IdempotencyRecord) carpool.IdempotencyRecord {
+		return carpool.IdempotencyRecord{Scope: held.Scope, Key: held.Key, RequestHash: held.RequestHash, CreatedAt: carpool.Timestamp(time.Now())}
+	}
+
+	t.Run("crash before the change: a retry within the lease waits", func(t *testing.T) {
+		held, _, _ := crashed(t, carpool.IdempotencyLease/3)
+		got, existed, err := e.s.ReserveIdempotencyKey(e.ctx, retry(held))
+		noErr(t, err, "retry")
+		if !existed || got.Status != carpool.IdempotencyInFlight || got.CreatedAt != held.CreatedAt {
+			t.Fatalf("got %+v existed %v, want the first reservation still in flight", got, existed)
+		}
+	})
+
+	t.Run("crash before the change: after the lease a retry takes over and the first can commit nothing", func(t *testing.T) {
+		held, ride, passenger := crashed(t, carpool.IdempotencyLease+time.Second)
+		again := retry(held)
+		got, existed, err := e.s.ReserveIdempotencyKey(e.ctx, again)
+		noErr(t, err, "retry")
+		if existed || got.CreatedAt != again.CreatedAt {
+			t.Fatalf("got %+v existed %v, want the key taken over", got, existed)
+		}
+		// A second retry at the same moment does not take it over again.
+		if other, existed, err := e.s.ReserveIdempotencyKey(e.ctx, retry(held)); err != nil || !existed || other.CreatedAt != got.CreatedAt {
+			t.Fatalf("second retry: got %+v existed %v err %v, want the retry's reservation", other, existed, err)
+		}
+		// The first request was only slow, not dead: its booking must not commit now.
+		_, err = e.s.BookSeats(carpool.WithIdempotencyClaim(e.ctx, held), ride.ID, passenger, carpool.BookingRequest{Seats: 1})
+		wantCode(t, err, carpool.ECONFLICT, "")
+		if r := e.rideNow(ride.ID); r.SeatsTaken != 0 {
+			t.Fatalf("seats taken after the fenced booking: got %d, want 0", r.SeatsTaken)
+		}
+		if err := e.s.CompleteIdempotencyKey(e.ctx, carpool.IdempotencyRecord{Scope: held.Scope, Key: held.Key, CreatedAt: held.CreatedAt, Status: 201}); carpool.ErrorCode(err) != carpool.ECONFLICT {
+			t.Fatalf("the first request's answer: got %v, want ECONFLICT", err)
+		}
+		noErr(t, e.s.ReleaseIdempotencyKey(e.ctx, held), "the first request's release")
+
+		// The retry books, once.
+		b, err := e.s.BookSeats(carpool.WithIdempotencyClaim(e.ctx, got), ride.ID, passenger, carpool.BookingRequest{Seats: 1})
+		noErr(t, err, "the retry's booking")
+		if r := e.rideNow(ride.ID); r.SeatsTaken != 1 {
+			t.Fatalf("seats taken: got %d, want 1", r.SeatsTaken)
+		}
+		if now, existed, err := e.s.ReserveIdempotencyKey(e.ctx, retry(held)); err != nil || !existed || now.Status != carpool.IdempotencyApplied {
+			t.Fatalf("after the booking: got %+v existed %v err %v, want applied", now, existed, err)
+		}
+		done := got
+		done.Status, done.Location, done.Body = 201, "/api/v1/bookings/"+b.ID, []byte(`{}`)
+		noErr(t, e.s.CompleteIdempotencyKey(e.ctx, done), "complete")
+		if now, existed, err := e.s.ReserveIdempotencyKey(e.ctx, retry(held)); err != nil || !existed || now.Status != 201 || now.Location != done.Location {
+			t.Fatalf("replay: got %+v existed %v err %v", now, existed, err)
+		}
+	})
+
+	t.Run("crash before the change: of retries at once one takes over", func(t *testing.T) {
+		held, _, _ := crashed(t, carpool.IdempotencyLease+time.Second)
+		const n = 10
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		won := 0
+		for i := range n {
+			wg.Go(func() {
+				again := retry(held)
+				again.CreatedAt = again.CreatedAt.Add(time.Duration(i) * time.Microsecond)
+				_, existed, err := e.s.ReserveIdempotencyKey(e.ctx, again)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					t.Errorf("retry: %v", err)
+				} else if !existed {
+					won++
+				}
+			})
+		}
+		wg.Wait()
+		if won != 1 {
+			t.Fatalf("got %d retries taking the key over, want 1", won)
+		}
+	})
+
+	t.Run("crash after the change: the key is never taken over", func(t *testing.T) {
+		held, ride, passenger := crashed(t, carpool.IdempotencyLease+time.Second)
+		_, err := e.s.BookSeats(carpool.WithIdempotencyClaim(e.ctx, held), ride.ID, passenger, carpool.BookingRequest{Seats: 1})
+		noErr(t, err, "book")
+		// ... and the replica dies before it records the answer.
+		got, existed, err := e.s.ReserveIdempotencyKey(e.ctx, retry(held))
+		noErr(t, err, "retry")
+		if !existed || got.Status != carpool.IdempotencyApplied || got.CreatedAt != held.CreatedAt {
+			t.Fatalf("got %+v existed %v, want the first reservation, applied", got, existed)
+		}
+		noErr(t, e.s.ReleaseIdempotencyKey(e.ctx, held), "release")
+		if got, existed, err := e.s.ReserveIdempotencyKey(e.ctx, retry(held)); err != nil || !existed || got.Status != carpool.IdempotencyApplied {
+			t.Fatalf("after a release: got %+v existed %v err %v, want an applied key kept", got, existed, err)
 		}
 	})
 

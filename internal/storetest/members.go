@@ -46,10 +46,10 @@ func testMembers(t *testing.T, open func(t *testing.T) carpool.Store) {
 		wantCode(t, err, carpool.ENOTFOUND, "")
 	})
 
-	t.Run("set role", func(t *testing.T) {
+	t.Run("a role claim raises a role, never lowers it", func(t *testing.T) {
 		m := e.member(carpool.RoleMember)
-		got, err := e.s.SetMemberRole(e.ctx, m.ID, carpool.RoleFleetManager)
-		noErr(t, err, "set role")
+		got, err := e.s.SetRole(e.ctx, m.ID, carpool.RoleFleetManager, carpool.RoleClaim)
+		noErr(t, err, "raise")
 		if got.Role != carpool.RoleFleetManager || got.ID != m.ID || got.UpdatedAt.Before(m.UpdatedAt) {
 			t.Fatalf("got %+v, want %s as fleet manager", got, m.ID)
 		}
@@ -58,8 +58,35 @@ func testMembers(t *testing.T, open func(t *testing.T) carpool.Store) {
 		if again.Role != carpool.RoleFleetManager {
 			t.Fatalf("stored role: got %s, want fleet_manager", again.Role)
 		}
-		_, err = e.s.SetMemberRole(e.ctx, carpool.NewID(), carpool.RoleAdmin)
+		for _, lower := range []carpool.Role{carpool.RoleMember, carpool.RoleFleetManager} {
+			got, err = e.s.SetRole(e.ctx, m.ID, lower, carpool.RoleClaim)
+			noErr(t, err, "claim "+string(lower))
+			if got.Role != carpool.RoleFleetManager {
+				t.Fatalf("a claim for %s: got %s, want fleet_manager kept", lower, got.Role)
+			}
+		}
+		audit, _, err := e.s.AuditLog(e.ctx, carpool.AuditFilter{SubjectID: m.ID}, carpool.Page{Limit: 10})
+		noErr(t, err, "audit log")
+		if len(audit) != 1 || audit[0].ActorID != "" || audit[0].Action != carpool.AuditRoleChanged ||
+			audit[0].Detail != "member -> fleet_manager (identity provider claim)" {
+			t.Fatalf("audit: got %+v, want one line for the raise, naming no actor", audit)
+		}
+		_, err = e.s.SetRole(e.ctx, carpool.NewID(), carpool.RoleAdmin, carpool.RoleClaim)
 		wantCode(t, err, carpool.ENOTFOUND, "")
+	})
+
+	t.Run("an admin's role change is an audit line", func(t *testing.T) {
+		admin, m := e.member(carpool.RoleAdmin), e.member(carpool.RoleFleetManager)
+		got, err := e.s.SetRole(e.ctx, m.ID, carpool.RoleMember, admin)
+		noErr(t, err, "lower")
+		if got.Role != carpool.RoleMember {
+			t.Fatalf("got %s, want member", got.Role)
+		}
+		audit, _, err := e.s.AuditLog(e.ctx, carpool.AuditFilter{SubjectID: m.ID}, carpool.Page{Limit: 10})
+		noErr(t, err, "audit log")
+		if len(audit) != 1 || audit[0].ActorID != admin.ID || audit[0].Detail != "fleet_manager -> member" {
+			t.Fatalf("audit: got %+v, want one line by the admin", audit)
+		}
 	})
 
 	t.Run("members by ids", func(t *testing.T) {

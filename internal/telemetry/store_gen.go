@@ -165,12 +165,6 @@ func (is *instrumentedStore) Members(ctx context.Context, ids []string) (_ []car
 	return is.next.Members(ctx, ids)
 }
 
-func (is *instrumentedStore) SetMemberRole(ctx context.Context, id string, role carpool.Role) (_ carpool.Member, err error) {
-	ctx, end := is.start(ctx, "SetMemberRole")
-	defer func() { end(err) }()
-	return is.next.SetMemberRole(ctx, id, role)
-}
-
 func (is *instrumentedStore) ListMembers(ctx context.Context, f carpool.MemberFilter, p carpool.Page) (_ []carpool.Member, _ string, err error) {
 	ctx, end := is.start(ctx, "ListMembers")
 	defer func() { end(err) }()
@@ -471,10 +465,10 @@ func (is *instrumentedStore) CompleteIdempotencyKey(ctx context.Context, rec car
 	return is.next.CompleteIdempotencyKey(ctx, rec)
 }
 
-func (is *instrumentedStore) ReleaseIdempotencyKey(ctx context.Context, scope string, key string) (err error) {
+func (is *instrumentedStore) ReleaseIdempotencyKey(ctx context.Context, rec carpool.IdempotencyRecord) (err error) {
 	ctx, end := is.start(ctx, "ReleaseIdempotencyKey")
 	defer func() { end(err) }()
-	return is.next.ReleaseIdempotencyKey(ctx, scope, key)
+	return is.next.ReleaseIdempotencyKey(ctx, rec)
 }
 
 func (is *instrumentedStore) TakeSignInAttempt(ctx context.Context, keys []carpool.ThrottleKey) (_ []time.Duration, err error) {

@@ -57,16 +57,9 @@ func (s *Store) DeleteToken(ctx context.Context, id string) error {
 // member's cached tokens at once (others within the TTL), whether or not the change
 // succeeded, so the next request asks the database.
 
-// SetRole changes a member's role.
+// SetRole changes a member's role (an admin, or single sign-on raising it from a claim).
 func (s *Store) SetRole(ctx context.Context, id string, role carpool.Role, by carpool.Member) (carpool.Member, error) {
 	m, err := s.Store.SetRole(ctx, id, role, by)
-	s.cache.ForgetMember(id)
-	return m, err
-}
-
-// SetMemberRole gives a member a role (single sign-on raising it from a claim).
-func (s *Store) SetMemberRole(ctx context.Context, id string, role carpool.Role) (carpool.Member, error) {
-	m, err := s.Store.SetMemberRole(ctx, id, role)
 	s.cache.ForgetMember(id)
 	return m, err
 }

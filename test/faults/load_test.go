@@ -158,8 +158,9 @@ func (l *load) book(p int, ride string, turn int) {
 		l.held[p][ride] = b.ID
 		l.mu.Unlock()
 	case http.StatusConflict:
-		// Full, or the key is still marked in progress by a replica that died between
-		// booking and recording the answer: the truth is in the passenger's bookings.
+		// Full, or a replica died between booking and recording the answer (the key
+		// is in flight for its lease, or the answer is lost): the truth is in the
+		// passenger's bookings.
 		l.reconcile(p, ride)
 	default:
 		l.fail("book %s: got %d %s", ride, code, raw)
