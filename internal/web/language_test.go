@@ -146,6 +146,9 @@ func TestProfileChoosesLanguage(t *testing.T) {
 	if err != nil || got.Language != "de" {
 		t.Errorf("stored language: got %q %v, want de", got.Language, err)
 	}
+	if _, export := b.getIn("/profile/export", ""); !strings.Contains(export, `"language": "de"`) {
+		t.Errorf("the personal-data export lacks the language setting:\n%s", export)
+	}
 	save("")
 	_, body = b.getIn("/profile", "en")
 	wantLanguage(t, body, "en", []string{"Your profile"}, []string{"Ihr Profil"})
