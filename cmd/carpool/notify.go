@@ -32,7 +32,7 @@ func startRelay(cfg *config.Config, store carpool.Store, metrics *telemetry.Metr
 	}
 	if cfg.Notify.SMTPURL != "" {
 		s, err := mail.New(mail.Config{URL: cfg.Notify.SMTPURL, Password: cfg.Notify.SMTPPassword,
-			From: cfg.Notify.MailFrom, BaseURL: cfg.Notify.PublicURL})
+			From: cfg.Notify.MailFrom, BaseURL: cfg.Notify.PublicURL, Language: cfg.DefaultLanguage})
 		if err != nil {
 			return nil, fmt.Errorf("invalid %w", err)
 		}
@@ -44,6 +44,7 @@ func startRelay(cfg *config.Config, store carpool.Store, metrics *telemetry.Metr
 		Senders:      senders,
 		Logger:       logger,
 		Location:     cfg.Timezone,
+		Language:     cfg.DefaultLanguage,
 		Metrics:      notify.NewMetrics(metrics.Registry),
 		MaxAttempts:  cfg.Notify.MaxAttempts,
 		Retention:    cfg.Notify.Retention,

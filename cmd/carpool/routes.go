@@ -45,11 +45,13 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 	if cfg.Notify.SMTPURL != "" {
 		// startRelay has checked these settings already.
 		s, err := mail.New(mail.Config{URL: cfg.Notify.SMTPURL, Password: cfg.Notify.SMTPPassword,
-			From: cfg.Notify.MailFrom, BaseURL: cfg.Notify.PublicURL})
+			From: cfg.Notify.MailFrom, BaseURL: cfg.Notify.PublicURL, Language: cfg.DefaultLanguage})
 		if err != nil {
 			logger.Error("account mails are off", "err", err)
 		} else {
-			opts.Mailer = notify.NewAccountMailer(s)
+			mailer := notify.NewAccountMailer(s)
+			mailer.Language = cfg.DefaultLanguage
+			opts.Mailer = mailer
 		}
 	}
 	a := app.New(store, opts)
@@ -67,7 +69,8 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 	})
 	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger, ClientIP: client, Notify: notifications}))
 	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone, ClientIP: client, SSO: single,
-		MapTilesURL: cfg.MapTilesURL, MapAttribution: cfg.MapAttribution, Notify: notifications}))
+		MapTilesURL: cfg.MapTilesURL, MapAttribution: cfg.MapAttribution, Notify: notifications,
+		Language: cfg.DefaultLanguage}))
 	return mux, a
 }
 

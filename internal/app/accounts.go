@@ -79,7 +79,7 @@ func (a *App) ForgotPassword(ctx context.Context, email string, client netip.Add
 			return err
 		}
 		return a.send(ctx, carpool.AccountMail{Kind: carpool.MailPasswordReset, To: m.Email, Name: m.Name,
-			Link: PasswordResetPath + "?token=" + secret})
+			Link: PasswordResetPath + "?token=" + secret, Language: m.Language})
 	})
 	return nil
 }
@@ -159,9 +159,9 @@ func (a *App) requestEmailChange(ctx context.Context, me carpool.Member, next st
 	}
 	a.later(ctx, "email change", func(ctx context.Context) error {
 		confirm := a.send(ctx, carpool.AccountMail{Kind: carpool.MailEmailConfirm, To: next, Name: me.Name,
-			Link: EmailConfirmPath + "?token=" + secret})
+			Link: EmailConfirmPath + "?token=" + secret, Language: me.Language})
 		notice := a.send(ctx, carpool.AccountMail{Kind: carpool.MailEmailChangeNotice, To: me.Email, Name: me.Name,
-			Link: ForgotPasswordPath, NewEmail: next})
+			Link: ForgotPasswordPath, NewEmail: next, Language: me.Language})
 		if confirm != nil {
 			return confirm
 		}

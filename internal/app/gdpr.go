@@ -40,6 +40,8 @@ type ExportedMember struct {
 	DeactivatedAt time.Time `json:"deactivated_at"`
 	// PendingEmail is an address the member asked to change to and has not confirmed.
 	PendingEmail string `json:"pending_email,omitempty"`
+	// Language is the language the member chose ("en", "de"); absent when none.
+	Language string `json:"language,omitempty"`
 }
 
 // ExportedSession is a session or token as exported: when, not the secret's hash.
@@ -57,7 +59,7 @@ func (a *App) ExportMine(ctx context.Context, me carpool.Member) (Export, error)
 	}
 	x := Export{ExportedAt: a.Now(), Member: ExportedMember{
 		ID: m.ID, Email: m.Email, Name: m.Name, Phone: m.Phone, Role: string(m.Role),
-		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, DeactivatedAt: m.DeactivatedAt,
+		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, DeactivatedAt: m.DeactivatedAt, Language: m.Language,
 	}}
 	if x.Member.PendingEmail, err = a.PendingEmail(ctx, m); err != nil {
 		return Export{}, err

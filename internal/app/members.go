@@ -40,7 +40,7 @@ func (a *App) SignUp(ctx context.Context, in carpool.NewMember) (carpool.Member,
 	switch {
 	case err == nil:
 		a.later(ctx, "welcome", func(ctx context.Context) error {
-			return a.send(ctx, carpool.AccountMail{Kind: carpool.MailWelcome, To: m.Email, Name: m.Name, Link: SignInPath})
+			return a.send(ctx, carpool.AccountMail{Kind: carpool.MailWelcome, To: m.Email, Name: m.Name, Link: SignInPath, Language: m.Language})
 		})
 		return m, nil
 	case carpool.ErrorCode(err) == carpool.ECONFLICT && carpool.ErrorField(err) == "email":
@@ -72,7 +72,8 @@ func (a *App) warnExisting(ctx context.Context, email string) error {
 	if !m.Active() {
 		return nil // someone who left gets no more mail
 	}
-	return a.send(ctx, carpool.AccountMail{Kind: carpool.MailSignupExisting, To: m.Email, Name: m.Name, Link: ForgotPasswordPath})
+	return a.send(ctx, carpool.AccountMail{Kind: carpool.MailSignupExisting, To: m.Email, Name: m.Name, Link: ForgotPasswordPath,
+		Language: m.Language})
 }
 
 // AddMember creates a member with any role. Only trusted callers reach it (the command

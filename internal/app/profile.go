@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 // ProfilePatch is a member's change to their own profile; nil fields stay.
@@ -14,11 +15,22 @@ type ProfilePatch struct {
 	// Email, when it differs from the current address, is not changed at once: a link
 	// goes to the new address, and the change happens when it is opened (ConfirmEmail).
 	Email *string
+	// Language is a supported language's code ("en", "de"), or empty to follow the
+	// browser.
+	Language *string
 }
 
-// UpdateProfile changes me's name and phone, and asks for a change of address (see
-// ProfilePatch.Email; PendingEmail shows it until it is confirmed).
+// UpdateProfile changes me's name, phone and language, and asks for a change of
+// address (see ProfilePatch.Email; PendingEmail shows it until it is confirmed).
 func (a *App) UpdateProfile(ctx context.Context, me carpool.Member, p ProfilePatch) (carpool.Member, error) {
+	var lang string
+	if p.Language != nil && *p.Language != "" {
+		tag, ok := locale.Parse(*p.Language)
+		if !ok {
+			return carpool.Member{}, carpool.FieldErrorf(carpool.EINVALID, "language", "%q is not a language carpool speaks", *p.Language)
+		}
+		lang = locale.Code(tag)
+	}
 	var next string
 	if p.Email != nil {
 		email, err := carpool.ValidEmail(*p.Email)
@@ -36,6 +48,9 @@ func (a *App) UpdateProfile(ctx context.Context, me carpool.Member, p ProfilePat
 		}
 	}
 	m, err := a.store.UpdateMember(ctx, me.ID, func(m *carpool.Member) error {
+		if p.Language != nil {
+			m.Language = lang
+		}
 		return m.ChangeProfile(p.Name, p.Phone)
 	})
 	if err != nil || next == "" {

@@ -126,6 +126,8 @@ type AccountMail struct {
 	Link string
 	// NewEmail is the address a change goes to (MailEmailChangeNotice).
 	NewEmail string
+	// Language is the code of the language the person chose; empty takes the default.
+	Language string
 }
 
 // ValidEmail returns email normalised, or EINVALID (field email) when it is not an

@@ -36,6 +36,9 @@ type Member struct {
 	// DeactivatedAt is when an admin deactivated the member (zero: active). A
 	// deactivated member cannot sign in; their name stays on shared history.
 	DeactivatedAt time.Time
+	// Language is the code of the language the member chose for pages, e-mails and
+	// notifications ("en", "de"); empty leaves it to their browser and the default.
+	Language string
 }
 
 // Active reports whether m may sign in.

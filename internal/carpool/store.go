@@ -64,7 +64,7 @@ type AdminStore interface {
 	// EraseMember releases a member's future as DeactivateMember does and replaces
 	// their personal data for good; CheckErasure decides.
 	EraseMember(ctx context.Context, id string, by Member) error
-	// UpdateMember applies change (name, phone, password hash) to a member.
+	// UpdateMember applies change (name, phone, language, password hash) to a member.
 	UpdateMember(ctx context.Context, id string, change func(*Member) error) (Member, error)
 	// MemberTokens returns a member's unexpired tokens, newest first.
 	MemberTokens(ctx context.Context, memberID string, now time.Time) ([]Token, error)

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"carpool/internal/carpool"
 )
 
@@ -28,6 +30,9 @@ type Config struct {
 	LogLevel        slog.Level
 	LogFormat       string // json or text
 	Timezone        *time.Location
+	// DefaultLanguage speaks to those who chose no language and whose browser asks for
+	// none that carpool speaks.
+	DefaultLanguage language.Tag
 	SignupDomains   []string
 	DBMaxConns      int
 	DBConnTimeout   time.Duration

@@ -34,6 +34,9 @@ func TestLoadDefaults(t *testing.T) {
 	if c.LogFormat != "json" || c.LogLevel != slog.LevelInfo || c.Timezone != time.UTC {
 		t.Errorf("logs/tz: got %q %v %v", c.LogFormat, c.LogLevel, c.Timezone)
 	}
+	if got := c.DefaultLanguage.String(); got != "en" {
+		t.Errorf("default language: got %s, want en", got)
+	}
 	if c.DBMaxConns != 10 || c.DBConnTimeout != 5*time.Second || c.DBStatementTimeout != 30*time.Second {
 		t.Errorf("database pool: got %d %v %v, want 10 5s 30s", c.DBMaxConns, c.DBConnTimeout, c.DBStatementTimeout)
 	}
@@ -87,6 +90,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{"bad level", map[string]string{"CARPOOL_LOG_LEVEL": "loud"}, "CARPOOL_LOG_LEVEL"},
 		{"bad format", map[string]string{"CARPOOL_LOG_FORMAT": "xml"}, "CARPOOL_LOG_FORMAT"},
 		{"bad zone", map[string]string{"CARPOOL_TIMEZONE": "Mars/Base"}, "CARPOOL_TIMEZONE"},
+		{"bad language", map[string]string{"CARPOOL_DEFAULT_LANGUAGE": "fr"}, "CARPOOL_DEFAULT_LANGUAGE"},
 		{"bad domain", map[string]string{"CARPOOL_SIGNUP_DOMAINS": "a@b.com"}, "CARPOOL_SIGNUP_DOMAINS"},
 		{"bad scheme", map[string]string{"CARPOOL_DATABASE_URL": "mysql://x"}, "CARPOOL_DATABASE_URL"},
 		{"bad port", map[string]string{"POSTGRES_PORT": "http"}, "POSTGRES_PORT"},

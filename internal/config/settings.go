@@ -12,6 +12,7 @@ import (
 
 	"carpool/internal/carpool"
 	"carpool/internal/clientip"
+	"carpool/internal/locale"
 )
 
 // setting is one configuration value: its variable, flag, default, and how it is parsed
@@ -115,6 +116,16 @@ var settings = []setting{
 			return nil
 		},
 		show: func(c *Config) string { return c.Timezone.String() }},
+	{env: "CARPOOL_DEFAULT_LANGUAGE", flag: "default-language", def: "en", usage: "language (en or de) of pages, e-mails and notifications for people who chose none and whose browser asks for neither",
+		apply: func(c *Config, v string) error {
+			tag, ok := locale.Parse(v)
+			if !ok {
+				return errors.New("must be en or de")
+			}
+			c.DefaultLanguage = tag
+			return nil
+		},
+		show: func(c *Config) string { return locale.Code(c.DefaultLanguage) }},
 	{env: "CARPOOL_SERIES_HORIZON", flag: "series-horizon", def: "672h", usage: "how far ahead ride series become bookable rides (at most 2016h, 12 weeks)",
 		apply: func(c *Config, v string) error {
 			d, err := time.ParseDuration(v)

@@ -9,6 +9,7 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 // problemTypeBase prefixes a problem's code to make its RFC 9457 type URI.
@@ -68,11 +69,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			"method", r.Method, "path", r.URL.Path, "err", err)
 		p.Code, p.Field, p.Detail = carpool.EINTERNAL, "", "internal error"
 	}
+	w.Header().Add("Vary", "Accept-Language")
 	if p.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="carpool"`)
 	}
 	p.Type = problemTypeBase + p.Code
-	p.Title = http.StatusText(p.Status)
+	p.Title = problemTitle(r, p.Status)
 	switch fields := carpool.ErrorFields(err); {
 	case re == nil && p.Field != "" && len(fields) > 0:
 		for _, f := range fields {
@@ -82,6 +84,21 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		p.Errors = []fieldError{{Field: p.Field, Detail: p.Detail, Message: p.Detail}}
 	}
 	writeBody(w, r, p.Status, "application/problem+json", p)
+}
+
+// problemTitle names the status in the language the client's Accept-Language asks for
+// (English without one). Only the title follows the header: the detail stays English,
+// the language of the API's field names and of the logs that people search for it.
+func problemTitle(r *http.Request, status int) string {
+	accept := r.Header.Get("Accept-Language")
+	if accept == "" {
+		return http.StatusText(status)
+	}
+	id := "http." + strconv.Itoa(status)
+	if t := locale.For(locale.Negotiate(locale.Default, accept)).T(id); t != id {
+		return t
+	}
+	return http.StatusText(status)
 }
 
 // writeJSON answers with v as JSON.

@@ -18,8 +18,10 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+	"golang.org/x/text/language"
 
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 	"carpool/internal/notify"
 )
 
@@ -34,6 +36,9 @@ type Config struct {
 	From     string // the sender address, "Carpool <carpool@example.com>" or a bare address
 	BaseURL  string // the public URL of the web UI, for links
 	Timeout  time.Duration
+	// Language frames mails whose payload names no language (queued before payloads
+	// carried one) [English].
+	Language language.Tag
 }
 
 // ParseURL checks an SMTP URL and returns what it says; the error names no secret.
@@ -168,7 +173,8 @@ func (s *Sender) Message(d carpool.Delivery) (*gomail.Msg, error) {
 	if err := m.AddToFormat(p.Name, p.To); err != nil {
 		return nil, fmt.Errorf("to: %w", err)
 	}
-	m.Subject("Carpool: " + p.Title)
+	words := locale.ForCode(p.Language, s.cfg.Language)
+	m.Subject(words.T("mail.subject", "Title", p.Title))
 	m.SetMessageIDWithValue(s.MessageID(d))
 	m.SetDate()
 	m.SetGenHeader("Auto-Submitted", "auto-generated")
@@ -178,16 +184,17 @@ func (s *Sender) Message(d carpool.Delivery) (*gomail.Msg, error) {
 	if notify.IsAccountKind(p.Kind) {
 		// A mail about the account itself: nobody subscribed to it, so there is nothing
 		// to unsubscribe from.
-		text = fmt.Sprintf("Hello %s,\n\n%s\n\n%s\n\n-- \nYou get this mail because of a request about the Carpool account of this address.\n",
-			p.Name, p.Body, link)
-		if err := accountMail.Execute(&html, map[string]string{"Name": p.Name, "Title": p.Title, "Body": p.Body, "Link": link}); err != nil {
+		text = words.T("mail.hello", "Name", p.Name) + "\n\n" + p.Body + "\n\n" + link + "\n\n-- \n" + words.T("mail.why_account") + "\n"
+		if err := accountMail.Execute(&html, map[string]string{"Lang": words.Code(), "Name": p.Name, "Title": p.Title, "Body": p.Body, "Link": link,
+			"Hello": words.T("mail.hello", "Name", p.Name), "Why": words.T("mail.why_account")}); err != nil {
 			return nil, fmt.Errorf("render mail: %w", err)
 		}
 	} else {
 		m.SetGenHeader(gomail.HeaderListUnsubscribe, "<"+prefs+">")
-		text = fmt.Sprintf("Hello %s,\n\n%s\n\nOpen: %s\n\n-- \nYou get this mail because you chose e-mail for this kind of notification.\nChange that: %s\n",
-			p.Name, p.Body, link, prefs)
-		if err := htmlMail.Execute(&html, map[string]string{"Name": p.Name, "Title": p.Title, "Body": p.Body, "Link": link, "Prefs": prefs}); err != nil {
+		text = words.T("mail.hello", "Name", p.Name) + "\n\n" + p.Body + "\n\n" + words.T("mail.open", "Link", link) +
+			"\n\n-- \n" + words.T("mail.why") + "\n" + words.T("mail.change", "Link", prefs) + "\n"
+		if err := htmlMail.Execute(&html, map[string]string{"Lang": words.Code(), "Name": p.Name, "Title": p.Title, "Body": p.Body, "Link": link, "Prefs": prefs,
+			"Hello": words.T("mail.hello", "Name", p.Name), "Open": words.T("mail.open_html"), "Why": words.T("mail.why"), "Change": words.T("mail.change_html")}); err != nil {
 			return nil, fmt.Errorf("render mail: %w", err)
 		}
 	}
@@ -197,22 +204,22 @@ func (s *Sender) Message(d carpool.Delivery) (*gomail.Msg, error) {
 }
 
 var htmlMail = template.Must(template.New("mail").Parse(`<!doctype html>
-<html><body style="font-family:sans-serif">
-<p>Hello {{.Name}},</p>
+<html lang="{{.Lang}}"><body style="font-family:sans-serif">
+<p>{{.Hello}}</p>
 <h2>{{.Title}}</h2>
 <p>{{.Body}}</p>
-<p><a href="{{.Link}}">Open in Carpool</a></p>
-<hr><p style="font-size:small">You get this mail because you chose e-mail for this kind of notification.
-<a href="{{.Prefs}}">Change your notification settings</a>.</p>
+<p><a href="{{.Link}}">{{.Open}}</a></p>
+<hr><p style="font-size:small">{{.Why}}
+<a href="{{.Prefs}}">{{.Change}}</a>.</p>
 </body></html>
 `))
 
 var accountMail = template.Must(template.New("account").Parse(`<!doctype html>
-<html><body style="font-family:sans-serif">
-<p>Hello {{.Name}},</p>
+<html lang="{{.Lang}}"><body style="font-family:sans-serif">
+<p>{{.Hello}}</p>
 <h2>{{.Title}}</h2>
 <p>{{.Body}}</p>
 <p><a href="{{.Link}}">{{.Link}}</a></p>
-<hr><p style="font-size:small">You get this mail because of a request about the Carpool account of this address.</p>
+<hr><p style="font-size:small">{{.Why}}</p>
 </body></html>
 `))

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/language"
+
 	"carpool/internal/carpool"
 	"carpool/internal/mail"
 	"carpool/internal/notify"
@@ -90,7 +92,7 @@ func TestAccountMailHasNoUnsubscribe(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, _ := json.Marshal(notify.AccountPayload(carpool.AccountMail{Kind: carpool.MailPasswordReset, To: "rico@example.com",
-		Name: "Rico", Link: "/password/reset?token=cpl_secret"}))
+		Name: "Rico", Link: "/password/reset?token=cpl_secret"}, language.English))
 	m, err := s.Message(carpool.Delivery{ID: "d2", Channel: carpool.ChannelEmail, Payload: p})
 	if err != nil {
 		t.Fatal(err)
@@ -107,5 +109,42 @@ func TestAccountMailHasNoUnsubscribe(t *testing.T) {
 		if !strings.Contains(raw, want) {
 			t.Errorf("mail lacks %q:\n%s", want, raw)
 		}
+	}
+}
+
+// TestAccountMailInPersonsLanguage: an account mail speaks the person's language, else
+// the default, in its subject, greeting and footer.
+func TestAccountMailInPersonsLanguage(t *testing.T) {
+	s, err := mail.New(mail.Config{URL: "smtp://mail.example.com", From: "Carpool <carpool@example.com>", BaseURL: "https://carpool.example.com/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, chosen string
+		def          language.Tag
+		want         []string
+	}{
+		{"chosen German", "de", language.English, []string{"Subject: =?UTF-8?q?Carpool:_Passwort_zur=C3=BCcksetzen", "Hallo Rico,", "innerhalb von 30 Minuten"}},
+		{"German by default", "", language.German, []string{"Hallo Rico,", "Konto dieser Adresse"}},
+		{"chosen English over a German default", "en", language.German, []string{"Subject: Carpool: Reset your password", "Hello Rico,"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, _ := json.Marshal(notify.AccountPayload(carpool.AccountMail{Kind: carpool.MailPasswordReset, To: "rico@example.com",
+				Name: "Rico", Link: "/password/reset?token=cpl_secret", Language: tt.chosen}, tt.def))
+			m, err := s.Message(carpool.Delivery{ID: "d3", Channel: carpool.ChannelEmail, Payload: p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			if _, err := m.WriteTo(&b); err != nil {
+				t.Fatal(err)
+			}
+			raw := strings.ReplaceAll(strings.ReplaceAll(b.String(), "=\r\n", ""), "\r\n ", " ")
+			for _, want := range tt.want {
+				if !strings.Contains(raw, want) {
+					t.Errorf("mail lacks %q:\n%s", want, raw)
+				}
+			}
+		})
 	}
 }

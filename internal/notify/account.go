@@ -7,7 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 // AccountMailer sends the mails about a person's own account (a reset link, an address
@@ -16,6 +19,8 @@ import (
 // digests, and nobody chooses whether to get them.
 type AccountMailer struct {
 	sender Sender
+	// Language speaks to people who chose none [English].
+	Language language.Tag
 	// Attempts and Backoff bound the retries of a failed send [3, 2s doubling].
 	Attempts int
 	Backoff  time.Duration
@@ -29,7 +34,7 @@ func NewAccountMailer(s Sender) *AccountMailer {
 // SendAccountMail sends m, retrying a failure that may pass (a permanent one, such as an
 // address the server refuses, is not retried).
 func (a *AccountMailer) SendAccountMail(ctx context.Context, m carpool.AccountMail) error {
-	p, err := json.Marshal(AccountPayload(m))
+	p, err := json.Marshal(AccountPayload(m, a.Language))
 	if err != nil {
 		return fmt.Errorf("account mail: %w", err)
 	}
@@ -53,36 +58,32 @@ func (a *AccountMailer) SendAccountMail(ctx context.Context, m carpool.AccountMa
 	return nil
 }
 
-// AccountPayload is the mail payload of an account mail: its words and its link.
-func AccountPayload(m carpool.AccountMail) MailPayload {
-	p := MailPayload{To: m.To, Name: m.Name, Kind: string(m.Kind), Link: m.Link}
+// AccountPayload is the mail payload of an account mail: its words, in the person's
+// language (else def), and its link.
+func AccountPayload(m carpool.AccountMail, def language.Tag) MailPayload {
+	if def == (language.Tag{}) {
+		def = locale.Default
+	}
+	words := locale.ForCode(m.Language, def)
+	p := MailPayload{To: m.To, Name: m.Name, Kind: string(m.Kind), Link: m.Link, Language: words.Code()}
 	switch m.Kind {
 	case carpool.MailPasswordReset:
-		p.Title = "Reset your password"
-		p.Body = fmt.Sprintf("Someone, probably you, asked to reset the password of your Carpool account. "+
-			"Open the link within %d minutes to choose a new one; it works once. "+
-			"If you did not ask for it, ignore this mail: your password stays as it is.",
-			int(carpool.PasswordResetLifetime/time.Minute))
+		p.Title = words.T("account.password_reset.title")
+		p.Body = words.T("account.password_reset.body", "Minutes", int(carpool.PasswordResetLifetime/time.Minute))
 	case carpool.MailEmailConfirm:
-		p.Title = "Confirm your new e-mail address"
-		p.Body = fmt.Sprintf("You asked to use this address for your Carpool account. "+
-			"Open the link within %d hours to confirm it; until then your account keeps its current address. "+
-			"If you did not ask for it, ignore this mail.", int(carpool.EmailChangeLifetime/time.Hour))
+		p.Title = words.T("account.email_confirm.title")
+		p.Body = words.T("account.email_confirm.body", "Hours", int(carpool.EmailChangeLifetime/time.Hour))
 	case carpool.MailEmailChangeNotice:
-		p.Title = "Your e-mail address is about to change"
-		p.Body = fmt.Sprintf("Someone signed in to your Carpool account asked to change its address to %s. "+
-			"The change happens only when the link sent there is opened. If this was not you, "+
-			"reset your password now: that signs everyone else out and cancels nothing you did.", m.NewEmail)
+		p.Title = words.T("account.email_change_notice.title")
+		p.Body = words.T("account.email_change_notice.body", "NewEmail", m.NewEmail)
 	case carpool.MailSignupExisting:
-		p.Title = "Someone tried to sign up with your address"
-		p.Body = "Someone tried to create a Carpool account with this e-mail address, which already has one. " +
-			"If it was you, sign in with your password, or reset it if you forgot it. " +
-			"If it was not you, you need not do anything: no second account was made."
+		p.Title = words.T("account.signup_existing.title")
+		p.Body = words.T("account.signup_existing.body")
 	case carpool.MailWelcome:
-		p.Title = "Your account is ready"
-		p.Body = "Welcome to Carpool. Your account is ready: sign in with this e-mail address and the password you chose."
+		p.Title = words.T("account.welcome.title")
+		p.Body = words.T("account.welcome.body")
 	default:
-		p.Title, p.Body = "Your account", "Something changed in your Carpool account."
+		p.Title, p.Body = words.T("account.other.title"), words.T("account.other.body")
 	}
 	return p
 }

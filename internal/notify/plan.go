@@ -3,29 +3,27 @@ package notify
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"time"
 
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 // Kinds are the event types a member can hear about, in the order the preferences page
-// lists them, with the words it uses.
-var Kinds = []struct{ Type, Label string }{
-	{carpool.EventBookingRequested, "Someone asks for a seat on my ride"},
-	{carpool.EventBookingConfirmed, "My seat is confirmed (also from the waitlist)"},
-	{carpool.EventBookingRejected, "The driver declines my request"},
-	{carpool.EventBookingCancelled, "A booking of mine or on my ride is cancelled"},
-	{carpool.EventRideUpdated, "A ride I booked changes"},
-	{carpool.EventReservationCancelled, "A fleet manager cancels my car reservation"},
-	{carpool.EventRideReminder, "Reminder before a ride departs"},
+// lists them; each is named by the catalogue text "kind." + its type.
+var Kinds = []string{
+	carpool.EventBookingRequested,
+	carpool.EventBookingConfirmed,
+	carpool.EventBookingRejected,
+	carpool.EventBookingCancelled,
+	carpool.EventRideUpdated,
+	carpool.EventReservationCancelled,
+	carpool.EventRideReminder,
 }
 
 // KnownKind reports whether typ is one of Kinds.
-func KnownKind(typ string) bool {
-	return slices.ContainsFunc(Kinds, func(k struct{ Type, Label string }) bool { return k.Type == typ })
-}
+func KnownKind(typ string) bool { return slices.Contains(Kinds, typ) }
 
 // eventBody is the union of the outbox payloads the relay reads.
 type eventBody struct {
@@ -43,12 +41,61 @@ type eventBody struct {
 	End           time.Time `json:"end"`
 }
 
-// message is what one member is told about one event.
+// message is what one member is told about one event, in words said in the member's
+// language once the relay knows it.
 type message struct {
 	member string
-	title  string
-	body   string
 	link   string
+	// title and body are catalogue ids; data fills their placeholders, where a *rideRef
+	// is said as the ride's description and a *personRef as the person's name.
+	title, body string
+	data        []any
+	seats       int // 0 unless body is plural in seats
+}
+
+// rideRef is a ride a text names; ok is false when it is gone.
+type rideRef struct {
+	ride carpool.Ride
+	ok   bool
+}
+
+// personRef is a member a text names; ok is false when they are gone.
+type personRef struct {
+	name string
+	ok   bool
+}
+
+// say renders m in p's language, with times in loc.
+func (m message) say(p *locale.Printer, loc *time.Location) (title, body string) {
+	data := make([]any, 0, len(m.data))
+	for i, v := range m.data {
+		if i%2 == 1 {
+			switch v := v.(type) {
+			case *rideRef:
+				if !v.ok {
+					data = append(data, p.T("notify.ride_gone"))
+					continue
+				}
+				data = append(data, p.T("notify.ride", "From", v.ride.From.Label, "To", v.ride.To.Label, "When", when(p, loc, v.ride.DepartAt)))
+				continue
+			case moment:
+				data = append(data, when(p, loc, time.Time(v)))
+				continue
+			case *personRef:
+				if !v.ok {
+					data = append(data, p.T("notify.person_gone"))
+					continue
+				}
+				data = append(data, v.name)
+				continue
+			}
+		}
+		data = append(data, v)
+	}
+	if m.seats > 0 {
+		return p.T(m.title), p.N(m.body, m.seats, data...)
+	}
+	return p.T(m.title), p.T(m.body, data...)
 }
 
 // MailPayload is the payload of an e-mail delivery: everything the mail is made of, fixed
@@ -61,6 +108,9 @@ type MailPayload struct {
 	Body   string `json:"body"`
 	Link   string `json:"link"` // a path of the web UI
 	Notice string `json:"notice_id"`
+	// Language is the code of the recipient's language, in which Title and Body are
+	// written and the rest of the mail is to be; empty in mails queued before it existed.
+	Language string `json:"language,omitempty"`
 }
 
 // WebhookPayload is the body of a webhook delivery, in the Standard Webhooks shape.
@@ -85,8 +135,16 @@ func (r *Relay) plan(ctx context.Context, e carpool.Event) (carpool.Fanout, erro
 		return f, err
 	}
 	for _, m := range msgs {
+		// The texts are fixed now, in the recipient's language (their setting, else the
+		// default): the inbox shows them as written, and a mail sent later says the same.
+		member, err := r.store.Member(ctx, m.member)
+		if err != nil {
+			return f, err
+		}
+		lang := locale.ForCode(member.Language, r.lang)
+		title, text := m.say(lang, r.loc)
 		n := carpool.Notification{ID: carpool.NewID(), MemberID: m.member, EventID: e.ID, Kind: e.Type,
-			Title: m.title, Body: m.body, Link: m.link, CreatedAt: carpool.Timestamp(r.now())}
+			Title: title, Body: text, Link: m.link, CreatedAt: carpool.Timestamp(r.now())}
 		f.Notifications = append(f.Notifications, n)
 		if r.senders[carpool.ChannelEmail] == nil {
 			continue
@@ -98,15 +156,11 @@ func (r *Relay) plan(ctx context.Context, e carpool.Event) (carpool.Fanout, erro
 		if !slices.Contains(kinds, e.Type) {
 			continue
 		}
-		member, err := r.store.Member(ctx, m.member)
-		if err != nil {
-			return f, err
-		}
 		if !member.Active() {
 			continue // someone who left the company gets no more mail from it
 		}
-		p, _ := json.Marshal(MailPayload{To: member.Email, Name: member.Name, Kind: e.Type, Title: m.title,
-			Body: m.body, Link: m.link, Notice: n.ID})
+		p, _ := json.Marshal(MailPayload{To: member.Email, Name: member.Name, Kind: e.Type, Title: title,
+			Body: text, Link: m.link, Notice: n.ID, Language: lang.Code()})
 		f.Deliveries = append(f.Deliveries, carpool.Delivery{ID: carpool.NewID(), EventID: e.ID,
 			Channel: carpool.ChannelEmail, Recipient: m.member, Payload: p, EventCreatedAt: e.CreatedAt})
 	}
@@ -136,25 +190,26 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b eventBody) ([]m
 		if err != nil {
 			return nil, err
 		}
-		return []message{{e.RecipientID, "New seat request",
-			fmt.Sprintf("%s asks for %s on your ride %s. Confirm or decline it on the ride's page.", who, seats(b.Seats), ride), rideLink}}, nil
+		return []message{{member: e.RecipientID, link: rideLink, title: "notify.requested.title", body: "notify.requested.body",
+			data: []any{"Who", who, "Ride", ride}, seats: b.Seats}}, nil
 	case carpool.EventBookingConfirmed:
 		ride, _, err := r.rideAnd(ctx, b.RideID, "")
 		if err != nil {
 			return nil, err
 		}
-		title, text := "Seat confirmed", fmt.Sprintf("Your %s on the ride %s is confirmed.", seats(b.Seats), ride)
+		m := message{member: e.RecipientID, link: rideLink, title: "notify.confirmed.title", body: "notify.confirmed.body",
+			data: []any{"Ride", ride}, seats: b.Seats}
 		if b.Reason == "waitlist_promoted" {
-			title, text = "Off the waitlist: seat confirmed", fmt.Sprintf("A seat freed up: your %s on the ride %s is now confirmed.", seats(b.Seats), ride)
+			m.title, m.body = "notify.promoted.title", "notify.promoted.body"
 		}
-		return []message{{e.RecipientID, title, text, rideLink}}, nil
+		return []message{m}, nil
 	case carpool.EventBookingRejected:
 		ride, _, err := r.rideAnd(ctx, b.RideID, "")
 		if err != nil {
 			return nil, err
 		}
-		return []message{{e.RecipientID, "Seat request declined",
-			fmt.Sprintf("The driver declined your request for the ride %s.", ride), rideLink}}, nil
+		return []message{{member: e.RecipientID, link: rideLink, title: "notify.rejected.title", body: "notify.rejected.body",
+			data: []any{"Ride", ride}}}, nil
 	case carpool.EventBookingCancelled:
 		switch b.Reason {
 		case "passenger":
@@ -162,22 +217,22 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b eventBody) ([]m
 			if err != nil {
 				return nil, err
 			}
-			return []message{{e.RecipientID, "Booking cancelled",
-				fmt.Sprintf("%s cancelled their booking (%s) on your ride %s.", who, seats(b.Seats), ride), rideLink}}, nil
+			return []message{{member: e.RecipientID, link: rideLink, title: "notify.passenger_cancelled.title", body: "notify.passenger_cancelled.body",
+				data: []any{"Who", who, "Ride", ride}, seats: b.Seats}}, nil
 		case "ride_cancelled":
 			ride, _, err := r.rideAnd(ctx, b.RideID, "")
 			if err != nil {
 				return nil, err
 			}
-			return []message{{e.RecipientID, "Ride cancelled",
-				fmt.Sprintf("The driver cancelled the ride %s; your booking is cancelled with it.", ride), rideLink}}, nil
+			return []message{{member: e.RecipientID, link: rideLink, title: "notify.ride_cancelled.title", body: "notify.ride_cancelled.body",
+				data: []any{"Ride", ride}}}, nil
 		default:
 			ride, _, err := r.rideAnd(ctx, b.RideID, "")
 			if err != nil {
 				return nil, err
 			}
-			return []message{{e.RecipientID, "Booking cancelled by the driver",
-				fmt.Sprintf("The driver cancelled your booking on the ride %s.", ride), rideLink}}, nil
+			return []message{{member: e.RecipientID, link: rideLink, title: "notify.driver_cancelled.title", body: "notify.driver_cancelled.body",
+				data: []any{"Ride", ride}}}, nil
 		}
 	case carpool.EventRideUpdated:
 		rideID := e.SubjectID
@@ -191,8 +246,8 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b eventBody) ([]m
 		}
 		var out []message
 		for _, bk := range bookings {
-			out = append(out, message{bk.PassengerID, "Ride changed",
-				fmt.Sprintf("The driver changed the ride %s. Check the details.", ride), "/rides/" + rideID})
+			out = append(out, message{member: bk.PassengerID, link: "/rides/" + rideID, title: "notify.ride_updated.title", body: "notify.ride_updated.body",
+				data: []any{"Ride", ride}})
 		}
 		return out, nil
 	case carpool.EventReservationCancelled:
@@ -206,45 +261,46 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b eventBody) ([]m
 		if res.CancelledBy == "" || res.CancelledBy == res.MemberID {
 			return nil, nil // the holder cancelled it: nothing to tell them
 		}
-		return []message{{res.MemberID, "Car reservation cancelled",
-			fmt.Sprintf("A fleet manager cancelled your reservation of the pool car from %s to %s.",
-				r.when(res.Start), r.when(res.End)), "/cars/" + res.CarID}}, nil
+		return []message{{member: res.MemberID, link: "/cars/" + res.CarID, title: "notify.reservation_cancelled.title", body: "notify.reservation_cancelled.body",
+			data: []any{"Start", moment(res.Start), "End", moment(res.End)}}}, nil
 	case carpool.EventRideReminder:
 		rideID := e.SubjectID
 		ride, _, err := r.rideAnd(ctx, rideID, "")
 		if err != nil {
 			return nil, err
 		}
-		return []message{{e.RecipientID, "Ride soon", fmt.Sprintf("Reminder: the ride %s departs soon.", ride), "/rides/" + rideID}}, nil
+		return []message{{member: e.RecipientID, link: "/rides/" + rideID, title: "notify.reminder.title", body: "notify.reminder.body",
+			data: []any{"Ride", ride}}}, nil
 	}
 	// ride.created, reservation.created, booking.waitlisted, ride.cancelled: the member
 	// acted themselves, or (ride.cancelled) each passenger hears through their booking.
 	return nil, nil
 }
 
-// rideAnd describes a ride ("Berlin HQ → Potsdam, Mon 2 Dec 17:15") and names a member;
-// a ride or member gone since keeps the text readable rather than failing the relay.
-func (r *Relay) rideAnd(ctx context.Context, rideID, memberID string) (string, string, error) {
-	desc := "you booked"
-	ride, err := r.store.Ride(ctx, rideID)
+// rideAnd finds a ride to describe ("Berlin HQ → Potsdam, Mon 2 Dec 17:15") and a
+// member to name; a ride or member gone since keeps the text readable rather than
+// failing the relay.
+func (r *Relay) rideAnd(ctx context.Context, rideID, memberID string) (*rideRef, *personRef, error) {
+	ride := &rideRef{}
+	got, err := r.store.Ride(ctx, rideID)
 	switch {
 	case err == nil:
-		desc = fmt.Sprintf("%s → %s, %s", ride.From.Label, ride.To.Label, r.when(ride.DepartAt))
+		ride.ride, ride.ok = got, true
 	case carpool.ErrorCode(err) != carpool.ENOTFOUND:
-		return "", "", err
+		return nil, nil, err
 	}
 	if memberID == "" {
-		return desc, "", nil
+		return ride, nil, nil
 	}
-	who := "A colleague"
+	who := &personRef{}
 	m, err := r.store.Member(ctx, memberID)
 	switch {
 	case err == nil:
-		who = m.Name
+		who.name, who.ok = m.Name, true
 	case carpool.ErrorCode(err) != carpool.ENOTFOUND:
-		return "", "", err
+		return nil, nil, err
 	}
-	return desc, who, nil
+	return ride, who, nil
 }
 
 func (r *Relay) activeBookings(ctx context.Context, rideID string) ([]carpool.Booking, error) {
@@ -263,13 +319,12 @@ func (r *Relay) activeBookings(ctx context.Context, rideID string) ([]carpool.Bo
 	}
 }
 
-func (r *Relay) when(t time.Time) string {
-	return t.In(r.loc).Format("Mon 2 Jan 15:04 MST")
-}
+// moment is a time a text names, said in the recipient's language by message.say.
+type moment time.Time
 
-func seats(n int) string {
-	if n == 1 {
-		return "1 seat"
-	}
-	return fmt.Sprintf("%d seats", n)
+// when says t for a notification: the page's moment with the zone's abbreviation, since
+// a mail may be read far from the configured zone ("Mon 2 Dec 2026, 17:15 CET").
+func when(p *locale.Printer, loc *time.Location, t time.Time) string {
+	t = t.In(loc)
+	return p.When(t) + " " + t.Format("MST")
 }

@@ -14,7 +14,10 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 // Sender sends one delivery over its channel. An error means "try again later";
@@ -44,7 +47,9 @@ type Options struct {
 	Senders  map[string]Sender // by channel; a channel without a sender is not fanned out to
 	Logger   *slog.Logger
 	Location *time.Location // for times in texts [UTC]
-	Metrics  *Metrics       // may be nil
+	// Language speaks to members who chose none [English].
+	Language language.Tag
+	Metrics  *Metrics // may be nil
 	Now      func() time.Time
 
 	Poll         time.Duration // how often to look for work when idle [200ms]
@@ -69,6 +74,7 @@ type Relay struct {
 	senders map[string]Sender
 	log     *slog.Logger
 	loc     *time.Location
+	lang    language.Tag
 	m       *Metrics
 	now     func() time.Time
 	o       Options
@@ -99,7 +105,7 @@ func New(store carpool.Store, o Options) *Relay {
 	if o.WebhookMaxFailures <= 0 {
 		o.WebhookMaxFailures = 20
 	}
-	r := &Relay{store: store, senders: o.Senders, log: o.Logger, loc: o.Location, m: o.Metrics, now: o.Now, o: o,
+	r := &Relay{store: store, senders: o.Senders, log: o.Logger, loc: o.Location, lang: o.Language, m: o.Metrics, now: o.Now, o: o,
 		wake: make(chan struct{}, 1)}
 	if r.senders == nil {
 		r.senders = map[string]Sender{}
@@ -109,6 +115,9 @@ func New(store carpool.Store, o Options) *Relay {
 	}
 	if r.loc == nil {
 		r.loc = time.UTC
+	}
+	if r.lang == (language.Tag{}) {
+		r.lang = locale.Default
 	}
 	if r.now == nil {
 		r.now = time.Now
@@ -218,10 +227,11 @@ func (r *Relay) deliver(ctx context.Context, d carpool.Delivery) {
 
 // webhookOutcome counts the attempt against the webhook, which may disable it.
 func (r *Relay) webhookOutcome(ctx context.Context, d carpool.Delivery, sendErr error) {
+	// The store hands one note to every admin, so it speaks the default language.
+	words := locale.For(r.lang)
 	note := carpool.Notification{EventID: "webhook-disabled-" + d.Recipient + "-" + d.ID, Kind: "webhook.disabled",
-		Title: "Webhook disabled", Link: "/admin/webhooks",
-		Body: fmt.Sprintf("The webhook %s failed %d times in a row and was disabled. Check the receiver, then enable it again.",
-			d.Recipient, r.o.WebhookMaxFailures)}
+		Title: words.T("notify.webhook_disabled.title"), Link: "/admin/webhooks",
+		Body: words.T("notify.webhook_disabled.body", "Webhook", d.Recipient, "Failures", r.o.WebhookMaxFailures)}
 	disabled, err := r.store.WebhookResult(ctx, d.Recipient, sendErr == nil, r.o.WebhookMaxFailures, note)
 	if err != nil {
 		if carpool.ErrorCode(err) != carpool.ENOTFOUND {

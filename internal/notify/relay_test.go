@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/text/language"
 
 	"carpool/internal/carpool"
 	"carpool/internal/mail"
@@ -61,11 +62,7 @@ func (w *world) member(email, name string) carpool.Member {
 	if err := w.db.CreateMember(w.ctx, m); err != nil {
 		w.t.Fatal(err)
 	}
-	every := []string{}
-	for _, k := range notify.Kinds {
-		every = append(every, k.Type)
-	}
-	if err := w.db.SetEmailKinds(w.ctx, m.ID, every); err != nil {
+	if err := w.db.SetEmailKinds(w.ctx, m.ID, notify.Kinds); err != nil {
 		w.t.Fatal(err)
 	}
 	return m
@@ -162,7 +159,7 @@ func TestInboxAndMail(t *testing.T) {
 		}
 		d := pit.Detail(t, got.ID)
 		link := "https://carpool.example.com/rides/" + w.ride.ID
-		if !strings.Contains(d.Text, "is confirmed") || !strings.Contains(d.Text, link) {
+		if !strings.Contains(d.Text, "are confirmed") || !strings.Contains(d.Text, link) {
 			t.Fatalf("text part: got %q, want the news and %s", d.Text, link)
 		}
 		if !strings.Contains(d.HTML, `href="`+link+`"`) {
@@ -326,4 +323,49 @@ type failSender struct{ t *testing.T }
 func (f failSender) Send(context.Context, carpool.Delivery) error {
 	f.t.Error("a mail was sent")
 	return nil
+}
+
+// TestTextsInRecipientsLanguage: each member reads the inbox and mail in their own
+// language, and one who chose none in the configured default.
+func TestTextsInRecipientsLanguage(t *testing.T) {
+	pit := mailtest.Start(t)
+	w := newWorld(t, "rico@example.com")
+	if _, err := w.db.UpdateMember(w.ctx, w.driver.ID, func(m *carpool.Member) error { m.Language = "en"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	sender, err := mail.New(mail.Config{URL: pit.SMTPURL(), From: "Carpool <carpool@example.com>", BaseURL: "https://carpool.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, notify.New(w.db, notify.Options{Senders: map[string]notify.Sender{carpool.ChannelEmail: sender}, Language: language.German,
+		Poll: 20 * time.Millisecond, BackoffBase: 50 * time.Millisecond, BackoffMax: 200 * time.Millisecond}))
+
+	b, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "two mails at the SMTP server", func() bool { return len(pit.Messages(t)) == 2 })
+
+	d, r := w.inbox(w.driver), w.inbox(w.rider)
+	if len(d) != 1 || d[0].Title != "New seat request" || !strings.Contains(d[0].Body, "Rico Rider asks for 1 seat on your ride Zurich HB → Bern") {
+		t.Errorf("driver (English) inbox: got %+v", d)
+	}
+	depart := w.ride.DepartAt.UTC().Format("02.01.2006, 15:04")
+	if len(r) != 1 || r[0].Title != "Platz bestätigt" || r[0].Body != "Ihr 1 Platz in der Fahrt Zurich HB → Bern, "+
+		[]string{"So.", "Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa."}[w.ride.DepartAt.UTC().Weekday()]+" "+depart+" UTC ist bestätigt." {
+		t.Errorf("rider (German by default) inbox: got %+v", r)
+	}
+	for _, m := range pit.Messages(t) {
+		want := map[string]string{"rico@example.com": "Carpool: Platz bestätigt", "dana@example.com": "Carpool: New seat request"}[m.To[0].Address]
+		if m.Subject != want {
+			t.Errorf("mail to %s: subject %q, want %q", m.To[0].Address, m.Subject, want)
+		}
+		text := pit.Detail(t, m.ID).Text
+		if greeting := map[string]string{"rico@example.com": "Hallo Rico Rider,", "dana@example.com": "Hello Dana Driver,"}[m.To[0].Address]; !strings.HasPrefix(text, greeting) {
+			t.Errorf("mail to %s: want it to start %q:\n%s", m.To[0].Address, greeting, text)
+		}
+	}
 }

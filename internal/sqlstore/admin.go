@@ -216,7 +216,7 @@ func (s *Store) EraseMember(ctx context.Context, id string, by carpool.Member) e
 			return err
 		}
 		e := carpool.Erased(m)
-		if _, err := tx.ExecContext(ctx, `UPDATE members SET email = $1, name = $2, phone = '', password_hash = '', updated_at = $3 WHERE id = $4`,
+		if _, err := tx.ExecContext(ctx, `UPDATE members SET email = $1, name = $2, phone = '', password_hash = '', language = '', updated_at = $3 WHERE id = $4`,
 			e.Email, e.Name, ts(now), m.ID); err != nil {
 			return err
 		}
@@ -299,7 +299,7 @@ func (s *Store) ReactivateMember(ctx context.Context, id string, by carpool.Memb
 	return out, nil
 }
 
-// UpdateMember applies change to a member (profile edits, a new password hash) under
+// UpdateMember applies change to a member (profile edits, language, a new password hash) under
 // the row lock; email and role are not changed this way.
 func (s *Store) UpdateMember(ctx context.Context, id string, change func(*carpool.Member) error) (carpool.Member, error) {
 	var out carpool.Member
@@ -312,8 +312,8 @@ func (s *Store) UpdateMember(ctx context.Context, id string, change func(*carpoo
 			return err
 		}
 		m.UpdatedAt = now
-		_, err = tx.ExecContext(ctx, `UPDATE members SET name = $1, phone = $2, password_hash = $3, updated_at = $4 WHERE id = $5`,
-			m.Name, m.Phone, m.PasswordHash, ts(now), m.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE members SET name = $1, phone = $2, password_hash = $3, language = $4, updated_at = $5 WHERE id = $6`,
+			m.Name, m.Phone, m.PasswordHash, m.Language, ts(now), m.ID)
 		if err != nil {
 			return s.constraint(err, carpool.EINVALID, "")
 		}

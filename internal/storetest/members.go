@@ -109,6 +109,37 @@ func testMembers(t *testing.T, open func(t *testing.T) carpool.Store) {
 			t.Fatalf("got %d members for no ids, want 0", len(none))
 		}
 	})
+
+	t.Run("language setting", func(t *testing.T) {
+		m := e.member(carpool.RoleMember)
+		if m.Language != "" {
+			t.Fatalf("new member's language: got %q, want none", m.Language)
+		}
+		got, err := e.s.UpdateMember(e.ctx, m.ID, func(m *carpool.Member) error { m.Language = "de"; return nil })
+		noErr(t, err, "update member")
+		if got.Language != "de" || got.Name != m.Name {
+			t.Fatalf("updated: got %+v, want language de and the rest unchanged", got)
+		}
+		tok, secret, err := carpool.NewToken(m.ID, e.now)
+		noErr(t, err, "new token")
+		noErr(t, e.s.CreateToken(e.ctx, tok), "create token")
+		byToken, _, err := e.s.MemberByToken(e.ctx, carpool.HashToken(secret), e.now)
+		noErr(t, err, "member by token")
+		byID, err := e.s.Member(e.ctx, m.ID)
+		noErr(t, err, "member")
+		byEmail, err := e.s.MemberByEmail(e.ctx, m.Email)
+		noErr(t, err, "member by email")
+		for _, got := range []carpool.Member{byToken, byID, byEmail} {
+			if got.Language != "de" {
+				t.Errorf("stored language: got %q, want de", got.Language)
+			}
+		}
+		got, err = e.s.UpdateMember(e.ctx, m.ID, func(m *carpool.Member) error { m.Phone = ""; return nil })
+		noErr(t, err, "update member")
+		if got.Language != "de" {
+			t.Errorf("another change lost the language: got %q", got.Language)
+		}
+	})
 }
 
 func testTokens(t *testing.T, open func(t *testing.T) carpool.Store) {

@@ -24,10 +24,6 @@ type accountPage struct {
 
 func (p accountPage) preCSRF() string { return p.csrf }
 
-// resetRequested is the one answer to a reset request, whatever the address.
-const resetRequested = "If this address belongs to an account, a link to set a new password is on its way. " +
-	"It works once, for 30 minutes. Nothing arrived? Check your spam folder, or ask again in a few minutes."
-
 // noReferrer keeps a page's address, which holds a link's secret, out of the Referer
 // header of anything the page loads or links to.
 func noReferrer(w http.ResponseWriter) { w.Header().Set("Referrer-Policy", "no-referrer") }
@@ -42,19 +38,20 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if !validPreSession(r) {
-		s.forbidden(w, r, nil, "This form is missing its security token or it has expired. Please reload the page and try again.")
+		s.forbidden(w, r, nil, "error.csrf")
 		return
 	}
 	f := newForm(url.Values{"email": {r.PostFormValue("email")}})
 	err := s.app.ForgotPassword(r.Context(), f.Get("email"), s.client.Of(r))
 	page := accountPage{Form: f, csrf: s.preSession(w, r)}
+	words := s.printer(r, nil)
 	switch carpool.ErrorCode(err) {
 	case "":
-		page.Done = resetRequested
+		// The one answer to a reset request, whatever the address.
+		page.Done = words.T("forgot.requested")
 	case carpool.ETHROTTLED:
 		setRetryAfter(w, err)
-		f.Message = "There were many requests for this address or from your network. For your security, please wait " +
-			friendlyWait(carpool.RetryAfter(err)) + " and try again."
+		f.Message = words.T("forgot.throttled", "Wait", friendlyWait(words, carpool.RetryAfter(err)))
 		f.err = err
 	case carpool.EUNAVAILABLE, carpool.EINVALID, carpool.EFORBIDDEN:
 		f.fail(err, nil)
@@ -89,14 +86,14 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 	noReferrer(w)
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if !validPreSession(r) {
-		s.forbidden(w, r, nil, "This form is missing its security token or it has expired. Please reload the page and try again.")
+		s.forbidden(w, r, nil, "error.csrf")
 		return
 	}
 	token := r.PostFormValue("token")
 	f := newForm(url.Values{"password": {""}, "password2": {""}})
 	page := accountPage{Form: f, Token: token, csrf: s.preSession(w, r)}
 	if r.PostFormValue("password") != r.PostFormValue("password2") {
-		f.fieldError("password2", "The two passwords differ; type the same one twice.")
+		f.fieldError("password2", s.printer(r, nil).T("reset.differ"))
 		f.err = carpool.FieldErrorf(carpool.EINVALID, "password2", "passwords differ")
 		s.render(w, r, f.status(), "reset", nil, page)
 		return
@@ -131,7 +128,7 @@ func (s *Server) confirmEmail(w http.ResponseWriter, r *http.Request) {
 	noReferrer(w)
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if !validPreSession(r) {
-		s.forbidden(w, r, nil, "This form is missing its security token or it has expired. Please reload the page and try again.")
+		s.forbidden(w, r, nil, "error.csrf")
 		return
 	}
 	f := newForm(nil)
@@ -139,7 +136,7 @@ func (s *Server) confirmEmail(w http.ResponseWriter, r *http.Request) {
 	m, err := s.app.ConfirmEmail(r.Context(), r.PostFormValue("token"))
 	switch {
 	case err == nil:
-		page.Done = "Your e-mail address is now " + m.Email + ". Sign in with it from now on."
+		page.Done = s.printer(r, nil).T("emailconfirm.done", "Email", m.Email)
 	case userFacing(err):
 		f.fail(err, nil)
 	default:

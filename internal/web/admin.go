@@ -52,13 +52,14 @@ func (s *Server) memberAction(w http.ResponseWriter, r *http.Request, me *sessio
 		done = "roleChanged"
 	case "deactivate":
 		if !confirmed(r) {
+			p := s.printer(r, me)
 			return s.askFirst(w, r, me, confirmation{
-				Title: "Deactivate " + target.Name, Verb: "Yes, deactivate " + target.Name, Back: back,
+				Title: p.T("confirm.deactivate", "Name", target.Name), Verb: p.T("confirm.deactivate_yes", "Name", target.Name), Back: back,
 				Consequences: []string{
-					target.Name + " is signed out everywhere and cannot sign in any more.",
-					"Rides they drive in the future are cancelled; their passengers are told.",
-					"Their future bookings and pool-car reservations are cancelled; the drivers are told and waitlists move up.",
-					"Their past rides stay as they were; you can reactivate them later.",
+					p.T("confirm.deactivate_signed_out", "Name", target.Name),
+					p.T("confirm.deactivate_rides"),
+					p.T("confirm.deactivate_bookings"),
+					p.T("confirm.deactivate_past"),
 				},
 			})
 		}

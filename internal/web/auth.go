@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 // authPage is the sign-in or sign-up form; its CSRF token comes from the pre-session
@@ -50,13 +50,13 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if !validPreSession(r) {
-		s.forbidden(w, r, nil, "This form is missing its security token or it has expired. Please reload the page and try again.")
+		s.forbidden(w, r, nil, "error.csrf")
 		return
 	}
 	f := newForm(url.Values{"email": {r.PostFormValue("email")}, "password": {""}})
 	next := safeNext(r.PostFormValue("next"))
 	session, err := s.app.SignIn(r.Context(), f.Get("email"), r.PostFormValue("password"), s.client.Of(r))
-	if msg := signInRefusal(err); msg != "" {
+	if msg := signInRefusal(s.printer(r, nil), err); msg != "" {
 		if after := carpool.RetryAfter(err); after > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int((after+time.Second-1)/time.Second)))
 		}
@@ -74,16 +74,14 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 
 // signInRefusal returns what the form says when a sign-in is refused, or "" when err is
 // no refusal (nil, or a failure the error page reports).
-func signInRefusal(err error) string {
+func signInRefusal(p *locale.Printer, err error) string {
 	switch carpool.ErrorCode(err) {
 	case carpool.EUNAUTHORIZED:
-		return "Email or password is wrong."
+		return p.T("signin.wrong")
 	case carpool.ETHROTTLED:
-		return fmt.Sprintf("There were too many sign-in attempts for this account or from your network. "+
-			"For your security, please wait %s and try again. If you forgot your password, reset it or ask an administrator.",
-			friendlyWait(carpool.RetryAfter(err)))
+		return p.T("signin.throttled", "Wait", friendlyWait(p, carpool.RetryAfter(err)))
 	case carpool.EUNAVAILABLE:
-		return "Many people are signing in right now. Please try again in a moment."
+		return p.T("signin.busy")
 	case carpool.EFORBIDDEN:
 		return carpool.ErrorMessage(err)
 	}
@@ -91,16 +89,14 @@ func signInRefusal(err error) string {
 }
 
 // friendlyWait says a wait the way a person would.
-func friendlyWait(d time.Duration) string {
+func friendlyWait(p *locale.Printer, d time.Duration) string {
 	switch {
 	case d <= time.Second:
-		return "a second"
+		return p.N("wait.seconds", 1)
 	case d < time.Minute:
-		return fmt.Sprintf("%d seconds", int(d.Seconds()))
-	case d < 2*time.Minute:
-		return "a minute"
+		return p.N("wait.seconds", int(d.Seconds()))
 	default:
-		return fmt.Sprintf("%d minutes", int((d+time.Minute-1)/time.Minute))
+		return p.N("wait.minutes", int((d+time.Minute-1)/time.Minute))
 	}
 }
 
@@ -128,7 +124,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if !validPreSession(r) {
-		s.forbidden(w, r, nil, "This form is missing its security token or it has expired. Please reload the page and try again.")
+		s.forbidden(w, r, nil, "error.csrf")
 		return
 	}
 	f := newForm(url.Values{
@@ -140,7 +136,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		if carpool.ErrorCode(err) == carpool.EUNAVAILABLE {
 			w.Header().Set("Retry-After", strconv.Itoa(int((carpool.RetryAfter(err)+time.Second-1)/time.Second)))
-			f.Message = signInRefusal(err)
+			f.Message = signInRefusal(s.printer(r, nil), err)
 			s.render(w, r, app.HTTPStatus(err), "signup", nil, authPage{Form: f, csrf: s.preSession(w, r)})
 			return
 		}

@@ -162,8 +162,8 @@ func (s *Server) showCar(w http.ResponseWriter, r *http.Request, me *session, f 
 // reserve holds the pool car for the member's trip.
 func (s *Server) reserve(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := newForm(url.Values{"start": {r.PostFormValue("start")}, "end": {r.PostFormValue("end")}})
-	start := f.when("start", "Start", s.loc)
-	end := f.when("end", "End", s.loc)
+	start := f.when("start", "field.start", s.loc)
+	end := f.when("end", "field.end", s.loc)
 	if f.Valid() {
 		x, err := s.app.Reserve(r.Context(), me.Member, r.PathValue("id"), carpool.ReservationTrip, start, end)
 		if err == nil {
@@ -187,13 +187,18 @@ func (s *Server) cancelReservation(w http.ResponseWriter, r *http.Request, me *s
 			return err
 		}
 		next := safeNext(r.PostFormValue("next"))
+		p := s.printer(r, me)
+		ends := "confirm.reservation_ends"
+		if x.Kind == carpool.ReservationMaintenance {
+			ends = "confirm.maintenance_ends"
+		}
 		c := confirmation{
-			Title: "Cancel the reservation", Verb: "Yes, cancel the reservation", Back: next,
+			Title: p.T("confirm.cancel_reservation"), Verb: p.T("confirm.cancel_reservation_yes"), Back: next,
 			Keep:         map[string]string{"next": next},
-			Consequences: []string{"The " + string(x.Kind) + " reservation from " + s.when(x.Start) + " to " + s.when(x.End) + " ends; the car is free for others then."},
+			Consequences: []string{p.T(ends, "Start", s.when(p, x.Start), "End", s.when(p, x.End))},
 		}
 		if x.MemberID != me.Member.ID {
-			c.Consequences = append(c.Consequences, "The member who holds it is told.")
+			c.Consequences = append(c.Consequences, p.T("confirm.reservation_holder_told"))
 		}
 		return s.askFirst(w, r, me, c)
 	}
@@ -228,7 +233,7 @@ func (s *Server) showMyCars(w http.ResponseWriter, r *http.Request, me *session,
 // addMyCar registers the member's own car, from which they can then offer rides.
 func (s *Server) addMyCar(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := postedForm(r, carInputs)
-	seats := f.integer("seats", "Seats")
+	seats := f.integer("seats", "field.seats")
 	if f.Valid() {
 		_, err := s.app.CreateCar(r.Context(), me.Member, app.CarInput{
 			Kind: carpool.CarPrivate, Plate: f.Get("plate"), Make: f.Get("make"), Model: f.Get("model"), Seats: &seats,

@@ -7,6 +7,7 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 // commuteRoutes adds the recurring-commute pages: my commutes, offering a series, one
@@ -27,17 +28,16 @@ func (s *Server) commuteRoutes(mux *http.ServeMux) {
 // weekdayChoices are the checkboxes of a weekday set, Monday first.
 var weekdayChoices = []struct {
 	Value string
-	Label string
 	Day   time.Weekday
 }{
-	{"mon", "Mon", time.Monday}, {"tue", "Tue", time.Tuesday}, {"wed", "Wed", time.Wednesday},
-	{"thu", "Thu", time.Thursday}, {"fri", "Fri", time.Friday}, {"sat", "Sat", time.Saturday}, {"sun", "Sun", time.Sunday},
+	{"mon", time.Monday}, {"tue", time.Tuesday}, {"wed", time.Wednesday},
+	{"thu", time.Thursday}, {"fri", time.Friday}, {"sat", time.Saturday}, {"sun", time.Sunday},
 }
 
-// weekdayBox is one checkbox of a weekday picker.
+// weekdayBox is one checkbox of a weekday picker; the page names Day in its language.
 type weekdayBox struct {
 	Value   string
-	Label   string
+	Day     time.Weekday
 	Checked bool
 }
 
@@ -45,7 +45,7 @@ func weekdayBoxes(offered, checked carpool.Weekdays) []weekdayBox {
 	var out []weekdayBox
 	for _, c := range weekdayChoices {
 		if offered.Has(c.Day) {
-			out = append(out, weekdayBox{Value: c.Value, Label: c.Label, Checked: checked.Has(c.Day)})
+			out = append(out, weekdayBox{Value: c.Value, Day: c.Day, Checked: checked.Has(c.Day)})
 		}
 	}
 	return out
@@ -109,7 +109,7 @@ func (s *Server) seriesCars(r *http.Request, me carpool.Member) ([]carpool.Car, 
 
 // seriesPlaces are the place fields of the series form.
 func (s *Server) seriesPlaces(r *http.Request, me carpool.Member, f *form, lookup string) (map[string]*placeField, error) {
-	return s.placeFields(r.Context(), me, f, lookup, placeField{Name: "from", Legend: "From"}, placeField{Name: "to", Legend: "To"})
+	return s.placeFields(r.Context(), me, f, lookup, placeField{Name: "from", Legend: "place.from"}, placeField{Name: "to", Legend: "place.to"})
 }
 
 func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -154,11 +154,11 @@ func (s *Server) offerSeries(w http.ResponseWriter, r *http.Request, me *session
 			Weekdays: weekdayBoxes(carpool.AllWeekdays, days)})
 		return nil
 	}
-	from, err := s.requiredPlace(ctx, me.Member, f, "from", "Choose where the commute starts")
+	from, err := s.requiredPlace(ctx, me.Member, f, "from", "form.commute_from")
 	if err != nil {
 		return err
 	}
-	to, err := s.requiredPlace(ctx, me.Member, f, "to", "Choose where the commute goes")
+	to, err := s.requiredPlace(ctx, me.Member, f, "to", "form.commute_to")
 	if err != nil {
 		return err
 	}
@@ -167,20 +167,20 @@ func (s *Server) offerSeries(w http.ResponseWriter, r *http.Request, me *session
 		From:        from,
 		To:          to,
 		Weekdays:    days,
-		DepartTime:  clockField(f, "depart_time", "Departure time"),
+		DepartTime:  clockField(f, "depart_time", "field.departure_time"),
 		TimeZone:    f.text("time_zone"),
-		Seats:       f.integer("seats", "Seats"),
+		Seats:       f.integer("seats", "field.seats"),
 		BookingMode: carpool.BookingMode(f.text("mode")),
 		Notes:       f.Get("notes"),
-		StartsOn:    dateField(f, "starts_on", "First day"),
-		EndsOn:      optional(f, "ends_on", func() carpool.Date { return dateField(f, "ends_on", "Last day") }),
+		StartsOn:    dateField(f, "starts_on", "field.first_day"),
+		EndsOn:      optional(f, "ends_on", func() carpool.Date { return dateField(f, "ends_on", "field.last_day") }),
 	}
 	if f.text("reserve_from") != "" || f.text("reserve_until") != "" {
-		from, until := clockField(f, "reserve_from", "Reserve from"), clockField(f, "reserve_until", "Reserve until")
+		from, until := clockField(f, "reserve_from", "field.reserve_from"), clockField(f, "reserve_until", "field.reserve_until")
 		in.ReserveFrom, in.ReserveUntil = &from, &until
 	}
 	if in.CarID == "" {
-		f.fieldError("car_id", "choose a car")
+		f.fieldError("car_id", f.say("form.choose_car"))
 	}
 	if f.Valid() {
 		sr, err := s.app.OfferSeries(ctx, me.Member, in)
@@ -205,7 +205,7 @@ func (s *Server) offerSeries(w http.ResponseWriter, r *http.Request, me *session
 func clockField(f *form, name, label string) carpool.Clock {
 	c, err := carpool.ParseClock(f.text(name))
 	if err != nil {
-		f.fieldError(name, label+" must be a time like 07:30")
+		f.fieldError(name, f.say("form.time", "Field", f.say(label), "Example", "07:30"))
 	}
 	return c
 }
@@ -213,7 +213,7 @@ func clockField(f *form, name, label string) carpool.Clock {
 func dateField(f *form, name, label string) carpool.Date {
 	d, err := carpool.ParseDate(f.text(name))
 	if err != nil {
-		f.fieldError(name, label+" must be a date like 2026-03-02")
+		f.fieldError(name, f.say("form.must_be_date", "Field", f.say(label), "Example", "2026-03-02"))
 	}
 	return d
 }
@@ -274,7 +274,7 @@ func (s *Server) seriesRefused(w http.ResponseWriter, r *http.Request, me *sessi
 func (s *Server) subscribe(w http.ResponseWriter, r *http.Request, me *session) error {
 	id := r.PathValue("id")
 	f := newForm(url.Values{"seats": {r.PostFormValue("seats")}})
-	seats := f.integer("seats", "Seats")
+	seats := f.integer("seats", "field.seats")
 	if !f.Valid() {
 		return s.showSeries(w, r, me, id, f, f.status())
 	}
@@ -292,12 +292,13 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request, me *session
 		if err != nil {
 			return err
 		}
+		p := s.printer(r, me)
 		return s.askFirst(w, r, me, confirmation{
-			Title: "Leave the commute " + v.Series.From.Label + " → " + v.Series.To.Label,
-			Verb:  "Yes, leave the commute", Back: "/commutes/" + url.PathEscape(id),
+			Title: p.T("confirm.leave_commute", "From", v.Series.From.Label, "To", v.Series.To.Label),
+			Verb:  p.T("confirm.leave_commute_yes"), Back: "/commutes/" + url.PathEscape(id),
 			Consequences: []string{
-				"Your bookings on all its coming days are cancelled and " + v.Driver.Name + " is told.",
-				"You are no longer booked on days that appear later.",
+				p.T("confirm.leave_commute_bookings", "Driver", v.Driver.Name),
+				p.T("confirm.leave_commute_later"),
 			},
 		})
 	}
@@ -318,8 +319,8 @@ func postedDate(r *http.Request) (carpool.Date, error) {
 }
 
 // dayLabel names a day of a series for a sentence, with its departure.
-func (s *Server) dayLabel(sr carpool.Series, d carpool.Date) string {
-	return s.when(sr.DepartAt(d))
+func (s *Server) dayLabel(p *locale.Printer, sr carpool.Series, d carpool.Date) string {
+	return s.when(p, sr.DepartAt(d))
 }
 
 func (s *Server) leaveDay(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -333,10 +334,11 @@ func (s *Server) leaveDay(w http.ResponseWriter, r *http.Request, me *session) e
 		if err != nil {
 			return err
 		}
+		p := s.printer(r, me)
 		return s.askFirst(w, r, me, confirmation{
-			Title: "Leave one day of " + v.Series.From.Label + " → " + v.Series.To.Label,
-			Verb:  "Yes, leave this day", Back: "/commutes/" + url.PathEscape(id),
-			Consequences: []string{"Your booking on " + s.dayLabel(v.Series, d) + " is cancelled and " + v.Driver.Name + " is told; your other days stay."},
+			Title: p.T("confirm.leave_day", "From", v.Series.From.Label, "To", v.Series.To.Label),
+			Verb:  p.T("confirm.leave_day_yes"), Back: "/commutes/" + url.PathEscape(id),
+			Consequences: []string{p.T("confirm.leave_day_booking", "Day", s.dayLabel(p, v.Series, d), "Driver", v.Driver.Name)},
 			Keep:         map[string]string{"date": d.String()},
 		})
 	}
@@ -358,15 +360,16 @@ func (s *Server) skipDay(w http.ResponseWriter, r *http.Request, me *session) er
 		if err != nil {
 			return err
 		}
+		p := s.printer(r, me)
 		c := confirmation{
-			Title: "Skip " + s.dayLabel(v.Series, d),
-			Verb:  "Yes, skip this day", Back: "/commutes/" + url.PathEscape(id),
-			Consequences: []string{"The ride on " + s.dayLabel(v.Series, d) + " does not run; nobody can book it."},
+			Title: p.T("confirm.skip_day", "Day", s.dayLabel(p, v.Series, d)),
+			Verb:  p.T("confirm.skip_day_yes"), Back: "/commutes/" + url.PathEscape(id),
+			Consequences: []string{p.T("confirm.skip_day_ride", "Day", s.dayLabel(p, v.Series, d))},
 			Keep:         map[string]string{"date": d.String()},
 		}
 		for _, sub := range v.Subscribers {
 			if sub.Subscription.Covers(d) {
-				c.Consequences = append(c.Consequences, sub.Person.Name+" is told and loses their seat that day.")
+				c.Consequences = append(c.Consequences, p.T("confirm.subscriber_loses_day", "Name", sub.Person.Name))
 			}
 		}
 		return s.askFirst(w, r, me, c)
@@ -385,19 +388,20 @@ func (s *Server) endSeries(w http.ResponseWriter, r *http.Request, me *session) 
 		if err != nil {
 			return err
 		}
+		p := s.printer(r, me)
 		c := confirmation{
-			Title: "End the commute " + v.Series.From.Label + " → " + v.Series.To.Label,
-			Verb:  "Yes, end the commute", Back: "/commutes/" + url.PathEscape(id),
-			Consequences: []string{"Every coming ride of this commute is cancelled and no new days appear."},
+			Title: p.T("confirm.end_commute", "From", v.Series.From.Label, "To", v.Series.To.Label),
+			Verb:  p.T("confirm.end_commute_yes"), Back: "/commutes/" + url.PathEscape(id),
+			Consequences: []string{p.T("confirm.end_commute_rides")},
 		}
 		if v.Series.UsesPoolCar() {
-			c.Consequences = append(c.Consequences, "The pool car's reservations for those days are given back.")
+			c.Consequences = append(c.Consequences, p.T("confirm.end_commute_pool_car"))
 		}
 		if len(v.Subscribers) == 0 {
-			c.Consequences = append(c.Consequences, "Nobody subscribes to it.")
+			c.Consequences = append(c.Consequences, p.T("confirm.end_commute_nobody"))
 		}
 		for _, sub := range v.Subscribers {
-			c.Consequences = append(c.Consequences, sub.Person.Name+" is told and loses their seats.")
+			c.Consequences = append(c.Consequences, p.T("confirm.subscriber_loses_seats", "Name", sub.Person.Name))
 		}
 		return s.askFirst(w, r, me, c)
 	}
@@ -426,7 +430,7 @@ func (s *Server) commuteWeek(w http.ResponseWriter, r *http.Request, me *session
 	if v := r.URL.Query().Get("from"); v != "" {
 		d, err := carpool.ParseDate(v)
 		if err != nil {
-			return carpool.FieldErrorf(carpool.EINVALID, "from", "from must be a date like 2026-03-02")
+			return carpool.FieldErrorf(carpool.EINVALID, "from", "%s", s.printer(r, me).T("form.must_be_date", "Field", "from", "Example", "2026-03-02"))
 		}
 		from = d
 	}
@@ -435,8 +439,9 @@ func (s *Server) commuteWeek(w http.ResponseWriter, r *http.Request, me *session
 		return err
 	}
 	page := weekPage{From: week.From, To: week.To, Prev: from.AddDays(-7).String(), Next: from.AddDays(7).String()}
+	words := s.printer(r, me)
 	for d := week.From; !d.After(week.To); d = d.AddDays(1) {
-		day := weekPageDay{Date: d, Label: time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Format("Monday 2 January")}
+		day := weekPageDay{Date: d, Label: words.Day(time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC))}
 		for _, e := range week.Days {
 			if e.Occurrence.On == d {
 				day.Entries = append(day.Entries, e)

@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"time"
+
+	"carpool/internal/locale"
 )
 
 // confirmation is the page that asks before a destructive action: what will happen to
@@ -28,5 +30,5 @@ func (s *Server) askFirst(w http.ResponseWriter, r *http.Request, me *session, c
 	return nil
 }
 
-// when formats a time for a sentence, as the templates' "when" does.
-func (s *Server) when(t time.Time) string { return t.In(s.loc).Format(whenLayout) }
+// when formats a time for a sentence in p's language, as the templates' "when" does.
+func (s *Server) when(p *locale.Printer, t time.Time) string { return p.When(t.In(s.loc)) }

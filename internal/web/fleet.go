@@ -27,6 +27,7 @@ var (
 // postedForm returns a form holding the posted values of inputs.
 func postedForm(r *http.Request, inputs []string) *form {
 	f := newForm(url.Values{})
+	f.words = wordsOf(r)
 	for _, in := range inputs {
 		f.Values.Set(in, r.PostFormValue(in))
 	}
@@ -65,14 +66,14 @@ func (s *Server) showFleet(w http.ResponseWriter, r *http.Request, me *session, 
 // sitePlace is the place field a site's location is picked with: a pin on the map, an
 // address search result, or a saved place; coordinates are never typed.
 func (s *Server) sitePlace(r *http.Request, me *session, f *form, lookup string) (map[string]*placeField, error) {
-	return s.placeFields(r.Context(), me.Member, f, lookup, placeField{Name: "location", Legend: "Location"})
+	return s.placeFields(r.Context(), me.Member, f, lookup, placeField{Name: "location", Legend: "place.location"})
 }
 
 // siteFromForm reads a site's inputs; the application layer checks the values.
 func (s *Server) siteFromForm(r *http.Request, me *session, f *form) (app.SitePatch, error) {
 	name, address := f.Get("name"), f.Get("address")
 	p := app.SitePatch{Name: &name, Address: &address}
-	at, err := s.requiredPlace(r.Context(), me.Member, f, "location", "Choose where the site is: drop a pin on the map or search its address")
+	at, err := s.requiredPlace(r.Context(), me.Member, f, "location", "form.site_location")
 	if err != nil {
 		return p, err
 	}
@@ -125,7 +126,7 @@ func (s *Server) showFleetSearch(w http.ResponseWriter, r *http.Request, me *ses
 
 func (s *Server) createCar(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := postedForm(r, poolCarInputs)
-	seats := f.integer("seats", "Seats")
+	seats := f.integer("seats", "field.seats")
 	if f.Valid() {
 		_, err := s.app.CreateCar(r.Context(), me.Member, app.CarInput{
 			Kind: carpool.CarPool, SiteID: f.text("site_id"),
@@ -176,7 +177,7 @@ func (s *Server) editSite(w http.ResponseWriter, r *http.Request, me *session) e
 	}
 	f := postedForm(r, editSiteInputs)
 	lookup := lookupField(r, "location")
-	version := f.integer("version", "Version")
+	version := f.integer("version", "field.version")
 	var p app.SitePatch
 	if lookup == "" {
 		if p, err = s.siteFromForm(r, me, f); err != nil {
@@ -261,8 +262,8 @@ func (s *Server) editCar(w http.ResponseWriter, r *http.Request, me *session) er
 		return err
 	}
 	f := postedForm(r, editCarInputs)
-	version := f.integer("version", "Version")
-	seats := f.integer("seats", "Seats")
+	version := f.integer("version", "field.version")
+	seats := f.integer("seats", "field.seats")
 	if f.Valid() {
 		plate, mk, model := f.Get("plate"), f.Get("make"), f.Get("model")
 		status := carpool.CarStatus(f.text("status"))
@@ -312,11 +313,12 @@ func (s *Server) retireCar(w http.ResponseWriter, r *http.Request, me *session) 
 		if err != nil {
 			return err
 		}
+		p := s.printer(r, me)
 		return s.askFirst(w, r, me, confirmation{
-			Title: "Retire " + c.Plate, Verb: "Yes, retire " + c.Plate, Back: "/fleet/cars/" + url.PathEscape(c.ID),
+			Title: p.T("confirm.retire", "Plate", c.Plate), Verb: p.T("confirm.retire_yes", "Plate", c.Plate), Back: "/fleet/cars/" + url.PathEscape(c.ID),
 			Consequences: []string{
-				c.Make + " " + c.Model + " (" + c.Plate + ") leaves the fleet for good: nobody can reserve it or offer rides in it any more.",
-				"Its past reservations and rides stay in the history and the reports.",
+				p.T("confirm.retire_leaves", "Car", c.Make+" "+c.Model+" ("+c.Plate+")"),
+				p.T("confirm.retire_history"),
 			},
 		})
 	}

@@ -9,15 +9,28 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 // form is a submitted (or prefilled) form: the values as typed, so a page shown again
 // keeps them, and the errors by field name, shown beside their input.
 type form struct {
+	// words say the form's messages in the request's language; labels passed to the
+	// parsers below are catalogue ids.
+	words   *locale.Printer
 	Values  url.Values
 	Errors  map[string]string
 	Message string // an error that belongs to no single field
 	err     error  // the domain error shown, which decides the page's status
+}
+
+// say says the text id in the form's language (English for a form made without a
+// request).
+func (f *form) say(id string, kv ...any) string {
+	if f.words == nil {
+		return locale.For(locale.Default).T(id, kv...)
+	}
+	return f.words.T(id, kv...)
 }
 
 func newForm(v url.Values) *form {
@@ -95,7 +108,7 @@ func (f *form) text(name string) string { return strings.TrimSpace(f.Get(name)) 
 func (f *form) required(name, label string) string {
 	v := f.text(name)
 	if v == "" {
-		f.fieldError(name, label+" is required")
+		f.fieldError(name, f.say("form.required", "Field", f.say(label)))
 	}
 	return v
 }
@@ -104,7 +117,7 @@ func (f *form) integer(name, label string) int {
 	v := f.text(name)
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		f.fieldError(name, label+" must be a whole number")
+		f.fieldError(name, f.say("form.whole_number", "Field", f.say(label)))
 		return 0
 	}
 	return n
@@ -114,7 +127,7 @@ func (f *form) float(name, label string) float64 {
 	v := strings.ReplaceAll(f.text(name), ",", ".")
 	x, err := strconv.ParseFloat(v, 64)
 	if err != nil {
-		f.fieldError(name, label+" must be a number")
+		f.fieldError(name, f.say("form.number", "Field", f.say(label)))
 		return 0
 	}
 	return x
@@ -133,7 +146,7 @@ func (f *form) point(name, label string) *carpool.Point {
 	la, err1 := strconv.ParseFloat(strings.TrimSpace(lat), 64)
 	lo, err2 := strconv.ParseFloat(strings.TrimSpace(lon), 64)
 	if !ok || err1 != nil || err2 != nil {
-		f.fieldError(name, label+" must be latitude,longitude like 48.137,11.575")
+		f.fieldError(name, f.say("form.point", "Field", f.say(label), "Example", "48.137,11.575"))
 		return nil
 	}
 	return &carpool.Point{Lat: la, Lon: lo}
@@ -155,7 +168,7 @@ const localTimeLayout = "2006-01-02T15:04"
 func (f *form) when(name, label string, loc *time.Location) time.Time {
 	v := f.text(name)
 	if v == "" {
-		f.fieldError(name, label+" is required")
+		f.fieldError(name, f.say("form.required", "Field", f.say(label)))
 		return time.Time{}
 	}
 	for _, layout := range []string{localTimeLayout, "2006-01-02T15:04:05", "2006-01-02 15:04"} {
@@ -163,6 +176,6 @@ func (f *form) when(name, label string, loc *time.Location) time.Time {
 			return t
 		}
 	}
-	f.fieldError(name, label+" must be a date and time like 2026-03-01T08:30")
+	f.fieldError(name, f.say("form.datetime", "Field", f.say(label), "Example", "2026-03-01T08:30"))
 	return time.Time{}
 }

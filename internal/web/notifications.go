@@ -107,10 +107,11 @@ func (s *Server) preferencesData(r *http.Request, me *session) (preferencesPage,
 	if err != nil {
 		return p, err
 	}
+	words := s.printer(r, me)
 	for _, k := range notify.Kinds {
-		row := prefRow{Type: k.Type, Label: k.Label}
+		row := prefRow{Type: k, Label: words.T("kind." + k)}
 		for _, c := range chosen {
-			row.Email = row.Email || c == k.Type
+			row.Email = row.Email || c == k
 		}
 		p.Kinds = append(p.Kinds, row)
 	}
@@ -267,18 +268,11 @@ func (s *Server) retryDelivery(w http.ResponseWriter, r *http.Request, me *sessi
 	return nil
 }
 
-// notificationFlashes are the messages after the forms above.
-var notificationFlashes = map[string]string{
-	"allRead":         "All notifications marked read.",
-	"prefsSaved":      "Notification settings saved.",
-	"calendarRevoked": "Calendar link revoked: calendars subscribed to it stop updating.",
-	"webhookEnabled":  "Webhook enabled.",
-	"webhookDeleted":  "Webhook deleted.",
-	"retried":         "Delivery queued again.",
-}
+// notificationFlashes are the messages after the forms above (catalogue ids flash.KEY).
+var notificationFlashes = []string{"allRead", "prefsSaved", "calendarRevoked", "webhookEnabled", "webhookDeleted", "retried"}
 
 func init() {
-	for k, v := range notificationFlashes {
-		flashes[k] = v
+	for _, k := range notificationFlashes {
+		flashes[k] = true
 	}
 }

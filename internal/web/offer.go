@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 type offerPage struct {
@@ -37,11 +38,11 @@ var offerInputs = []string{"source", "from", "from_address", "to", "to_address",
 
 // offerPlaces are the place fields of the offer form.
 func (s *Server) offerPlaces(ctx context.Context, me carpool.Member, f *form, lookup string) (map[string]*placeField, error) {
-	return s.placeFields(ctx, me, f, lookup, placeField{Name: "from", Legend: "From"}, placeField{Name: "to", Legend: "To"})
+	return s.placeFields(ctx, me, f, lookup, placeField{Name: "from", Legend: "place.from"}, placeField{Name: "to", Legend: "place.to"})
 }
 
 // offerSources lists the member's private cars and their upcoming trip reservations.
-func (s *Server) offerSources(ctx context.Context, me carpool.Member) ([]offerSource, error) {
+func (s *Server) offerSources(ctx context.Context, me carpool.Member, p *locale.Printer) ([]offerSource, error) {
 	sources, err := s.app.OfferSources(ctx, me)
 	if err != nil {
 		return nil, err
@@ -50,19 +51,19 @@ func (s *Server) offerSources(ctx context.Context, me carpool.Member) ([]offerSo
 	for i, src := range sources {
 		c := src.Car
 		if x := src.Reservation; x != nil {
-			label := "Pool car " + c.Make + " " + c.Model + " (" + c.Plate + "), reserved " +
-				x.Start.In(s.loc).Format("Mon 2 Jan 15:04") + "–" + x.End.In(s.loc).Format("Mon 2 Jan 15:04")
+			label := p.T("offer.source_pool_car", "Car", c.Make+" "+c.Model+" ("+c.Plate+")",
+				"Start", p.Day(x.Start.In(s.loc))+" "+p.Clock(x.Start.In(s.loc)), "End", p.Day(x.End.In(s.loc))+" "+p.Clock(x.End.In(s.loc)))
 			out[i] = offerSource{Value: "res:" + x.ID, Label: label, car: c, res: x}
 			continue
 		}
-		out[i] = offerSource{Value: "car:" + c.ID, Label: "My car " + c.Make + " " + c.Model + " (" + c.Plate + ")", car: c}
+		out[i] = offerSource{Value: "car:" + c.ID, Label: p.T("offer.source_my_car", "Car", c.Make+" "+c.Model+" ("+c.Plate+")"), car: c}
 	}
 	return out, nil
 }
 
 func (s *Server) offerForm(w http.ResponseWriter, r *http.Request, me *session) error {
 	ctx := r.Context()
-	sources, err := s.offerSources(ctx, me.Member)
+	sources, err := s.offerSources(ctx, me.Member, s.printer(r, me))
 	if err != nil {
 		return err
 	}
@@ -100,7 +101,7 @@ func (s *Server) offerForm(w http.ResponseWriter, r *http.Request, me *session) 
 // check it, and their errors come back beside the inputs.
 func (s *Server) offerRide(w http.ResponseWriter, r *http.Request, me *session) error {
 	ctx := r.Context()
-	sources, err := s.offerSources(ctx, me.Member)
+	sources, err := s.offerSources(ctx, me.Member, s.printer(r, me))
 	if err != nil {
 		return err
 	}
@@ -114,20 +115,20 @@ func (s *Server) offerRide(w http.ResponseWriter, r *http.Request, me *session) 
 		s.render(w, r, http.StatusOK, "offer", me, offerPage{Form: f, Sources: sources, Places: places})
 		return nil
 	}
-	from, err := s.requiredPlace(ctx, me.Member, f, "from", "Choose where the ride starts")
+	from, err := s.requiredPlace(ctx, me.Member, f, "from", "form.ride_from")
 	if err != nil {
 		return err
 	}
-	to, err := s.requiredPlace(ctx, me.Member, f, "to", "Choose where the ride goes")
+	to, err := s.requiredPlace(ctx, me.Member, f, "to", "form.ride_to")
 	if err != nil {
 		return err
 	}
 	in := carpool.RideInput{
 		From:        from,
 		To:          to,
-		DetourKM:    optionalPtr(f, "detour", func() float64 { return f.float("detour", "Detour") }),
-		DepartAt:    f.when("depart", "Departure", s.loc),
-		Seats:       f.integer("seats", "Seats"),
+		DetourKM:    optionalPtr(f, "detour", func() float64 { return f.float("detour", "field.detour") }),
+		DepartAt:    f.when("depart", "field.departure", s.loc),
+		Seats:       f.integer("seats", "field.seats"),
 		BookingMode: carpool.BookingMode(f.text("mode")),
 		Notes:       f.Get("notes"),
 	}
@@ -142,7 +143,7 @@ func (s *Server) offerRide(w http.ResponseWriter, r *http.Request, me *session) 
 		}
 	}
 	if !found {
-		f.fieldError("source", "choose one of your cars or reservations")
+		f.fieldError("source", f.say("form.choose_source"))
 	}
 	if f.Valid() {
 		ride, err := s.app.OfferRide(ctx, me.Member, in)
@@ -172,7 +173,7 @@ func (s *Server) requiredPlace(ctx context.Context, me carpool.Member, f *form, 
 		}
 		return *p, err
 	}
-	f.fieldError(name, missing)
+	f.fieldError(name, f.say(missing))
 	return carpool.Place{}, nil
 }
 

@@ -73,6 +73,7 @@ func (s *Server) placeFields(ctx context.Context, me carpool.Member, f *form, lo
 	}
 	out := make(map[string]*placeField, len(fields))
 	for _, pf := range fields {
+		pf.Legend = f.say(pf.Legend)
 		pf.Choices = choices
 		pf.Search = s.app.AddressSearchOn()
 		if p, ok := parseAt(f.Get(pf.Name)); ok {
@@ -105,18 +106,18 @@ func (s *Server) readPlace(ctx context.Context, me carpool.Member, f *form, name
 	case strings.HasPrefix(v, "at:"):
 		p, ok := parseAt(v)
 		if !ok {
-			f.fieldError(name, "pick the place again: its position could not be read")
+			f.fieldError(name, f.say("form.place_unreadable"))
 			return nil, nil
 		}
 		if p.Lat < -90 || p.Lat > 90 || p.Lon < -180 || p.Lon > 180 {
-			f.fieldError(name, "the pin lies outside the map (latitude -90 to 90, longitude -180 to 180)")
+			f.fieldError(name, f.say("form.pin_outside"))
 			return nil, nil
 		}
 		return &p, nil
 	}
 	p, err := s.app.ResolveChoice(ctx, me, v)
 	if carpool.ErrorCode(err) == carpool.ENOTFOUND {
-		f.fieldError(name, "choose a place from the list")
+		f.fieldError(name, f.say("form.choose_place"))
 		return nil, nil
 	}
 	if err != nil {
@@ -142,6 +143,7 @@ func placeInputs(name string) []string { return []string{name, name + "_address"
 // copyInputs copies the named inputs from the request into a fresh form.
 func copyInputs(r *http.Request, names ...string) *form {
 	f := newForm(url.Values{})
+	f.words = wordsOf(r)
 	for _, n := range names {
 		f.Values.Set(n, r.FormValue(n))
 	}

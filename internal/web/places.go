@@ -24,7 +24,7 @@ func (s *Server) placesPage(ctx context.Context, me carpool.Member, f *form, loo
 	if err != nil {
 		return placesPage{}, err
 	}
-	fields, err := s.placeFields(ctx, me, f, lookup, placeField{Name: "place", Legend: "Where"})
+	fields, err := s.placeFields(ctx, me, f, lookup, placeField{Name: "place", Legend: "place.where"})
 	if err != nil {
 		return placesPage{}, err
 	}
@@ -67,7 +67,7 @@ func (s *Server) addPlace(w http.ResponseWriter, r *http.Request, me *session) e
 		s.render(w, r, http.StatusOK, "places", me, p)
 		return nil
 	}
-	where, err := s.requiredPlace(ctx, me.Member, f, "place", "Pick the place on the map, from the sites or by its address")
+	where, err := s.requiredPlace(ctx, me.Member, f, "place", "form.place_where")
 	if err != nil {
 		return err
 	}

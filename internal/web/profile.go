@@ -7,6 +7,7 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 type profilePage struct {
@@ -18,10 +19,12 @@ type profilePage struct {
 	Erase    *form
 	Sessions []carpool.Token
 	Current  string
+	// Languages are the choices of the language select, each named in itself.
+	Languages []langChoice
 }
 
 var (
-	profileInputs  = []string{"name", "phone", "email"}
+	profileInputs  = []string{"name", "phone", "email", "language"}
 	passwordInputs = []string{"current_password", "password"}
 )
 
@@ -40,21 +43,34 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, me *session
 		return err
 	}
 	s.render(w, r, status, "profile", me, profilePage{Form: f, Pending: pending, MailOn: s.app.MailOn(), Password: pw,
-		Erase: newForm(url.Values{"password": {""}}), Sessions: sessions, Current: me.Token.ID})
+		Erase: newForm(url.Values{"password": {""}}), Sessions: sessions, Current: me.Token.ID, Languages: languages()})
 	return nil
 }
 
 // profileForm is the profile form filled with m's values.
 func profileForm(m carpool.Member) *form {
-	return newForm(url.Values{"name": {m.Name}, "phone": {m.Phone}, "email": {m.Email}})
+	return newForm(url.Values{"name": {m.Name}, "phone": {m.Phone}, "email": {m.Email}, "language": {m.Language}})
 }
 
-// saveProfile changes the member's name and phone, and asks to change the address when
+// languages are the languages a member may choose, each named in itself.
+func languages() []langChoice {
+	var out []langChoice
+	for _, tag := range locale.Supported {
+		out = append(out, langChoice{Code: locale.Code(tag), Name: locale.For(tag).T("language.self")})
+	}
+	return out
+}
+
+// saveProfile changes the member's name, phone and language, and asks to change the address when
 // a new one is typed (it counts once the link mailed there is opened).
 func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := postedForm(r, profileInputs)
 	name, phone := f.Get("name"), f.Get("phone")
 	patch := app.ProfilePatch{Name: &name, Phone: &phone}
+	if _, ok := r.PostForm["language"]; ok {
+		lang := f.Get("language")
+		patch.Language = &lang
+	}
 	if _, ok := r.PostForm["email"]; ok {
 		email := f.Get("email")
 		patch.Email = &email
@@ -70,7 +86,8 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request, me *session
 	}
 	if carpool.ErrorCode(err) == carpool.ETHROTTLED {
 		setRetryAfter(w, err)
-		f.Message = "You asked for many address changes lately. Please wait " + friendlyWait(carpool.RetryAfter(err)) + " and try again."
+		words := s.printer(r, me)
+		f.Message = words.T("profile.email_throttled", "Wait", friendlyWait(words, carpool.RetryAfter(err)))
 		f.err = err
 		return s.showProfile(w, r, me, f, emptyForm(passwordInputs), http.StatusTooManyRequests)
 	}
@@ -133,13 +150,14 @@ func (s *Server) exportData(w http.ResponseWriter, r *http.Request, me *session)
 // means, and their password.
 func (s *Server) eraseAccount(w http.ResponseWriter, r *http.Request, me *session) error {
 	if !confirmed(r) {
+		p := s.printer(r, me)
 		return s.askFirst(w, r, me, confirmation{
-			Title: "Delete your account", Verb: "Yes, delete my account for good", Back: "/profile",
+			Title: p.T("confirm.erase"), Verb: p.T("confirm.erase_yes"), Back: "/profile",
 			Keep: map[string]string{"password": r.PostFormValue("password")},
 			Consequences: []string{
-				"Your name, email, phone and password are deleted; this cannot be undone.",
-				"Rides you drive in the future are cancelled and your passengers told; your bookings and reservations end.",
-				"Past rides you shared stay in the other people's history, showing \"" + carpool.ErasedName + "\".",
+				p.T("confirm.erase_deleted"),
+				p.T("confirm.erase_rides"),
+				p.T("confirm.erase_history", "Erased", carpool.ErasedName),
 			},
 		})
 	}
@@ -150,12 +168,13 @@ func (s *Server) eraseAccount(w http.ResponseWriter, r *http.Request, me *sessio
 		}
 		er := newForm(url.Values{"password": {""}})
 		er.fail(err, nil)
-		f := newForm(url.Values{"name": {me.Member.Name}, "phone": {me.Member.Phone}})
+		f := profileForm(me.Member)
 		sessions, serr := s.app.Sessions(r.Context(), me.Member)
 		if serr != nil {
 			return serr
 		}
-		s.render(w, r, er.status(), "profile", me, profilePage{Form: f, Password: emptyForm(passwordInputs), Erase: er, Sessions: sessions, Current: me.Token.ID})
+		s.render(w, r, er.status(), "profile", me, profilePage{Form: f, MailOn: s.app.MailOn(), Password: emptyForm(passwordInputs), Erase: er, Sessions: sessions, Current: me.Token.ID,
+			Languages: languages()})
 		return nil
 	}
 	s.setCookie(w, r, SessionCookie, "", -1)

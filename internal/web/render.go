@@ -2,6 +2,7 @@ package web
 
 import (
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 
 	"bytes"
 	"embed"
@@ -13,56 +14,64 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/text/language"
 )
 
 //go:embed templates static
 var assets embed.FS
 
-// pages holds one template set per page: the layout and the partials parsed together
-// with that page's file, so each page defines its own "title" and "content".
+// pages holds one template set per page and language: the layout and the partials
+// parsed together with that page's file, so each page defines its own "title" and
+// "content"; each language's copy has helpers that say texts and format values in it.
 type pages struct {
-	sets map[string]*template.Template
+	sets map[language.Tag]map[string]*template.Template
 }
 
 // parsedPages are the embedded templates, parsed once when the program starts: they are
 // part of the binary, so a template that does not parse is a bug that every test of this
 // package reports, not a condition to handle at run time.
-var parsedPages = func() *pages {
-	p, err := parsePages(time.UTC)
+var parsedPages = func() map[string]*template.Template {
+	p, err := parsePages()
 	if err != nil {
 		panic(err)
 	}
 	return p
 }()
 
-// inZone returns the pages with their time helpers working in loc.
-func (p *pages) inZone(loc *time.Location) *pages {
-	out := &pages{sets: make(map[string]*template.Template, len(p.sets))}
-	for name, t := range p.sets {
-		out.sets[name] = template.Must(t.Clone()).Funcs(templateFuncs(loc))
+// pagesFor returns the pages in every supported language with their time helpers
+// working in loc.
+func pagesFor(parsed map[string]*template.Template, loc *time.Location) *pages {
+	out := &pages{sets: make(map[language.Tag]map[string]*template.Template, len(locale.Supported))}
+	for _, tag := range locale.Supported {
+		set := make(map[string]*template.Template, len(parsed))
+		for name, t := range parsed {
+			set[name] = template.Must(t.Clone()).Funcs(templateFuncs(loc, locale.For(tag)))
+		}
+		out.sets[tag] = set
 	}
 	return out
 }
 
-func parsePages(loc *time.Location) (*pages, error) {
+func parsePages() (map[string]*template.Template, error) {
 	files, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
-	p := &pages{sets: map[string]*template.Template{}}
+	sets := map[string]*template.Template{}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
 		if name == "layout" || name == "partials" {
 			continue
 		}
-		t, err := template.New(name).Funcs(templateFuncs(loc)).ParseFS(assets,
+		t, err := template.New(name).Funcs(templateFuncs(time.UTC, locale.For(locale.Default))).ParseFS(assets,
 			"templates/layout.html", "templates/partials.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}
-		p.sets[name] = t
+		sets[name] = t
 	}
-	return p, nil
+	return sets, nil
 }
 
 // view is what the layout sees: the page's own data under .Data.
@@ -74,6 +83,10 @@ type view struct {
 	Signup bool
 	Unread int // the member's unread notifications, for the badge
 	Data   any
+	// Lang is the page's language code, Langs the switch between languages that
+	// visitors who are not signed in see.
+	Lang  string
+	Langs []langChoice
 	// Map configures the map script: where tiles come from and whom they credit.
 	Map mapConfig
 }
@@ -81,13 +94,17 @@ type view struct {
 // render writes page name with data, or a 500 if it fails to execute (a bug, logged).
 // The page is rendered to a buffer first so a failure never leaves half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, me *session, data any) {
-	t, ok := s.pages.sets[name]
+	p := s.printer(r, me)
+	t, ok := s.pages.sets[p.Tag()][name]
 	if !ok {
 		s.log.Error("web template missing", "template", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	v := view{Me: me, Flash: flashes[r.URL.Query().Get("done")], Path: r.URL.Path, Signup: s.app.SignupOpen(), Data: data, Map: s.mapConfig}
+	v := view{Me: me, Flash: flash(p, r.URL.Query().Get("done")), Lang: p.Code(), Path: r.URL.Path, Signup: s.app.SignupOpen(), Data: data, Map: s.mapConfig}
+	if me == nil {
+		v.Langs = langChoices(r, p)
+	}
 	if me != nil {
 		v.CSRF = me.CSRF
 		v.Unread = s.unread(r, me)
@@ -109,40 +126,24 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 }
 
 // flashes are the confirmations a redirect after a successful POST may ask for with
-// ?done=KEY; only these fixed texts can appear, so the parameter cannot inject anything.
-var flashes = map[string]string{
-	"signedup":      "Welcome! Your account is ready.",
-	"site":          "Site saved.",
-	"car":           "Car saved.",
-	"retired":       "Car retired.",
-	"maintenance":   "Maintenance block added.",
-	"reserved":      "Car reserved.",
-	"resCancelled":  "Reservation cancelled.",
-	"offered":       "Your ride is offered.",
-	"booked":        "Seat booked.",
-	"requested":     "Seat requested: the driver will confirm or reject it.",
-	"waitlisted":    "You are on the waitlist: you will be confirmed when a seat frees up.",
-	"confirmed":     "Passenger confirmed.",
-	"rejected":      "Request rejected.",
-	"cancelled":     "Booking cancelled.",
-	"rideCancelled": "Ride cancelled.",
-	"detourChanged": "Detour saved.",
-	"seriesOffered": "Your commute is offered: its rides appear a few weeks ahead.",
-	"subscribed":    "You are subscribed: you are booked on each chosen day as its ride appears.",
-	"unsubscribed":  "You left the commute.",
-	"dayLeft":       "You left that day.",
-	"daySkipped":    "Day skipped.",
-	"seriesEnded":   "Commute ended.",
-	"profile":       "Profile saved.",
-	"password":      "Password changed. Your other sessions have ended.",
-	"passwordReset": "Your new password is set and every session has ended. Sign in with it.",
-	"emailPending":  "Profile saved. Open the link we mailed to the new address to start using it.",
-	"sessionEnded":  "Session ended.",
-	"roleChanged":   "Role changed.",
-	"deactivated":   "Member deactivated; their future rides, bookings and reservations are released.",
-	"reactivated":   "Member reactivated.",
-	"placeSaved":    "Place saved.",
-	"placeDeleted":  "Place deleted.",
+// ?done=KEY; only these fixed texts (catalogue ids flash.KEY) can appear, so the
+// parameter cannot inject anything.
+var flashes = map[string]bool{
+	"signedup": true, "site": true, "car": true, "retired": true, "maintenance": true,
+	"reserved": true, "resCancelled": true, "offered": true, "booked": true, "requested": true,
+	"waitlisted": true, "confirmed": true, "rejected": true, "cancelled": true,
+	"rideCancelled": true, "seriesOffered": true, "subscribed": true, "unsubscribed": true,
+	"dayLeft": true, "daySkipped": true, "seriesEnded": true, "profile": true, "password": true,
+	"sessionEnded": true, "roleChanged": true, "deactivated": true, "reactivated": true,
+	"placeSaved": true, "placeDeleted": true, "detourChanged": true, "passwordReset": true, "emailPending": true,
+}
+
+// flash says the confirmation key asks for, or "" for an unknown key.
+func flash(p *locale.Printer, key string) string {
+	if !flashes[key] {
+		return ""
+	}
+	return p.T("flash." + key)
 }
 
 // redirect answers a successful POST with 303 to target, with a flash message.
@@ -157,16 +158,31 @@ func redirect(w http.ResponseWriter, r *http.Request, target, done string) {
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
-// whenLayout is how a page shows a moment: weekday, date and time of day.
-const whenLayout = "Mon 2 Jan 2006, 15:04"
-
-// templateFuncs are the helpers templates use; times are shown in loc.
-func templateFuncs(loc *time.Location) template.FuncMap {
+// templateFuncs are the helpers templates use; texts are said and values formatted by
+// p, times shown in loc.
+func templateFuncs(loc *time.Location, p *locale.Printer) template.FuncMap {
 	return template.FuncMap{
-		"when":  func(t time.Time) string { return t.In(loc).Format(whenLayout) },
-		"clock": func(t time.Time) string { return t.In(loc).Format("15:04") },
-		"day":   func(t time.Time) string { return t.In(loc).Format("Mon 2 Jan") },
+		// t says a text of the catalogue: t "id" "Name" value ...
+		"t": p.T,
+		// tn says a text whose words depend on a count: tn "id" count "Name" value ...
+		"tn":    p.N,
+		"when":  func(t time.Time) string { return p.When(t.In(loc)) },
+		"clock": func(t time.Time) string { return p.Clock(t.In(loc)) },
+		"day":   func(t time.Time) string { return p.Day(t.In(loc)) },
+		"date":  func(t time.Time) string { return p.Date(t.In(loc)) },
 		"zone":  func() string { return loc.String() },
+		// weekday names a day, days a set of them, in the page's language.
+		"weekday": p.Weekday,
+		"days":    func(w carpool.Weekdays) string { return p.Weekdays(w.Has) },
+		// status names a state (of a booking, car, ride, member, series) in the page's
+		// language; a state the catalogue does not know shows as it is.
+		"status": func(v any) string {
+			id := "status." + fmt.Sprint(v)
+			if t := p.T(id); t != id {
+				return t
+			}
+			return fmt.Sprint(v)
+		},
 		// dict builds the argument of a partial: dict "F" .Form "Name" "email".
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
@@ -182,13 +198,22 @@ func templateFuncs(loc *time.Location) template.FuncMap {
 			}
 			return m, nil
 		},
-		"km":         func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + " km" },
-		"percent":    func(f float64) float64 { return f * 100 },
-		"roadFactor": func() float64 { return carpool.RoadFactor },
+		"km":  p.KM,
+		"kg":  p.KG,
+		"num": p.Number,
+		"exact": func(x any) (string, error) {
+			switch x := x.(type) {
+			case float64:
+				return p.Exact(x), nil
+			case carpool.EmissionFactor:
+				return p.Exact(float64(x)), nil
+			}
+			return "", fmt.Errorf("exact: %T is no number", x)
+		},
+		"percent":    p.Percent,
+		"roadFactor": func() string { return p.Number(carpool.RoadFactor, 1) },
 		"coord":      func(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) },
 		"at":         atValue,
-		"hours": func(d time.Duration) string {
-			return strconv.FormatFloat(d.Hours(), 'f', 1, 64)
-		},
+		"hours":      func(d time.Duration) string { return p.Number(d.Hours(), 1) },
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 type reportPage struct {
@@ -24,7 +25,7 @@ type reportPage struct {
 // fleetReport shows the fleet report for a period of local days (default: the last
 // four full weeks), with charts and CSV downloads.
 func (s *Server) fleetReport(w http.ResponseWriter, r *http.Request, me *session) error {
-	f, from, to := s.reportPeriod(r)
+	f, from, to := s.reportPeriod(r, s.printer(r, me))
 	p := reportPage{Form: f}
 	if f.Valid() {
 		rep, err := s.app.FleetReport(r.Context(), me.Member, from, to, s.loc)
@@ -36,7 +37,7 @@ func (s *Server) fleetReport(w http.ResponseWriter, r *http.Request, me *session
 		} else {
 			p.Report = &rep
 			p.Query = url.Values{"from": {f.Get("from")}, "to": {f.Get("to")}}.Encode()
-			p.Charts = reportCharts(rep, s.loc)
+			p.Charts = reportCharts(rep, s.loc, s.printer(r, me))
 		}
 	}
 	status := http.StatusOK
@@ -49,7 +50,7 @@ func (s *Server) fleetReport(w http.ResponseWriter, r *http.Request, me *session
 
 // reportPeriod reads the from and to dates (inclusive local days); the default is the
 // four weeks that ended last Monday.
-func (s *Server) reportPeriod(r *http.Request) (*form, time.Time, time.Time) {
+func (s *Server) reportPeriod(r *http.Request, p *locale.Printer) (*form, time.Time, time.Time) {
 	q := r.URL.Query()
 	today := s.now().In(s.loc)
 	monday := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, s.loc)
@@ -66,17 +67,20 @@ func (s *Server) reportPeriod(r *http.Request) (*form, time.Time, time.Time) {
 	day := func(name, label string) time.Time {
 		d, err := time.ParseInLocation(dateLayout, f.Get(name), s.loc)
 		if err != nil {
-			f.fieldError(name, label+" must be a date like 2026-03-30")
+			f.fieldError(name, p.T("form.must_be_date", "Field", label, "Example", "2026-03-30"))
 		}
 		return d
 	}
-	from, to := day("from", "From"), day("to", "To")
+	from, to := day("from", p.T("common.from")), day("to", p.T("common.until"))
 	return f, from, to.AddDate(0, 0, 1) // the last day counts whole
 }
 
-// fleetReportCSV downloads one table of the report as RFC 4180 CSV.
+// fleetReportCSV downloads one table of the report as RFC 4180 CSV. Unlike the page it
+// speaks no language: column names are English identifiers, numbers have a dot before
+// the decimals and no grouping, days are ISO dates, so a script or a spreadsheet import
+// reads the same file whoever downloaded it.
 func (s *Server) fleetReportCSV(w http.ResponseWriter, r *http.Request, me *session) error {
-	f, from, to := s.reportPeriod(r)
+	f, from, to := s.reportPeriod(r, s.printer(r, me))
 	if !f.Valid() {
 		return s.fleetReport(w, r, me)
 	}
@@ -164,16 +168,17 @@ type bar struct {
 	Text  string
 }
 
-func reportCharts(rep app.Report, loc *time.Location) []chart {
-	util := chart{ID: "chart-utilisation", Title: "Pool-car utilisation per week", Unit: "%"}
-	co2 := chart{ID: "chart-co2", Title: "CO₂ avoided per week", Unit: "kg"}
+// reportCharts draws the report's charts with p's words and numbers.
+func reportCharts(rep app.Report, loc *time.Location, p *locale.Printer) []chart {
+	util := chart{ID: "chart-utilisation", Title: p.T("reports.chart_utilisation"), Unit: "%"}
+	co2 := chart{ID: "chart-co2", Title: p.T("reports.chart_co2"), Unit: "kg"}
 	for _, wk := range rep.Weeks {
-		label := wk.Week.Start.In(loc).Format("2 Jan")
-		util.Bars = append(util.Bars, bar{Label: label, Value: wk.Utilisation * 100, Text: strconv.FormatFloat(wk.Utilisation*100, 'f', 1, 64) + " %"})
-		co2.Bars = append(co2.Bars, bar{Label: label, Value: wk.CO2AvoidedKG, Text: strconv.FormatFloat(wk.CO2AvoidedKG, 'f', 1, 64) + " kg"})
+		label := p.Short(wk.Week.Start.In(loc))
+		util.Bars = append(util.Bars, bar{Label: label, Value: wk.Utilisation * 100, Text: p.Percent(wk.Utilisation)})
+		co2.Bars = append(co2.Bars, bar{Label: label, Value: wk.CO2AvoidedKG, Text: p.KG(wk.CO2AvoidedKG)})
 	}
-	util.Desc = "Reserved hours over available hours of the pool cars, week by week."
-	co2.Desc = "Passenger kilometres in shared rides times the emission factor, week by week."
+	util.Desc = p.T("reports.chart_utilisation_desc")
+	co2.Desc = p.T("reports.chart_co2_desc")
 	charts := []chart{util, co2}
 	for i := range charts {
 		charts[i].SVG = barChartSVG(charts[i])

@@ -66,12 +66,26 @@ func TestFleetReport(t *testing.T) {
 			t.Errorf("report page: want %q", want)
 		}
 	}
+	// The same report in German: words, dates and numbers in German, CSV unchanged.
+	res2, body = b.getIn("/fleet/reports?from=2026-03-23&to=2026-03-29", "de-DE,de;q=0.9")
+	if res2.StatusCode != http.StatusOK {
+		t.Fatalf("German report: got %d:\n%s", res2.StatusCode, body)
+	}
+	for _, want := range []string{`<html lang="de">`, "<h1>Berichte</h1>", "Geteilte Fahrten</dt><dd>1</dd>", `<th scope="row">23.03.2026</th>`,
+		`<td data-label="Reservierte Stunden">10,0</td>`, "Auslastung der Poolautos pro Woche", `>23.03.</text>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("German report page: want %q", want)
+		}
+	}
+	if strings.Contains(body, "Rides shared") {
+		t.Errorf("German report page: English words left")
+	}
 	res2, body = b.get("/fleet/reports?from=2026-03-29&to=2026-03-01")
 	if res2.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="to-error"`) {
 		t.Errorf("to before from: got %d, want 422 beside to", res2.StatusCode)
 	}
 
-	res2, body = b.get("/fleet/reports/sites.csv?from=2026-03-23&to=2026-03-29")
+	res2, body = b.getIn("/fleet/reports/sites.csv?from=2026-03-23&to=2026-03-29", "de")
 	if res2.StatusCode != http.StatusOK || !strings.HasPrefix(res2.Header.Get("Content-Type"), "text/csv") {
 		t.Fatalf("sites.csv: got %d %s", res2.StatusCode, res2.Header.Get("Content-Type"))
 	}
@@ -89,7 +103,7 @@ func TestFleetReport(t *testing.T) {
 		t.Errorf("formula injection: got %q, %q, want them neutralised with a leading apostrophe", records[1][0], records[1][1])
 	}
 	if records[1][3] != "10.00" {
-		t.Errorf("hours reserved: got %s, want 10.00", records[1][3])
+		t.Errorf("hours reserved (machine format in every language): got %s, want 10.00", records[1][3])
 	}
 	if res2, _ := b.get("/fleet/reports/bogus.csv?from=2026-03-23&to=2026-03-29"); res2.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown table: got %d, want 404", res2.StatusCode)

@@ -41,7 +41,7 @@ func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) 
 	f := copyInputs(r, findInputs...)
 	lookup := lookupField(r, "from", "to")
 	places, err := s.placeFields(ctx, me.Member, f, lookup,
-		placeField{Name: "from", Legend: "From", Optional: true}, placeField{Name: "to", Legend: "To", Optional: true})
+		placeField{Name: "from", Legend: "place.from", Optional: true}, placeField{Name: "to", Legend: "place.to", Optional: true})
 	if err != nil {
 		return err
 	}
@@ -76,10 +76,10 @@ func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) 
 		To:    placePoint(to),
 		Route: p.Route,
 		// Empty fields take the search defaults: from now, a week ahead, 5 km, one seat.
-		RadiusKM:     optional(f, "radius", func() float64 { return f.float("radius", "Radius") }),
-		DepartAfter:  optional(f, "after", func() time.Time { return f.when("after", "Earliest departure", s.loc) }),
-		DepartBefore: optional(f, "before", func() time.Time { return f.when("before", "Latest departure", s.loc) }),
-		Seats:        optional(f, "seats", func() int { return f.integer("seats", "Seats") }),
+		RadiusKM:     optional(f, "radius", func() float64 { return f.float("radius", "field.radius") }),
+		DepartAfter:  optional(f, "after", func() time.Time { return f.when("after", "field.earliest_departure", s.loc) }),
+		DepartBefore: optional(f, "before", func() time.Time { return f.when("before", "field.latest_departure", s.loc) }),
+		Seats:        optional(f, "seats", func() int { return f.integer("seats", "field.seats") }),
 	}
 	if f.Valid() {
 		p.Results, err = s.app.SearchRides(ctx, me.Member, query, 0, maxResults)
@@ -155,7 +155,7 @@ func (s *Server) showRide(w http.ResponseWriter, r *http.Request, me *session, i
 func (s *Server) book(w http.ResponseWriter, r *http.Request, me *session) error {
 	id := r.PathValue("id")
 	f := copyInputs(r, "seats", "pickup", "dropoff")
-	req := carpool.BookingRequest{Seats: f.integer("seats", "Seats"), Waitlist: r.PostFormValue("waitlist") == "1"}
+	req := carpool.BookingRequest{Seats: f.integer("seats", "field.seats"), Waitlist: r.PostFormValue("waitlist") == "1"}
 	// The points come from the search that led here; a tampered one is simply dropped
 	// (the booking is valid without them) unless the domain refuses its range.
 	if p, ok := parseAt(f.Get("pickup")); ok {
@@ -229,7 +229,7 @@ func (s *Server) cancelRide(w http.ResponseWriter, r *http.Request, me *session)
 func (s *Server) changeDetour(w http.ResponseWriter, r *http.Request, me *session) error {
 	id := r.PathValue("id")
 	f := copyInputs(r, "detour", "version")
-	km := f.float("detour", "Detour")
+	km := f.float("detour", "field.detour")
 	version, _ := strconv.Atoi(f.Get("version"))
 	if f.Valid() {
 		_, err := s.app.UpdateRide(r.Context(), me.Member, id, version, carpool.RidePatch{DetourKM: &km})
@@ -264,19 +264,20 @@ func (s *Server) confirmRideCancel(w http.ResponseWriter, r *http.Request, me *s
 	if err != nil {
 		return err
 	}
+	p := s.printer(r, me)
 	c := confirmation{
-		Title: "Cancel the ride " + v.Ride.From.Label + " → " + v.Ride.To.Label,
-		Verb:  "Yes, cancel the ride", Back: "/rides/" + url.PathEscape(id),
-		Consequences: []string{"The ride on " + s.when(v.Ride.DepartAt) + " is cancelled; nobody can book it any more."},
+		Title: p.T("confirm.cancel_ride", "From", v.Ride.From.Label, "To", v.Ride.To.Label),
+		Verb:  p.T("confirm.cancel_ride_yes"), Back: "/rides/" + url.PathEscape(id),
+		Consequences: []string{p.T("confirm.ride_cancelled_on", "When", s.when(p, v.Ride.DepartAt))},
 	}
 	var names []string
-	for _, p := range v.Passengers {
-		names = append(names, p.Person.Name+" ("+string(p.Booking.Status)+")")
+	for _, ps := range v.Passengers {
+		names = append(names, ps.Person.Name+" ("+p.T("status."+string(ps.Booking.Status))+")")
 	}
 	if len(names) == 0 {
-		c.Consequences = append(c.Consequences, "Nobody has booked it yet.")
+		c.Consequences = append(c.Consequences, p.T("confirm.nobody_booked"))
 	} else {
-		c.Consequences = append(c.Consequences, "These passengers lose their place and are told: "+strings.Join(names, ", ")+".")
+		c.Consequences = append(c.Consequences, p.T("confirm.passengers_lose_place", "Names", strings.Join(names, ", ")))
 	}
 	return s.askFirst(w, r, me, c)
 }
@@ -288,25 +289,21 @@ func (s *Server) confirmBookingCancel(w http.ResponseWriter, r *http.Request, me
 	if err != nil {
 		return err
 	}
-	seats := strconv.Itoa(b.Seats) + " seat"
-	if b.Seats != 1 {
-		seats += "s"
-	}
-	ride := v.Ride.From.Label + " → " + v.Ride.To.Label + " on " + s.when(v.Ride.DepartAt)
+	p := s.printer(r, me)
+	ride := p.T("confirm.ride_on", "From", v.Ride.From.Label, "To", v.Ride.To.Label, "When", s.when(p, v.Ride.DepartAt))
 	c := confirmation{Back: "/rides/" + url.PathEscape(b.RideID)}
 	if v.IsDriver(me.Member) && b.PassengerID != me.Member.ID {
-		name := "the passenger"
-		for _, p := range v.Passengers {
-			if p.Booking.ID == b.ID {
-				name = p.Person.Name
+		name := p.T("confirm.the_passenger")
+		for _, ps := range v.Passengers {
+			if ps.Booking.ID == b.ID {
+				name = ps.Person.Name
 			}
 		}
-		c.Title, c.Verb = "Remove "+name, "Yes, remove "+name
-		c.Consequences = []string{name + " loses " + seats + " on the ride " + ride + " and is told."}
+		c.Title, c.Verb = p.T("confirm.remove", "Name", name), p.T("confirm.remove_yes", "Name", name)
+		c.Consequences = []string{p.N("confirm.passenger_loses_seats", b.Seats, "Name", name, "Ride", ride)}
 	} else {
-		c.Title, c.Verb = "Cancel your booking", "Yes, cancel my booking"
-		c.Consequences = []string{"Your " + seats + " on the ride " + ride + " go back to the ride; the driver is told.",
-			"If the ride fills up meanwhile, you may not get a seat again."}
+		c.Title, c.Verb = p.T("confirm.cancel_booking"), p.T("confirm.cancel_booking_yes")
+		c.Consequences = []string{p.N("confirm.your_seats_go_back", b.Seats, "Ride", ride), p.T("confirm.may_not_get_seat_again")}
 	}
 	return s.askFirst(w, r, me, c)
 }

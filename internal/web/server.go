@@ -12,11 +12,15 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
+
+	"golang.org/x/text/language"
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/clientip"
+	"carpool/internal/locale"
 	"carpool/internal/notify"
 )
 
@@ -38,6 +42,9 @@ type Options struct {
 	MapAttribution string
 	// Notify holds the notification use cases; nil leaves the notification pages out.
 	Notify *notify.Service
+	// Language is the language of visitors whose browser asks for none that carpool
+	// speaks; the zero value is English.
+	Language language.Tag
 }
 
 // Server is the web UI. It is an http.Handler for every path outside /api/.
@@ -50,6 +57,7 @@ type Server struct {
 	sso     *SSO
 	pages   *pages
 	handler http.Handler
+	lang    language.Tag
 
 	mapConfig mapConfig
 	csp       string
@@ -58,14 +66,17 @@ type Server struct {
 
 // NewServer returns the UI over the use cases of a.
 func NewServer(a *app.App, opts Options) *Server {
-	s := &Server{app: a, loc: opts.Location, log: opts.Logger, now: a.Now, client: opts.ClientIP, sso: opts.SSO, notify: opts.Notify}
+	s := &Server{app: a, loc: opts.Location, log: opts.Logger, now: a.Now, client: opts.ClientIP, sso: opts.SSO, notify: opts.Notify, lang: opts.Language}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	s.pages = parsedPages.inZone(s.loc)
+	if s.lang == (language.Tag{}) {
+		s.lang = locale.Default
+	}
+	s.pages = pagesFor(parsedPages, s.loc)
 	s.mapConfig, s.csp = newMapConfig(opts.MapTilesURL, opts.MapAttribution)
 	mux := http.NewServeMux()
 	s.routes(mux)
@@ -73,9 +84,9 @@ func NewServer(a *app.App, opts Options) *Server {
 	// headers that every current browser sends; the CSRF token covers older ones.
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.forbidden(w, r, nil, "This form came from another site and was refused.")
+		s.forbidden(w, r, nil, "error.cross_site")
 	}))
-	s.handler = securityHeaders(s.csp, cop.Handler(mux))
+	s.handler = securityHeaders(s.csp, s.chooseLanguage(cop.Handler(mux)))
 	return s
 }
 
@@ -109,20 +120,21 @@ type page func(w http.ResponseWriter, r *http.Request, me *session) error
 // generic 500 that is logged here, once.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, me *session, err error) {
 	status := app.HTTPStatus(err)
+	p := s.printer(r, me)
 	msg := carpool.ErrorMessage(err)
 	switch carpool.ErrorCode(err) {
 	case carpool.ENOTFOUND:
-		msg = "We could not find that page."
+		msg = p.T("error.not_found")
 	case carpool.EUNAUTHORIZED:
 		http.Redirect(w, r, "/signin", http.StatusSeeOther)
 		return
 	case carpool.EINTERNAL:
-		msg = "Something went wrong on our side. Please try again."
+		msg = p.T("error.internal")
 		if !errors.Is(err, context.Canceled) {
 			s.log.Error("web request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		}
 	}
-	s.render(w, r, status, "error", me, errorPage{Title: http.StatusText(status), Message: msg})
+	s.render(w, r, status, "error", me, errorPage{Title: statusTitle(p, status), Message: msg})
 }
 
 type errorPage struct {
@@ -130,7 +142,19 @@ type errorPage struct {
 	Message string
 }
 
-// forbidden answers a refused form (no or wrong CSRF token, cross-site post) with 403.
-func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, me *session, msg string) {
-	s.render(w, r, http.StatusForbidden, "error", me, errorPage{Title: "Forbidden", Message: msg})
+// forbidden answers a refused form (no or wrong CSRF token, cross-site post) with 403
+// and the text id says why.
+func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, me *session, id string) {
+	p := s.printer(r, me)
+	s.render(w, r, http.StatusForbidden, "error", me, errorPage{Title: statusTitle(p, http.StatusForbidden), Message: p.T(id)})
+}
+
+// statusTitle names an HTTP status in p's language; the catalogue has the statuses
+// the UI answers with, any other keeps Go's English name.
+func statusTitle(p *locale.Printer, status int) string {
+	id := "http." + strconv.Itoa(status)
+	if t := p.T(id); t != id {
+		return t
+	}
+	return http.StatusText(status)
 }

@@ -100,17 +100,18 @@ func (s *Server) signedIn(h page) http.Handler {
 				http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
-			s.forbidden(w, r, nil, "Your session has ended. Please sign in again and resubmit the form.")
+			s.forbidden(w, r, nil, "error.session_ended")
 			return
 		}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 			c, _ := r.Cookie(SessionCookie)
 			if !validCSRF(r, c.Value) {
-				s.forbidden(w, r, me, "This form is missing its security token or it has expired. Please reload the page and try again.")
+				s.forbidden(w, r, me, "error.csrf")
 				return
 			}
 		}
+		r = withWords(r, s.printer(r, me))
 		if err := h(w, r, me); err != nil {
 			s.fail(w, r, me, err)
 		}

@@ -67,13 +67,12 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) {
 	state := q.Get("state")
 	if !ok || state == "" || subtle.ConstantTimeCompare([]byte(state), []byte(at.State)) != 1 {
 		s.log.WarnContext(r.Context(), "single sign-on refused: state does not match this browser's sign-in", "cookie", ok)
-		s.ssoRefused(w, r, http.StatusBadRequest,
-			"This sign-in link is not the one your browser started, or it has expired. Please sign in again.")
+		s.ssoRefused(w, r, http.StatusBadRequest, s.printer(r, nil).T("sso.state_mismatch"))
 		return
 	}
 	if e := q.Get("error"); e != "" {
 		s.log.InfoContext(r.Context(), "single sign-on: the provider answered with an error", "error", e, "description", q.Get("error_description"))
-		s.ssoRefused(w, r, http.StatusUnauthorized, "Your organisation's sign-in was cancelled or refused. Please try again.")
+		s.ssoRefused(w, r, http.StatusUnauthorized, s.printer(r, nil).T("sso.refused"))
 		return
 	}
 	id, err := s.sso.Provider.Identify(r.Context(), q.Get("code"), at.Attempt)
@@ -110,8 +109,7 @@ func (s *Server) ssoFailed(w http.ResponseWriter, r *http.Request, err error) {
 	code := carpool.ErrorCode(err)
 	if code == carpool.EINTERNAL && !errors.Is(err, context.Canceled) {
 		s.log.ErrorContext(r.Context(), "single sign-on failed", "err", err)
-		s.ssoRefused(w, r, http.StatusBadGateway,
-			"We could not reach your organisation's sign-in right now. Please try again in a moment.")
+		s.ssoRefused(w, r, http.StatusBadGateway, s.printer(r, nil).T("sso.unreachable"))
 		return
 	}
 	s.log.WarnContext(r.Context(), "single sign-on refused", "err", err)

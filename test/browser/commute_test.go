@@ -58,7 +58,7 @@ func TestCommute(t *testing.T) {
 		d.fill("ends_on", tomorrow.AddDays(13).String())
 		d.submitOK(`form[action="/commutes"] button[type="submit"]`)
 		d.wantText(".flash", "Your commute is offered")
-		d.wantText("#series-summary", "mon,tue,wed,thu,fri at 07:30 (Europe/Berlin)")
+		d.wantText("#series-summary", "Mon, Tue, Wed, Thu, Fri at 07:30 (Europe/Berlin)")
 		seriesPath = strings.TrimPrefix(strings.Split(d.url(), "?")[0], app.URL)
 
 		// What `carpool serve` does in the background every CARPOOL_SERIES_INTERVAL.
@@ -77,7 +77,7 @@ func TestCommute(t *testing.T) {
 		c.do("untick Tuesday and Friday", chromedpClick("#day-tue"), chromedpClick("#day-fri"))
 		c.submitOK(`form[action$="/subscribe"] button[type="submit"]`)
 		c.wantText(".flash", "You are subscribed")
-		c.wantText("#my-subscription", "mon,wed,thu")
+		c.wantText("#my-subscription", "Mon, Wed, Thu")
 		c.wantText("#days", "my seat confirmed")
 		c.open("/commutes")
 		c.wantText("#riding", "Pin at 48.1497, 11.4614 → Pin at 48.2620, 11.6670")

@@ -163,7 +163,7 @@ func TestJourney(t *testing.T) {
 		b := ben.in(t)
 		b.open(rideURL)
 		b.submitOK(`form[action$="/cancel"] button[type="submit"]`)
-		b.wantText("#consequences", "go back to the ride; the driver is told")
+		b.wantText("#consequences", "back to the ride; the driver is told")
 		b.screenshot(dir, "4-confirm-cancel")
 		b.submitOK("#confirm")
 		b.wantText(".flash", "Booking cancelled")

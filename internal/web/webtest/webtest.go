@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/httpapi"
@@ -55,6 +57,9 @@ type Options struct {
 	Geocoder app.AddressSearch
 	// MapTilesURL replaces the OpenStreetMap tiles (a local server in browser tests).
 	MapTilesURL string
+	// Language is the default language of the UI (CARPOOL_DEFAULT_LANGUAGE); the zero
+	// value is English.
+	Language language.Tag
 	// Mailer, when set, is called with the app's base URL and returns the sender of
 	// account mails (reset links, address confirmations); nil sends none.
 	Mailer func(base string) app.Mailer
@@ -99,7 +104,7 @@ func Start(tb testing.TB, opts Options) *App {
 	notifications := notify.NewService(db, notify.ServiceOptions{Location: opts.Location, Now: opts.Now})
 	mux.Handle("/api/", httpapi.NewServer(a, db, httpapi.Options{Logger: logger, Now: opts.Now, Notify: notifications}))
 	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: opts.Location, SSO: single, MapTilesURL: opts.MapTilesURL,
-		Notify: notifications}))
+		Notify: notifications, Language: opts.Language}))
 	var h http.Handler = mux
 	if opts.Wrap != nil {
 		h = opts.Wrap(mux)
