@@ -150,6 +150,13 @@ func (p *person) submitOK(sel string) {
 	}
 }
 
+// follow clicks a link and waits for the page it leads to, which must answer 200: reading
+// the page straight after a bare click can catch the old one going away.
+func (p *person) follow(sel string) {
+	p.t.Helper()
+	p.submitOK(sel)
+}
+
 func (p *person) text(sel string) string {
 	p.t.Helper()
 	s, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel)))

@@ -46,7 +46,7 @@ func TestForgottenPassword(t *testing.T) {
 		if !f.has("#forgot") {
 			t.Fatalf("the sign-in page offers no reset; it says: %s", f.text("main"))
 		}
-		f.do("follow the link", chromedpClick("#forgot"))
+		f.follow("#forgot")
 		f.wantText("h1", "Forgot your password")
 		f.fill("email", "Fiona@Example.com")
 		f.submitOK(`form[action="/password/forgot"] button[type="submit"]`)
