@@ -66,6 +66,12 @@ var validBody = map[string]any{
 	"createWebhook":              map[string]any{"url": "https://hooks.example.com/x"},
 }
 
+// validQuery is the query string of operations with required parameters, for the same
+// checks.
+var validQuery = map[string]string{
+	"searchAddress": "?q=Oranienplatz",
+}
+
 // TestEveryOperation checks what every operation of the description shares: credentials,
 // strict bodies and unknown ids.
 func TestEveryOperation(t *testing.T) {
@@ -76,7 +82,7 @@ func TestEveryOperation(t *testing.T) {
 		t.Fatalf("operations in openapi.yaml: got %d", len(ops))
 	}
 	for _, op := range ops {
-		path := strings.ReplaceAll(op.path, "{id}", "0000nope")
+		path := strings.ReplaceAll(op.path, "{id}", "0000nope") + validQuery[op.id]
 		t.Run(op.method+" "+op.path, func(t *testing.T) {
 			if op.secured {
 				t.Run("no credentials", func(t *testing.T) {
