@@ -50,6 +50,7 @@ type Series struct {
 	Seats        int
 	BookingMode  BookingMode
 	Notes        string
+	DetourKM     float64 // the detour budget of every occurrence (Ride.DetourKM)
 	StartsOn     Date
 	EndsOn       Date
 	ReserveFrom  Clock
@@ -72,6 +73,7 @@ type SeriesInput struct {
 	Seats        int
 	BookingMode  BookingMode
 	Notes        string
+	DetourKM     *float64 // nil means DefaultDetourKM
 	StartsOn     Date
 	EndsOn       Date
 	ReserveFrom  *Clock
@@ -134,6 +136,7 @@ func (s Series) RideInput(d Date, reservationID string) RideInput {
 	return RideInput{
 		CarID: s.CarID, ReservationID: reservationID, From: s.From, To: s.To,
 		DepartAt: s.DepartAt(d), Seats: s.Seats, BookingMode: s.BookingMode, Notes: s.Notes,
+		DetourKM: &s.DetourKM,
 	}
 }
 
@@ -190,10 +193,17 @@ func NewSeries(in SeriesInput, driver Member, car Car, now time.Time) (Series, e
 	if err := validateOfferedSeats(in.Seats, car); err != nil {
 		return Series{}, err
 	}
+	detour := DefaultDetourKM
+	if in.DetourKM != nil {
+		detour = *in.DetourKM
+	}
+	if err := validateDetour(detour); err != nil {
+		return Series{}, err
+	}
 	s := Series{
 		ID: NewID(), DriverID: driver.ID, CarID: car.ID, From: in.From, To: in.To,
 		Weekdays: in.Weekdays & AllWeekdays, DepartTime: in.DepartTime, TimeZone: loc.String(),
-		Seats: in.Seats, BookingMode: in.BookingMode, Notes: in.Notes,
+		Seats: in.Seats, BookingMode: in.BookingMode, Notes: in.Notes, DetourKM: detour,
 		StartsOn: in.StartsOn, EndsOn: in.EndsOn,
 		Status: SeriesActive, Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
@@ -245,6 +255,9 @@ type SeriesPatch struct {
 	DepartTime  *Clock
 	Seats       *int
 	BookingMode *BookingMode
+	// DetourKM is a new detour budget; like a single ride's, a smaller one is refused
+	// while a confirmed passenger of a future occurrence needs more.
+	DetourKM *float64
 }
 
 // Update applies a patch to the series itself. The store then applies RidePatch(day) to
@@ -278,6 +291,12 @@ func (s *Series) Update(p SeriesPatch, by Member, car Car, now time.Time) error 
 		}
 		s.BookingMode = *p.BookingMode
 	}
+	if p.DetourKM != nil {
+		if err := validateDetour(*p.DetourKM); err != nil {
+			return err
+		}
+		s.DetourKM = *p.DetourKM
+	}
 	s.Version++
 	s.UpdatedAt = now
 	return nil
@@ -301,7 +320,7 @@ func (s Series) RidePatch(p SeriesPatch, d Date) RidePatch {
 		at := s.DepartAt(d)
 		rp.DepartAt = &at
 	}
-	rp.Seats, rp.BookingMode = p.Seats, p.BookingMode
+	rp.Seats, rp.BookingMode, rp.DetourKM = p.Seats, p.BookingMode, p.DetourKM
 	return rp
 }
 

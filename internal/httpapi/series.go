@@ -32,6 +32,7 @@ type seriesRequest struct {
 	Seats        *int       `json:"seats"`
 	BookingMode  string     `json:"booking_mode"`
 	Notes        string     `json:"notes"`
+	MaxDetourKM  *float64   `json:"max_detour_km"`
 	StartsOn     string     `json:"starts_on"`
 	EndsOn       string     `json:"ends_on"`
 	ReserveFrom  string     `json:"reserve_from"`
@@ -39,9 +40,10 @@ type seriesRequest struct {
 }
 
 type seriesPatch struct {
-	DepartTime  *string `json:"depart_time"`
-	Seats       *int    `json:"seats"`
-	BookingMode *string `json:"booking_mode"`
+	DepartTime  *string  `json:"depart_time"`
+	Seats       *int     `json:"seats"`
+	BookingMode *string  `json:"booking_mode"`
+	MaxDetourKM *float64 `json:"max_detour_km"`
 }
 
 type seriesResponse struct {
@@ -56,6 +58,7 @@ type seriesResponse struct {
 	Seats        int                     `json:"seats"`
 	BookingMode  string                  `json:"booking_mode"`
 	Notes        string                  `json:"notes"`
+	MaxDetourKM  float64                 `json:"max_detour_km"`
 	StartsOn     string                  `json:"starts_on"`
 	EndsOn       string                  `json:"ends_on,omitempty"`
 	ReserveFrom  string                  `json:"reserve_from,omitempty"`
@@ -122,7 +125,7 @@ func seriesOut(sr carpool.Series, driver app.Person) seriesResponse {
 	return seriesResponse{
 		ID: sr.ID, Driver: personOut(driver), CarID: sr.CarID, From: placeOut(sr.From), To: placeOut(sr.To),
 		Weekdays: sr.Weekdays.Names(), DepartTime: sr.DepartTime.String(), TimeZone: sr.TimeZone,
-		Seats: sr.Seats, BookingMode: string(sr.BookingMode), Notes: sr.Notes,
+		Seats: sr.Seats, BookingMode: string(sr.BookingMode), Notes: sr.Notes, MaxDetourKM: sr.DetourKM,
 		StartsOn: sr.StartsOn.String(), EndsOn: sr.EndsOn.String(),
 		ReserveFrom: clockOut(sr, sr.ReserveFrom), ReserveUntil: clockOut(sr, sr.ReserveUntil),
 		Status: string(sr.Status), Version: sr.Version,
@@ -181,7 +184,8 @@ func (s *Server) createSeries(w http.ResponseWriter, r *http.Request, me carpool
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
-	in := carpool.SeriesInput{CarID: req.CarID, TimeZone: req.TimeZone, BookingMode: carpool.BookingMode(req.BookingMode), Notes: req.Notes}
+	in := carpool.SeriesInput{CarID: req.CarID, TimeZone: req.TimeZone, BookingMode: carpool.BookingMode(req.BookingMode), Notes: req.Notes,
+		DetourKM: req.MaxDetourKM}
 	if in.CarID == "" {
 		return required("car_id")
 	}
@@ -302,7 +306,7 @@ func (s *Server) patchSeries(w http.ResponseWriter, r *http.Request, me carpool.
 		}
 		p.DepartTime = &c
 	}
-	p.Seats = req.Seats
+	p.Seats, p.DetourKM = req.Seats, req.MaxDetourKM
 	if req.BookingMode != nil {
 		m := carpool.BookingMode(*req.BookingMode)
 		p.BookingMode = &m

@@ -58,6 +58,9 @@ func TestSeriesLifecycle(t *testing.T) {
 
 	sr := e.do(t, call{method: "POST", path: "/api/v1/series", token: driver.token, body: seriesBody(carID)}).want(t, 201).object(t)
 	id := str(sr["id"])
+	if sr["max_detour_km"] != carpool.DefaultDetourKM {
+		t.Fatalf("max_detour_km: got %v, want the default %v", sr["max_detour_km"], carpool.DefaultDetourKM)
+	}
 	base := "/api/v1/series/" + id
 	e.do(t, call{method: "GET", path: "/api/v1/series/nope", token: driver.token}).want(t, 404)
 
@@ -126,10 +129,12 @@ func TestSeriesLifecycle(t *testing.T) {
 	tag := res.header.Get("ETag")
 	e.do(t, call{method: "PATCH", path: base, token: stranger.token, body: map[string]any{"seats": 3}}).want(t, 403)
 	e.do(t, call{method: "PATCH", path: base, token: driver.token, body: map[string]any{"seats": 5}}).problem(t, 422, "invalid", "seats")
+	e.do(t, call{method: "PATCH", path: base, token: driver.token, body: map[string]any{"max_detour_km": 51}, invalid: true}).
+		problem(t, 422, "invalid", "max_detour_km")
 	changed := e.do(t, call{method: "PATCH", path: base, token: driver.token, header: map[string]string{"If-Match": tag},
-		body: map[string]any{"depart_time": "08:00", "seats": 3}}).want(t, 200).object(t)
-	if changed["depart_time"] != "08:00" {
-		t.Fatalf("patch: got %v, want 08:00", changed["depart_time"])
+		body: map[string]any{"depart_time": "08:00", "seats": 3, "max_detour_km": 9}}).want(t, 200).object(t)
+	if changed["depart_time"] != "08:00" || changed["max_detour_km"] != 9.0 {
+		t.Fatalf("patch: got %v and %v km, want 08:00 and 9 km", changed["depart_time"], changed["max_detour_km"])
 	}
 	e.do(t, call{method: "PATCH", path: base, token: driver.token, header: map[string]string{"If-Match": tag},
 		body: map[string]any{"seats": 2}}).problem(t, 409, "conflict", "if_match")

@@ -131,9 +131,12 @@ func (dialect) EpochSeconds(expr string) string {
 const departPoint = "point(EXTRACT(EPOCH FROM (depart_at - TIMESTAMPTZ '1970-01-01 00:00:00+00')), 0)"
 
 // EndsIndex tests the ends and the departure the way rides_ends_idx (a GiST over points,
-// migration 00011) answers: a point contained in a box.
+// migration 00011) answers: a point contained in a box. The departure's box is a second
+// wider on each side: seconds with microseconds do not fit a double exactly, and a ride
+// leaving on the window's edge must not be lost to rounding (the exact depart_at
+// conditions still decide).
 func (dialect) EndsIndex(from, to *carpool.Box, after, before time.Time, arg func(any) string) (string, []string) {
-	conds := []string{departPoint + " <@ box(point(" + arg(epoch(after)) + ", 0), point(" + arg(epoch(before)) + ", 0))"}
+	conds := []string{departPoint + " <@ box(point(" + arg(epoch(after)-1) + ", 0), point(" + arg(epoch(before)+1) + ", 0))"}
 	for _, end := range []struct {
 		prefix string
 		box    *carpool.Box

@@ -69,9 +69,11 @@ func (dialect) EpochSeconds(expr string) string {
 // looked up by id. Times are minutes since 1970, as the triggers store them.
 func (dialect) EndsIndex(from, to *carpool.Box, after, before time.Time, arg func(any) string) (string, []string) {
 	const t = "rides_ends_rtree"
+	// A minute of slack on each side, so that a ride leaving on the window's edge is
+	// never lost to rounding; the exact depart_at conditions still decide.
 	conds := []string{
-		t + ".depart_max >= " + arg(minutes(after)),
-		t + ".depart_min <= " + arg(minutes(before)),
+		t + ".depart_max >= " + arg(minutes(after)-1),
+		t + ".depart_min <= " + arg(minutes(before)+1),
 	}
 	for _, end := range []struct {
 		prefix string

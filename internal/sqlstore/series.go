@@ -12,7 +12,7 @@ import (
 
 const seriesCols = `id, driver_id, car_id, from_label, from_lat, from_lon, to_label, to_lat, to_lon,
 	weekdays, depart_time, time_zone, seats, booking_mode, notes, starts_on, ends_on,
-	reserve_from, reserve_until, status, version, created_at, updated_at`
+	reserve_from, reserve_until, status, version, created_at, updated_at, detour_km`
 
 // dateCol scans a 'YYYY-MM-DD' column (” is the zero Date).
 type dateCol struct{ d *carpool.Date }
@@ -69,7 +69,7 @@ func scanSeries(r rowScanner) (carpool.Series, error) {
 		&x.To.Label, &x.To.Lat, &x.To.Lon, &days, clockCol{&x.DepartTime}, &x.TimeZone, &x.Seats,
 		&x.BookingMode, &x.Notes, dateCol{&x.StartsOn}, dateCol{&x.EndsOn},
 		clockCol{&x.ReserveFrom}, clockCol{&x.ReserveUntil}, &x.Status, &x.Version,
-		timeCol{&x.CreatedAt}, timeCol{&x.UpdatedAt})
+		timeCol{&x.CreatedAt}, timeCol{&x.UpdatedAt}, &x.DetourKM)
 	x.Weekdays = carpool.Weekdays(days)
 	return x, err
 }
@@ -110,11 +110,11 @@ func (s *Store) CreateSeries(ctx context.Context, in carpool.SeriesInput, driver
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO ride_series (`+seriesCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-			$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+			$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`,
 			sr.ID, sr.DriverID, sr.CarID, sr.From.Label, sr.From.Lat, sr.From.Lon, sr.To.Label, sr.To.Lat, sr.To.Lon,
 			int(sr.Weekdays), sr.DepartTime.String(), sr.TimeZone, sr.Seats, string(sr.BookingMode), sr.Notes,
 			sr.StartsOn.String(), sr.EndsOn.String(), clockText(sr, sr.ReserveFrom), clockText(sr, sr.ReserveUntil),
-			string(sr.Status), sr.Version, ts(sr.CreatedAt), ts(sr.UpdatedAt))
+			string(sr.Status), sr.Version, ts(sr.CreatedAt), ts(sr.UpdatedAt), sr.DetourKM)
 		if err != nil {
 			return s.constraint(err, carpool.EINVALID, "car_id")
 		}
@@ -214,9 +214,9 @@ func (s *Store) lockSeries(ctx context.Context, tx *sql.Tx, id string) (carpool.
 
 func (s *Store) writeSeries(ctx context.Context, tx *sql.Tx, sr carpool.Series) error {
 	res, err := tx.ExecContext(ctx, `UPDATE ride_series SET depart_time = $1, seats = $2, booking_mode = $3,
-		starts_on = $4, ends_on = $5, status = $6, version = $7, updated_at = $8 WHERE id = $9`,
+		starts_on = $4, ends_on = $5, status = $6, version = $7, updated_at = $8, detour_km = $9 WHERE id = $10`,
 		sr.DepartTime.String(), sr.Seats, string(sr.BookingMode), sr.StartsOn.String(), sr.EndsOn.String(),
-		string(sr.Status), sr.Version, ts(sr.UpdatedAt), sr.ID)
+		string(sr.Status), sr.Version, ts(sr.UpdatedAt), sr.DetourKM, sr.ID)
 	if err != nil {
 		return s.constraint(err, carpool.EINVALID, "")
 	}

@@ -318,6 +318,53 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 		}
 	})
 
+	t.Run("detour budget reaches every day's ride", func(t *testing.T) {
+		driver := e.member(carpool.RoleMember)
+		in := e.seriesInput(e.privateCar(driver, 8), carpool.WorkWeek, 3)
+		twelve := 12.0
+		in.DetourKM = &twelve
+		sr, err := e.s.CreateSeries(e.ctx, in, driver)
+		noErr(t, err, "create series")
+		if got, _ := e.s.Series(e.ctx, sr.ID); got.DetourKM != 12 {
+			t.Fatalf("stored series budget: got %.1f, want 12", got.DetourKM)
+		}
+		e.materialise()
+		first := runDays(sr)[0]
+		for d, o := range e.occurrences(sr) {
+			if r := e.rideNow(o.RideID); r.DetourKM != 12 {
+				t.Fatalf("%s: got budget %.1f, want the series' 12", d, r.DetourKM)
+			}
+		}
+		// A passenger of the first day boards at Baden, well off the way.
+		ride := e.rideNow(e.occurrences(sr)[first].RideID)
+		baden := &carpool.Place{Label: "Baden", Lat: 47.4764, Lon: 8.3065}
+		bern := &carpool.Place{Label: "Bern Wankdorf", Lat: 46.9630, Lon: 7.4650}
+		_, err = e.s.BookSeats(e.ctx, ride.ID, e.member(carpool.RoleMember), carpool.BookingRequest{Seats: 1, Pickup: baden, Dropoff: bern})
+		noErr(t, err, "book")
+		zero, fifty1 := 0.0, carpool.MaxDetourKM+1
+		_, err = e.s.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{DetourKM: &fifty1}, driver)
+		wantCode(t, err, carpool.EINVALID, "max_detour_km")
+		_, err = e.s.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{DetourKM: &zero}, driver)
+		wantCode(t, err, carpool.ECONFLICT, "max_detour_km")
+		if msg := carpool.ErrorMessage(err); !strings.Contains(msg, first.String()) {
+			t.Fatalf("got %q, want the refusing day %s named", msg, first)
+		}
+		if got := e.rideNow(ride.ID).DetourKM; got != 12 {
+			t.Fatalf("first day's budget after the refusal: got %.1f, want 12", got)
+		}
+		fifteen := 15.0
+		up, err := e.s.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{DetourKM: &fifteen}, driver)
+		noErr(t, err, "raise budget")
+		if up.DetourKM != 15 {
+			t.Fatalf("series budget: got %.1f, want 15", up.DetourKM)
+		}
+		for d, o := range e.occurrences(sr) {
+			if r := e.rideNow(o.RideID); r.DetourKM != 15 {
+				t.Fatalf("%s: got budget %.1f, want 15", d, r.DetourKM)
+			}
+		}
+	})
+
 	t.Run("ending cancels future rides and tells passengers", func(t *testing.T) {
 		driver, rider := e.member(carpool.RoleMember), e.member(carpool.RoleMember)
 		sr := e.series(driver, carpool.WorkWeek, 3)

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"carpool/internal/app"
@@ -88,11 +89,11 @@ type seriesFormPage struct {
 var seriesFields = map[string]string{
 	"from.label": "from", "from.lat": "from", "from.lon": "from",
 	"to.label": "to", "to.lat": "to", "to.lon": "to",
-	"booking_mode": "mode", "depart_time": "depart_time", "time_zone": "time_zone",
+	"booking_mode": "mode", "depart_time": "depart_time", "time_zone": "time_zone", "max_detour_km": "detour",
 }
 
 var seriesInputs = []string{"car_id", "from", "from_address", "to", "to_address", "weekdays",
-	"depart_time", "time_zone", "seats", "mode", "starts_on", "ends_on", "reserve_from", "reserve_until", "notes"}
+	"depart_time", "time_zone", "seats", "mode", "starts_on", "ends_on", "reserve_from", "reserve_until", "notes", "detour"}
 
 // seriesCars are the cars a member may offer a series in: their own and the pool cars.
 func (s *Server) seriesCars(r *http.Request, me carpool.Member) ([]carpool.Car, error) {
@@ -123,6 +124,7 @@ func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request, me *session)
 	}
 	f.Values.Set("seats", "1")
 	f.Values.Set("mode", string(carpool.BookingInstant))
+	f.Values.Set("detour", strconv.FormatFloat(carpool.DefaultDetourKM, 'f', -1, 64))
 	f.Values.Set("depart_time", "07:30")
 	f.Values.Set("time_zone", s.loc.String())
 	f.Values.Set("starts_on", carpool.DateOf(s.now().In(s.loc)).AddDays(1).String())
@@ -172,6 +174,7 @@ func (s *Server) offerSeries(w http.ResponseWriter, r *http.Request, me *session
 		Seats:       f.integer("seats", "field.seats"),
 		BookingMode: carpool.BookingMode(f.text("mode")),
 		Notes:       f.Get("notes"),
+		DetourKM:    optionalPtr(f, "detour", func() float64 { return f.float("detour", "field.detour") }),
 		StartsOn:    dateField(f, "starts_on", "field.first_day"),
 		EndsOn:      optional(f, "ends_on", func() carpool.Date { return dateField(f, "ends_on", "field.last_day") }),
 	}

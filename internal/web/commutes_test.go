@@ -33,6 +33,7 @@ func TestCommutePages(t *testing.T) {
 			"from": {"at:48.1,11.5|Home"}, "to": {"at:48.2,11.6|Office"},
 			"weekdays": {"mon", "tue", "wed", "thu", "fri"}, "depart_time": {"07:30"}, "time_zone": {"UTC"},
 			"seats": {"2"}, "mode": {"instant"}, "starts_on": {tomorrow.String()}, "ends_on": {tomorrow.AddDays(13).String()},
+			"detour": {"8"},
 		}
 		edit(v)
 		return v
@@ -47,6 +48,7 @@ func TestCommutePages(t *testing.T) {
 		{"end before start", func(v url.Values) { v.Set("ends_on", tomorrow.AddDays(-1).String()) }, "ends_on must not be before starts_on"},
 		{"unknown zone", func(v url.Values) { v.Set("time_zone", "Atlantis/Capital") }, "IANA zone"},
 		{"time that is no time", func(v url.Values) { v.Set("depart_time", "25:00") }, "must be a time like 07:30"},
+		{"detour above the maximum", func(v url.Values) { v.Set("detour", "51") }, "max_detour_km must be between 0 and 50"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -66,6 +68,9 @@ func TestCommutePages(t *testing.T) {
 		t.Fatalf("materialise: %v", err)
 	}
 	id := strings.TrimPrefix(path, "/commutes/")
+	if sr, err := app.Store.Series(ctx, id); err != nil || sr.DetourKM != 8 {
+		t.Fatalf("series: got budget %v (%v), want the 8 km typed", sr.DetourKM, err)
+	}
 	if _, _, err := app.Store.Subscribe(ctx, id, rider, 0, 1); err != nil {
 		t.Fatalf("subscribe: %v", err)
 	}

@@ -1,4 +1,6 @@
 -- +goose Up
+-- Matching: the end-point search's spatial index, and a detour budget for commutes.
+--
 -- A spatial index for the end-point search: an R*Tree over the two ends of every open
 -- ride and its departure (minutes since 1970), so that "starts within r of P and ends
 -- within r of Q" reads the few rides near both ends instead of every ride of the window.
@@ -76,7 +78,12 @@ INSERT INTO rides_ends_rtree
     FROM rides r JOIN ride_search_keys k ON k.ride_id = r.id
     WHERE r.status = 'open';
 
+-- A commute's detour budget, given to each ride it materialises (carpool.Series.DetourKM).
+-- Commutes offered before this version had their rides made with the default, 5 km.
+ALTER TABLE ride_series ADD COLUMN detour_km REAL NOT NULL DEFAULT 5 CHECK (detour_km BETWEEN 0 AND 50);
+
 -- +goose Down
+ALTER TABLE ride_series DROP COLUMN detour_km;
 DROP TRIGGER rides_ends_rtree_delete;
 DROP TRIGGER rides_ends_rtree_update;
 DROP TRIGGER rides_ends_rtree_insert;

@@ -1,4 +1,6 @@
 -- +goose Up
+-- Matching: the end-point search's spatial index, and a detour budget for commutes.
+--
 -- A spatial index for the end-point search, in core GiST (no extension): the two ends of
 -- every open ride as points, and its departure as a point on a line (seconds since 1970;
 -- EXTRACT on a timestamptz is not immutable, on the interval since 1970 it is). "Starts
@@ -14,5 +16,10 @@ CREATE INDEX rides_ends_idx ON rides USING gist (
     point(EXTRACT(EPOCH FROM (depart_at - TIMESTAMPTZ '1970-01-01 00:00:00+00')), 0)
 ) WHERE status = 'open';
 
+-- A commute's detour budget, given to each ride it materialises (carpool.Series.DetourKM).
+-- Commutes offered before this version had their rides made with the default, 5 km.
+ALTER TABLE ride_series ADD COLUMN detour_km DOUBLE PRECISION NOT NULL DEFAULT 5 CONSTRAINT ride_series_detour_km_check CHECK (detour_km BETWEEN 0 AND 50);
+
 -- +goose Down
+ALTER TABLE ride_series DROP COLUMN detour_km;
 DROP INDEX rides_ends_idx;
