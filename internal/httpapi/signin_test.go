@@ -244,3 +244,52 @@ func TestSignUpFloodGetsBusy(t *testing.T) {
 		t.Errorf("got no 503 among %d concurrent sign-ups on one hash slot", clients)
 	}
 }
+
+// TestPasswordWorkGetsBusy: changing a password and erasing oneself check the password
+// in the same bounded hash slots as sign-in, so a flood of them answers 503 with
+// Retry-After instead of piling up hashes.
+func TestPasswordWorkGetsBusy(t *testing.T) {
+	cases := []struct {
+		name, path string
+		body       map[string]string
+		done       int
+	}{
+		{"change password", "/api/v1/me/password", map[string]string{"current_password": testPassword, "new_password": "another long passphrase"}, 204},
+		{"erase oneself", "/api/v1/me/erase", map[string]string{"password": testPassword}, 204},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t, envOptions{HashSlots: 1, HashWait: time.Millisecond})
+			const clients = 12
+			members := make([]member, clients)
+			for i := range members {
+				members[i] = e.quickMember(t, fmt.Sprintf("Busy Person%d", i))
+			}
+			got := make([]response, clients)
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i := range clients {
+				wg.Go(func() {
+					<-start
+					got[i] = e.do(t, call{method: "POST", path: c.path, token: members[i].token, body: c.body})
+				})
+			}
+			close(start)
+			wg.Wait()
+			busy := 0
+			for _, r := range got {
+				switch r.status {
+				case c.done:
+				case 503:
+					busy++
+					retryAfter(t, r)
+				default:
+					t.Errorf("got %d, want %d or 503", r.status, c.done)
+				}
+			}
+			if busy == 0 {
+				t.Errorf("got no 503 among %d concurrent requests on one hash slot", clients)
+			}
+		})
+	}
+}
