@@ -29,7 +29,7 @@ const (
 // ValidateHorizon checks a materialisation horizon.
 func ValidateHorizon(d time.Duration) error {
 	if d < 24*time.Hour || d > MaxSeriesHorizon {
-		return FieldErrorf(EINVALID, "horizon", "the series horizon must be between 1 day and %d weeks", MaxSeriesHorizon/(7*24*time.Hour))
+		return FieldErrorf(EINVALID, "horizon", "the series horizon must be between 1 day and %d weeks", int(MaxSeriesHorizon/(7*24*time.Hour)))
 	}
 	return nil
 }

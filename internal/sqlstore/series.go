@@ -631,7 +631,7 @@ func (s *Store) UpdateSeries(ctx context.Context, id string, ifVersion int, p ca
 func onDay(d carpool.Date, err error) error {
 	var e *carpool.Error
 	if errors.As(err, &e) {
-		return &carpool.Error{Code: e.Code, Field: e.Field, Message: fmt.Sprintf("%s: %s", d, e.Message)}
+		return carpool.FieldErrorf(e.Code, e.Field, "%s: %s", d, e.Phrase())
 	}
 	return err
 }

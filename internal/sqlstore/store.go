@@ -183,7 +183,7 @@ func (s *Store) constraint(err error, code, field string) error {
 	err = s.dialect.Translate(err)
 	var e *carpool.Error
 	if errors.As(err, &e) && e.Field == "" && e.Code == code && field != "" {
-		return &carpool.Error{Code: e.Code, Message: e.Message, Field: field}
+		return e.WithField(field)
 	}
 	return err
 }
