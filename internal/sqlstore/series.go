@@ -569,7 +569,7 @@ func (s *Store) UpdateSeries(ctx context.Context, id string, ifVersion int, p ca
 			return err
 		}
 		if ifVersion != 0 && sr.Version != ifVersion {
-			return staleVersion("series", sr.Version)
+			return staleVersion(carpool.Phrasef("series"), sr.Version)
 		}
 		car, err := scanCar(tx.QueryRowContext(ctx, `SELECT `+carCols+` FROM cars WHERE id = $1`, sr.CarID))
 		if err != nil {

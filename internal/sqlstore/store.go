@@ -227,6 +227,6 @@ func knownIDs(ids ...string) bool {
 }
 
 // staleVersion is the error for an update whose If-Match no longer holds.
-func staleVersion(what string, have int) error {
+func staleVersion(what carpool.Phrase, have int) error {
 	return carpool.FieldErrorf(carpool.ECONFLICT, "if_match", "the %s was changed meanwhile (now version %d); reload and retry", what, have)
 }
