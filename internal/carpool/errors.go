@@ -55,6 +55,10 @@ type Phrase struct {
 	english string
 }
 
+// FieldName is an input field's name as an argument of a message ("%s is required"), so
+// a page can say the field's label in its own language instead.
+type FieldName string
+
 // Phrasef returns the Phrase of format and args.
 func Phrasef(format string, args ...any) Phrase {
 	return Phrase{Format: format, Args: args, english: fmt.Sprintf(format, args...)}

@@ -235,7 +235,7 @@ func (s Series) checkDepartureInWindow() error {
 
 func validateClock(field string, c Clock) error {
 	if c.Hour < 0 || c.Hour > 23 || c.Minute < 0 || c.Minute > 59 {
-		return FieldErrorf(EINVALID, field, "%s must be a time of day HH:MM", field)
+		return FieldErrorf(EINVALID, field, "%s must be a time of day HH:MM", FieldName(field))
 	}
 	return nil
 }

@@ -131,6 +131,11 @@ func (p *Printer) arg(a any) any {
 		return p.Date(time.Date(v.Year, v.Month, v.Day, 0, 0, 0, 0, time.UTC))
 	case carpool.Weekdays:
 		return p.Weekdays(v.Has)
+	case carpool.FieldName:
+		if id := "field." + string(v); p.Has(id) {
+			return p.T(id)
+		}
+		return string(v)
 	}
 	// A string of a named type is a state (a booking's, a car's): the words the
 	// templates' status helper uses.

@@ -259,3 +259,14 @@ func TestErrorSaysTheDomainMessageInThePageLanguage(t *testing.T) {
 type errBoom struct{}
 
 func (errBoom) Error() string { return "boom" }
+
+func TestFieldMessageSaysTheFieldsLabel(t *testing.T) {
+	err := carpool.FieldErrorf(carpool.EINVALID, "plate", "%s is required", carpool.FieldName("plate"))
+	fe := carpool.ErrorFields(err)[0]
+	if got, want := locale.For(language.English).FieldMessage(fe), "plate is required"; got != want {
+		t.Errorf("en: got %q, want %q", got, want)
+	}
+	if got, want := locale.For(language.German).FieldMessage(fe), "Kennzeichen ist nötig"; got != want {
+		t.Errorf("de: got %q, want %q", got, want)
+	}
+}
