@@ -59,6 +59,12 @@ type Phrase struct {
 // a page can say the field's label in its own language instead.
 type FieldName string
 
+// Moment is a point in time as an argument of a message: RFC 3339 in English, as the API
+// writes times, and the page's own way in other languages.
+type Moment time.Time
+
+func (m Moment) String() string { return time.Time(m).Format(time.RFC3339) }
+
 // Phrasef returns the Phrase of format and args.
 func Phrasef(format string, args ...any) Phrase {
 	return Phrase{Format: format, Args: args, english: fmt.Sprintf(format, args...)}

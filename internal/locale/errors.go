@@ -123,6 +123,12 @@ func (p *Printer) arg(a any) any {
 		return p.Error(v)
 	case time.Time:
 		return p.When(v)
+	case carpool.Moment:
+		t := time.Time(v)
+		if p.zone != nil {
+			t = t.In(p.zone)
+		}
+		return p.When(t)
 	case time.Duration:
 		return p.Wait(v)
 	case time.Weekday:

@@ -270,3 +270,20 @@ func TestFieldMessageSaysTheFieldsLabel(t *testing.T) {
 		t.Errorf("de: got %q, want %q", got, want)
 	}
 }
+
+func TestErrorShowsMomentsInThePagesZone(t *testing.T) {
+	zurich, err := time.LoadLocation("Europe/Zurich")
+	if err != nil {
+		t.Skip(err)
+	}
+	start := time.Date(2026, time.December, 1, 7, 0, 0, 0, time.UTC)
+	e := carpool.FieldErrorf(carpool.ECONFLICT, "depart_at", "departure must lie within your reservation of the car (%s to %s)",
+		carpool.Moment(start), carpool.Moment(start.Add(2*time.Hour)))
+	if want := "departure must lie within your reservation of the car (2026-12-01T07:00:00Z to 2026-12-01T09:00:00Z)"; e.Message != want {
+		t.Errorf("Message: got %q, want %q", e.Message, want)
+	}
+	want := "Die Abfahrt muss innerhalb Ihrer Reservierung des Autos liegen (Di. 01.12.2026, 08:00 bis Di. 01.12.2026, 10:00)"
+	if got := locale.For(language.German).In(zurich).Error(e); got != want {
+		t.Errorf("de: got %q, want %q", got, want)
+	}
+}
