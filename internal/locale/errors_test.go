@@ -237,7 +237,7 @@ func TestErrorSaysTheDomainMessageInThePageLanguage(t *testing.T) {
 		{"day", carpool.FieldErrorf(carpool.EINVALID, "date", "the series has no ride on %s", day),
 			"the series has no ride on 2026-12-03", "Die Serie hat am 03.12.2026 keine Fahrt"},
 		{"decimal", carpool.FieldErrorf(carpool.EINVALID, "max_detour_km", "max_detour_km must be between 0 and %g", 12.5),
-			"max_detour_km must be between 0 and 12.5", "max_detour_km muss zwischen 0 und 12,5 liegen"},
+			"max_detour_km must be between 0 and 12.5", "Der Umweg muss zwischen 0 und 12,5 km liegen"},
 		{"other error", errBoom{}, "", ""},
 	}
 	for _, tc := range tests {
