@@ -31,7 +31,7 @@ type Error struct {
 	// (ETHROTTLED, EUNAVAILABLE); the edges send it as Retry-After.
 	RetryAfter time.Duration
 
-	text Phrase // Message before formatting; empty when Message is a literal
+	phrase Phrase // Message before formatting; zero when Message was set as a literal
 }
 
 // FieldError is one input field at fault and a message that is safe to show a user.
@@ -39,63 +39,24 @@ type FieldError struct {
 	Field   string
 	Message string
 
-	text Phrase
-}
-
-// Phrase is a message for a person before it is said: an English format and its
-// arguments. Message is it said in English, for logs and the API; a page in another
-// language says Format in its own words with the same arguments, so every format must
-// be a literal the catalogue can translate. An argument may itself be a Phrase (a phrase
-// such as the action someone may not take), which is then said in the page's language
-// too.
-type Phrase struct {
-	Format string
-	Args   []any
-
-	english string
-}
-
-// FieldName is an input field's name as an argument of a message ("%s is required"), so
-// a page can say the field's label in its own language instead.
-type FieldName string
-
-// Moment is a point in time as an argument of a message: RFC 3339 in English, as the API
-// writes times, and the page's own way in other languages.
-type Moment time.Time
-
-func (m Moment) String() string { return time.Time(m).Format(time.RFC3339) }
-
-// Phrasef returns the Phrase of format and args.
-func Phrasef(format string, args ...any) Phrase {
-	return Phrase{Format: format, Args: args, english: fmt.Sprintf(format, args...)}
-}
-
-// String says t in English.
-func (t Phrase) String() string {
-	if t.english == "" && len(t.Args) == 0 {
-		return t.Format
-	}
-	if t.english == "" {
-		return fmt.Sprintf(t.Format, t.Args...)
-	}
-	return t.english
+	phrase Phrase
 }
 
 // Phrase returns the message before formatting. A message set as a literal Message is
 // its own format, without arguments.
 func (e *Error) Phrase() Phrase {
-	if e.text.Format == "" {
+	if e.phrase.Format == "" {
 		return Phrase{Format: e.Message}
 	}
-	return e.text
+	return e.phrase
 }
 
 // Phrase returns the message before formatting, as Error.Phrase does.
 func (f FieldError) Phrase() Phrase {
-	if f.text.Format == "" {
+	if f.phrase.Format == "" {
 		return Phrase{Format: f.Message}
 	}
-	return f.text
+	return f.phrase
 }
 
 // WithField returns a copy of e about field.
@@ -115,13 +76,13 @@ func (e *Error) Error() string {
 // Errorf returns an Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	msg := fmt.Sprintf(format, args...)
-	return &Error{Code: code, Message: msg, text: Phrase{Format: format, Args: args, english: msg}}
+	return &Error{Code: code, Message: msg, phrase: Phrase{Format: format, Args: args, english: msg}}
 }
 
 // FieldErrorf returns an Error about one input field.
 func FieldErrorf(code, field, format string, args ...any) *Error {
 	msg := fmt.Sprintf(format, args...)
-	return &Error{Code: code, Field: field, Message: msg, text: Phrase{Format: format, Args: args, english: msg}}
+	return &Error{Code: code, Field: field, Message: msg, phrase: Phrase{Format: format, Args: args, english: msg}}
 }
 
 // ErrorCode returns the code of the domain error in err's chain, EINTERNAL for any other
@@ -170,7 +131,7 @@ func ErrorFields(err error) []FieldError {
 		return e.Fields
 	}
 	if e.Field != "" {
-		return []FieldError{{Field: e.Field, Message: e.Message, text: e.text}}
+		return []FieldError{{Field: e.Field, Message: e.Message, phrase: e.phrase}}
 	}
 	return nil
 }
@@ -189,7 +150,7 @@ func (fe *fieldErrors) add(err error) bool {
 	if len(e.Fields) > 0 {
 		*fe = append(*fe, e.Fields...)
 	} else {
-		*fe = append(*fe, FieldError{Field: e.Field, Message: e.Message, text: e.text})
+		*fe = append(*fe, FieldError{Field: e.Field, Message: e.Message, phrase: e.phrase})
 	}
 	return true
 }
@@ -200,9 +161,9 @@ func (fe fieldErrors) err() error {
 	case 0:
 		return nil
 	case 1:
-		return &Error{Code: EINVALID, Field: fe[0].Field, Message: fe[0].Message, text: fe[0].text}
+		return &Error{Code: EINVALID, Field: fe[0].Field, Message: fe[0].Message, phrase: fe[0].phrase}
 	}
-	return &Error{Code: EINVALID, Field: fe[0].Field, Message: fe[0].Message, text: fe[0].text, Fields: fe}
+	return &Error{Code: EINVALID, Field: fe[0].Field, Message: fe[0].Message, phrase: fe[0].phrase, Fields: fe}
 }
 
 // RetryAfter returns how long the domain error in err's chain asks the caller to wait, or
