@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path"
 	"reflect"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -59,6 +60,10 @@ func ErrorCatalogues() (map[string][]byte, error) {
 	}
 	return out, nil
 }
+
+// verbs matches the fmt verbs of a format, with their flags, argument index, width and
+// precision, and %%.
+var verbs = regexp.MustCompile(`%(?:%|[-+# 0]*(?:\[\d+\])?(?:\d+|\*)?(?:\.(?:\d+|\*)?)?[a-zA-Z])`)
 
 // NeedsTranslation reports whether a domain message format has words to translate; one
 // of only verbs and punctuation ("%s: %s") reads the same in every language.
