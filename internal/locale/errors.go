@@ -118,8 +118,8 @@ func (p *Printer) say(ph carpool.Phrase, english string) string {
 }
 
 // arg is an argument of a domain message as the printer's language writes it: phrases
-// and states in its words, days and moments in its formats. Numbers stay numbers, which
-// the number printer writes in the language's way (a decimal comma in German).
+// and states in its words, days and moments in its formats. Fractions stay numbers,
+// which the number printer writes in the language's way (a decimal comma in German).
 func (p *Printer) arg(a any) any {
 	switch v := a.(type) {
 	case carpool.Phrase:
@@ -148,16 +148,31 @@ func (p *Printer) arg(a any) any {
 		}
 		return string(v)
 	}
-	// A string of a named type is a state (a booking's, a car's): the words the
-	// templates' status helper uses.
-	if rv := reflect.ValueOf(a); rv.Kind() == reflect.String && rv.Type() != reflect.TypeFor[string]() {
-		id := "status." + rv.String()
-		if p.Has(id) {
-			return p.T(id)
+	rv := reflect.ValueOf(a)
+	switch rv.Kind() {
+	case reflect.String:
+		// A string of a named type is a state (a booking's, a car's): the words the
+		// templates' status helper uses.
+		if rv.Type() != reflect.TypeFor[string]() {
+			if id := "status." + rv.String(); p.Has(id) {
+				return p.T(id)
+			}
+			return rv.String()
 		}
-		return rv.String()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return wholeNumber(rv.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return wholeNumber(rv.Uint())
 	}
 	return a
+}
+
+// wholeNumber is a whole number in a domain message: a count, a limit or a version,
+// written without grouping ("Version 1234"), which the number printer would add.
+type wholeNumber int64
+
+func (n wholeNumber) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), int64(n))
 }
 
 // Wait is how long someone must wait, rounded up to whole seconds or minutes: "30

@@ -240,6 +240,12 @@ func TestErrorSaysTheDomainMessageInThePageLanguage(t *testing.T) {
 			"the series has no ride on 2026-12-03", "Die Serie hat am 03.12.2026 keine Fahrt"},
 		{"decimal", carpool.FieldErrorf(carpool.EINVALID, "max_detour_km", "max_detour_km must be between 0 and %g", 12.5),
 			"max_detour_km must be between 0 and 12.5", "Der Umweg muss zwischen 0 und 12,5 km liegen"},
+		{"whole number", carpool.FieldErrorf(carpool.ECONFLICT, "if_match", "the %s was changed meanwhile (now version %d); reload and retry", carpool.Phrasef("series"), 1234),
+			"the series was changed meanwhile (now version 1234); reload and retry",
+			"Inzwischen wurde die Serie geändert (jetzt Version 1234); laden Sie neu und versuchen Sie es erneut"},
+		{"wait", carpool.Errorf(carpool.ETHROTTLED, "too many %s; please wait %s before trying again", carpool.Phrasef("sign-in attempts"), 90*time.Second),
+			"too many sign-in attempts; please wait 1m30s before trying again",
+			"Zu viele Anmeldeversuche; bitte warten Sie 2 Minuten, bevor Sie es erneut versuchen"},
 		{"other error", errBoom{}, "", ""},
 	}
 	for _, tc := range tests {
