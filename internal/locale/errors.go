@@ -126,14 +126,13 @@ func (p *Printer) arg(a any) any {
 		return p.Phrase(v)
 	case *carpool.Error:
 		return p.Error(v)
-	case time.Time:
-		return p.When(v)
 	case carpool.Moment:
-		t := time.Time(v)
+		return p.arg(time.Time(v))
+	case time.Time:
 		if p.zone != nil {
-			t = t.In(p.zone)
+			v = v.In(p.zone)
 		}
-		return p.When(t)
+		return p.When(v)
 	case time.Duration:
 		return p.Wait(v)
 	case time.Weekday:
