@@ -56,7 +56,7 @@ func (a *App) ForgotPassword(ctx context.Context, email string, client netip.Add
 	if k := addressKey(client); k != "" {
 		keys = append(keys, carpool.ThrottleKey{Key: "reset-" + k, Policy: carpool.PasswordResetAddressBackoff})
 	}
-	if err := a.takeAttempt(ctx, keys, "requests for a reset link"); err != nil {
+	if err := a.takeAttempt(ctx, keys, carpool.Phrasef("requests for a reset link")); err != nil {
 		return fmt.Errorf("forgot password: %w", err)
 	}
 	a.later(ctx, "password reset", func(ctx context.Context) error {
@@ -142,7 +142,7 @@ func (a *App) mayChangeEmail(ctx context.Context, me carpool.Member) error {
 			"e-mail is not set up here, so a new address cannot be confirmed; ask an administrator")
 	}
 	keys := []carpool.ThrottleKey{{Key: "email-change:" + me.ID, Policy: emailChangeBackoff}}
-	return a.takeAttempt(ctx, keys, "address changes")
+	return a.takeAttempt(ctx, keys, carpool.Phrasef("address changes"))
 }
 
 // requestEmailChange mails a confirmation link to next and a notice to me's current

@@ -11,7 +11,7 @@ import (
 // credentials acts as an admin, and the audit log records the action without a member.
 var Operator = carpool.Member{Name: "command line", Role: carpool.RoleAdmin}
 
-func requireAdmin(me carpool.Member, action string) error {
+func requireAdmin(me carpool.Member, action carpool.Phrase) error {
 	if me.Role != carpool.RoleAdmin {
 		return carpool.Errorf(carpool.EFORBIDDEN, "only admins can %s", action)
 	}
@@ -20,7 +20,7 @@ func requireAdmin(me carpool.Member, action string) error {
 
 // Members lists and searches members (admins).
 func (a *App) Members(ctx context.Context, me carpool.Member, f carpool.MemberFilter, p carpool.Page) ([]carpool.Member, string, error) {
-	if err := requireAdmin(me, "list members"); err != nil {
+	if err := requireAdmin(me, carpool.Phrasef("list members")); err != nil {
 		return nil, "", err
 	}
 	f, err := f.Normalize()
@@ -40,7 +40,7 @@ func (a *App) Member(ctx context.Context, me carpool.Member, id string) (carpool
 
 // MemberByEmail finds a member by address for the command line.
 func (a *App) MemberByEmail(ctx context.Context, me carpool.Member, email string) (carpool.Member, error) {
-	if err := requireAdmin(me, "look members up"); err != nil {
+	if err := requireAdmin(me, carpool.Phrasef("look members up")); err != nil {
 		return carpool.Member{}, err
 	}
 	return a.store.MemberByEmail(ctx, email)
@@ -65,7 +65,7 @@ func (a *App) Reactivate(ctx context.Context, me carpool.Member, id string) (car
 // ResetPassword sets a new password for a member (admins, for someone locked out) and
 // ends all their sessions, so whoever knew the old one is signed out.
 func (a *App) ResetPassword(ctx context.Context, me carpool.Member, id, password string) error {
-	if err := requireAdmin(me, "reset passwords"); err != nil {
+	if err := requireAdmin(me, carpool.Phrasef("reset passwords")); err != nil {
 		return err
 	}
 	target, err := a.store.Member(ctx, id)
@@ -94,7 +94,7 @@ func (a *App) ResetPassword(ctx context.Context, me carpool.Member, id, password
 
 // AuditLog lets admins browse who did what.
 func (a *App) AuditLog(ctx context.Context, me carpool.Member, f carpool.AuditFilter, p carpool.Page) ([]carpool.AuditEntry, string, error) {
-	if err := requireAdmin(me, "read the audit log"); err != nil {
+	if err := requireAdmin(me, carpool.Phrasef("read the audit log")); err != nil {
 		return nil, "", err
 	}
 	return a.store.AuditLog(ctx, f, p)
@@ -114,7 +114,7 @@ func (a *App) audit(ctx context.Context, me carpool.Member, action, subjectType,
 // MemberNames returns the names of the members with ids, by id, for admins reading the
 // audit log.
 func (a *App) MemberNames(ctx context.Context, me carpool.Member, ids []string) (map[string]string, error) {
-	if err := requireAdmin(me, "look members up"); err != nil {
+	if err := requireAdmin(me, carpool.Phrasef("look members up")); err != nil {
 		return nil, err
 	}
 	members, err := a.membersByID(ctx, ids)

@@ -47,7 +47,7 @@ type Report struct {
 // each week is two aggregate queries (rides; reservations per car) however large the
 // fleet.
 func (a *App) FleetReport(ctx context.Context, me carpool.Member, from, to time.Time, loc *time.Location) (Report, error) {
-	if err := RequireFleet(me, "see reports"); err != nil {
+	if err := RequireFleet(me, carpool.Phrasef("see reports")); err != nil {
 		return Report{}, err
 	}
 	if err := carpool.CheckReportPeriod(from, to); err != nil {

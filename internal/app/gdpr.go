@@ -163,7 +163,7 @@ func (a *App) EraseMe(ctx context.Context, me carpool.Member, password string) e
 
 // EraseMember erases another member's account (admins).
 func (a *App) EraseMember(ctx context.Context, me carpool.Member, id string) error {
-	if err := requireAdmin(me, "erase accounts"); err != nil {
+	if err := requireAdmin(me, carpool.Phrasef("erase accounts")); err != nil {
 		return err
 	}
 	return a.store.EraseMember(ctx, id, me)

@@ -59,7 +59,7 @@ func (a *App) SignUp(ctx context.Context, in carpool.NewMember) (carpool.Member,
 // most once a day per address.
 func (a *App) warnExisting(ctx context.Context, email string) error {
 	keys := []carpool.ThrottleKey{{Key: "signup-notice:" + carpool.HashToken(email), Policy: signupNoticeBackoff}}
-	if err := a.takeAttempt(ctx, keys, "sign-up notices"); err != nil {
+	if err := a.takeAttempt(ctx, keys, carpool.Phrasef("sign-up notices")); err != nil {
 		if carpool.ErrorCode(err) == carpool.ETHROTTLED {
 			return nil
 		}

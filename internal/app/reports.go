@@ -16,7 +16,7 @@ type UtilisationRow struct {
 // Utilisation reports every pool car's use within [from, to) (fleet managers and
 // admins), ordered by site name and plate.
 func (a *App) Utilisation(ctx context.Context, me carpool.Member, from, to time.Time) ([]UtilisationRow, error) {
-	if err := RequireFleet(me, "see the utilisation report"); err != nil {
+	if err := RequireFleet(me, carpool.Phrasef("see the utilisation report")); err != nil {
 		return nil, err
 	}
 	if !to.After(from) {

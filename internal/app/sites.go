@@ -26,7 +26,7 @@ type SitePatch struct {
 // RequireFleet refuses members who do not manage the fleet, saying which action they may
 // not take. Every edge that guards a fleet page asks it, so a refusal reads the same
 // on all of them.
-func RequireFleet(me carpool.Member, action string) error {
+func RequireFleet(me carpool.Member, action carpool.Phrase) error {
 	if !me.ManagesFleet() {
 		return carpool.Errorf(carpool.EFORBIDDEN, "only fleet managers and admins can %s", action)
 	}
@@ -45,7 +45,7 @@ func (a *App) Site(ctx context.Context, _ carpool.Member, id string) (carpool.Si
 
 // CreateSite adds a site (fleet managers and admins).
 func (a *App) CreateSite(ctx context.Context, me carpool.Member, in SiteInput) (carpool.Site, error) {
-	if err := RequireFleet(me, "add sites"); err != nil {
+	if err := RequireFleet(me, carpool.Phrasef("add sites")); err != nil {
 		return carpool.Site{}, err
 	}
 	if in.Lat == nil {
@@ -76,7 +76,7 @@ func (a *App) UpdateSite(ctx context.Context, me carpool.Member, id string, ifVe
 		if _, err := a.store.Site(ctx, id); err != nil {
 			return carpool.Site{}, err
 		}
-		return carpool.Site{}, RequireFleet(me, "change sites")
+		return carpool.Site{}, RequireFleet(me, carpool.Phrasef("change sites"))
 	}
 	site, err := a.store.UpdateSite(ctx, id, ifVersion, func(site *carpool.Site) error {
 		if p.Name != nil {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
@@ -59,22 +58,25 @@ func (b *blockedKeys) note(keys []carpool.ThrottleKey, waits []time.Duration, no
 
 // throttled is the refusal of an attempt that must wait; Retry-After is whole seconds,
 // rounded up so that a client that obeys it is not refused again.
-func throttled(wait time.Duration) error { return throttledFor(wait, "sign-in attempts") }
+func throttled(wait time.Duration) error {
+	return throttledFor(wait, carpool.Phrasef("sign-in attempts"))
+}
 
 // throttledFor is throttled for other kinds of attempts ("requests for a reset link").
-func throttledFor(wait time.Duration, what string) error {
+func throttledFor(wait time.Duration, what carpool.Phrase) error {
 	after := wait.Round(time.Second)
 	if after < wait {
 		after += time.Second
 	}
-	return &carpool.Error{Code: carpool.ETHROTTLED, RetryAfter: after,
-		Message: fmt.Sprintf("too many %s; please wait %s before trying again", what, after)}
+	e := carpool.Errorf(carpool.ETHROTTLED, "too many %s; please wait %s before trying again", what, after)
+	e.RetryAfter = after
+	return e
 }
 
 // takeAttempt charges one attempt to keys through the sign-in throttle (the same
 // counters table, the same in-process cache of blocked keys) and refuses with
 // ETHROTTLED, naming what, when one of them must wait.
-func (a *App) takeAttempt(ctx context.Context, keys []carpool.ThrottleKey, what string) error {
+func (a *App) takeAttempt(ctx context.Context, keys []carpool.ThrottleKey, what carpool.Phrase) error {
 	if wait := a.blocked.wait(keys, time.Now()); wait > 0 {
 		return throttledFor(wait, what)
 	}

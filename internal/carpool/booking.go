@@ -312,7 +312,7 @@ func stillCovered(ride Ride, car Car, res *Reservation, t time.Time) error {
 	}
 	if !res.Covers(t) {
 		return FieldErrorf(ECONFLICT, "depart_at", "departure must lie within your reservation of the car (%s to %s)",
-			res.Start.Format(time.RFC3339), res.End.Format(time.RFC3339))
+			Moment(res.Start), Moment(res.End))
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package carpool
 
 import (
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -111,21 +110,23 @@ func CheckRetire(openRides, activeReservations int) error {
 	if openRides == 0 && activeReservations == 0 {
 		return nil
 	}
-	var open []string
-	if openRides > 0 {
-		open = append(open, plural(openRides, "open ride", "open rides"))
+	var open []Phrase
+	switch {
+	case openRides == 1:
+		open = append(open, Phrasef("1 open ride"))
+	case openRides > 1:
+		open = append(open, Phrasef("%d open rides", openRides))
 	}
-	if activeReservations > 0 {
-		open = append(open, plural(activeReservations, "active reservation", "active reservations"))
+	switch {
+	case activeReservations == 1:
+		open = append(open, Phrasef("1 active reservation"))
+	case activeReservations > 1:
+		open = append(open, Phrasef("%d active reservations", activeReservations))
 	}
-	return FieldErrorf(ECONFLICT, "status", "the car still has %s: cancel them before retiring it", strings.Join(open, " and "))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
+	if len(open) == 2 {
+		return FieldErrorf(ECONFLICT, "status", "the car still has %s and %s: cancel them before retiring it", open[0], open[1])
 	}
-	return strconv.Itoa(n) + " " + many
+	return FieldErrorf(ECONFLICT, "status", "the car still has %s: cancel them before retiring it", open[0])
 }
 
 // CanManage reports whether m may change or retire the car: fleet managers for pool

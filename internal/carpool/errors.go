@@ -30,12 +30,40 @@ type Error struct {
 	// RetryAfter, when set, is how long the caller should wait before trying again
 	// (ETHROTTLED, EUNAVAILABLE); the edges send it as Retry-After.
 	RetryAfter time.Duration
+
+	phrase Phrase // Message before formatting; zero when Message was set as a literal
 }
 
 // FieldError is one input field at fault and a message that is safe to show a user.
 type FieldError struct {
 	Field   string
 	Message string
+
+	phrase Phrase
+}
+
+// Phrase returns the message before formatting. A message set as a literal Message is
+// its own format, without arguments.
+func (e *Error) Phrase() Phrase {
+	if e.phrase.Format == "" {
+		return Phrase{Format: e.Message}
+	}
+	return e.phrase
+}
+
+// Phrase returns the message before formatting, as Error.Phrase does.
+func (f FieldError) Phrase() Phrase {
+	if f.phrase.Format == "" {
+		return Phrase{Format: f.Message}
+	}
+	return f.phrase
+}
+
+// WithField returns a copy of e about field.
+func (e *Error) WithField(field string) *Error {
+	c := *e
+	c.Field = field
+	return &c
 }
 
 func (e *Error) Error() string {
@@ -47,12 +75,14 @@ func (e *Error) Error() string {
 
 // Errorf returns an Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	msg := fmt.Sprintf(format, args...)
+	return &Error{Code: code, Message: msg, phrase: Phrase{Format: format, Args: args, english: msg}}
 }
 
 // FieldErrorf returns an Error about one input field.
 func FieldErrorf(code, field, format string, args ...any) *Error {
-	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
+	msg := fmt.Sprintf(format, args...)
+	return &Error{Code: code, Field: field, Message: msg, phrase: Phrase{Format: format, Args: args, english: msg}}
 }
 
 // ErrorCode returns the code of the domain error in err's chain, EINTERNAL for any other
@@ -101,7 +131,7 @@ func ErrorFields(err error) []FieldError {
 		return e.Fields
 	}
 	if e.Field != "" {
-		return []FieldError{{Field: e.Field, Message: e.Message}}
+		return []FieldError{{Field: e.Field, Message: e.Message, phrase: e.phrase}}
 	}
 	return nil
 }
@@ -120,7 +150,7 @@ func (fe *fieldErrors) add(err error) bool {
 	if len(e.Fields) > 0 {
 		*fe = append(*fe, e.Fields...)
 	} else {
-		*fe = append(*fe, FieldError{Field: e.Field, Message: e.Message})
+		*fe = append(*fe, FieldError{Field: e.Field, Message: e.Message, phrase: e.phrase})
 	}
 	return true
 }
@@ -131,9 +161,9 @@ func (fe fieldErrors) err() error {
 	case 0:
 		return nil
 	case 1:
-		return &Error{Code: EINVALID, Field: fe[0].Field, Message: fe[0].Message}
+		return &Error{Code: EINVALID, Field: fe[0].Field, Message: fe[0].Message, phrase: fe[0].phrase}
 	}
-	return &Error{Code: EINVALID, Field: fe[0].Field, Message: fe[0].Message, Fields: fe}
+	return &Error{Code: EINVALID, Field: fe[0].Field, Message: fe[0].Message, phrase: fe[0].phrase, Fields: fe}
 }
 
 // RetryAfter returns how long the domain error in err's chain asks the caller to wait, or

@@ -1,7 +1,6 @@
 package carpool
 
 import (
-	"strconv"
 	"time"
 )
 
@@ -76,12 +75,12 @@ func (l Limits) CheckReservation(member Member, kind ReservationKind, start, end
 }
 
 // days writes a limit for people: whole days where it is whole days.
-func days(d time.Duration) string {
-	if d%(24*time.Hour) == 0 {
-		if n := int(d / (24 * time.Hour)); n != 1 {
-			return strconv.Itoa(n) + " days"
-		}
-		return "1 day"
+func days(d time.Duration) Phrase {
+	if d == 24*time.Hour {
+		return Phrasef("1 day")
 	}
-	return d.String()
+	if d%(24*time.Hour) == 0 {
+		return Phrasef("%d days", int(d/(24*time.Hour)))
+	}
+	return Phrasef("%s", d)
 }

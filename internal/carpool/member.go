@@ -150,12 +150,12 @@ func validateText(field, s string, min, max int) error {
 	n := utf8.RuneCountInString(s)
 	if n < min {
 		if min == 1 {
-			return FieldErrorf(EINVALID, field, "%s is required", field)
+			return FieldErrorf(EINVALID, field, "%s is required", FieldName(field))
 		}
-		return FieldErrorf(EINVALID, field, "%s must have at least %d characters", field, min)
+		return FieldErrorf(EINVALID, field, "%s must have at least %d characters", FieldName(field), min)
 	}
 	if n > max {
-		return FieldErrorf(EINVALID, field, "%s must have at most %d characters", field, max)
+		return FieldErrorf(EINVALID, field, "%s must have at most %d characters", FieldName(field), max)
 	}
 	return nil
 }

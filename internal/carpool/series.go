@@ -29,7 +29,7 @@ const (
 // ValidateHorizon checks a materialisation horizon.
 func ValidateHorizon(d time.Duration) error {
 	if d < 24*time.Hour || d > MaxSeriesHorizon {
-		return FieldErrorf(EINVALID, "horizon", "the series horizon must be between 1 day and %d weeks", MaxSeriesHorizon/(7*24*time.Hour))
+		return FieldErrorf(EINVALID, "horizon", "the series horizon must be between 1 day and %d weeks", int(MaxSeriesHorizon/(7*24*time.Hour)))
 	}
 	return nil
 }
@@ -245,7 +245,7 @@ func (s Series) checkDepartureInWindow() error {
 
 func validateClock(field string, c Clock) error {
 	if c.Hour < 0 || c.Hour > 23 || c.Minute < 0 || c.Minute > 59 {
-		return FieldErrorf(EINVALID, field, "%s must be a time of day HH:MM", field)
+		return FieldErrorf(EINVALID, field, "%s must be a time of day HH:MM", FieldName(field))
 	}
 	return nil
 }

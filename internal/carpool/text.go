@@ -23,7 +23,7 @@ type Text struct {
 // characters); optional text without one becomes empty. Errors are EINVALID about field.
 func (t Text) Clean(field, s string) (string, error) {
 	if !utf8.ValidString(s) {
-		return s, FieldErrorf(EINVALID, field, "%s must be valid UTF-8", field)
+		return s, FieldErrorf(EINVALID, field, "%s must be valid UTF-8", FieldName(field))
 	}
 	s = strings.TrimSpace(norm.NFC.String(s))
 	if t.Multiline {
@@ -34,9 +34,9 @@ func (t Text) Clean(field, s string) (string, error) {
 		switch {
 		case t.Multiline && (r == '\n' || r == '\t'):
 		case unicode.IsControl(r):
-			return s, FieldErrorf(EINVALID, field, "%s must not contain control characters", field)
+			return s, FieldErrorf(EINVALID, field, "%s must not contain control characters", FieldName(field))
 		case isBidiControl(r):
-			return s, FieldErrorf(EINVALID, field, "%s must not contain bidirectional override characters", field)
+			return s, FieldErrorf(EINVALID, field, "%s must not contain bidirectional override characters", FieldName(field))
 		case isVisible(r):
 			visible = true
 		}
@@ -47,11 +47,11 @@ func (t Text) Clean(field, s string) (string, error) {
 	n := utf8.RuneCountInString(s)
 	switch {
 	case n == 0 && t.Min > 0 || t.Min > 0 && !visible:
-		return s, FieldErrorf(EINVALID, field, "%s is required", field)
+		return s, FieldErrorf(EINVALID, field, "%s is required", FieldName(field))
 	case n < t.Min:
-		return s, FieldErrorf(EINVALID, field, "%s must have at least %d characters", field, t.Min)
+		return s, FieldErrorf(EINVALID, field, "%s must have at least %d characters", FieldName(field), t.Min)
 	case n > t.Max:
-		return s, FieldErrorf(EINVALID, field, "%s must have at most %d characters", field, t.Max)
+		return s, FieldErrorf(EINVALID, field, "%s must have at most %d characters", FieldName(field), t.Max)
 	}
 	return s, nil
 }

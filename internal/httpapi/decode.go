@@ -220,14 +220,14 @@ func parseTime(field, v string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, v)
 	if err != nil {
-		return time.Time{}, carpool.FieldErrorf(carpool.EINVALID, field, "%s must be an RFC 3339 time like 2026-01-02T15:04:05Z", field)
+		return time.Time{}, carpool.FieldErrorf(carpool.EINVALID, field, "%s must be an RFC 3339 time like 2026-01-02T15:04:05Z", carpool.FieldName(field))
 	}
 	return t.UTC(), nil
 }
 
 // required reports a missing required value, for the fields whose zero value is valid.
 func required(field string) error {
-	return carpool.FieldErrorf(carpool.EINVALID, field, "%s is required", field)
+	return carpool.FieldErrorf(carpool.EINVALID, field, "%s is required", carpool.FieldName(field))
 }
 
 // timestamp formats a time as the API writes every time: RFC 3339 in UTC.

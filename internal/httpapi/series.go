@@ -158,7 +158,7 @@ func dateIn(field, v string) (carpool.Date, error) {
 	}
 	d, err := carpool.ParseDate(v)
 	if err != nil {
-		return d, carpool.FieldErrorf(carpool.EINVALID, field, "%s must be a date like 2026-01-02", field)
+		return d, carpool.FieldErrorf(carpool.EINVALID, field, "%s must be a date like 2026-01-02", carpool.FieldName(field))
 	}
 	return d, nil
 }
@@ -166,7 +166,7 @@ func dateIn(field, v string) (carpool.Date, error) {
 func clockIn(field, v string) (carpool.Clock, error) {
 	c, err := carpool.ParseClock(v)
 	if err != nil {
-		return c, carpool.FieldErrorf(carpool.EINVALID, field, "%s must be a time of day like 07:30", field)
+		return c, carpool.FieldErrorf(carpool.EINVALID, field, "%s must be a time of day like 07:30", carpool.FieldName(field))
 	}
 	return c, nil
 }

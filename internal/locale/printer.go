@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -13,14 +14,23 @@ import (
 
 // Printer says texts and formats values in one language. It is safe for concurrent use.
 type Printer struct {
-	tag language.Tag
-	loc *i18n.Localizer
-	num *message.Printer
-	fmt formats
+	zone *time.Location // where the moments in domain messages are shown; nil: as they are
+	tag  language.Tag
+	loc  *i18n.Localizer
+	num  *message.Printer
+	fmt  formats
 }
 
 func newPrinter(t language.Tag) *Printer {
 	return &Printer{tag: t, loc: i18n.NewLocalizer(bundle, t.String()), num: message.NewPrinter(t), fmt: formatsOf(t)}
+}
+
+// In returns a printer of the same language that shows the moments of domain messages
+// (carpool.Moment) in loc, as a page shows its other times.
+func (p *Printer) In(loc *time.Location) *Printer {
+	c := *p
+	c.zone = loc
+	return &c
 }
 
 // Tag is the printer's language.

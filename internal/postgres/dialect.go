@@ -54,27 +54,27 @@ const (
 // violation is what a named constraint means to a user.
 type violation struct {
 	field   string
-	message string
+	message carpool.Phrase
 }
 
 // constraints names the constraints whose violation a user can cause and says what
 // each means; the schema in migrations/ gives them these names. A constraint missing
 // here still maps to the right code, with a generic message.
 var constraints = map[string]violation{
-	"members_email_key":          {"email", "an account with this email exists already"},
-	"cars_plate_key":             {"plate", "a car with this plate exists already"},
-	"bookings_active_key":        {"", "you already hold an active booking on this ride"},
-	"idempotency_keys_pkey":      {"", "this Idempotency-Key is in use"},
-	"reservations_no_overlap":    {"", "the car is already reserved for part of this window"},
-	"rides_seats_taken_check":    {"seats", "ride is full"},
-	"bookings_seats_within_ride": {"seats", "ride is full"},
-	"bookings_not_own_ride":      {"", "you cannot book a seat on your own ride"},
-	"cars_site_id_fkey":          {"site_id", "site does not exist"},
-	"cars_owner_id_fkey":         {"owner_id", "owner does not exist"},
-	"reservations_car_id_fkey":   {"car_id", "car does not exist"},
-	"rides_car_id_fkey":          {"car_id", "car does not exist"},
-	"rides_reservation_id_fkey":  {"reservation_id", "reservation does not exist"},
-	"bookings_passenger_id_fkey": {"", "passenger does not exist"},
+	"members_email_key":          {"email", carpool.Phrasef("an account with this email exists already")},
+	"cars_plate_key":             {"plate", carpool.Phrasef("a car with this plate exists already")},
+	"bookings_active_key":        {"", carpool.Phrasef("you already hold an active booking on this ride")},
+	"idempotency_keys_pkey":      {"", carpool.Phrasef("this Idempotency-Key is in use")},
+	"reservations_no_overlap":    {"", carpool.Phrasef("the car is already reserved for part of this window")},
+	"rides_seats_taken_check":    {"seats", carpool.Phrasef("ride is full")},
+	"bookings_seats_within_ride": {"seats", carpool.Phrasef("ride is full")},
+	"bookings_not_own_ride":      {"", carpool.Phrasef("you cannot book a seat on your own ride")},
+	"cars_site_id_fkey":          {"site_id", carpool.Phrasef("site does not exist")},
+	"cars_owner_id_fkey":         {"owner_id", carpool.Phrasef("owner does not exist")},
+	"reservations_car_id_fkey":   {"car_id", carpool.Phrasef("car does not exist")},
+	"rides_car_id_fkey":          {"car_id", carpool.Phrasef("car does not exist")},
+	"rides_reservation_id_fkey":  {"reservation_id", carpool.Phrasef("reservation does not exist")},
+	"bookings_passenger_id_fkey": {"", carpool.Phrasef("passenger does not exist")},
 }
 
 // Translate turns an integrity violation into a domain error by its SQLSTATE, and
@@ -85,18 +85,21 @@ func (dialect) Translate(err error) error {
 	if !errors.As(err, &pe) {
 		return err
 	}
-	var code, fallback string
+	var (
+		code     string
+		fallback carpool.Phrase
+	)
 	switch pe.Code {
 	case uniqueViolation:
-		code, fallback = carpool.ECONFLICT, "the value is already taken"
+		code, fallback = carpool.ECONFLICT, carpool.Phrasef("the value is already taken")
 	case exclusionViolation:
-		code, fallback = carpool.ECONFLICT, "the change overlaps an existing record"
+		code, fallback = carpool.ECONFLICT, carpool.Phrasef("the change overlaps an existing record")
 	case checkViolation:
 		// Values are validated before they reach the database, so a CHECK that fires
 		// means the stored state forbids the write: a full ride.
-		code, fallback = carpool.ECONFLICT, "the change conflicts with the current state"
+		code, fallback = carpool.ECONFLICT, carpool.Phrasef("the change conflicts with the current state")
 	case foreignKeyViolation:
-		code, fallback = carpool.EINVALID, "a referenced record does not exist"
+		code, fallback = carpool.EINVALID, carpool.Phrasef("a referenced record does not exist")
 	case notNullViolation:
 		return carpool.FieldErrorf(carpool.EINVALID, pe.ColumnName, "a required value is missing")
 	case characterNotInRepertoire, untranslatableCharacter:

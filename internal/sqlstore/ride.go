@@ -166,7 +166,7 @@ func (s *Store) UpdateRide(ctx context.Context, id string, ifVersion int, p carp
 			return err
 		}
 		if ifVersion != 0 && rb.Ride.Version != ifVersion {
-			return staleVersion("ride", rb.Ride.Version)
+			return staleVersion(carpool.Phrasef("ride"), rb.Ride.Version)
 		}
 		car, err := scanCar(tx.QueryRowContext(ctx, `SELECT `+carCols+` FROM cars WHERE id = $1`, rb.Ride.CarID))
 		if err != nil {

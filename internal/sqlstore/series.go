@@ -569,7 +569,7 @@ func (s *Store) UpdateSeries(ctx context.Context, id string, ifVersion int, p ca
 			return err
 		}
 		if ifVersion != 0 && sr.Version != ifVersion {
-			return staleVersion("series", sr.Version)
+			return staleVersion(carpool.Phrasef("series"), sr.Version)
 		}
 		car, err := scanCar(tx.QueryRowContext(ctx, `SELECT `+carCols+` FROM cars WHERE id = $1`, sr.CarID))
 		if err != nil {
@@ -631,7 +631,7 @@ func (s *Store) UpdateSeries(ctx context.Context, id string, ifVersion int, p ca
 func onDay(d carpool.Date, err error) error {
 	var e *carpool.Error
 	if errors.As(err, &e) {
-		return &carpool.Error{Code: e.Code, Field: e.Field, Message: fmt.Sprintf("%s: %s", d, e.Message)}
+		return carpool.FieldErrorf(e.Code, e.Field, "%s: %s", d, e.Phrase())
 	}
 	return err
 }

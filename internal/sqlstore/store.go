@@ -183,7 +183,7 @@ func (s *Store) constraint(err error, code, field string) error {
 	err = s.dialect.Translate(err)
 	var e *carpool.Error
 	if errors.As(err, &e) && e.Field == "" && e.Code == code && field != "" {
-		return &carpool.Error{Code: e.Code, Message: e.Message, Field: field}
+		return e.WithField(field)
 	}
 	return err
 }
@@ -227,6 +227,6 @@ func knownIDs(ids ...string) bool {
 }
 
 // staleVersion is the error for an update whose If-Match no longer holds.
-func staleVersion(what string, have int) error {
+func staleVersion(what carpool.Phrase, have int) error {
 	return carpool.FieldErrorf(carpool.ECONFLICT, "if_match", "the %s was changed meanwhile (now version %d); reload and retry", what, have)
 }

@@ -51,10 +51,10 @@ func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) {
 		page.Done = words.T("forgot.requested")
 	case carpool.ETHROTTLED:
 		setRetryAfter(w, err)
-		f.Message = words.T("forgot.throttled", "Wait", friendlyWait(words, carpool.RetryAfter(err)))
+		f.Message = words.T("forgot.throttled", "Wait", words.Wait(carpool.RetryAfter(err)))
 		f.err = err
 	case carpool.EUNAVAILABLE, carpool.EINVALID, carpool.EFORBIDDEN:
-		f.fail(err, nil)
+		f.fail(r, err, nil)
 	default:
 		s.fail(w, r, nil, err)
 		return
@@ -73,7 +73,7 @@ func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, nil, err)
 			return
 		}
-		f.Message = carpool.ErrorMessage(err)
+		f.Message = s.printer(r, nil).Error(err)
 		f.err = err
 		token = ""
 	}
@@ -108,7 +108,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, err)
 		return
 	}
-	f.fail(err, nil)
+	f.fail(r, err, nil)
 	if carpool.ErrorField(err) == "token" {
 		page.Token = ""
 	}
@@ -138,7 +138,7 @@ func (s *Server) confirmEmail(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		page.Done = s.printer(r, nil).T("emailconfirm.done", "Email", m.Email)
 	case userFacing(err):
-		f.fail(err, nil)
+		f.fail(r, err, nil)
 	default:
 		s.fail(w, r, nil, err)
 		return

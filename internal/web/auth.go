@@ -79,25 +79,13 @@ func signInRefusal(p *locale.Printer, err error) string {
 	case carpool.EUNAUTHORIZED:
 		return p.T("signin.wrong")
 	case carpool.ETHROTTLED:
-		return p.T("signin.throttled", "Wait", friendlyWait(p, carpool.RetryAfter(err)))
+		return p.T("signin.throttled", "Wait", p.Wait(carpool.RetryAfter(err)))
 	case carpool.EUNAVAILABLE:
 		return p.T("signin.busy")
 	case carpool.EFORBIDDEN:
-		return carpool.ErrorMessage(err)
+		return p.Error(err)
 	}
 	return ""
-}
-
-// friendlyWait says a wait the way a person would.
-func friendlyWait(p *locale.Printer, d time.Duration) string {
-	switch {
-	case d <= time.Second:
-		return p.N("wait.seconds", 1)
-	case d < time.Minute:
-		return p.N("wait.seconds", int(d.Seconds()))
-	default:
-		return p.N("wait.minutes", int((d+time.Minute-1)/time.Minute))
-	}
 }
 
 // startSession hands the secret of a new session's token to the browser.
@@ -144,7 +132,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, nil, err)
 			return
 		}
-		f.fail(err, nil)
+		f.fail(r, err, nil)
 		s.render(w, r, app.HTTPStatus(err), "signup", nil, authPage{Form: f, csrf: s.preSession(w, r)})
 		return
 	}

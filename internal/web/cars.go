@@ -173,7 +173,7 @@ func (s *Server) reserve(w http.ResponseWriter, r *http.Request, me *session) er
 		if !userFacing(err) {
 			return err
 		}
-		f.fail(err, nil)
+		f.fail(r, err, nil)
 	}
 	return s.showCar(w, r, me, f, f.status())
 }
@@ -245,7 +245,7 @@ func (s *Server) addMyCar(w http.ResponseWriter, r *http.Request, me *session) e
 		if !userFacing(err) {
 			return err
 		}
-		f.fail(err, nil)
+		f.fail(r, err, nil)
 	}
 	return s.showMyCars(w, r, me, f, f.status())
 }

@@ -194,7 +194,7 @@ func (s *Server) offerSeries(w http.ResponseWriter, r *http.Request, me *session
 		if !userFacing(err) {
 			return err
 		}
-		f.fail(err, seriesFields)
+		f.fail(r, err, seriesFields)
 	}
 	places, err := s.seriesPlaces(r, me.Member, f, "")
 	if err != nil {
@@ -270,7 +270,7 @@ func (s *Server) seriesRefused(w http.ResponseWriter, r *http.Request, me *sessi
 		return err
 	}
 	f := newForm(url.Values{"seats": {"1"}})
-	f.fail(err, nil)
+	f.fail(r, err, nil)
 	return s.showSeries(w, r, me, id, f, f.status())
 }
 

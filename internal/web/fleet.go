@@ -101,7 +101,7 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request, me *session)
 		if !userFacing(err) {
 			return err
 		}
-		f.fail(err, map[string]string{"lat": "location", "lon": "location"})
+		f.fail(r, err, map[string]string{"lat": "location", "lon": "location"})
 	}
 	car := emptyForm(poolCarInputs)
 	car.Values.Set("seats", "5")
@@ -139,7 +139,7 @@ func (s *Server) createCar(w http.ResponseWriter, r *http.Request, me *session) 
 		if !userFacing(err) {
 			return err
 		}
-		f.fail(err, nil)
+		f.fail(r, err, nil)
 	}
 	return s.showFleet(w, r, me, emptyForm(siteInputs), f, f.status())
 }
@@ -193,7 +193,7 @@ func (s *Server) editSite(w http.ResponseWriter, r *http.Request, me *session) e
 		if !userFacing(err) {
 			return err
 		}
-		f.fail(err, map[string]string{"lat": "location", "lon": "location"})
+		f.fail(r, err, map[string]string{"lat": "location", "lon": "location"})
 	}
 	loc, err := s.sitePlace(r, me, f, lookup)
 	if err != nil {
@@ -277,7 +277,7 @@ func (s *Server) editCar(w http.ResponseWriter, r *http.Request, me *session) er
 		if !userFacing(err) {
 			return err
 		}
-		f.fail(err, nil)
+		f.fail(r, err, nil)
 	}
 	return s.showFleetCar(w, r, me, c, f, emptyForm(blockInputs), f.status())
 }
@@ -301,7 +301,7 @@ func (s *Server) blockCar(w http.ResponseWriter, r *http.Request, me *session) e
 		if !userFacing(err) {
 			return err
 		}
-		b.fail(err, nil)
+		b.fail(r, err, nil)
 	}
 	return s.showFleetCar(w, r, me, c, carForm(c), b, b.status())
 }

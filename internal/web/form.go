@@ -27,10 +27,7 @@ type form struct {
 // say says the text id in the form's language (English for a form made without a
 // request).
 func (f *form) say(id string, kv ...any) string {
-	if f.words == nil {
-		return locale.For(locale.Default).T(id, kv...)
-	}
-	return f.words.T(id, kv...)
+	return f.printer().T(id, kv...)
 }
 
 func newForm(v url.Values) *form {
@@ -58,10 +55,15 @@ func (f *form) fieldError(name, msg string) {
 	}
 }
 
-// fail records a domain error beside every input it is about. fields maps the domain's
-// field names ("from.lat") to this form's inputs ("from"); a field the form does not
-// show, or no field at all, makes the message the form's general message.
-func (f *form) fail(err error, fields map[string]string) {
+// fail records a domain error beside every input it is about, in the language of r.
+// fields maps the domain's field names ("from.lat") to this form's inputs ("from"); a
+// field the form does not show, or no field at all, makes the message the form's
+// general message.
+func (f *form) fail(r *http.Request, err error, fields map[string]string) {
+	if f.words == nil {
+		f.words = wordsOf(r)
+	}
+	p := f.printer()
 	f.err = err
 	shown := false
 	for _, fe := range carpool.ErrorFields(err) {
@@ -70,15 +72,23 @@ func (f *form) fail(err error, fields map[string]string) {
 			name = alias
 		}
 		if _, ok := f.Values[name]; ok {
-			f.fieldError(name, fe.Message)
+			f.fieldError(name, p.FieldMessage(fe))
 			shown = true
 		} else if f.Message == "" {
-			f.Message = fe.Message
+			f.Message = p.FieldMessage(fe)
 		}
 	}
 	if !shown && f.Message == "" {
-		f.Message = carpool.ErrorMessage(err)
+		f.Message = p.Error(err)
 	}
+}
+
+// printer is the form's language, the default one for a form made without a request.
+func (f *form) printer() *locale.Printer {
+	if f.words == nil {
+		return locale.For(locale.Default)
+	}
+	return f.words
 }
 
 // status is the HTTP status a form that failed is shown with: the status of the domain

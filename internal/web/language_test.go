@@ -195,3 +195,21 @@ func TestDefaultLanguage(t *testing.T) {
 	_, body = b.getIn("/signin", "fr, en;q=0.5")
 	wantLanguage(t, body, "en", []string{"Sign in"}, nil)
 }
+
+// TestErrorPageFollowsMemberLanguage: a refusal shown as an error page says the domain's
+// message in the member's own language, whatever the browser asks for.
+func TestErrorPageFollowsMemberLanguage(t *testing.T) {
+	app := webtest.Start(t, webtest.Options{})
+	m := app.AddMember(t, "dora@example.com", "Dora", "", carpool.RoleMember)
+	if _, err := app.Store.UpdateMember(context.Background(), m.ID, func(m *carpool.Member) error { m.Language = "de"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, app)
+	b.signInAs(m)
+	res, body := b.getIn("/fleet", "en-US")
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("status: got %d, want %d", res.StatusCode, http.StatusForbidden)
+	}
+	wantLanguage(t, body, "de", []string{"Nur Fuhrparkverwalter und Admins dürfen den Fuhrpark verwalten"},
+		[]string{"only fleet managers and admins can manage the fleet"})
+}

@@ -235,7 +235,7 @@ func (s *Server) addWebhook(w http.ResponseWriter, r *http.Request, me *session)
 	}
 	if err != nil {
 		p.Form = newForm(r.PostForm)
-		p.Form.Message = carpool.ErrorMessage(err)
+		p.Form.Message = s.printer(r, me).Error(err)
 		s.render(w, r, http.StatusUnprocessableEntity, "webhooks", me, p)
 		return nil
 	}

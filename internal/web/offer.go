@@ -154,7 +154,7 @@ func (s *Server) offerRide(w http.ResponseWriter, r *http.Request, me *session) 
 		if !userFacing(err) {
 			return err
 		}
-		f.fail(err, offerFields)
+		f.fail(r, err, offerFields)
 	}
 	places, err := s.offerPlaces(ctx, me.Member, f, "")
 	if err != nil {

@@ -18,7 +18,8 @@ import (
 
 // TestParity refuses the same request on both edges of one server, the REST API and the
 // web UI, and checks that they answer alike: the same status, and the web page shows the
-// message the API puts in its problem document.
+// message the API puts in its problem document. Asked in German, the page says the
+// message in German while the API's detail stays English.
 func TestParity(t *testing.T) {
 	ctx := context.Background()
 	srv := webtest.Start(t, webtest.Options{Signup: carpool.SignupPolicy{Domains: []string{"example.com"}}, Location: time.UTC})
@@ -64,6 +65,8 @@ func TestParity(t *testing.T) {
 		// genericWeb: the web shows its own wording for this status (not found pages
 		// do not echo what was not found); only the status is compared.
 		genericWeb bool
+		// de is the message a German page shows.
+		de string
 	}{
 		{
 			name:      "sign-up from a foreign domain",
@@ -72,6 +75,7 @@ func TestParity(t *testing.T) {
 			page:    "/signup", form: "/signup",
 			fields: url.Values{"email": {"eve@elsewhere.org"}, "name": {"Eve"}, "password": {webtest.Password}},
 			status: http.StatusForbidden,
+			de:     "Adressen dieser E-Mail-Domain können sich hier nicht registrieren; bitten Sie einen Administrator um ein Konto",
 		},
 		{
 			name: "sign-up with a short password", apiMethod: http.MethodPost, apiPath: "/api/v1/members",
@@ -79,6 +83,7 @@ func TestParity(t *testing.T) {
 			page:    "/signup", form: "/signup",
 			fields: url.Values{"email": {"sam@example.com"}, "name": {"Sam"}, "password": {"short"}},
 			status: http.StatusUnprocessableEntity,
+			de:     "Das Passwort muss mindestens 10 Zeichen haben",
 		},
 		{
 			name: "a member creating a site", as: &member,
@@ -87,6 +92,7 @@ func TestParity(t *testing.T) {
 			page:    "/", form: "/fleet/sites",
 			fields: url.Values{"name": {"Mine"}, "address": {"Home 1"}, "location": {"at:47.1,8.1|Home 1"}},
 			status: http.StatusForbidden,
+			de:     "Nur Fuhrparkverwalter und Admins dürfen Standorte hinzufügen",
 		},
 		{
 			name: "booking one's own ride", as: &driver,
@@ -95,6 +101,7 @@ func TestParity(t *testing.T) {
 			page:    "/rides/" + full.ID, form: "/rides/" + full.ID + "/book",
 			fields: url.Values{"seats": {"1"}},
 			status: http.StatusForbidden, // the driver books their own ride: refused before seats are counted
+			de:     "Sie können keinen Platz auf Ihrer eigenen Fahrt buchen",
 		},
 		{
 			name: "booking a ride one holds a booking of", as: &fm,
@@ -103,6 +110,7 @@ func TestParity(t *testing.T) {
 			page:    "/rides/" + full.ID, form: "/rides/" + full.ID + "/book",
 			fields: url.Values{"seats": {"1"}},
 			status: http.StatusConflict, // fm already holds a booking: the refusal is about that
+			de:     "Sie haben auf dieser Fahrt bereits eine Buchung (bestätigt)",
 		},
 		{
 			name: "booking a full ride without waitlist", as: &newcomer,
@@ -111,6 +119,7 @@ func TestParity(t *testing.T) {
 			page:    "/rides/" + full.ID, form: "/rides/" + full.ID + "/book",
 			fields: url.Values{"seats": {"1"}},
 			status: http.StatusConflict,
+			de:     "Die Fahrt ist voll",
 		},
 		{
 			name: "an invalid seat count", as: &newcomer,
@@ -119,6 +128,7 @@ func TestParity(t *testing.T) {
 			page:    "/rides/" + full.ID, form: "/rides/" + full.ID + "/book",
 			fields: url.Values{"seats": {"0"}},
 			status: http.StatusUnprocessableEntity,
+			de:     "Die Zahl der Plätze muss zwischen 1 und 1 liegen",
 		},
 		{
 			name: "a car with too many seats", as: &member,
@@ -127,6 +137,7 @@ func TestParity(t *testing.T) {
 			page:    "/mycars", form: "/mycars",
 			fields: url.Values{"plate": {"ZH PAR 9"}, "make": {"VW"}, "model": {"Bus"}, "seats": {"12"}},
 			status: http.StatusUnprocessableEntity,
+			de:     "Die Zahl der Plätze muss zwischen 1 und 8 liegen",
 		},
 		{
 			name: "a car with a taken plate", as: &member,
@@ -135,6 +146,7 @@ func TestParity(t *testing.T) {
 			page:    "/mycars", form: "/mycars",
 			fields: url.Values{"plate": {pool.Plate}, "make": {"VW"}, "model": {"Golf"}, "seats": {"4"}},
 			status: http.StatusConflict,
+			de:     "Ein Auto mit diesem Kennzeichen gibt es bereits",
 		},
 		{
 			name: "reserving an overlapping window", as: &member,
@@ -143,6 +155,7 @@ func TestParity(t *testing.T) {
 			page:    "/cars/" + pool.ID, form: "/cars/" + pool.ID + "/reserve",
 			fields: url.Values{"start": {local(day.Add(time.Hour))}, "end": {local(day.Add(3 * time.Hour))}},
 			status: http.StatusConflict,
+			de:     "Das Auto ist in dieser Zeit bereits reserviert",
 		},
 		{
 			name: "reserving a window in the past", as: &member,
@@ -151,6 +164,7 @@ func TestParity(t *testing.T) {
 			page:    "/cars/" + pool.ID, form: "/cars/" + pool.ID + "/reserve",
 			fields: url.Values{"start": {local(day.Add(-96 * time.Hour))}, "end": {local(day.Add(-95 * time.Hour))}},
 			status: http.StatusUnprocessableEntity,
+			de:     "Der Beginn darf nicht in der Vergangenheit liegen",
 		},
 		{
 			name: "a stranger cancelling someone's booking", as: &fm,
@@ -191,6 +205,25 @@ func TestParity(t *testing.T) {
 			if !tc.genericWeb && !strings.Contains(body, html.EscapeString(detail)) {
 				t.Errorf("web page: got no %q, want the API's message on the page:\n%s", detail, mainOf(body))
 			}
+
+			german := http.Header{"Accept-Language": {"de"}}
+			if _, deDetail := apiRefusalIn(t, srv, tc.apiMethod, tc.apiPath, bearer, tc.apiBody, german); deDetail != detail {
+				t.Errorf("API detail in German: got %q, want the English %q", deDetail, detail)
+			}
+			fields.Set("csrf", b.csrf(tc.page))
+			res, body = b.post(tc.form, fields, german)
+			if res.StatusCode != tc.status {
+				t.Errorf("German web status: got %d, want %d", res.StatusCode, tc.status)
+			}
+			if tc.genericWeb {
+				return
+			}
+			if !strings.Contains(body, html.EscapeString(tc.de)) || tc.de == "" {
+				t.Errorf("German web page: got no %q, want it for %q:\n%s", tc.de, detail, mainOf(body))
+			}
+			if strings.Contains(body, html.EscapeString(detail)) {
+				t.Errorf("German web page: got the English %q", detail)
+			}
 		})
 	}
 }
@@ -208,6 +241,12 @@ func apiToken(t *testing.T, srv *webtest.App, m carpool.Member) string {
 // detail.
 func apiRefusal(t *testing.T, srv *webtest.App, method, path, bearer string, body any) (int, string) {
 	t.Helper()
+	return apiRefusalIn(t, srv, method, path, bearer, body, nil)
+}
+
+// apiRefusalIn is apiRefusal with more request headers.
+func apiRefusalIn(t *testing.T, srv *webtest.App, method, path, bearer string, body any, header http.Header) (int, string) {
+	t.Helper()
 	var r io.Reader = http.NoBody
 	if body != nil {
 		buf, err := json.Marshal(body)
@@ -221,6 +260,9 @@ func apiRefusal(t *testing.T, srv *webtest.App, method, path, bearer string, bod
 	}
 	if bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
 	}
 	res, err := srv.Server.Client().Do(req)
 	mustDo(t, err)

@@ -85,7 +85,7 @@ func (s *Server) addPlace(w http.ResponseWriter, r *http.Request, me *session) e
 		if !userFacing(err) {
 			return err
 		}
-		f.fail(err, map[string]string{"lat": "place", "lon": "place", "address": "place"})
+		f.fail(r, err, map[string]string{"lat": "place", "lon": "place", "address": "place"})
 	}
 	p, err := s.placesPage(ctx, me.Member, f, "")
 	if err != nil {

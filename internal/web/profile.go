@@ -87,14 +87,14 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request, me *session
 	if carpool.ErrorCode(err) == carpool.ETHROTTLED {
 		setRetryAfter(w, err)
 		words := s.printer(r, me)
-		f.Message = words.T("profile.email_throttled", "Wait", friendlyWait(words, carpool.RetryAfter(err)))
+		f.Message = words.T("profile.email_throttled", "Wait", words.Wait(carpool.RetryAfter(err)))
 		f.err = err
 		return s.showProfile(w, r, me, f, emptyForm(passwordInputs), http.StatusTooManyRequests)
 	}
 	if !userFacing(err) && carpool.ErrorCode(err) != carpool.EUNAVAILABLE {
 		return err
 	}
-	f.fail(err, nil)
+	f.fail(r, err, nil)
 	return s.showProfile(w, r, me, f, emptyForm(passwordInputs), f.status())
 }
 
@@ -109,7 +109,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, me *sess
 	if !userFacing(err) {
 		return err
 	}
-	pw.fail(err, nil)
+	pw.fail(r, err, nil)
 	f := profileForm(me.Member)
 	return s.showProfile(w, r, me, f, pw, pw.status())
 }
@@ -167,7 +167,7 @@ func (s *Server) eraseAccount(w http.ResponseWriter, r *http.Request, me *sessio
 			return err
 		}
 		er := newForm(url.Values{"password": {""}})
-		er.fail(err, nil)
+		er.fail(r, err, nil)
 		f := profileForm(me.Member)
 		sessions, serr := s.app.Sessions(r.Context(), me.Member)
 		if serr != nil {

@@ -33,7 +33,7 @@ func (s *Server) fleetReport(w http.ResponseWriter, r *http.Request, me *session
 			if !userFacing(err) {
 				return err
 			}
-			f.fail(err, nil)
+			f.fail(r, err, nil)
 		} else {
 			p.Report = &rep
 			p.Query = url.Values{"from": {f.Get("from")}, "to": {f.Get("to")}}.Encode()

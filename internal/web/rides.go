@@ -90,7 +90,7 @@ func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) 
 			if !userFacing(err) {
 				return err
 			}
-			f.fail(err, map[string]string{"radius_km": "radius", "depart_before": "before", "depart_after": "after"})
+			f.fail(r, err, map[string]string{"radius_km": "radius", "depart_before": "before", "depart_after": "after"})
 			p.Results, p.Full = nil, nil
 		}
 	}
@@ -175,7 +175,7 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, me *session) error
 		if !userFacing(err) {
 			return err
 		}
-		f.fail(err, nil)
+		f.fail(r, err, nil)
 	}
 	return s.showRide(w, r, me, id, f, f.status())
 }
@@ -240,7 +240,7 @@ func (s *Server) changeDetour(w http.ResponseWriter, r *http.Request, me *sessio
 		if !userFacing(err) {
 			return err
 		}
-		f.fail(err, map[string]string{"max_detour_km": "detour"})
+		f.fail(r, err, map[string]string{"max_detour_km": "detour"})
 	}
 	f.Values.Set("seats", "1")
 	return s.showRide(w, r, me, id, f, f.status())
@@ -252,7 +252,7 @@ func (s *Server) rideRefused(w http.ResponseWriter, r *http.Request, me *session
 		return err
 	}
 	f := newForm(url.Values{})
-	f.fail(err, nil) // the form shows no inputs yet, so the reason becomes its message
+	f.fail(r, err, nil) // the form shows no inputs yet, so the reason becomes its message
 	f.Values.Set("seats", "1")
 	return s.showRide(w, r, me, rideID, f, f.status())
 }

@@ -121,7 +121,7 @@ type page func(w http.ResponseWriter, r *http.Request, me *session) error
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, me *session, err error) {
 	status := app.HTTPStatus(err)
 	p := s.printer(r, me)
-	msg := carpool.ErrorMessage(err)
+	msg := p.Error(err)
 	switch carpool.ErrorCode(err) {
 	case carpool.ENOTFOUND:
 		msg = p.T("error.not_found")

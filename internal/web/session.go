@@ -120,7 +120,7 @@ func (s *Server) signedIn(h page) http.Handler {
 
 // fleetOnly narrows h to fleet managers (and admins); others are refused with the
 // application's wording for action, as the API refuses them.
-func fleetOnly(action string, h page) page {
+func fleetOnly(action carpool.Phrase, h page) page {
 	return func(w http.ResponseWriter, r *http.Request, me *session) error {
 		if err := app.RequireFleet(me.Member, action); err != nil {
 			return err

@@ -113,7 +113,7 @@ func (s *Server) ssoFailed(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.log.WarnContext(r.Context(), "single sign-on refused", "err", err)
-	s.ssoRefused(w, r, app.HTTPStatus(err), carpool.ErrorMessage(err))
+	s.ssoRefused(w, r, app.HTTPStatus(err), s.printer(r, nil).Error(err))
 }
 
 // ssoRefused renders the sign-in page with msg above the form.
