@@ -25,6 +25,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"carpool/bench/internal/benchdb"
 )
 
 // Result is what one part writes.
@@ -71,7 +73,7 @@ func main() {
 	if *out == "" {
 		*out = "bench/out/" + part + ".json"
 	}
-	r := &Result{Part: part, At: time.Now().UTC().Format(time.RFC3339), CPUs: runtime.NumCPU(), LoadAvg: loadAvg(), started: time.Now()}
+	r := &Result{Part: part, At: time.Now().UTC().Format(time.RFC3339), CPUs: runtime.NumCPU(), LoadAvg: benchdb.LoadAverage(), started: time.Now()}
 	var err error
 	switch part {
 	case "http":
@@ -96,7 +98,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "perf %s: %v\n", part, err)
 		os.Exit(1)
 	}
-	r.LoadEnd = loadAvg()
+	r.LoadEnd = benchdb.LoadAverage()
 	b, _ := json.MarshalIndent(r, "", "  ")
 	os.MkdirAll(dirOf(*out), 0o755)
 	if err := os.WriteFile(*out, append(b, '\n'), 0o644); err != nil {
@@ -120,7 +122,7 @@ func (r *Result) add(f Figure) {
 	f.Value = round(f.Value, 2)
 	f.Of = round(f.Of, 2)
 	r.Figures = append(r.Figures, f)
-	fmt.Fprintf(os.Stderr, "  %-55s %10.2f %-8s ratio %.3f (load %s)\n", f.Name, f.Value, f.Unit, f.Ratio, loadAvg())
+	fmt.Fprintf(os.Stderr, "  %-55s %10.2f %-8s ratio %.3f (load %s)\n", f.Name, f.Value, f.Unit, f.Ratio, benchdb.LoadAverage())
 }
 
 func (r *Result) note(format string, a ...any) {
@@ -137,16 +139,6 @@ func round(v float64, digits int) float64 {
 }
 
 func met(ok bool) *bool { return &ok }
-
-// loadAvg is /proc/loadavg's first three fields.
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	return strings.Join(f[:3], " ")
-}
 
 func freeAddr() string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

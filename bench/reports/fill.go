@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"carpool/bench/internal/benchdb"
 	"carpool/internal/carpool"
 )
 
@@ -41,13 +42,13 @@ type gen struct {
 // through the use cases would time the fill, not the reports. Rows keep every rule the
 // schema enforces (no overlapping active reservations of a car, seats_taken equal to
 // the confirmed seats).
-func fill(ctx context.Context, e *engine) (*fixture, error) {
+func fill(ctx context.Context, e *benchdb.Engine) (*fixture, error) {
 	g := &gen{rng: rand.New(rand.NewPCG(7, 2026)), from: yearFrom.AddDate(0, 0, -7), to: yearTo.AddDate(0, 0, 7)}
 	f := &fixture{}
 	now := carpool.Timestamp(g.from.AddDate(0, -1, 0))
 
 	// members: one fleet manager and everyone else
-	err := batch(ctx, e.db, nMembers, `INSERT INTO members (id, email, name, role, password_hash, created_at, updated_at)
+	err := batch(ctx, e.DB, nMembers, `INSERT INTO members (id, email, name, role, password_hash, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, func(i int) []any {
 		id := carpool.NewID()
 		g.members = append(g.members, id)
@@ -64,7 +65,7 @@ func fill(ctx context.Context, e *engine) (*fixture, error) {
 	for i := 0; i < nSites; i++ {
 		s := carpool.Site{ID: carpool.NewID(), Name: fmt.Sprintf("Site %02d", i+1), Address: fmt.Sprintf("Werkstraße %d", i+1),
 			Lat: 47.6 + g.rng.Float64()*1.6, Lon: 9.5 + g.rng.Float64()*3.5, Version: 1, CreatedAt: now, UpdatedAt: now}
-		if err := e.store.CreateSite(ctx, s); err != nil {
+		if err := e.Store.CreateSite(ctx, s); err != nil {
 			return nil, fmt.Errorf("site: %w", err)
 		}
 		g.sites = append(g.sites, s)
@@ -93,7 +94,7 @@ func fill(ctx context.Context, e *engine) (*fixture, error) {
 		m := models[g.rng.IntN(len(models))]
 		c := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPool, Plate: fmt.Sprintf("P %04d", i), Make: m[0], Model: m[1],
 			Seats: 4 + g.rng.IntN(2), SiteID: g.sites[site].ID, Status: status, Version: 1, CreatedAt: now, UpdatedAt: now}
-		if err := e.store.CreateCar(ctx, c); err != nil {
+		if err := e.Store.CreateCar(ctx, c); err != nil {
 			return nil, fmt.Errorf("pool car: %w", err)
 		}
 		g.pool = append(g.pool, c)
@@ -102,7 +103,7 @@ func fill(ctx context.Context, e *engine) (*fixture, error) {
 		m := models[g.rng.IntN(len(models))]
 		c := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, Plate: fmt.Sprintf("M %04d", i), Make: m[0], Model: m[1],
 			Seats: 5, OwnerID: g.members[i], Status: carpool.CarActive, Version: 1, CreatedAt: now, UpdatedAt: now}
-		if err := e.store.CreateCar(ctx, c); err != nil {
+		if err := e.Store.CreateCar(ctx, c); err != nil {
 			return nil, fmt.Errorf("private car: %w", err)
 		}
 		g.private = append(g.private, c)
@@ -119,7 +120,7 @@ func fill(ctx context.Context, e *engine) (*fixture, error) {
 			}
 		}
 	}
-	err = batch(ctx, e.db, len(res), `INSERT INTO reservations (id, car_id, member_id, kind, starts_at, ends_at, status, cancelled_by, created_at, updated_at)
+	err = batch(ctx, e.DB, len(res), `INSERT INTO reservations (id, car_id, member_id, kind, starts_at, ends_at, status, cancelled_by, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, func(i int) []any {
 		r := res[i]
 		var by any
@@ -134,7 +135,7 @@ func fill(ctx context.Context, e *engine) (*fixture, error) {
 
 	rides, bookings := g.rides(res)
 	f.data.Rides, f.data.Bookings = len(rides), len(bookings)
-	err = batch(ctx, e.db, len(rides), `INSERT INTO rides (id, driver_id, car_id, reservation_id, from_label, from_lat, from_lon,
+	err = batch(ctx, e.DB, len(rides), `INSERT INTO rides (id, driver_id, car_id, reservation_id, from_label, from_lat, from_lon,
 		to_label, to_lat, to_lon, depart_at, seats, seats_taken, booking_mode, notes, status, version, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`, func(i int) []any {
 		r := rides[i]
@@ -148,7 +149,7 @@ func fill(ctx context.Context, e *engine) (*fixture, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rides: %w", err)
 	}
-	err = batch(ctx, e.db, len(bookings), `INSERT INTO bookings (id, ride_id, driver_id, passenger_id, seats, status, cancelled_by, created_at, updated_at)
+	err = batch(ctx, e.DB, len(bookings), `INSERT INTO bookings (id, ride_id, driver_id, passenger_id, seats, status, cancelled_by, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, func(i int) []any {
 		b := bookings[i]
 		var by any
@@ -165,10 +166,10 @@ func fill(ctx context.Context, e *engine) (*fixture, error) {
 	// Fresh statistics and (PostgreSQL) a visibility map, as autovacuum or the periodic
 	// ANALYZE (SQLite) would have them on a running system.
 	analyze := "ANALYZE"
-	if e.name == "postgres" {
+	if e.Name == "postgres" {
 		analyze = "VACUUM ANALYZE"
 	}
-	if _, err := e.db.ExecContext(ctx, analyze); err != nil {
+	if _, err := e.DB.ExecContext(ctx, analyze); err != nil {
 		return nil, err
 	}
 	return f, nil

@@ -20,9 +20,7 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -35,10 +33,10 @@ import (
 	"strings"
 	"time"
 
+	"carpool/bench/internal/benchdb"
 	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/postgres"
-	"carpool/internal/sqlite"
 )
 
 // Result is one case on one engine.
@@ -98,42 +96,6 @@ func main() {
 	}
 }
 
-// engine is an opened store with its database.
-type engine struct {
-	name  string
-	store carpool.Store
-	db    *sql.DB // writes (the fill)
-	read  *sql.DB // the pool the store reads reports from
-	close func() error
-}
-
-func open(ctx context.Context, pg string) (*engine, error) {
-	if pg != "" {
-		db, err := postgres.Open(ctx, pg, postgres.WithStatementTimeout(0))
-		if err != nil {
-			return nil, err
-		}
-		if _, err := db.Migrate(ctx); err != nil {
-			return nil, err
-		}
-		return &engine{name: "postgres", store: db, db: db.DB(), read: db.DB(), close: db.Close}, nil
-	}
-	dir, err := os.MkdirTemp("", "carpool-bench-reports-")
-	if err != nil {
-		return nil, err
-	}
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "carpool.db"))
-	if err != nil {
-		return nil, err
-	}
-	if _, err := db.Migrate(ctx); err != nil {
-		return nil, err
-	}
-	return &engine{name: "sqlite", store: db, db: db.DB(), read: db.ReadDB(), close: func() error {
-		return errors.Join(db.Close(), os.RemoveAll(dir))
-	}}, nil
-}
-
 // The year measured is the 52 local weeks that ended on the Monday before the run's
 // date in Germany; it holds both daylight-saving changes of 2026.
 var (
@@ -168,21 +130,21 @@ type kase struct {
 
 func run(pg, pglog, plansOut, out string, rounds int, budget time.Duration) error {
 	ctx := context.Background()
-	e, err := open(ctx, pg)
+	e, err := benchdb.Open(ctx, pg, postgres.WithStatementTimeout(0))
 	if err != nil {
 		return fmt.Errorf("open: %w", err)
 	}
-	defer e.close()
+	defer e.Close()
 	start := time.Now()
 	f, err := fill(ctx, e)
 	if err != nil {
 		return fmt.Errorf("fill: %w", err)
 	}
 	f.data.FillSeconds = math.Round(time.Since(start).Seconds())
-	fmt.Fprintf(os.Stderr, "%s: filled in %s: %+v\n", e.name, time.Since(start).Round(time.Second), f.data)
+	fmt.Fprintf(os.Stderr, "%s: filled in %s: %+v\n", e.Name, time.Since(start).Round(time.Second), f.data)
 
 	report := Report{At: time.Now().UTC().Format(time.RFC3339), GoVersion: runtime.Version(), CPUs: runtime.NumCPU(),
-		Data: map[string]Data{e.name: f.data}, LoadAverage: map[string]string{}}
+		Data: map[string]Data{e.Name: f.data}, LoadAverage: map[string]string{}}
 	var plans strings.Builder
 	plans.WriteString("# Plans PostgreSQL chose for the report queries (auto_explain, ANALYZE, BUFFERS), written by bench/reports.\n")
 	// The same data is measured with the schema as migrated and again after dropping the
@@ -190,10 +152,10 @@ func run(pg, pglog, plansOut, out string, rounds int, budget time.Duration) erro
 	// the same process and nearly the same load.
 	for _, phase := range []string{"00012", "without 00012"} {
 		if phase != "00012" {
-			if _, err := e.db.ExecContext(ctx, "DROP INDEX "+reportIndex); err != nil {
+			if _, err := e.DB.ExecContext(ctx, "DROP INDEX "+reportIndex); err != nil {
 				return fmt.Errorf("drop index: %w", err)
 			}
-			if _, err := e.db.ExecContext(ctx, "ANALYZE"); err != nil {
+			if _, err := e.DB.ExecContext(ctx, "ANALYZE"); err != nil {
 				return err
 			}
 		}
@@ -201,7 +163,7 @@ func run(pg, pglog, plansOut, out string, rounds int, budget time.Duration) erro
 		if err != nil {
 			return err
 		}
-		report.LoadAverage[e.name+", "+phase] = load
+		report.LoadAverage[e.Name+", "+phase] = load
 		if pg != "" && pglog != "" {
 			fmt.Fprintf(&plans, "\n# Schema: %s\n", phase)
 			scans, err := explain(ctx, pg, pglog, &plans, f)
@@ -238,24 +200,24 @@ const fullScan = "anchor: full scan of reservations (MAX(updated_at))"
 // measure runs the anchors and the report cases in turns, rounds times (a case whose
 // total time passed budget drops out once it has 5 runs), and returns their figures and
 // the load average at its start and end.
-func measure(ctx context.Context, e *engine, f *fixture, rounds int, budget time.Duration) ([]Result, string, error) {
+func measure(ctx context.Context, e *benchdb.Engine, f *fixture, rounds int, budget time.Duration) ([]Result, string, error) {
 	anchors := []*kase{
 		{name: "anchor: SELECT 1", fn: func(ctx context.Context) error {
 			var one int
-			return e.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+			return e.Read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 		}},
 		{name: fullScan, fn: func(ctx context.Context) error {
 			var t any
-			return e.read.QueryRowContext(ctx, "SELECT MAX(updated_at) FROM reservations").Scan(&t)
+			return e.Read.QueryRowContext(ctx, "SELECT MAX(updated_at) FROM reservations").Scan(&t)
 		}},
 	}
-	all := append(anchors, reportCases(e.store, f)...)
+	all := append(anchors, reportCases(e.Store, f)...)
 	for _, c := range all { // warm-up: caches, prepared statements, plans
 		if err := c.fn(ctx); err != nil {
 			return nil, "", fmt.Errorf("%s: %w", c.name, err)
 		}
 	}
-	loadStart := loadAverage()
+	loadStart := benchdb.LoadAverage()
 	for r := 0; r < rounds; r++ {
 		for _, c := range all {
 			if c.spent > budget && len(c.times) >= 5 {
@@ -270,30 +232,22 @@ func measure(ctx context.Context, e *engine, f *fixture, rounds int, budget time
 			c.times = append(c.times, float64(d.Microseconds())/1000)
 		}
 	}
-	load := loadStart + " at the start, " + loadAverage() + " at the end"
+	load := loadStart + " at the start, " + benchdb.LoadAverage() + " at the end"
 	p50 := map[string]float64{}
 	for _, c := range all {
 		slices.Sort(c.times)
-		p50[c.name] = percentile(c.times, 0.50)
+		p50[c.name] = benchdb.Percentile(c.times, 0.50)
 	}
 	var out []Result
 	for _, c := range all {
-		r := Result{Engine: e.name, Case: c.name, Runs: len(c.times), P50Millis: percentile(c.times, 0.50), P99Millis: percentile(c.times, 0.99)}
+		r := Result{Engine: e.Name, Case: c.name, Runs: len(c.times), P50Millis: benchdb.Percentile(c.times, 0.50), P99Millis: benchdb.Percentile(c.times, 0.99)}
 		if c.anchor != "" {
 			r.Anchor = c.anchor
-			r.AnchorRatio = round(r.P50Millis / p50[c.anchor])
+			r.AnchorRatio = benchdb.Round(r.P50Millis / p50[c.anchor])
 		}
 		out = append(out, r)
 	}
 	return out, load, nil
-}
-
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	return strings.Join(strings.Fields(string(b))[:3], " ")
 }
 
 // reportCases are the store's report queries for each period, a passenger's and a
@@ -438,14 +392,6 @@ func readFrom(path string, offset int64) ([]byte, error) {
 	}
 	return []byte(b.String()), nil
 }
-
-// percentile returns the p-quantile of sorted values (nearest rank).
-func percentile(sorted []float64, p float64) float64 {
-	i := int(math.Ceil(p*float64(len(sorted)))) - 1
-	return round(sorted[max(0, min(i, len(sorted)-1))])
-}
-
-func round(x float64) float64 { return math.Round(x*100) / 100 }
 
 // write merges report into the file at out, replacing the results of the same engine,
 // and prints a table.

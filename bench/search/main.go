@@ -13,12 +13,9 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -27,9 +24,8 @@ import (
 	"strings"
 	"time"
 
+	"carpool/bench/internal/benchdb"
 	"carpool/internal/carpool"
-	"carpool/internal/postgres"
-	"carpool/internal/sqlite"
 )
 
 // region is greater Munich: about 55 km north to south and 60 km west to east.
@@ -79,45 +75,6 @@ func main() {
 	}
 }
 
-// engine is an opened store with its database.
-type engine struct {
-	name  string
-	store carpool.Store
-	db    *sql.DB
-	close func() error
-}
-
-func open(ctx context.Context, pg string) (*engine, error) {
-	if pg != "" {
-		db, err := postgres.Open(ctx, pg)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := db.Migrate(ctx); err != nil {
-			return nil, err
-		}
-		return &engine{name: "postgres", store: db, db: db.DB(), close: db.Close}, nil
-	}
-	dir, err := os.MkdirTemp("", "carpool-bench-search-")
-	if err != nil {
-		return nil, err
-	}
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "carpool.db"))
-	if err != nil {
-		return nil, err
-	}
-	if _, err := db.Migrate(ctx); err != nil {
-		return nil, err
-	}
-	return &engine{name: "sqlite", store: db, db: db.DB(), close: func() error {
-		if os.Getenv("BENCH_KEEP") != "" {
-			fmt.Fprintln(os.Stderr, "kept", dir)
-			return db.Close()
-		}
-		return errors.Join(db.Close(), os.RemoveAll(dir))
-	}}, nil
-}
-
 func run(pg, out string, searches int, sizeList string) error {
 	ctx := context.Background()
 	var sizes []int
@@ -128,13 +85,13 @@ func run(pg, out string, searches int, sizeList string) error {
 		}
 		sizes = append(sizes, n)
 	}
-	e, err := open(ctx, pg)
+	e, err := benchdb.Open(ctx, pg)
 	if err != nil {
 		return fmt.Errorf("open: %w", err)
 	}
-	defer e.close()
+	defer e.Close()
 	now := carpool.Timestamp(time.Now())
-	driver, carID, err := fixture(ctx, e.store, now)
+	driver, carID, err := fixture(ctx, e.Store, now)
 	if err != nil {
 		return fmt.Errorf("fixture: %w", err)
 	}
@@ -148,7 +105,7 @@ func run(pg, out string, searches int, sizeList string) error {
 			return fmt.Errorf("fill to %d: %w", size, err)
 		}
 		have = size
-		fmt.Fprintf(os.Stderr, "%s: %d open rides (filled in %s)\n", e.name, size, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(os.Stderr, "%s: %d open rides (filled in %s)\n", e.Name, size, time.Since(start).Round(time.Millisecond))
 		for _, mode := range []string{"route", "ends"} {
 			r, err := measure(ctx, e, rng, now, mode, searches)
 			if err != nil {
@@ -160,9 +117,7 @@ func run(pg, out string, searches int, sizeList string) error {
 				mode, r.P50Millis, r.P99Millis, r.MeanMillis, r.EmptyP50Millis, r.CandidatesPerRun, r.MatchesPerRun)
 		}
 	}
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		report.LoadAverage = map[string]string{e.name: strings.Join(strings.Fields(string(b))[:3], " ")}
-	}
+	report.LoadAverage = map[string]string{e.Name: benchdb.LoadAverage()}
 	return write(out, report)
 }
 
@@ -208,12 +163,12 @@ func randomDeparture(rng *rand.Rand, now time.Time) time.Time {
 // fill adds n open rides with rows written directly (checked by carpool.NewRide first),
 // many per transaction: going through CreateRide would time the fill, not the search.
 // The corridor is the domain's, as CreateRide writes it.
-func fill(ctx context.Context, e *engine, rng *rand.Rand, driver carpool.Member, carID string, now time.Time, n int) error {
+func fill(ctx context.Context, e *benchdb.Engine, rng *rand.Rand, driver carpool.Member, carID string, now time.Time, n int) error {
 	car := carpool.Car{ID: carID, Kind: carpool.CarPrivate, OwnerID: driver.ID, Seats: 5, Status: carpool.CarActive}
 	budgets := []float64{0, 2, 5, 5, 5, 5, 10, 15}
 	const batch = 2000
 	for done := 0; done < n; {
-		tx, err := e.db.BeginTx(ctx, nil)
+		tx, err := e.DB.BeginTx(ctx, nil)
 		if err != nil {
 			return err
 		}
@@ -252,14 +207,14 @@ func fill(ctx context.Context, e *engine, rng *rand.Rand, driver carpool.Member,
 	}
 	// Fresh statistics, as autovacuum (PostgreSQL) or the periodic ANALYZE (SQLite)
 	// would have them on a running system.
-	_, err := e.db.ExecContext(ctx, "ANALYZE")
+	_, err := e.DB.ExecContext(ctx, "ANALYZE")
 	return err
 }
 
 // measure times searches of one mode: warm-up searches first, then the timed ones, then
 // the same searches at night (no departures) for the fixed cost. Each search's SQL
 // candidates are counted after its timing.
-func measure(ctx context.Context, e *engine, rng *rand.Rand, now time.Time, mode string, n int) (Result, error) {
+func measure(ctx context.Context, e *benchdb.Engine, rng *rand.Rand, now time.Time, mode string, n int) (Result, error) {
 	const warmup = 30
 	var times, empty []float64
 	matches, candidates := 0, 0
@@ -309,22 +264,22 @@ func measure(ctx context.Context, e *engine, rng *rand.Rand, now time.Time, mode
 	for _, t := range times {
 		sum += t
 	}
-	return Result{Engine: e.name, Mode: mode, Searches: n, P50Millis: percentile(times, 0.50), P99Millis: percentile(times, 0.99),
-		MeanMillis: round(sum / float64(len(times))), MatchesPerRun: round(float64(matches) / float64(len(times))),
-		CandidatesPerRun: round(float64(candidates) / float64(len(times))), EmptyP50Millis: percentile(empty, 0.50)}, nil
+	return Result{Engine: e.Name, Mode: mode, Searches: n, P50Millis: benchdb.Percentile(times, 0.50), P99Millis: benchdb.Percentile(times, 0.99),
+		MeanMillis: benchdb.Round(sum / float64(len(times))), MatchesPerRun: benchdb.Round(float64(matches) / float64(len(times))),
+		CandidatesPerRun: benchdb.Round(float64(candidates) / float64(len(times))), EmptyP50Millis: benchdb.Percentile(empty, 0.50)}, nil
 }
 
 // timeSearch runs one search as the API does and returns its time in milliseconds.
-func timeSearch(ctx context.Context, e *engine, q carpool.RideQuery) (float64, []carpool.RideMatch, error) {
+func timeSearch(ctx context.Context, e *benchdb.Engine, q carpool.RideQuery) (float64, []carpool.RideMatch, error) {
 	start := time.Now()
-	got, err := e.store.SearchRides(ctx, q, 0, 51)
+	got, err := e.Store.SearchRides(ctx, q, 0, 51)
 	return float64(time.Since(start).Microseconds()) / 1000, got, err
 }
 
 // countCandidates counts the rides the store's SQL pre-selection reads for q: open, in
 // the window, with a free seat, and with the corridor over both ends (route) or both
 // ends within the radius's bounding boxes (ends), as internal/sqlstore/search.go asks.
-func countCandidates(ctx context.Context, e *engine, q carpool.RideQuery) (int, error) {
+func countCandidates(ctx context.Context, e *benchdb.Engine, q carpool.RideQuery) (int, error) {
 	conds := "status = 'open' AND depart_at >= $1 AND depart_at <= $2 AND seats - seats_taken >= 1"
 	args := []any{q.DepartAfter, q.DepartBefore}
 	if q.Route {
@@ -337,17 +292,9 @@ func countCandidates(ctx context.Context, e *engine, q carpool.RideQuery) (int, 
 		args = append(args, f.MinLat, f.MaxLat, f.MinLon, f.MaxLon, t.MinLat, t.MaxLat, t.MinLon, t.MaxLon)
 	}
 	var n int
-	err := e.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM rides WHERE "+conds, args...).Scan(&n)
+	err := e.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM rides WHERE "+conds, args...).Scan(&n)
 	return n, err
 }
-
-// percentile returns the p-quantile of sorted values (nearest rank).
-func percentile(sorted []float64, p float64) float64 {
-	i := int(math.Ceil(p*float64(len(sorted)))) - 1
-	return round(sorted[max(0, min(i, len(sorted)-1))])
-}
-
-func round(x float64) float64 { return math.Round(x*100) / 100 }
 
 // write merges report into the file at out, replacing the results of the same engine,
 // so running SQLite and PostgreSQL one after the other leaves both, and prints a table.

@@ -209,12 +209,28 @@ const phoneWidth = 360
 // fits the phone's width (nothing to scroll sideways).
 func (p *person) screenshot(dir, name string) {
 	p.t.Helper()
-	width, err := chromedp.Run(p.ctx, chromedp.Evaluate[int]("document.documentElement.scrollWidth"))
+	p.capture(dir, name, phoneWidth)
+}
+
+// screenshotAt is screenshot in a viewport width px wide; the phone's viewport comes back
+// afterwards.
+func (p *person) screenshotAt(dir, name string, width int) {
+	p.t.Helper()
+	p.do("resize to "+name, chromedp.EmulateViewport(int64(width), 900))
+	defer p.do("back to a phone", chromedp.EmulateViewport(phoneWidth, 800))
+	p.capture(dir, name, width)
+}
+
+// capture fails the test when the page scrolls sideways beyond width, and saves the
+// whole page as dir/name.png.
+func (p *person) capture(dir, name string, width int) {
+	p.t.Helper()
+	scroll, err := chromedp.Run(p.ctx, chromedp.Evaluate[int]("document.documentElement.scrollWidth"))
 	if err != nil {
 		p.t.Fatalf("%s: page width: %v", p.name, err)
 	}
-	if width > phoneWidth {
-		p.t.Errorf("%s: page %s is %d px wide, more than a %d px phone", p.name, name, width, phoneWidth)
+	if scroll > width {
+		p.t.Errorf("%s: page %s is %d px wide, more than the %d px window", p.name, name, scroll, width)
 	}
 	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
 	if err != nil {

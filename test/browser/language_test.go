@@ -2,8 +2,6 @@ package browser_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -105,28 +103,4 @@ func TestReportsInBothLanguages(t *testing.T) {
 		v.wantText("h1", "Anmelden")
 		v.screenshotAt(dir, "signin-de-390", 390)
 	})
-}
-
-// screenshotAt saves the whole page as dir/name.png in a viewport width px wide, after
-// checking that nothing on it scrolls sideways at that width.
-func (p *person) screenshotAt(dir, name string, width int) {
-	p.t.Helper()
-	p.do("resize to "+name, chromedp.EmulateViewport(int64(width), 900))
-	defer p.do("back to a phone", chromedp.EmulateViewport(phoneWidth, 800))
-	scroll, err := chromedp.Run(p.ctx, chromedp.Evaluate[int]("document.documentElement.scrollWidth"))
-	if err != nil {
-		p.t.Fatalf("%s: page width: %v", p.name, err)
-	}
-	if scroll > width {
-		p.t.Errorf("%s: page %s is %d px wide in a %d px window", p.name, name, scroll, width)
-	}
-	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		p.t.Fatalf("%s: screenshot: %v", p.name, err)
-	}
-	file := filepath.Join(dir, name+".png")
-	if err := os.WriteFile(file, png, 0o644); err != nil {
-		p.t.Fatalf("save screenshot: %v", err)
-	}
-	p.t.Logf("screenshot: %s", file)
 }
