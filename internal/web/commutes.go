@@ -13,7 +13,7 @@ import (
 
 // commuteRoutes adds the recurring-commute pages: my commutes, offering a series, one
 // series (subscribe, skip, leave, end) and the week view.
-func (s *Server) commuteRoutes(mux *http.ServeMux) {
+func (s *Server) commuteRoutes(mux *routeMux) {
 	mux.Handle("GET /commutes", s.signedIn(s.myCommutes))
 	mux.Handle("GET /commutes/new", s.signedIn(s.seriesForm))
 	mux.Handle("POST /commutes", s.signedIn(s.offerSeries))

@@ -12,7 +12,7 @@ import (
 // notificationRoutes adds the inbox, the notification settings (e-mail per kind, the
 // calendar feed URL), the calendar feed itself and the webhook admin page. The use
 // cases are notify.Service; these handlers only translate forms and pages.
-func (s *Server) notificationRoutes(mux *http.ServeMux) {
+func (s *Server) notificationRoutes(mux *routeMux) {
 	if s.notify == nil {
 		return
 	}

@@ -6,11 +6,12 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/notify"
 )
 
 // routes lists every page and form of the UI. Reads are GET; everything that changes
 // something is a POST that signedIn checks for the CSRF token.
-func (s *Server) routes(mux *http.ServeMux) {
+func (s *Server) routes(mux *routeMux) {
 	static, _ := fs.Sub(assets, "static") // the embedded tree always has it
 	files := http.FileServerFS(static)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(files)))
@@ -85,6 +86,31 @@ func (s *Server) routes(mux *http.ServeMux) {
 		me, _ := s.currentSession(r)
 		s.fail(w, r, me, carpool.Errorf(carpool.ENOTFOUND, "no such page"))
 	})
+}
+
+// Routes returns the pattern of every route the UI registers, the optional ones (single
+// sign-on, notifications) included, for the tests that must cover each one.
+func Routes() []string {
+	mux := &routeMux{ServeMux: http.NewServeMux()}
+	(&Server{sso: &SSO{}, notify: new(notify.Service)}).routes(mux)
+	return mux.patterns
+}
+
+// routeMux is the ServeMux the UI's routes are registered on; it keeps their patterns
+// for Routes.
+type routeMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+func (m *routeMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
+}
+
+func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.HandleFunc(pattern, h)
 }
 
 // cacheFor lets browsers keep the small static assets for an hour.

@@ -39,6 +39,8 @@ type Options struct {
 	TLS bool
 	// Now replaces the wall clock of the store, the API and the UI alike.
 	Now func() time.Time
+	// Limits, when set, replace the store's default fair-use limits.
+	Limits *carpool.Limits
 	// Backoff, when set, throttles sign-in per account and per address instead of the
 	// application's defaults.
 	Backoff carpool.Backoff
@@ -73,6 +75,9 @@ func Start(tb testing.TB, opts Options) *App {
 	var dbOpts []sqlite.Option
 	if opts.Now != nil {
 		dbOpts = append(dbOpts, sqlite.WithStoreOptions(sqlstore.WithClock(opts.Now)))
+	}
+	if opts.Limits != nil {
+		dbOpts = append(dbOpts, sqlite.WithStoreOptions(sqlstore.WithLimits(*opts.Limits)))
 	}
 	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "carpool.db"), dbOpts...)
 	if err != nil {
