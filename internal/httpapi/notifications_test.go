@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -157,4 +158,18 @@ func TestCalendarURL(t *testing.T) {
 		t.Fatalf("calendar URL: got %q", u)
 	}
 	e.do(t, call{method: "DELETE", path: "/api/v1/calendar", token: m.token}).want(t, 204)
+}
+
+// TestPreferenceKindsMatchTheSpec: the kinds a member may ask to get by e-mail are the
+// relay's, no more and no fewer than the description's enum.
+func TestPreferenceKindsMatchTheSpec(t *testing.T) {
+	doc := loadSpec(t)
+	schema := doc.Components.Schemas["NotificationPreferences"].Value.Properties["email"].Value.Items.Value
+	var spec []string
+	for _, v := range schema.Enum {
+		spec = append(spec, v.(string))
+	}
+	if !slices.Equal(spec, notify.Kinds) {
+		t.Errorf("openapi.yaml NotificationPreferences.email: got %v, want notify.Kinds %v", spec, notify.Kinds)
+	}
 }

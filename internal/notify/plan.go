@@ -20,6 +20,9 @@ var Kinds = []string{
 	carpool.EventRideUpdated,
 	carpool.EventReservationCancelled,
 	carpool.EventRideReminder,
+	carpool.EventSeriesSkipped,
+	carpool.EventSeriesEnded,
+	carpool.EventSeriesConflict,
 }
 
 // KnownKind reports whether typ is one of Kinds.
@@ -39,6 +42,8 @@ type eventBody struct {
 	MemberID      string    `json:"member_id"`
 	Start         time.Time `json:"start"`
 	End           time.Time `json:"end"`
+	SeriesID      string    `json:"series_id"`
+	Date          string    `json:"date"`
 }
 
 // message is what one member is told about one event, in words said in the member's
@@ -80,6 +85,17 @@ func (m message) say(p *locale.Printer, loc *time.Location) (title, body string)
 				continue
 			case moment:
 				data = append(data, when(p, loc, time.Time(v)))
+				continue
+			case day:
+				data = append(data, p.Day(time.Time(v)))
+				continue
+			case *seriesRef:
+				if !v.ok {
+					data = append(data, p.T("notify.series_gone"))
+					continue
+				}
+				data = append(data, p.T("notify.series", "From", v.series.From.Label, "To", v.series.To.Label,
+					"Days", p.Weekdays(v.series.Weekdays.Has), "Time", v.series.DepartTime.String()))
 				continue
 			case *personRef:
 				if !v.ok {
@@ -271,6 +287,8 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b eventBody) ([]m
 		}
 		return []message{{member: e.RecipientID, link: "/rides/" + rideID, title: "notify.reminder.title", body: "notify.reminder.body",
 			data: []any{"Ride", ride}}}, nil
+	case carpool.EventSeriesSkipped, carpool.EventSeriesEnded, carpool.EventSeriesConflict:
+		return r.seriesMessage(ctx, e, b)
 	}
 	// ride.created, reservation.created, booking.waitlisted, ride.cancelled: the member
 	// acted themselves, or (ride.cancelled) each passenger hears through their booking.
@@ -303,6 +321,33 @@ func (r *Relay) rideAnd(ctx context.Context, rideID, memberID string) (*rideRef,
 	return ride, who, nil
 }
 
+// seriesMessage tells a commute's driver or subscriber (and, for a conflict, every fleet
+// manager) what happened to the commute: a day that will not run, its end, or a day
+// whose pool car was taken by another reservation or a maintenance block.
+func (r *Relay) seriesMessage(ctx context.Context, e carpool.Event, b eventBody) ([]message, error) {
+	sr := &seriesRef{}
+	got, err := r.store.Series(ctx, b.SeriesID)
+	switch {
+	case err == nil:
+		sr.series, sr.ok = got, true
+	case carpool.ErrorCode(err) != carpool.ENOTFOUND:
+		return nil, err
+	}
+	m := message{member: e.RecipientID, link: "/commutes/" + b.SeriesID, data: []any{"Series", sr}}
+	if d, err := carpool.ParseDate(b.Date); err == nil {
+		m.data = append(m.data, "Day", day(time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)))
+	}
+	switch e.Type {
+	case carpool.EventSeriesSkipped:
+		m.title, m.body = "notify.series_skipped.title", "notify.series_skipped.body"
+	case carpool.EventSeriesEnded:
+		m.title, m.body = "notify.series_ended.title", "notify.series_ended.body"
+	default:
+		m.title, m.body = "notify.series_conflict.title", "notify.series_conflict.body"
+	}
+	return []message{m}, nil
+}
+
 func (r *Relay) activeBookings(ctx context.Context, rideID string) ([]carpool.Booking, error) {
 	var out []carpool.Booking
 	p := carpool.Page{Limit: carpool.MaxPageLimit}
@@ -321,6 +366,15 @@ func (r *Relay) activeBookings(ctx context.Context, rideID string) ([]carpool.Bo
 
 // moment is a time a text names, said in the recipient's language by message.say.
 type moment time.Time
+
+// day is a calendar day a text names (noon UTC of it), said with its weekday.
+type day time.Time
+
+// seriesRef is a commute a text names; ok is false when it is gone.
+type seriesRef struct {
+	series carpool.Series
+	ok     bool
+}
 
 // when says t for a notification: the page's moment with the zone's abbreviation, since
 // a mail may be read far from the configured zone ("Mon 2 Dec 2026, 17:15 CET").

@@ -369,3 +369,103 @@ func TestTextsInRecipientsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestCommuteNews: a subscriber hears that a day of the commute will not run and that it
+// has ended; when a day's pool car is held by a maintenance block, the driver and the
+// fleet managers hear that the day was not offered. Each text names the commute and the
+// day.
+func TestCommuteNews(t *testing.T) {
+	w := newWorld(t, "rico@example.com")
+	run(t, notify.New(w.db, notify.Options{Poll: 20 * time.Millisecond}))
+	manager := carpool.Member{ID: carpool.NewID(), Email: "fiona@example.com", Name: "Fiona Fleet", Role: carpool.RoleFleetManager,
+		PasswordHash: "x", CreatedAt: w.now, UpdatedAt: w.now}
+	if err := w.db.CreateMember(w.ctx, manager); err != nil {
+		t.Fatal(err)
+	}
+	site := carpool.Site{ID: carpool.NewID(), Name: "HQ", Address: "Main St 1", Lat: 47.37, Lon: 8.54, Version: 1, CreatedAt: w.now, UpdatedAt: w.now}
+	if err := w.db.CreateSite(w.ctx, site); err != nil {
+		t.Fatal(err)
+	}
+	pool := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPool, SiteID: site.ID, Plate: "ZH 2", Make: "VW", Model: "ID.3",
+		Seats: 5, Status: carpool.CarActive, Version: 1, CreatedAt: w.now, UpdatedAt: w.now}
+	if err := w.db.CreateCar(w.ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	today := carpool.DateOf(w.now.UTC())
+	from, until := carpool.Clock{Hour: 7}, carpool.Clock{Hour: 19}
+	sr, err := w.db.CreateSeries(w.ctx, carpool.SeriesInput{CarID: pool.ID,
+		From: carpool.Place{Label: "Zurich HB", Lat: 47.3779, Lon: 8.5403}, To: carpool.Place{Label: "Bern", Lat: 46.9490, Lon: 7.4391},
+		Weekdays: carpool.DaysOf(time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday), DepartTime: carpool.Clock{Hour: 7, Minute: 30},
+		TimeZone: "Europe/Zurich", Seats: 3, StartsOn: today.AddDays(1), EndsOn: today.AddDays(14), ReserveFrom: &from, ReserveUntil: &until}, w.driver)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.db.Subscribe(w.ctx, sr.ID, w.rider, sr.Weekdays, 1); err != nil {
+		t.Fatal(err)
+	}
+	var runs []carpool.Date
+	for d := sr.StartsOn; !d.After(sr.EndsOn); d = d.AddDays(1) {
+		if sr.Runs(d) {
+			runs = append(runs, d)
+		}
+	}
+	blocked, skipped := runs[0], runs[1]
+	loc := sr.Location()
+	if _, err := w.db.CreateReservation(w.ctx, pool.ID, manager, carpool.ReservationMaintenance,
+		carpool.Clock{Hour: 12}.At(blocked, loc), carpool.Clock{Hour: 14}.At(blocked, loc)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.MaterialiseSeries(w.ctx, carpool.DefaultSeriesHorizon); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.SkipSeriesDate(w.ctx, sr.ID, skipped, w.driver); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.EndSeries(w.ctx, sr.ID, w.driver); err != nil {
+		t.Fatal(err)
+	}
+
+	dayText := func(d carpool.Date) string {
+		at := time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)
+		return at.Format("Mon") + " " + at.Format("2 Jan")
+	}
+	commute := "Zurich HB → Bern, Mon, Tue, Wed, Thu, Fri at 07:30"
+	find := func(m carpool.Member, title string) []carpool.Notification {
+		var out []carpool.Notification
+		for _, n := range w.inbox(m) {
+			if n.Title == title {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	defer func() {
+		if t.Failed() {
+			for _, m := range []carpool.Member{w.driver, w.rider, manager} {
+				for _, n := range w.inbox(m) {
+					t.Logf("%s: %q %q", m.Name, n.Title, n.Body)
+				}
+			}
+		}
+	}()
+	eventually(t, "the commute's news in every inbox", func() bool {
+		return len(find(w.rider, "Commute ended")) == 1 && len(find(w.driver, "Commute ended")) == 1 &&
+			len(find(w.rider, "Commute day cancelled")) == 1 && len(find(manager, "Commute day without a car")) == 1
+	})
+	if n := find(w.rider, "Commute day cancelled")[0]; n.Body != "The commute "+commute+" does not run on "+dayText(skipped)+"." ||
+		n.Link != "/commutes/"+sr.ID {
+		t.Errorf("skipped day: got %q (link %q)", n.Body, n.Link)
+	}
+	for _, m := range []carpool.Member{w.driver, manager} {
+		got := find(m, "Commute day without a car")
+		if len(got) != 1 || !strings.HasPrefix(got[0].Body, "On "+dayText(blocked)+" the pool car of the commute "+commute+" is held") {
+			t.Errorf("%s: conflict news: got %+v", m.Name, got)
+		}
+	}
+	if got := find(w.rider, "Commute day without a car"); len(got) != 0 {
+		t.Errorf("a subscriber heard of the car conflict: %+v", got)
+	}
+	if n := find(w.rider, "Commute ended")[0]; !strings.Contains(n.Body, commute) {
+		t.Errorf("ended: got %q", n.Body)
+	}
+}
