@@ -88,6 +88,9 @@ func (rb *RideBook) Book(passenger Member, req BookingRequest, now time.Time) (B
 	if err := req.validatePoints(); err != nil {
 		return Booking{}, err
 	}
+	if err := rb.fits(Booking{Pickup: req.Pickup, Dropoff: req.Dropoff}); err != nil {
+		return Booking{}, err
+	}
 	for _, b := range rb.Bookings {
 		if b.PassengerID == passenger.ID && b.Status.Active() {
 			return Booking{}, Errorf(ECONFLICT, "you already hold a %s booking on this ride", b.Status)
@@ -137,6 +140,9 @@ func (rb *RideBook) Confirm(bookingID string, by Member, now time.Time) (Booking
 	}
 	if b.Seats > rb.Ride.FreeSeats() {
 		return Booking{}, Errorf(ECONFLICT, "only %d seats are free", rb.Ride.FreeSeats())
+	}
+	if err := rb.fits(*b); err != nil {
+		return Booking{}, err // the driver lowered the budget after the request came
 	}
 	b.Status = BookingConfirmed
 	b.UpdatedAt = now
@@ -289,14 +295,37 @@ func (rb *RideBook) checkDetour(km float64) error {
 		return nil
 	}
 	for _, b := range rb.Bookings {
-		if b.Status != BookingConfirmed || b.Pickup == nil || b.Dropoff == nil {
+		if b.Status != BookingConfirmed {
 			continue
 		}
-		p, q := b.Pickup.Point(), b.Dropoff.Point()
-		if need := rb.Ride.Insert(&p, &q).DetourKM; need > km+1e-9 {
+		if need := rb.detourNeeded(b); need > km+detourSlack {
 			return FieldErrorf(ECONFLICT, "max_detour_km",
 				"a confirmed passenger's pickup and drop-off need a detour of %.1f km; cancel their booking first or keep at least that budget", need)
 		}
+	}
+	return nil
+}
+
+// detourSlack absorbs floating-point noise when a detour is compared with a budget.
+const detourSlack = 1e-9
+
+// detourNeeded is the extra distance b's pickup and drop-off ask of the ride; 0 for a
+// booking that gave neither.
+func (rb *RideBook) detourNeeded(b Booking) float64 {
+	if b.Pickup == nil || b.Dropoff == nil {
+		return 0
+	}
+	p, q := b.Pickup.Point(), b.Dropoff.Point()
+	return rb.Ride.Insert(&p, &q).DetourKM
+}
+
+// fits checks that b's pickup and drop-off lie within the ride's detour budget, on every
+// path to a seat (booking, the driver's confirmation, the waitlist): the search only
+// shows rides within it, and a seat beyond it is a promise the driver never made.
+func (rb *RideBook) fits(b Booking) error {
+	if need := rb.detourNeeded(b); need > rb.Ride.DetourKM+detourSlack {
+		return FieldErrorf(ECONFLICT, "pickup",
+			"the pickup and drop-off need a detour of %.1f km, more than the %.1f km the driver offers", need, rb.Ride.DetourKM)
 	}
 	return nil
 }
@@ -327,7 +356,7 @@ func (rb *RideBook) promoteWaitlist(now time.Time) {
 	}
 	for i := range rb.Bookings {
 		b := &rb.Bookings[i]
-		if b.Status != BookingWaitlisted || b.Seats > rb.Ride.FreeSeats() {
+		if b.Status != BookingWaitlisted || b.Seats > rb.Ride.FreeSeats() || rb.fits(*b) != nil {
 			continue
 		}
 		b.UpdatedAt = now

@@ -274,7 +274,7 @@ func TestBookingPointsVisibility(t *testing.T) {
 
 func TestBookingPointsValidation(t *testing.T) {
 	ride := carpool.Ride{ID: "r", DriverID: "d", From: place(zurich), To: place(bern), DepartAt: t0.Add(time.Hour),
-		Seats: 3, Status: carpool.RideOpen, BookingMode: carpool.BookingInstant}
+		Seats: 3, Status: carpool.RideOpen, BookingMode: carpool.BookingInstant, DetourKM: 10}
 	good := &carpool.Place{Label: "Lenzburg", Lat: lenzburg.Lat, Lon: lenzburg.Lon}
 	cases := []struct {
 		name            string
@@ -296,5 +296,69 @@ func TestBookingPointsValidation(t *testing.T) {
 				t.Fatalf("got %v, want a field error on %q", err, tc.field)
 			}
 		})
+	}
+}
+
+// TestSeatsStayWithinTheDetourBudget: a seat whose pickup and drop-off need more than the
+// ride's detour budget is refused on every path to a confirmed seat: booking (instant,
+// approval, waitlist), the driver's confirmation of a request made before the budget
+// was lowered, and the waitlist moving up.
+func TestSeatsStayWithinTheDetourBudget(t *testing.T) {
+	lenz := &carpool.Place{Label: "Lenzburg", Lat: lenzburg.Lat, Lon: lenzburg.Lon}
+	toBern := &carpool.Place{Label: "Bern", Lat: bern.Lat, Lon: bern.Lon}
+	need := carpool.Ride{From: place(zurich), To: place(bern)}.Insert(lenzburg, bern).DetourKM
+	ride := func(mode carpool.BookingMode, budget float64, seats int) carpool.RideBook {
+		return carpool.RideBook{Ride: carpool.Ride{ID: "r", DriverID: "d", From: place(zurich), To: place(bern),
+			DepartAt: t0.Add(time.Hour), Seats: seats, Status: carpool.RideOpen, BookingMode: mode, DetourKM: budget}}
+	}
+	driver, pat, max := carpool.Member{ID: "d"}, carpool.Member{ID: "p"}, carpool.Member{ID: "m"}
+	along := carpool.BookingRequest{Seats: 1, Pickup: lenz, Dropoff: toBern}
+
+	for _, mode := range []carpool.BookingMode{carpool.BookingInstant, carpool.BookingApproval} {
+		rb := ride(mode, need-0.5, 3)
+		if _, err := rb.Book(pat, along, t0); carpool.ErrorCode(err) != carpool.ECONFLICT || carpool.ErrorField(err) != "pickup" {
+			t.Errorf("%s, budget below the need: got %v, want a conflict on pickup", mode, err)
+		}
+		rb = ride(mode, need+0.5, 3)
+		if _, err := rb.Book(pat, along, t0); err != nil {
+			t.Errorf("%s, budget above the need: %v", mode, err)
+		}
+	}
+
+	// A request made within the budget, which the driver then lowers: the request may
+	// stay, but it cannot be confirmed any more.
+	rb := ride(carpool.BookingApproval, need+0.5, 3)
+	b, err := rb.Book(pat, along, t0)
+	if err != nil || b.Status != carpool.BookingPending {
+		t.Fatalf("request: %+v %v", b, err)
+	}
+	lower := need - 0.5
+	if err := rb.Update(carpool.RidePatch{DetourKM: &lower}, driver, carpool.Car{Kind: carpool.CarPrivate, Seats: 5}, nil, t0); err != nil {
+		t.Fatalf("lowering the budget with only a pending request: %v", err)
+	}
+	if _, err := rb.Confirm(b.ID, driver, t0); carpool.ErrorCode(err) != carpool.ECONFLICT {
+		t.Fatalf("confirming a request beyond the lowered budget: got %v, want a conflict", err)
+	}
+
+	// The waitlist moves up past a booking that no longer fits.
+	rb = ride(carpool.BookingInstant, need+0.5, 1)
+	if _, err := rb.Book(max, carpool.BookingRequest{Seats: 1}, t0); err != nil {
+		t.Fatal(err)
+	}
+	far, err := rb.Book(pat, carpool.BookingRequest{Seats: 1, Pickup: lenz, Dropoff: toBern, Waitlist: true}, t0)
+	if err != nil || far.Status != carpool.BookingWaitlisted {
+		t.Fatalf("waitlisted: %+v %v", far, err)
+	}
+	if err := rb.Update(carpool.RidePatch{DetourKM: &lower}, driver, carpool.Car{Kind: carpool.CarPrivate, Seats: 5}, nil, t0); err != nil {
+		t.Fatalf("lowering the budget with only a waitlisted booking: %v", err)
+	}
+	seats := 2
+	if err := rb.Update(carpool.RidePatch{Seats: &seats}, driver, carpool.Car{Kind: carpool.CarPrivate, Seats: 5}, nil, t0); err != nil {
+		t.Fatal(err)
+	}
+	for _, got := range rb.Bookings {
+		if got.ID == far.ID && got.Status != carpool.BookingWaitlisted {
+			t.Fatalf("a waitlisted booking beyond the budget moved up to %s", got.Status)
+		}
 	}
 }

@@ -69,7 +69,11 @@ func testPlaces(t *testing.T, open func(t *testing.T) carpool.Store) {
 
 func testBookingPoints(t *testing.T, open func(t *testing.T) carpool.Store) {
 	e := newEnv(t, open)
-	ride := e.ride(e.member(carpool.RoleMember), 3, carpool.BookingInstant)
+	driver := e.member(carpool.RoleMember)
+	ride := e.ride(driver, 3, carpool.BookingInstant)
+	ten := 10.0 // Lenzburg is 7 km out of the way
+	_, err := e.s.UpdateRide(e.ctx, ride.ID, 0, carpool.RidePatch{DetourKM: &ten}, driver)
+	noErr(t, err, "detour budget")
 	pickup := &carpool.Place{Label: "Lenzburg", Lat: 47.3885, Lon: 8.1800}
 	dropoff := &carpool.Place{Label: "Bern Wankdorf", Lat: 46.9630, Lon: 7.4650}
 	b, err := e.s.BookSeats(e.ctx, ride.ID, e.member(carpool.RoleMember),

@@ -321,18 +321,18 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 	t.Run("detour budget reaches every day's ride", func(t *testing.T) {
 		driver := e.member(carpool.RoleMember)
 		in := e.seriesInput(e.privateCar(driver, 8), carpool.WorkWeek, 3)
-		twelve := 12.0
-		in.DetourKM = &twelve
+		twenty := 20.0
+		in.DetourKM = &twenty
 		sr, err := e.s.CreateSeries(e.ctx, in, driver)
 		noErr(t, err, "create series")
-		if got, _ := e.s.Series(e.ctx, sr.ID); got.DetourKM != 12 {
-			t.Fatalf("stored series budget: got %.1f, want 12", got.DetourKM)
+		if got, _ := e.s.Series(e.ctx, sr.ID); got.DetourKM != 20 {
+			t.Fatalf("stored series budget: got %.1f, want 20", got.DetourKM)
 		}
 		e.materialise()
 		first := runDays(sr)[0]
 		for d, o := range e.occurrences(sr) {
-			if r := e.rideNow(o.RideID); r.DetourKM != 12 {
-				t.Fatalf("%s: got budget %.1f, want the series' 12", d, r.DetourKM)
+			if r := e.rideNow(o.RideID); r.DetourKM != 20 {
+				t.Fatalf("%s: got budget %.1f, want the series' 20", d, r.DetourKM)
 			}
 		}
 		// A passenger of the first day boards at Baden, well off the way.
@@ -349,18 +349,18 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 		if msg := carpool.ErrorMessage(err); !strings.Contains(msg, first.String()) {
 			t.Fatalf("got %q, want the refusing day %s named", msg, first)
 		}
-		if got := e.rideNow(ride.ID).DetourKM; got != 12 {
-			t.Fatalf("first day's budget after the refusal: got %.1f, want 12", got)
+		if got := e.rideNow(ride.ID).DetourKM; got != 20 {
+			t.Fatalf("first day's budget after the refusal: got %.1f, want 20", got)
 		}
-		fifteen := 15.0
-		up, err := e.s.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{DetourKM: &fifteen}, driver)
+		twentyFive := 25.0
+		up, err := e.s.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{DetourKM: &twentyFive}, driver)
 		noErr(t, err, "raise budget")
-		if up.DetourKM != 15 {
-			t.Fatalf("series budget: got %.1f, want 15", up.DetourKM)
+		if up.DetourKM != 25 {
+			t.Fatalf("series budget: got %.1f, want 25", up.DetourKM)
 		}
 		for d, o := range e.occurrences(sr) {
-			if r := e.rideNow(o.RideID); r.DetourKM != 15 {
-				t.Fatalf("%s: got budget %.1f, want 15", d, r.DetourKM)
+			if r := e.rideNow(o.RideID); r.DetourKM != 25 {
+				t.Fatalf("%s: got budget %.1f, want 25", d, r.DetourKM)
 			}
 		}
 	})
