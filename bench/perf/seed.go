@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 )
 
@@ -57,10 +58,11 @@ func seed(ctx context.Context, s carpool.Store, passengers, rides int) (fixture,
 	if err := s.CreateCar(ctx, car); err != nil {
 		return fx, fmt.Errorf("seed car: %w", err)
 	}
+	offer := app.New(s, app.Options{Limits: &carpool.Limits{}})
 	for i := range rides {
-		r, err := s.CreateRide(ctx, carpool.RideInput{CarID: car.ID,
+		r, err := offer.OfferRide(ctx, driver, carpool.RideInput{CarID: car.ID,
 			From: carpool.Place{Label: "Berlin HQ", Lat: 52.517, Lon: 13.3889}, To: carpool.Place{Label: "Potsdam", Lat: 52.3906, Lon: 13.0645},
-			DepartAt: fx.Day.Add(12*time.Hour + time.Duration(i)*time.Minute), Seats: 7, BookingMode: carpool.BookingInstant}, driver)
+			DepartAt: fx.Day.Add(12*time.Hour + time.Duration(i)*time.Minute), Seats: 7, BookingMode: carpool.BookingInstant})
 		if err != nil {
 			return fx, fmt.Errorf("seed ride: %w", err)
 		}

@@ -23,14 +23,17 @@ import (
 // appHandler routes the main listener: probes, the REST API and the web UI. The App is
 // returned too, so that serve can let its background mails finish before the database
 // closes.
-func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, logger *slog.Logger) (http.Handler, *app.App) {
+func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, observer app.Observer, logger *slog.Logger) (http.Handler, *app.App) {
 	mux := http.NewServeMux()
 	probes.Register(mux)
 	roles := map[string]carpool.Role{}
 	for value, role := range cfg.OIDC.Roles {
 		roles[value] = carpool.Role(role)
 	}
+	limits := cfg.Limits()
 	opts := app.Options{
+		Limits:           &limits,
+		Observer:         observer,
 		Signup:           carpool.SignupPolicy{Domains: cfg.SignupDomains},
 		Emission:         carpool.EmissionFactor(cfg.CO2PerKM),
 		Logger:           logger,

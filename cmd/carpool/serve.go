@@ -100,7 +100,7 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	// Token checks are answered from a short cache (tokencache: revocations reach other
 	// replicas within its TTL), so an authenticated read costs no extra round trip.
 	store := tokencache.Wrap(telemetry.InstrumentStore(db, metrics), tokencache.Options{})
-	handler, accounts := appHandler(cfg, store, probes, logger)
+	handler, accounts := appHandler(cfg, store, probes, metrics, logger)
 	defer accounts.Wait() // account mails still being sent, before the database closes
 	srv := &http.Server{
 		Handler: telemetry.Middleware(handler, telemetry.HTTPOptions{
@@ -144,7 +144,7 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	jobDone := make(chan struct{})
 	go func() {
 		defer close(jobDone)
-		app.New(store, app.Options{}).RunSeries(jobCtx, cfg.SeriesHorizon, cfg.SeriesInterval, logger)
+		app.New(store, app.Options{Limits: ptr(cfg.Limits())}).RunSeries(jobCtx, cfg.SeriesHorizon, cfg.SeriesInterval, logger)
 	}()
 	defer func() { stopJob(); <-jobDone }()
 

@@ -9,7 +9,6 @@ import (
 	"carpool/internal/config"
 	"carpool/internal/postgres"
 	"carpool/internal/sqlite"
-	"carpool/internal/sqlstore"
 )
 
 // engine is a storage engine as the commands use it: the Store plus its migrations.
@@ -24,7 +23,7 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger, mig
 	var db engine
 	switch cfg.Engine() {
 	case "sqlite":
-		s, err := sqlite.Open(ctx, cfg.SQLitePath(), sqlite.WithStoreOptions(sqlstore.WithLimits(cfg.Limits())))
+		s, err := sqlite.Open(ctx, cfg.SQLitePath())
 		if err != nil {
 			return nil, err
 		}
@@ -33,8 +32,7 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger, mig
 		s, err := postgres.Open(ctx, cfg.DatabaseURL,
 			postgres.WithMaxConns(cfg.DBMaxConns),
 			postgres.WithConnectTimeout(cfg.DBConnTimeout),
-			postgres.WithStatementTimeout(cfg.DBStatementTimeout),
-			postgres.WithStoreOptions(sqlstore.WithLimits(cfg.Limits())))
+			postgres.WithStatementTimeout(cfg.DBStatementTimeout))
 		if err != nil {
 			return nil, err
 		}
@@ -53,3 +51,6 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger, mig
 	logger.Info("database schema up to date", "engine", cfg.Engine(), "version", version)
 	return db, nil
 }
+
+// ptr returns a pointer to v, for optional settings.
+func ptr[T any](v T) *T { return &v }

@@ -54,7 +54,7 @@ func (a *App) SetRole(ctx context.Context, me carpool.Member, id string, role ca
 // Deactivate signs a member out everywhere and releases their future rides, bookings
 // and reservations, telling everyone concerned (admins; never the last admin).
 func (a *App) Deactivate(ctx context.Context, me carpool.Member, id string) (carpool.Deactivation, error) {
-	return a.store.DeactivateMember(ctx, id, me)
+	return a.deactivate(ctx, id, me)
 }
 
 // Reactivate lets a deactivated member sign in again (admins).

@@ -47,10 +47,26 @@ type Options struct {
 	NoPasswordSignIn bool
 	// Geocoder searches addresses; nil turns address search off.
 	Geocoder AddressSearch
+	// Limits are the fair-use limits creating and moving rides and reservations apply;
+	// nil means carpool.DefaultLimits.
+	Limits *carpool.Limits
+	// Observer counts what the outbox does not record (nil: nothing counted).
+	Observer Observer
 	// Mailer sends the mails about accounts (reset links, address confirmations); nil
 	// turns password reset by mail and address changes off.
 	Mailer Mailer
 }
+
+// Observer is told of the refused attempts a dashboard shows; the changes that happened
+// are counted from their outbox events, whichever use case made them.
+type Observer interface {
+	// ReservationRefused is told why a reservation was not made.
+	ReservationRefused(err error)
+}
+
+type noObserver struct{}
+
+func (noObserver) ReservationRefused(error) {}
 
 // App is the application layer over a Store.
 type App struct {
@@ -67,6 +83,8 @@ type App struct {
 	blocked                        blockedKeys
 
 	geocoder AddressSearch
+	limits   carpool.Limits
+	observer Observer
 
 	mailer   Mailer
 	mailJobs chan struct{}
@@ -78,6 +96,14 @@ func New(store carpool.Store, opts Options) *App {
 	a := &App{store: store, signup: opts.Signup, now: opts.Now, log: opts.Logger, co2: opts.Emission,
 		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn, geocoder: opts.Geocoder,
 		mailer: opts.Mailer, mailJobs: make(chan struct{}, maxMailJobs)}
+	a.observer = opts.Observer
+	if a.observer == nil {
+		a.observer = noObserver{}
+	}
+	a.limits = carpool.DefaultLimits()
+	if opts.Limits != nil {
+		a.limits = *opts.Limits
+	}
 	if a.co2 == 0 {
 		a.co2 = carpool.DefaultEmissionFactor
 	}

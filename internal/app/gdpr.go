@@ -158,7 +158,7 @@ func (a *App) EraseMe(ctx context.Context, me carpool.Member, password string) e
 	} else if !ok {
 		return carpool.FieldErrorf(carpool.EINVALID, "password", "the password is wrong")
 	}
-	return a.store.EraseMember(ctx, me.ID, me)
+	return a.erase(ctx, me.ID, me)
 }
 
 // EraseMember erases another member's account (admins).
@@ -166,5 +166,5 @@ func (a *App) EraseMember(ctx context.Context, me carpool.Member, id string) err
 	if err := requireAdmin(me, carpool.Phrasef("erase accounts")); err != nil {
 		return err
 	}
-	return a.store.EraseMember(ctx, id, me)
+	return a.erase(ctx, id, me)
 }

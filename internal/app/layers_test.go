@@ -7,9 +7,10 @@ import (
 	"testing"
 )
 
-// TestLayers checks the import graph that docs/architecture.md draws: the REST API and
-// the web UI are two adapters over the application layer and neither reaches into the
-// other; the application layer knows the domain, not the edges or the engines.
+// TestLayers checks the import graph that docs/architecture.md draws: the domain imports
+// nothing of ours; the shared SQL imports only the domain; the REST API and the web UI
+// are two adapters over the application layer, neither reaches into the other nor into
+// an engine; the application layer knows the domain, not the edges or the engines.
 func TestLayers(t *testing.T) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
@@ -18,17 +19,23 @@ func TestLayers(t *testing.T) {
 		}
 		t.Skip("the go command is not on PATH; the import graph is checked where it is")
 	}
+	engines := []string{"carpool/internal/sqlstore", "carpool/internal/sqlite", "carpool/internal/postgres"}
 	cases := []struct {
 		pkg     string
 		want    []string
 		wantNot []string
+		// ours, when set, lists every package of this module pkg may depend on: the
+		// domain depends on none, the shared SQL on the domain alone.
+		ours []string
 	}{
-		{"carpool/internal/web", []string{"carpool/internal/app"}, []string{"carpool/internal/httpapi"}},
-		{"carpool/internal/httpapi", []string{"carpool/internal/app"}, []string{"carpool/internal/web"}},
-		{"carpool/internal/app", []string{"carpool/internal/carpool"}, []string{
-			"carpool/internal/web", "carpool/internal/httpapi", "carpool/internal/sqlstore",
-			"carpool/internal/sqlite", "carpool/internal/postgres", "carpool/internal/telemetry",
-		}},
+		{pkg: "carpool/internal/carpool", ours: []string{}},
+		{pkg: "carpool/internal/sqlstore", want: []string{"carpool/internal/carpool"}, ours: []string{"carpool/internal/carpool"}},
+		{pkg: "carpool/internal/notify", wantNot: engines},
+		{pkg: "carpool/internal/web", want: []string{"carpool/internal/app"}, wantNot: append([]string{"carpool/internal/httpapi"}, engines...)},
+		{pkg: "carpool/internal/httpapi", want: []string{"carpool/internal/app"}, wantNot: append([]string{"carpool/internal/web"}, engines...)},
+		{pkg: "carpool/internal/app", want: []string{"carpool/internal/carpool"}, wantNot: append([]string{
+			"carpool/internal/web", "carpool/internal/httpapi", "carpool/internal/telemetry",
+		}, engines...)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.pkg, func(t *testing.T) {
@@ -52,6 +59,17 @@ func TestLayers(t *testing.T) {
 			for _, p := range tc.wantNot {
 				if deps[p] {
 					t.Errorf("%s imports %s (directly or not): got true, want false", tc.pkg, p)
+				}
+			}
+			if tc.ours != nil {
+				allowed := map[string]bool{tc.pkg: true}
+				for _, p := range tc.ours {
+					allowed[p] = true
+				}
+				for p := range deps {
+					if strings.HasPrefix(p, "carpool/") && !allowed[p] {
+						t.Errorf("%s depends on %s: got true, want only %v", tc.pkg, p, tc.ours)
+					}
 				}
 			}
 		})

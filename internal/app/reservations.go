@@ -13,7 +13,7 @@ func (a *App) Reserve(ctx context.Context, me carpool.Member, carID string, kind
 	if _, err := a.Car(ctx, me, carID); err != nil {
 		return carpool.Reservation{}, err
 	}
-	res, err := a.store.CreateReservation(ctx, carID, me, kind, start, end)
+	res, err := a.createReservation(ctx, carID, me, kind, start, end)
 	if err != nil {
 		return carpool.Reservation{}, err
 	}
@@ -83,7 +83,7 @@ func (a *App) CancelReservation(ctx context.Context, me carpool.Member, id strin
 	if err != nil {
 		return carpool.Reservation{}, err
 	}
-	res, err := a.store.CancelReservation(ctx, id, me)
+	res, err := a.freeReservation(ctx, id, me)
 	if err != nil {
 		return carpool.Reservation{}, err
 	}

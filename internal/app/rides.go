@@ -62,7 +62,7 @@ func (a *App) OfferRide(ctx context.Context, me carpool.Member, in carpool.RideI
 		}
 		return carpool.Ride{}, err
 	}
-	return a.store.CreateRide(ctx, in, me)
+	return a.createRide(ctx, in, me)
 }
 
 // Ride shows one ride to me.
@@ -157,12 +157,12 @@ func (a *App) withDrivers(ctx context.Context, me carpool.Member, matches []carp
 
 // UpdateRide changes a ride me drives if its version is still ifVersion (0: any).
 func (a *App) UpdateRide(ctx context.Context, me carpool.Member, id string, ifVersion int, p carpool.RidePatch) (carpool.Ride, error) {
-	return a.store.UpdateRide(ctx, id, ifVersion, p, me)
+	return a.updateRide(ctx, me, id, ifVersion, p)
 }
 
 // CancelRide cancels a ride me drives; its passengers' bookings end with it.
 func (a *App) CancelRide(ctx context.Context, me carpool.Member, id string) (carpool.Ride, error) {
-	ride, err := a.store.CancelRide(ctx, id, me)
+	ride, err := a.cancelRide(ctx, me, id)
 	if err != nil {
 		return carpool.Ride{}, err
 	}

@@ -2,30 +2,10 @@ package app
 
 import (
 	"context"
-	"log/slog"
 	"sort"
-	"time"
 
 	"carpool/internal/carpool"
 )
-
-// OfferSeries offers a ride series in a car that me may see (the domain decides whether
-// it is theirs to offer, as for a single ride).
-func (a *App) OfferSeries(ctx context.Context, me carpool.Member, in carpool.SeriesInput) (carpool.Series, error) {
-	if me.ID == "" {
-		return carpool.Series{}, carpool.Errorf(carpool.EUNAUTHORIZED, "sign in to offer a series")
-	}
-	if in.CarID == "" {
-		return carpool.Series{}, carpool.FieldErrorf(carpool.EINVALID, "car_id", "car_id is required")
-	}
-	if _, err := a.Car(ctx, me, in.CarID); err != nil {
-		if carpool.ErrorCode(err) == carpool.ENOTFOUND {
-			return carpool.Series{}, carpool.FieldErrorf(carpool.EINVALID, "car_id", "no such car")
-		}
-		return carpool.Series{}, err
-	}
-	return a.store.CreateSeries(ctx, in, me)
-}
 
 // SeriesView is a series as a member sees it: its driver, the viewer's own
 // subscription, and for the driver every subscriber.
@@ -246,67 +226,4 @@ func (a *App) Occurrences(ctx context.Context, me carpool.Member, id string, fro
 		return nil, carpool.FieldErrorf(carpool.EINVALID, "to", "ask for at most 93 days at once")
 	}
 	return a.store.Occurrences(ctx, []string{id}, from, to)
-}
-
-// UpdateSeries changes all future occurrences of a series me drives.
-func (a *App) UpdateSeries(ctx context.Context, me carpool.Member, id string, ifVersion int, p carpool.SeriesPatch) (carpool.Series, error) {
-	return a.store.UpdateSeries(ctx, id, ifVersion, p, me)
-}
-
-// SkipSeriesDate cancels one day of a series me drives.
-func (a *App) SkipSeriesDate(ctx context.Context, me carpool.Member, id string, d carpool.Date) (carpool.Occurrence, error) {
-	return a.store.SkipSeriesDate(ctx, id, d, me)
-}
-
-// EndSeries ends a series me drives.
-func (a *App) EndSeries(ctx context.Context, me carpool.Member, id string) (carpool.Series, error) {
-	return a.store.EndSeries(ctx, id, me)
-}
-
-// Subscribe books me on a series' days (all, or the chosen weekdays) as they appear.
-func (a *App) Subscribe(ctx context.Context, me carpool.Member, id string, days carpool.Weekdays, seats int) (carpool.Subscription, []carpool.Booking, error) {
-	if me.ID == "" {
-		return carpool.Subscription{}, nil, carpool.Errorf(carpool.EUNAUTHORIZED, "sign in to subscribe")
-	}
-	return a.store.Subscribe(ctx, id, me, days, seats)
-}
-
-// Unsubscribe ends me's subscription to a series.
-func (a *App) Unsubscribe(ctx context.Context, me carpool.Member, id string) (carpool.Subscription, error) {
-	return a.store.Unsubscribe(ctx, id, me)
-}
-
-// LeaveSeriesDate cancels me's booking on one day of a series.
-func (a *App) LeaveSeriesDate(ctx context.Context, me carpool.Member, id string, d carpool.Date) (carpool.Booking, error) {
-	return a.store.LeaveSeriesDate(ctx, id, d, me)
-}
-
-// MaterialiseSeries makes the rides due within horizon, for the background job.
-func (a *App) MaterialiseSeries(ctx context.Context, horizon time.Duration) (carpool.SeriesReport, error) {
-	return a.store.MaterialiseSeries(ctx, horizon)
-}
-
-// RunSeries makes the due rides of every series at once and then every interval until
-// ctx ends. Every replica runs it: the store makes each day once however many passes
-// overlap, so no leader election is needed. A failed pass is logged and the next one
-// tries again.
-func (a *App) RunSeries(ctx context.Context, horizon, interval time.Duration, logger *slog.Logger) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		rep, err := a.MaterialiseSeries(ctx, horizon)
-		switch {
-		case ctx.Err() != nil:
-			return
-		case err != nil:
-			logger.Error("ride series: pass failed", "err", err)
-		case len(rep.Created)+len(rep.Conflicts) > 0:
-			logger.Info("ride series: rides made", "rides", len(rep.Created), "conflicts", len(rep.Conflicts), "bookings", len(rep.Bookings))
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
 }

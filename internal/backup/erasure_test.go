@@ -43,7 +43,7 @@ func TestErasureSurvivesBackup(t *testing.T) {
 	rec.Status, rec.Body = 201, []byte(`{"email":"`+gone.Email+`","name":"`+gone.Name+`"}`)
 	must(t, src.CompleteIdempotencyKey(ctx, rec))
 
-	must(t, src.EraseMember(ctx, gone.ID, admin))
+	must(t, storetest.NewFlows(src).EraseMember(ctx, gone.ID, admin))
 	archive, _ := mustBackup(t, src)
 
 	personal := []string{gone.Email, gone.Name, gone.Phone, gone.PasswordHash, token.Hash, link.Email, link.Hash, car.Plate, car.Model}

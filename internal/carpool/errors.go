@@ -175,3 +175,9 @@ func RetryAfter(err error) time.Duration {
 	}
 	return 0
 }
+
+// StaleVersion is the error for an update whose If-Match no longer holds: what is now at
+// version have.
+func StaleVersion(what Phrase, have int) error {
+	return FieldErrorf(ECONFLICT, "if_match", "the %s was changed meanwhile (now version %d); reload and retry", what, have)
+}

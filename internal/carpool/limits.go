@@ -19,6 +19,12 @@ type Limits struct {
 	MaxActiveReservations int
 	// MaxReservation is the longest window one trip reservation may cover.
 	MaxReservation time.Duration
+	// MaxCommutes is how many active commutes (ride series) one member may drive.
+	MaxCommutes int
+	// MaxScheduledRides is how many open rides ahead one member may have in all, the
+	// days their commutes make counted together with the rides they offer one by one:
+	// a commute's days beyond it wait, and are made as earlier rides leave.
+	MaxScheduledRides int
 }
 
 // DefaultLimits are the limits when none are configured.
@@ -28,6 +34,8 @@ func DefaultLimits() Limits {
 		MaxOpenRides:          20,
 		MaxActiveReservations: 5,
 		MaxReservation:        MaxReservation,
+		MaxCommutes:           5,
+		MaxScheduledRides:     60,
 	}
 }
 
@@ -83,4 +91,22 @@ func days(d time.Duration) Phrase {
 		return Phrasef("%d days", int(d/(24*time.Hour)))
 	}
 	return Phrasef("%s", d)
+}
+
+// CheckCommute decides whether driver, who already drives activeCommutes active
+// commutes, may offer one more.
+func (l Limits) CheckCommute(driver Member, activeCommutes int) error {
+	if l.MaxCommutes > 0 && !driver.ManagesFleet() && activeCommutes >= l.MaxCommutes {
+		return Errorf(ECONFLICT, "you already drive %d commutes, the most one member may: end one first", activeCommutes)
+	}
+	return nil
+}
+
+// DaysToMake returns how many more commute days a driver who has openRides open rides
+// ahead (of every kind) may have made now; -1 means no limit.
+func (l Limits) DaysToMake(driver Member, openRides int) int {
+	if l.MaxScheduledRides <= 0 || driver.ManagesFleet() {
+		return -1
+	}
+	return max(l.MaxScheduledRides-openRides, 0)
 }

@@ -129,3 +129,15 @@ func (r *Reservation) Cancel(by Member, now time.Time) error {
 func (r Reservation) VisibleTo(m Member) bool {
 	return r.MemberID == m.ID || m.ManagesFleet()
 }
+
+// CheckCarFree refuses start..end when one of the car's active reservations (taken, as
+// the store read them under the car's lock) overlaps it. The schema refuses an overlap
+// again, should any path get past this.
+func CheckCarFree(taken []Reservation, start, end time.Time) error {
+	for _, r := range taken {
+		if r.Status == ReservationActive && r.Start.Before(end) && start.Before(r.End) {
+			return FieldErrorf(ECONFLICT, "start", "the car is already reserved during that time")
+		}
+	}
+	return nil
+}

@@ -16,6 +16,7 @@ import (
 // else is an internal failure.
 type Store interface {
 	NotificationStore
+	UnitOfWork
 
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
@@ -57,13 +58,7 @@ type AdminStore interface {
 	// SetRole changes a member's role and writes its audit line; CheckRoleChange
 	// decides, under the lock. by is the admin acting, or RoleClaim at single sign-on.
 	SetRole(ctx context.Context, id string, role Role, by Member) (Member, error)
-	// DeactivateMember signs a member out everywhere and releases their future rides,
-	// bookings and reservations (with outbox events); CheckDeactivation decides.
-	DeactivateMember(ctx context.Context, id string, by Member) (Deactivation, error)
 	ReactivateMember(ctx context.Context, id string, by Member) (Member, error)
-	// EraseMember releases a member's future as DeactivateMember does and replaces
-	// their personal data for good; CheckErasure decides.
-	EraseMember(ctx context.Context, id string, by Member) error
 	// UpdateMember applies change (name, phone, language, password hash) to a member.
 	UpdateMember(ctx context.Context, id string, change func(*Member) error) (Member, error)
 	// MemberTokens returns a member's unexpired tokens, newest first.
@@ -105,21 +100,15 @@ type CarStore interface {
 	UpdateCar(ctx context.Context, id string, ifVersion int, change func(*Car) error) (Car, error)
 }
 
-// ReservationStore keeps pool-car reservations and maintenance blocks.
+// ReservationStore reads pool-car reservations and maintenance blocks; every change is
+// the application layer's, in a Tx.
 type ReservationStore interface {
-	// CreateReservation checks the request with NewReservation against the car as it is
-	// in the transaction and stores it; ECONFLICT if it overlaps an active one.
-	CreateReservation(ctx context.Context, carID string, by Member, kind ReservationKind, start, end time.Time) (Reservation, error)
 	Reservation(ctx context.Context, id string) (Reservation, error)
 	Reservations(ctx context.Context, f ReservationFilter, p Page) ([]Reservation, string, error)
-	CancelReservation(ctx context.Context, id string, by Member) (Reservation, error)
 }
 
-// RideStore keeps rides; changes that touch seats go through RideBook.
+// RideStore reads rides; every change is the application layer's, in a Tx.
 type RideStore interface {
-	// CreateRide checks the offer with NewRide (finding the driver's covering
-	// reservation when the car is a pool car) and stores it.
-	CreateRide(ctx context.Context, in RideInput, driver Member) (Ride, error)
 	Ride(ctx context.Context, id string) (Ride, error)
 	Rides(ctx context.Context, f RideFilter, p Page) ([]Ride, string, error)
 	// RidesByID returns the rides with the given ids that exist, in any order.
@@ -127,8 +116,6 @@ type RideStore interface {
 	// SearchRides returns the rides matching a normalised query, ranked, at most limit
 	// after offset.
 	SearchRides(ctx context.Context, q RideQuery, offset, limit int) ([]RideMatch, error)
-	UpdateRide(ctx context.Context, id string, ifVersion int, p RidePatch, by Member) (Ride, error)
-	CancelRide(ctx context.Context, id string, by Member) (Ride, error)
 }
 
 // BookingStore keeps bookings; every decision is RideBook's, under the ride's lock.

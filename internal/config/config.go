@@ -60,6 +60,8 @@ type Config struct {
 	MaxReservation        time.Duration
 	MaxOpenRides          int
 	MaxActiveReservations int
+	MaxCommutes           int
+	MaxScheduledRides     int
 
 	// The course's ConfigMap keys; used to build DatabaseURL when it is not set.
 	PostgresHost     string
@@ -85,6 +87,8 @@ func (c *Config) Limits() carpool.Limits {
 		MaxReservation:        c.MaxReservation,
 		MaxOpenRides:          c.MaxOpenRides,
 		MaxActiveReservations: c.MaxActiveReservations,
+		MaxCommutes:           c.MaxCommutes,
+		MaxScheduledRides:     c.MaxScheduledRides,
 	}
 }
 

@@ -169,7 +169,7 @@ func TestLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := carpool.Limits{MaxAdvance: 720 * time.Hour, MaxOpenRides: 3}
+	want := carpool.Limits{MaxAdvance: 720 * time.Hour, MaxOpenRides: 3, MaxCommutes: 5, MaxScheduledRides: 60}
 	if got := c.Limits(); got != want {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}

@@ -301,6 +301,12 @@ var settings = []setting{
 	{env: "CARPOOL_MAX_ACTIVE_RESERVATIONS", flag: "max-active-reservations", def: "5", usage: "trip reservations one member may hold at a time; fleet managers and admins are exempt (0: no limit)",
 		apply: countInto(func(c *Config) *int { return &c.MaxActiveReservations }),
 		show:  func(c *Config) string { return strconv.Itoa(c.MaxActiveReservations) }},
+	{env: "CARPOOL_MAX_COMMUTES", flag: "max-commutes", def: "5", usage: "active commutes one member may drive; fleet managers and admins are exempt (0: no limit)",
+		apply: countInto(func(c *Config) *int { return &c.MaxCommutes }),
+		show:  func(c *Config) string { return strconv.Itoa(c.MaxCommutes) }},
+	{env: "CARPOOL_MAX_SCHEDULED_RIDES", flag: "max-scheduled-rides", def: "60", usage: "open rides ahead one member may have in all, commute days included; later commute days wait (0: no limit)",
+		apply: countInto(func(c *Config) *int { return &c.MaxScheduledRides }),
+		show:  func(c *Config) string { return strconv.Itoa(c.MaxScheduledRides) }},
 }
 
 func countInto(field func(*Config) *int) func(*Config, string) error {

@@ -30,7 +30,6 @@ import (
 	"carpool/internal/pgtest"
 	"carpool/internal/postgres"
 	"carpool/internal/sqlite"
-	"carpool/internal/sqlstore"
 )
 
 // env is one API server over a fresh database (SQLite unless a test asks for
@@ -66,7 +65,7 @@ type envOptions struct {
 func serve(store carpool.Store, opts envOptions) *httpapi.Server {
 	a := app.New(store, app.Options{Signup: opts.Signup, Now: opts.Now, HashSlots: opts.HashSlots, HashWait: opts.HashWait,
 		AccountBackoff: opts.AccountBackoff, AddressBackoff: opts.AddressBackoff, NoPasswordSignIn: opts.NoPasswordSignIn,
-		Mailer: opts.Mailer, Geocoder: opts.Geocoder})
+		Mailer: opts.Mailer, Geocoder: opts.Geocoder, Limits: opts.Limits})
 	return httpapi.NewServer(a, store, httpapi.Options{Logger: opts.Logger, Now: opts.Now, ClientIP: opts.ClientIP,
 		Notify: notify.NewService(store, notify.ServiceOptions{Now: opts.Now})})
 }
@@ -75,11 +74,7 @@ func serve(store carpool.Store, opts envOptions) *httpapi.Server {
 func newEnv(tb testing.TB, opts envOptions) *env {
 	tb.Helper()
 	ctx := context.Background()
-	var dbOpts []sqlite.Option
-	if opts.Limits != nil {
-		dbOpts = append(dbOpts, sqlite.WithStoreOptions(sqlstore.WithLimits(*opts.Limits)))
-	}
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "carpool.db"), dbOpts...)
+	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "carpool.db"))
 	if err != nil {
 		tb.Fatalf("open sqlite: %v", err)
 	}

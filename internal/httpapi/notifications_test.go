@@ -10,6 +10,7 @@ import (
 
 	"carpool/internal/carpool"
 	"carpool/internal/notify"
+	"carpool/internal/storetest"
 )
 
 func TestNotificationInbox(t *testing.T) {
@@ -114,7 +115,7 @@ func TestDeadDeliveriesRetried(t *testing.T) {
 	admin := e.member(t, "Ada Admin", carpool.RoleAdmin)
 	ctx := context.Background()
 	// A mail delivery for the admin's sign-up-less event, sent once and refused for good.
-	_, err := e.store.CreateReservation(ctx, str(e.poolCar(t, admin, str(e.site(t, admin)["id"]), 4)["id"]), admin.Member,
+	_, err := storetest.NewFlows(e.store).CreateReservation(ctx, str(e.poolCar(t, admin, str(e.site(t, admin)["id"]), 4)["id"]), admin.Member,
 		carpool.ReservationTrip, future(time.Hour), future(2*time.Hour))
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 
 	"carpool/internal/carpool"
 	"carpool/internal/notify"
+	"carpool/internal/storetest"
 )
 
 // roles are the columns of the role matrix: who calls.
@@ -71,7 +72,7 @@ func (w *world) deactivated(t *testing.T, name string) member {
 	if by.ID == "" {
 		by = w.e.storeMember(t, "Ada Deactivator", carpool.RoleAdmin).Member
 	}
-	if _, err := w.e.store.DeactivateMember(context.Background(), m.ID, by); err != nil {
+	if _, err := storetest.NewFlows(w.e.store).DeactivateMember(context.Background(), m.ID, by); err != nil {
 		t.Fatal(err)
 	}
 	return m

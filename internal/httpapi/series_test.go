@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
+	"carpool/internal/storetest"
 )
 
 // seriesBody is a Monday-to-Friday commute from tomorrow for two weeks, in UTC so the
@@ -36,7 +37,7 @@ func firstDay(wd time.Weekday) carpool.Date {
 
 func (e *env) materialise(tb testing.TB) {
 	tb.Helper()
-	if _, err := e.store.MaterialiseSeries(context.Background(), carpool.DefaultSeriesHorizon); err != nil {
+	if _, err := storetest.NewFlows(e.store).MaterialiseSeries(context.Background(), carpool.DefaultSeriesHorizon); err != nil {
 		tb.Fatalf("materialise series: %v", err)
 	}
 }

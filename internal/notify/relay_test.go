@@ -15,6 +15,7 @@ import (
 	"carpool/internal/mail/mailtest"
 	"carpool/internal/notify"
 	"carpool/internal/sqlite"
+	"carpool/internal/storetest"
 )
 
 type world struct {
@@ -46,7 +47,7 @@ func newWorld(t *testing.T, riderEmail string) *world {
 	if err := db.CreateCar(ctx, car); err != nil {
 		t.Fatal(err)
 	}
-	w.ride, err = db.CreateRide(ctx, carpool.RideInput{CarID: car.ID,
+	w.ride, err = storetest.NewFlows(db).CreateRide(ctx, carpool.RideInput{CarID: car.ID,
 		From: carpool.Place{Label: "Zurich HB", Lat: 47.37, Lon: 8.54}, To: carpool.Place{Label: "Bern", Lat: 46.94, Lon: 7.43},
 		DepartAt: w.now.Add(48 * time.Hour), Seats: 3, BookingMode: carpool.BookingApproval}, w.driver)
 	if err != nil {
@@ -393,14 +394,14 @@ func TestCommuteNews(t *testing.T) {
 	}
 	today := carpool.DateOf(w.now.UTC())
 	from, until := carpool.Clock{Hour: 7}, carpool.Clock{Hour: 19}
-	sr, err := w.db.CreateSeries(w.ctx, carpool.SeriesInput{CarID: pool.ID,
+	sr, err := storetest.NewFlows(w.db).CreateSeries(w.ctx, carpool.SeriesInput{CarID: pool.ID,
 		From: carpool.Place{Label: "Zurich HB", Lat: 47.3779, Lon: 8.5403}, To: carpool.Place{Label: "Bern", Lat: 46.9490, Lon: 7.4391},
 		Weekdays: carpool.DaysOf(time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday), DepartTime: carpool.Clock{Hour: 7, Minute: 30},
 		TimeZone: "Europe/Zurich", Seats: 3, StartsOn: today.AddDays(1), EndsOn: today.AddDays(14), ReserveFrom: &from, ReserveUntil: &until}, w.driver)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := w.db.Subscribe(w.ctx, sr.ID, w.rider, sr.Weekdays, 1); err != nil {
+	if _, _, err := storetest.NewFlows(w.db).Subscribe(w.ctx, sr.ID, w.rider, sr.Weekdays, 1); err != nil {
 		t.Fatal(err)
 	}
 	var runs []carpool.Date
@@ -411,17 +412,17 @@ func TestCommuteNews(t *testing.T) {
 	}
 	blocked, skipped := runs[0], runs[1]
 	loc := sr.Location()
-	if _, err := w.db.CreateReservation(w.ctx, pool.ID, manager, carpool.ReservationMaintenance,
+	if _, err := storetest.NewFlows(w.db).CreateReservation(w.ctx, pool.ID, manager, carpool.ReservationMaintenance,
 		carpool.Clock{Hour: 12}.At(blocked, loc), carpool.Clock{Hour: 14}.At(blocked, loc)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.MaterialiseSeries(w.ctx, carpool.DefaultSeriesHorizon); err != nil {
+	if _, err := storetest.NewFlows(w.db).MaterialiseSeries(w.ctx, carpool.DefaultSeriesHorizon); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.SkipSeriesDate(w.ctx, sr.ID, skipped, w.driver); err != nil {
+	if _, err := storetest.NewFlows(w.db).SkipSeriesDate(w.ctx, sr.ID, skipped, w.driver); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.EndSeries(w.ctx, sr.ID, w.driver); err != nil {
+	if _, err := storetest.NewFlows(w.db).EndSeries(w.ctx, sr.ID, w.driver); err != nil {
 		t.Fatal(err)
 	}
 

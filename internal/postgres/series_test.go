@@ -10,6 +10,7 @@ import (
 	"carpool/internal/carpool"
 	"carpool/internal/pgtest"
 	"carpool/internal/postgres"
+	"carpool/internal/storetest"
 )
 
 // TestSeriesPassesOfThreeReplicas runs the materialisation pass of three replicas (three
@@ -47,7 +48,7 @@ func TestSeriesPassesOfThreeReplicas(t *testing.T) {
 		if err := db.CreateCar(ctx, car); err != nil {
 			t.Fatalf("create car: %v", err)
 		}
-		sr, err := db.CreateSeries(ctx, carpool.SeriesInput{
+		sr, err := storetest.NewFlows(db).CreateSeries(ctx, carpool.SeriesInput{
 			CarID: car.ID, From: carpool.Place{Label: "A", Lat: 1, Lon: 1}, To: carpool.Place{Label: "B", Lat: 2, Lon: 2},
 			Weekdays: carpool.AllWeekdays, DepartTime: carpool.Clock{Hour: 7, Minute: 30}, TimeZone: "Europe/Berlin",
 			Seats: 2, StartsOn: tomorrow, EndsOn: tomorrow.AddDays(20),
@@ -55,7 +56,7 @@ func TestSeriesPassesOfThreeReplicas(t *testing.T) {
 		if err != nil {
 			t.Fatalf("create series: %v", err)
 		}
-		if _, _, err := db.Subscribe(ctx, sr.ID, rider, 0, 1); err != nil {
+		if _, _, err := storetest.NewFlows(db).Subscribe(ctx, sr.ID, rider, 0, 1); err != nil {
 			t.Fatalf("subscribe: %v", err)
 		}
 	}
@@ -72,7 +73,7 @@ func TestSeriesPassesOfThreeReplicas(t *testing.T) {
 			defer wg.Done()
 			<-start
 			for range rounds {
-				rep, err := r.MaterialiseSeries(ctx, carpool.DefaultSeriesHorizon)
+				rep, err := storetest.NewFlows(r).MaterialiseSeries(ctx, carpool.DefaultSeriesHorizon)
 				if err != nil {
 					errs <- err
 					return

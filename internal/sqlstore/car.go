@@ -134,7 +134,7 @@ func (s *Store) UpdateCar(ctx context.Context, id string, ifVersion int, change 
 			return err
 		}
 		if ifVersion != 0 && c.Version != ifVersion {
-			return staleVersion(carpool.Phrasef("car"), c.Version)
+			return carpool.StaleVersion(carpool.Phrasef("car"), c.Version)
 		}
 		old := c
 		if err := change(&c); err != nil {
@@ -161,7 +161,7 @@ func (s *Store) UpdateCar(ctx context.Context, id string, ifVersion int, change 
 			return s.constraint(err, carpool.ECONFLICT, "plate")
 		}
 		if err := mustAffect(res, "car"); err != nil {
-			return staleVersion(carpool.Phrasef("car"), old.Version)
+			return carpool.StaleVersion(carpool.Phrasef("car"), old.Version)
 		}
 		out = c
 		return nil

@@ -77,7 +77,7 @@ func (s *Store) UpdatePlace(ctx context.Context, id string, ifVersion int, chang
 			return notFound(err, "place")
 		}
 		if ifVersion != 0 && p.Version != ifVersion {
-			return staleVersion(carpool.Phrasef("place"), p.Version)
+			return carpool.StaleVersion(carpool.Phrasef("place"), p.Version)
 		}
 		old, member := p.Version, p.MemberID
 		if err := change(&p); err != nil {
@@ -94,7 +94,7 @@ func (s *Store) UpdatePlace(ctx context.Context, id string, ifVersion int, chang
 			return s.constraint(err, carpool.ECONFLICT, "name")
 		}
 		if err := mustAffect(res, "place"); err != nil {
-			return staleVersion(carpool.Phrasef("place"), old)
+			return carpool.StaleVersion(carpool.Phrasef("place"), old)
 		}
 		out = p
 		return nil

@@ -70,7 +70,7 @@ func (s *Store) UpdateSite(ctx context.Context, id string, ifVersion int, change
 			return notFound(err, "site")
 		}
 		if ifVersion != 0 && site.Version != ifVersion {
-			return staleVersion(carpool.Phrasef("site"), site.Version)
+			return carpool.StaleVersion(carpool.Phrasef("site"), site.Version)
 		}
 		old := site.Version
 		if err := change(&site); err != nil {
@@ -87,7 +87,7 @@ func (s *Store) UpdateSite(ctx context.Context, id string, ifVersion int, change
 			return s.constraint(err, carpool.ECONFLICT, "")
 		}
 		if err := mustAffect(res, "site"); err != nil {
-			return staleVersion(carpool.Phrasef("site"), old)
+			return carpool.StaleVersion(carpool.Phrasef("site"), old)
 		}
 		out = site
 		return nil

@@ -57,7 +57,6 @@ type Store struct {
 	prepared *preparedReads // nil unless WithPreparedReads
 	dialect  Dialect
 	now      func() time.Time
-	limits   carpool.Limits
 }
 
 var _ carpool.Store = (*Store)(nil)
@@ -68,12 +67,6 @@ type Option func(*Store)
 // WithClock replaces the wall clock, so tests can put rides in the past.
 func WithClock(now func() time.Time) Option {
 	return func(s *Store) { s.now = now }
-}
-
-// WithLimits replaces carpool.DefaultLimits, the fair-use limits that creating rides and
-// reservations checks.
-func WithLimits(l carpool.Limits) Option {
-	return func(s *Store) { s.limits = l }
 }
 
 // WithReadDB sends read-only queries to a separate pool (SQLite uses it to let reads run
@@ -90,7 +83,7 @@ func WithPreparedReads() Option {
 
 // New returns a Store over db, whose schema must be migrated to the shared table layout.
 func New(db *sql.DB, d Dialect, opts ...Option) *Store {
-	s := &Store{db: db, readDB: db, dialect: d, now: time.Now, limits: carpool.DefaultLimits()}
+	s := &Store{db: db, readDB: db, dialect: d, now: time.Now}
 	for _, o := range opts {
 		o(s)
 	}
@@ -224,9 +217,4 @@ func knownIDs(ids ...string) bool {
 		}
 	}
 	return true
-}
-
-// staleVersion is the error for an update whose If-Match no longer holds.
-func staleVersion(what carpool.Phrase, have int) error {
-	return carpool.FieldErrorf(carpool.ECONFLICT, "if_match", "the %s was changed meanwhile (now version %d); reload and retry", what, have)
 }

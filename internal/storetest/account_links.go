@@ -87,7 +87,7 @@ func testAccountLinks(t *testing.T, open func(t *testing.T) carpool.Store) {
 		_, err := e.s.ResetPasswordByLink(e.ctx, l.Hash, "new-hash", l.ExpiresAt.Add(time.Second))
 		wantCode(t, err, carpool.EINVALID, "token")
 		admin := e.member(carpool.RoleAdmin)
-		_, err = e.s.DeactivateMember(e.ctx, m.ID, admin)
+		_, err = e.f.DeactivateMember(e.ctx, m.ID, admin)
 		noErr(t, err, "deactivate")
 		_, err = e.s.ResetPasswordByLink(e.ctx, l.Hash, "new-hash", e.now)
 		wantCode(t, err, carpool.EINVALID, "token")

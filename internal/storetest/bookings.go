@@ -81,7 +81,7 @@ func testBookings(t *testing.T, open func(t *testing.T) carpool.Store) {
 
 	t.Run("cancelled ride", func(t *testing.T) {
 		r := e.ride(driver, 3, carpool.BookingInstant)
-		_, err := e.s.CancelRide(e.ctx, r.ID, driver)
+		_, err := e.f.CancelRide(e.ctx, r.ID, driver)
 		noErr(t, err, "cancel ride")
 		_, err = e.s.BookSeats(e.ctx, r.ID, p1, carpool.BookingRequest{Seats: 1, Waitlist: true})
 		wantCode(t, err, carpool.ECONFLICT, "")
@@ -176,7 +176,7 @@ func testBookings(t *testing.T, open func(t *testing.T) carpool.Store) {
 		r := e.ride(driver, 2, carpool.BookingInstant)
 		b1 := e.book(r, p1, 2, false)
 		b2 := e.book(r, p2, 1, true)
-		_, err := e.s.CancelRide(e.ctx, r.ID, driver)
+		_, err := e.f.CancelRide(e.ctx, r.ID, driver)
 		noErr(t, err, "cancel ride")
 		for _, b := range []carpool.Booking{b1, b2} {
 			got := e.booking(b.ID)
@@ -318,7 +318,7 @@ func testWaitlist(t *testing.T, open func(t *testing.T) carpool.Store) {
 		q1 := e.book(r, w1, 2, true)
 		q2 := e.book(r, w2, 1, true)
 		three := 3
-		got, err := e.s.UpdateRide(e.ctx, r.ID, 0, carpool.RidePatch{Seats: &three}, driver)
+		got, err := e.f.UpdateRide(e.ctx, r.ID, 0, carpool.RidePatch{Seats: &three}, driver)
 		noErr(t, err, "grow seats")
 		if got.SeatsTaken != 3 {
 			t.Fatalf("seats taken %d, want 3", got.SeatsTaken)

@@ -118,7 +118,7 @@ func testConcurrency(t *testing.T, open func(t *testing.T) carpool.Store) {
 			from := e.at(10*time.Hour + time.Duration(i)*time.Minute)
 			wg.Go(func() {
 				<-start
-				_, err := e.s.CreateReservation(e.ctx, car.ID, m, carpool.ReservationTrip, from, from.Add(time.Hour))
+				_, err := e.f.CreateReservation(e.ctx, car.ID, m, carpool.ReservationTrip, from, from.Add(time.Hour))
 				won[i], errs[i] = err == nil, err
 			})
 		}

@@ -31,7 +31,7 @@ func testDetourBudget(t *testing.T, open func(t *testing.T) carpool.Store) {
 	}
 	budget := func(km float64) (carpool.Ride, error) {
 		t.Helper()
-		return e.s.UpdateRide(e.ctx, ride.ID, 0, carpool.RidePatch{DetourKM: &km}, driver)
+		return e.f.UpdateRide(e.ctx, ride.ID, 0, carpool.RidePatch{DetourKM: &km}, driver)
 	}
 
 	t.Run("out of range", func(t *testing.T) {

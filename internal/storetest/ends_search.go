@@ -41,7 +41,7 @@ func testEndSearch(t *testing.T, open func(t *testing.T) carpool.Store) {
 		case 1:
 			in.DepartAt = e.at(12 * h)
 		}
-		r, err := e.s.CreateRide(e.ctx, in, drivers[i%2])
+		r, err := e.f.CreateRide(e.ctx, in, drivers[i%2])
 		noErr(t, err, "create ride")
 		rides[r.ID] = r
 	}
@@ -105,17 +105,17 @@ func testEndSearch(t *testing.T, open func(t *testing.T) carpool.Store) {
 		switch i % 4 {
 		case 0: // into or out of the window
 			depart := e.at(6*h + time.Duration(rng.IntN(480))*time.Minute)
-			r, err = e.s.UpdateRide(e.ctx, id, r.Version, carpool.RidePatch{DepartAt: &depart}, drivers[0])
+			r, err = e.f.UpdateRide(e.ctx, id, r.Version, carpool.RidePatch{DepartAt: &depart}, drivers[0])
 		case 1:
-			r, err = e.s.CancelRide(e.ctx, id, drivers[0])
+			r, err = e.f.CancelRide(e.ctx, id, drivers[0])
 		case 2:
 			budget := float64(rng.IntN(16))
-			r, err = e.s.UpdateRide(e.ctx, id, r.Version, carpool.RidePatch{DetourKM: &budget}, drivers[0])
+			r, err = e.f.UpdateRide(e.ctx, id, r.Version, carpool.RidePatch{DetourKM: &budget}, drivers[0])
 		}
 		noErr(t, err, "change ride")
 		rides[id] = r
 	}
-	_, err := e.s.DeactivateMember(e.ctx, drivers[1].ID, e.member(carpool.RoleAdmin))
+	_, err := e.f.DeactivateMember(e.ctx, drivers[1].ID, e.member(carpool.RoleAdmin))
 	noErr(t, err, "deactivate driver")
 	for id, r := range rides {
 		if r.DriverID == drivers[1].ID {

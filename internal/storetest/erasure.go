@@ -22,9 +22,9 @@ func testAdministration(t *testing.T, open func(t *testing.T) carpool.Store) {
 		member := e.member(carpool.RoleMember)
 		_, err := e.s.SetRole(e.ctx, admin.ID, carpool.RoleMember, admin)
 		wantCode(t, err, carpool.ECONFLICT, "role")
-		_, err = e.s.DeactivateMember(e.ctx, admin.ID, admin)
+		_, err = e.f.DeactivateMember(e.ctx, admin.ID, admin)
 		wantCode(t, err, carpool.ECONFLICT, "")
-		wantCode(t, e.s.EraseMember(e.ctx, admin.ID, admin), carpool.ECONFLICT, "")
+		wantCode(t, e.f.EraseMember(e.ctx, admin.ID, admin), carpool.ECONFLICT, "")
 		_, err = e.s.SetRole(e.ctx, admin.ID, carpool.RoleMember, member)
 		wantCode(t, err, carpool.EFORBIDDEN, "")
 		second, err := e.s.SetRole(e.ctx, member.ID, carpool.RoleAdmin, admin)
@@ -68,7 +68,7 @@ func testAdministration(t *testing.T, open func(t *testing.T) carpool.Store) {
 		noErr(t, err, "link")
 		noErr(t, e.s.CreateAccountLink(e.ctx, link), "create link")
 
-		noErr(t, e.s.EraseMember(e.ctx, gone.ID, admin), "erase")
+		noErr(t, e.f.EraseMember(e.ctx, gone.ID, admin), "erase")
 
 		db := e.raw()
 		for _, value := range []string{gone.Email, name, phone, gone.PasswordHash, token.Hash, nextEmail, link.Hash} {

@@ -208,20 +208,20 @@ func testCars(t *testing.T, open func(t *testing.T) carpool.Store) {
 
 		// a pool car with an active reservation and an open ride resting on it
 		pool := e.poolCar(site, 5)
-		res, err := e.s.CreateReservation(e.ctx, pool.ID, member, "", e.at(20*h), e.at(30*h))
+		res, err := e.f.CreateReservation(e.ctx, pool.ID, member, "", e.at(20*h), e.at(30*h))
 		noErr(t, err, "reserve")
 		in := e.rideInput(pool, 2, carpool.BookingInstant)
-		ride, err := e.s.CreateRide(e.ctx, in, member)
+		ride, err := e.f.CreateRide(e.ctx, in, member)
 		noErr(t, err, "ride")
 		err = retire(pool.ID)
 		wantCode(t, err, carpool.ECONFLICT, "status")
 		if msg := carpool.ErrorMessage(err); !strings.Contains(msg, "1 open ride and 1 active reservation") {
 			t.Fatalf("got message %q, want it to name 1 open ride and 1 active reservation", msg)
 		}
-		_, err = e.s.CancelRide(e.ctx, ride.ID, member)
+		_, err = e.f.CancelRide(e.ctx, ride.ID, member)
 		noErr(t, err, "cancel ride")
 		wantCode(t, retire(pool.ID), carpool.ECONFLICT, "status")
-		_, err = e.s.CancelReservation(e.ctx, res.ID, member)
+		_, err = e.f.CancelReservation(e.ctx, res.ID, member)
 		noErr(t, err, "cancel reservation")
 		noErr(t, retire(pool.ID), "retire the freed pool car")
 		if got, _ := e.s.Car(e.ctx, pool.ID); got.Status != carpool.CarRetired {
@@ -230,16 +230,16 @@ func testCars(t *testing.T, open func(t *testing.T) carpool.Store) {
 
 		// a private car with an open ride
 		private := e.privateCar(member, 5)
-		ride, err = e.s.CreateRide(e.ctx, e.rideInput(private, 2, carpool.BookingInstant), member)
+		ride, err = e.f.CreateRide(e.ctx, e.rideInput(private, 2, carpool.BookingInstant), member)
 		noErr(t, err, "ride in private car")
 		wantCode(t, retire(private.ID), carpool.ECONFLICT, "status")
-		_, err = e.s.CancelRide(e.ctx, ride.ID, member)
+		_, err = e.f.CancelRide(e.ctx, ride.ID, member)
 		noErr(t, err, "cancel ride")
 		noErr(t, retire(private.ID), "retire the freed private car")
 
 		// a maintenance block holds the car too
 		blocked := e.poolCar(site, 5)
-		_, err = e.s.CreateReservation(e.ctx, blocked.ID, manager, carpool.ReservationMaintenance, e.at(h), e.at(2*h))
+		_, err = e.f.CreateReservation(e.ctx, blocked.ID, manager, carpool.ReservationMaintenance, e.at(h), e.at(2*h))
 		noErr(t, err, "maintenance block")
 		wantCode(t, retire(blocked.ID), carpool.ECONFLICT, "status")
 	})

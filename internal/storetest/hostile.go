@@ -44,12 +44,12 @@ func testHostileInput(t *testing.T, open func(t *testing.T) carpool.Store) {
 					return err
 				}},
 				{"reserve car", func() error {
-					_, err := e.s.CreateReservation(e.ctx, bad.id, driver, "", e.at(time.Hour), e.at(2*time.Hour))
+					_, err := e.f.CreateReservation(e.ctx, bad.id, driver, "", e.at(time.Hour), e.at(2*time.Hour))
 					return err
 				}},
-				{"cancel reservation", func() error { _, err := e.s.CancelReservation(e.ctx, bad.id, manager); return err }},
-				{"update ride", func() error { _, err := e.s.UpdateRide(e.ctx, bad.id, 0, carpool.RidePatch{}, driver); return err }},
-				{"cancel ride", func() error { _, err := e.s.CancelRide(e.ctx, bad.id, driver); return err }},
+				{"cancel reservation", func() error { _, err := e.f.CancelReservation(e.ctx, bad.id, manager); return err }},
+				{"update ride", func() error { _, err := e.f.UpdateRide(e.ctx, bad.id, 0, carpool.RidePatch{}, driver); return err }},
+				{"cancel ride", func() error { _, err := e.f.CancelRide(e.ctx, bad.id, driver); return err }},
 				{"book", func() error {
 					_, err := e.s.BookSeats(e.ctx, bad.id, manager, carpool.BookingRequest{Seats: 1})
 					return err
@@ -67,11 +67,11 @@ func testHostileInput(t *testing.T, open func(t *testing.T) carpool.Store) {
 				car := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPool, Plate: e.plate(), Make: "VW", Model: "Up",
 					Seats: 4, SiteID: bad.id, Status: carpool.CarActive, Version: 1}
 				wantCode(t, e.s.CreateCar(e.ctx, car), carpool.EINVALID, "site_id")
-				_, err := e.s.CreateRide(e.ctx, e.rideInput(carpool.Car{ID: bad.id}, 2, ""), driver)
+				_, err := e.f.CreateRide(e.ctx, e.rideInput(carpool.Car{ID: bad.id}, 2, ""), driver)
 				wantCode(t, err, carpool.EINVALID, "car_id")
 				in := e.rideInput(e.poolCar(e.site(), 5), 2, "")
 				in.ReservationID = bad.id
-				_, err = e.s.CreateRide(e.ctx, in, driver)
+				_, err = e.f.CreateRide(e.ctx, in, driver)
 				wantCode(t, err, carpool.ECONFLICT, "reservation_id")
 			})
 

@@ -222,7 +222,7 @@ func testTimes(t *testing.T, open func(t *testing.T) carpool.Store) {
 		car := e.poolCar(site, 5)
 		zone := time.FixedZone("UTC+5", 5*3600)
 		start := time.Date(soon.Year(), soon.Month(), soon.Day(), 8, 0, 0, 123456789, zone).AddDate(0, 0, -3) // nanoseconds and a zone are normalised
-		r, err := e.s.CreateReservation(e.ctx, car.ID, m, "", start, start.Add(90*time.Minute))
+		r, err := e.f.CreateReservation(e.ctx, car.ID, m, "", start, start.Add(90*time.Minute))
 		noErr(t, err, "reserve")
 		got, err := e.s.Reservation(e.ctx, r.ID)
 		noErr(t, err, "reservation")
@@ -240,19 +240,19 @@ func testTimes(t *testing.T, open func(t *testing.T) carpool.Store) {
 			500 * time.Millisecond, time.Second, time.Second + 5*time.Microsecond, 10 * time.Second}
 		car := e.poolCar(site, 5)
 		for i := 0; i+1 < len(offsets); i++ {
-			_, err := e.s.CreateReservation(e.ctx, car.ID, m, "", base.Add(offsets[i]), base.Add(offsets[i+1]))
+			_, err := e.f.CreateReservation(e.ctx, car.ID, m, "", base.Add(offsets[i]), base.Add(offsets[i+1]))
 			noErr(t, err, "reserve adjacent window")
 		}
 		// every window [a, b) overlapping one of the stored must be refused, every
 		// touching one accepted
 		for i := 0; i+1 < len(offsets); i++ {
-			_, err := e.s.CreateReservation(e.ctx, car.ID, m, "", base.Add(offsets[i]), base.Add(offsets[i]+time.Microsecond))
+			_, err := e.f.CreateReservation(e.ctx, car.ID, m, "", base.Add(offsets[i]), base.Add(offsets[i]+time.Microsecond))
 			wantCode(t, err, carpool.ECONFLICT, "")
 		}
-		_, err := e.s.CreateReservation(e.ctx, car.ID, m, "", base.Add(-time.Second), base)
+		_, err := e.f.CreateReservation(e.ctx, car.ID, m, "", base.Add(-time.Second), base)
 		noErr(t, err, "touching before")
 		last := offsets[len(offsets)-1]
-		_, err = e.s.CreateReservation(e.ctx, car.ID, m, "", base.Add(last), base.Add(last+time.Hour))
+		_, err = e.f.CreateReservation(e.ctx, car.ID, m, "", base.Add(last), base.Add(last+time.Hour))
 		noErr(t, err, "touching after")
 
 		rs, _, err := e.s.Reservations(e.ctx, carpool.ReservationFilter{CarID: car.ID,

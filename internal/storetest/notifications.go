@@ -320,7 +320,7 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 		noErr(t, e.s.SetEmailKinds(e.ctx, gone.ID, []string{carpool.EventBookingConfirmed}), "kinds")
 		noErr(t, e.s.SetCalendarToken(e.ctx, gone.ID, "hash-gone-"+unique(), e.now), "calendar")
 
-		noErr(t, e.s.EraseMember(e.ctx, gone.ID, admin), "erase")
+		noErr(t, e.f.EraseMember(e.ctx, gone.ID, admin), "erase")
 		for _, value := range []string{gone.Email, name} {
 			if hits := ScanTables(t, e.raw(), value); len(hits) > 0 {
 				t.Errorf("after erasure %q is still in %v", value, hits)

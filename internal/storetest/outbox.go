@@ -100,7 +100,7 @@ func testOutbox(t *testing.T, open func(t *testing.T) carpool.Store) {
 			return []ev{{carpool.EventBookingCancelled, b2.ID, p2.ID, "cancelled", "driver"}}
 		})
 		step(t, "cancel ride", func() []ev {
-			_, err := e.s.CancelRide(e.ctx, r.ID, driver)
+			_, err := e.f.CancelRide(e.ctx, r.ID, driver)
 			noErr(t, err, "cancel ride")
 			return []ev{
 				{carpool.EventBookingCancelled, b3.ID, p3.ID, "cancelled", "ride_cancelled"},
@@ -127,13 +127,13 @@ func testOutbox(t *testing.T, open func(t *testing.T) carpool.Store) {
 		})
 		step(t, "update", func() []ev {
 			notes := "new notes"
-			_, err := e.s.UpdateRide(e.ctx, r.ID, 0, carpool.RidePatch{Notes: &notes}, driver)
+			_, err := e.f.UpdateRide(e.ctx, r.ID, 0, carpool.RidePatch{Notes: &notes}, driver)
 			noErr(t, err, "update")
 			return []ev{{carpool.EventRideUpdated, r.ID, driver.ID, "open", ""}}
 		})
 		step(t, "refused update writes nothing", func() []ev {
 			notes := "x"
-			_, err := e.s.UpdateRide(e.ctx, r.ID, 0, carpool.RidePatch{Notes: &notes}, p1)
+			_, err := e.f.UpdateRide(e.ctx, r.ID, 0, carpool.RidePatch{Notes: &notes}, p1)
 			wantCode(t, err, carpool.EFORBIDDEN, "")
 			return nil
 		})
@@ -144,17 +144,17 @@ func testOutbox(t *testing.T, open func(t *testing.T) carpool.Store) {
 		var r carpool.Reservation
 		step(t, "reserve", func() []ev {
 			var err error
-			r, err = e.s.CreateReservation(e.ctx, car.ID, p1, "", e.at(time.Hour), e.at(2*time.Hour))
+			r, err = e.f.CreateReservation(e.ctx, car.ID, p1, "", e.at(time.Hour), e.at(2*time.Hour))
 			noErr(t, err, "reserve")
 			return []ev{{carpool.EventReservationCreated, r.ID, p1.ID, "active", ""}}
 		})
 		step(t, "overlap writes nothing", func() []ev {
-			_, err := e.s.CreateReservation(e.ctx, car.ID, p2, "", e.at(time.Hour), e.at(2*time.Hour))
+			_, err := e.f.CreateReservation(e.ctx, car.ID, p2, "", e.at(time.Hour), e.at(2*time.Hour))
 			wantCode(t, err, carpool.ECONFLICT, "")
 			return nil
 		})
 		step(t, "cancel", func() []ev {
-			_, err := e.s.CancelReservation(e.ctx, r.ID, p1)
+			_, err := e.f.CancelReservation(e.ctx, r.ID, p1)
 			noErr(t, err, "cancel")
 			return []ev{{carpool.EventReservationCancelled, r.ID, p1.ID, "cancelled", ""}}
 		})

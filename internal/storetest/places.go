@@ -72,7 +72,7 @@ func testBookingPoints(t *testing.T, open func(t *testing.T) carpool.Store) {
 	driver := e.member(carpool.RoleMember)
 	ride := e.ride(driver, 3, carpool.BookingInstant)
 	ten := 10.0 // Lenzburg is 7 km out of the way
-	_, err := e.s.UpdateRide(e.ctx, ride.ID, 0, carpool.RidePatch{DetourKM: &ten}, driver)
+	_, err := e.f.UpdateRide(e.ctx, ride.ID, 0, carpool.RidePatch{DetourKM: &ten}, driver)
 	noErr(t, err, "detour budget")
 	pickup := &carpool.Place{Label: "Lenzburg", Lat: 47.3885, Lon: 8.1800}
 	dropoff := &carpool.Place{Label: "Bern Wankdorf", Lat: 46.9630, Lon: 7.4650}
@@ -106,7 +106,7 @@ func testRouteSearch(t *testing.T, open func(t *testing.T) carpool.Store) {
 		in.From = carpool.Place{Label: "from", Lat: from.Lat, Lon: from.Lon}
 		in.To = carpool.Place{Label: "to", Lat: to.Lat, Lon: to.Lon}
 		in.DetourKM, in.DepartAt = &budget, depart
-		r, err := e.s.CreateRide(e.ctx, in, driver)
+		r, err := e.f.CreateRide(e.ctx, in, driver)
 		noErr(t, err, "create ride")
 		return r
 	}

@@ -136,7 +136,7 @@ func testReads(t *testing.T, open func(t *testing.T) carpool.Store) {
 		offer := func(depart time.Duration) carpool.Ride {
 			in := e.rideInput(e.privateCar(driver, 5), 2, carpool.BookingInstant)
 			in.DepartAt = e.at(depart)
-			r, err := e.s.CreateRide(e.ctx, in, driver)
+			r, err := e.f.CreateRide(e.ctx, in, driver)
 			noErr(t, err, "create ride")
 			return r
 		}
@@ -173,7 +173,7 @@ func testReads(t *testing.T, open func(t *testing.T) carpool.Store) {
 		bern := carpool.Point{Lat: 46.9490, Lon: 7.4391}
 		offer := func(seats, taken int) carpool.Ride {
 			d := e.member(carpool.RoleMember)
-			r, err := e.s.CreateRide(e.ctx, e.rideInput(e.privateCar(d, 8), seats, carpool.BookingInstant), d)
+			r, err := e.f.CreateRide(e.ctx, e.rideInput(e.privateCar(d, 8), seats, carpool.BookingInstant), d)
 			noErr(t, err, "create ride")
 			if taken > 0 {
 				e.book(r, e.member(carpool.RoleMember), taken, false)
@@ -184,7 +184,7 @@ func testReads(t *testing.T, open func(t *testing.T) carpool.Store) {
 		oneLeft := offer(3, 2)
 		empty := offer(3, 0)
 		cancelledFull := offer(1, 1)
-		_, err := e.s.CancelRide(e.ctx, cancelledFull.ID, carpool.Member{ID: cancelledFull.DriverID, Role: carpool.RoleMember})
+		_, err := e.f.CancelRide(e.ctx, cancelledFull.ID, carpool.Member{ID: cancelledFull.DriverID, Role: carpool.RoleMember})
 		noErr(t, err, "cancel ride")
 		cases := []struct {
 			name  string

@@ -21,7 +21,7 @@ func testRideFigures(t *testing.T, open func(t *testing.T) carpool.Store) {
 	e.ride(driver, 3, carpool.BookingInstant) // offered, not shared
 	cancelled := e.ride(driver, 3, carpool.BookingInstant)
 	e.book(cancelled, p1, 1, false)
-	_, err := e.s.CancelRide(e.ctx, cancelled.ID, driver)
+	_, err := e.f.CancelRide(e.ctx, cancelled.ID, driver)
 	noErr(t, err, "cancel ride")
 
 	km := carpool.DistanceKM(shared.From.Point(), shared.To.Point()) * carpool.RoadFactor

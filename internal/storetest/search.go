@@ -24,7 +24,7 @@ func testSearch(t *testing.T, open func(t *testing.T) carpool.Store) {
 		in.From = carpool.Place{Label: "from", Lat: from.Lat, Lon: from.Lon}
 		in.To = carpool.Place{Label: "to", Lat: to.Lat, Lon: to.Lon}
 		in.DepartAt = e.at(depart)
-		r, err := e.s.CreateRide(e.ctx, in, d)
+		r, err := e.f.CreateRide(e.ctx, in, d)
 		noErr(t, err, "create ride")
 		return r
 	}
@@ -41,7 +41,7 @@ func testSearch(t *testing.T, open func(t *testing.T) carpool.Store) {
 	e.book(full, passenger, 1, false)
 	cancelledDriver, err := e.s.Member(e.ctx, cancelled.DriverID)
 	noErr(t, err, "driver")
-	_, err = e.s.CancelRide(e.ctx, cancelled.ID, cancelledDriver)
+	_, err = e.f.CancelRide(e.ctx, cancelled.ID, cancelledDriver)
 	noErr(t, err, "cancel")
 	_ = far
 	_ = reverse

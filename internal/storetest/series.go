@@ -32,7 +32,7 @@ func (e *env) seriesInput(car carpool.Car, days carpool.Weekdays, seats int) car
 // series offers a series in a new private car of driver.
 func (e *env) series(driver carpool.Member, days carpool.Weekdays, seats int) carpool.Series {
 	e.t.Helper()
-	sr, err := e.s.CreateSeries(e.ctx, e.seriesInput(e.privateCar(driver, 8), days, seats), driver)
+	sr, err := e.f.CreateSeries(e.ctx, e.seriesInput(e.privateCar(driver, 8), days, seats), driver)
 	if err != nil {
 		e.t.Fatalf("create series: %v", err)
 	}
@@ -52,7 +52,7 @@ func runDays(sr carpool.Series) []carpool.Date {
 
 func (e *env) materialise() carpool.SeriesReport {
 	e.t.Helper()
-	rep, err := e.s.MaterialiseSeries(e.ctx, seriesHorizon)
+	rep, err := e.f.MaterialiseSeries(e.ctx, seriesHorizon)
 	if err != nil {
 		e.t.Fatalf("materialise series: %v", err)
 	}
@@ -134,7 +134,7 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 
 	t.Run("no weekday is refused", func(t *testing.T) {
 		driver := e.member(carpool.RoleMember)
-		_, err := e.s.CreateSeries(e.ctx, e.seriesInput(e.privateCar(driver, 5), 0, 2), driver)
+		_, err := e.f.CreateSeries(e.ctx, e.seriesInput(e.privateCar(driver, 5), 0, 2), driver)
 		wantCode(t, err, carpool.EINVALID, "weekdays")
 	})
 
@@ -142,12 +142,12 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 		driver, rider := e.member(carpool.RoleMember), e.member(carpool.RoleMember)
 		sr := e.series(driver, carpool.WorkWeek, 3)
 		days := carpool.DaysOf(time.Monday, time.Tuesday, time.Thursday)
-		sub, booked, err := e.s.Subscribe(e.ctx, sr.ID, rider, days, 1)
+		sub, booked, err := e.f.Subscribe(e.ctx, sr.ID, rider, days, 1)
 		noErr(t, err, "subscribe")
 		if len(booked) != 0 || sub.Weekdays != days {
 			t.Fatalf("got %d bookings and days %s, want none yet and %s", len(booked), sub.Weekdays, days)
 		}
-		_, _, err = e.s.Subscribe(e.ctx, sr.ID, rider, days, 1)
+		_, _, err = e.f.Subscribe(e.ctx, sr.ID, rider, days, 1)
 		wantCode(t, err, carpool.ECONFLICT, "")
 
 		rep := e.materialise()
@@ -172,7 +172,7 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 
 		// A second rider subscribing after the rides exist is booked on them at once.
 		late := e.member(carpool.RoleMember)
-		_, booked, err = e.s.Subscribe(e.ctx, sr.ID, late, 0, 1)
+		_, booked, err = e.f.Subscribe(e.ctx, sr.ID, late, 0, 1)
 		noErr(t, err, "late subscribe")
 		if len(booked) != len(runDays(sr)) {
 			t.Fatalf("late subscriber: got %d bookings, want %d", len(booked), len(runDays(sr)))
@@ -180,14 +180,14 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 
 		// Leaving one day cancels that day only; leaving the series cancels the rest.
 		monday := nthDay(sr, time.Monday)
-		b, err := e.s.LeaveSeriesDate(e.ctx, sr.ID, monday, rider)
+		b, err := e.f.LeaveSeriesDate(e.ctx, sr.ID, monday, rider)
 		noErr(t, err, "leave monday")
 		if b.Status != carpool.BookingCancelled {
 			t.Fatalf("got %s, want cancelled", b.Status)
 		}
-		_, err = e.s.LeaveSeriesDate(e.ctx, sr.ID, monday, rider)
+		_, err = e.f.LeaveSeriesDate(e.ctx, sr.ID, monday, rider)
 		wantCode(t, err, carpool.ENOTFOUND, "")
-		_, err = e.s.Unsubscribe(e.ctx, sr.ID, rider)
+		_, err = e.f.Unsubscribe(e.ctx, sr.ID, rider)
 		noErr(t, err, "unsubscribe")
 		left, _, err := e.s.Bookings(e.ctx, carpool.BookingFilter{PassengerID: rider.ID, ActiveOnly: true}, carpool.Page{Limit: 100})
 		noErr(t, err, "bookings")
@@ -209,9 +209,9 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 	t.Run("a full day waitlists the subscriber and tells them", func(t *testing.T) {
 		driver, first, second := e.member(carpool.RoleMember), e.member(carpool.RoleMember), e.member(carpool.RoleMember)
 		sr := e.series(driver, carpool.DaysOf(time.Wednesday), 1)
-		_, _, err := e.s.Subscribe(e.ctx, sr.ID, first, 0, 1)
+		_, _, err := e.f.Subscribe(e.ctx, sr.ID, first, 0, 1)
 		noErr(t, err, "subscribe first")
-		_, _, err = e.s.Subscribe(e.ctx, sr.ID, second, 0, 1)
+		_, _, err = e.f.Subscribe(e.ctx, sr.ID, second, 0, 1)
 		noErr(t, err, "subscribe second")
 		seq := e.lastSeq()
 		rep := e.materialise()
@@ -241,11 +241,11 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 	t.Run("skip cancels the day and keeps it from being made", func(t *testing.T) {
 		driver, rider := e.member(carpool.RoleMember), e.member(carpool.RoleMember)
 		sr := e.series(driver, carpool.WorkWeek, 3)
-		_, _, err := e.s.Subscribe(e.ctx, sr.ID, rider, 0, 1)
+		_, _, err := e.f.Subscribe(e.ctx, sr.ID, rider, 0, 1)
 		noErr(t, err, "subscribe")
 		// One day skipped before it is made, one after.
 		early, late := nthDay(sr, time.Tuesday), nthDay(sr, time.Wednesday)
-		_, err = e.s.SkipSeriesDate(e.ctx, sr.ID, early, driver)
+		_, err = e.f.SkipSeriesDate(e.ctx, sr.ID, early, driver)
 		noErr(t, err, "skip before materialising")
 		e.materialise()
 		occs := e.occurrences(sr)
@@ -254,9 +254,9 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 		}
 		ride := occs[late].RideID
 		seq := e.lastSeq()
-		_, err = e.s.SkipSeriesDate(e.ctx, sr.ID, late, carpool.Member{ID: rider.ID})
+		_, err = e.f.SkipSeriesDate(e.ctx, sr.ID, late, carpool.Member{ID: rider.ID})
 		wantCode(t, err, carpool.EFORBIDDEN, "")
-		o, err := e.s.SkipSeriesDate(e.ctx, sr.ID, late, driver)
+		o, err := e.f.SkipSeriesDate(e.ctx, sr.ID, late, driver)
 		noErr(t, err, "skip")
 		if o.Status != carpool.OccurrenceSkipped {
 			t.Fatalf("got %s, want skipped", o.Status)
@@ -268,16 +268,16 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 		if countEvents(events, carpool.EventBookingCancelled, rider.ID) != 1 || countEvents(events, carpool.EventSeriesSkipped, rider.ID) != 1 {
 			t.Fatalf("got events %+v, want the rider told of the cancelled booking and the skipped day", summarize(t, events))
 		}
-		_, err = e.s.SkipSeriesDate(e.ctx, sr.ID, late, driver)
+		_, err = e.f.SkipSeriesDate(e.ctx, sr.ID, late, driver)
 		wantCode(t, err, carpool.ECONFLICT, "date")
-		_, err = e.s.SkipSeriesDate(e.ctx, sr.ID, nthDay(sr, time.Saturday), driver)
+		_, err = e.f.SkipSeriesDate(e.ctx, sr.ID, nthDay(sr, time.Saturday), driver)
 		wantCode(t, err, carpool.EINVALID, "date")
 	})
 
 	t.Run("change all future rides with the rules of one ride", func(t *testing.T) {
 		driver, rider := e.member(carpool.RoleMember), e.member(carpool.RoleMember)
 		sr := e.series(driver, carpool.WorkWeek, 3)
-		_, _, err := e.s.Subscribe(e.ctx, sr.ID, rider, 0, 2)
+		_, _, err := e.f.Subscribe(e.ctx, sr.ID, rider, 0, 2)
 		noErr(t, err, "subscribe")
 		e.materialise()
 		// A colleague books the last seat of the first day by hand.
@@ -287,7 +287,7 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 		// One seat is fewer than the subscriber rides with; two seats are fewer than the
 		// first day has confirmed, which that day's ride refuses as it would alone.
 		for _, seats := range []int{1, 2} {
-			_, err = e.s.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{Seats: &seats}, driver)
+			_, err = e.f.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{Seats: &seats}, driver)
 			wantCode(t, err, carpool.ECONFLICT, "seats")
 			if got, _ := e.s.Series(e.ctx, sr.ID); got.Seats != 3 || got.Version != sr.Version {
 				t.Fatalf("refused change to %d: got %d seats version %d, want unchanged", seats, got.Seats, got.Version)
@@ -298,12 +298,12 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 		}
 
 		eight, four, approval := carpool.Clock{Hour: 8, Minute: 15}, 4, carpool.BookingApproval
-		up, err := e.s.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{DepartTime: &eight, Seats: &four, BookingMode: &approval}, driver)
+		up, err := e.f.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{DepartTime: &eight, Seats: &four, BookingMode: &approval}, driver)
 		noErr(t, err, "update series")
 		if up.Version != sr.Version+1 || up.DepartTime != eight {
 			t.Fatalf("got %+v, want the new time at the next version", up)
 		}
-		_, err = e.s.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{Seats: &four}, driver)
+		_, err = e.f.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{Seats: &four}, driver)
 		wantCode(t, err, carpool.ECONFLICT, "if_match")
 		for d, o := range e.occurrences(sr) {
 			r := e.rideNow(o.RideID)
@@ -323,7 +323,7 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 		in := e.seriesInput(e.privateCar(driver, 8), carpool.WorkWeek, 3)
 		twenty := 20.0
 		in.DetourKM = &twenty
-		sr, err := e.s.CreateSeries(e.ctx, in, driver)
+		sr, err := e.f.CreateSeries(e.ctx, in, driver)
 		noErr(t, err, "create series")
 		if got, _ := e.s.Series(e.ctx, sr.ID); got.DetourKM != 20 {
 			t.Fatalf("stored series budget: got %.1f, want 20", got.DetourKM)
@@ -342,9 +342,9 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 		_, err = e.s.BookSeats(e.ctx, ride.ID, e.member(carpool.RoleMember), carpool.BookingRequest{Seats: 1, Pickup: baden, Dropoff: bern})
 		noErr(t, err, "book")
 		zero, fifty1 := 0.0, carpool.MaxDetourKM+1
-		_, err = e.s.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{DetourKM: &fifty1}, driver)
+		_, err = e.f.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{DetourKM: &fifty1}, driver)
 		wantCode(t, err, carpool.EINVALID, "max_detour_km")
-		_, err = e.s.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{DetourKM: &zero}, driver)
+		_, err = e.f.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{DetourKM: &zero}, driver)
 		wantCode(t, err, carpool.ECONFLICT, "max_detour_km")
 		if msg := carpool.ErrorMessage(err); !strings.Contains(msg, first.String()) {
 			t.Fatalf("got %q, want the refusing day %s named", msg, first)
@@ -353,7 +353,7 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 			t.Fatalf("first day's budget after the refusal: got %.1f, want 20", got)
 		}
 		twentyFive := 25.0
-		up, err := e.s.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{DetourKM: &twentyFive}, driver)
+		up, err := e.f.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{DetourKM: &twentyFive}, driver)
 		noErr(t, err, "raise budget")
 		if up.DetourKM != 25 {
 			t.Fatalf("series budget: got %.1f, want 25", up.DetourKM)
@@ -368,13 +368,13 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 	t.Run("ending cancels future rides and tells passengers", func(t *testing.T) {
 		driver, rider := e.member(carpool.RoleMember), e.member(carpool.RoleMember)
 		sr := e.series(driver, carpool.WorkWeek, 3)
-		_, _, err := e.s.Subscribe(e.ctx, sr.ID, rider, 0, 1)
+		_, _, err := e.f.Subscribe(e.ctx, sr.ID, rider, 0, 1)
 		noErr(t, err, "subscribe")
 		e.materialise()
 		seq := e.lastSeq()
-		_, err = e.s.EndSeries(e.ctx, sr.ID, rider)
+		_, err = e.f.EndSeries(e.ctx, sr.ID, rider)
 		wantCode(t, err, carpool.EFORBIDDEN, "")
-		ended, err := e.s.EndSeries(e.ctx, sr.ID, driver)
+		ended, err := e.f.EndSeries(e.ctx, sr.ID, driver)
 		noErr(t, err, "end series")
 		if ended.Status != carpool.SeriesEnded {
 			t.Fatalf("got %s, want ended", ended.Status)
@@ -402,13 +402,13 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 		driver, rider, gone := e.member(carpool.RoleMember), e.member(carpool.RoleMember), e.member(carpool.RoleMember)
 		kept := e.series(driver, carpool.WorkWeek, 3)
 		for _, m := range []carpool.Member{rider, gone} {
-			_, _, err := e.s.Subscribe(e.ctx, kept.ID, m, 0, 1)
+			_, _, err := e.f.Subscribe(e.ctx, kept.ID, m, 0, 1)
 			noErr(t, err, "subscribe")
 		}
 		leaver := e.member(carpool.RoleMember)
 		dropped := e.series(leaver, carpool.WorkWeek, 3)
 		for _, m := range []carpool.Member{gone, leaver} {
-			_, err := e.s.DeactivateMember(e.ctx, m.ID, admin)
+			_, err := e.f.DeactivateMember(e.ctx, m.ID, admin)
 			noErr(t, err, "deactivate")
 		}
 		rep := e.materialise()
@@ -431,12 +431,12 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 		in := e.seriesInput(car, carpool.DaysOf(time.Tuesday), 3)
 		from, until := carpool.Clock{Hour: 7, Minute: 0}, carpool.Clock{Hour: 19, Minute: 0}
 		in.ReserveFrom, in.ReserveUntil = &from, &until
-		sr, err := e.s.CreateSeries(e.ctx, in, driver)
+		sr, err := e.f.CreateSeries(e.ctx, in, driver)
 		noErr(t, err, "create pool series")
 		// A maintenance block on the first Tuesday, noon to 14:00 local.
 		tuesday := nthDay(sr, time.Tuesday)
 		loc := sr.Location()
-		_, err = e.s.CreateReservation(e.ctx, car.ID, manager, carpool.ReservationMaintenance,
+		_, err = e.f.CreateReservation(e.ctx, car.ID, manager, carpool.ReservationMaintenance,
 			carpool.Clock{Hour: 12}.At(tuesday, loc), carpool.Clock{Hour: 14}.At(tuesday, loc))
 		noErr(t, err, "maintenance block")
 		seq := e.lastSeq()
@@ -464,7 +464,7 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 			t.Fatalf("got events %+v, want series.conflict for driver and fleet manager", summarize(t, events))
 		}
 		// Ending the series gives the car back.
-		_, err = e.s.EndSeries(e.ctx, sr.ID, driver)
+		_, err = e.f.EndSeries(e.ctx, sr.ID, driver)
 		noErr(t, err, "end pool series")
 		for _, o := range created {
 			if res, _ := e.s.Reservation(e.ctx, o.ReservationID); res.Status != carpool.ReservationCancelled {
@@ -482,7 +482,7 @@ func testSeriesConcurrency(t *testing.T, open func(t *testing.T) carpool.Store) 
 	var all []carpool.Series
 	for range 4 {
 		sr := e.series(driver, carpool.AllWeekdays, 2)
-		_, _, err := e.s.Subscribe(e.ctx, sr.ID, rider, 0, 1)
+		_, _, err := e.f.Subscribe(e.ctx, sr.ID, rider, 0, 1)
 		noErr(t, err, "subscribe")
 		all = append(all, sr)
 	}
@@ -496,7 +496,7 @@ func testSeriesConcurrency(t *testing.T, open func(t *testing.T) carpool.Store) 
 		go func() {
 			defer wg.Done()
 			<-start
-			reports[i], errs[i] = e.s.MaterialiseSeries(e.ctx, seriesHorizon)
+			reports[i], errs[i] = e.f.MaterialiseSeries(e.ctx, seriesHorizon)
 		}()
 	}
 	close(start)

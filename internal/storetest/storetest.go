@@ -71,13 +71,15 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 type env struct {
 	t   *testing.T
 	s   carpool.Store
+	f   Flows // the changes, through the application layer
 	ctx context.Context
 	now time.Time
 }
 
 func newEnv(t *testing.T, open func(t *testing.T) carpool.Store) *env {
 	t.Helper()
-	return &env{t: t, s: open(t), ctx: context.Background(), now: carpool.Timestamp(time.Now())}
+	s := open(t)
+	return &env{t: t, s: s, f: NewFlows(s), ctx: context.Background(), now: carpool.Timestamp(time.Now())}
 }
 
 var serial atomic.Int64
@@ -155,7 +157,7 @@ func (e *env) rideInput(car carpool.Car, seats int, mode carpool.BookingMode) ca
 func (e *env) ride(driver carpool.Member, seats int, mode carpool.BookingMode) carpool.Ride {
 	e.t.Helper()
 	car := e.privateCar(driver, 8)
-	r, err := e.s.CreateRide(e.ctx, e.rideInput(car, seats, mode), driver)
+	r, err := e.f.CreateRide(e.ctx, e.rideInput(car, seats, mode), driver)
 	if err != nil {
 		e.t.Fatalf("create ride: %v", err)
 	}

@@ -20,7 +20,7 @@ func testUtilisation(t *testing.T, open func(t *testing.T) carpool.Store) {
 
 	reserve := func(car carpool.Car, by carpool.Member, kind carpool.ReservationKind, start, end time.Duration) carpool.Reservation {
 		t.Helper()
-		r, err := e.s.CreateReservation(e.ctx, car.ID, by, kind, e.at(start), e.at(end))
+		r, err := e.f.CreateReservation(e.ctx, car.ID, by, kind, e.at(start), e.at(end))
 		noErr(t, err, "reserve")
 		return r
 	}
@@ -28,7 +28,7 @@ func testUtilisation(t *testing.T, open func(t *testing.T) carpool.Store) {
 		t.Helper()
 		in := e.rideInput(car, 3, carpool.BookingInstant)
 		in.ReservationID, in.DepartAt = res.ID, e.at(depart)
-		r, err := e.s.CreateRide(e.ctx, in, member)
+		r, err := e.f.CreateRide(e.ctx, in, member)
 		noErr(t, err, "offer ride")
 		return r
 	}
@@ -46,12 +46,12 @@ func testUtilisation(t *testing.T, open func(t *testing.T) carpool.Store) {
 	e.book(inside, p2, 1, false)
 	reserve(busy, manager, carpool.ReservationMaintenance, 13*h, 14*h)
 	dropped := reserve(busy, member, carpool.ReservationTrip, 15*h, 17*h)
-	_, err := e.s.CancelReservation(e.ctx, dropped.ID, member)
+	_, err := e.f.CancelReservation(e.ctx, dropped.ID, member)
 	noErr(t, err, "cancel reservation")
 	late := reserve(busy, member, carpool.ReservationTrip, 18*h, 23*h)
 	cancelled := offer(busy, late, 19*h)
 	e.book(cancelled, p2, 2, false)
-	_, err = e.s.CancelRide(e.ctx, cancelled.ID, member)
+	_, err = e.f.CancelRide(e.ctx, cancelled.ID, member)
 	noErr(t, err, "cancel ride")
 
 	// spanning: one maintenance block longer than the window (9h–21h: 10h), and trips
@@ -69,7 +69,7 @@ func testUtilisation(t *testing.T, open func(t *testing.T) carpool.Store) {
 	private := e.privateCar(member, 5)
 	in := e.rideInput(private, 3, carpool.BookingInstant)
 	in.DepartAt = e.at(15 * h)
-	r, err := e.s.CreateRide(e.ctx, in, member)
+	r, err := e.f.CreateRide(e.ctx, in, member)
 	noErr(t, err, "private ride")
 	e.book(r, p1, 2, false)
 

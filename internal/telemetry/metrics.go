@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"carpool/internal/buildinfo"
+	"carpool/internal/carpool"
 )
 
 // namespace prefixes every carpool metric.
@@ -74,7 +75,7 @@ func NewMetrics(bi buildinfo.Info) *Metrics {
 			Namespace: namespace, Name: "rides_created_total", Help: "Rides offered.",
 		}),
 		ridesCancelled: prometheus.NewCounter(prometheus.CounterOpts{
-			Namespace: namespace, Name: "rides_cancelled_total", Help: "Rides cancelled by their driver.",
+			Namespace: namespace, Name: "rides_cancelled_total", Help: "Rides cancelled (by their driver, a fleet manager, a skipped commute day or a deactivation).",
 		}),
 	}
 	buildInfo := prometheus.NewGauge(prometheus.GaugeOpts{
@@ -159,4 +160,30 @@ type seriesKey struct {
 type requestSeries struct {
 	count    prometheus.Counter
 	duration prometheus.Observer
+}
+
+// countEvents counts the business changes a committed transaction reported in its
+// outbox events, whichever use case made them.
+func (m *Metrics) countEvents(events []carpool.Event) {
+	for _, e := range events {
+		switch e.Type {
+		case carpool.EventReservationCreated:
+			m.reservations.WithLabelValues("created").Inc()
+		case carpool.EventReservationCancelled:
+			m.reservationsEnd.Inc()
+		case carpool.EventRideCreated:
+			m.ridesCreated.Inc()
+		case carpool.EventRideCancelled:
+			m.ridesCancelled.Inc()
+		}
+	}
+}
+
+// ReservationRefused counts a reservation attempt the rules or a failure refused (a
+// made one is counted from its event), by outcome: overlap, invalid, forbidden,
+// not_found or error.
+func (m *Metrics) ReservationRefused(err error) {
+	if m != nil && err != nil {
+		m.reservations.WithLabelValues(outcome(err, "overlap")).Inc()
+	}
 }

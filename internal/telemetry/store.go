@@ -2,7 +2,6 @@ package telemetry
 
 import (
 	"context"
-	"time"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -73,52 +72,37 @@ func outcome(err error, conflict string) string {
 func (s *instrumentedStore) Ping(ctx context.Context) error { return s.next.Ping(ctx) }
 func (s *instrumentedStore) Close() error                   { return s.next.Close() }
 
-func (s *instrumentedStore) CreateReservation(ctx context.Context, carID string, by carpool.Member, kind carpool.ReservationKind, start, end time.Time) (_ carpool.Reservation, err error) {
-	ctx, done := s.start(ctx, "CreateReservation")
-	defer func() {
-		done(err)
-		if s.m != nil {
-			o := "created"
-			if err != nil {
-				o = outcome(err, "overlap")
-			}
-			s.m.reservations.WithLabelValues(o).Inc()
-		}
-	}()
-	return s.next.CreateReservation(ctx, carID, by, kind, start, end)
-}
-
-func (s *instrumentedStore) CancelReservation(ctx context.Context, id string, by carpool.Member) (_ carpool.Reservation, err error) {
-	ctx, end := s.start(ctx, "CancelReservation")
+// InTx traces the transaction as one span and, once it has committed, counts what it
+// did from the events it wrote: a rolled-back transaction changed nothing.
+func (s *instrumentedStore) InTx(ctx context.Context, fn func(tx carpool.Tx) error) (err error) {
+	ctx, end := s.start(ctx, "InTx")
+	var seen *eventTx
 	defer func() {
 		end(err)
-		if err == nil && s.m != nil {
-			s.m.reservationsEnd.Inc()
+		if err == nil && s.m != nil && seen != nil {
+			s.m.countEvents(seen.events)
 		}
 	}()
-	return s.next.CancelReservation(ctx, id, by)
+	return s.next.InTx(ctx, func(tx carpool.Tx) error {
+		seen = &eventTx{Tx: tx} // a rerun starts over
+		return fn(seen)
+	})
 }
 
-func (s *instrumentedStore) CreateRide(ctx context.Context, in carpool.RideInput, driver carpool.Member) (_ carpool.Ride, err error) {
-	ctx, end := s.start(ctx, "CreateRide")
-	defer func() {
-		end(err)
-		if err == nil && s.m != nil {
-			s.m.ridesCreated.Inc()
-		}
-	}()
-	return s.next.CreateRide(ctx, in, driver)
+// eventTx remembers the events a transaction writes.
+type eventTx struct {
+	carpool.Tx
+	events []carpool.Event
 }
 
-func (s *instrumentedStore) CancelRide(ctx context.Context, id string, by carpool.Member) (_ carpool.Ride, err error) {
-	ctx, end := s.start(ctx, "CancelRide")
-	defer func() {
-		end(err)
-		if err == nil && s.m != nil {
-			s.m.ridesCancelled.Inc()
-		}
-	}()
-	return s.next.CancelRide(ctx, id, by)
+func (t *eventTx) Append(ctx context.Context, events ...carpool.Event) error {
+	t.events = append(t.events, events...)
+	return t.Tx.Append(ctx, events...)
+}
+
+func (t *eventTx) SaveRideBook(ctx context.Context, rb *carpool.RideBook) error {
+	t.events = append(t.events, rb.Change().Events...)
+	return t.Tx.SaveRideBook(ctx, rb)
 }
 
 func (s *instrumentedStore) BookSeats(ctx context.Context, rideID string, passenger carpool.Member, req carpool.BookingRequest) (b carpool.Booking, err error) {

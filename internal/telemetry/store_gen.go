@@ -177,22 +177,10 @@ func (is *instrumentedStore) SetRole(ctx context.Context, id string, role carpoo
 	return is.next.SetRole(ctx, id, role, by)
 }
 
-func (is *instrumentedStore) DeactivateMember(ctx context.Context, id string, by carpool.Member) (_ carpool.Deactivation, err error) {
-	ctx, end := is.start(ctx, "DeactivateMember")
-	defer func() { end(err) }()
-	return is.next.DeactivateMember(ctx, id, by)
-}
-
 func (is *instrumentedStore) ReactivateMember(ctx context.Context, id string, by carpool.Member) (_ carpool.Member, err error) {
 	ctx, end := is.start(ctx, "ReactivateMember")
 	defer func() { end(err) }()
 	return is.next.ReactivateMember(ctx, id, by)
-}
-
-func (is *instrumentedStore) EraseMember(ctx context.Context, id string, by carpool.Member) (err error) {
-	ctx, end := is.start(ctx, "EraseMember")
-	defer func() { end(err) }()
-	return is.next.EraseMember(ctx, id, by)
 }
 
 func (is *instrumentedStore) UpdateMember(ctx context.Context, id string, change func(*carpool.Member) error) (_ carpool.Member, err error) {
@@ -333,12 +321,6 @@ func (is *instrumentedStore) SearchRides(ctx context.Context, q carpool.RideQuer
 	return is.next.SearchRides(ctx, q, offset, limit)
 }
 
-func (is *instrumentedStore) UpdateRide(ctx context.Context, id string, ifVersion int, p carpool.RidePatch, by carpool.Member) (_ carpool.Ride, err error) {
-	ctx, end := is.start(ctx, "UpdateRide")
-	defer func() { end(err) }()
-	return is.next.UpdateRide(ctx, id, ifVersion, p, by)
-}
-
 func (is *instrumentedStore) Booking(ctx context.Context, id string) (_ carpool.Booking, err error) {
 	ctx, end := is.start(ctx, "Booking")
 	defer func() { end(err) }()
@@ -363,12 +345,6 @@ func (is *instrumentedStore) PassengerBookings(ctx context.Context, passengerID 
 	return is.next.PassengerBookings(ctx, passengerID, rideIDs)
 }
 
-func (is *instrumentedStore) CreateSeries(ctx context.Context, in carpool.SeriesInput, driver carpool.Member) (_ carpool.Series, err error) {
-	ctx, end := is.start(ctx, "CreateSeries")
-	defer func() { end(err) }()
-	return is.next.CreateSeries(ctx, in, driver)
-}
-
 func (is *instrumentedStore) Series(ctx context.Context, id string) (_ carpool.Series, err error) {
 	ctx, end := is.start(ctx, "Series")
 	defer func() { end(err) }()
@@ -381,52 +357,16 @@ func (is *instrumentedStore) SeriesList(ctx context.Context, f carpool.SeriesFil
 	return is.next.SeriesList(ctx, f)
 }
 
-func (is *instrumentedStore) MaterialiseSeries(ctx context.Context, horizon time.Duration) (_ carpool.SeriesReport, err error) {
-	ctx, end := is.start(ctx, "MaterialiseSeries")
+func (is *instrumentedStore) ActiveSeriesIDs(ctx context.Context, since carpool.Date) (_ []string, err error) {
+	ctx, end := is.start(ctx, "ActiveSeriesIDs")
 	defer func() { end(err) }()
-	return is.next.MaterialiseSeries(ctx, horizon)
+	return is.next.ActiveSeriesIDs(ctx, since)
 }
 
 func (is *instrumentedStore) Occurrences(ctx context.Context, seriesIDs []string, from carpool.Date, to carpool.Date) (_ []carpool.Occurrence, err error) {
 	ctx, end := is.start(ctx, "Occurrences")
 	defer func() { end(err) }()
 	return is.next.Occurrences(ctx, seriesIDs, from, to)
-}
-
-func (is *instrumentedStore) SkipSeriesDate(ctx context.Context, id string, d carpool.Date, by carpool.Member) (_ carpool.Occurrence, err error) {
-	ctx, end := is.start(ctx, "SkipSeriesDate")
-	defer func() { end(err) }()
-	return is.next.SkipSeriesDate(ctx, id, d, by)
-}
-
-func (is *instrumentedStore) UpdateSeries(ctx context.Context, id string, ifVersion int, p carpool.SeriesPatch, by carpool.Member) (_ carpool.Series, err error) {
-	ctx, end := is.start(ctx, "UpdateSeries")
-	defer func() { end(err) }()
-	return is.next.UpdateSeries(ctx, id, ifVersion, p, by)
-}
-
-func (is *instrumentedStore) EndSeries(ctx context.Context, id string, by carpool.Member) (_ carpool.Series, err error) {
-	ctx, end := is.start(ctx, "EndSeries")
-	defer func() { end(err) }()
-	return is.next.EndSeries(ctx, id, by)
-}
-
-func (is *instrumentedStore) Subscribe(ctx context.Context, seriesID string, passenger carpool.Member, days carpool.Weekdays, seats int) (_ carpool.Subscription, _ []carpool.Booking, err error) {
-	ctx, end := is.start(ctx, "Subscribe")
-	defer func() { end(err) }()
-	return is.next.Subscribe(ctx, seriesID, passenger, days, seats)
-}
-
-func (is *instrumentedStore) Unsubscribe(ctx context.Context, seriesID string, passenger carpool.Member) (_ carpool.Subscription, err error) {
-	ctx, end := is.start(ctx, "Unsubscribe")
-	defer func() { end(err) }()
-	return is.next.Unsubscribe(ctx, seriesID, passenger)
-}
-
-func (is *instrumentedStore) LeaveSeriesDate(ctx context.Context, seriesID string, d carpool.Date, passenger carpool.Member) (_ carpool.Booking, err error) {
-	ctx, end := is.start(ctx, "LeaveSeriesDate")
-	defer func() { end(err) }()
-	return is.next.LeaveSeriesDate(ctx, seriesID, d, passenger)
 }
 
 func (is *instrumentedStore) Subscriptions(ctx context.Context, f carpool.SubscriptionFilter) (_ []carpool.Subscription, err error) {

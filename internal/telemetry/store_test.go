@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"carpool/internal/buildinfo"
 	"carpool/internal/carpool"
@@ -22,9 +23,18 @@ func (f *fakeStore) BookSeats(context.Context, string, carpool.Member, carpool.B
 	return f.booking, f.err
 }
 
-func (f *fakeStore) CreateRide(context.Context, carpool.RideInput, carpool.Member) (carpool.Ride, error) {
-	return carpool.Ride{}, f.err
+// InTx runs fn over a transaction that accepts events, then fails with f.err as a
+// commit would.
+func (f *fakeStore) InTx(_ context.Context, fn func(carpool.Tx) error) error {
+	if err := fn(fakeTx{}); err != nil {
+		return err
+	}
+	return f.err
 }
+
+type fakeTx struct{ carpool.Tx }
+
+func (fakeTx) Append(context.Context, ...carpool.Event) error { return nil }
 
 func (f *fakeStore) CancelBooking(context.Context, string, carpool.Member) (carpool.Booking, error) {
 	return f.booking, f.err
@@ -76,7 +86,9 @@ func TestInstrumentStoreCountsOnlySuccessfulChanges(t *testing.T) {
 	failing := telemetry.InstrumentStore(&fakeStore{err: carpool.Errorf(carpool.ECONFLICT, "already cancelled")}, m)
 	ctx := context.Background()
 	for _, s := range []carpool.Store{ok, failing} {
-		s.CreateRide(ctx, carpool.RideInput{}, carpool.Member{})
+		_ = s.InTx(ctx, func(tx carpool.Tx) error {
+			return tx.Append(ctx, carpool.RideCreatedEvent(carpool.Ride{ID: "r1"}, time.Now()))
+		})
 		s.CancelBooking(ctx, "b1", carpool.Member{})
 	}
 	if got := counter(t, m, "carpool_rides_created_total", nil); got != 1 {

@@ -64,18 +64,34 @@ func (s *Store) SetRole(ctx context.Context, id string, role carpool.Role, by ca
 	return m, err
 }
 
-// DeactivateMember signs a member out everywhere and releases their future.
-func (s *Store) DeactivateMember(ctx context.Context, id string, by carpool.Member) (carpool.Deactivation, error) {
-	d, err := s.Store.DeactivateMember(ctx, id, by)
-	s.cache.ForgetMember(id)
-	return d, err
+// InTx runs a unit of work; the members it deactivates, erases or signs out are
+// forgotten once it is over.
+func (s *Store) InTx(ctx context.Context, fn func(tx carpool.Tx) error) error {
+	var changed []string
+	err := s.Store.InTx(ctx, func(tx carpool.Tx) error {
+		changed = nil // a rerun starts over
+		return fn(&forgetting{Tx: tx, changed: &changed})
+	})
+	for _, id := range changed {
+		s.cache.ForgetMember(id)
+	}
+	return err
 }
 
-// EraseMember releases and anonymises a member.
-func (s *Store) EraseMember(ctx context.Context, id string, by carpool.Member) error {
-	err := s.Store.EraseMember(ctx, id, by)
-	s.cache.ForgetMember(id)
-	return err
+// forgetting notes the members whose standing a transaction changes.
+type forgetting struct {
+	carpool.Tx
+	changed *[]string
+}
+
+func (t *forgetting) SetDeactivated(ctx context.Context, id string, at time.Time) error {
+	*t.changed = append(*t.changed, id)
+	return t.Tx.SetDeactivated(ctx, id, at)
+}
+
+func (t *forgetting) EndSessions(ctx context.Context, memberID string) (int, error) {
+	*t.changed = append(*t.changed, memberID)
+	return t.Tx.EndSessions(ctx, memberID)
 }
 
 // UpdateMember changes a member's profile or password.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
+	"carpool/internal/storetest"
 	"carpool/internal/web/webtest"
 )
 
@@ -201,7 +202,7 @@ func TestFleetSeesWhoHoldsACar(t *testing.T) {
 		Status: carpool.CarActive, Version: 1}
 	mustDo(t, app.Store.CreateCar(ctx, car))
 	start := time.Now().Add(2 * time.Hour).Truncate(time.Hour)
-	_, err := app.Store.CreateReservation(ctx, car.ID, holder, carpool.ReservationTrip, start, start.Add(time.Hour))
+	_, err := storetest.NewFlows(app.Store).CreateReservation(ctx, car.ID, holder, carpool.ReservationTrip, start, start.Add(time.Hour))
 	mustDo(t, err)
 	day := "?view=day&date=" + start.UTC().Format("2006-01-02")
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
+	"carpool/internal/storetest"
 	"carpool/internal/web/webtest"
 )
 
@@ -64,14 +65,14 @@ func TestCommutePages(t *testing.T) {
 		t.Fatalf("offer: got %d, want 303:\n%s", res.StatusCode, body)
 	}
 	path := strings.Split(res.Header.Get("Location"), "?")[0]
-	if _, err := app.Store.MaterialiseSeries(ctx, carpool.DefaultSeriesHorizon); err != nil {
+	if _, err := storetest.NewFlows(app.Store).MaterialiseSeries(ctx, carpool.DefaultSeriesHorizon); err != nil {
 		t.Fatalf("materialise: %v", err)
 	}
 	id := strings.TrimPrefix(path, "/commutes/")
 	if sr, err := app.Store.Series(ctx, id); err != nil || sr.DetourKM != 8 {
 		t.Fatalf("series: got budget %v (%v), want the 8 km typed", sr.DetourKM, err)
 	}
-	if _, _, err := app.Store.Subscribe(ctx, id, rider, 0, 1); err != nil {
+	if _, _, err := storetest.NewFlows(app.Store).Subscribe(ctx, id, rider, 0, 1); err != nil {
 		t.Fatalf("subscribe: %v", err)
 	}
 	for _, p := range []string{"/commutes", "/commutes/new", path, "/commutes/week", "/commutes/week?from=" + tomorrow.String()} {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
+	"carpool/internal/storetest"
 	"carpool/internal/web/webtest"
 )
 
@@ -29,11 +30,11 @@ func TestDestructiveActionsAskFirst(t *testing.T) {
 	spare.ID, spare.Plate = carpool.NewID(), "M P 2"
 	mustDo(t, app.Store.CreateCar(ctx, spare))
 	start := time.Now().Add(24 * time.Hour)
-	res, err := app.Store.CreateReservation(ctx, car.ID, fm, carpool.ReservationTrip, start, start.Add(4*time.Hour))
+	res, err := storetest.NewFlows(app.Store).CreateReservation(ctx, car.ID, fm, carpool.ReservationTrip, start, start.Add(4*time.Hour))
 	mustDo(t, err)
-	other, err := app.Store.CreateReservation(ctx, spare.ID, fm, carpool.ReservationTrip, start, start.Add(time.Hour))
+	other, err := storetest.NewFlows(app.Store).CreateReservation(ctx, spare.ID, fm, carpool.ReservationTrip, start, start.Add(time.Hour))
 	mustDo(t, err)
-	ride, err := app.Store.CreateRide(ctx, carpool.RideInput{
+	ride, err := storetest.NewFlows(app.Store).CreateRide(ctx, carpool.RideInput{
 		CarID: car.ID, ReservationID: res.ID, DepartAt: start.Add(time.Hour), Seats: 2, BookingMode: carpool.BookingInstant,
 		From: carpool.Place{Label: "HQ", Lat: 48.1, Lon: 11.5}, To: carpool.Place{Label: "Airport", Lat: 48.35, Lon: 11.78},
 	}, fm)

@@ -13,6 +13,7 @@ import (
 
 	"carpool/internal/carpool"
 	"carpool/internal/notify"
+	"carpool/internal/storetest"
 	"carpool/internal/web/webtest"
 )
 
@@ -26,7 +27,7 @@ func offerRide(t *testing.T, app *webtest.App, driver carpool.Member) carpool.Ri
 	if err := app.Store.CreateCar(ctx, car); err != nil {
 		t.Fatal(err)
 	}
-	r, err := app.Store.CreateRide(ctx, carpool.RideInput{CarID: car.ID, From: carpool.Place{Label: "Munich HQ", Lat: 48.1, Lon: 11.5},
+	r, err := storetest.NewFlows(app.Store).CreateRide(ctx, carpool.RideInput{CarID: car.ID, From: carpool.Place{Label: "Munich HQ", Lat: 48.1, Lon: 11.5},
 		To: carpool.Place{Label: "Airport", Lat: 48.35, Lon: 11.78}, DepartAt: now.Add(48 * time.Hour), Seats: 3,
 		BookingMode: carpool.BookingApproval}, driver)
 	if err != nil {
@@ -141,13 +142,13 @@ func TestPreferencesAndCalendarFeed(t *testing.T) {
 	}
 	seq := ev.GetProperty(ics.ComponentPropertySequence).Value
 	notes := "bring snacks"
-	if _, err := app.Store.UpdateRide(ctx, ride.ID, 0, carpool.RidePatch{Notes: &notes}, driver); err != nil {
+	if _, err := storetest.NewFlows(app.Store).UpdateRide(ctx, ride.ID, 0, carpool.RidePatch{Notes: &notes}, driver); err != nil {
 		t.Fatal(err)
 	}
 	if got := feed().GetProperty(ics.ComponentPropertySequence).Value; got <= seq {
 		t.Fatalf("SEQUENCE after a change: got %s, want more than %s", got, seq)
 	}
-	if _, err := app.Store.CancelRide(ctx, ride.ID, driver); err != nil {
+	if _, err := storetest.NewFlows(app.Store).CancelRide(ctx, ride.ID, driver); err != nil {
 		t.Fatal(err)
 	}
 	if got := feed().GetProperty(ics.ComponentPropertyStatus).Value; got != "CANCELLED" {

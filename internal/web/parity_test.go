@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
+	"carpool/internal/storetest"
 	"carpool/internal/web/webtest"
 )
 
@@ -38,9 +39,9 @@ func TestParity(t *testing.T) {
 	mustDo(t, srv.Store.CreateCar(ctx, private))
 
 	day := time.Now().UTC().Add(48 * time.Hour).Truncate(time.Hour)
-	_, err := srv.Store.CreateReservation(ctx, pool.ID, fm, carpool.ReservationTrip, day, day.Add(2*time.Hour))
+	_, err := storetest.NewFlows(srv.Store).CreateReservation(ctx, pool.ID, fm, carpool.ReservationTrip, day, day.Add(2*time.Hour))
 	mustDo(t, err)
-	full, err := srv.Store.CreateRide(ctx, carpool.RideInput{CarID: private.ID, DepartAt: day, Seats: 1, BookingMode: carpool.BookingInstant,
+	full, err := storetest.NewFlows(srv.Store).CreateRide(ctx, carpool.RideInput{CarID: private.ID, DepartAt: day, Seats: 1, BookingMode: carpool.BookingInstant,
 		From: carpool.Place{Label: "Zurich", Lat: 47.37, Lon: 8.54}, To: carpool.Place{Label: "Bern", Lat: 46.94, Lon: 7.44}}, driver)
 	mustDo(t, err)
 	_, err = srv.Store.BookSeats(ctx, full.ID, fm, carpool.BookingRequest{Seats: 1})

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
+	"carpool/internal/storetest"
 	"carpool/internal/web/webtest"
 )
 
@@ -40,11 +41,11 @@ func TestFleetReport(t *testing.T) {
 	// Pat shares.
 	clock = time.Date(2026, 3, 20, 12, 0, 0, 0, berlin)
 	start := time.Date(2026, 3, 23, 8, 0, 0, 0, berlin)
-	res, err := app.Store.CreateReservation(ctx, car.ID, fm, carpool.ReservationTrip, start, start.Add(10*time.Hour))
+	res, err := storetest.NewFlows(app.Store).CreateReservation(ctx, car.ID, fm, carpool.ReservationTrip, start, start.Add(10*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ride, err := app.Store.CreateRide(ctx, carpool.RideInput{CarID: car.ID, ReservationID: res.ID, DepartAt: start.Add(time.Hour), Seats: 3,
+	ride, err := storetest.NewFlows(app.Store).CreateRide(ctx, carpool.RideInput{CarID: car.ID, ReservationID: res.ID, DepartAt: start.Add(time.Hour), Seats: 3,
 		From: carpool.Place{Label: "Berlin", Lat: 52.5170, Lon: 13.3889}, To: carpool.Place{Label: "Potsdam", Lat: 52.3906, Lon: 13.0645}}, fm)
 	if err != nil {
 		t.Fatal(err)

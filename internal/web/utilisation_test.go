@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
+	"carpool/internal/storetest"
 	"carpool/internal/web/webtest"
 )
 
@@ -44,22 +45,22 @@ func TestUtilisation(t *testing.T) {
 
 	// 40 days ago: 3 hours, outside the window.
 	t0 := clk.Now()
-	_, err := app.Store.CreateReservation(ctx, car.ID, anna, carpool.ReservationTrip, t0.Add(time.Hour), t0.Add(4*time.Hour))
+	_, err := storetest.NewFlows(app.Store).CreateReservation(ctx, car.ID, anna, carpool.ReservationTrip, t0.Add(time.Hour), t0.Add(4*time.Hour))
 	mustDo(t, err)
 
 	// 10 days ago: a 4-hour trip with a ride that carries Ben, and a 2-hour block.
 	clk.Set(real.Add(-10 * 24 * time.Hour))
 	t1 := clk.Now()
-	res, err := app.Store.CreateReservation(ctx, car.ID, anna, carpool.ReservationTrip, t1.Add(time.Hour), t1.Add(5*time.Hour))
+	res, err := storetest.NewFlows(app.Store).CreateReservation(ctx, car.ID, anna, carpool.ReservationTrip, t1.Add(time.Hour), t1.Add(5*time.Hour))
 	mustDo(t, err)
-	ride, err := app.Store.CreateRide(ctx, carpool.RideInput{
+	ride, err := storetest.NewFlows(app.Store).CreateRide(ctx, carpool.RideInput{
 		CarID: car.ID, ReservationID: res.ID, DepartAt: t1.Add(2 * time.Hour), Seats: 3, BookingMode: carpool.BookingInstant,
 		From: carpool.Place{Label: "HQ", Lat: 48.1, Lon: 11.5}, To: carpool.Place{Label: "Airport", Lat: 48.35, Lon: 11.78},
 	}, anna)
 	mustDo(t, err)
 	_, err = app.Store.BookSeats(ctx, ride.ID, ben, carpool.BookingRequest{Seats: 2})
 	mustDo(t, err)
-	_, err = app.Store.CreateReservation(ctx, car.ID, fm, carpool.ReservationMaintenance, t1.Add(24*time.Hour), t1.Add(26*time.Hour))
+	_, err = storetest.NewFlows(app.Store).CreateReservation(ctx, car.ID, fm, carpool.ReservationMaintenance, t1.Add(24*time.Hour), t1.Add(26*time.Hour))
 	mustDo(t, err)
 
 	clk.Set(real)

@@ -13,6 +13,7 @@ import (
 	_ "time/tzdata" // Europe/Berlin even on a machine without a zone database
 
 	"carpool/internal/carpool"
+	"carpool/internal/storetest"
 	"carpool/internal/web"
 	"carpool/internal/web/webtest"
 )
@@ -148,9 +149,9 @@ func TestPages(t *testing.T) {
 	mustDo(t, car.Validate())
 	mustDo(t, app.Store.CreateCar(ctx, car))
 	start := time.Now().Add(24 * time.Hour)
-	res, err := app.Store.CreateReservation(ctx, car.ID, fm, carpool.ReservationTrip, start, start.Add(4*time.Hour))
+	res, err := storetest.NewFlows(app.Store).CreateReservation(ctx, car.ID, fm, carpool.ReservationTrip, start, start.Add(4*time.Hour))
 	mustDo(t, err)
-	ride, err := app.Store.CreateRide(ctx, carpool.RideInput{
+	ride, err := storetest.NewFlows(app.Store).CreateRide(ctx, carpool.RideInput{
 		CarID: car.ID, ReservationID: res.ID, DepartAt: start.Add(time.Hour), Seats: 2, BookingMode: carpool.BookingApproval,
 		From: carpool.Place{Label: "HQ", Lat: 48.1, Lon: 11.5}, To: carpool.Place{Label: "Airport", Lat: 48.35, Lon: 11.78},
 	}, fm)

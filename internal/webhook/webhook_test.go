@@ -19,6 +19,7 @@ import (
 	"carpool/internal/carpool"
 	"carpool/internal/notify"
 	"carpool/internal/sqlite"
+	"carpool/internal/storetest"
 	"carpool/internal/webhook"
 )
 
@@ -150,7 +151,7 @@ func reserve(t *testing.T, db *sqlite.DB, m carpool.Member) {
 	if err := db.CreateCar(ctx, car); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.CreateReservation(ctx, car.ID, m, carpool.ReservationTrip, now.Add(time.Hour), now.Add(2*time.Hour)); err != nil {
+	if _, err := storetest.NewFlows(db).CreateReservation(ctx, car.ID, m, carpool.ReservationTrip, now.Add(time.Hour), now.Add(2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 }

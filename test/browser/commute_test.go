@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
+	"carpool/internal/storetest"
 	"carpool/internal/web/webtest"
 )
 
@@ -62,7 +63,7 @@ func TestCommute(t *testing.T) {
 		seriesPath = strings.TrimPrefix(strings.Split(d.url(), "?")[0], app.URL)
 
 		// What `carpool serve` does in the background every CARPOOL_SERIES_INTERVAL.
-		if _, err := app.Store.MaterialiseSeries(context.Background(), carpool.DefaultSeriesHorizon); err != nil {
+		if _, err := storetest.NewFlows(app.Store).MaterialiseSeries(context.Background(), carpool.DefaultSeriesHorizon); err != nil {
 			t.Fatalf("materialise series: %v", err)
 		}
 		d.open(seriesPath)

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"carpool/internal/carpool"
+	"carpool/internal/storetest"
 	"carpool/internal/web/webtest"
 )
 
@@ -47,9 +48,9 @@ func TestReportsInBothLanguages(t *testing.T) {
 		must(app.Store.CreateCar(ctx, car))
 		for week := 0; week < 2; week++ {
 			start := time.Date(2026, 3, 23+7*week+i, 8, 0, 0, 0, berlin)
-			res, err := app.Store.CreateReservation(ctx, car.ID, english, carpool.ReservationTrip, start, start.Add(time.Duration(6+week*3)*time.Hour))
+			res, err := storetest.NewFlows(app.Store).CreateReservation(ctx, car.ID, english, carpool.ReservationTrip, start, start.Add(time.Duration(6+week*3)*time.Hour))
 			must(err)
-			ride, err := app.Store.CreateRide(ctx, carpool.RideInput{CarID: car.ID, ReservationID: res.ID, DepartAt: start.Add(time.Hour), Seats: 3,
+			ride, err := storetest.NewFlows(app.Store).CreateRide(ctx, carpool.RideInput{CarID: car.ID, ReservationID: res.ID, DepartAt: start.Add(time.Hour), Seats: 3,
 				From: carpool.Place{Label: "Berlin", Lat: 52.5170, Lon: 13.3889}, To: carpool.Place{Label: "Potsdam", Lat: 52.3906, Lon: 13.0645}}, english)
 			must(err)
 			_, err = app.Store.BookSeats(ctx, ride.ID, pat, carpool.BookingRequest{Seats: 1 + week})

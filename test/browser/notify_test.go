@@ -7,6 +7,7 @@ import (
 
 	"carpool/internal/carpool"
 	"carpool/internal/notify"
+	"carpool/internal/storetest"
 	"carpool/internal/web/webtest"
 )
 
@@ -50,7 +51,7 @@ func TestNotificationJourney(t *testing.T) {
 	if err := app.Store.CreateCar(context.Background(), car); err != nil {
 		t.Fatal(err)
 	}
-	ride, err := app.Store.CreateRide(context.Background(), carpool.RideInput{CarID: car.ID,
+	ride, err := storetest.NewFlows(app.Store).CreateRide(context.Background(), carpool.RideInput{CarID: car.ID,
 		From: carpool.Place{Label: "Munich HQ", Lat: 48.13, Lon: 11.57}, To: carpool.Place{Label: "Airport MUC", Lat: 48.35, Lon: 11.78},
 		DepartAt: now.Add(30 * time.Hour), Seats: 2, BookingMode: carpool.BookingApproval}, anna)
 	if err != nil {

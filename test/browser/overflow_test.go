@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"carpool/internal/carpool"
+	"carpool/internal/storetest"
 	"carpool/internal/web/webtest"
 )
 
@@ -33,9 +34,9 @@ func TestEveryPageFitsAPhone(t *testing.T) {
 		Seats: 7, Status: carpool.CarActive, Version: 1}
 	must(app.Store.CreateCar(ctx, car))
 	start := time.Now().Add(24 * time.Hour)
-	res, err := app.Store.CreateReservation(ctx, car.ID, fm, carpool.ReservationTrip, start, start.Add(4*time.Hour))
+	res, err := storetest.NewFlows(app.Store).CreateReservation(ctx, car.ID, fm, carpool.ReservationTrip, start, start.Add(4*time.Hour))
 	must(err)
-	ride, err := app.Store.CreateRide(ctx, carpool.RideInput{
+	ride, err := storetest.NewFlows(app.Store).CreateRide(ctx, carpool.RideInput{
 		CarID: car.ID, ReservationID: res.ID, DepartAt: start.Add(time.Hour), Seats: 2, BookingMode: carpool.BookingApproval,
 		From: carpool.Place{Label: "Headquarters Munich Riem Business Campus", Lat: 48.1, Lon: 11.5},
 		To:   carpool.Place{Label: "Franz Josef Strauss Airport Terminal 2", Lat: 48.35, Lon: 11.78},

@@ -12,6 +12,7 @@ import (
 
 	"carpool/internal/carpool"
 	"carpool/internal/postgres"
+	"carpool/internal/storetest"
 	"carpool/test/cluster"
 )
 
@@ -56,7 +57,7 @@ func seed(t *testing.T, url string, passengers, rides, seats int) fixture {
 	}
 	fx := fixture{seats: seats}
 	for i := range rides {
-		r, err := db.CreateRide(ctx, carpool.RideInput{CarID: car.ID,
+		r, err := storetest.NewFlows(db).CreateRide(ctx, carpool.RideInput{CarID: car.ID,
 			From: carpool.Place{Label: "A", Lat: 52.5, Lon: 13.4}, To: carpool.Place{Label: "B", Lat: 52.4, Lon: 13.1},
 			DepartAt: now.Add(48*time.Hour + time.Duration(i)*time.Minute), Seats: seats, BookingMode: carpool.BookingInstant}, driver)
 		if err != nil {

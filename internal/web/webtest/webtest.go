@@ -76,9 +76,6 @@ func Start(tb testing.TB, opts Options) *App {
 	if opts.Now != nil {
 		dbOpts = append(dbOpts, sqlite.WithStoreOptions(sqlstore.WithClock(opts.Now)))
 	}
-	if opts.Limits != nil {
-		dbOpts = append(dbOpts, sqlite.WithStoreOptions(sqlstore.WithLimits(*opts.Limits)))
-	}
 	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "carpool.db"), dbOpts...)
 	if err != nil {
 		tb.Fatalf("open sqlite: %v", err)
@@ -100,7 +97,7 @@ func Start(tb testing.TB, opts Options) *App {
 	}
 	a := app.New(db, app.Options{Signup: opts.Signup, Now: opts.Now, HashSlots: opts.HashSlots, HashWait: opts.HashWait,
 		AccountBackoff: opts.Backoff, AddressBackoff: opts.Backoff, SSO: opts.SSOPolicy, NoPasswordSignIn: opts.NoPasswordSignIn,
-		Geocoder: opts.Geocoder, Mailer: mailer})
+		Geocoder: opts.Geocoder, Mailer: mailer, Limits: opts.Limits})
 	tb.Cleanup(a.Wait) // before the store closes
 	var single *web.SSO
 	if opts.SSO != nil {
