@@ -87,7 +87,7 @@ func runFootprint(r *Result, bin string) error {
 			f.Anchor, f.Of = "podinfo", res["podinfo"][1]
 		}
 		r.add(f)
-		r.add(Figure{Name: name + " RSS with 1,000 keep-alive connections", Value: v[2], Unit: "MB"})
+		r.add(Figure{Name: name + pick(" RSS with 1,000 keep-alive connections", " RSS with 50 keep-alive connections (smoke)"), Value: v[2], Unit: "MB"})
 	}
 	r.note("start to ready: exec until the readiness endpoint answers 200, best of 3; RSS from /proc/PID/status 3 s after ready; connections each made one GET of the health endpoint and stay open")
 	return nil

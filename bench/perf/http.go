@@ -117,6 +117,24 @@ func runHTTP(r *Result, bin string, dur time.Duration) error {
 		slices.SortFunc(rs, func(a, b wrkResult) int { return cmpFloat(a.rps, b.rps) })
 		return rs[len(rs)/2]
 	}
+	if profileDir != "" {
+		// CPU profiles of carpool answering each of its targets alone, for
+		// docs/performance.md; outside the timed rounds.
+		for _, t := range targets {
+			if t.pid != cp.cmd.Process.Pid {
+				continue
+			}
+			done := make(chan struct{})
+			go func() {
+				fetchProfile("http://"+cpAdmin, dur, filepath.Join(profileDir, "http-"+t.name+".pprof"))
+				close(done)
+			}()
+			if _, err := wrk(t.url, dur+time.Second, t.headers...); err != nil {
+				return fmt.Errorf("%s: %w", t.name, err)
+			}
+			<-done
+		}
+	}
 	book := bookLoop("http://"+cpAddr, fx, dur)
 	if err := book.check(); err != nil {
 		return fmt.Errorf("booking on SQLite: %w", err)

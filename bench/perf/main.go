@@ -78,7 +78,7 @@ func main() {
 	dur := fs.Duration("duration", 8*time.Second, "length of each load run")
 	in := fs.String("in", "bench/out", "report: directory of JSON results")
 	doc := fs.String("doc", "docs/performance.md", "report: Markdown file whose generated section is replaced")
-	fs.StringVar(&profileDir, "profile", "", "bookings: directory for CPU profiles of carpool taken during the runs")
+	fs.StringVar(&profileDir, "profile", "", "http, bookings: directory for CPU profiles of carpool taken during the runs")
 	fs.BoolVar(&smoke, "smoke", false, "tiny sizes, one short round per measurement and every failure an error: proves the part works, its figures mean nothing")
 	fs.Parse(args)
 	if abs, err := filepath.Abs(*bin); err == nil {
