@@ -95,13 +95,16 @@ func runHTTP(r *Result, bin string, dur time.Duration) error {
 	// The targets take turns in short rounds and each figure is the median of its
 	// rounds: the shared machine's load moves within seconds, and turns spread it over
 	// every target alike.
-	const rounds = 5
-	per := max(dur/rounds, 2*time.Second)
+	rounds := pick(5, 1)
+	per := max(dur/time.Duration(rounds), pick(2*time.Second, time.Second))
 	got := map[string][]wrkResult{}
 	for range rounds {
 		for _, t := range targets {
 			before := cpuSeconds(t.pid)
-			res := wrk(t.url, per, t.headers...)
+			res, err := wrk(t.url, per, t.headers...)
+			if err != nil {
+				return fmt.Errorf("%s: %w", t.name, err)
+			}
 			res.cpu = cpuSeconds(t.pid) - before
 			got[t.name] = append(got[t.name], res)
 		}
@@ -114,7 +117,28 @@ func runHTTP(r *Result, bin string, dur time.Duration) error {
 		slices.SortFunc(rs, func(a, b wrkResult) int { return cmpFloat(a.rps, b.rps) })
 		return rs[len(rs)/2]
 	}
+	if profileDir != "" {
+		// CPU profiles of carpool answering each of its targets alone, for
+		// docs/performance.md; outside the timed rounds.
+		for _, t := range targets {
+			if t.pid != cp.cmd.Process.Pid {
+				continue
+			}
+			done := make(chan struct{})
+			go func() {
+				fetchProfile("http://"+cpAdmin, dur, filepath.Join(profileDir, "http-"+t.name+".pprof"))
+				close(done)
+			}()
+			if _, err := wrk(t.url, dur+time.Second, t.headers...); err != nil {
+				return fmt.Errorf("%s: %w", t.name, err)
+			}
+			<-done
+		}
+	}
 	book := bookLoop("http://"+cpAddr, fx, dur)
+	if err := book.check(); err != nil {
+		return fmt.Errorf("booking on SQLite: %w", err)
+	}
 
 	// Server CPU per request, summed over the rounds: throughput on a machine this
 	// shared swings by 2x between rounds, but the CPU a server spends on one request
@@ -183,20 +207,18 @@ var (
 )
 
 // wrk runs wrk against url and returns requests/s and mean latency; non-2xx answers
-// make the figure zero, so a broken endpoint cannot pass for a fast one.
-func wrk(url string, dur time.Duration, headers ...string) wrkResult {
+// are an error, so a broken endpoint cannot pass for a fast one.
+func wrk(url string, dur time.Duration, headers ...string) (wrkResult, error) {
 	args := []string{"-t1", "-c32", "-d" + strconv.Itoa(int(dur.Seconds())) + "s", "--latency"}
 	for _, h := range headers {
 		args = append(args, "-H", h)
 	}
 	out, err := exec.Command("wrk", append(args, url)...).CombinedOutput()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "wrk %s: %v\n%s", url, err, out)
-		return wrkResult{}
+		return wrkResult{}, fmt.Errorf("wrk %s: %w\n%s", url, err, out)
 	}
 	if bytes.Contains(out, []byte("Non-2xx")) {
-		fmt.Fprintf(os.Stderr, "wrk %s: non-2xx answers:\n%s", url, out)
-		return wrkResult{}
+		return wrkResult{}, fmt.Errorf("wrk %s: non-2xx answers:\n%s", url, out)
 	}
 	var res wrkResult
 	if m := reqRe.FindSubmatch(out); m != nil {
@@ -215,13 +237,27 @@ func wrk(url string, dur time.Duration, headers ...string) wrkResult {
 		}
 		res.meanMS = v
 	}
-	return res
+	if res.requests == 0 {
+		return res, fmt.Errorf("wrk %s: no request answered:\n%s", url, out)
+	}
+	return res, nil
 }
 
 type loopResult struct {
 	perSec           float64
 	requests, failed int64
 	p50, p99         time.Duration
+	firstFailure     string
+}
+
+// check fails a loop in which nothing succeeded, or, in smoke mode, anything failed:
+// the fixture gives every passenger seats of their own, so a refusal is a broken bench
+// or a broken server, not contention.
+func (l loopResult) check() error {
+	if l.requests == 0 || l.failed == l.requests || (smoke && l.failed > 0) {
+		return fmt.Errorf("%d of %d booking requests failed; first: %s", l.failed, l.requests, l.firstFailure)
+	}
+	return nil
 }
 
 // bookLoop has every passenger book one seat and cancel it again, over and over, for
@@ -233,6 +269,15 @@ func bookLoop(base string, fx fixture, dur time.Duration, more ...string) loopRe
 	defer cancel()
 	var cycles, requests, failed atomic.Int64
 	var mu sync.Mutex
+	var firstFailure string
+	fail := func(what string, code int, body []byte) {
+		failed.Add(1)
+		mu.Lock()
+		if firstFailure == "" {
+			firstFailure = fmt.Sprintf("%s: %d %s", what, code, bytes.TrimSpace(body))
+		}
+		mu.Unlock()
+	}
 	var lat []time.Duration
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -246,15 +291,15 @@ func bookLoop(base string, fx fixture, dur time.Duration, more ...string) loopRe
 				code, body := post(hc, b+"/api/v1/rides/"+ride+"/bookings", tok, fmt.Sprintf("k-%d-%d-%d", w, i, start.UnixNano()), `{"seats":1}`)
 				requests.Add(1)
 				if code != http.StatusCreated {
-					failed.Add(1)
+					fail("book", code, body)
 					continue
 				}
 				var bk struct{ ID string }
 				json.Unmarshal(body, &bk)
-				code, _ = post(hc, bases[(w+i+1)%len(bases)]+"/api/v1/bookings/"+bk.ID+"/cancel", tok, "", "")
+				code, body = post(hc, bases[(w+i+1)%len(bases)]+"/api/v1/bookings/"+bk.ID+"/cancel", tok, "", "")
 				requests.Add(1)
 				if code != http.StatusOK {
-					failed.Add(1)
+					fail("cancel", code, body)
 					continue
 				}
 				d := time.Since(t0)
@@ -268,7 +313,7 @@ func bookLoop(base string, fx fixture, dur time.Duration, more ...string) loopRe
 		})
 	}
 	wg.Wait()
-	res := loopResult{perSec: float64(cycles.Load()) / dur.Seconds(), requests: requests.Load(), failed: failed.Load()}
+	res := loopResult{perSec: float64(cycles.Load()) / dur.Seconds(), requests: requests.Load(), failed: failed.Load(), firstFailure: firstFailure}
 	if len(lat) > 0 {
 		slices.Sort(lat)
 		res.p50, res.p99 = lat[len(lat)/2], lat[(len(lat)-1)*99/100]

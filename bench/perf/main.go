@@ -29,6 +29,18 @@ import (
 	"carpool/bench/internal/benchdb"
 )
 
+// smoke (-smoke) runs every part at tiny sizes and durations so that CI notices a bench
+// that no longer runs; its figures are not judged.
+var smoke bool
+
+// pick is small in smoke mode and full otherwise.
+func pick[T any](full, small T) T {
+	if smoke {
+		return small
+	}
+	return full
+}
+
 // Result is what one part writes.
 type Result struct {
 	Part    string    `json:"part"`
@@ -38,6 +50,7 @@ type Result struct {
 	LoadEnd string    `json:"load_avg_end"`
 	Figures []Figure  `json:"figures"`
 	Notes   []string  `json:"notes,omitempty"`
+	Smoke   bool      `json:"smoke,omitempty"`
 	started time.Time `json:"-"`
 }
 
@@ -65,7 +78,8 @@ func main() {
 	dur := fs.Duration("duration", 8*time.Second, "length of each load run")
 	in := fs.String("in", "bench/out", "report: directory of JSON results")
 	doc := fs.String("doc", "docs/performance.md", "report: Markdown file whose generated section is replaced")
-	fs.StringVar(&profileDir, "profile", "", "bookings: directory for CPU profiles of carpool taken during the runs")
+	fs.StringVar(&profileDir, "profile", "", "http, bookings: directory for CPU profiles of carpool taken during the runs")
+	fs.BoolVar(&smoke, "smoke", false, "tiny sizes, one short round per measurement and every failure an error: proves the part works, its figures mean nothing")
 	fs.Parse(args)
 	if abs, err := filepath.Abs(*bin); err == nil {
 		*bin = abs
@@ -73,7 +87,7 @@ func main() {
 	if *out == "" {
 		*out = "bench/out/" + part + ".json"
 	}
-	r := &Result{Part: part, At: time.Now().UTC().Format(time.RFC3339), CPUs: runtime.NumCPU(), LoadAvg: benchdb.LoadAverage(), started: time.Now()}
+	r := &Result{Part: part, At: time.Now().UTC().Format(time.RFC3339), CPUs: runtime.NumCPU(), LoadAvg: benchdb.LoadAverage(), started: time.Now(), Smoke: smoke}
 	var err error
 	switch part {
 	case "http":

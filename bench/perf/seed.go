@@ -20,7 +20,7 @@ type fixture struct {
 }
 
 // seed creates the fixture through the store (no HTTP): one admin, n passengers, rides
-// of 7 seats by one driver in a private car, all leaving tomorrow near Berlin.
+// of 7 seats by drivers in private cars, all leaving the day after tomorrow near Berlin.
 func seed(ctx context.Context, s carpool.Store, passengers, rides int) (fixture, error) {
 	now := carpool.Timestamp(time.Now())
 	fx := fixture{Day: now.Truncate(24 * time.Hour).Add(48 * time.Hour)}
@@ -49,22 +49,30 @@ func seed(ctx context.Context, s carpool.Store, passengers, rides int) (fixture,
 		return fx, fmt.Errorf("seed site: %w", err)
 	}
 	fx.SiteID = site.ID
-	driver, _, err := member(-2, carpool.RoleMember)
-	if err != nil {
-		return fx, err
-	}
-	car := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, Plate: fmt.Sprintf("B-%d", now.UnixNano()%1e9), Make: "VW", Model: "ID.4",
-		Seats: 8, OwnerID: driver.ID, Status: carpool.CarActive, Version: 1, CreatedAt: now, UpdatedAt: now}
-	if err := s.CreateCar(ctx, car); err != nil {
-		return fx, fmt.Errorf("seed car: %w", err)
-	}
-	offer := app.New(s, app.Options{Limits: &carpool.Limits{}})
+	// Rides are offered by as many drivers as the fair-use limit needs (each below the
+	// default of 20 open rides, each in a private car of their own), as a real pool
+	// would have them: the limit binds members, and the bench must not lift it.
+	const perDriver = 16
+	var driver carpool.Member
+	var car carpool.Car
+	offer := app.New(s, app.Options{})
 	for i := range rides {
+		if i%perDriver == 0 {
+			driver, _, err = member(-2-i/perDriver, carpool.RoleMember)
+			if err != nil {
+				return fx, err
+			}
+			car = carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, Plate: fmt.Sprintf("B-%d-%d", i/perDriver, now.UnixNano()%1e9), Make: "VW", Model: "ID.4",
+				Seats: 8, OwnerID: driver.ID, Status: carpool.CarActive, Version: 1, CreatedAt: now, UpdatedAt: now}
+			if err := s.CreateCar(ctx, car); err != nil {
+				return fx, fmt.Errorf("seed car: %w", err)
+			}
+		}
 		r, err := offer.OfferRide(ctx, driver, carpool.RideInput{CarID: car.ID,
 			From: carpool.Place{Label: "Berlin HQ", Lat: 52.517, Lon: 13.3889}, To: carpool.Place{Label: "Potsdam", Lat: 52.3906, Lon: 13.0645},
 			DepartAt: fx.Day.Add(12*time.Hour + time.Duration(i)*time.Minute), Seats: 7, BookingMode: carpool.BookingInstant})
 		if err != nil {
-			return fx, fmt.Errorf("seed ride: %w", err)
+			return fx, fmt.Errorf("seed ride %d: %w", i, err)
 		}
 		fx.Rides = append(fx.Rides, r.ID)
 	}

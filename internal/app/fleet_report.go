@@ -33,20 +33,34 @@ type SiteFigures struct {
 	Figures
 }
 
-// Report is the fleet report for a period.
+// Report is the fleet report for a period, or one site's when Site is set.
 type Report struct {
 	From, To time.Time
 	Factor   carpool.EmissionFactor
+	Site     *carpool.Site
 	Totals   Figures
 	Weeks    []WeekFigures
 	Sites    []SiteFigures
 	Cars     []UtilisationRow
 }
 
-// FleetReport reports on [from, to) for fleet managers and admins, week by week in loc:
-// each week is two aggregate queries (rides; reservations per car) however large the
-// fleet.
+// FleetReport reports on [from, to) for fleet managers and admins, week by week in loc.
+// The store reads every week of the period with the same few grouped queries, however
+// long the period and however large the fleet.
 func (a *App) FleetReport(ctx context.Context, me carpool.Member, from, to time.Time, loc *time.Location) (Report, error) {
+	return a.report(ctx, me, "", from, to, loc)
+}
+
+// SiteReport is the fleet report of one site: its pool cars, their reservations and the
+// rides driven in them, computed in the database for that site only.
+func (a *App) SiteReport(ctx context.Context, me carpool.Member, siteID string, from, to time.Time, loc *time.Location) (Report, error) {
+	if siteID == "" {
+		return Report{}, carpool.FieldErrorf(carpool.EINVALID, "site_id", "site_id is required")
+	}
+	return a.report(ctx, me, siteID, from, to, loc)
+}
+
+func (a *App) report(ctx context.Context, me carpool.Member, siteID string, from, to time.Time, loc *time.Location) (Report, error) {
 	if err := RequireFleet(me, carpool.Phrasef("see reports")); err != nil {
 		return Report{}, err
 	}
@@ -54,20 +68,56 @@ func (a *App) FleetReport(ctx context.Context, me carpool.Member, from, to time.
 		return Report{}, err
 	}
 	rep := Report{From: from, To: to, Factor: a.co2}
-	var err error
-	if rep.Cars, err = a.Utilisation(ctx, me, from, to); err != nil {
-		return Report{}, err
+	var sites []carpool.Site
+	if siteID != "" {
+		site, err := a.store.Site(ctx, siteID)
+		if err != nil {
+			return Report{}, err
+		}
+		rep.Site, sites = &site, []carpool.Site{site}
+	} else {
+		var err error
+		if sites, err = a.AllSites(ctx, me); err != nil {
+			return Report{}, err
+		}
 	}
-	rides, err := a.store.RideFigures(ctx, carpool.RideFigureFilter{From: from, To: to})
+
+	// The weeks clipped to the period are consecutive spans between these bounds.
+	weeks := carpool.Weeks(from, to, loc)
+	bounds := make([]time.Time, 0, len(weeks)+1)
+	bounds = append(bounds, carpool.Timestamp(from))
+	for _, w := range weeks[1:] {
+		bounds = append(bounds, carpool.Timestamp(w.Start))
+	}
+	bounds = append(bounds, carpool.Timestamp(to))
+	usage, err := a.store.FleetUsage(ctx, carpool.FleetUsageFilter{Bounds: bounds, SiteID: siteID})
 	if err != nil {
 		return Report{}, err
+	}
+	rep.Cars = utilisationRows(usage.Cars, sites)
+	inService := 0
+	for _, c := range usage.Cars {
+		if c.Car.Status != carpool.CarRetired {
+			inService++
+		}
+	}
+
+	var rides carpool.RideFigures
+	for i, w := range weeks {
+		span := usage.Spans[i]
+		rides = rides.Add(span.Rides)
+		h := heldTime{span.Reserved, span.Maintenance}
+		rep.Weeks = append(rep.Weeks, WeekFigures{Week: w, Figures: a.figuresOf(span.Rides, h, inService, bounds[i+1].Sub(bounds[i]))})
+	}
+	if siteID == "" {
+		// The whole fleet's rides include those in private cars, which no span of a
+		// site holds; one query sums them exactly as the weeks do.
+		if rides, err = a.store.RideFigures(ctx, carpool.RideFigureFilter{From: from, To: to}); err != nil {
+			return Report{}, err
+		}
 	}
 	rep.Totals = a.figures(rides, rep.Cars, to.Sub(from))
 
-	sites, err := a.AllSites(ctx, me)
-	if err != nil {
-		return Report{}, err
-	}
 	for _, site := range sites {
 		var cars []UtilisationRow
 		for _, c := range rep.Cars {
@@ -77,36 +127,35 @@ func (a *App) FleetReport(ctx context.Context, me carpool.Member, from, to time.
 		}
 		rep.Sites = append(rep.Sites, SiteFigures{Site: site, Cars: len(cars), Figures: a.figures(carpool.RideFigures{}, cars, to.Sub(from))})
 	}
-
-	for _, w := range carpool.Weeks(from, to, loc) {
-		start, end := maxTime(w.Start, from), minTime(w.End, to)
-		usage, err := a.store.Utilisation(ctx, start, end)
-		if err != nil {
-			return Report{}, err
-		}
-		rows := make([]UtilisationRow, len(usage))
-		for i, u := range usage {
-			rows[i] = UtilisationRow{CarUsage: u}
-		}
-		rides, err := a.store.RideFigures(ctx, carpool.RideFigureFilter{From: start, To: end})
-		if err != nil {
-			return Report{}, err
-		}
-		rep.Weeks = append(rep.Weeks, WeekFigures{Week: w, Figures: a.figures(rides, rows, end.Sub(start))})
-	}
 	return rep, nil
+}
+
+// heldTime is how long reservations held pool cars, by kind.
+type heldTime struct{ reserved, maintenance time.Duration }
+
+func (h heldTime) add(reserved, maintenance time.Duration) heldTime {
+	return heldTime{h.reserved + reserved, h.maintenance + maintenance}
 }
 
 // figures combines ride figures with the use of cars over a span of time.
 func (a *App) figures(rides carpool.RideFigures, cars []UtilisationRow, span time.Duration) Figures {
-	f := Figures{RideFigures: rides, CO2AvoidedKG: a.co2.AvoidedKG(rides.PassengerKM)}
+	var h heldTime
+	inService := 0
 	for _, c := range cars {
-		f.ReservedHours += c.Reserved.Hours()
-		f.MaintenanceHours += c.Maintenance.Hours()
+		h = h.add(c.Reserved, c.Maintenance)
 		if c.Car.Status != carpool.CarRetired {
-			f.AvailableHours += span.Hours()
+			inService++
 		}
 	}
+	return a.figuresOf(rides, h, inService, span)
+}
+
+// figuresOf combines ride figures with the time reservations held inService cars in a
+// span of time.
+func (a *App) figuresOf(rides carpool.RideFigures, h heldTime, inService int, span time.Duration) Figures {
+	f := Figures{RideFigures: rides, CO2AvoidedKG: a.co2.AvoidedKG(rides.PassengerKM),
+		ReservedHours: h.reserved.Hours(), MaintenanceHours: h.maintenance.Hours(),
+		AvailableHours: float64(inService) * span.Hours()}
 	if f.AvailableHours > 0 {
 		f.Utilisation = f.ReservedHours / f.AvailableHours
 	}
@@ -134,18 +183,4 @@ func (a *App) MyFigures(ctx context.Context, me carpool.Member, from, to time.Ti
 	}
 	km := driven.PassengerKM + ridden.PassengerKM
 	return MyFigures{Driven: driven, Ridden: ridden, SharedKM: km, CO2AvoidedKG: a.co2.AvoidedKG(km)}, nil
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }

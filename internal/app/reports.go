@@ -30,6 +30,11 @@ func (a *App) Utilisation(ctx context.Context, me carpool.Member, from, to time.
 	if err != nil {
 		return nil, err
 	}
+	return utilisationRows(usage, sites), nil
+}
+
+// utilisationRows names each car's site and orders the rows by site name and plate.
+func utilisationRows(usage []carpool.CarUsage, sites []carpool.Site) []UtilisationRow {
 	names := make(map[string]string, len(sites))
 	for _, s := range sites {
 		names[s.ID] = s.Name
@@ -39,7 +44,7 @@ func (a *App) Utilisation(ctx context.Context, me carpool.Member, from, to time.
 		rows[i] = UtilisationRow{CarUsage: u, Site: names[u.Car.SiteID]}
 	}
 	sortBy(rows, func(r UtilisationRow) string { return r.Site + "\x00" + r.Car.Plate })
-	return rows, nil
+	return rows
 }
 
 // FullRides returns the rides that match q in every way but free seats, best first, so

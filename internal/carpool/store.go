@@ -139,6 +139,9 @@ type ReportStore interface {
 	Utilisation(ctx context.Context, from, to time.Time) ([]CarUsage, error)
 	// RideFigures sums the rides f selects.
 	RideFigures(ctx context.Context, f RideFigureFilter) (RideFigures, error)
+	// FleetUsage reads a report's cars and spans with a fixed number of grouped queries,
+	// however many spans the period has.
+	FleetUsage(ctx context.Context, f FleetUsageFilter) (FleetUsage, error)
 }
 
 // OutboxStore reads the transactional outbox.

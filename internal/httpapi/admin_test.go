@@ -270,6 +270,22 @@ func TestReportAPI(t *testing.T) {
 	e.do(t, call{method: "GET", path: "/api/v1/reports?from=" + from + "&to=" + to, token: pat.token}).problem(t, 403, carpool.EFORBIDDEN, "")
 	e.do(t, call{method: "GET", path: "/api/v1/reports?from=" + to + "&to=" + from, token: fm.token}).problem(t, 422, carpool.EINVALID, "to")
 	e.do(t, call{method: "GET", path: "/api/v1/reports?from=" + from + "&to=" + to + "&tz=Mars/Base", token: fm.token}).problem(t, 422, carpool.EINVALID, "tz")
+
+	// One site's report holds that site and its cars only.
+	other := e.site(t, fm)
+	e.poolCar(t, fm, str(other["id"]), 5)
+	e.poolCar(t, fm, str(other["id"]), 5)
+	var one struct {
+		Weeks []map[string]any `json:"weeks"`
+		Sites []map[string]any `json:"sites"`
+		Cars  []map[string]any `json:"cars"`
+	}
+	e.do(t, call{method: "GET", path: "/api/v1/reports?from=" + from + "&to=" + to + "&site_id=" + str(other["id"]), token: fm.token}).want(t, 200).decode(t, &one)
+	if len(one.Weeks) < 1 || len(one.Cars) != 2 || len(one.Sites) != 1 || one.Sites[0]["site_id"] != other["id"] {
+		t.Errorf("one site's report: got %d weeks, %d cars, sites %v; want the site's two cars and the site alone", len(one.Weeks), len(one.Cars), one.Sites)
+	}
+	e.do(t, call{method: "GET", path: "/api/v1/reports?from=" + from + "&to=" + to + "&site_id=nosuchsite", token: fm.token}).problem(t, 404, carpool.ENOTFOUND, "")
+	e.do(t, call{method: "GET", path: "/api/v1/reports?from=" + from + "&to=" + to + "&site_id=" + str(other["id"]), token: pat.token}).problem(t, 403, carpool.EFORBIDDEN, "")
 }
 
 // TestReservationHolders: fleet managers see who holds a pool car, with contact details;

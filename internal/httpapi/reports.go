@@ -79,7 +79,12 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request, me carpool.Me
 			return carpool.FieldErrorf(carpool.EINVALID, "tz", "tz must be an IANA time zone such as Europe/Berlin")
 		}
 	}
-	rep, err := s.app.FleetReport(r.Context(), me, from, to, loc)
+	var rep app.Report
+	if site := q.Get("site_id"); site != "" {
+		rep, err = s.app.SiteReport(r.Context(), me, site, from, to, loc)
+	} else {
+		rep, err = s.app.FleetReport(r.Context(), me, from, to, loc)
+	}
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -25,7 +26,8 @@ import (
 //go:embed catalog/errors/*.json
 var errorCatalogs embed.FS
 
-var errorFormats = mustErrorFormats()
+// errorFormats are parsed on first use, like the page catalogues.
+var errorFormats = sync.OnceValue(mustErrorFormats)
 
 func mustErrorFormats() map[string]map[string]string {
 	files, err := ErrorCatalogues()
@@ -101,7 +103,7 @@ func (p *Printer) say(ph carpool.Phrase, english string) string {
 	}
 	format := ph.Format
 	if NeedsTranslation(format) {
-		f, ok := errorFormats[p.Code()][format]
+		f, ok := errorFormats()[p.Code()][format]
 		if !ok {
 			return english
 		}

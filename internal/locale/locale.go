@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -28,16 +29,19 @@ var Supported = []language.Tag{language.English, language.German}
 // Default is the language used when nothing else decides.
 var Default = language.English
 
+var matcher = language.NewMatcher(Supported)
+
+// The catalogues are parsed on first use, not at package init: every process links this
+// package (carpool migrate and carpool healthcheck too), and most never say a word.
 var (
-	bundle   = mustBundle()
-	matcher  = language.NewMatcher(Supported)
-	printers = func() map[language.Tag]*Printer {
+	bundle   = sync.OnceValue(mustBundle)
+	printers = sync.OnceValue(func() map[language.Tag]*Printer {
 		m := make(map[language.Tag]*Printer, len(Supported))
 		for _, t := range Supported {
 			m[t] = newPrinter(t)
 		}
 		return m
-	}()
+	})
 )
 
 func mustBundle() *i18n.Bundle {
@@ -119,19 +123,19 @@ func Code(t language.Tag) string {
 
 // For returns the printer of a supported language; any other tag gets the default's.
 func For(t language.Tag) *Printer {
-	if p, ok := printers[t]; ok {
+	if p, ok := printers()[t]; ok {
 		return p
 	}
 	if t, ok := Parse(t.String()); ok {
-		return printers[t]
+		return printers()[t]
 	}
-	return printers[Default]
+	return printers()[Default]
 }
 
 // ForCode returns the printer of the language code names, or def's when code names none.
 func ForCode(code string, def language.Tag) *Printer {
 	if t, ok := Parse(code); ok {
-		return printers[t]
+		return printers()[t]
 	}
 	return For(def)
 }

@@ -22,7 +22,7 @@ type Printer struct {
 }
 
 func newPrinter(t language.Tag) *Printer {
-	return &Printer{tag: t, loc: i18n.NewLocalizer(bundle, t.String()), num: message.NewPrinter(t), fmt: formatsOf(t)}
+	return &Printer{tag: t, loc: i18n.NewLocalizer(bundle(), t.String()), num: message.NewPrinter(t), fmt: formatsOf(t)}
 }
 
 // In returns a printer of the same language that shows the moments of domain messages

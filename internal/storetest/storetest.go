@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Search", testSearch},
 		{"Reads", testReads},
 		{"Utilisation", testUtilisation},
+		{"FleetUsage", testFleetUsage},
 		{"RideFigures", testRideFigures},
 		{"RouteSearch", testRouteSearch},
 		{"EndSearch", testEndSearch},

@@ -387,6 +387,12 @@ func (is *instrumentedStore) RideFigures(ctx context.Context, f carpool.RideFigu
 	return is.next.RideFigures(ctx, f)
 }
 
+func (is *instrumentedStore) FleetUsage(ctx context.Context, f carpool.FleetUsageFilter) (_ carpool.FleetUsage, err error) {
+	ctx, end := is.start(ctx, "FleetUsage")
+	defer func() { end(err) }()
+	return is.next.FleetUsage(ctx, f)
+}
+
 func (is *instrumentedStore) Events(ctx context.Context, afterSeq int64, limit int) (_ []carpool.Event, err error) {
 	ctx, end := is.start(ctx, "Events")
 	defer func() { end(err) }()

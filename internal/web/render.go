@@ -13,6 +13,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/text/language"
@@ -24,39 +25,71 @@ var assets embed.FS
 // pages holds one template set per page and language: the layout and the partials
 // parsed together with that page's file, so each page defines its own "title" and
 // "content"; each language's copy has helpers that say texts and format values in it.
+// A page's copy in a language is made the first time it is rendered: a replica that
+// serves only the API never pays for pages, and one that serves pages pays for those
+// its visitors open.
 type pages struct {
+	loc  *time.Location
+	mu   sync.RWMutex
 	sets map[language.Tag]map[string]*template.Template
 }
 
-// parsedPages are the embedded templates, parsed once when the program starts: they are
-// part of the binary, so a template that does not parse is a bug that every test of this
-// package reports, not a condition to handle at run time.
-var parsedPages = func() map[string]*template.Template {
-	p, err := parsePages()
-	if err != nil {
-		panic(err)
-	}
-	return p
-}()
+// parsedPages are the embedded templates, parsed once, when the first page is rendered.
+// They are part of the binary, so a template that does not parse is a bug that the
+// package's tests report (TestTemplatesParse), not a condition to handle at run time.
+var parsedPages = sync.OnceValues(parsePages)
 
 // pagesFor returns the pages in every supported language with their time helpers
 // working in loc.
-func pagesFor(parsed map[string]*template.Template, loc *time.Location) *pages {
-	out := &pages{sets: make(map[language.Tag]map[string]*template.Template, len(locale.Supported))}
-	for _, tag := range locale.Supported {
-		set := make(map[string]*template.Template, len(parsed))
-		for name, t := range parsed {
-			set[name] = template.Must(t.Clone()).Funcs(templateFuncs(loc, locale.For(tag)))
-		}
-		out.sets[tag] = set
-	}
-	return out
+func pagesFor(loc *time.Location) *pages {
+	return &pages{loc: loc, sets: make(map[language.Tag]map[string]*template.Template, len(locale.Supported))}
 }
 
+// page returns page name in language tag, or nil when there is no such page.
+func (p *pages) page(tag language.Tag, name string) (*template.Template, error) {
+	p.mu.RLock()
+	t, ok := p.sets[tag][name]
+	p.mu.RUnlock()
+	if ok {
+		return t, nil
+	}
+	parsed, err := parsedPages()
+	if err != nil {
+		return nil, err
+	}
+	src, ok := parsed[name]
+	if !ok {
+		return nil, nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if t, ok := p.sets[tag][name]; ok {
+		return t, nil
+	}
+	// The parsed set is never executed itself, so it can always be cloned.
+	t, err = src.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("clone template %s: %w", name, err)
+	}
+	t.Funcs(templateFuncs(p.loc, locale.For(tag)))
+	if p.sets[tag] == nil {
+		p.sets[tag] = make(map[string]*template.Template, len(parsed))
+	}
+	p.sets[tag][name] = t
+	return t, nil
+}
+
+// parsePages parses the layout and the partials once and each page into a copy of
+// them, rather than the three files again for every page.
 func parsePages() (map[string]*template.Template, error) {
 	files, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
+	}
+	base, err := template.New("layout").Funcs(templateFuncs(time.UTC, locale.For(locale.Default))).ParseFS(assets,
+		"templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout and partials: %w", err)
 	}
 	sets := map[string]*template.Template{}
 	for _, f := range files {
@@ -64,9 +97,11 @@ func parsePages() (map[string]*template.Template, error) {
 		if name == "layout" || name == "partials" {
 			continue
 		}
-		t, err := template.New(name).Funcs(templateFuncs(time.UTC, locale.For(locale.Default))).ParseFS(assets,
-			"templates/layout.html", "templates/partials.html", f)
+		t, err := base.Clone()
 		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		if t, err = t.ParseFS(assets, f); err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}
 		sets[name] = t
@@ -95,9 +130,9 @@ type view struct {
 // The page is rendered to a buffer first so a failure never leaves half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, me *session, data any) {
 	p := s.printer(r, me)
-	t, ok := s.pages.sets[p.Tag()][name]
-	if !ok {
-		s.log.Error("web template missing", "template", name)
+	t, err := s.pages.page(p.Tag(), name)
+	if err != nil || t == nil {
+		s.log.Error("web template missing", "template", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// initOnlyEnv makes the test binary exit right after package initialisation, so that
+// TestInitAllocations can read the init trace of every package this command links.
+const initOnlyEnv = "CARPOOL_TEST_INIT_ONLY"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(initOnlyEnv) == "1" {
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// What package initialisation may allocate. Every process pays it before main, on
+// every start (serve, migrate, healthcheck probes), and it stays in the heap: loading
+// dictionaries, catalogues or templates at init once cost ~17 MB and ~100 ms per start.
+// The numbers are allocations, which the init trace counts exactly, not time.
+const (
+	// libraryInitBudget bounds the password-strength library, which builds its
+	// dictionaries (~11 MB) in its own package init; only replacing its matching
+	// package would move that to first use.
+	libraryInitBudget = 12 << 20
+	// restInitBudget bounds every other package together (about 1.1 MB today).
+	restInitBudget = 2 << 20
+	// ownPackageBudget bounds each of carpool's own packages: they load what they need
+	// on first use.
+	ownPackageBudget = 256 << 10
+)
+
+var initLine = regexp.MustCompile(`^init (\S+) @[0-9.]+ ms, [0-9.]+ ms clock, ([0-9]+) bytes, ([0-9]+) allocs`)
+
+func TestInitAllocations(t *testing.T) {
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1", initOnlyEnv+"=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("run the test binary for its init trace: %v\n%s", err, stderr.String())
+	}
+	type pkgInit struct {
+		name   string
+		bytes  int
+		allocs int
+	}
+	var inits []pkgInit
+	total, library := 0, 0
+	sc := bufio.NewScanner(&stderr)
+	for sc.Scan() {
+		m := initLine.FindStringSubmatch(sc.Text())
+		if m == nil {
+			continue
+		}
+		b, _ := strconv.Atoi(m[2])
+		a, _ := strconv.Atoi(m[3])
+		inits = append(inits, pkgInit{m[1], b, a})
+		if strings.HasPrefix(m[1], "github.com/trustelem/zxcvbn") {
+			library += b
+		} else {
+			total += b
+		}
+	}
+	if len(inits) < 50 {
+		t.Fatalf("the init trace has %d package lines; is GODEBUG=inittrace=1 still read?\n%s", len(inits), stderr.String())
+	}
+	slices.SortFunc(inits, func(a, b pkgInit) int { return b.bytes - a.bytes })
+	var top strings.Builder
+	for _, p := range inits[:min(10, len(inits))] {
+		fmt.Fprintf(&top, "\n  %-60s %10d bytes %7d allocs", p.name, p.bytes, p.allocs)
+	}
+	t.Logf("package initialisation allocates %d bytes in the password-strength library and %d in the %d other packages; the largest:%s",
+		library, total, len(inits), top.String())
+	if library > libraryInitBudget {
+		t.Errorf("the password-strength library's init allocates %d bytes, more than the budget of %d", library, libraryInitBudget)
+	}
+	if total > restInitBudget {
+		t.Errorf("package initialisation (the password-strength library aside) allocates %d bytes, more than the budget of %d; the largest:%s", total, restInitBudget, top.String())
+	}
+	for _, p := range inits {
+		if strings.HasPrefix(p.name, "carpool/") && p.bytes > ownPackageBudget {
+			t.Errorf("init %s allocates %d bytes (budget %d per carpool package): load it on first use", p.name, p.bytes, ownPackageBudget)
+		}
+	}
+}
