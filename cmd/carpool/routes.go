@@ -17,13 +17,14 @@ import (
 	"carpool/internal/mail"
 	"carpool/internal/notify"
 	"carpool/internal/sso"
+	"carpool/internal/telemetry"
 	"carpool/internal/web"
 )
 
 // appHandler routes the main listener: probes, the REST API and the web UI. The App is
 // returned too, so that serve can let its background mails finish before the database
 // closes.
-func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, logger *slog.Logger) (http.Handler, *app.App) {
+func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, refusals *telemetry.SignInRefusals, logger *slog.Logger) (http.Handler, *app.App) {
 	mux := http.NewServeMux()
 	probes.Register(mux)
 	roles := map[string]carpool.Role{}
@@ -36,6 +37,7 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 		Logger:           logger,
 		HashSlots:        cfg.MaxPasswordHashes,
 		NoPasswordSignIn: !cfg.PasswordSignIn,
+		SignInRefused:    refusals.Refused,
 		SSO: app.SSOPolicy{Domains: carpool.SignupPolicy{Domains: cfg.OIDC.Domains}, Roles: roles,
 			TrustEmail: cfg.OIDC.TrustEmail},
 	}

@@ -47,6 +47,9 @@ type Options struct {
 	NoPasswordSignIn bool
 	// Geocoder searches addresses; nil turns address search off.
 	Geocoder AddressSearch
+	// SignInRefused, when set, hears the reason (RefusedThrottled, ...) of every refused
+	// sign-in by password; it must not block.
+	SignInRefused func(reason string)
 	// Mailer sends the mails about accounts (reset links, address confirmations); nil
 	// turns password reset by mail and address changes off.
 	Mailer Mailer
@@ -65,6 +68,7 @@ type App struct {
 	sso                            SSOPolicy
 	noPasswords                    bool
 	blocked                        blockedKeys
+	signInRefused                  func(reason string)
 
 	geocoder AddressSearch
 
@@ -77,7 +81,7 @@ type App struct {
 func New(store carpool.Store, opts Options) *App {
 	a := &App{store: store, signup: opts.Signup, now: opts.Now, log: opts.Logger, co2: opts.Emission,
 		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn, geocoder: opts.Geocoder,
-		mailer: opts.Mailer, mailJobs: make(chan struct{}, maxMailJobs)}
+		mailer: opts.Mailer, mailJobs: make(chan struct{}, maxMailJobs), signInRefused: opts.SignInRefused}
 	if a.co2 == 0 {
 		a.co2 = carpool.DefaultEmissionFactor
 	}
