@@ -17,13 +17,14 @@ import (
 	"carpool/internal/mail"
 	"carpool/internal/notify"
 	"carpool/internal/sso"
+	"carpool/internal/telemetry"
 	"carpool/internal/web"
 )
 
 // appHandler routes the main listener: probes, the REST API and the web UI. The App is
 // returned too, so that serve can let its background mails finish before the database
 // closes.
-func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, observer app.Observer, logger *slog.Logger) (http.Handler, *app.App) {
+func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, metrics *telemetry.Metrics, refusals *telemetry.SignInRefusals, logger *slog.Logger) (http.Handler, *app.App) {
 	mux := http.NewServeMux()
 	probes.Register(mux)
 	roles := map[string]carpool.Role{}
@@ -32,13 +33,14 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 	}
 	limits := cfg.Limits()
 	opts := app.Options{
-		Limits:           &limits,
-		Observer:         observer,
-		Signup:           carpool.SignupPolicy{Domains: cfg.SignupDomains},
-		Emission:         carpool.EmissionFactor(cfg.CO2PerKM),
-		Logger:           logger,
-		HashSlots:        cfg.MaxPasswordHashes,
-		NoPasswordSignIn: !cfg.PasswordSignIn,
+		Limits:             &limits,
+		ReservationRefused: metrics.ReservationRefused,
+		Signup:             carpool.SignupPolicy{Domains: cfg.SignupDomains},
+		Emission:           carpool.EmissionFactor(cfg.CO2PerKM),
+		Logger:             logger,
+		HashSlots:          cfg.MaxPasswordHashes,
+		NoPasswordSignIn:   !cfg.PasswordSignIn,
+		SignInRefused:      refusals.Refused,
 		SSO: app.SSOPolicy{Domains: carpool.SignupPolicy{Domains: cfg.OIDC.Domains}, Roles: roles,
 			TrustEmail: cfg.OIDC.TrustEmail},
 	}

@@ -10,6 +10,7 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/buildinfo"
+	"carpool/internal/carpool"
 	"carpool/internal/config"
 	"carpool/internal/health"
 	"carpool/internal/telemetry"
@@ -87,6 +88,11 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	} else {
 		logger.Warn("metrics: the database engine cannot count its outbox backlog", "engine", cfg.Engine())
 	}
+	if dc, ok := db.(telemetry.DeadDeliveryCounter); ok {
+		metrics.RegisterDeadDeliveries(dc, []string{carpool.ChannelEmail, carpool.ChannelWebhook}, outboxCountTimeout, logger)
+	} else {
+		logger.Warn("metrics: the database engine cannot count its dead deliveries", "engine", cfg.Engine())
+	}
 
 	// The relay uses the engine itself: its polling loops must not make spans.
 	relay, err := startRelay(cfg, db, metrics, logger)
@@ -100,7 +106,7 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	// Token checks are answered from a short cache (tokencache: revocations reach other
 	// replicas within its TTL), so an authenticated read costs no extra round trip.
 	store := tokencache.Wrap(telemetry.InstrumentStore(db, metrics), tokencache.Options{})
-	handler, accounts := appHandler(cfg, store, probes, metrics, logger)
+	handler, accounts := appHandler(cfg, store, probes, metrics, metrics.RegisterSignInRefusals(app.SignInRefusals), logger)
 	defer accounts.Wait() // account mails still being sent, before the database closes
 	srv := &http.Server{
 		Handler: telemetry.Middleware(handler, telemetry.HTTPOptions{

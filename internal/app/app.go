@@ -50,23 +50,16 @@ type Options struct {
 	// Limits are the fair-use limits creating and moving rides and reservations apply;
 	// nil means carpool.DefaultLimits.
 	Limits *carpool.Limits
-	// Observer counts what the outbox does not record (nil: nothing counted).
-	Observer Observer
+	// ReservationRefused, when set, hears why a reservation was not made (a made one is
+	// counted from its outbox event); it must not block.
+	ReservationRefused func(err error)
+	// SignInRefused, when set, hears the reason (RefusedThrottled, ...) of every refused
+	// sign-in by password; it must not block.
+	SignInRefused func(reason string)
 	// Mailer sends the mails about accounts (reset links, address confirmations); nil
 	// turns password reset by mail and address changes off.
 	Mailer Mailer
 }
-
-// Observer is told of the refused attempts a dashboard shows; the changes that happened
-// are counted from their outbox events, whichever use case made them.
-type Observer interface {
-	// ReservationRefused is told why a reservation was not made.
-	ReservationRefused(err error)
-}
-
-type noObserver struct{}
-
-func (noObserver) ReservationRefused(error) {}
 
 // App is the application layer over a Store.
 type App struct {
@@ -81,10 +74,11 @@ type App struct {
 	sso                            SSOPolicy
 	noPasswords                    bool
 	blocked                        blockedKeys
+	signInRefused                  func(reason string)
+	reservationRefused             func(err error)
 
 	geocoder AddressSearch
 	limits   carpool.Limits
-	observer Observer
 
 	mailer   Mailer
 	mailJobs chan struct{}
@@ -95,11 +89,8 @@ type App struct {
 func New(store carpool.Store, opts Options) *App {
 	a := &App{store: store, signup: opts.Signup, now: opts.Now, log: opts.Logger, co2: opts.Emission,
 		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn, geocoder: opts.Geocoder,
-		mailer: opts.Mailer, mailJobs: make(chan struct{}, maxMailJobs)}
-	a.observer = opts.Observer
-	if a.observer == nil {
-		a.observer = noObserver{}
-	}
+		mailer: opts.Mailer, mailJobs: make(chan struct{}, maxMailJobs), signInRefused: opts.SignInRefused,
+		reservationRefused: opts.ReservationRefused}
 	a.limits = carpool.DefaultLimits()
 	if opts.Limits != nil {
 		a.limits = *opts.Limits

@@ -49,7 +49,9 @@ func (a *App) createReservation(ctx context.Context, carID string, by carpool.Me
 		return tx.Append(ctx, carpool.ReservationEvent(carpool.EventReservationCreated, r, now))
 	})
 	if err != nil {
-		a.observer.ReservationRefused(err)
+		if a.reservationRefused != nil {
+			a.reservationRefused(err)
+		}
 		return carpool.Reservation{}, fmt.Errorf("create reservation: %w", err)
 	}
 	return out, nil

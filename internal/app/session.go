@@ -31,6 +31,39 @@ type Session struct {
 // ETHROTTLED, and one that finds every hash slot taken with EUNAVAILABLE, both without
 // hashing. A success clears the account's count and takes back its charge to the address.
 func (a *App) SignIn(ctx context.Context, email, password string, client netip.Addr) (Session, error) {
+	s, err := a.signIn(ctx, email, password, client)
+	if reason := refusalOf(err); reason != "" && a.signInRefused != nil {
+		a.signInRefused(reason)
+	}
+	return s, err
+}
+
+// Why a sign-in by password was refused, for Options.SignInRefused: an attack shows as
+// throttled and bad credentials, too little capacity as busy hash slots.
+const (
+	RefusedThrottled      = "throttled"
+	RefusedHashSlotsBusy  = "hash_slots_busy"
+	RefusedBadCredentials = "bad_credentials"
+)
+
+// SignInRefusals lists every reason SignIn reports, so that counters start at zero.
+var SignInRefusals = []string{RefusedThrottled, RefusedHashSlotsBusy, RefusedBadCredentials}
+
+// refusalOf names the reason of a refused sign-in; "" for a success and for failures
+// that are not a refusal of the attempt (the database, a cancelled request).
+func refusalOf(err error) string {
+	switch carpool.ErrorCode(err) {
+	case carpool.ETHROTTLED:
+		return RefusedThrottled
+	case carpool.EUNAVAILABLE:
+		return RefusedHashSlotsBusy
+	case carpool.EUNAUTHORIZED:
+		return RefusedBadCredentials
+	}
+	return ""
+}
+
+func (a *App) signIn(ctx context.Context, email, password string, client netip.Addr) (Session, error) {
 	if a.noPasswords {
 		return Session{}, errNoPasswords
 	}

@@ -190,8 +190,23 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 		if len(deadList) != 1 || deadList[0].ID != dead.ID || deadList[0].LastError != "550 no such user" {
 			t.Fatalf("dead deliveries: got %+v, want %s with its error", deadList, dead.ID)
 		}
+		// The dead-deliveries gauge counts it under its channel until an admin retries it.
+		dc, ok := e.s.(interface {
+			DeadDeliveriesByChannel(context.Context) (map[string]int64, error)
+		})
+		if !ok {
+			t.Fatalf("%T cannot count dead deliveries by channel (carpool_notify_dead_deliveries)", e.s)
+		}
+		counts, err := dc.DeadDeliveriesByChannel(e.ctx)
+		noErr(t, err, "count dead deliveries")
+		if len(counts) != 1 || counts[dead.Channel] != 1 {
+			t.Fatalf("dead deliveries by channel: got %v, want %s: 1", counts, dead.Channel)
+		}
 		noErr(t, e.s.RetryDelivery(e.ctx, dead.ID), "retry dead")
 		wantCode(t, e.s.RetryDelivery(e.ctx, dead.ID), carpool.ENOTFOUND, "")
+		if counts, err := dc.DeadDeliveriesByChannel(e.ctx); err != nil || len(counts) != 0 {
+			t.Fatalf("dead deliveries by channel after the retry: got %v, %v; want none", counts, err)
+		}
 		ds3, _ := e.s.ClaimDeliveries(e.ctx, time.Now().Add(3*time.Hour), time.Minute, 100)
 		if len(ds3) != 1 || ds3[0].ID != dead.ID || ds3[0].Attempts != 1 {
 			t.Fatalf("after a manual retry: got %+v, want %s at attempt 1", ds3, dead.ID)

@@ -198,6 +198,8 @@ var carpoolMetrics = map[string]bool{
 	"carpool_http_request_duration_seconds_sum":     true,
 	"carpool_http_request_duration_seconds_count":   true,
 	"carpool_outbox_backlog":                        true,
+	"carpool_notify_dead_deliveries":                true,
+	"carpool_signin_refusals_total":                 true,
 	"carpool_backup_last_success_timestamp_seconds": true,
 	"carpool_build_info":                            true,
 }
@@ -228,7 +230,8 @@ func TestAlertsAndDashboardUseExportedMetrics(t *testing.T) {
 			}
 		}
 		for _, a := range []string{"CarpoolHighErrorRatio", "CarpoolHighLatencyP99", "CarpoolReplicasNotReady",
-			"CarpoolBackupTooOld", "CarpoolBackupFailed", "CarpoolOutboxBacklogGrowing"} {
+			"CarpoolBackupTooOld", "CarpoolBackupFailed", "CarpoolOutboxBacklogGrowing", "CarpoolDeliveriesDead",
+			"CarpoolPasswordHashSlotsBusy"} {
 			if !alerts[a] {
 				t.Errorf("%s: alert %s is missing", v, a)
 			}

@@ -24,6 +24,8 @@ func TestChartRefusesUnsafeValues(t *testing.T) {
 		{"shutdown delay not in seconds", []string{"config.shutdownDelay=5m"}, "shutdownDelay"},
 		{"too few database connections", []string{"autoscaling.enabled=true", "config.dbMaxConns=30"}, "maxConnections"},
 		{"unknown value", []string{"replicas=3"}, "replicas"},
+		{"mail without a sender", []string{"mail.existingSecret=smtp"}, "mail.from"},
+		{"mail egress to a host name", []string{"mail.egress.cidr=smtp.example.com"}, "/mail/egress/cidr"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
