@@ -18,7 +18,10 @@ import (
 type reportPage struct {
 	Form   *form
 	Report *app.Report
-	Query  string // the period as a query string, for the CSV links
+	// Query is the period as a query string for the CSV links; typed as a URL because
+	// html/template would otherwise escape its "=" and "&" and the download would fall
+	// back to the default period.
+	Query  template.URL
 	Charts []chart
 }
 
@@ -36,7 +39,7 @@ func (s *Server) fleetReport(w http.ResponseWriter, r *http.Request, me *session
 			f.fail(r, err, nil)
 		} else {
 			p.Report = &rep
-			p.Query = url.Values{"from": {f.Get("from")}, "to": {f.Get("to")}}.Encode()
+			p.Query = template.URL(url.Values{"from": {f.Get("from")}, "to": {f.Get("to")}}.Encode())
 			p.Charts = reportCharts(rep, s.loc, s.printer(r, me))
 		}
 	}
