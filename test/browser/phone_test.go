@@ -51,6 +51,7 @@ window.__contrast = function (a, b) {
 type germanWeek struct {
 	app         *webtest.App
 	anna, ben   carpool.Member
+	cleo        carpool.Member // has booked nothing yet
 	ride        carpool.Ride
 	browser     context.Context
 	annaBrowser *person
@@ -75,7 +76,8 @@ func startGermanWeek(t *testing.T) *germanWeek {
 	w := &germanWeek{app: app, browser: browser}
 	w.anna = app.AddMember(t, "anna@example.com", "Anna Fahrerin", "+49 170 1111111", carpool.RoleMember)
 	w.ben = app.AddMember(t, "ben@example.com", "Ben Mitfahrer", "+49 170 2222222", carpool.RoleMember)
-	for _, m := range []carpool.Member{w.anna, w.ben} {
+	w.cleo = app.AddMember(t, "cleo@example.com", "Cleo Pendlerin", "+49 170 3333333", carpool.RoleMember)
+	for _, m := range []carpool.Member{w.anna, w.ben, w.cleo} {
 		if _, err := app.Store.UpdateMember(ctx, m.ID, func(m *carpool.Member) error { m.Language = "de"; return nil }); err != nil {
 			t.Fatal(err)
 		}
@@ -274,4 +276,49 @@ func TestFocusRingContrast(t *testing.T) {
 			t.Errorf("%s: only %d elements took the focus", path, seen)
 		}
 	}
+}
+
+// firstScreen is the part of a phone's screen that is not covered by the bottom bar.
+const firstScreen = `(innerHeight - document.querySelector("nav.primary").getBoundingClientRect().height)`
+
+// TestSearchResultsAboveTheFold: after a search on a phone the first result is on the
+// first screen, the form folded behind a summary; on the ride page the book button comes
+// before the map and is on the first screen too.
+func TestSearchResultsAboveTheFold(t *testing.T) {
+	w := startGermanWeek(t)
+	p := newPerson(t, w.browser, w.app.URL, "Cleo").in(t)
+	p.signInDE(w.cleo.Email)
+	p.viewport(phoneW, phoneH)
+	p.open("/rides")
+	p.fill("day", w.ride.DepartAt.In(berlinZone(t)).Format("2006-01-02"))
+	p.submitOK(`form[action="/rides"] button[type="submit"]:not([name])`)
+	p.wantText("#search-summary", "1 Platz")
+	if bottom, limit := eval[float64](p, `document.querySelector("#results li").getBoundingClientRect().bottom`), eval[float64](p, firstScreen); bottom > limit {
+		t.Errorf("first result: ends %.0f px down, want it on the first screen (%.0f px)", bottom, limit)
+	}
+	if eval[bool](p, `document.querySelector("#when").checkVisibility()`) {
+		t.Errorf("the search form is still open after the search")
+	}
+	dir := screenDir(t)
+	p.screenshotAt(dir, "phone-search-results-390", phoneW)
+	p.viewport(phoneW, phoneH)
+
+	p.follow(`#results li a`)
+	book := `document.querySelector('form[action$="/book"] button[type="submit"]')`
+	if bottom, limit := eval[float64](p, book+`.getBoundingClientRect().bottom`), eval[float64](p, firstScreen); bottom > limit {
+		t.Errorf("book button: ends %.0f px down, want it on the first screen (%.0f px)", bottom, limit)
+	}
+	if !eval[bool](p, `(`+book+`.compareDocumentPosition(document.querySelector("#ride-map")) & Node.DOCUMENT_POSITION_FOLLOWING) > 0`) {
+		t.Errorf("the map comes before the book button")
+	}
+	p.screenshotAt(dir, "phone-ride-390", phoneW)
+}
+
+func berlinZone(t *testing.T) *time.Location {
+	t.Helper()
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return berlin
 }
