@@ -62,6 +62,10 @@ type NewMember struct {
 	Phone    string
 	Password string
 	Role     Role
+	// Language and TimeZone start the member's settings (see Member); a sign-up takes
+	// them from the browser. The language is checked by whoever knows the catalogues.
+	Language string
+	TimeZone string
 }
 
 // MinPasswordLength is the shortest password accepted.
@@ -96,6 +100,8 @@ func (n NewMember) ValidateProfile() (NewMember, error) {
 	if !n.Role.Valid() {
 		fe.add(FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin"))
 	}
+	n.TimeZone, err = ValidTimeZone(n.TimeZone)
+	fe.add(err)
 	return n, fe.err()
 }
 

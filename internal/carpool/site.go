@@ -30,7 +30,7 @@ func (s *Site) Validate() error {
 	s.Address, err = addressText.Clean("address", s.Address)
 	fe.add(err)
 	fe.add(validateCoordinates("", s.Lat, s.Lon))
-	s.TimeZone, err = ValidTimeZone("time_zone", s.TimeZone)
+	s.TimeZone, err = ValidTimeZone(s.TimeZone)
 	fe.add(err)
 	return fe.err()
 }

@@ -5,16 +5,16 @@ import (
 	"time"
 )
 
-// ValidTimeZone checks an IANA time-zone name such as "Europe/Berlin" for the field
-// named field and returns it trimmed; empty stays empty (the installation's default
+// ValidTimeZone checks an IANA time-zone name such as "Europe/Berlin" (the field
+// time_zone, wherever it is asked) and returns it trimmed; empty stays empty (the installation's default
 // zone). "Local" is refused: it names the server's zone, which differs between machines.
-func ValidTimeZone(field, name string) (string, error) {
+func ValidTimeZone(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return "", nil
 	}
 	if _, err := time.LoadLocation(name); err != nil || name == "Local" {
-		return "", FieldErrorf(EINVALID, field, "%s must be an IANA zone such as Europe/Berlin", field)
+		return "", FieldErrorf(EINVALID, "time_zone", "time_zone must be an IANA zone such as Europe/Berlin")
 	}
 	return name, nil
 }

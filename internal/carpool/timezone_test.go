@@ -22,7 +22,7 @@ func TestValidTimeZone(t *testing.T) {
 		{"europe/berlin ../", "", false},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
-			got, err := carpool.ValidTimeZone("time_zone", tc.in)
+			got, err := carpool.ValidTimeZone(tc.in)
 			if tc.ok != (err == nil) || got != tc.want {
 				t.Fatalf("got %q, %v; want %q, ok %v", got, err, tc.want, tc.ok)
 			}

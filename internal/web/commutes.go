@@ -126,8 +126,8 @@ func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request, me *session)
 	f.Values.Set("mode", string(carpool.BookingInstant))
 	f.Values.Set("detour", strconv.FormatFloat(carpool.DefaultDetourKM, 'f', -1, 64))
 	f.Values.Set("depart_time", "07:30")
-	f.Values.Set("time_zone", s.loc.String())
-	f.Values.Set("starts_on", carpool.DateOf(s.now().In(s.loc)).AddDays(1).String())
+	f.Values.Set("time_zone", s.zone(me).String())
+	f.Values.Set("starts_on", carpool.DateOf(s.now().In(s.zone(me))).AddDays(1).String())
 	places, err := s.seriesPlaces(r, me.Member, f, "")
 	if err != nil {
 		return err
@@ -456,7 +456,7 @@ type weekPageDay struct {
 }
 
 func (s *Server) commuteWeek(w http.ResponseWriter, r *http.Request, me *session) error {
-	from := carpool.DateOf(s.now().In(s.loc))
+	from := carpool.DateOf(s.now().In(s.zone(me)))
 	if v := r.URL.Query().Get("from"); v != "" {
 		d, err := carpool.ParseDate(v)
 		if err != nil {

@@ -290,8 +290,8 @@ func (s *Server) blockCar(w http.ResponseWriter, r *http.Request, me *session) e
 		return err
 	}
 	b := postedForm(r, blockInputs)
-	start := b.when("start", "Start", s.loc)
-	end := b.when("end", "End", s.loc)
+	start := b.when("start", "Start", s.zone(me))
+	end := b.when("end", "End", s.zone(me))
 	if b.Valid() {
 		_, err := s.app.Reserve(ctx, me.Member, c.ID, carpool.ReservationMaintenance, start, end)
 		if err == nil {

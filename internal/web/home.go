@@ -45,8 +45,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, me *session) error
 		return err
 	}
 	p := homePage{Requests: agenda.Requests, Shared: shared}
-	local := now.In(s.loc)
-	tomorrow := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, s.loc)
+	local := now.In(s.zone(me))
+	tomorrow := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, s.zone(me))
 	group := func(t time.Time) *agendaGroup {
 		if t.Before(tomorrow) {
 			return &p.Today

@@ -60,7 +60,7 @@ func (s *Server) printer(r *http.Request, me *session) *locale.Printer {
 	} else if c, err := r.Cookie(LanguageCookie); err == nil {
 		chosen = append(chosen, c.Value)
 	}
-	return locale.For(locale.Negotiate(s.lang, r.Header.Get("Accept-Language"), chosen...)).In(s.loc)
+	return locale.For(locale.Negotiate(s.lang, r.Header.Get("Accept-Language"), chosen...)).In(s.zone(me))
 }
 
 // langChoice is one entry of the language switch.

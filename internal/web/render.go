@@ -15,18 +15,10 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/language"
 )
 
 //go:embed templates static
 var assets embed.FS
-
-// pages holds one template set per page and language: the layout and the partials
-// parsed together with that page's file, so each page defines its own "title" and
-// "content"; each language's copy has helpers that say texts and format values in it.
-type pages struct {
-	sets map[language.Tag]map[string]*template.Template
-}
 
 // parsedPages are the embedded templates, parsed once when the program starts: they are
 // part of the binary, so a template that does not parse is a bug that every test of this
@@ -38,20 +30,6 @@ var parsedPages = func() map[string]*template.Template {
 	}
 	return p
 }()
-
-// pagesFor returns the pages in every supported language with their time helpers
-// working in loc.
-func pagesFor(parsed map[string]*template.Template, loc *time.Location) *pages {
-	out := &pages{sets: make(map[language.Tag]map[string]*template.Template, len(locale.Supported))}
-	for _, tag := range locale.Supported {
-		set := make(map[string]*template.Template, len(parsed))
-		for name, t := range parsed {
-			set[name] = template.Must(t.Clone()).Funcs(templateFuncs(loc, locale.For(tag)))
-		}
-		out.sets[tag] = set
-	}
-	return out
-}
 
 func parsePages() (map[string]*template.Template, error) {
 	files, err := fs.Glob(assets, "templates/*.html")
@@ -95,7 +73,7 @@ type view struct {
 // The page is rendered to a buffer first so a failure never leaves half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, me *session, data any) {
 	p := s.printer(r, me)
-	t, ok := s.pages.sets[p.Tag()][name]
+	t, ok := s.pages.page(p, s.zone(me), name)
 	if !ok {
 		s.log.Error("web template missing", "template", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)

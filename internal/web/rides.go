@@ -51,7 +51,7 @@ const (
 func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	now := s.now().In(s.loc)
+	now := s.now().In(s.zone(me))
 	f := copyInputs(r, findInputs...)
 	lookup := lookupField(r, "from", "to")
 	places, err := s.placeFields(ctx, me.Member, f, lookup,
@@ -127,18 +127,18 @@ func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) 
 // searchWindow reads when the searcher wants to leave: the whole chosen day (from now
 // when that day is today), or any time in the coming week. A search that still carries
 // an exact window (after, before: older bookmarks) keeps it. day is the chosen day's
-// midnight, zero for any time.
+// midnight, zero for any time. Days are read in the zone of now, the reader's.
 func (s *Server) searchWindow(f *form, now time.Time) (after, before, day time.Time) {
 	if f.text("after") != "" || f.text("before") != "" {
-		after = optional(f, "after", func() time.Time { return f.when("after", "field.earliest_departure", s.loc) })
-		before = optional(f, "before", func() time.Time { return f.when("before", "field.latest_departure", s.loc) })
+		after = optional(f, "after", func() time.Time { return f.when("after", "field.earliest_departure", now.Location()) })
+		before = optional(f, "before", func() time.Time { return f.when("before", "field.latest_departure", now.Location()) })
 		return after, before, time.Time{}
 	}
 	if f.Get("when") == "any" || f.text("day") == "" {
 		f.Values.Set("when", "any")
 		return now, now.Add(anyTimeWindow), time.Time{}
 	}
-	d, err := time.ParseInLocation(dateLayout, f.text("day"), s.loc)
+	d, err := time.ParseInLocation(dateLayout, f.text("day"), now.Location())
 	if err != nil {
 		f.fieldError("day", f.say("form.must_be_date", "Field", f.say("find.day"), "Example", now.Format(dateLayout)))
 		return time.Time{}, time.Time{}, time.Time{}

@@ -55,7 +55,7 @@ type Server struct {
 	now     func() time.Time
 	client  clientip.Resolver
 	sso     *SSO
-	pages   *pages
+	pages   *zonedPages
 	handler http.Handler
 	lang    language.Tag
 
@@ -76,7 +76,7 @@ func NewServer(a *app.App, opts Options) *Server {
 	if s.lang == (language.Tag{}) {
 		s.lang = locale.Default
 	}
-	s.pages = pagesFor(parsedPages, s.loc)
+	s.pages = newZonedPages(parsedPages)
 	s.mapConfig, s.csp = newMapConfig(opts.MapTilesURL, opts.MapAttribution)
 	mux := &routeMux{ServeMux: http.NewServeMux()}
 	s.routes(mux)
