@@ -192,5 +192,6 @@ func templateFuncs(loc *time.Location, p *locale.Printer) template.FuncMap {
 		"coord":      func(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) },
 		"at":         atValue,
 		"hours":      func(d time.Duration) string { return p.Number(d.Hours(), 1) },
+		"zones":      func() []string { return commonZones },
 	}
 }
