@@ -28,10 +28,12 @@ func (a *App) SignUp(ctx context.Context, in carpool.NewMember) (carpool.Member,
 		return carpool.Member{}, carpool.Errorf(carpool.EFORBIDDEN, "sign-up is closed; ask an administrator for an account")
 	}
 	in.Role = carpool.RoleMember
+	lang, langErr := languageCode(in.Language)
 	in, err := in.Validate()
-	if err != nil {
+	if err = carpool.JoinFieldErrors(err, langErr); err != nil {
 		return carpool.Member{}, err
 	}
+	in.Language = lang
 	if !a.signup.Allows(in.Email) {
 		return carpool.Member{}, carpool.FieldErrorf(carpool.EFORBIDDEN, "email",
 			"addresses of this email domain cannot sign up here; ask an administrator for an account")
@@ -94,7 +96,7 @@ func (a *App) createMember(ctx context.Context, in carpool.NewMember) (carpool.M
 	now := a.Now()
 	m := carpool.Member{
 		ID: carpool.NewID(), Email: in.Email, Name: in.Name, Phone: in.Phone, Role: in.Role,
-		PasswordHash: hash, CreatedAt: now, UpdatedAt: now,
+		PasswordHash: hash, CreatedAt: now, UpdatedAt: now, Language: in.Language, TimeZone: in.TimeZone,
 	}
 	if err := a.store.CreateMember(ctx, m); err != nil {
 		return carpool.Member{}, fmt.Errorf("create member: %w", err)

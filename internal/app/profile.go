@@ -18,18 +18,24 @@ type ProfilePatch struct {
 	// Language is a supported language's code ("en", "de"), or empty to follow the
 	// browser.
 	Language *string
+	// TimeZone is an IANA zone ("Europe/Berlin"), or empty for the installation's
+	// default.
+	TimeZone *string
 }
 
 // UpdateProfile changes me's name, phone and language, and asks for a change of
 // address (see ProfilePatch.Email; PendingEmail shows it until it is confirmed).
 func (a *App) UpdateProfile(ctx context.Context, me carpool.Member, p ProfilePatch) (carpool.Member, error) {
-	var lang string
-	if p.Language != nil && *p.Language != "" {
-		tag, ok := locale.Parse(*p.Language)
-		if !ok {
-			return carpool.Member{}, carpool.FieldErrorf(carpool.EINVALID, "language", "%q is not a language carpool speaks", *p.Language)
-		}
-		lang = locale.Code(tag)
+	var lang, zone string
+	var langErr, zoneErr error
+	if p.Language != nil {
+		lang, langErr = languageCode(*p.Language)
+	}
+	if p.TimeZone != nil {
+		zone, zoneErr = carpool.ValidTimeZone(*p.TimeZone)
+	}
+	if err := carpool.JoinFieldErrors(langErr, zoneErr); err != nil {
+		return carpool.Member{}, err
 	}
 	var next string
 	if p.Email != nil {
@@ -51,12 +57,28 @@ func (a *App) UpdateProfile(ctx context.Context, me carpool.Member, p ProfilePat
 		if p.Language != nil {
 			m.Language = lang
 		}
+		if p.TimeZone != nil {
+			m.TimeZone = zone
+		}
 		return m.ChangeProfile(p.Name, p.Phone)
 	})
 	if err != nil || next == "" {
 		return m, err
 	}
 	return m, a.requestEmailChange(ctx, m, next)
+}
+
+// languageCode returns the code of the supported language code names, "" for none;
+// a language carpool does not speak is an error on the field language.
+func languageCode(code string) (string, error) {
+	if code == "" {
+		return "", nil
+	}
+	tag, ok := locale.Parse(code)
+	if !ok {
+		return "", carpool.FieldErrorf(carpool.EINVALID, "language", "%q is not a language carpool speaks", code)
+	}
+	return locale.Code(tag), nil
 }
 
 // ChangePassword replaces me's password after checking the current one, and signs out

@@ -13,14 +13,17 @@ type SiteInput struct {
 	Address string
 	Lat     *float64
 	Lon     *float64
+	// TimeZone is the IANA zone of the site's clocks; empty is the default zone.
+	TimeZone string
 }
 
 // SitePatch changes a site; nil fields stay as they are.
 type SitePatch struct {
-	Name    *string
-	Address *string
-	Lat     *float64
-	Lon     *float64
+	Name     *string
+	Address  *string
+	Lat      *float64
+	Lon      *float64
+	TimeZone *string
 }
 
 // RequireFleet refuses members who do not manage the fleet, saying which action they may
@@ -56,7 +59,7 @@ func (a *App) CreateSite(ctx context.Context, me carpool.Member, in SiteInput) (
 	}
 	now := a.Now()
 	site := carpool.Site{
-		ID: carpool.NewID(), Name: in.Name, Address: in.Address, Lat: *in.Lat, Lon: *in.Lon,
+		ID: carpool.NewID(), Name: in.Name, Address: in.Address, Lat: *in.Lat, Lon: *in.Lon, TimeZone: in.TimeZone,
 		Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
 	if err := site.Validate(); err != nil {
@@ -90,6 +93,9 @@ func (a *App) UpdateSite(ctx context.Context, me carpool.Member, id string, ifVe
 		}
 		if p.Lon != nil {
 			site.Lon = *p.Lon
+		}
+		if p.TimeZone != nil {
+			site.TimeZone = *p.TimeZone
 		}
 		return site.Validate()
 	})

@@ -181,3 +181,17 @@ func RetryAfter(err error) time.Duration {
 func StaleVersion(what Phrase, have int) error {
 	return FieldErrorf(ECONFLICT, "if_match", "the %s was changed meanwhile (now version %d); reload and retry", what, have)
 }
+
+// JoinFieldErrors returns one EINVALID error naming every field of the field errors in
+// errs, so input checked in two places (the domain, and a layer that knows the language
+// catalogues) still gets one answer naming every field at fault. An error in errs that is
+// not a domain error is returned as it is.
+func JoinFieldErrors(errs ...error) error {
+	var fe fieldErrors
+	for _, err := range errs {
+		if err != nil && !fe.add(err) {
+			return err
+		}
+	}
+	return fe.err()
+}

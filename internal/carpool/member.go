@@ -39,7 +39,13 @@ type Member struct {
 	// Language is the code of the language the member chose for pages, e-mails and
 	// notifications ("en", "de"); empty leaves it to their browser and the default.
 	Language string
+	// TimeZone is the IANA zone the member reads times in ("Europe/Berlin"); empty
+	// leaves it to the installation's default zone (CARPOOL_TIMEZONE).
+	TimeZone string
 }
+
+// Location returns the member's zone, or def when they have none.
+func (m Member) Location(def *time.Location) *time.Location { return ZoneOr(m.TimeZone, def) }
 
 // Active reports whether m may sign in.
 func (m Member) Active() bool { return m.DeactivatedAt.IsZero() }
@@ -56,6 +62,10 @@ type NewMember struct {
 	Phone    string
 	Password string
 	Role     Role
+	// Language and TimeZone start the member's settings (see Member); a sign-up takes
+	// them from the browser. The language is checked by whoever knows the catalogues.
+	Language string
+	TimeZone string
 }
 
 // MinPasswordLength is the shortest password accepted.
@@ -90,6 +100,8 @@ func (n NewMember) ValidateProfile() (NewMember, error) {
 	if !n.Role.Valid() {
 		fe.add(FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin"))
 	}
+	n.TimeZone, err = ValidTimeZone(n.TimeZone)
+	fe.add(err)
 	return n, fe.err()
 }
 

@@ -7,11 +7,14 @@ import (
 
 // Site is an office where pool cars are kept.
 type Site struct {
-	ID        string
-	Name      string
-	Address   string
-	Lat       float64
-	Lon       float64
+	ID      string
+	Name    string
+	Address string
+	Lat     float64
+	Lon     float64
+	// TimeZone is the IANA zone of the site's clocks; empty is the installation's
+	// default zone.
+	TimeZone  string
 	Version   int
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -27,6 +30,8 @@ func (s *Site) Validate() error {
 	s.Address, err = addressText.Clean("address", s.Address)
 	fe.add(err)
 	fe.add(validateCoordinates("", s.Lat, s.Lon))
+	s.TimeZone, err = ValidTimeZone(s.TimeZone)
+	fe.add(err)
 	return fe.err()
 }
 

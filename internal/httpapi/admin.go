@@ -119,6 +119,10 @@ type profilePatch struct {
 	Name  *string `json:"name"`
 	Phone *string `json:"phone"`
 	Email *string `json:"email"`
+	// Language ("en", "de", "" to follow the browser) and TimeZone (IANA, "" for the
+	// installation's default).
+	Language *string `json:"language"`
+	TimeZone *string `json:"time_zone"`
 }
 
 type passwordChange struct {
@@ -138,7 +142,8 @@ func (s *Server) patchMe(w http.ResponseWriter, r *http.Request, me carpool.Memb
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
-	m, err := s.app.UpdateProfile(r.Context(), me, app.ProfilePatch{Name: req.Name, Phone: req.Phone, Email: req.Email})
+	m, err := s.app.UpdateProfile(r.Context(), me, app.ProfilePatch{Name: req.Name, Phone: req.Phone, Email: req.Email,
+		Language: req.Language, TimeZone: req.TimeZone})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 type signUpRequest struct {
@@ -11,6 +12,10 @@ type signUpRequest struct {
 	Name     string `json:"name"`
 	Password string `json:"password"`
 	Phone    string `json:"phone"`
+	// Language and TimeZone are optional; without a language the best match of the
+	// request's Accept-Language is the member's.
+	Language string `json:"language"`
+	TimeZone string `json:"time_zone"`
 }
 
 type memberResponse struct {
@@ -26,6 +31,10 @@ type memberResponse struct {
 	// PendingEmail is the address the member asked to change to and has not confirmed
 	// (only in answers about the caller themselves).
 	PendingEmail string `json:"pending_email,omitempty"`
+	// Language and TimeZone are the member's settings (only in answers about the caller
+	// themselves): "" follows the browser and the installation's default zone.
+	Language *string `json:"language,omitempty"`
+	TimeZone *string `json:"time_zone,omitempty"`
 }
 
 func memberOut(m carpool.Member) memberResponse {
@@ -44,7 +53,11 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request, _ carpool.Member
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
-	m, err := s.app.SignUp(r.Context(), carpool.NewMember{Email: req.Email, Name: req.Name, Phone: req.Phone, Password: req.Password})
+	if req.Language == "" {
+		req.Language = locale.Accepted(r.Header.Get("Accept-Language"))
+	}
+	m, err := s.app.SignUp(r.Context(), carpool.NewMember{Email: req.Email, Name: req.Name, Phone: req.Phone, Password: req.Password,
+		Language: req.Language, TimeZone: req.TimeZone})
 	if err != nil {
 		return err
 	}
@@ -64,6 +77,7 @@ func (s *Server) writeMe(w http.ResponseWriter, r *http.Request, me carpool.Memb
 		return err
 	}
 	out.PendingEmail = pending
+	out.Language, out.TimeZone = &me.Language, &me.TimeZone
 	return s.writeJSON(w, r, http.StatusOK, out)
 }
 

@@ -113,3 +113,14 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+func TestAccepted(t *testing.T) {
+	for header, want := range map[string]string{
+		"de-DE,de;q=0.9,en;q=0.8": "de", "de-CH": "de", "en-GB,en;q=0.9": "en", "fr-FR,de;q=0.5": "de",
+		"fr-FR,fr;q=0.9": "", "": "", "not a header;;": "",
+	} {
+		if got := locale.Accepted(header); got != want {
+			t.Errorf("Accepted(%q) = %q, want %q", header, got, want)
+		}
+	}
+}

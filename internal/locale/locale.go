@@ -114,6 +114,20 @@ func Negotiate(def language.Tag, acceptLanguage string, chosen ...string) langua
 	return def
 }
 
+// Accepted returns the code of the supported language an Accept-Language header prefers
+// ("de" for "de-DE,de;q=0.9,en;q=0.8"), or "" when it names none carpool speaks: a
+// sign-up stores it as the member's language, so it must not fall back to a default.
+func Accepted(acceptLanguage string) string {
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return ""
+	}
+	if _, i, c := matcher.Match(tags...); c >= language.High {
+		return Code(Supported[i])
+	}
+	return ""
+}
+
 // Code is the short code of a supported language ("en", "de"), as stored in a member's
 // setting and sent in the html lang attribute.
 func Code(t language.Tag) string {

@@ -33,6 +33,14 @@ func (p *Printer) In(loc *time.Location) *Printer {
 	return &c
 }
 
+// Zone is where p shows moments (see In); UTC when no zone was set.
+func (p *Printer) Zone() *time.Location {
+	if p.zone == nil {
+		return time.UTC
+	}
+	return p.zone
+}
+
 // Tag is the printer's language.
 func (p *Printer) Tag() language.Tag { return p.tag }
 

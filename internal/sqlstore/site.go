@@ -9,11 +9,11 @@ import (
 	"carpool/internal/carpool"
 )
 
-const siteCols = "id, name, address, lat, lon, version, created_at, updated_at"
+const siteCols = "id, name, address, lat, lon, version, created_at, updated_at, time_zone"
 
 func scanSite(r rowScanner) (carpool.Site, error) {
 	var s carpool.Site
-	err := r.Scan(&s.ID, &s.Name, &s.Address, &s.Lat, &s.Lon, &s.Version, timeCol{&s.CreatedAt}, timeCol{&s.UpdatedAt})
+	err := r.Scan(&s.ID, &s.Name, &s.Address, &s.Lat, &s.Lon, &s.Version, timeCol{&s.CreatedAt}, timeCol{&s.UpdatedAt}, &s.TimeZone)
 	return s, err
 }
 
@@ -29,8 +29,8 @@ func (s *Store) CreateSite(ctx context.Context, site carpool.Site) error {
 		if site.UpdatedAt.IsZero() {
 			site.UpdatedAt = site.CreatedAt
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO sites (`+siteCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			site.ID, site.Name, site.Address, site.Lat, site.Lon, site.Version, ts(site.CreatedAt), ts(site.UpdatedAt))
+		_, err := tx.ExecContext(ctx, `INSERT INTO sites (`+siteCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			site.ID, site.Name, site.Address, site.Lat, site.Lon, site.Version, ts(site.CreatedAt), ts(site.UpdatedAt), site.TimeZone)
 		return s.constraint(err, carpool.ECONFLICT, "id")
 	})
 	if err != nil {
@@ -80,9 +80,9 @@ func (s *Store) UpdateSite(ctx context.Context, id string, ifVersion int, change
 			return err
 		}
 		site.ID, site.Version, site.UpdatedAt = id, old+1, now
-		res, err := tx.ExecContext(ctx, `UPDATE sites SET name = $1, address = $2, lat = $3, lon = $4, version = $5, updated_at = $6
-			WHERE id = $7 AND version = $8`,
-			site.Name, site.Address, site.Lat, site.Lon, site.Version, ts(site.UpdatedAt), id, old)
+		res, err := tx.ExecContext(ctx, `UPDATE sites SET name = $1, address = $2, lat = $3, lon = $4, version = $5, updated_at = $6, time_zone = $7
+			WHERE id = $8 AND version = $9`,
+			site.Name, site.Address, site.Lat, site.Lon, site.Version, ts(site.UpdatedAt), site.TimeZone, id, old)
 		if err != nil {
 			return s.constraint(err, carpool.ECONFLICT, "")
 		}

@@ -12,11 +12,14 @@ import (
 // which now holds them (load, let the domain decide, save in one Tx): the suite checks
 // that the two together keep every rule on each engine, and the race tests that they
 // do so under concurrency.
-type Flows struct{ a *app.App }
+type Flows struct {
+	a *app.App
+	s carpool.Store
+}
 
 // NewFlows returns the changes over s, for tests that set up data through the old
 // store-shaped calls.
-func NewFlows(s carpool.Store) Flows { return Flows{a: app.New(s, app.Options{})} }
+func NewFlows(s carpool.Store) Flows { return Flows{a: app.New(s, app.Options{}), s: s} }
 
 func (f Flows) CreateRide(ctx context.Context, in carpool.RideInput, driver carpool.Member) (carpool.Ride, error) {
 	return f.a.OfferRide(ctx, driver, in)
@@ -76,4 +79,10 @@ func (f Flows) DeactivateMember(ctx context.Context, id string, by carpool.Membe
 
 func (f Flows) EraseMember(ctx context.Context, id string, by carpool.Member) error {
 	return f.a.EraseMember(ctx, by, id)
+}
+
+// WithLimits returns the changes under limits instead of carpool.DefaultLimits, for
+// fixtures that make more than one member may hold.
+func (f Flows) WithLimits(l carpool.Limits) Flows {
+	return Flows{a: app.New(f.s, app.Options{Limits: &l}), s: f.s}
 }

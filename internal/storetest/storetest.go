@@ -61,6 +61,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Concurrency", testConcurrency},
 		{"Series", testSeries},
 		{"SeriesConcurrency", testSeriesConcurrency},
+		{"TimeZones", testTimeZones},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })

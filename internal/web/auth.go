@@ -117,9 +117,16 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	}
 	f := newForm(url.Values{
 		"email": {r.PostFormValue("email")}, "name": {r.PostFormValue("name")},
-		"phone": {r.PostFormValue("phone")}, "password": {""},
+		"phone": {r.PostFormValue("phone")}, "password": {""}, "time_zone": {r.PostFormValue("time_zone")},
 	})
-	in := carpool.NewMember{Email: f.Get("email"), Name: f.Get("name"), Phone: f.Get("phone"), Password: r.PostFormValue("password")}
+	// The zone comes from the browser's script, not from the person: one the zone
+	// database does not know leaves the default rather than an error they cannot fix.
+	zone, err := carpool.ValidTimeZone(f.Get("time_zone"))
+	if err != nil {
+		zone = ""
+	}
+	in := carpool.NewMember{Email: f.Get("email"), Name: f.Get("name"), Phone: f.Get("phone"), Password: r.PostFormValue("password"),
+		Language: s.visitorLanguage(r), TimeZone: zone}
 	m, err := s.app.SignUp(r.Context(), in)
 	if err != nil {
 		if carpool.ErrorCode(err) == carpool.EUNAVAILABLE {

@@ -82,7 +82,7 @@ type hourCell struct {
 const dateLayout = "2006-01-02"
 
 func (s *Server) carAvailability(w http.ResponseWriter, r *http.Request, me *session) error {
-	start := s.now().In(s.loc).Truncate(time.Hour).Add(time.Hour)
+	start := s.now().In(s.zone(me)).Truncate(time.Hour).Add(time.Hour)
 	f := newForm(url.Values{
 		"start": {start.Format(localTimeLayout)},
 		"end":   {start.Add(2 * time.Hour).Format(localTimeLayout)},
@@ -106,9 +106,9 @@ func (s *Server) showCar(w http.ResponseWriter, r *http.Request, me *session, f 
 	}
 	q := r.URL.Query()
 	p := carPage{Car: car, Site: site, Week: q.Get("view") != "day", Form: f, IsFleet: me.Member.ManagesFleet()}
-	today := s.now().In(s.loc)
-	first := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, s.loc)
-	if d, err := time.ParseInLocation(dateLayout, q.Get("date"), s.loc); err == nil {
+	today := s.now().In(s.zone(me))
+	first := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, s.zone(me))
+	if d, err := time.ParseInLocation(dateLayout, q.Get("date"), s.zone(me)); err == nil {
 		first = d
 	}
 	days := 1
@@ -130,7 +130,7 @@ func (s *Server) showCar(w http.ResponseWriter, r *http.Request, me *session, f 
 		day := first.AddDate(0, 0, d)
 		v := dayView{Day: day}
 		for h := 0; h < 24; h++ {
-			from := time.Date(day.Year(), day.Month(), day.Day(), h, 0, 0, 0, s.loc)
+			from := time.Date(day.Year(), day.Month(), day.Day(), h, 0, 0, 0, s.zone(me))
 			to := from.Add(time.Hour)
 			cell := hourCell{Hour: h}
 			for _, x := range res {
@@ -162,12 +162,12 @@ func (s *Server) showCar(w http.ResponseWriter, r *http.Request, me *session, f 
 // reserve holds the pool car for the member's trip.
 func (s *Server) reserve(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := newForm(url.Values{"start": {r.PostFormValue("start")}, "end": {r.PostFormValue("end")}})
-	start := f.when("start", "field.start", s.loc)
-	end := f.when("end", "field.end", s.loc)
+	start := f.when("start", "field.start", s.zone(me))
+	end := f.when("end", "field.end", s.zone(me))
 	if f.Valid() {
 		x, err := s.app.Reserve(r.Context(), me.Member, r.PathValue("id"), carpool.ReservationTrip, start, end)
 		if err == nil {
-			redirect(w, r, "/cars/"+url.PathEscape(x.CarID)+"?date="+x.Start.In(s.loc).Format(dateLayout), "reserved")
+			redirect(w, r, "/cars/"+url.PathEscape(x.CarID)+"?date="+x.Start.In(s.zone(me)).Format(dateLayout), "reserved")
 			return nil
 		}
 		if !userFacing(err) {

@@ -126,8 +126,8 @@ func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request, me *session)
 	f.Values.Set("mode", string(carpool.BookingInstant))
 	f.Values.Set("detour", strconv.FormatFloat(carpool.DefaultDetourKM, 'f', -1, 64))
 	f.Values.Set("depart_time", "07:30")
-	f.Values.Set("time_zone", s.loc.String())
-	f.Values.Set("starts_on", carpool.DateOf(s.now().In(s.loc)).AddDays(1).String())
+	f.Values.Set("time_zone", s.zone(me).String())
+	f.Values.Set("starts_on", carpool.DateOf(s.now().In(s.zone(me))).AddDays(1).String())
 	places, err := s.seriesPlaces(r, me.Member, f, "")
 	if err != nil {
 		return err
@@ -223,11 +223,30 @@ func dateField(f *form, name, label string) carpool.Date {
 
 // seriesPage is one series with its coming days as the viewer sees them.
 type seriesPage struct {
-	View     app.SeriesView
-	Driving  bool
-	Days     []app.WeekDay
-	Weekdays []weekdayBox
-	Form     *form
+	View    app.SeriesView
+	Driving bool
+	// Days are the coming week's days of the series, listed; LaterDays the rest of the
+	// four weeks, folded behind Tally so twenty rows do not fill a phone's screens.
+	Days, LaterDays []app.WeekDay
+	Tally           dayTally
+	Weekdays        []weekdayBox
+	Form            *form
+}
+
+// dayTally counts a series' coming days by what happens on them.
+type dayTally struct {
+	Runs, Skipped, Cancelled int
+}
+
+func (t *dayTally) add(d app.WeekDay) {
+	switch {
+	case d.Skipped():
+		t.Skipped++
+	case d.Cancelled():
+		t.Cancelled++
+	default:
+		t.Runs++
+	}
 }
 
 func (s *Server) seriesDetail(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -251,13 +270,21 @@ func (s *Server) showSeries(w http.ResponseWriter, r *http.Request, me *session,
 	}
 	page.Weekdays = weekdayBoxes(v.Series.Weekdays, checked)
 	// The coming four weeks of this series, as the week view builds them.
-	days, err := s.app.Days(ctx, me.Member, carpool.DateOf(s.now().In(v.Series.Location())), 28)
+	today := carpool.DateOf(s.now().In(v.Series.Location()))
+	days, err := s.app.Days(ctx, me.Member, today, 28)
 	if err != nil {
 		return err
 	}
+	weekEnd := today.AddDays(7)
 	for _, d := range days.Days {
-		if d.Series.ID == id {
+		if d.Series.ID != id {
+			continue
+		}
+		page.Tally.add(d)
+		if d.Occurrence.On.Before(weekEnd) {
 			page.Days = append(page.Days, d)
+		} else {
+			page.LaterDays = append(page.LaterDays, d)
 		}
 	}
 	s.render(w, r, status, "commute", me, page)
@@ -429,7 +456,7 @@ type weekPageDay struct {
 }
 
 func (s *Server) commuteWeek(w http.ResponseWriter, r *http.Request, me *session) error {
-	from := carpool.DateOf(s.now().In(s.loc))
+	from := carpool.DateOf(s.now().In(s.zone(me)))
 	if v := r.URL.Query().Get("from"); v != "" {
 		d, err := carpool.ParseDate(v)
 		if err != nil {

@@ -83,6 +83,16 @@ func TestCommutePages(t *testing.T) {
 		checkPage(t, p, body)
 	}
 
+	// The coming days: a tally of all, the coming week listed, the rest folded.
+	_, body = b.get(path)
+	if !strings.Contains(body, `<p id="days-tally">10 days run</p>`) {
+		t.Errorf("series page: want the tally of the ten days:\n%s", body)
+	}
+	week, later := tableRows(body, `id="days"`), tableRows(body, `id="later-days"`)
+	if week+later != 10 || week > 5 || week < 4 || !strings.Contains(body, `<details class="more" id="later">`) {
+		t.Errorf("series page: got %d days listed and %d folded, want the 4 or 5 of the coming week listed and the rest of the 10 folded", week, later)
+	}
+
 	// Ending asks first, naming the subscriber; only the confirmed form ends it.
 	csrf := b.csrf(path)
 	res, body = b.post(path+"/end", url.Values{"csrf": {csrf}}, nil)
@@ -107,4 +117,15 @@ func TestCommutePages(t *testing.T) {
 	if strings.Contains(body, "/skip") || strings.Contains(body, "/end") {
 		t.Fatalf("the rider's page offers the driver's actions")
 	}
+}
+
+// tableRows counts the body rows of the table whose opening tag contains attr.
+func tableRows(body, attr string) int {
+	i := strings.Index(body, attr)
+	if i < 0 {
+		return 0
+	}
+	table := body[i:]
+	table = table[:strings.Index(table, "</table>")]
+	return strings.Count(table, "<tr>") - 1 // the header row
 }

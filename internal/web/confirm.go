@@ -31,4 +31,4 @@ func (s *Server) askFirst(w http.ResponseWriter, r *http.Request, me *session, c
 }
 
 // when formats a time for a sentence in p's language, as the templates' "when" does.
-func (s *Server) when(p *locale.Printer, t time.Time) string { return p.When(t.In(s.loc)) }
+func (s *Server) when(p *locale.Printer, t time.Time) string { return p.When(t.In(p.Zone())) }

@@ -17,7 +17,7 @@ type fleetPage struct {
 }
 
 var (
-	siteInputs     = []string{"name", "address", "location", "location_address"}
+	siteInputs     = []string{"name", "address", "location", "location_address", "time_zone"}
 	poolCarInputs  = []string{"site_id", "plate", "make", "model", "seats"}
 	editCarInputs  = []string{"plate", "make", "model", "seats", "status", "version"}
 	blockInputs    = []string{"start", "end"}
@@ -47,7 +47,14 @@ func emptyForm(inputs []string) *form {
 func (s *Server) fleet(w http.ResponseWriter, r *http.Request, me *session) error {
 	car := emptyForm(poolCarInputs)
 	car.Values.Set("seats", "5")
-	return s.showFleet(w, r, me, emptyForm(siteInputs), car, http.StatusOK)
+	return s.showFleet(w, r, me, s.newSiteForm(), car, http.StatusOK)
+}
+
+// newSiteForm is the empty form that adds a site, in the installation's zone.
+func (s *Server) newSiteForm() *form {
+	f := emptyForm(siteInputs)
+	f.Values.Set("time_zone", s.loc.String())
+	return f
 }
 
 func (s *Server) showFleet(w http.ResponseWriter, r *http.Request, me *session, site, car *form, status int) error {
@@ -71,8 +78,8 @@ func (s *Server) sitePlace(r *http.Request, me *session, f *form, lookup string)
 
 // siteFromForm reads a site's inputs; the application layer checks the values.
 func (s *Server) siteFromForm(r *http.Request, me *session, f *form) (app.SitePatch, error) {
-	name, address := f.Get("name"), f.Get("address")
-	p := app.SitePatch{Name: &name, Address: &address}
+	name, address, zone := f.Get("name"), f.Get("address"), f.Get("time_zone")
+	p := app.SitePatch{Name: &name, Address: &address, TimeZone: &zone}
 	at, err := s.requiredPlace(r.Context(), me.Member, f, "location", "form.site_location")
 	if err != nil {
 		return p, err
@@ -93,7 +100,7 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request, me *session)
 		return err
 	}
 	if f.Valid() {
-		_, err := s.app.CreateSite(r.Context(), me.Member, app.SiteInput{Name: *p.Name, Address: *p.Address, Lat: p.Lat, Lon: p.Lon})
+		_, err := s.app.CreateSite(r.Context(), me.Member, app.SiteInput{Name: *p.Name, Address: *p.Address, Lat: p.Lat, Lon: p.Lon, TimeZone: *p.TimeZone})
 		if err == nil {
 			redirect(w, r, "/fleet", "site")
 			return nil
@@ -141,7 +148,7 @@ func (s *Server) createCar(w http.ResponseWriter, r *http.Request, me *session) 
 		}
 		f.fail(r, err, nil)
 	}
-	return s.showFleet(w, r, me, emptyForm(siteInputs), f, f.status())
+	return s.showFleet(w, r, me, s.newSiteForm(), f, f.status())
 }
 
 type sitePage struct {
@@ -156,7 +163,7 @@ func (s *Server) editSiteForm(w http.ResponseWriter, r *http.Request, me *sessio
 		return err
 	}
 	f := newForm(url.Values{
-		"name": {site.Name}, "address": {site.Address}, "location_address": {""},
+		"name": {site.Name}, "address": {site.Address}, "location_address": {""}, "time_zone": {site.TimeZone},
 		"location": {atValue(carpool.Place{Label: site.Name, Lat: site.Lat, Lon: site.Lon})},
 		"version":  {strconv.Itoa(site.Version)},
 	})
@@ -290,8 +297,8 @@ func (s *Server) blockCar(w http.ResponseWriter, r *http.Request, me *session) e
 		return err
 	}
 	b := postedForm(r, blockInputs)
-	start := b.when("start", "Start", s.loc)
-	end := b.when("end", "End", s.loc)
+	start := b.when("start", "Start", s.zone(me))
+	end := b.when("end", "End", s.zone(me))
 	if b.Valid() {
 		_, err := s.app.Reserve(ctx, me.Member, c.ID, carpool.ReservationMaintenance, start, end)
 		if err == nil {

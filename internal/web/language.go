@@ -60,7 +60,22 @@ func (s *Server) printer(r *http.Request, me *session) *locale.Printer {
 	} else if c, err := r.Cookie(LanguageCookie); err == nil {
 		chosen = append(chosen, c.Value)
 	}
-	return locale.For(locale.Negotiate(s.lang, r.Header.Get("Accept-Language"), chosen...)).In(s.loc)
+	return locale.For(locale.Negotiate(s.lang, r.Header.Get("Accept-Language"), chosen...)).In(s.zone(me))
+}
+
+// visitorLanguage is the language a visitor chose with the switch, else the one their
+// browser's Accept-Language asks for, else "" (a new member then follows the default).
+func (s *Server) visitorLanguage(r *http.Request) string {
+	chosen, ok := r.Context().Value(langKey{}).(string)
+	if !ok {
+		if c, err := r.Cookie(LanguageCookie); err == nil {
+			chosen = c.Value
+		}
+	}
+	if tag, ok := locale.Parse(chosen); ok {
+		return locale.Code(tag)
+	}
+	return locale.Accepted(r.Header.Get("Accept-Language"))
 }
 
 // langChoice is one entry of the language switch.

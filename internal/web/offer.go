@@ -48,11 +48,12 @@ func (s *Server) offerSources(ctx context.Context, me carpool.Member, p *locale.
 		return nil, err
 	}
 	out := make([]offerSource, len(sources))
+	loc := me.Location(s.loc)
 	for i, src := range sources {
 		c := src.Car
 		if x := src.Reservation; x != nil {
 			label := p.T("offer.source_pool_car", "Car", c.Make+" "+c.Model+" ("+c.Plate+")",
-				"Start", p.Day(x.Start.In(s.loc))+" "+p.Clock(x.Start.In(s.loc)), "End", p.Day(x.End.In(s.loc))+" "+p.Clock(x.End.In(s.loc)))
+				"Start", p.Day(x.Start.In(loc))+" "+p.Clock(x.Start.In(loc)), "End", p.Day(x.End.In(loc))+" "+p.Clock(x.End.In(loc)))
 			out[i] = offerSource{Value: "res:" + x.ID, Label: label, car: c, res: x}
 			continue
 		}
@@ -88,7 +89,7 @@ func (s *Server) offerForm(w http.ResponseWriter, r *http.Request, me *session) 
 			}
 		}
 	}
-	f.Values.Set("depart", depart.In(s.loc).Format(localTimeLayout))
+	f.Values.Set("depart", depart.In(s.zone(me)).Format(localTimeLayout))
 	places, err := s.offerPlaces(ctx, me.Member, f, "")
 	if err != nil {
 		return err
@@ -127,7 +128,7 @@ func (s *Server) offerRide(w http.ResponseWriter, r *http.Request, me *session) 
 		From:        from,
 		To:          to,
 		DetourKM:    optionalPtr(f, "detour", func() float64 { return f.float("detour", "field.detour") }),
-		DepartAt:    f.when("depart", "field.departure", s.loc),
+		DepartAt:    f.when("depart", "field.departure", s.zone(me)),
 		Seats:       f.integer("seats", "field.seats"),
 		BookingMode: carpool.BookingMode(f.text("mode")),
 		Notes:       f.Get("notes"),

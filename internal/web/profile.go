@@ -21,10 +21,12 @@ type profilePage struct {
 	Current  string
 	// Languages are the choices of the language select, each named in itself.
 	Languages []langChoice
+	// DefaultZone is the installation's zone, which an empty zone field means.
+	DefaultZone string
 }
 
 var (
-	profileInputs  = []string{"name", "phone", "email", "language"}
+	profileInputs  = []string{"name", "phone", "email", "language", "time_zone"}
 	passwordInputs = []string{"current_password", "password"}
 )
 
@@ -43,13 +45,13 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, me *session
 		return err
 	}
 	s.render(w, r, status, "profile", me, profilePage{Form: f, Pending: pending, MailOn: s.app.MailOn(), Password: pw,
-		Erase: newForm(url.Values{"password": {""}}), Sessions: sessions, Current: me.Token.ID, Languages: languages()})
+		Erase: newForm(url.Values{"password": {""}}), Sessions: sessions, Current: me.Token.ID, Languages: languages(), DefaultZone: s.loc.String()})
 	return nil
 }
 
 // profileForm is the profile form filled with m's values.
 func profileForm(m carpool.Member) *form {
-	return newForm(url.Values{"name": {m.Name}, "phone": {m.Phone}, "email": {m.Email}, "language": {m.Language}})
+	return newForm(url.Values{"name": {m.Name}, "phone": {m.Phone}, "email": {m.Email}, "language": {m.Language}, "time_zone": {m.TimeZone}})
 }
 
 // languages are the languages a member may choose, each named in itself.
@@ -67,6 +69,10 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request, me *session
 	f := postedForm(r, profileInputs)
 	name, phone := f.Get("name"), f.Get("phone")
 	patch := app.ProfilePatch{Name: &name, Phone: &phone}
+	if _, ok := r.PostForm["time_zone"]; ok {
+		zone := f.Get("time_zone")
+		patch.TimeZone = &zone
+	}
 	if _, ok := r.PostForm["language"]; ok {
 		lang := f.Get("language")
 		patch.Language = &lang
@@ -174,7 +180,7 @@ func (s *Server) eraseAccount(w http.ResponseWriter, r *http.Request, me *sessio
 			return serr
 		}
 		s.render(w, r, er.status(), "profile", me, profilePage{Form: f, MailOn: s.app.MailOn(), Password: emptyForm(passwordInputs), Erase: er, Sessions: sessions, Current: me.Token.ID,
-			Languages: languages()})
+			Languages: languages(), DefaultZone: s.loc.String()})
 		return nil
 	}
 	s.setCookie(w, r, SessionCookie, "", -1)

@@ -1,9 +1,6 @@
 package web
 
 import (
-	"carpool/internal/carpool"
-	"carpool/internal/locale"
-
 	"bytes"
 	"embed"
 	"fmt"
@@ -17,38 +14,49 @@ import (
 	"time"
 
 	"golang.org/x/text/language"
+
+	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 //go:embed templates static
 var assets embed.FS
 
-// pages holds one template set per page and language: the layout and the partials
+// pages holds one template set per page, language and zone: the layout and the partials
 // parsed together with that page's file, so each page defines its own "title" and
-// "content"; each language's copy has helpers that say texts and format values in it.
-// A page's copy in a language is made the first time it is rendered: a replica that
-// serves only the API never pays for pages, and one that serves pages pays for those
-// its visitors open.
+// "content"; each copy has helpers that say texts in its language and show times in its
+// zone (html/template escapes a set when it first runs, too slow to do per request). A
+// page's copy is made the first time it is rendered: a replica that serves only the API
+// never pays for pages, and one that serves pages pays for those its visitors open.
 type pages struct {
-	loc  *time.Location
 	mu   sync.RWMutex
-	sets map[language.Tag]map[string]*template.Template
+	sets map[zoneKey]map[string]*template.Template
 }
+
+type zoneKey struct {
+	lang language.Tag
+	zone string
+}
+
+// maxZonedSets bounds the cache; past it, a rare zone's pages are made per request.
+const maxZonedSets = 200
 
 // parsedPages are the embedded templates, parsed once, when the first page is rendered.
 // They are part of the binary, so a template that does not parse is a bug that the
 // package's tests report (TestTemplatesParse), not a condition to handle at run time.
 var parsedPages = sync.OnceValues(parsePages)
 
-// pagesFor returns the pages in every supported language with their time helpers
-// working in loc.
-func pagesFor(loc *time.Location) *pages {
-	return &pages{loc: loc, sets: make(map[language.Tag]map[string]*template.Template, len(locale.Supported))}
+// pagesFor returns an empty cache of pages.
+func pagesFor() *pages {
+	return &pages{sets: map[zoneKey]map[string]*template.Template{}}
 }
 
-// page returns page name in language tag, or nil when there is no such page.
-func (p *pages) page(tag language.Tag, name string) (*template.Template, error) {
+// page returns page name in language tag with times shown in loc, or nil when there is
+// no such page.
+func (p *pages) page(tag language.Tag, loc *time.Location, name string) (*template.Template, error) {
+	key := zoneKey{tag, loc.String()}
 	p.mu.RLock()
-	t, ok := p.sets[tag][name]
+	t, ok := p.sets[key][name]
 	p.mu.RUnlock()
 	if ok {
 		return t, nil
@@ -63,7 +71,7 @@ func (p *pages) page(tag language.Tag, name string) (*template.Template, error) 
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if t, ok := p.sets[tag][name]; ok {
+	if t, ok := p.sets[key][name]; ok {
 		return t, nil
 	}
 	// The parsed set is never executed itself, so it can always be cloned.
@@ -71,11 +79,14 @@ func (p *pages) page(tag language.Tag, name string) (*template.Template, error) 
 	if err != nil {
 		return nil, fmt.Errorf("clone template %s: %w", name, err)
 	}
-	t.Funcs(templateFuncs(p.loc, locale.For(tag)))
-	if p.sets[tag] == nil {
-		p.sets[tag] = make(map[string]*template.Template, len(parsed))
+	t.Funcs(templateFuncs(loc, locale.For(tag)))
+	if p.sets[key] == nil {
+		if len(p.sets) >= maxZonedSets {
+			return t, nil
+		}
+		p.sets[key] = make(map[string]*template.Template, len(parsed))
 	}
-	p.sets[tag][name] = t
+	p.sets[key][name] = t
 	return t, nil
 }
 
@@ -130,7 +141,7 @@ type view struct {
 // The page is rendered to a buffer first so a failure never leaves half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, me *session, data any) {
 	p := s.printer(r, me)
-	t, err := s.pages.page(p.Tag(), name)
+	t, err := s.pages.page(p.Tag(), s.zone(me), name)
 	if err != nil || t == nil {
 		s.log.Error("web template missing", "template", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -250,5 +261,6 @@ func templateFuncs(loc *time.Location, p *locale.Printer) template.FuncMap {
 		"coord":      func(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) },
 		"at":         atValue,
 		"hours":      func(d time.Duration) string { return p.Number(d.Hours(), 1) },
+		"zones":      func() []string { return commonZones },
 	}
 }

@@ -18,7 +18,10 @@ import (
 type reportPage struct {
 	Form   *form
 	Report *app.Report
-	Query  string // the period as a query string, for the CSV links
+	// Query is the period as a query string for the CSV links; typed as a URL because
+	// html/template would otherwise escape its "=" and "&" and the download would fall
+	// back to the default period.
+	Query  template.URL
 	Charts []chart
 }
 
@@ -28,7 +31,7 @@ func (s *Server) fleetReport(w http.ResponseWriter, r *http.Request, me *session
 	f, from, to := s.reportPeriod(r, s.printer(r, me))
 	p := reportPage{Form: f}
 	if f.Valid() {
-		rep, err := s.app.FleetReport(r.Context(), me.Member, from, to, s.loc)
+		rep, err := s.app.FleetReport(r.Context(), me.Member, from, to, s.zone(me))
 		if err != nil {
 			if !userFacing(err) {
 				return err
@@ -36,8 +39,8 @@ func (s *Server) fleetReport(w http.ResponseWriter, r *http.Request, me *session
 			f.fail(r, err, nil)
 		} else {
 			p.Report = &rep
-			p.Query = url.Values{"from": {f.Get("from")}, "to": {f.Get("to")}}.Encode()
-			p.Charts = reportCharts(rep, s.loc, s.printer(r, me))
+			p.Query = template.URL(url.Values{"from": {f.Get("from")}, "to": {f.Get("to")}}.Encode())
+			p.Charts = reportCharts(rep, s.zone(me), s.printer(r, me))
 		}
 	}
 	status := http.StatusOK
@@ -52,8 +55,8 @@ func (s *Server) fleetReport(w http.ResponseWriter, r *http.Request, me *session
 // four weeks that ended last Monday.
 func (s *Server) reportPeriod(r *http.Request, p *locale.Printer) (*form, time.Time, time.Time) {
 	q := r.URL.Query()
-	today := s.now().In(s.loc)
-	monday := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, s.loc)
+	today := s.now().In(p.Zone())
+	monday := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, p.Zone())
 	monday = monday.AddDate(0, 0, -((int(monday.Weekday()) + 6) % 7))
 	f := newForm(url.Values{
 		"from": {monday.AddDate(0, 0, -28).Format(dateLayout)},
@@ -65,7 +68,7 @@ func (s *Server) reportPeriod(r *http.Request, p *locale.Printer) (*form, time.T
 		}
 	}
 	day := func(name, label string) time.Time {
-		d, err := time.ParseInLocation(dateLayout, f.Get(name), s.loc)
+		d, err := time.ParseInLocation(dateLayout, f.Get(name), p.Zone())
 		if err != nil {
 			f.fieldError(name, p.T("form.must_be_date", "Field", label, "Example", "2026-03-30"))
 		}
@@ -84,7 +87,7 @@ func (s *Server) fleetReportCSV(w http.ResponseWriter, r *http.Request, me *sess
 	if !f.Valid() {
 		return s.fleetReport(w, r, me)
 	}
-	rep, err := s.app.FleetReport(r.Context(), me.Member, from, to, s.loc)
+	rep, err := s.app.FleetReport(r.Context(), me.Member, from, to, s.zone(me))
 	if err != nil {
 		return err
 	}

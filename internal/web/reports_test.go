@@ -67,6 +67,12 @@ func TestFleetReport(t *testing.T) {
 			t.Errorf("report page: want %q", want)
 		}
 	}
+	// The CSV downloads keep the period on the page, not the default four weeks.
+	for _, table := range []string{"weeks", "sites", "cars"} {
+		if want := `href="/fleet/reports/` + table + `.csv?from=2026-03-23&amp;to=2026-03-29"`; !strings.Contains(body, want) {
+			t.Errorf("report page: want the CSV link %s", want)
+		}
+	}
 	// The same report in German: words, dates and numbers in German, CSV unchanged.
 	res2, body = b.getIn("/fleet/reports?from=2026-03-23&to=2026-03-29", "de-DE,de;q=0.9")
 	if res2.StatusCode != http.StatusOK {

@@ -18,13 +18,27 @@ type findPage struct {
 	Results  []app.RideResult
 	Full     []app.RideResult // rides that match but lack free seats: their waitlist is open
 	Searched bool
-	Route    bool // the results were matched along the route
+	// Summary says in one line what was searched; after a search the form folds behind
+	// it so the results start within the first screen of a phone.
+	Summary searchSummary
+	Route   bool // the results were matched along the route
 	// Along is the query string that carries the searcher's ends to a result's page, so
 	// a booking made there records the pickup and drop-off.
 	Along template.URL
 }
 
-var findInputs = []string{"from", "from_address", "to", "to_address", "after", "before", "seats", "radius", "match"}
+var findInputs = []string{"from", "from_address", "to", "to_address", "when", "day", "after", "before", "seats", "radius", "match"}
+
+// searchSummary is what a search asked for: the two ends (empty for anywhere), the day
+// (zero for any time in the coming week) and the seats.
+type searchSummary struct {
+	From, To string
+	Day      time.Time
+	Seats    int
+}
+
+// anyTimeWindow is how far ahead a search for "any time" looks: a commuter's week.
+const anyTimeWindow = 7 * 24 * time.Hour
 
 // maxResults and maxFull bound the rides one search page shows.
 const (
@@ -37,7 +51,7 @@ const (
 func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	now := s.now().In(s.loc)
+	now := s.now().In(s.zone(me))
 	f := copyInputs(r, findInputs...)
 	lookup := lookupField(r, "from", "to")
 	places, err := s.placeFields(ctx, me.Member, f, lookup,
@@ -47,8 +61,8 @@ func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) 
 	}
 	p := findPage{Form: f, Places: places, Searched: q.Has("seats") && lookup == ""}
 	if !q.Has("seats") {
-		f.Values.Set("after", now.Format(localTimeLayout))
-		f.Values.Set("before", now.Add(24*time.Hour).Format(localTimeLayout))
+		f.Values.Set("when", "day")
+		f.Values.Set("day", now.Format(dateLayout))
 		f.Values.Set("seats", "1")
 		f.Values.Set("radius", strconv.Itoa(carpool.DefaultRadiusKM))
 		f.Values.Set("match", "route")
@@ -71,15 +85,23 @@ func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) 
 		// Encode makes it a safe query string; html/template must not escape it again.
 		p.Along = template.URL("?" + url.Values{"pickup": {atValue(*from)}, "dropoff": {atValue(*to)}}.Encode())
 	}
+	after, before, day := s.searchWindow(f, now)
 	query := carpool.RideQuery{
 		From:  placePoint(from),
 		To:    placePoint(to),
 		Route: p.Route,
-		// Empty fields take the search defaults: from now, a week ahead, 5 km, one seat.
+		// Empty fields take the search defaults: 5 km, one seat.
 		RadiusKM:     optional(f, "radius", func() float64 { return f.float("radius", "field.radius") }),
-		DepartAfter:  optional(f, "after", func() time.Time { return f.when("after", "field.earliest_departure", s.loc) }),
-		DepartBefore: optional(f, "before", func() time.Time { return f.when("before", "field.latest_departure", s.loc) }),
+		DepartAfter:  after,
+		DepartBefore: before,
 		Seats:        optional(f, "seats", func() int { return f.integer("seats", "field.seats") }),
+	}
+	p.Summary = searchSummary{Day: day, Seats: max(query.Seats, 1)}
+	if from != nil {
+		p.Summary.From = from.Label
+	}
+	if to != nil {
+		p.Summary.To = to.Label
 	}
 	if f.Valid() {
 		p.Results, err = s.app.SearchRides(ctx, me.Member, query, 0, maxResults)
@@ -100,6 +122,37 @@ func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) 
 	}
 	s.render(w, r, status, "find", me, p)
 	return nil
+}
+
+// searchWindow reads when the searcher wants to leave: the whole chosen day (from now
+// when that day is today), or any time in the coming week. A search that still carries
+// an exact window (after, before: older bookmarks) keeps it. day is the chosen day's
+// midnight, zero for any time. Days are read in the zone of now, the reader's.
+func (s *Server) searchWindow(f *form, now time.Time) (after, before, day time.Time) {
+	if f.text("after") != "" || f.text("before") != "" {
+		after = optional(f, "after", func() time.Time { return f.when("after", "field.earliest_departure", now.Location()) })
+		before = optional(f, "before", func() time.Time { return f.when("before", "field.latest_departure", now.Location()) })
+		return after, before, time.Time{}
+	}
+	if f.Get("when") == "any" || f.text("day") == "" {
+		f.Values.Set("when", "any")
+		return now, now.Add(anyTimeWindow), time.Time{}
+	}
+	d, err := time.ParseInLocation(dateLayout, f.text("day"), now.Location())
+	if err != nil {
+		f.fieldError("day", f.say("form.must_be_date", "Field", f.say("find.day"), "Example", now.Format(dateLayout)))
+		return time.Time{}, time.Time{}, time.Time{}
+	}
+	end := d.AddDate(0, 0, 1) // a calendar day, 23 or 25 hours long on the days clocks change
+	if !end.After(now) {
+		f.fieldError("day", f.say("form.day_in_the_past", "Field", f.say("find.day")))
+		return time.Time{}, time.Time{}, time.Time{}
+	}
+	after = d
+	if now.After(d) {
+		after = now
+	}
+	return after, end, d
 }
 
 // placePoint returns a place's point, nil for no place.

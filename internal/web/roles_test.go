@@ -78,7 +78,7 @@ func (s *site) deactivate(t *testing.T, m carpool.Member) {
 	if by.ID == "" {
 		by = s.add(t, carpool.RoleAdmin, fmt.Sprintf("deactivator%d", s.n.Add(1)))
 	}
-	_, err := storetest.NewFlows(s.app.Store).DeactivateMember(context.Background(), m.ID, by)
+	_, err := storetest.NewFlows(s.app.Store).WithLimits(carpool.Limits{}).DeactivateMember(context.Background(), m.ID, by)
 	mustDo(t, err)
 }
 
@@ -134,7 +134,7 @@ func (s *site) carOf(t *testing.T, m carpool.Member) string {
 }
 
 func (s *site) ride(t *testing.T, driver carpool.Member, mode carpool.BookingMode) string {
-	r, err := storetest.NewFlows(s.app.Store).CreateRide(context.Background(), carpool.RideInput{CarID: s.carOf(t, driver), DepartAt: time.Now().Add(48 * time.Hour),
+	r, err := storetest.NewFlows(s.app.Store).WithLimits(carpool.Limits{}).CreateRide(context.Background(), carpool.RideInput{CarID: s.carOf(t, driver), DepartAt: time.Now().Add(48 * time.Hour),
 		Seats: 3, BookingMode: mode, From: carpool.Place{Label: "A", Lat: 48.1, Lon: 11.5}, To: carpool.Place{Label: "B", Lat: 48.3, Lon: 11.7}}, driver)
 	mustDo(t, err)
 	return r.ID
@@ -162,7 +162,7 @@ func (s *site) colleague(t *testing.T) carpool.Member {
 
 func (s *site) ownerReservation(t *testing.T) string {
 	start := time.Now().Add(time.Duration(24*s.n.Add(1)) * time.Hour)
-	r, err := storetest.NewFlows(s.app.Store).CreateReservation(context.Background(), s.pool, s.owner, carpool.ReservationTrip, start, start.Add(time.Hour))
+	r, err := storetest.NewFlows(s.app.Store).WithLimits(carpool.Limits{}).CreateReservation(context.Background(), s.pool, s.owner, carpool.ReservationTrip, start, start.Add(time.Hour))
 	mustDo(t, err)
 	return r.ID
 }
@@ -180,7 +180,7 @@ func (s *site) ownerPlace(t *testing.T) string {
 
 func (s *site) series(t *testing.T, driver carpool.Member) string {
 	tomorrow := carpool.DateOf(time.Now().UTC()).AddDays(1)
-	sr, err := storetest.NewFlows(s.app.Store).CreateSeries(context.Background(), carpool.SeriesInput{CarID: s.carOf(t, driver),
+	sr, err := storetest.NewFlows(s.app.Store).WithLimits(carpool.Limits{}).CreateSeries(context.Background(), carpool.SeriesInput{CarID: s.carOf(t, driver),
 		From: carpool.Place{Label: "A", Lat: 48.1, Lon: 11.5}, To: carpool.Place{Label: "B", Lat: 48.3, Lon: 11.7},
 		Weekdays: carpool.AllWeekdays, DepartTime: carpool.Clock{Hour: 7, Minute: 30}, TimeZone: "UTC", Seats: 2,
 		StartsOn: tomorrow, EndsOn: tomorrow.AddDays(13)}, driver)
@@ -193,9 +193,9 @@ func (s *site) ownerSeries(t *testing.T) string { return s.series(t, s.owner) }
 // ownerSubscription is a colleague's series the owner rides along on every day of.
 func (s *site) ownerSubscription(t *testing.T) string {
 	id := s.series(t, s.colleague(t))
-	_, _, err := storetest.NewFlows(s.app.Store).Subscribe(context.Background(), id, s.owner, carpool.AllWeekdays, 1)
+	_, _, err := storetest.NewFlows(s.app.Store).WithLimits(carpool.Limits{}).Subscribe(context.Background(), id, s.owner, carpool.AllWeekdays, 1)
 	mustDo(t, err)
-	_, err = storetest.NewFlows(s.app.Store).MaterialiseSeries(context.Background(), carpool.DefaultSeriesHorizon)
+	_, err = storetest.NewFlows(s.app.Store).WithLimits(carpool.Limits{}).MaterialiseSeries(context.Background(), carpool.DefaultSeriesHorizon)
 	mustDo(t, err)
 	return id
 }

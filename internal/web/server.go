@@ -76,7 +76,7 @@ func NewServer(a *app.App, opts Options) *Server {
 	if s.lang == (language.Tag{}) {
 		s.lang = locale.Default
 	}
-	s.pages = pagesFor(s.loc)
+	s.pages = pagesFor()
 	s.mapConfig, s.csp = newMapConfig(opts.MapTilesURL, opts.MapAttribution)
 	mux := &routeMux{ServeMux: http.NewServeMux()}
 	s.routes(mux)

@@ -111,8 +111,7 @@ func TestJourney(t *testing.T) {
 		p.open("/rides")
 		p.fill("from", "site:"+sites[0].ID)
 		dropPin(p, "to", 48.35, 11.78) // as map.js does when the map is tapped there
-		p.fill("after", at(tomorrow, 0))
-		p.fill("before", at(tomorrow, 23))
+		p.fill("day", tomorrow.Format("2006-01-02"))
 		p.fill("seats", seats)
 		p.submitOK(`form[action="/rides"] button[type="submit"]`)
 	}

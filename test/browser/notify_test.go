@@ -75,14 +75,14 @@ func TestNotificationJourney(t *testing.T) {
 	step("2 the driver sees the badge, opens the notification and confirms", func(t *testing.T) {
 		a := a.in(t)
 		a.signIn("anna@example.com", webtest.Password)
-		a.eventuallyOn("/", `nav a[href="/notifications"] .badge`)
-		a.wantText(`nav a[href="/notifications"] .badge`, "1")
+		a.eventuallyOn("/", `header a[href="/notifications"] .badge`)
+		a.wantText(`header a[href="/notifications"] .badge`, "1")
 		a.screenshot(dir, "n1-driver-badge")
 		a.open("/notifications")
 		a.wantText("main", "Ben Rider asks for 1 seat")
 		a.submitOK(`form[action$="/open"] button[type="submit"]`)
 		a.wantText("h1", "Munich HQ → Airport MUC")
-		if a.has(`nav .badge`) {
+		if a.has(`header .badge`) {
 			t.Fatalf("the badge is still there after opening the only notification")
 		}
 		a.submitOK(`form[action$="/confirm"] button[type="submit"]`)
@@ -90,7 +90,7 @@ func TestNotificationJourney(t *testing.T) {
 	})
 	step("3 the passenger sees the confirmation notice", func(t *testing.T) {
 		b := b.in(t)
-		b.eventuallyOn("/", `nav a[href="/notifications"] .badge`)
+		b.eventuallyOn("/", `header a[href="/notifications"] .badge`)
 		b.open("/notifications")
 		b.wantText("main", "Seat confirmed")
 		b.wantText("main", "Munich HQ → Airport MUC")

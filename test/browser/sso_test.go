@@ -113,6 +113,7 @@ func TestSingleSignOn(t *testing.T) {
 			t.Fatalf("landed with HTTP %d: %s", status, ann.text("main"))
 		}
 		ann.wantText("h1", "Hello")
+		ann.do("open the menu", chromedpClick(".menu summary"))
 		ann.wantText(".who", "Ann Provider")
 		if got := ann.url(); got != site.URL+"/" {
 			t.Errorf("landed on %s, want %s/", got, site.URL)

@@ -1,6 +1,25 @@
-// Progressive enhancement only: every form works without this file. It shows the
-// "Use my location" buttons when the browser can locate, and fills the coordinates field
-// named by the button's data-target with "lat,lon".
+// Progressive enhancement only: every form works without this file.
+
+// Fills the hidden fields marked data-browser-zone with the browser's IANA time zone
+// ("Europe/Berlin"), so a new member reads times in their own zone from the first page;
+// without it the installation's default zone applies.
+(function () {
+  "use strict";
+  var zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (e) {
+    return;
+  }
+  document.querySelectorAll("input[data-browser-zone]").forEach(function (input) {
+    if (input.value === "") {
+      input.value = zone;
+    }
+  });
+})();
+
+// Shows the "Use my location" buttons when the browser can locate, and fills the
+// coordinates field named by the button's data-target with "lat,lon".
 (function () {
   "use strict";
   if (!("geolocation" in navigator)) {
