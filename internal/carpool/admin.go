@@ -18,9 +18,9 @@ const MaxMemberQuery = 100
 
 // Normalize trims the filter and checks it.
 func (f MemberFilter) Normalize() (MemberFilter, error) {
-	f.Query = strings.TrimSpace(f.Query)
-	if len(f.Query) > MaxMemberQuery {
-		return f, FieldErrorf(EINVALID, "q", "the search text may have at most %d characters", MaxMemberQuery)
+	var err error
+	if f.Query, err = SearchText.Clean("q", f.Query); err != nil {
+		return f, err
 	}
 	if f.Role != "" && !f.Role.Valid() {
 		return f, FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin")
@@ -105,8 +105,8 @@ func CheckReactivation(by, target Member) error {
 // ChangeProfile sets the name and phone given (nil: unchanged), checked as at sign-up.
 func (m *Member) ChangeProfile(name, phone *string) error {
 	if name != nil {
-		n := strings.TrimSpace(*name)
-		if err := validateText("name", n, 1, 100); err != nil {
+		n, err := nameText.Clean("name", *name)
+		if err != nil {
 			return err
 		}
 		m.Name = n

@@ -115,9 +115,11 @@ func (s *Service) CreateWebhook(ctx context.Context, me carpool.Member, in Webho
 			return carpool.Webhook{}, carpool.FieldErrorf(carpool.EINVALID, "events", "%q is not an event type like booking.confirmed", e)
 		}
 	}
-	if len(in.Description) > 200 {
-		return carpool.Webhook{}, carpool.FieldErrorf(carpool.EINVALID, "description", "description must be at most 200 characters")
+	description, err := carpool.CleanWebhookDescription(in.Description)
+	if err != nil {
+		return carpool.Webhook{}, err
 	}
+	in.Description = description
 	w := carpool.Webhook{ID: carpool.NewID(), URL: in.URL, Secret: webhook.NewSecret(), Events: in.Events,
 		Description: in.Description, Enabled: true, CreatedAt: carpool.Timestamp(s.now())}
 	if err := s.store.CreateWebhook(ctx, w); err != nil {

@@ -56,6 +56,9 @@ func CheckURL(raw, adminAddr string) error {
 		return carpool.FieldErrorf(carpool.EINVALID, "url", "url must be an http:// or https:// URL with a host")
 	}
 	port := u.Port()
+	if n, err := strconv.Atoi(port); port != "" && (err != nil || n < 1 || n > 65535) {
+		return carpool.FieldErrorf(carpool.EINVALID, "url", "url's port must be between 1 and 65535")
+	}
 	if port == "" {
 		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
 	}
