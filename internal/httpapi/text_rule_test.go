@@ -190,3 +190,27 @@ func specTextFields(tb testing.TB) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestDatesAndPortsWithinRange: both engines refuse a commute starting in 9999, a day
+// skipped in 2999 and a webhook on port 99999, before either stores them.
+func TestDatesAndPortsWithinRange(t *testing.T) {
+	for _, eng := range engines {
+		t.Run(eng.name, func(t *testing.T) {
+			e := eng.env(t, envOptions{})
+			admin := e.member(t, "Ada Admin", carpool.RoleAdmin)
+			ann := e.member(t, "Ann Driver", carpool.RoleMember)
+			carID := str(e.privateCar(t, ann, 4)["id"])
+			body := seriesBody(carID)
+			body["starts_on"], body["ends_on"] = "9999-12-27", nil
+			e.do(t, call{method: "POST", path: "/api/v1/series", token: ann.token, body: body, invalid: true}).
+				problem(t, 422, carpool.EINVALID, "starts_on")
+			body = seriesBody(carID)
+			delete(body, "ends_on")
+			id := str(e.do(t, call{method: "POST", path: "/api/v1/series", token: ann.token, body: body}).want(t, 201).object(t)["id"])
+			e.do(t, call{method: "POST", path: "/api/v1/series/" + id + "/skip", token: ann.token, body: map[string]any{"date": "2999-12-02"}}).
+				problem(t, 422, carpool.EINVALID, "date")
+			e.do(t, call{method: "POST", path: "/api/v1/webhooks", token: admin.token, invalid: true,
+				body: map[string]any{"url": "https://hooks.example.com:99999/carpool"}}).problem(t, 422, carpool.EINVALID, "url")
+		})
+	}
+}
