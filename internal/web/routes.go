@@ -135,8 +135,7 @@ func (m *routeMux) Handle(pattern string, h http.Handler) {
 }
 
 func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
-	m.patterns = append(m.patterns, pattern)
-	m.ServeMux.HandleFunc(pattern, h)
+	m.Handle(pattern, http.HandlerFunc(h))
 }
 
 // cacheFor lets browsers keep the small static assets for an hour.
