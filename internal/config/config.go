@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/language"
 
 	"carpool/internal/carpool"
+	"carpool/internal/outbound"
 )
 
 // Config is the effective configuration of one carpool process.
@@ -76,6 +77,9 @@ type Config struct {
 	GeocoderUserAgent string
 
 	Notify Notify // notification delivery (notify.go)
+
+	// Outbound is where webhooks and the geocoder may send requests.
+	Outbound outbound.Policy
 }
 
 // Limits returns the configured fair-use limits.

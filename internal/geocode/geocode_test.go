@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"carpool/internal/geocode"
+	"carpool/internal/outbound/outboundtest"
 )
 
 // answer is a real shape of Nominatim's /search?format=jsonv2 answer (fields the client
@@ -56,7 +57,8 @@ func TestNominatimSearch(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	clock := &fakeClock{now: time.Date(2030, 1, 1, 8, 0, 0, 0, time.UTC)}
-	n := geocode.NewNominatim(srv.URL+"/", geocode.Options{UserAgent: "carpool at example.com (ops@example.com)", Now: clock.Now, Sleep: clock.Sleep})
+	n := geocode.NewNominatim(srv.URL+"/", geocode.Options{UserAgent: "carpool at example.com (ops@example.com)", Now: clock.Now, Sleep: clock.Sleep,
+		Policy: outboundtest.Allowing(t, srv.URL)})
 	ctx := context.Background()
 
 	got, err := n.Search(ctx, "  Oranienplatz   Berlin ")
@@ -131,7 +133,7 @@ func TestNominatimFailures(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := httptest.NewServer(tc.handler)
 			t.Cleanup(srv.Close)
-			n := geocode.NewNominatim(srv.URL, geocode.Options{Timeout: 50 * time.Millisecond})
+			n := geocode.NewNominatim(srv.URL, geocode.Options{Timeout: 50 * time.Millisecond, Policy: outboundtest.Allowing(t, srv.URL)})
 			_, err := n.Search(context.Background(), "Oranienplatz")
 			if !errors.Is(err, geocode.ErrUnavailable) {
 				t.Fatalf("got %v, want ErrUnavailable", err)

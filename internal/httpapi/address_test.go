@@ -8,13 +8,15 @@ import (
 	"carpool/internal/carpool"
 	"carpool/internal/geocode"
 	"carpool/internal/geocode/geocodetest"
+	"carpool/internal/outbound/outboundtest"
 )
 
 // TestAddressSearch looks addresses up through the real Nominatim client against a local
 // fake Nominatim.
 func TestAddressSearch(t *testing.T) {
 	nominatim := geocodetest.Start(t)
-	e := newEnv(t, envOptions{Geocoder: geocode.NewNominatim(nominatim.URL, geocode.Options{UserAgent: "carpool test", Interval: 1})})
+	e := newEnv(t, envOptions{Geocoder: geocode.NewNominatim(nominatim.URL, geocode.Options{UserAgent: "carpool test", Interval: 1,
+		Policy: outboundtest.Allowing(t, nominatim.URL)})})
 	ann := e.member(t, "Ann", carpool.RoleMember)
 	search := func(q string) string { return "/api/v1/places/search?" + url.Values{"q": {q}}.Encode() }
 

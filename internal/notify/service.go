@@ -11,6 +11,7 @@ import (
 
 	"carpool/internal/calendar"
 	"carpool/internal/carpool"
+	"carpool/internal/outbound"
 	"carpool/internal/webhook"
 )
 
@@ -19,6 +20,7 @@ import (
 type Service struct {
 	store     carpool.Store
 	adminAddr string
+	outbound  outbound.Policy
 	publicURL string
 	loc       *time.Location
 	now       func() time.Time
@@ -28,6 +30,8 @@ type Service struct {
 // :9090 protected, links to http://localhost:8080, times in UTC.
 type ServiceOptions struct {
 	AdminAddr string // webhooks may not point at it
+	// Outbound is where webhooks may point (CARPOOL_OUTBOUND_ALLOW_*).
+	Outbound  outbound.Policy
 	PublicURL string
 	Location  *time.Location
 	Now       func() time.Time
@@ -35,7 +39,7 @@ type ServiceOptions struct {
 
 // NewService returns the notification use cases over store.
 func NewService(store carpool.Store, o ServiceOptions) *Service {
-	s := &Service{store: store, adminAddr: o.AdminAddr, publicURL: strings.TrimRight(o.PublicURL, "/"), loc: o.Location, now: o.Now}
+	s := &Service{store: store, adminAddr: o.AdminAddr, outbound: o.Outbound, publicURL: strings.TrimRight(o.PublicURL, "/"), loc: o.Location, now: o.Now}
 	if s.adminAddr == "" {
 		s.adminAddr = ":9090" // the default CARPOOL_ADMIN_ADDR
 	}
@@ -107,16 +111,17 @@ func (s *Service) CreateWebhook(ctx context.Context, me carpool.Member, in Webho
 	if err := adminOnly(me); err != nil {
 		return carpool.Webhook{}, err
 	}
-	if err := webhook.CheckURL(in.URL, s.adminAddr); err != nil {
-		return carpool.Webhook{}, err
-	}
+	// Every wrong field is reported at once.
+	errs := []error{webhook.CheckURL(in.URL, s.adminAddr, s.outbound)}
 	for _, e := range in.Events {
 		if !strings.Contains(e, ".") || strings.ContainsAny(e, ", ") {
-			return carpool.Webhook{}, carpool.FieldErrorf(carpool.EINVALID, "events", "%q is not an event type like booking.confirmed", e)
+			errs = append(errs, carpool.FieldErrorf(carpool.EINVALID, "events", "%q is not an event type like booking.confirmed", e))
+			break
 		}
 	}
 	description, err := carpool.CleanWebhookDescription(in.Description)
-	if err != nil {
+	errs = append(errs, err)
+	if err := carpool.JoinInvalid(errs...); err != nil {
 		return carpool.Webhook{}, err
 	}
 	in.Description = description
@@ -133,7 +138,12 @@ func (s *Service) Webhooks(ctx context.Context, me carpool.Member) ([]carpool.We
 	if err := adminOnly(me); err != nil {
 		return nil, err
 	}
-	return s.store.Webhooks(ctx)
+	hooks, err := s.store.Webhooks(ctx)
+	for i := range hooks {
+		// Registered before user-info was refused: the password stays out of sight.
+		hooks[i].URL = outbound.Redact(hooks[i].URL)
+	}
+	return hooks, err
 }
 
 // DeleteWebhook removes an endpoint and its unsent deliveries.
