@@ -42,8 +42,14 @@ type Policy struct {
 	Resolver Resolver
 }
 
-// ErrBlocked marks every refusal of the policy.
-var ErrBlocked = errors.New("outbound request refused by policy")
+// ErrBlocked marks every refusal of the policy; the others say which rule refused.
+var (
+	ErrBlocked  = errors.New("outbound request refused by policy")
+	ErrNotHTTP  = fmt.Errorf("%w: the URL must be http:// or https:// with a host", ErrBlocked)
+	ErrUserInfo = fmt.Errorf("%w: the URL must not hold a user name or password", ErrBlocked)
+	ErrPort     = fmt.Errorf("%w: the port is not allowed (80 and 443, and those the operator allows)", ErrBlocked)
+	ErrInside   = fmt.Errorf("%w: inside address", ErrBlocked)
+)
 
 // blockedNetworks are never reached unless an operator allows them: they name this
 // machine, the networks inside the company or the cloud, or many machines at once.
@@ -78,17 +84,17 @@ var blockedNames = []string{"localhost", "metadata.google.internal", "metadata",
 func (p Policy) CheckURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.Opaque != "" {
-		return fmt.Errorf("%w: the URL must be http:// or https:// with a host", ErrBlocked)
+		return ErrNotHTTP
 	}
 	if u.User != nil {
-		return fmt.Errorf("%w: the URL must not hold a user name or password", ErrBlocked)
+		return ErrUserInfo
 	}
 	port, err := portOf(u)
 	if err != nil {
 		return err
 	}
 	if !p.portAllowed(port) {
-		return fmt.Errorf("%w: port %d is not allowed (80 and 443, and those the operator allows)", ErrBlocked, port)
+		return fmt.Errorf("%w: port %d", ErrPort, port)
 	}
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	if addr, err := netip.ParseAddr(host); err == nil {
@@ -96,7 +102,7 @@ func (p Policy) CheckURL(raw string) error {
 	}
 	for _, name := range blockedNames {
 		if host == name || strings.HasSuffix(host, "."+name) {
-			return fmt.Errorf("%w: %s names this machine or a metadata service", ErrBlocked, host)
+			return fmt.Errorf("%w: %s names this machine or a metadata service", ErrInside, host)
 		}
 	}
 	return nil
@@ -111,7 +117,7 @@ func portOf(u *url.URL) (int, error) {
 	}
 	n, err := strconv.Atoi(u.Port())
 	if err != nil || n < 1 || n > 65535 {
-		return 0, fmt.Errorf("%w: the port must be between 1 and 65535", ErrBlocked)
+		return 0, fmt.Errorf("%w: the port must be between 1 and 65535", ErrPort)
 	}
 	return n, nil
 }
@@ -130,7 +136,7 @@ func (p Policy) CheckAddr(addr netip.Addr) error {
 	}
 	for _, n := range blockedNetworks {
 		if n.Contains(addr) {
-			return fmt.Errorf("%w: %s is an inside address", ErrBlocked, addr)
+			return fmt.Errorf("%w: %s", ErrInside, addr)
 		}
 	}
 	return nil

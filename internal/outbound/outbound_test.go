@@ -104,7 +104,7 @@ func TestLiteralsAndRulesOfTheURL(t *testing.T) {
 		"http://localhost/":                     "this machine",
 		"http://app.localhost/":                 "this machine",
 		"https://user:pw@hooks.example.com/":    "user name or password",
-		"https://hooks.example.com:8443/":       "port 8443",
+		"https://hooks.example.com:8443/":       "port is not allowed",
 		"https://hooks.example.com:70000/":      "between 1 and 65535",
 		"gopher://hooks.example.com/":           "http:// or https://",
 		"https://hooks.example.com/fine?x=1#ok": "",

@@ -53,9 +53,16 @@ func Sign(secret, id string, ts time.Time, body []byte) (string, error) {
 // allowed, user-info, an inside address) or that points at this process's admin
 // listener (metrics and profiling must stay inside the pod), as EINVALID about url.
 func CheckURL(raw, adminAddr string, policy outbound.Policy) error {
-	if err := policy.CheckURL(raw); err != nil {
-		why := strings.TrimPrefix(err.Error(), outbound.ErrBlocked.Error()+": ")
-		return carpool.FieldErrorf(carpool.EINVALID, "url", "url is refused: %s", why)
+	switch err := policy.CheckURL(raw); {
+	case err == nil:
+	case errors.Is(err, outbound.ErrUserInfo):
+		return carpool.FieldErrorf(carpool.EINVALID, "url", "url must not hold a user name or password")
+	case errors.Is(err, outbound.ErrPort):
+		return carpool.FieldErrorf(carpool.EINVALID, "url", "url may use port 80 or 443, or a port the operator allows")
+	case errors.Is(err, outbound.ErrInside):
+		return carpool.FieldErrorf(carpool.EINVALID, "url", "url must not point at this machine, an inside network or a metadata service")
+	default:
+		return carpool.FieldErrorf(carpool.EINVALID, "url", "url must be an http:// or https:// URL with a host")
 	}
 	u, _ := url.Parse(raw) // the policy parsed it
 	port := u.Port()
