@@ -31,11 +31,12 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 		roles[value] = carpool.Role(role)
 	}
 	opts := app.Options{
-		Signup:           carpool.SignupPolicy{Domains: cfg.SignupDomains},
-		Emission:         carpool.EmissionFactor(cfg.CO2PerKM),
-		Logger:           logger,
-		HashSlots:        cfg.MaxPasswordHashes,
-		NoPasswordSignIn: !cfg.PasswordSignIn,
+		Signup:                       carpool.SignupPolicy{Domains: cfg.SignupDomains},
+		Emission:                     carpool.EmissionFactor(cfg.CO2PerKM),
+		Logger:                       logger,
+		HashSlots:                    cfg.MaxPasswordHashes,
+		NoPasswordSignIn:             !cfg.PasswordSignIn,
+		KeepCalendarOnPasswordChange: cfg.KeepCalendarOnPasswordChange,
 		SSO: app.SSOPolicy{Domains: carpool.SignupPolicy{Domains: cfg.OIDC.Domains}, Roles: roles,
 			TrustEmail: cfg.OIDC.TrustEmail},
 	}

@@ -50,6 +50,9 @@ type Options struct {
 	// Mailer sends the mails about accounts (reset links, address confirmations); nil
 	// turns password reset by mail and address changes off.
 	Mailer Mailer
+	// KeepCalendarOnPasswordChange keeps a member's calendar feed URL working when their
+	// password changes; by default it stops, like every other credential they had.
+	KeepCalendarOnPasswordChange bool
 }
 
 // App is the application layer over a Store.
@@ -64,6 +67,7 @@ type App struct {
 	accountBackoff, addressBackoff carpool.Backoff
 	sso                            SSOPolicy
 	noPasswords                    bool
+	keepCalendar                   bool
 	blocked                        blockedKeys
 
 	geocoder AddressSearch
@@ -76,7 +80,7 @@ type App struct {
 // New returns the use cases over store.
 func New(store carpool.Store, opts Options) *App {
 	a := &App{store: store, signup: opts.Signup, now: opts.Now, log: opts.Logger, co2: opts.Emission,
-		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn, geocoder: opts.Geocoder,
+		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn, keepCalendar: opts.KeepCalendarOnPasswordChange, geocoder: opts.Geocoder,
 		mailer: opts.Mailer, mailJobs: make(chan struct{}, maxMailJobs)}
 	if a.co2 == 0 {
 		a.co2 = carpool.DefaultEmissionFactor

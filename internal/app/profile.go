@@ -84,8 +84,10 @@ func (a *App) ChangePassword(ctx context.Context, me carpool.Member, current, ne
 	}); err != nil {
 		return err
 	}
-	_, err = a.store.DeleteMemberTokens(ctx, me.ID, keep)
-	return err
+	if _, err := a.store.DeleteMemberTokens(ctx, me.ID, keep); err != nil {
+		return err
+	}
+	return a.passwordChanged(ctx, me.ID)
 }
 
 // Sessions lists me's unexpired sessions and API tokens, newest first.

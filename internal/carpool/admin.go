@@ -91,10 +91,15 @@ func CheckDeactivation(by, target Member, activeAdmins int) error {
 	return nil
 }
 
-// CheckReactivation decides whether by may reactivate target.
+// CheckReactivation decides whether by may reactivate target: admins only, someone
+// deactivated, and never an erased account. Erasure is final: the person behind it was
+// promised their data is gone, and the account holds nothing of theirs to come back to.
 func CheckReactivation(by, target Member) error {
 	if by.Role != RoleAdmin {
 		return Errorf(EFORBIDDEN, "only admins can reactivate members")
+	}
+	if target.IsErased() {
+		return Errorf(ECONFLICT, "this account was erased, which is final: the person can sign up again as a new member")
 	}
 	if target.Active() {
 		return Errorf(ECONFLICT, "%s is active", target.Name)
@@ -135,6 +140,10 @@ func CheckErasure(by, target Member, activeAdmins int) error {
 
 // ErasedName is what an erased member is called on the history they shared.
 const ErasedName = "a former colleague"
+
+// IsErased reports whether m's personal data was erased (Erased): its address is the
+// one erasure gives, which no one can sign up with.
+func (m Member) IsErased() bool { return m.ID != "" && m.Email == Erased(m).Email }
 
 // Erased returns m with its personal data replaced: the name everyone sees on shared
 // history, and an address that can reach nobody and stays unique.

@@ -46,6 +46,9 @@ type Config struct {
 	MaxPasswordHashes int
 	// PasswordSignIn allows sign-in and sign-up by password.
 	PasswordSignIn bool
+	// KeepCalendarOnPasswordChange keeps calendar feed URLs working across a password
+	// change.
+	KeepCalendarOnPasswordChange bool
 	// OIDC is single sign-on through an OpenID provider; off when Issuer is empty.
 	OIDC OIDC
 	// SeriesHorizon is how far ahead ride series are made into rides; SeriesInterval

@@ -226,6 +226,16 @@ var settings = []setting{
 			return nil
 		},
 		show: func(c *Config) string { return strconv.FormatBool(c.PasswordSignIn) }},
+	{env: "CARPOOL_CALENDAR_KEEP_ON_PASSWORD_CHANGE", flag: "calendar-keep-on-password-change", def: "false", usage: "whether a member's calendar feed URL keeps working when their password changes (false: it stops, like their sessions)",
+		apply: func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return errors.New("must be true or false")
+			}
+			c.KeepCalendarOnPasswordChange = b
+			return nil
+		},
+		show: func(c *Config) string { return strconv.FormatBool(c.KeepCalendarOnPasswordChange) }},
 	{env: "CARPOOL_OIDC_ISSUER", flag: "oidc-issuer", usage: "OpenID Connect issuer URL of the identity provider; empty: no single sign-on",
 		apply: func(c *Config, v string) error {
 			if v != "" {

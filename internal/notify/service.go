@@ -214,6 +214,11 @@ func (s *Service) CalendarFeed(ctx context.Context, token string) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
+	if !me.Active() || me.IsErased() {
+		// A feed is a credential of its member: it ends with their account, even where
+		// a token outlived it (one written before feeds were revoked with accounts).
+		return nil, carpool.Errorf(carpool.ENOTFOUND, "calendar not found")
+	}
 	var entries []calendar.Entry
 	since := s.now().Add(-30 * 24 * time.Hour)
 	rides, err := all(func(p carpool.Page) ([]carpool.Ride, string, error) {

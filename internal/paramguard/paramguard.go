@@ -21,7 +21,7 @@ import (
 // than a cursor or a search text; no path segment but an id more than a word.
 const (
 	MaxQueryValue   = 1024
-	MaxPathSegment  = 64
+	MaxPathSegment  = 128
 	maxQueryEntries = 64
 )
 
