@@ -50,6 +50,9 @@ type Options struct {
 	// Mailer sends the mails about accounts (reset links, address confirmations); nil
 	// turns password reset by mail and address changes off.
 	Mailer Mailer
+	// AddressSearchWait bounds how long a member's address search waits behind their
+	// others (default DefaultAddressSearchWait).
+	AddressSearchWait time.Duration
 	// KeepCalendarOnPasswordChange keeps a member's calendar feed URL working when their
 	// password changes; by default it stops, like every other credential they had.
 	KeepCalendarOnPasswordChange bool
@@ -70,7 +73,8 @@ type App struct {
 	keepCalendar                   bool
 	blocked                        blockedKeys
 
-	geocoder AddressSearch
+	geocoder    AddressSearch
+	addressGate *memberGate
 
 	mailer   Mailer
 	mailJobs chan struct{}
@@ -81,7 +85,7 @@ type App struct {
 func New(store carpool.Store, opts Options) *App {
 	a := &App{store: store, signup: opts.Signup, now: opts.Now, log: opts.Logger, co2: opts.Emission,
 		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn, keepCalendar: opts.KeepCalendarOnPasswordChange, geocoder: opts.Geocoder,
-		mailer: opts.Mailer, mailJobs: make(chan struct{}, maxMailJobs)}
+		mailer: opts.Mailer, mailJobs: make(chan struct{}, maxMailJobs), addressGate: newMemberGate(opts.AddressSearchWait)}
 	if a.co2 == 0 {
 		a.co2 = carpool.DefaultEmissionFactor
 	}

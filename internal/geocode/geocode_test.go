@@ -1,11 +1,15 @@
 package geocode_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -139,5 +143,38 @@ func TestNominatimFailures(t *testing.T) {
 				t.Fatalf("got %v, want ErrUnavailable", err)
 			}
 		})
+	}
+}
+
+// TestNonFiniteAndFailuresNotKept: NaN and infinite coordinates are no place; a failed
+// search is not remembered (the next one asks again) and is logged at error level
+// without the address the member typed.
+func TestNonFiniteAndFailuresNotKept(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			http.Error(w, "overloaded", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte(`[{"lat":"NaN","lon":"13.4","display_name":"nan"},{"lat":"52.5","lon":"+Inf","display_name":"inf"},
+			{"lat":"52.5","lon":"13.4","display_name":"Oranienplatz"}]`))
+	}))
+	t.Cleanup(srv.Close)
+	var logs bytes.Buffer
+	n := geocode.NewNominatim(srv.URL, geocode.Options{Interval: time.Nanosecond, Policy: outboundtest.Allowing(t, srv.URL),
+		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	const home = "Lindenstraße 12 Berlin"
+	if _, err := n.Search(context.Background(), home); !errors.Is(err, geocode.ErrUnavailable) {
+		t.Fatalf("first search: got %v, want ErrUnavailable", err)
+	}
+	if !strings.Contains(logs.String(), `"level":"ERROR"`) || strings.Contains(logs.String(), "Lindenstra") {
+		t.Fatalf("the failure's log: want an error line without the query, got %s", logs.String())
+	}
+	got, err := n.Search(context.Background(), home)
+	if err != nil || calls.Load() != 2 {
+		t.Fatalf("second search: %v after %d requests, want the server asked again", err, calls.Load())
+	}
+	if len(got) != 1 || got[0].Label != "Oranienplatz" {
+		t.Fatalf("got %v, want only the finite place", got)
 	}
 }
