@@ -23,23 +23,29 @@ type ProfilePatch struct {
 // UpdateProfile changes me's name, phone and language, and asks for a change of
 // address (see ProfilePatch.Email; PendingEmail shows it until it is confirmed).
 func (a *App) UpdateProfile(ctx context.Context, me carpool.Member, p ProfilePatch) (carpool.Member, error) {
+	// Every wrong field is reported at once: the name and phone are checked here too,
+	// on a copy, before anything is asked of the store.
+	var errs []error
 	var lang string
 	if p.Language != nil && *p.Language != "" {
-		tag, ok := locale.Parse(*p.Language)
-		if !ok {
-			return carpool.Member{}, carpool.FieldErrorf(carpool.EINVALID, "language", "%q is not a language carpool speaks", *p.Language)
+		if tag, ok := locale.Parse(*p.Language); ok {
+			lang = locale.Code(tag)
+		} else {
+			errs = append(errs, carpool.FieldErrorf(carpool.EINVALID, "language", "%q is not a language carpool speaks", *p.Language))
 		}
-		lang = locale.Code(tag)
 	}
 	var next string
 	if p.Email != nil {
 		email, err := carpool.ValidEmail(*p.Email)
-		if err != nil {
-			return carpool.Member{}, err
-		}
-		if email != me.Email {
+		errs = append(errs, err)
+		if err == nil && email != me.Email {
 			next = email
 		}
+	}
+	probe := me
+	errs = append(errs, probe.ChangeProfile(p.Name, p.Phone))
+	if err := carpool.JoinInvalid(errs...); err != nil {
+		return carpool.Member{}, err
 	}
 	if next != "" {
 		// Refused before anything changes, so a refusal leaves the whole form unsaved.

@@ -107,22 +107,26 @@ func CheckReactivation(by, target Member) error {
 	return nil
 }
 
-// ChangeProfile sets the name and phone given (nil: unchanged), checked as at sign-up.
+// ChangeProfile sets the name and phone given (nil: unchanged), checked as at sign-up;
+// both wrong are reported together, and nothing changes then.
 func (m *Member) ChangeProfile(name, phone *string) error {
+	var fe fieldErrors
+	n, p := m.Name, m.Phone
 	if name != nil {
-		n, err := nameText.Clean("name", *name)
-		if err != nil {
-			return err
-		}
-		m.Name = n
+		var err error
+		n, err = nameText.Clean("name", *name)
+		fe.add(err)
 	}
 	if phone != nil {
-		p := strings.TrimSpace(*phone)
+		p = strings.TrimSpace(*phone)
 		if p != "" && !validPhone(p) {
-			return FieldErrorf(EINVALID, "phone", "phone must be digits, spaces and +-() only, 3 to 30 characters")
+			fe.add(FieldErrorf(EINVALID, "phone", "phone must be digits, spaces and +-() only, 3 to 30 characters"))
 		}
-		m.Phone = p
 	}
+	if err := fe.err(); err != nil {
+		return err
+	}
+	m.Name, m.Phone = n, p
 	return nil
 }
 

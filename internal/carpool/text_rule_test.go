@@ -153,3 +153,18 @@ func TestDatesStayWithinTheHorizon(t *testing.T) {
 
 // dateAhead is the calendar day d after now, in UTC.
 func dateAhead(now time.Time, d time.Duration) carpool.Date { return carpool.DateOf(now.Add(d)) }
+
+// TestChangeProfileReportsBothFields: a wrong name and a wrong phone are named together,
+// and neither is changed.
+func TestChangeProfileReportsBothFields(t *testing.T) {
+	m := carpool.Member{Name: "Ann", Phone: "+49 89 1"}
+	name, phone := "Ann\a", "call me"
+	err := m.ChangeProfile(&name, &phone)
+	var got []string
+	for _, f := range carpool.ErrorFields(err) {
+		got = append(got, f.Field)
+	}
+	if !slices.Equal(got, []string{"name", "phone"}) || m.Name != "Ann" || m.Phone != "+49 89 1" {
+		t.Fatalf("got fields %v and member %+v, want name and phone named and nothing changed", got, m)
+	}
+}
