@@ -17,8 +17,8 @@ func TestMissingFieldsReportedWithTheOthers(t *testing.T) {
 			fm := e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
 			cases := []struct {
 				method, path string
-				body map[string]any
-				want []string
+				body         map[string]any
+				want         []string
 			}{
 				{"POST", "/api/v1/sites", map[string]any{"name": "", "lat": 100}, []string{"name", "address", "lat", "lon"}},
 				{"POST", "/api/v1/cars", map[string]any{"kind": "private", "plate": "?", "make": "", "model": "Golf"}, []string{"seats", "plate", "make"}},
