@@ -28,7 +28,8 @@ type relayRun struct {
 // bad mail setting fails the start rather than the first delivery.
 func startRelay(cfg *config.Config, store carpool.Store, metrics *telemetry.Metrics, logger *slog.Logger) (*relayRun, error) {
 	senders := map[string]notify.Sender{
-		carpool.ChannelWebhook: webhook.NewSender(webhook.Options{Lookup: store.Webhook, AdminAddr: cfg.AdminAddr}),
+		carpool.ChannelWebhook: webhook.NewSender(webhook.Options{Lookup: store.Webhook, AdminAddr: cfg.AdminAddr,
+			Policy: cfg.Outbound, Logger: logger}),
 	}
 	if cfg.Notify.SMTPURL != "" {
 		s, err := mail.New(mail.Config{URL: cfg.Notify.SMTPURL, Password: cfg.Notify.SMTPPassword,

@@ -33,19 +33,21 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 	}
 	limits := cfg.Limits()
 	opts := app.Options{
-		Limits:             &limits,
-		ReservationRefused: metrics.ReservationRefused,
-		Signup:             carpool.SignupPolicy{Domains: cfg.SignupDomains},
-		Emission:           carpool.EmissionFactor(cfg.CO2PerKM),
-		Logger:             logger,
-		HashSlots:          cfg.MaxPasswordHashes,
-		NoPasswordSignIn:   !cfg.PasswordSignIn,
-		SignInRefused:      refusals.Refused,
+		Limits:                       &limits,
+		ReservationRefused:           metrics.ReservationRefused,
+		Signup:                       carpool.SignupPolicy{Domains: cfg.SignupDomains},
+		Emission:                     carpool.EmissionFactor(cfg.CO2PerKM),
+		Logger:                       logger,
+		HashSlots:                    cfg.MaxPasswordHashes,
+		NoPasswordSignIn:             !cfg.PasswordSignIn,
+		SignInRefused:                refusals.Refused,
+		KeepCalendarOnPasswordChange: cfg.KeepCalendarOnPasswordChange,
 		SSO: app.SSOPolicy{Domains: carpool.SignupPolicy{Domains: cfg.OIDC.Domains}, Roles: roles,
 			TrustEmail: cfg.OIDC.TrustEmail},
 	}
 	if cfg.GeocoderURL != "" {
-		opts.Geocoder = geocode.NewNominatim(cfg.GeocoderURL, geocode.Options{UserAgent: cfg.GeocoderUserAgent})
+		opts.Geocoder = geocode.NewNominatim(cfg.GeocoderURL, geocode.Options{UserAgent: cfg.GeocoderUserAgent,
+			Policy: cfg.Outbound, Logger: logger})
 	}
 	if cfg.Notify.SMTPURL != "" {
 		// startRelay has checked these settings already.
@@ -70,7 +72,7 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 	logger.Info("password hashing bounded", "slots", a.HashSlots(), "bytes_each", carpool.PasswordHashMemory)
 	client := clientip.New(cfg.TrustedProxies)
 	notifications := notify.NewService(store, notify.ServiceOptions{
-		AdminAddr: cfg.AdminAddr, PublicURL: cfg.Notify.PublicURL, Location: cfg.Timezone,
+		AdminAddr: cfg.AdminAddr, Outbound: cfg.Outbound, PublicURL: cfg.Notify.PublicURL, Location: cfg.Timezone,
 	})
 	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger, ClientIP: client, Notify: notifications}))
 	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone, ClientIP: client, SSO: single,

@@ -15,6 +15,7 @@ import (
 	"carpool/internal/health"
 	"carpool/internal/telemetry"
 	"carpool/internal/tokencache"
+	"carpool/internal/web"
 )
 
 // Bounds of the shutdown steps that have no setting of their own.
@@ -110,7 +111,7 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	defer accounts.Wait() // account mails still being sent, before the database closes
 	srv := &http.Server{
 		Handler: telemetry.Middleware(handler, telemetry.HTTPOptions{
-			Logger: logger, Metrics: metrics, QuietRoutes: quietRoutes,
+			Logger: logger, Metrics: metrics, QuietRoutes: quietRoutes, SecretRoutes: []string{web.FeedRoute},
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,

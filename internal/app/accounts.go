@@ -130,6 +130,9 @@ func (a *App) ResetForgottenPassword(ctx context.Context, secret, password strin
 	if err := a.store.ResetSignInAttempts(ctx, "account:"+carpool.HashToken(m.Email)); err != nil {
 		a.log.ErrorContext(ctx, "reset password: sign-in attempts not cleared", "err", err)
 	}
+	if err := a.passwordChanged(ctx, m.ID); err != nil {
+		return err
+	}
 	a.audit(ctx, m, carpool.AuditPasswordReset, "member", m.ID, "through a mailed link")
 	return nil
 }

@@ -51,6 +51,11 @@ func (a *App) SearchAddress(ctx context.Context, me carpool.Member, query string
 	if query == "" {
 		return []carpool.Place{}, nil
 	}
+	release, err := a.addressGate.enter(ctx, me.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	places, err := a.geocoder.Search(ctx, query)
 	if err != nil {
 		unavailable := &carpool.Error{Code: carpool.EUNAVAILABLE, Message: "address search unavailable", RetryAfter: addressSearchRetry}

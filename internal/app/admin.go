@@ -54,11 +54,22 @@ func (a *App) SetRole(ctx context.Context, me carpool.Member, id string, role ca
 // Deactivate signs a member out everywhere and releases their future rides, bookings
 // and reservations, telling everyone concerned (admins; never the last admin).
 func (a *App) Deactivate(ctx context.Context, me carpool.Member, id string) (carpool.Deactivation, error) {
-	return a.deactivate(ctx, id, me)
+	d, err := a.deactivate(ctx, id, me)
+	if err != nil {
+		return d, err
+	}
+	return d, a.stopCalendarFeed(ctx, id)
 }
 
-// Reactivate lets a deactivated member sign in again (admins).
+// Reactivate lets a deactivated member sign in again (admins); an erased one never.
 func (a *App) Reactivate(ctx context.Context, me carpool.Member, id string) (carpool.Member, error) {
+	target, err := a.store.Member(ctx, id)
+	if err != nil {
+		return carpool.Member{}, err
+	}
+	if err := carpool.CheckReactivation(me, target); err != nil {
+		return carpool.Member{}, err
+	}
 	return a.store.ReactivateMember(ctx, id, me)
 }
 
@@ -86,6 +97,9 @@ func (a *App) ResetPassword(ctx context.Context, me carpool.Member, id, password
 		return err
 	}
 	if _, err := a.store.DeleteMemberTokens(ctx, id, ""); err != nil {
+		return err
+	}
+	if err := a.passwordChanged(ctx, id); err != nil {
 		return err
 	}
 	a.audit(ctx, me, carpool.AuditPasswordReset, "member", id, "")

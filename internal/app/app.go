@@ -59,6 +59,12 @@ type Options struct {
 	// Mailer sends the mails about accounts (reset links, address confirmations); nil
 	// turns password reset by mail and address changes off.
 	Mailer Mailer
+	// AddressSearchWait bounds how long a member's address search waits behind their
+	// others (default DefaultAddressSearchWait).
+	AddressSearchWait time.Duration
+	// KeepCalendarOnPasswordChange keeps a member's calendar feed URL working when their
+	// password changes; by default it stops, like every other credential they had.
+	KeepCalendarOnPasswordChange bool
 }
 
 // App is the application layer over a Store.
@@ -73,12 +79,14 @@ type App struct {
 	accountBackoff, addressBackoff carpool.Backoff
 	sso                            SSOPolicy
 	noPasswords                    bool
+	keepCalendar                   bool
 	blocked                        blockedKeys
 	signInRefused                  func(reason string)
 	reservationRefused             func(err error)
 
-	geocoder AddressSearch
-	limits   carpool.Limits
+	geocoder    AddressSearch
+	addressGate *memberGate
+	limits      carpool.Limits
 
 	mailer   Mailer
 	mailJobs chan struct{}
@@ -88,9 +96,9 @@ type App struct {
 // New returns the use cases over store.
 func New(store carpool.Store, opts Options) *App {
 	a := &App{store: store, signup: opts.Signup, now: opts.Now, log: opts.Logger, co2: opts.Emission,
-		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn, geocoder: opts.Geocoder,
-		mailer: opts.Mailer, mailJobs: make(chan struct{}, maxMailJobs), signInRefused: opts.SignInRefused,
-		reservationRefused: opts.ReservationRefused}
+		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn, keepCalendar: opts.KeepCalendarOnPasswordChange, geocoder: opts.Geocoder,
+		mailer: opts.Mailer, mailJobs: make(chan struct{}, maxMailJobs), addressGate: newMemberGate(opts.AddressSearchWait),
+		signInRefused: opts.SignInRefused, reservationRefused: opts.ReservationRefused}
 	a.limits = carpool.DefaultLimits()
 	if opts.Limits != nil {
 		a.limits = *opts.Limits

@@ -56,13 +56,17 @@ func (a *App) Cars(ctx context.Context, me carpool.Member, f carpool.CarFilter, 
 // CreateCar adds a pool car (fleet managers and admins, at a site) or me's own private
 // car.
 func (a *App) CreateCar(ctx context.Context, me carpool.Member, in CarInput) (carpool.Car, error) {
+	var missing error
+	seats := carpool.MinCarSeats // stands in for a missing count, so the other fields are still checked
 	if in.Seats == nil {
-		return carpool.Car{}, carpool.FieldErrorf(carpool.EINVALID, "seats", "seats is required")
+		missing = carpool.Required("seats")
+	} else {
+		seats = *in.Seats
 	}
 	now := a.Now()
 	c := carpool.Car{
 		ID: carpool.NewID(), Kind: in.Kind, Plate: in.Plate, Make: in.Make, Model: in.Model,
-		Seats: *in.Seats, SiteID: in.SiteID, Status: carpool.CarActive, Version: 1, CreatedAt: now, UpdatedAt: now,
+		Seats: seats, SiteID: in.SiteID, Status: carpool.CarActive, Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
 	switch c.Kind {
 	case carpool.CarPool:
@@ -71,11 +75,11 @@ func (a *App) CreateCar(ctx context.Context, me carpool.Member, in CarInput) (ca
 		}
 	case carpool.CarPrivate:
 		if in.SiteID != "" {
-			return carpool.Car{}, carpool.FieldErrorf(carpool.EINVALID, "site_id", "a private car belongs to no site")
+			missing = carpool.JoinInvalid(missing, carpool.FieldErrorf(carpool.EINVALID, "site_id", "a private car belongs to no site"))
 		}
 		c.OwnerID = me.ID
 	}
-	if err := c.Validate(); err != nil {
+	if err := carpool.JoinInvalid(missing, c.Validate()); err != nil {
 		return carpool.Car{}, err
 	}
 	if err := a.store.CreateCar(ctx, c); err != nil {

@@ -158,7 +158,10 @@ func (a *App) EraseMe(ctx context.Context, me carpool.Member, password string) e
 	} else if !ok {
 		return carpool.FieldErrorf(carpool.EINVALID, "password", "the password is wrong")
 	}
-	return a.erase(ctx, me.ID, me)
+	if err := a.erase(ctx, me.ID, me); err != nil {
+		return err
+	}
+	return a.stopCalendarFeed(ctx, me.ID)
 }
 
 // EraseMember erases another member's account (admins).
@@ -166,5 +169,8 @@ func (a *App) EraseMember(ctx context.Context, me carpool.Member, id string) err
 	if err := requireAdmin(me, carpool.Phrasef("erase accounts")); err != nil {
 		return err
 	}
-	return a.erase(ctx, id, me)
+	if err := a.erase(ctx, id, me); err != nil {
+		return err
+	}
+	return a.stopCalendarFeed(ctx, id)
 }

@@ -30,7 +30,7 @@ func (a *App) SignUp(ctx context.Context, in carpool.NewMember) (carpool.Member,
 	in.Role = carpool.RoleMember
 	lang, langErr := languageCode(in.Language)
 	in, err := in.Validate()
-	if err = carpool.JoinFieldErrors(err, langErr); err != nil {
+	if err = carpool.JoinInvalid(err, langErr); err != nil {
 		return carpool.Member{}, err
 	}
 	in.Language = lang

@@ -57,18 +57,26 @@ func (a *App) CreatePlace(ctx context.Context, me carpool.Member, in PlaceInput)
 	if me.ID == "" {
 		return carpool.SavedPlace{}, carpool.Errorf(carpool.EUNAUTHORIZED, "sign in to save places")
 	}
+	// A missing coordinate is reported with every other wrong field: the place is
+	// checked with 0 in its place, which is valid and so adds no error of its own.
+	var missing []error
+	var lat, lon float64
 	if in.Lat == nil {
-		return carpool.SavedPlace{}, carpool.FieldErrorf(carpool.EINVALID, "lat", "pick the place on the map")
+		missing = append(missing, carpool.FieldErrorf(carpool.EINVALID, "lat", "pick the place on the map"))
+	} else {
+		lat = *in.Lat
 	}
 	if in.Lon == nil {
-		return carpool.SavedPlace{}, carpool.FieldErrorf(carpool.EINVALID, "lon", "pick the place on the map")
+		missing = append(missing, carpool.FieldErrorf(carpool.EINVALID, "lon", "pick the place on the map"))
+	} else {
+		lon = *in.Lon
 	}
 	now := a.Now()
 	p := carpool.SavedPlace{
-		ID: carpool.NewID(), MemberID: me.ID, Name: in.Name, Address: in.Address, Lat: *in.Lat, Lon: *in.Lon,
+		ID: carpool.NewID(), MemberID: me.ID, Name: in.Name, Address: in.Address, Lat: lat, Lon: lon,
 		Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
-	if err := p.Validate(); err != nil {
+	if err := carpool.JoinInvalid(append([]error{p.Validate()}, missing...)...); err != nil {
 		return carpool.SavedPlace{}, err
 	}
 	if err := a.store.CreatePlace(ctx, p); err != nil {

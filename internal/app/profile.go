@@ -26,6 +26,8 @@ type ProfilePatch struct {
 // UpdateProfile changes me's name, phone and language, and asks for a change of
 // address (see ProfilePatch.Email; PendingEmail shows it until it is confirmed).
 func (a *App) UpdateProfile(ctx context.Context, me carpool.Member, p ProfilePatch) (carpool.Member, error) {
+	// Every wrong field is reported at once: the name and phone are checked here too,
+	// on a copy, before anything is asked of the store.
 	var lang, zone string
 	var langErr, zoneErr error
 	if p.Language != nil {
@@ -34,18 +36,20 @@ func (a *App) UpdateProfile(ctx context.Context, me carpool.Member, p ProfilePat
 	if p.TimeZone != nil {
 		zone, zoneErr = carpool.ValidTimeZone(*p.TimeZone)
 	}
-	if err := carpool.JoinFieldErrors(langErr, zoneErr); err != nil {
-		return carpool.Member{}, err
+	errs := []error{langErr, zoneErr}
 	}
 	var next string
 	if p.Email != nil {
 		email, err := carpool.ValidEmail(*p.Email)
-		if err != nil {
-			return carpool.Member{}, err
-		}
-		if email != me.Email {
+		errs = append(errs, err)
+		if err == nil && email != me.Email {
 			next = email
 		}
+	}
+	probe := me
+	errs = append(errs, probe.ChangeProfile(p.Name, p.Phone))
+	if err := carpool.JoinInvalid(errs...); err != nil {
+		return carpool.Member{}, err
 	}
 	if next != "" {
 		// Refused before anything changes, so a refusal leaves the whole form unsaved.
@@ -106,8 +110,10 @@ func (a *App) ChangePassword(ctx context.Context, me carpool.Member, current, ne
 	}); err != nil {
 		return err
 	}
-	_, err = a.store.DeleteMemberTokens(ctx, me.ID, keep)
-	return err
+	if _, err := a.store.DeleteMemberTokens(ctx, me.ID, keep); err != nil {
+		return err
+	}
+	return a.passwordChanged(ctx, me.ID)
 }
 
 // Sessions lists me's unexpired sessions and API tokens, newest first.

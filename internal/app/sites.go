@@ -51,18 +51,26 @@ func (a *App) CreateSite(ctx context.Context, me carpool.Member, in SiteInput) (
 	if err := RequireFleet(me, carpool.Phrasef("add sites")); err != nil {
 		return carpool.Site{}, err
 	}
+	// A missing coordinate is reported with every other wrong field: the site is
+	// checked with 0 in its place, which is valid and so adds no error of its own.
+	var missing []error
+	var lat, lon float64
 	if in.Lat == nil {
-		return carpool.Site{}, carpool.FieldErrorf(carpool.EINVALID, "lat", "lat is required")
+		missing = append(missing, carpool.Required("lat"))
+	} else {
+		lat = *in.Lat
 	}
 	if in.Lon == nil {
-		return carpool.Site{}, carpool.FieldErrorf(carpool.EINVALID, "lon", "lon is required")
+		missing = append(missing, carpool.Required("lon"))
+	} else {
+		lon = *in.Lon
 	}
 	now := a.Now()
 	site := carpool.Site{
-		ID: carpool.NewID(), Name: in.Name, Address: in.Address, Lat: *in.Lat, Lon: *in.Lon, TimeZone: in.TimeZone,
+		ID: carpool.NewID(), Name: in.Name, Address: in.Address, Lat: lat, Lon: lon, TimeZone: in.TimeZone,
 		Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
-	if err := site.Validate(); err != nil {
+	if err := carpool.JoinInvalid(append([]error{site.Validate()}, missing...)...); err != nil {
 		return carpool.Site{}, err
 	}
 	if err := a.store.CreateSite(ctx, site); err != nil {

@@ -18,9 +18,9 @@ const MaxMemberQuery = 100
 
 // Normalize trims the filter and checks it.
 func (f MemberFilter) Normalize() (MemberFilter, error) {
-	f.Query = strings.TrimSpace(f.Query)
-	if len(f.Query) > MaxMemberQuery {
-		return f, FieldErrorf(EINVALID, "q", "the search text may have at most %d characters", MaxMemberQuery)
+	var err error
+	if f.Query, err = SearchText.Clean("q", f.Query); err != nil {
+		return f, err
 	}
 	if f.Role != "" && !f.Role.Valid() {
 		return f, FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin")
@@ -91,10 +91,15 @@ func CheckDeactivation(by, target Member, activeAdmins int) error {
 	return nil
 }
 
-// CheckReactivation decides whether by may reactivate target.
+// CheckReactivation decides whether by may reactivate target: admins only, someone
+// deactivated, and never an erased account. Erasure is final: the person behind it was
+// promised their data is gone, and the account holds nothing of theirs to come back to.
 func CheckReactivation(by, target Member) error {
 	if by.Role != RoleAdmin {
 		return Errorf(EFORBIDDEN, "only admins can reactivate members")
+	}
+	if target.IsErased() {
+		return Errorf(ECONFLICT, "this account was erased, which is final: the person can sign up again as a new member")
 	}
 	if target.Active() {
 		return Errorf(ECONFLICT, "%s is active", target.Name)
@@ -102,22 +107,26 @@ func CheckReactivation(by, target Member) error {
 	return nil
 }
 
-// ChangeProfile sets the name and phone given (nil: unchanged), checked as at sign-up.
+// ChangeProfile sets the name and phone given (nil: unchanged), checked as at sign-up;
+// both wrong are reported together, and nothing changes then.
 func (m *Member) ChangeProfile(name, phone *string) error {
+	var fe fieldErrors
+	n, p := m.Name, m.Phone
 	if name != nil {
-		n := strings.TrimSpace(*name)
-		if err := validateText("name", n, 1, 100); err != nil {
-			return err
-		}
-		m.Name = n
+		var err error
+		n, err = nameText.Clean("name", *name)
+		fe.add(err)
 	}
 	if phone != nil {
-		p := strings.TrimSpace(*phone)
+		p = strings.TrimSpace(*phone)
 		if p != "" && !validPhone(p) {
-			return FieldErrorf(EINVALID, "phone", "phone must be digits, spaces and +-() only, 3 to 30 characters")
+			fe.add(FieldErrorf(EINVALID, "phone", "phone must be digits, spaces and +-() only, 3 to 30 characters"))
 		}
-		m.Phone = p
 	}
+	if err := fe.err(); err != nil {
+		return err
+	}
+	m.Name, m.Phone = n, p
 	return nil
 }
 
@@ -135,6 +144,10 @@ func CheckErasure(by, target Member, activeAdmins int) error {
 
 // ErasedName is what an erased member is called on the history they shared.
 const ErasedName = "a former colleague"
+
+// IsErased reports whether m's personal data was erased (Erased): its address is the
+// one erasure gives, which no one can sign up with.
+func (m Member) IsErased() bool { return m.ID != "" && m.Email == Erased(m).Email }
 
 // Erased returns m with its personal data replaced: the name everyone sees on shared
 // history, and an address that can reach nobody and stays unique.

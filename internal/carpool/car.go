@@ -80,7 +80,9 @@ func (c *Car) Validate() error {
 	default:
 		fe.add(FieldErrorf(EINVALID, "kind", "kind must be pool or private"))
 	}
-	if !fe.add(validateText("plate", c.Plate, 2, 16)) {
+	plate, err := plateText.Clean("plate", c.Plate)
+	c.Plate = plate
+	if !fe.add(err) {
 		for _, r := range c.Plate {
 			if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == ' ' || r == '-') {
 				fe.add(FieldErrorf(EINVALID, "plate", "plate may hold letters, digits, spaces and dashes only"))
@@ -88,7 +90,6 @@ func (c *Car) Validate() error {
 			}
 		}
 	}
-	var err error
 	c.Make, err = carText.Clean("make", c.Make)
 	fe.add(err)
 	c.Model, err = carText.Clean("model", c.Model)

@@ -182,16 +182,35 @@ func StaleVersion(what Phrase, have int) error {
 	return FieldErrorf(ECONFLICT, "if_match", "the %s was changed meanwhile (now version %d); reload and retry", what, have)
 }
 
-// JoinFieldErrors returns one EINVALID error naming every field of the field errors in
-// errs, so input checked in two places (the domain, and a layer that knows the language
-// catalogues) still gets one answer naming every field at fault. An error in errs that is
-// not a domain error is returned as it is.
-func JoinFieldErrors(errs ...error) error {
+// JoinInvalid returns one EINVALID error naming every field of the EINVALID errors among
+// errs (nil ones skipped), each field once with its first message, so a caller that
+// checks some fields itself (a required value that is missing) reports them together
+// with the domain's verdict on the others. An error of another kind is returned as it is.
+func JoinInvalid(errs ...error) error {
 	var fe fieldErrors
+	seen := map[string]bool{}
 	for _, err := range errs {
-		if err != nil && !fe.add(err) {
+		if err == nil {
+			continue
+		}
+		if ErrorCode(err) != EINVALID {
 			return err
+		}
+		var one fieldErrors
+		if !one.add(err) {
+			return err
+		}
+		for _, f := range one {
+			if !seen[f.Field] {
+				seen[f.Field] = true
+				fe = append(fe, f)
+			}
 		}
 	}
 	return fe.err()
+}
+
+// Required is the error for a required value that is missing.
+func Required(field string) error {
+	return FieldErrorf(EINVALID, field, "%s is required", FieldName(field))
 }

@@ -30,7 +30,7 @@ type Limits struct {
 // DefaultLimits are the limits when none are configured.
 func DefaultLimits() Limits {
 	return Limits{
-		MaxAdvance:            365 * 24 * time.Hour,
+		MaxAdvance:            MaxDateAhead,
 		MaxOpenRides:          20,
 		MaxActiveReservations: 5,
 		MaxReservation:        MaxReservation,

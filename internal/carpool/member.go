@@ -157,21 +157,6 @@ func validPhone(p string) bool {
 	return digits >= 3
 }
 
-// validateText checks that a trimmed text field has between min and max characters.
-func validateText(field, s string, min, max int) error {
-	n := utf8.RuneCountInString(s)
-	if n < min {
-		if min == 1 {
-			return FieldErrorf(EINVALID, field, "%s is required", FieldName(field))
-		}
-		return FieldErrorf(EINVALID, field, "%s must have at least %d characters", FieldName(field), min)
-	}
-	if n > max {
-		return FieldErrorf(EINVALID, field, "%s must have at most %d characters", FieldName(field), max)
-	}
-	return nil
-}
-
 // SignupPolicy says which email domains may sign up on their own. Empty: nobody (members
 // are added by an admin); "*": everyone.
 type SignupPolicy struct {

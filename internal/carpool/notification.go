@@ -164,3 +164,9 @@ const EventRideReminder = "ride.reminder"
 func ReminderEvent(r Ride, memberID string, now time.Time) Event {
 	return rideEvent(EventRideReminder, r, memberID, now)
 }
+
+// CleanWebhookDescription checks the note an admin keeps beside a webhook with the text
+// rule every other free-text field follows.
+func CleanWebhookDescription(s string) (string, error) {
+	return descriptionText.Clean("description", s)
+}

@@ -1,7 +1,6 @@
 package carpool
 
 import (
-	"strings"
 	"time"
 )
 
@@ -25,17 +24,17 @@ const HomePlace = "Home"
 // MaxSavedPlaces bounds a member's saved places: every place field lists them all.
 const MaxSavedPlaces = 50
 
-// Validate checks a saved place's fields and trims its texts.
+// Validate checks a saved place's fields and cleans its texts; every wrong field is
+// reported at once.
 func (p *SavedPlace) Validate() error {
-	p.Name = strings.TrimSpace(p.Name)
-	p.Address = strings.TrimSpace(p.Address)
-	if err := validateText("name", p.Name, 1, 60); err != nil {
-		return err
-	}
-	if err := validateText("address", p.Address, 0, 300); err != nil {
-		return err
-	}
-	return validateCoordinates("", p.Lat, p.Lon)
+	var fe fieldErrors
+	var err error
+	p.Name, err = placeNameText.Clean("name", p.Name)
+	fe.add(err)
+	p.Address, err = placeAddressText.Clean("address", p.Address)
+	fe.add(err)
+	fe.add(validateCoordinates("", p.Lat, p.Lon))
+	return fe.err()
 }
 
 // Point returns the place's coordinates.

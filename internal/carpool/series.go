@@ -1,7 +1,6 @@
 package carpool
 
 import (
-	"strings"
 	"time"
 )
 
@@ -22,6 +21,10 @@ const (
 	// to the series must rewrite under lock, and a pool car held months ahead blocks the
 	// fleet; a longer horizon is refused.
 	MaxSeriesHorizon = 12 * 7 * 24 * time.Hour
+	// MaxDateAhead is the furthest ahead a series may start or a day of it be skipped:
+	// as far as a single ride may be offered by default, so no date the model plans with
+	// lies further out than the rides it makes.
+	MaxDateAhead = 365 * 24 * time.Hour
 	// MaxSeriesSpan is the furthest a series' end date may lie after its start.
 	MaxSeriesSpan = 2 * 366 * 24 * time.Hour
 )
@@ -169,6 +172,9 @@ func NewSeries(in SeriesInput, driver Member, car Car, now time.Time) (Series, e
 	if in.StartsOn.Before(DateOf(now.In(loc))) {
 		return Series{}, FieldErrorf(EINVALID, "starts_on", "starts_on must not be in the past")
 	}
+	if in.StartsOn.After(DateOf(now.In(loc).Add(MaxDateAhead))) {
+		return Series{}, FieldErrorf(EINVALID, "starts_on", "starts_on may lie at most %s ahead", days(MaxDateAhead))
+	}
 	if !in.EndsOn.IsZero() {
 		if in.EndsOn.Before(in.StartsOn) {
 			return Series{}, FieldErrorf(EINVALID, "ends_on", "ends_on must not be before starts_on")
@@ -183,8 +189,7 @@ func NewSeries(in SeriesInput, driver Member, car Car, now time.Time) (Series, e
 	if !in.BookingMode.Valid() {
 		return Series{}, FieldErrorf(EINVALID, "booking_mode", "booking_mode must be instant or approval")
 	}
-	in.Notes = strings.TrimSpace(in.Notes)
-	if err := validateText("notes", in.Notes, 0, MaxNotes); err != nil {
+	if in.Notes, err = notesText.Clean("notes", in.Notes); err != nil {
 		return Series{}, err
 	}
 	if car.Status != CarActive {
@@ -353,6 +358,9 @@ func (s Series) CheckSkip(d Date, by Member, now time.Time) error {
 	}
 	if s.Status != SeriesActive {
 		return Errorf(ECONFLICT, "series has ended")
+	}
+	if d.After(DateOf(now.In(s.Location()).Add(MaxDateAhead))) {
+		return FieldErrorf(EINVALID, "date", "a day may be skipped at most %s ahead", days(MaxDateAhead))
 	}
 	if !s.Runs(d) {
 		return FieldErrorf(EINVALID, "date", "the series does not run on %s", d)

@@ -75,11 +75,20 @@ func isVisible(r rune) bool {
 	return true
 }
 
-// The kinds of free text the model holds.
+// The kinds of free text the model holds. Every free-text field of every entity is
+// cleaned by one of these, so no engine ever sees a control or bidi character and both
+// store the same string.
 var (
-	nameText    = Text{Min: 1, Max: 100}
-	addressText = Text{Min: 1, Max: 300}
-	labelText   = Text{Min: 1, Max: 200}
-	carText     = Text{Min: 1, Max: 50}
-	notesText   = Text{Min: 0, Max: MaxNotes, Multiline: true}
+	nameText         = Text{Min: 1, Max: 100}
+	addressText      = Text{Min: 1, Max: 300}
+	labelText        = Text{Min: 1, Max: 200}
+	carText          = Text{Min: 1, Max: 50}
+	plateText        = Text{Min: 2, Max: 16}
+	notesText        = Text{Min: 0, Max: MaxNotes, Multiline: true}
+	placeNameText    = Text{Min: 1, Max: 60}
+	placeAddressText = Text{Min: 0, Max: 300}
+	descriptionText  = Text{Min: 0, Max: 200}
+	// SearchText is the rule for a search box (members, audit, addresses): optional, one
+	// line, short enough that a query is cheap.
+	SearchText = Text{Min: 0, Max: MaxMemberQuery}
 )

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/language"
 
 	"carpool/internal/carpool"
+	"carpool/internal/outbound"
 )
 
 // Config is the effective configuration of one carpool process.
@@ -45,6 +46,9 @@ type Config struct {
 	MaxPasswordHashes int
 	// PasswordSignIn allows sign-in and sign-up by password.
 	PasswordSignIn bool
+	// KeepCalendarOnPasswordChange keeps calendar feed URLs working across a password
+	// change.
+	KeepCalendarOnPasswordChange bool
 	// OIDC is single sign-on through an OpenID provider; off when Issuer is empty.
 	OIDC OIDC
 	// SeriesHorizon is how far ahead ride series are made into rides; SeriesInterval
@@ -78,6 +82,9 @@ type Config struct {
 	GeocoderUserAgent string
 
 	Notify Notify // notification delivery (notify.go)
+
+	// Outbound is where webhooks and the geocoder may send requests.
+	Outbound outbound.Policy
 }
 
 // Limits returns the configured fair-use limits.

@@ -13,6 +13,7 @@ import (
 	"carpool/internal/carpool"
 	"carpool/internal/clientip"
 	"carpool/internal/locale"
+	"carpool/internal/outbound"
 )
 
 // setting is one configuration value: its variable, flag, default, and how it is parsed
@@ -167,6 +168,38 @@ var settings = []setting{
 			return err
 		},
 		show: func(c *Config) string { return strings.Join(c.SignupDomains, ",") }},
+	{env: "CARPOOL_OUTBOUND_ALLOW_PORTS", flag: "outbound-allow-ports", usage: "comma-separated ports besides 80 and 443 that webhooks and the geocoder may use; empty: none",
+		apply: func(c *Config, v string) error {
+			p, err := outbound.ParsePorts(v)
+			if err != nil {
+				return fmt.Errorf("must be comma-separated ports: %w", err)
+			}
+			c.Outbound.AllowPorts = p
+			return nil
+		},
+		show: func(c *Config) string {
+			var out []string
+			for _, p := range c.Outbound.AllowPorts {
+				out = append(out, strconv.Itoa(p))
+			}
+			return strings.Join(out, ",")
+		}},
+	{env: "CARPOOL_OUTBOUND_ALLOW_NETWORKS", flag: "outbound-allow-networks", usage: "comma-separated CIDRs inside the company that webhooks and the geocoder may reach although private; empty: only public addresses",
+		apply: func(c *Config, v string) error {
+			n, err := outbound.ParseNetworks(v)
+			if err != nil {
+				return fmt.Errorf("must be comma-separated CIDRs: %w", err)
+			}
+			c.Outbound.AllowNetworks = n
+			return nil
+		},
+		show: func(c *Config) string {
+			var out []string
+			for _, n := range c.Outbound.AllowNetworks {
+				out = append(out, n.String())
+			}
+			return strings.Join(out, ",")
+		}},
 	{env: "CARPOOL_TRUSTED_PROXIES", flag: "trusted-proxies", usage: "comma-separated CIDRs of proxies whose X-Forwarded-For is believed (the ingress); empty: none",
 		apply: func(c *Config, v string) error {
 			p, err := clientip.ParsePrefixes(v)
@@ -193,6 +226,16 @@ var settings = []setting{
 			return nil
 		},
 		show: func(c *Config) string { return strconv.FormatBool(c.PasswordSignIn) }},
+	{env: "CARPOOL_CALENDAR_KEEP_ON_PASSWORD_CHANGE", flag: "calendar-keep-on-password-change", def: "false", usage: "whether a member's calendar feed URL keeps working when their password changes (false: it stops, like their sessions)",
+		apply: func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return errors.New("must be true or false")
+			}
+			c.KeepCalendarOnPasswordChange = b
+			return nil
+		},
+		show: func(c *Config) string { return strconv.FormatBool(c.KeepCalendarOnPasswordChange) }},
 	{env: "CARPOOL_OIDC_ISSUER", flag: "oidc-issuer", usage: "OpenID Connect issuer URL of the identity provider; empty: no single sign-on",
 		apply: func(c *Config, v string) error {
 			if v != "" {

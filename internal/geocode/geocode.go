@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,6 +19,7 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
+	"carpool/internal/outbound"
 )
 
 // ErrUnavailable wraps every failure of the geocoder (time-out, refusal, garbage): the
@@ -38,8 +41,14 @@ type Options struct {
 	// Now and Sleep replace the clock in tests.
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
-	// Client replaces the HTTP client (its Timeout is then the caller's).
+	// Client replaces the HTTP client (its Timeout is then the caller's); by default the
+	// client keeps Policy.
 	Client *http.Client
+	// Policy is where the geocoder may be reached (an inside Nominatim needs its network
+	// allowed).
+	Policy outbound.Policy
+	// Logger receives each failure, at error level, without the member's query.
+	Logger *slog.Logger
 }
 
 // MaxResults is how many places a search offers.
@@ -87,9 +96,12 @@ func NewNominatim(base string, opts Options) *Nominatim {
 	if opts.UserAgent == "" {
 		opts.UserAgent = "carpool"
 	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
 	client := opts.Client
 	if client == nil {
-		client = &http.Client{Timeout: opts.Timeout}
+		client = opts.Policy.Client(opts.Timeout)
 	}
 	return &Nominatim{base: strings.TrimSuffix(base, "/"), opts: opts, client: client, cache: map[string]cached{}}
 }
@@ -118,6 +130,9 @@ func (n *Nominatim) Search(ctx context.Context, query string) ([]carpool.Place, 
 	}
 	places, err := n.fetch(ctx, query)
 	if err != nil {
+		// Not remembered: the next search asks again. The query is the member's own
+		// words (often their home address), so neither the log nor the error holds it.
+		n.opts.Logger.Error("geocode: search failed", "err", err)
 		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	n.remember(key, places)
@@ -180,6 +195,10 @@ func (n *Nominatim) fetch(ctx context.Context, query string) ([]carpool.Place, e
 	req.Header.Set("Accept", "application/json")
 	res, err := n.client.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its text holds the URL, and so the query
+		}
 		return nil, fmt.Errorf("geocode: %w", err)
 	}
 	defer res.Body.Close()
@@ -194,7 +213,7 @@ func (n *Nominatim) fetch(ctx context.Context, query string) ([]carpool.Place, e
 	for _, r := range results {
 		lat, err1 := strconv.ParseFloat(r.Lat, 64)
 		lon, err2 := strconv.ParseFloat(r.Lon, 64)
-		if err1 != nil || err2 != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180 || r.DisplayName == "" {
+		if err1 != nil || err2 != nil || !finite(lat) || !finite(lon) || lat < -90 || lat > 90 || lon < -180 || lon > 180 || r.DisplayName == "" {
 			continue // one odd entry should not hide the good ones
 		}
 		label := r.DisplayName
@@ -208,6 +227,9 @@ func (n *Nominatim) fetch(ctx context.Context, query string) ([]carpool.Place, e
 	}
 	return places, nil
 }
+
+// finite reports whether f is a number (ParseFloat reads "NaN" and "Inf" too).
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
 // wait holds the caller until a request may leave: Interval after the previous one.
 // Callers queue on the gate, so a burst leaves one per Interval, in order.

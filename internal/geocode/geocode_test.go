@@ -1,15 +1,20 @@
 package geocode_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"carpool/internal/geocode"
+	"carpool/internal/outbound/outboundtest"
 )
 
 // answer is a real shape of Nominatim's /search?format=jsonv2 answer (fields the client
@@ -56,7 +61,8 @@ func TestNominatimSearch(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	clock := &fakeClock{now: time.Date(2030, 1, 1, 8, 0, 0, 0, time.UTC)}
-	n := geocode.NewNominatim(srv.URL+"/", geocode.Options{UserAgent: "carpool at example.com (ops@example.com)", Now: clock.Now, Sleep: clock.Sleep})
+	n := geocode.NewNominatim(srv.URL+"/", geocode.Options{UserAgent: "carpool at example.com (ops@example.com)", Now: clock.Now, Sleep: clock.Sleep,
+		Policy: outboundtest.Allowing(t, srv.URL)})
 	ctx := context.Background()
 
 	got, err := n.Search(ctx, "  Oranienplatz   Berlin ")
@@ -131,11 +137,44 @@ func TestNominatimFailures(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := httptest.NewServer(tc.handler)
 			t.Cleanup(srv.Close)
-			n := geocode.NewNominatim(srv.URL, geocode.Options{Timeout: 50 * time.Millisecond})
+			n := geocode.NewNominatim(srv.URL, geocode.Options{Timeout: 50 * time.Millisecond, Policy: outboundtest.Allowing(t, srv.URL)})
 			_, err := n.Search(context.Background(), "Oranienplatz")
 			if !errors.Is(err, geocode.ErrUnavailable) {
 				t.Fatalf("got %v, want ErrUnavailable", err)
 			}
 		})
+	}
+}
+
+// TestNonFiniteAndFailuresNotKept: NaN and infinite coordinates are no place; a failed
+// search is not remembered (the next one asks again) and is logged at error level
+// without the address the member typed.
+func TestNonFiniteAndFailuresNotKept(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			http.Error(w, "overloaded", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte(`[{"lat":"NaN","lon":"13.4","display_name":"nan"},{"lat":"52.5","lon":"+Inf","display_name":"inf"},
+			{"lat":"52.5","lon":"13.4","display_name":"Oranienplatz"}]`))
+	}))
+	t.Cleanup(srv.Close)
+	var logs bytes.Buffer
+	n := geocode.NewNominatim(srv.URL, geocode.Options{Interval: time.Nanosecond, Policy: outboundtest.Allowing(t, srv.URL),
+		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	const home = "Lindenstraße 12 Berlin"
+	if _, err := n.Search(context.Background(), home); !errors.Is(err, geocode.ErrUnavailable) {
+		t.Fatalf("first search: got %v, want ErrUnavailable", err)
+	}
+	if !strings.Contains(logs.String(), `"level":"ERROR"`) || strings.Contains(logs.String(), "Lindenstra") {
+		t.Fatalf("the failure's log: want an error line without the query, got %s", logs.String())
+	}
+	got, err := n.Search(context.Background(), home)
+	if err != nil || calls.Load() != 2 {
+		t.Fatalf("second search: %v after %d requests, want the server asked again", err, calls.Load())
+	}
+	if len(got) != 1 || got[0].Label != "Oranienplatz" {
+		t.Fatalf("got %v, want only the finite place", got)
 	}
 }

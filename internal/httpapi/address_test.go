@@ -1,20 +1,25 @@
 package httpapi_test
 
 import (
+	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"carpool/internal/carpool"
 	"carpool/internal/geocode"
 	"carpool/internal/geocode/geocodetest"
+	"carpool/internal/outbound/outboundtest"
 )
 
 // TestAddressSearch looks addresses up through the real Nominatim client against a local
 // fake Nominatim.
 func TestAddressSearch(t *testing.T) {
 	nominatim := geocodetest.Start(t)
-	e := newEnv(t, envOptions{Geocoder: geocode.NewNominatim(nominatim.URL, geocode.Options{UserAgent: "carpool test", Interval: 1})})
+	e := newEnv(t, envOptions{Geocoder: geocode.NewNominatim(nominatim.URL, geocode.Options{UserAgent: "carpool test", Interval: 1,
+		Policy: outboundtest.Allowing(t, nominatim.URL)})})
 	ann := e.member(t, "Ann", carpool.RoleMember)
 	search := func(q string) string { return "/api/v1/places/search?" + url.Values{"q": {q}}.Encode() }
 
@@ -55,4 +60,61 @@ func TestAddressSearch(t *testing.T) {
 			t.Fatalf("detail: got %q, want address search unavailable", p.Detail)
 		}
 	})
+}
+
+// blockingGeocoder holds every search until release is closed, counting those started.
+type blockingGeocoder struct {
+	started chan string
+	release chan struct{}
+}
+
+func (g blockingGeocoder) Search(ctx context.Context, query string) ([]carpool.Place, error) {
+	g.started <- query
+	select {
+	case <-g.release:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return []carpool.Place{{Label: query, Lat: 52.5, Lon: 13.4}}, nil
+}
+
+// TestAddressSearchBoundedPerMember: one member's burst of searches takes one slot and a
+// short queue; the next is refused with 429 at once, and another member's search is not
+// held behind the burst.
+func TestAddressSearchBoundedPerMember(t *testing.T) {
+	g := blockingGeocoder{started: make(chan string, 10), release: make(chan struct{})}
+	e := newEnv(t, envOptions{Geocoder: g, AddressSearchWait: time.Minute}) // the queued ones wait for the test, however slow the machine
+	ann := e.member(t, "Ann", carpool.RoleMember)
+	bob := e.member(t, "Bob", carpool.RoleMember)
+	search := func(q string) string { return "/api/v1/places/search?" + url.Values{"q": {q}}.Encode() }
+
+	// Four at once: one goes to the geocoder, two wait, and the fourth is refused. While
+	// the geocoder holds the first, only a refusal can come back.
+	answers := make(chan response, 4)
+	for i := range 4 {
+		go func() {
+			answers <- e.do(t, call{method: "GET", path: search(fmt.Sprintf("Ann %d", i)), token: ann.token, invalid: true})
+		}()
+	}
+	<-g.started
+	refused := <-answers
+	refused.problem(t, 429, carpool.ETHROTTLED, "")
+	if refused.header.Get("Retry-After") == "" {
+		t.Errorf("429 without Retry-After")
+	}
+
+	bobDone := make(chan int, 1)
+	go func() { bobDone <- e.do(t, call{method: "GET", path: search("Bob"), token: bob.token}).status }()
+	if q := <-g.started; q != "Bob" {
+		t.Fatalf("the geocoder got %q, want Bob's search while Ann's wait", q)
+	}
+	close(g.release)
+	if s := <-bobDone; s != 200 {
+		t.Errorf("Bob's search: got %d, want 200", s)
+	}
+	for range 3 {
+		if got := <-answers; got.status != 200 {
+			t.Errorf("one of Ann's first three searches: got %d, want 200", got.status)
+		}
+	}
 }

@@ -59,13 +59,15 @@ type envOptions struct {
 	Mailer app.Mailer
 	// Geocoder answers address searches; nil leaves address search off.
 	Geocoder app.AddressSearch
+	// AddressSearchWait replaces how long a member's search waits behind their others.
+	AddressSearchWait time.Duration
 }
 
 // serve returns the API over store as cmd/carpool wires it.
 func serve(store carpool.Store, opts envOptions) *httpapi.Server {
 	a := app.New(store, app.Options{Signup: opts.Signup, Now: opts.Now, HashSlots: opts.HashSlots, HashWait: opts.HashWait,
 		AccountBackoff: opts.AccountBackoff, AddressBackoff: opts.AddressBackoff, NoPasswordSignIn: opts.NoPasswordSignIn,
-		Mailer: opts.Mailer, Geocoder: opts.Geocoder, Limits: opts.Limits})
+		Mailer: opts.Mailer, Geocoder: opts.Geocoder, AddressSearchWait: opts.AddressSearchWait, Limits: opts.Limits})
 	return httpapi.NewServer(a, store, httpapi.Options{Logger: opts.Logger, Now: opts.Now, ClientIP: opts.ClientIP,
 		Notify: notify.NewService(store, notify.ServiceOptions{Now: opts.Now})})
 }

@@ -258,23 +258,26 @@ func (s *Server) createRide(w http.ResponseWriter, r *http.Request, me carpool.M
 		CarID: req.CarID, ReservationID: req.ReservationID, BookingMode: carpool.BookingMode(req.BookingMode), Notes: req.Notes,
 		DetourKM: req.MaxDetourKM,
 	}
+	// What the body lacks or cannot hold is reported all at once.
+	var errs []error
 	if in.CarID == "" {
-		return required("car_id")
+		errs = append(errs, required("car_id"))
 	}
 	var err error
-	if in.From, err = placeIn(req.From, "from"); err != nil {
-		return err
-	}
-	if in.To, err = placeIn(req.To, "to"); err != nil {
-		return err
-	}
-	if in.DepartAt, err = parseTime("depart_at", req.DepartAt); err != nil {
-		return err
-	}
+	in.From, err = placeIn(req.From, "from")
+	errs = append(errs, err)
+	in.To, err = placeIn(req.To, "to")
+	errs = append(errs, err)
+	in.DepartAt, err = parseTime("depart_at", req.DepartAt)
+	errs = append(errs, err)
 	if req.Seats == nil {
-		return required("seats")
+		errs = append(errs, required("seats"))
+	} else {
+		in.Seats = *req.Seats
 	}
-	in.Seats = *req.Seats
+	if err := carpool.JoinInvalid(errs...); err != nil {
+		return err
+	}
 	ride, err := s.app.OfferRide(r.Context(), me, in)
 	if err != nil {
 		return err
@@ -285,13 +288,18 @@ func (s *Server) createRide(w http.ResponseWriter, r *http.Request, me carpool.M
 }
 
 func placeIn(p *placeBody, field string) (carpool.Place, error) {
-	switch {
-	case p == nil:
+	if p == nil {
 		return carpool.Place{}, required(field)
-	case p.Lat == nil:
-		return carpool.Place{}, required(field + ".lat")
-	case p.Lon == nil:
-		return carpool.Place{}, required(field + ".lon")
+	}
+	var errs []error
+	if p.Lat == nil {
+		errs = append(errs, required(field+".lat"))
+	}
+	if p.Lon == nil {
+		errs = append(errs, required(field+".lon"))
+	}
+	if err := carpool.JoinInvalid(errs...); err != nil {
+		return carpool.Place{}, err
 	}
 	return carpool.Place{Label: p.Label, Lat: *p.Lat, Lon: *p.Lon}, nil
 }

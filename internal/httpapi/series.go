@@ -186,42 +186,38 @@ func (s *Server) createSeries(w http.ResponseWriter, r *http.Request, me carpool
 	}
 	in := carpool.SeriesInput{CarID: req.CarID, TimeZone: req.TimeZone, BookingMode: carpool.BookingMode(req.BookingMode), Notes: req.Notes,
 		DetourKM: req.MaxDetourKM}
+	// What the body lacks or cannot hold is reported all at once.
+	var errs []error
 	if in.CarID == "" {
-		return required("car_id")
+		errs = append(errs, required("car_id"))
 	}
 	var err error
-	if in.From, err = placeIn(req.From, "from"); err != nil {
-		return err
-	}
-	if in.To, err = placeIn(req.To, "to"); err != nil {
-		return err
-	}
-	if in.Weekdays, err = weekdaysIn(req.Weekdays); err != nil {
-		return err
-	}
-	if in.DepartTime, err = clockIn("depart_time", req.DepartTime); err != nil {
-		return err
-	}
+	in.From, err = placeIn(req.From, "from")
+	errs = append(errs, err)
+	in.To, err = placeIn(req.To, "to")
+	errs = append(errs, err)
+	in.Weekdays, err = weekdaysIn(req.Weekdays)
+	errs = append(errs, err)
+	in.DepartTime, err = clockIn("depart_time", req.DepartTime)
+	errs = append(errs, err)
 	if req.Seats == nil {
-		return required("seats")
+		errs = append(errs, required("seats"))
+	} else {
+		in.Seats = *req.Seats
 	}
-	in.Seats = *req.Seats
-	if in.StartsOn, err = dateIn("starts_on", req.StartsOn); err != nil {
-		return err
-	}
-	if in.EndsOn, err = dateIn("ends_on", req.EndsOn); err != nil {
-		return err
-	}
+	in.StartsOn, err = dateIn("starts_on", req.StartsOn)
+	errs = append(errs, err)
+	in.EndsOn, err = dateIn("ends_on", req.EndsOn)
+	errs = append(errs, err)
 	if req.ReserveFrom != "" || req.ReserveUntil != "" {
 		from, err := clockIn("reserve_from", req.ReserveFrom)
-		if err != nil {
-			return err
-		}
+		errs = append(errs, err)
 		until, err := clockIn("reserve_until", req.ReserveUntil)
-		if err != nil {
-			return err
-		}
+		errs = append(errs, err)
 		in.ReserveFrom, in.ReserveUntil = &from, &until
+	}
+	if err := carpool.JoinInvalid(errs...); err != nil {
+		return err
 	}
 	sr, err := s.app.OfferSeries(r.Context(), me, in)
 	if err != nil {

@@ -43,7 +43,7 @@ type Server struct {
 	now     func() time.Time
 	maxBody int64
 	client  clientip.Resolver
-	mux     *http.ServeMux
+	mux     guardedMux
 	notify  *notify.Service
 }
 
@@ -57,7 +57,6 @@ func NewServer(a *app.App, idem carpool.IdempotencyStore, opts Options) *Server 
 		now:     opts.Now,
 		maxBody: opts.MaxBodyBytes,
 		client:  opts.ClientIP,
-		mux:     http.NewServeMux(),
 		notify:  opts.Notify,
 	}
 	if s.log == nil {
@@ -69,6 +68,7 @@ func NewServer(a *app.App, idem carpool.IdempotencyStore, opts Options) *Server 
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
 	}
+	s.mux = guardedMux{ServeMux: http.NewServeMux(), refuse: s.refuse}
 	s.routes()
 	return s
 }

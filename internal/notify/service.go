@@ -11,6 +11,7 @@ import (
 
 	"carpool/internal/calendar"
 	"carpool/internal/carpool"
+	"carpool/internal/outbound"
 	"carpool/internal/webhook"
 )
 
@@ -19,6 +20,7 @@ import (
 type Service struct {
 	store     carpool.Store
 	adminAddr string
+	outbound  outbound.Policy
 	publicURL string
 	loc       *time.Location
 	now       func() time.Time
@@ -28,6 +30,8 @@ type Service struct {
 // :9090 protected, links to http://localhost:8080, times in UTC.
 type ServiceOptions struct {
 	AdminAddr string // webhooks may not point at it
+	// Outbound is where webhooks may point (CARPOOL_OUTBOUND_ALLOW_*).
+	Outbound  outbound.Policy
 	PublicURL string
 	Location  *time.Location
 	Now       func() time.Time
@@ -35,7 +39,7 @@ type ServiceOptions struct {
 
 // NewService returns the notification use cases over store.
 func NewService(store carpool.Store, o ServiceOptions) *Service {
-	s := &Service{store: store, adminAddr: o.AdminAddr, publicURL: strings.TrimRight(o.PublicURL, "/"), loc: o.Location, now: o.Now}
+	s := &Service{store: store, adminAddr: o.AdminAddr, outbound: o.Outbound, publicURL: strings.TrimRight(o.PublicURL, "/"), loc: o.Location, now: o.Now}
 	if s.adminAddr == "" {
 		s.adminAddr = ":9090" // the default CARPOOL_ADMIN_ADDR
 	}
@@ -107,17 +111,20 @@ func (s *Service) CreateWebhook(ctx context.Context, me carpool.Member, in Webho
 	if err := adminOnly(me); err != nil {
 		return carpool.Webhook{}, err
 	}
-	if err := webhook.CheckURL(in.URL, s.adminAddr); err != nil {
-		return carpool.Webhook{}, err
-	}
+	// Every wrong field is reported at once.
+	errs := []error{webhook.CheckURL(in.URL, s.adminAddr, s.outbound)}
 	for _, e := range in.Events {
 		if !strings.Contains(e, ".") || strings.ContainsAny(e, ", ") {
-			return carpool.Webhook{}, carpool.FieldErrorf(carpool.EINVALID, "events", "%q is not an event type like booking.confirmed", e)
+			errs = append(errs, carpool.FieldErrorf(carpool.EINVALID, "events", "%q is not an event type like booking.confirmed", e))
+			break
 		}
 	}
-	if len(in.Description) > 200 {
-		return carpool.Webhook{}, carpool.FieldErrorf(carpool.EINVALID, "description", "description must be at most 200 characters")
+	description, err := carpool.CleanWebhookDescription(in.Description)
+	errs = append(errs, err)
+	if err := carpool.JoinInvalid(errs...); err != nil {
+		return carpool.Webhook{}, err
 	}
+	in.Description = description
 	w := carpool.Webhook{ID: carpool.NewID(), URL: in.URL, Secret: webhook.NewSecret(), Events: in.Events,
 		Description: in.Description, Enabled: true, CreatedAt: carpool.Timestamp(s.now())}
 	if err := s.store.CreateWebhook(ctx, w); err != nil {
@@ -131,7 +138,12 @@ func (s *Service) Webhooks(ctx context.Context, me carpool.Member) ([]carpool.We
 	if err := adminOnly(me); err != nil {
 		return nil, err
 	}
-	return s.store.Webhooks(ctx)
+	hooks, err := s.store.Webhooks(ctx)
+	for i := range hooks {
+		// Registered before user-info was refused: the password stays out of sight.
+		hooks[i].URL = outbound.Redact(hooks[i].URL)
+	}
+	return hooks, err
 }
 
 // DeleteWebhook removes an endpoint and its unsent deliveries.
@@ -201,6 +213,11 @@ func (s *Service) CalendarFeed(ctx context.Context, token string) ([]byte, error
 	me, err := s.store.CalendarMember(ctx, hashToken(token))
 	if err != nil {
 		return nil, err
+	}
+	if !me.Active() || me.IsErased() {
+		// A feed is a credential of its member: it ends with their account, even where
+		// a token outlived it (one written before feeds were revoked with accounts).
+		return nil, carpool.Errorf(carpool.ENOTFOUND, "calendar not found")
 	}
 	var entries []calendar.Entry
 	since := s.now().Add(-30 * 24 * time.Hour)

@@ -23,6 +23,10 @@ type HTTPOptions struct {
 	// HEAD of exactly such a path also takes the probe fast path: no span (see
 	// Middleware).
 	QuietRoutes []string
+	// SecretRoutes are route templates ("/calendar/{file}") whose path is a credential:
+	// the access log shows the template instead, a fixed mask, so whoever reads logs
+	// cannot read the feed behind it.
+	SecretRoutes []string
 }
 
 // Middleware wraps the main listener's handler, outermost first:
@@ -49,7 +53,11 @@ func Middleware(next http.Handler, opts HTTPOptions) http.Handler {
 	for _, r := range opts.QuietRoutes {
 		quiet[r] = true
 	}
-	o := &observer{log: opts.Logger, metrics: opts.Metrics, quiet: quiet, next: Recover(opts.Logger, next)}
+	secret := map[string]bool{}
+	for _, r := range opts.SecretRoutes {
+		secret[r] = true
+	}
+	o := &observer{log: opts.Logger, metrics: opts.Metrics, quiet: quiet, secret: secret, next: Recover(opts.Logger, next)}
 	full := otelhttp.NewHandler(RequestIDs(o), "http.request",
 		// The real name (the route template) is only known after routing; see observer.
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method }),
@@ -70,6 +78,7 @@ type observer struct {
 	log     *slog.Logger
 	metrics *Metrics
 	quiet   map[string]bool
+	secret  map[string]bool
 	next    http.Handler
 }
 
@@ -100,10 +109,14 @@ func (o *observer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !o.log.Enabled(r.Context(), level) {
 			return
 		}
+		path := r.URL.Path // never the query: it may carry search terms
+		if o.secret[route] {
+			path = route
+		}
 		attrs := []slog.Attr{
 			slog.String("method", r.Method),
 			slog.String("route", route),
-			slog.String("path", r.URL.Path), // never the query: it may carry search terms
+			slog.String("path", path),
 			slog.Int("status", status),
 			slog.Int64("bytes", rec.bytes),
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),

@@ -370,3 +370,28 @@ func TestProbesSkipTracing(t *testing.T) {
 		t.Errorf("probe access log lines: got %d, want 1", probeLines)
 	}
 }
+
+// TestSecretRoutesAreMasked: the path of a route whose path is a credential (a calendar
+// feed's token) appears in the access log only as its route template.
+func TestSecretRoutesAreMasked(t *testing.T) {
+	var logs logBuffer
+	logger := telemetry.NewLogger(&logs, slog.LevelDebug, "json")
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /calendar/{file}", func(http.ResponseWriter, *http.Request) {})
+	mux.HandleFunc("GET /rides/{id}", func(http.ResponseWriter, *http.Request) {})
+	h := telemetry.Middleware(mux, telemetry.HTTPOptions{Logger: logger, SecretRoutes: []string{"/calendar/{file}"}})
+	const token = "0123456789abcdef0123456789abcdef0123456789abcdef"
+	for _, path := range []string{"/calendar/" + token + ".ics", "/rides/r1"} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil))
+	}
+	if strings.Contains(logs.String(), token) {
+		t.Fatalf("the access log holds the feed token:\n%s", logs.String())
+	}
+	paths := map[any]bool{}
+	for _, r := range logs.withMsg(t, "http request") {
+		paths[r["path"]] = true
+	}
+	if !paths["/calendar/{file}"] || !paths["/rides/r1"] {
+		t.Fatalf("logged paths %v, want the feed's template and the ride's own path", paths)
+	}
+}

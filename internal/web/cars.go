@@ -233,10 +233,12 @@ func (s *Server) showMyCars(w http.ResponseWriter, r *http.Request, me *session,
 // addMyCar registers the member's own car, from which they can then offer rides.
 func (s *Server) addMyCar(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := postedForm(r, carInputs)
-	seats := f.integer("seats", "field.seats")
-	if f.Valid() {
+	seats := readOrMissing(f, "seats", f.integer("seats", "field.seats"))
+	// Asked even when seats could not be read (nil): the application refuses it then,
+	// naming every other wrong field with it.
+	{
 		_, err := s.app.CreateCar(r.Context(), me.Member, app.CarInput{
-			Kind: carpool.CarPrivate, Plate: f.Get("plate"), Make: f.Get("make"), Model: f.Get("model"), Seats: &seats,
+			Kind: carpool.CarPrivate, Plate: f.Get("plate"), Make: f.Get("make"), Model: f.Get("model"), Seats: seats,
 		})
 		if err == nil {
 			redirect(w, r, "/mycars", "car")

@@ -99,7 +99,9 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request, me *session)
 	if err != nil {
 		return err
 	}
-	if f.Valid() {
+	// Asked even when the location is missing (nil coordinates): the application refuses
+	// it then, naming every other wrong field with it.
+	{
 		_, err := s.app.CreateSite(r.Context(), me.Member, app.SiteInput{Name: *p.Name, Address: *p.Address, Lat: p.Lat, Lon: p.Lon, TimeZone: *p.TimeZone})
 		if err == nil {
 			redirect(w, r, "/fleet", "site")
@@ -133,11 +135,13 @@ func (s *Server) showFleetSearch(w http.ResponseWriter, r *http.Request, me *ses
 
 func (s *Server) createCar(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := postedForm(r, poolCarInputs)
-	seats := f.integer("seats", "field.seats")
-	if f.Valid() {
+	seats := readOrMissing(f, "seats", f.integer("seats", "field.seats"))
+	// Asked even when seats could not be read (nil): the application refuses it then,
+	// naming every other wrong field with it.
+	{
 		_, err := s.app.CreateCar(r.Context(), me.Member, app.CarInput{
 			Kind: carpool.CarPool, SiteID: f.text("site_id"),
-			Plate: f.Get("plate"), Make: f.Get("make"), Model: f.Get("model"), Seats: &seats,
+			Plate: f.Get("plate"), Make: f.Get("make"), Model: f.Get("model"), Seats: seats,
 		})
 		if err == nil {
 			redirect(w, r, "/fleet", "car")

@@ -113,6 +113,16 @@ func userFacing(err error) bool {
 // Parsers read one input, record an error beside it when it is malformed, and return the
 // zero value then; the domain checks the values' ranges.
 
+// readOrMissing returns &v when input name was read without an error, else nil: the
+// application then reports the value as missing together with every other wrong field,
+// so a form shows them all at once.
+func readOrMissing[T any](f *form, name string, v T) *T {
+	if f.Err(name) != "" {
+		return nil
+	}
+	return &v
+}
+
 func (f *form) text(name string) string { return strings.TrimSpace(f.Get(name)) }
 
 func (f *form) required(name, label string) string {

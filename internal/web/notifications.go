@@ -24,7 +24,7 @@ func (s *Server) notificationRoutes(mux *routeMux) {
 	mux.Handle("POST /notifications/preferences", s.signedIn(s.saveNotificationPreferences))
 	mux.Handle("POST /notifications/calendar", s.signedIn(s.newCalendarURL))
 	mux.Handle("POST /notifications/calendar/revoke", s.signedIn(s.revokeCalendarURL))
-	mux.HandleFunc("GET /calendar/{file}", s.calendarFeed)
+	mux.HandleFunc("GET "+FeedRoute, s.calendarFeed)
 
 	mux.Handle("GET /admin/webhooks", s.signedIn(s.webhooksPage))
 	mux.Handle("POST /admin/webhooks", s.signedIn(s.addWebhook))
@@ -160,6 +160,10 @@ func (s *Server) revokeCalendarURL(w http.ResponseWriter, r *http.Request, me *s
 	redirect(w, r, "/notifications/preferences", "calendarRevoked")
 	return nil
 }
+
+// FeedRoute is the route of the calendar feed, whose path holds the feed's token: the
+// access log must show it masked (telemetry.HTTPOptions.SecretRoutes).
+const FeedRoute = "/calendar/{file}"
 
 // calendarFeed serves /calendar/{token}.ics; the token is the credential, so there is no
 // session, and an unknown or revoked token is a plain 404.

@@ -211,7 +211,7 @@ func TestWebhookAdminPage(t *testing.T) {
 	checkPage(t, "/admin/webhooks", page)
 	token := b.csrf("/admin/webhooks")
 	res, page := b.post("/admin/webhooks", url.Values{"csrf": {token}, "url": {"http://localhost:9090/metrics"}}, nil)
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "admin port") {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "port 80 or 443") {
 		t.Fatalf("webhook at the admin port: got %d:\n%s", res.StatusCode, page)
 	}
 	res, page = b.post("/admin/webhooks", url.Values{"csrf": {token}, "url": {"https://chat.example.com/hook"}, "events": {"booking.confirmed, ride.cancelled"}}, nil)

@@ -76,8 +76,14 @@ func (s *Server) addPlace(w http.ResponseWriter, r *http.Request, me *session) e
 	if strings.HasPrefix(address, "Pin at ") || strings.HasPrefix(address, "Point at ") {
 		address = ""
 	}
-	if f.Valid() {
-		_, err := s.app.CreatePlace(ctx, me.Member, app.PlaceInput{Name: f.Get("name"), Address: address, Lat: &where.Lat, Lon: &where.Lon})
+	// Asked even when no place was picked (nil coordinates): the application refuses it
+	// then, naming the name's fault with it.
+	{
+		in := app.PlaceInput{Name: f.Get("name"), Address: address}
+		if f.Err("place") == "" {
+			in.Lat, in.Lon = &where.Lat, &where.Lon
+		}
+		_, err := s.app.CreatePlace(ctx, me.Member, in)
 		if err == nil {
 			redirect(w, r, "/places", "placeSaved")
 			return nil

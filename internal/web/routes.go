@@ -7,7 +7,20 @@ import (
 	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/notify"
+	"carpool/internal/paramguard"
 )
+
+// refuse shows the error page for a request paramguard refused: not found for a path
+// value that cannot exist, a bad request for a malformed query value. It reads no
+// session, so the refused value reaches nothing behind it.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, refusal *paramguard.Refusal) {
+	p := s.printer(r, nil)
+	msg := p.T("error.bad_parameter")
+	if refusal.Status == http.StatusNotFound {
+		msg = p.T("error.not_found")
+	}
+	s.render(w, r, refusal.Status, "error", nil, errorPage{Title: statusTitle(p, refusal.Status), Message: msg})
+}
 
 // routes lists every page and form of the UI. Reads are GET; everything that changes
 // something is a POST that signedIn checks for the CSRF token.
@@ -101,16 +114,28 @@ func Routes() []string {
 type routeMux struct {
 	*http.ServeMux
 	patterns []string
+	// refuse, when set, answers a request paramguard refuses; every route is then
+	// registered behind the guard, so no handler or store sees such a value.
+	refuse func(http.ResponseWriter, *http.Request, *paramguard.Refusal)
 }
 
 func (m *routeMux) Handle(pattern string, h http.Handler) {
 	m.patterns = append(m.patterns, pattern)
+	if m.refuse != nil {
+		next := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if refusal := paramguard.Check(r); refusal != nil {
+				m.refuse(w, r, refusal)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 	m.ServeMux.Handle(pattern, h)
 }
 
 func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
-	m.patterns = append(m.patterns, pattern)
-	m.ServeMux.HandleFunc(pattern, h)
+	m.Handle(pattern, http.HandlerFunc(h))
 }
 
 // cacheFor lets browsers keep the small static assets for an hour.

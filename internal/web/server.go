@@ -79,6 +79,7 @@ func NewServer(a *app.App, opts Options) *Server {
 	s.pages = pagesFor()
 	s.mapConfig, s.csp = newMapConfig(opts.MapTilesURL, opts.MapAttribution)
 	mux := &routeMux{ServeMux: http.NewServeMux()}
+	mux.refuse = s.refuse
 	s.routes(mux)
 	// CrossOriginProtection refuses cross-site POSTs by the Sec-Fetch-Site and Origin
 	// headers that every current browser sends; the CSRF token covers older ones.

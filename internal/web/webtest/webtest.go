@@ -19,6 +19,8 @@ import (
 	"carpool/internal/carpool"
 	"carpool/internal/httpapi"
 	"carpool/internal/notify"
+	"carpool/internal/pgtest"
+	"carpool/internal/postgres"
 	"carpool/internal/sqlite"
 	"carpool/internal/sqlstore"
 	"carpool/internal/web"
@@ -62,28 +64,20 @@ type Options struct {
 	// Language is the default language of the UI (CARPOOL_DEFAULT_LANGUAGE); the zero
 	// value is English.
 	Language language.Tag
+	// Postgres runs the app over a fresh PostgreSQL database (internal/pgtest) instead of
+	// SQLite, for the answers that must not differ between the engines. A test package
+	// using it runs pgtest.Main from its TestMain.
+	Postgres bool
 	// Mailer, when set, is called with the app's base URL and returns the sender of
 	// account mails (reset links, address confirmations); nil sends none.
 	Mailer func(base string) app.Mailer
 }
 
-// Start opens a migrated SQLite store in tb's temporary directory and serves the app;
-// both are closed when the test ends.
+// Start opens a migrated store (SQLite in tb's temporary directory, or PostgreSQL) and
+// serves the app; both are closed when the test ends.
 func Start(tb testing.TB, opts Options) *App {
 	tb.Helper()
-	ctx := context.Background()
-	var dbOpts []sqlite.Option
-	if opts.Now != nil {
-		dbOpts = append(dbOpts, sqlite.WithStoreOptions(sqlstore.WithClock(opts.Now)))
-	}
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "carpool.db"), dbOpts...)
-	if err != nil {
-		tb.Fatalf("open sqlite: %v", err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		tb.Fatalf("migrate sqlite: %v", err)
-	}
+	db := openStore(tb, opts)
 	logger := slog.New(slog.NewTextHandler(testWriter{tb}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
@@ -119,6 +113,46 @@ func Start(tb testing.TB, opts Options) *App {
 	}
 	tb.Cleanup(srv.Close)
 	return &App{URL: srv.URL, Store: db, Server: srv}
+}
+
+// migrator is a store that brings its schema up to date.
+type migrator interface {
+	carpool.Store
+	Migrate(ctx context.Context) (int64, error)
+	Close() error
+}
+
+// openStore opens and migrates the engine opts ask for, with opts' clock and limits.
+func openStore(tb testing.TB, opts Options) carpool.Store {
+	tb.Helper()
+	ctx := context.Background()
+	var storeOpts []sqlstore.Option
+	if opts.Now != nil {
+		storeOpts = append(storeOpts, sqlstore.WithClock(opts.Now))
+	}
+	var db migrator
+	var err error
+	if opts.Postgres {
+		var pgOpts []postgres.Option
+		for _, o := range storeOpts {
+			pgOpts = append(pgOpts, postgres.WithStoreOptions(o))
+		}
+		db, err = postgres.Open(ctx, pgtest.NewDatabase(tb), pgOpts...)
+	} else {
+		var dbOpts []sqlite.Option
+		for _, o := range storeOpts {
+			dbOpts = append(dbOpts, sqlite.WithStoreOptions(o))
+		}
+		db, err = sqlite.Open(ctx, filepath.Join(tb.TempDir(), "carpool.db"), dbOpts...)
+	}
+	if err != nil {
+		tb.Fatalf("open store: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate: %v", err)
+	}
+	return db
 }
 
 // AddMember creates a member with the given role directly in the store and returns it;
