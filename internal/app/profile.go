@@ -37,7 +37,6 @@ func (a *App) UpdateProfile(ctx context.Context, me carpool.Member, p ProfilePat
 		zone, zoneErr = carpool.ValidTimeZone(*p.TimeZone)
 	}
 	errs := []error{langErr, zoneErr}
-	}
 	var next string
 	if p.Email != nil {
 		email, err := carpool.ValidEmail(*p.Email)
