@@ -70,7 +70,7 @@ type Options struct {
 
 // Relay runs the delivery loops of one process.
 type Relay struct {
-	store   carpool.Store
+	store   RelayStore
 	senders map[string]Sender
 	log     *slog.Logger
 	loc     *time.Location
@@ -83,7 +83,7 @@ type Relay struct {
 }
 
 // New returns a relay over store.
-func New(store carpool.Store, o Options) *Relay {
+func New(store RelayStore, o Options) *Relay {
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
 			*d = v

@@ -1,0 +1,28 @@
+package notify
+
+import (
+	"context"
+	"time"
+
+	"carpool/internal/carpool"
+)
+
+// RelayStore is what the relay uses of the store: the outbox cursor, the deliveries, and
+// the few reads its texts need. Declared here, so the relay's reach is plain to see.
+type RelayStore interface {
+	FanOutEvents(ctx context.Context, limit int, plan func(ctx context.Context, e carpool.Event) (carpool.Fanout, error)) (int, error)
+	ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]carpool.Delivery, error)
+	FinishDelivery(ctx context.Context, d carpool.Delivery, sendErr error, retryAt time.Time) error
+	PurgeDeliveries(ctx context.Context, before time.Time) (int64, error)
+	PurgeBefore(ctx context.Context, before, now time.Time) (carpool.Purged, error)
+	DueReminders(ctx context.Context, now time.Time, lead time.Duration) (int, error)
+	Webhooks(ctx context.Context) ([]carpool.Webhook, error)
+	WebhookResult(ctx context.Context, id string, ok bool, maxFailures int, note carpool.Notification) (disabled bool, err error)
+	EmailKinds(ctx context.Context, memberID string) ([]string, error)
+
+	Member(ctx context.Context, id string) (carpool.Member, error)
+	Ride(ctx context.Context, id string) (carpool.Ride, error)
+	Bookings(ctx context.Context, f carpool.BookingFilter, p carpool.Page) ([]carpool.Booking, string, error)
+	Reservation(ctx context.Context, id string) (carpool.Reservation, error)
+	Series(ctx context.Context, id string) (carpool.Series, error)
+}
