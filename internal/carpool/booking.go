@@ -116,7 +116,7 @@ func (rb *RideBook) Book(passenger Member, req BookingRequest, now time.Time) (B
 	default:
 		b.Status = BookingConfirmed
 		rb.takeSeats(b.Seats, now)
-		rb.record(bookingEvent(EventBookingConfirmed, b, b.PassengerID, "instant", now))
+		rb.record(bookingEvent(EventBookingConfirmed, b, b.PassengerID, ReasonInstant, now))
 	}
 	rb.Bookings = append(rb.Bookings, b)
 	rb.change.Created = append(rb.change.Created, b)
@@ -148,7 +148,7 @@ func (rb *RideBook) Confirm(bookingID string, by Member, now time.Time) (Booking
 	b.UpdatedAt = now
 	rb.takeSeats(b.Seats, now)
 	rb.update(*b)
-	rb.record(bookingEvent(EventBookingConfirmed, *b, b.PassengerID, "approved", now))
+	rb.record(bookingEvent(EventBookingConfirmed, *b, b.PassengerID, ReasonApproved, now))
 	return *b, nil
 }
 
@@ -167,7 +167,7 @@ func (rb *RideBook) Reject(bookingID string, by Member, now time.Time) (Booking,
 	b.Status = BookingRejected
 	b.UpdatedAt = now
 	rb.update(*b)
-	rb.record(bookingEvent(EventBookingRejected, *b, b.PassengerID, "driver", now))
+	rb.record(bookingEvent(EventBookingRejected, *b, b.PassengerID, ReasonDriver, now))
 	return *b, nil
 }
 
@@ -187,9 +187,9 @@ func (rb *RideBook) Cancel(bookingID string, by Member, now time.Time) (Booking,
 	b.CancelledBy = by.ID
 	b.UpdatedAt = now
 	rb.update(*b)
-	reason, recipient := "passenger", rb.Ride.DriverID
+	reason, recipient := ReasonPassenger, rb.Ride.DriverID
 	if by.ID != b.PassengerID {
-		reason, recipient = "driver", b.PassengerID
+		reason, recipient = ReasonDriver, b.PassengerID
 	}
 	rb.record(bookingEvent(EventBookingCancelled, *b, recipient, reason, now))
 	if wasConfirmed {
@@ -221,7 +221,7 @@ func (rb *RideBook) CancelRide(by Member, now time.Time) error {
 		b.CancelledBy = by.ID
 		b.UpdatedAt = now
 		rb.update(*b)
-		rb.record(bookingEvent(EventBookingCancelled, *b, b.PassengerID, "ride_cancelled", now))
+		rb.record(bookingEvent(EventBookingCancelled, *b, b.PassengerID, ReasonRideCancelled, now))
 	}
 	rb.record(rideEvent(EventRideCancelled, rb.Ride, rb.Ride.DriverID, now))
 	return nil
@@ -363,13 +363,13 @@ func (rb *RideBook) promoteWaitlist(now time.Time) {
 		if rb.Ride.BookingMode == BookingApproval {
 			b.Status = BookingPending
 			rb.update(*b)
-			rb.record(bookingEvent(EventBookingRequested, *b, rb.Ride.DriverID, "waitlist_moved_up", now))
+			rb.record(bookingEvent(EventBookingRequested, *b, rb.Ride.DriverID, ReasonWaitlistMovedUp, now))
 			continue
 		}
 		b.Status = BookingConfirmed
 		rb.takeSeats(b.Seats, now)
 		rb.update(*b)
-		rb.record(bookingEvent(EventBookingConfirmed, *b, b.PassengerID, "waitlist_promoted", now))
+		rb.record(bookingEvent(EventBookingConfirmed, *b, b.PassengerID, ReasonWaitlistPromoted, now))
 	}
 }
 

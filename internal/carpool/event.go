@@ -2,6 +2,7 @@ package carpool
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -32,9 +33,21 @@ type Event struct {
 	CreatedAt   time.Time
 }
 
-// bookingPayload is the body of booking events. Reason says why a booking changed
-// ("instant", "approved", "waitlist_promoted", "waitlist_moved_up", "ride_cancelled", "passenger",
-// "driver").
+// Reason says why a booking changed; booking events carry it, and what a member is told
+// depends on it.
+type Reason string
+
+const (
+	ReasonInstant          Reason = "instant"           // confirmed at once on an instant ride
+	ReasonApproved         Reason = "approved"          // the driver confirmed a request
+	ReasonWaitlistPromoted Reason = "waitlist_promoted" // a freed seat confirmed a waitlisted booking
+	ReasonWaitlistMovedUp  Reason = "waitlist_moved_up" // a freed seat made a waitlisted booking a request
+	ReasonRideCancelled    Reason = "ride_cancelled"    // the ride was cancelled under the booking
+	ReasonPassenger        Reason = "passenger"         // the passenger cancelled
+	ReasonDriver           Reason = "driver"            // the driver rejected or cancelled
+)
+
+// bookingPayload is the body of booking events.
 type bookingPayload struct {
 	BookingID   string `json:"booking_id"`
 	RideID      string `json:"ride_id"`
@@ -42,7 +55,38 @@ type bookingPayload struct {
 	DriverID    string `json:"driver_id"`
 	Seats       int    `json:"seats"`
 	Status      string `json:"status"`
-	Reason      string `json:"reason,omitempty"`
+	Reason      Reason `json:"reason,omitempty"`
+}
+
+// Payload is what a consumer reads of any outbox event: the union of the fields of every
+// kind's payload (booking, ride, reservation, series), each under the name the writer
+// gives it, so the relay and the webhooks read one type whatever the kind.
+type Payload struct {
+	BookingID     string    `json:"booking_id"`
+	RideID        string    `json:"ride_id"`
+	PassengerID   string    `json:"passenger_id"`
+	DriverID      string    `json:"driver_id"`
+	Seats         int       `json:"seats"`
+	Status        string    `json:"status"`
+	Reason        Reason    `json:"reason"`
+	DepartAt      time.Time `json:"depart_at"`
+	ReservationID string    `json:"reservation_id"`
+	CarID         string    `json:"car_id"`
+	MemberID      string    `json:"member_id"`
+	Kind          string    `json:"kind"`
+	Start         time.Time `json:"start"`
+	End           time.Time `json:"end"`
+	SeriesID      string    `json:"series_id"`
+	Date          string    `json:"date"`
+}
+
+// Decode reads the event's payload.
+func (e Event) Decode() (Payload, error) {
+	var p Payload
+	if err := json.Unmarshal(e.Payload, &p); err != nil {
+		return p, fmt.Errorf("decode %s payload: %w", e.Type, err)
+	}
+	return p, nil
 }
 
 func newEvent(typ, subject, recipient string, payload any, now time.Time) Event {
@@ -54,7 +98,7 @@ func newEvent(typ, subject, recipient string, payload any, now time.Time) Event 
 	return Event{ID: NewID(), Type: typ, SubjectID: subject, RecipientID: recipient, Payload: body, CreatedAt: now}
 }
 
-func bookingEvent(typ string, b Booking, recipient, reason string, now time.Time) Event {
+func bookingEvent(typ string, b Booking, recipient string, reason Reason, now time.Time) Event {
 	return newEvent(typ, b.ID, recipient, bookingPayload{
 		BookingID: b.ID, RideID: b.RideID, PassengerID: b.PassengerID, DriverID: b.DriverID,
 		Seats: b.Seats, Status: string(b.Status), Reason: reason,

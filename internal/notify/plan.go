@@ -28,24 +28,6 @@ var Kinds = []string{
 // KnownKind reports whether typ is one of Kinds.
 func KnownKind(typ string) bool { return slices.Contains(Kinds, typ) }
 
-// eventBody is the union of the outbox payloads the relay reads.
-type eventBody struct {
-	BookingID     string    `json:"booking_id"`
-	RideID        string    `json:"ride_id"`
-	PassengerID   string    `json:"passenger_id"`
-	DriverID      string    `json:"driver_id"`
-	Seats         int       `json:"seats"`
-	Status        string    `json:"status"`
-	Reason        string    `json:"reason"`
-	ReservationID string    `json:"reservation_id"`
-	CarID         string    `json:"car_id"`
-	MemberID      string    `json:"member_id"`
-	Start         time.Time `json:"start"`
-	End           time.Time `json:"end"`
-	SeriesID      string    `json:"series_id"`
-	Date          string    `json:"date"`
-}
-
 // message is what one member is told about one event, in words said in the member's
 // language once the relay knows it.
 type message struct {
@@ -141,8 +123,8 @@ type WebhookPayload struct {
 // passengers of a changed ride.
 func (r *Relay) plan(ctx context.Context, e carpool.Event) (carpool.Fanout, error) {
 	var f carpool.Fanout
-	var body eventBody
-	if err := json.Unmarshal(e.Payload, &body); err != nil {
+	body, err := e.Decode()
+	if err != nil {
 		// A payload this relay cannot read tells nobody anything; webhooks still get it.
 		r.log.Warn("notify: unreadable event payload", "event", e.ID, "type", e.Type, "err", err)
 	}
@@ -198,7 +180,7 @@ func (r *Relay) plan(ctx context.Context, e carpool.Event) (carpool.Fanout, erro
 }
 
 // messages implements the who-hears-what table.
-func (r *Relay) messages(ctx context.Context, e carpool.Event, b eventBody) ([]message, error) {
+func (r *Relay) messages(ctx context.Context, e carpool.Event, b carpool.Payload) ([]message, error) {
 	rideLink := "/rides/" + b.RideID
 	switch e.Type {
 	case carpool.EventBookingRequested:
@@ -215,7 +197,7 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b eventBody) ([]m
 		}
 		m := message{member: e.RecipientID, link: rideLink, title: "notify.confirmed.title", body: "notify.confirmed.body",
 			data: []any{"Ride", ride}, seats: b.Seats}
-		if b.Reason == "waitlist_promoted" {
+		if b.Reason == carpool.ReasonWaitlistPromoted {
 			m.title, m.body = "notify.promoted.title", "notify.promoted.body"
 		}
 		return []message{m}, nil
@@ -228,14 +210,14 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b eventBody) ([]m
 			data: []any{"Ride", ride}}}, nil
 	case carpool.EventBookingCancelled:
 		switch b.Reason {
-		case "passenger":
+		case carpool.ReasonPassenger:
 			ride, who, err := r.rideAnd(ctx, b.RideID, b.PassengerID)
 			if err != nil {
 				return nil, err
 			}
 			return []message{{member: e.RecipientID, link: rideLink, title: "notify.passenger_cancelled.title", body: "notify.passenger_cancelled.body",
 				data: []any{"Who", who, "Ride", ride}, seats: b.Seats}}, nil
-		case "ride_cancelled":
+		case carpool.ReasonRideCancelled:
 			ride, _, err := r.rideAnd(ctx, b.RideID, "")
 			if err != nil {
 				return nil, err
@@ -324,7 +306,7 @@ func (r *Relay) rideAnd(ctx context.Context, rideID, memberID string) (*rideRef,
 // seriesMessage tells a commute's driver or subscriber (and, for a conflict, every fleet
 // manager) what happened to the commute: a day that will not run, its end, or a day
 // whose pool car was taken by another reservation or a maintenance block.
-func (r *Relay) seriesMessage(ctx context.Context, e carpool.Event, b eventBody) ([]message, error) {
+func (r *Relay) seriesMessage(ctx context.Context, e carpool.Event, b carpool.Payload) ([]message, error) {
 	sr := &seriesRef{}
 	got, err := r.store.Series(ctx, b.SeriesID)
 	switch {
