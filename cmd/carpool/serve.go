@@ -104,7 +104,7 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	defer accounts.Wait() // account mails still being sent, before the database closes
 	srv := &http.Server{
 		Handler: telemetry.Middleware(handler, telemetry.HTTPOptions{
-			Logger: logger, Metrics: metrics, QuietRoutes: quietRoutes,
+			Logger: logger, Metrics: metrics, QuietRoutes: quietRoutes, NoSpans: !telemetry.TracingOn(),
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
