@@ -26,6 +26,8 @@ type fixture struct {
 	manager       carpool.Member
 	busyDriver    string
 	busyPassenger string
+	// headquarters has the most pool cars, branch the fewest (sites differ in size)
+	headquarters, branch string
 }
 
 type gen struct {
@@ -99,6 +101,7 @@ func fill(ctx context.Context, e *benchdb.Engine) (*fixture, error) {
 		}
 		g.pool = append(g.pool, c)
 	}
+	f.headquarters, f.branch = g.sites[0].ID, g.sites[nSites-1].ID
 	for i := 0; i < nPrivateCars; i++ {
 		m := models[g.rng.IntN(len(models))]
 		c := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, Plate: fmt.Sprintf("M %04d", i), Make: m[0], Model: m[1],
