@@ -11,14 +11,19 @@ import (
 	"carpool/internal/carpool"
 )
 
-// The fleet: sizes of a company with 20 sites in southern Germany.
-const (
+// The fleet: sizes of a company with 20 sites in southern Germany (-small: a fleet of
+// 20 cars, for bench/run --smoke, which only proves the bench runs).
+var (
 	nSites       = 20
 	nPoolCars    = 500
 	nMembers     = 3000
 	nPrivateCars = 400 // owned by the first nPrivateCars members, who drive commutes
 	nRides       = 100_000
 )
+
+func useSmallFleet() {
+	nSites, nPoolCars, nMembers, nPrivateCars, nRides = 4, 20, 200, 20, 2_000
+}
 
 // fixture is what the fill made that the cases need.
 type fixture struct {

@@ -89,7 +89,11 @@ func main() {
 	out := flag.String("out", "bench/reports/results.json", "file the figures are written to (results of other engines in it are kept)")
 	rounds := flag.Int("rounds", 40, "rounds; each runs every case once")
 	budget := flag.Duration("budget", 40*time.Second, "time after which a case stops taking part in the rounds (it keeps at least 5 runs)")
+	small := flag.Bool("small", false, "a fleet of 20 cars instead of 500 (bench/run --smoke: proves the bench runs, figures mean nothing)")
 	flag.Parse()
+	if *small {
+		useSmallFleet()
+	}
 	if err := run(*pg, *pglog, *plans, *out, *rounds, *budget); err != nil {
 		fmt.Fprintln(os.Stderr, "bench reports:", err)
 		os.Exit(1)
