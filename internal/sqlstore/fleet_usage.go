@@ -103,27 +103,45 @@ func (s *Store) poolUsage(ctx context.Context, from, to time.Time, siteID string
 	return usage, nil
 }
 
-// spans writes the span bounds as a VALUES table spans(i, lo, hi) of epoch seconds,
-// with its parameters after those already in a. Both engines read
+// spans writes the span bounds as a VALUES table spans(i, lo, hi) of seconds since the
+// period's start (relative, so that sums of many of them keep sub-second precision in a
+// double), with its parameters after those already in a. Both engines read
 // CAST(... AS DOUBLE PRECISION) and CAST(... AS INTEGER) alike.
 func spans(a *args, bounds []time.Time) string {
 	var b strings.Builder
 	b.WriteString("spans (i, lo, hi) AS (VALUES ")
+	base := epoch(bounds[0])
 	for i := range len(bounds) - 1 {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		fmt.Fprintf(&b, "(CAST(%s AS INTEGER), CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION))",
-			a.add(i), a.add(epoch(bounds[i])), a.add(epoch(bounds[i+1])))
+			a.add(i), a.add(epoch(bounds[i])-base), a.add(epoch(bounds[i+1])-base))
 	}
 	b.WriteString(")")
 	return b.String()
 }
 
+// spanOf is the SQL that numbers the rows of a union of span starts (mark 1) and of
+// times (mark 0) with the span each time falls in: the number of span starts at or
+// before it (startsFirst: a time equal to a start is in the span that starts there) or
+// strictly before it (an end equal to a start is in the span before), minus one. One
+// sort of the period's rows instead of comparing each row with every span.
+func spanOf(startsFirst bool) string {
+	order := "t, mark DESC"
+	if !startsFirst {
+		order = "t, mark"
+	}
+	return "SUM(mark) OVER (ORDER BY " + order + " ROWS UNBOUNDED PRECEDING) - 1"
+}
+
 // spanReservations sums the reservation hours of each span, clipped to it. The
 // reservations of the period are read once (by the index on their window) into a
-// materialised table of epoch seconds, so the join with the spans compares numbers and
-// converts no timestamp twice.
+// materialised table of seconds since the period's start; each gets the span of its
+// start and of its end by one sort each (spanOf), and the sums are grouped by kind and
+// those two spans. A reservation within one span adds its length there; one across
+// spans adds to its first and last span up to their bounds and whole spans between,
+// which is linear in its start and end, so the groups' sums are enough.
 func (s *Store) spanReservations(ctx context.Context, f carpool.FleetUsageFilter, out []carpool.SpanUsage) error {
 	var a args
 	from, to := f.Bounds[0], f.Bounds[len(f.Bounds)-1]
@@ -131,39 +149,74 @@ func (s *Store) spanReservations(ctx context.Context, f carpool.FleetUsageFilter
 	if f.SiteID != "" {
 		site = " AND c.site_id = " + a.add(f.SiteID)
 	}
-	held := `WITH held AS MATERIALIZED (
-			SELECT r.kind, ` + s.dialect.EpochSeconds("r.starts_at") + ` AS lo, ` + s.dialect.EpochSeconds("r.ends_at") + ` AS hi
+	start, end := s.dialect.EpochSeconds("r.starts_at"), s.dialect.EpochSeconds("r.ends_at")
+	base, span := epoch(from), epoch(to)-epoch(from)
+	lo := "(CASE WHEN " + start + " < " + a.add(base) + " THEN 0 ELSE " + start + " - " + a.add(base) + " END)"
+	hi := "(CASE WHEN " + end + " > " + a.add(epoch(to)) + " THEN " + a.add(span) + " ELSE " + end + " - " + a.add(base) + " END)"
+	q := `WITH held AS MATERIALIZED (
+			SELECT ROW_NUMBER() OVER () AS n, r.kind, CAST(` + lo + ` AS DOUBLE PRECISION) AS lo, CAST(` + hi + ` AS DOUBLE PRECISION) AS hi
 			FROM reservations r JOIN cars c ON c.id = r.car_id AND c.kind = 'pool'` + site + `
-			WHERE r.status = 'active' AND r.starts_at < ` + a.add(ts(to)) + ` AND r.ends_at > ` + a.add(ts(from)) + `), `
-	q := held + spans(&a, f.Bounds) + `
-		SELECT w.i, h.kind, CAST(SUM((CASE WHEN h.hi > w.hi THEN w.hi ELSE h.hi END) - (CASE WHEN h.lo < w.lo THEN w.lo ELSE h.lo END)) AS DOUBLE PRECISION)
-		FROM held h JOIN spans w ON h.lo < w.hi AND h.hi > w.lo
-		GROUP BY w.i, h.kind`
+			WHERE r.status = 'active' AND r.starts_at < ` + a.add(ts(to)) + ` AND r.ends_at > ` + a.add(ts(from)) + `), ` +
+		spans(&a, f.Bounds) + `,
+		firsts AS (SELECT n, mark, ` + spanOf(true) + ` AS i FROM (
+			SELECT lo AS t, 1 AS mark, 0 AS n FROM spans UNION ALL SELECT lo, 0, n FROM held) m),
+		lasts AS (SELECT n, mark, ` + spanOf(false) + ` AS i FROM (
+			SELECT lo AS t, 1 AS mark, 0 AS n FROM spans UNION ALL SELECT hi, 0, n FROM held) m)
+		SELECT h.kind, fi.i, la.i, COUNT(*), CAST(SUM(h.lo) AS DOUBLE PRECISION), CAST(SUM(h.hi) AS DOUBLE PRECISION)
+		FROM held h JOIN firsts fi ON fi.n = h.n AND fi.mark = 0 JOIN lasts la ON la.n = h.n AND la.mark = 0
+		GROUP BY h.kind, fi.i, la.i`
 	rows, err := s.read().QueryContext(ctx, q, a...)
 	if err != nil {
 		return err
 	}
-	return eachRow(rows, func(r rowScanner) error {
-		var i int
+	bounds := make([]float64, len(f.Bounds))
+	for i, b := range f.Bounds {
+		bounds[i] = epoch(b) - base
+	}
+	n := len(out)
+	reserved, maintenance := make([]float64, n), make([]float64, n)
+	err = eachRow(rows, func(r rowScanner) error {
 		var kind string
-		var seconds float64
-		if err := r.Scan(&i, &kind, &seconds); err != nil {
+		var first, last, count int
+		var sumLo, sumHi float64
+		if err := r.Scan(&kind, &first, &last, &count, &sumLo, &sumHi); err != nil {
 			return err
 		}
-		if i >= 0 && i < len(out) {
-			addHeld(&out[i].Reserved, &out[i].Maintenance, kind, seconds)
+		first, last = min(max(first, 0), n-1), min(max(last, first), n-1)
+		held := reserved
+		if carpool.ReservationKind(kind) == carpool.ReservationMaintenance {
+			held = maintenance
 		}
+		c := float64(count)
+		if first == last {
+			held[first] += sumHi - sumLo
+			return nil
+		}
+		held[first] += c*bounds[first+1] - sumLo
+		for j := first + 1; j < last; j++ {
+			held[j] += c * (bounds[j+1] - bounds[j])
+		}
+		held[last] += sumHi - c*bounds[last]
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for i := range out {
+		addHeld(&out[i].Reserved, &out[i].Maintenance, string(carpool.ReservationTrip), reserved[i])
+		addHeld(&out[i].Reserved, &out[i].Maintenance, string(carpool.ReservationMaintenance), maintenance[i])
+	}
+	return nil
 }
 
-// boundarySlack moves the span bounds half a millisecond earlier when rides are put in
-// spans by their departure in epoch seconds: SQLite computes those from julianday, a
-// double that can miss a whole second by some microseconds, and a ride that departs
-// exactly at a bound (Monday 00:00) must fall in the span that starts there.
+// boundarySlack moves the span starts half a millisecond earlier when rides are put in
+// spans by their departure in seconds: SQLite computes those from julianday, a double
+// that can miss a whole second by some microseconds, and a ride that departs exactly at
+// a bound (Monday 00:00) must fall in the span that starts there.
 const boundarySlack = "0.0005"
 
-// spanRides sums the rides that departed in each span, as RideFigures does for one.
+// spanRides sums the rides that departed in each span, as RideFigures does for one,
+// putting each ride in its span by one sort (spanOf).
 func (s *Store) spanRides(ctx context.Context, f carpool.FleetUsageFilter, out []carpool.SpanUsage) error {
 	var a args
 	from, to := f.Bounds[0], f.Bounds[len(f.Bounds)-1]
@@ -171,15 +224,19 @@ func (s *Store) spanRides(ctx context.Context, f carpool.FleetUsageFilter, out [
 	if f.SiteID != "" {
 		site = " JOIN cars c ON c.id = r.car_id AND c.kind = 'pool' AND c.site_id = " + a.add(f.SiteID)
 	}
-	period := `WITH departed AS MATERIALIZED (
-			SELECT r.seats_taken AS seats, ` + roadKM("r") + ` AS km, ` + s.dialect.EpochSeconds("r.depart_at") + ` AS at
+	q := `WITH departed AS MATERIALIZED (
+			SELECT r.seats_taken AS seats, CAST(` + roadKM("r") + ` AS DOUBLE PRECISION) AS km,
+				CAST(` + s.dialect.EpochSeconds("r.depart_at") + ` - ` + a.add(epoch(from)) + ` AS DOUBLE PRECISION) AS t
 			FROM rides r` + site + `
-			WHERE r.status = 'open' AND r.depart_at >= ` + a.add(ts(from)) + ` AND r.depart_at < ` + a.add(ts(to)) + `), `
-	q := period + spans(&a, f.Bounds) + `
-		SELECT w.i, COUNT(*), COALESCE(SUM(CASE WHEN d.seats > 0 THEN 1 ELSE 0 END), 0), COALESCE(SUM(d.seats), 0),
-			CAST(COALESCE(SUM(d.seats * d.km), 0) AS DOUBLE PRECISION)
-		FROM departed d JOIN spans w ON d.at >= w.lo - ` + boundarySlack + ` AND d.at < w.hi - ` + boundarySlack + `
-		GROUP BY w.i`
+			WHERE r.status = 'open' AND r.depart_at >= ` + a.add(ts(from)) + ` AND r.depart_at < ` + a.add(ts(to)) + `), ` +
+		spans(&a, f.Bounds) + `,
+		numbered AS (SELECT mark, seats, km, ` + spanOf(true) + ` AS i FROM (
+			SELECT lo - ` + boundarySlack + ` AS t, 1 AS mark, 0 AS seats, CAST(0 AS DOUBLE PRECISION) AS km FROM spans
+			UNION ALL SELECT t, 0, seats, km FROM departed) m)
+		SELECT i, COUNT(*), COALESCE(SUM(CASE WHEN seats > 0 THEN 1 ELSE 0 END), 0), COALESCE(SUM(seats), 0),
+			CAST(COALESCE(SUM(seats * km), 0) AS DOUBLE PRECISION)
+		FROM numbered WHERE mark = 0
+		GROUP BY i`
 	rows, err := s.read().QueryContext(ctx, q, a...)
 	if err != nil {
 		return err
