@@ -137,11 +137,13 @@ func spanOf(startsFirst bool) string {
 
 // spanReservations sums the reservation hours of each span, clipped to it. The
 // reservations of the period are read once (by the index on their window) into a
-// materialised table of seconds since the period's start; each gets the span of its
-// start and of its end by one sort each (spanOf), and the sums are grouped by kind and
-// those two spans. A reservation within one span adds its length there; one across
-// spans adds to its first and last span up to their bounds and whole spans between,
-// which is linear in its start and end, so the groups' sums are enough.
+// materialised table of seconds since the period's start, clipped to the period. A
+// reservation [lo, hi) holds span j for clip_j(hi) - clip_j(lo), where clip_j moves a
+// time into the span (to its start if before it, its end if after it); summed over the
+// reservations that is, per span, a sum over the starts and a sum over the ends, each
+// needing only how many fell before the span, how many after, and the sum of those in
+// it. So the starts and ends are put in their spans by one sort (spanOf) and grouped by
+// kind, span and whether they start or end: no join, one pass over the period's rows.
 func (s *Store) spanReservations(ctx context.Context, f carpool.FleetUsageFilter, out []carpool.SpanUsage) error {
 	var a args
 	from, to := f.Bounds[0], f.Bounds[len(f.Bounds)-1]
@@ -151,18 +153,42 @@ func (s *Store) spanReservations(ctx context.Context, f carpool.FleetUsageFilter
 	lo := "(CASE WHEN " + start + " < " + a.add(base) + " THEN 0 ELSE " + start + " - " + a.add(base) + " END)"
 	hi := "(CASE WHEN " + end + " > " + a.add(epoch(to)) + " THEN " + a.add(span) + " ELSE " + end + " - " + a.add(base) + " END)"
 	q := `WITH held AS MATERIALIZED (
-			SELECT ROW_NUMBER() OVER () AS n, r.kind, CAST(` + lo + ` AS DOUBLE PRECISION) AS lo, CAST(` + hi + ` AS DOUBLE PRECISION) AS hi
+			SELECT r.kind, CAST(` + lo + ` AS DOUBLE PRECISION) AS lo, CAST(` + hi + ` AS DOUBLE PRECISION) AS hi
 			FROM reservations r
 			WHERE r.car_id IN (` + cars + `) AND r.status = 'active' AND r.starts_at < ` + a.add(ts(to)) + ` AND r.ends_at > ` + a.add(ts(from)) + `), ` +
 		spans(&a, f.Bounds) + `,
-		firsts AS (SELECT n, mark, ` + spanOf(true) + ` AS i FROM (
-			SELECT lo AS t, 1 AS mark, 0 AS n FROM spans UNION ALL SELECT lo, 0, n FROM held) m),
-		lasts AS (SELECT n, mark, ` + spanOf(false) + ` AS i FROM (
-			SELECT lo AS t, 1 AS mark, 0 AS n FROM spans UNION ALL SELECT hi, 0, n FROM held) m)
-		SELECT h.kind, fi.i, la.i, COUNT(*), CAST(SUM(h.lo) AS DOUBLE PRECISION), CAST(SUM(h.hi) AS DOUBLE PRECISION)
-		FROM held h JOIN firsts fi ON fi.n = h.n AND fi.mark = 0 JOIN lasts la ON la.n = h.n AND la.mark = 0
-		GROUP BY h.kind, fi.i, la.i`
+		numbered AS (SELECT kind, edge, t, mark, ` + spanOf(true) + ` AS i FROM (
+			SELECT '' AS kind, 0 AS edge, lo AS t, 1 AS mark FROM spans
+			UNION ALL SELECT kind, 0, lo, 0 FROM held
+			UNION ALL SELECT kind, 1, hi, 0 FROM held) m)
+		SELECT kind, edge, i, COUNT(*), CAST(SUM(t) AS DOUBLE PRECISION) FROM numbered WHERE mark = 0 GROUP BY kind, edge, i`
 	rows, err := s.read().QueryContext(ctx, q, a...)
+	if err != nil {
+		return err
+	}
+	n := len(out)
+	type sums struct{ count, sum [2][]float64 } // [edge][span]: edge 0 starts, 1 ends
+	byKind := map[string]*sums{}
+	err = eachRow(rows, func(r rowScanner) error {
+		var kind string
+		var edge, i, count int
+		var sum float64
+		if err := r.Scan(&kind, &edge, &i, &count, &sum); err != nil {
+			return err
+		}
+		k := byKind[kind]
+		if k == nil {
+			k = &sums{}
+			for e := range 2 {
+				k.count[e], k.sum[e] = make([]float64, n), make([]float64, n)
+			}
+			byKind[kind] = k
+		}
+		i, edge = min(max(i, 0), n-1), min(max(edge, 0), 1)
+		k.count[edge][i] += float64(count)
+		k.sum[edge][i] += sum
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -170,38 +196,26 @@ func (s *Store) spanReservations(ctx context.Context, f carpool.FleetUsageFilter
 	for i, b := range f.Bounds {
 		bounds[i] = epoch(b) - base
 	}
-	n := len(out)
-	reserved, maintenance := make([]float64, n), make([]float64, n)
-	err = eachRow(rows, func(r rowScanner) error {
-		var kind string
-		var first, last, count int
-		var sumLo, sumHi float64
-		if err := r.Scan(&kind, &first, &last, &count, &sumLo, &sumHi); err != nil {
-			return err
+	for kind, k := range byKind {
+		// clipped[e] is, for span j, the sum over every start (e=0) or end (e=1) of
+		// clip_j of it.
+		var clipped [2][]float64
+		for e := range 2 {
+			clipped[e] = make([]float64, n)
+			total := 0.0
+			for _, c := range k.count[e] {
+				total += c
+			}
+			before := 0.0
+			for j := range n {
+				after := total - before - k.count[e][j]
+				clipped[e][j] = bounds[j]*before + k.sum[e][j] + bounds[j+1]*after
+				before += k.count[e][j]
+			}
 		}
-		first, last = min(max(first, 0), n-1), min(max(last, first), n-1)
-		held := reserved
-		if carpool.ReservationKind(kind) == carpool.ReservationMaintenance {
-			held = maintenance
+		for j := range n {
+			addHeld(&out[j].Reserved, &out[j].Maintenance, kind, clipped[1][j]-clipped[0][j])
 		}
-		c := float64(count)
-		if first == last {
-			held[first] += sumHi - sumLo
-			return nil
-		}
-		held[first] += c*bounds[first+1] - sumLo
-		for j := first + 1; j < last; j++ {
-			held[j] += c * (bounds[j+1] - bounds[j])
-		}
-		held[last] += sumHi - c*bounds[last]
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for i := range out {
-		addHeld(&out[i].Reserved, &out[i].Maintenance, string(carpool.ReservationTrip), reserved[i])
-		addHeld(&out[i].Reserved, &out[i].Maintenance, string(carpool.ReservationMaintenance), maintenance[i])
 	}
 	return nil
 }
