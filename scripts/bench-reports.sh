@@ -3,12 +3,15 @@
 # PostgreSQL and writes the figures to bench/reports/results.json and the PostgreSQL
 # plans to bench/reports/plans-postgres.txt. It starts a throwaway PostgreSQL from the
 # binaries under /usr/lib/postgresql (its log is where auto_explain writes the plans)
-# and stops it at the end. ROUNDS (default 40) sets how often each case runs.
+# and stops it at the end. ROUNDS (default 40) sets how often each case runs; arguments
+# after the output file go to bench/reports on both engines (bench/run --smoke passes
+# -small -budget 1s -plans ...).
 set -eu
 out=${1:-bench/reports/results.json}
+[ $# -gt 0 ] && shift
 rounds=${ROUNDS:-40}
 echo "SQLite:"
-go run ./bench/reports -rounds "$rounds" -out "$out"
+go run ./bench/reports -rounds "$rounds" -out "$out" "$@"
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 dir=$(mktemp -d)
 port=${PORT:-55433}
@@ -25,4 +28,4 @@ trap '$as "$bin/pg_ctl" --pgdata "$dir/data" -m immediate stop >/dev/null; rm -r
 chmod a+r "$dir/log"
 url="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
 echo "PostgreSQL:"
-go run ./bench/reports -rounds "$rounds" -postgres "$url" -pglog "$dir/log" -out "$out"
+go run ./bench/reports -rounds "$rounds" -postgres "$url" -pglog "$dir/log" -out "$out" "$@"

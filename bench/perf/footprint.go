@@ -5,7 +5,11 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -13,6 +17,16 @@ import (
 // connections of carpool (SQLite, zero configuration) beside podinfo and the bare
 // server, and the binary sizes.
 func runFootprint(r *Result, bin string) error {
+	if before != "" {
+		// An older carpool (-before) measured in the same run, so a change shows side by
+		// side with the anchors instead of against a figure from another day's load.
+		dst := filepath.Join(bin, "carpool-before")
+		if abs, _ := filepath.Abs(before); abs != dst {
+			if err := copyFile(before, dst); err != nil {
+				return err
+			}
+		}
+	}
 	dir, err := os.MkdirTemp("", "carpool-perf-footprint-")
 	if err != nil {
 		return err
@@ -30,6 +44,11 @@ func runFootprint(r *Result, bin string) error {
 		{"podinfo", "http://" + podAddr + "/readyz", podAddr, nil, []string{"--port", podPort, "--port-metrics", "0", "--level", "warn"}},
 		{"carpool", "http://" + cpAddr + "/readyz", cpAddr, []string{"CARPOOL_HTTP_ADDR=" + cpAddr, "CARPOOL_ADMIN_ADDR=" + cpAdmin,
 			"CARPOOL_LOG_LEVEL=warn", "CARPOOL_SHUTDOWN_DELAY=0s", "CARPOOL_DATABASE_URL=sqlite://" + filepath.Join(dir, "c.db")}, []string{"serve"}},
+	}
+	if before != "" {
+		beforeAddr, beforeAdmin := freeAddr(), freeAddr()
+		targets = append(targets, target{"carpool-before", "http://" + beforeAddr + "/readyz", beforeAddr, []string{"CARPOOL_HTTP_ADDR=" + beforeAddr, "CARPOOL_ADMIN_ADDR=" + beforeAdmin,
+			"CARPOOL_LOG_LEVEL=warn", "CARPOOL_SHUTDOWN_DELAY=0s", "CARPOOL_DATABASE_URL=sqlite://" + filepath.Join(dir, "b.db")}, []string{"serve"}})
 	}
 	res := map[string][3]float64{}
 	for _, t := range targets {
@@ -71,7 +90,18 @@ func runFootprint(r *Result, bin string) error {
 		res[t.name] = [3]float64{float64(best.Microseconds()) / 1000, idle / 1024, loaded / 1024}
 		r.add(Figure{Name: t.name + " binary size", Value: float64(fi.Size()) / 1e6, Unit: "MB"})
 	}
-	for _, name := range []string{"bare", "podinfo", "carpool"} {
+	for _, name := range []string{"carpool", "carpool-before"} {
+		if _, ok := res[name]; !ok {
+			continue
+		}
+		b, clock, err := initTrace(filepath.Join(bin, name))
+		if err != nil {
+			return err
+		}
+		r.add(Figure{Name: name + " package initialisation, allocated", Value: b / 1e6, Unit: "MB"})
+		r.add(Figure{Name: name + " package initialisation, clock", Value: clock, Unit: "ms"})
+	}
+	for _, name := range []string{"bare", "podinfo", "carpool", "carpool-before"} {
 		v, ok := res[name]
 		if !ok {
 			continue
@@ -80,10 +110,16 @@ func runFootprint(r *Result, bin string) error {
 		if name == "carpool" {
 			f.Anchor, f.Of, f.Target, f.Met = "podinfo", res["podinfo"][0], "≤ 1.0", met(v[0] <= res["podinfo"][0])
 		}
+		if name == "carpool-before" {
+			f.Anchor, f.Of = "podinfo", res["podinfo"][0]
+		}
 		r.add(f)
 		f = Figure{Name: name + " idle RSS", Value: v[1], Unit: "MB"}
 		if name == "carpool" {
 			f.Target, f.Met = "≤ 25 MB", met(v[1] <= 25)
+			f.Anchor, f.Of = "podinfo", res["podinfo"][1]
+		}
+		if name == "carpool-before" {
 			f.Anchor, f.Of = "podinfo", res["podinfo"][1]
 		}
 		r.add(f)
@@ -113,4 +149,39 @@ func openConns(addr string, n int) ([]net.Conn, error) {
 		c.Read(buf)
 	}
 	return conns, nil
+}
+
+// initTrace runs a binary with GODEBUG=inittrace=1 and sums what its package inits
+// allocated (bytes, which is deterministic) and the clock they took (ms, which is not).
+func initTrace(path string) (bytes, clock float64, err error) {
+	cmd := exec.Command(path, "version")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s version: %w\n%s", path, err, out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		m := initLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		c, _ := strconv.ParseFloat(m[1], 64)
+		b, _ := strconv.ParseFloat(m[2], 64)
+		clock += c
+		bytes += b
+	}
+	if bytes == 0 {
+		return 0, 0, fmt.Errorf("%s: no init trace in its output", path)
+	}
+	return bytes, clock, nil
+}
+
+var initLine = regexp.MustCompile(`^init \S+ @[0-9.]+ ms, ([0-9.]+) ms clock, ([0-9]+) bytes`)
+
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o755)
 }

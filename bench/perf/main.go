@@ -29,6 +29,9 @@ import (
 	"carpool/bench/internal/benchdb"
 )
 
+// before (-before) is an older carpool binary the footprint part measures too.
+var before string
+
 // smoke (-smoke) runs every part at tiny sizes and durations so that CI notices a bench
 // that no longer runs; its figures are not judged.
 var smoke bool
@@ -79,6 +82,7 @@ func main() {
 	in := fs.String("in", "bench/out", "report: directory of JSON results")
 	doc := fs.String("doc", "docs/performance.md", "report: Markdown file whose generated section is replaced")
 	fs.StringVar(&profileDir, "profile", "", "http, bookings: directory for CPU profiles of carpool taken during the runs")
+	fs.StringVar(&before, "before", "", "footprint: an older carpool binary to measure beside the current one")
 	fs.BoolVar(&smoke, "smoke", false, "tiny sizes, one short round per measurement and every failure an error: proves the part works, its figures mean nothing")
 	fs.Parse(args)
 	if abs, err := filepath.Abs(*bin); err == nil {

@@ -11,8 +11,9 @@ import (
 	"carpool/internal/carpool"
 )
 
-// The fleet: sizes of a company with 20 sites in southern Germany.
-const (
+// The fleet: sizes of a company with 20 sites in southern Germany (-small: a fleet of
+// 20 cars, for bench/run --smoke, which only proves the bench runs).
+var (
 	nSites       = 20
 	nPoolCars    = 500
 	nMembers     = 3000
@@ -20,12 +21,18 @@ const (
 	nRides       = 100_000
 )
 
+func useSmallFleet() {
+	nSites, nPoolCars, nMembers, nPrivateCars, nRides = 4, 20, 200, 20, 2_000
+}
+
 // fixture is what the fill made that the cases need.
 type fixture struct {
 	data          Data
 	manager       carpool.Member
 	busyDriver    string
 	busyPassenger string
+	// headquarters has the most pool cars, branch the fewest (sites differ in size)
+	headquarters, branch string
 }
 
 type gen struct {
@@ -99,6 +106,7 @@ func fill(ctx context.Context, e *benchdb.Engine) (*fixture, error) {
 		}
 		g.pool = append(g.pool, c)
 	}
+	f.headquarters, f.branch = g.sites[0].ID, g.sites[nSites-1].ID
 	for i := 0; i < nPrivateCars; i++ {
 		m := models[g.rng.IntN(len(models))]
 		c := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, Plate: fmt.Sprintf("M %04d", i), Make: m[0], Model: m[1],

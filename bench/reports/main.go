@@ -89,8 +89,17 @@ func main() {
 	out := flag.String("out", "bench/reports/results.json", "file the figures are written to (results of other engines in it are kept)")
 	rounds := flag.Int("rounds", 40, "rounds; each runs every case once")
 	budget := flag.Duration("budget", 40*time.Second, "time after which a case stops taking part in the rounds (it keeps at least 5 runs)")
+	migratedOnly := flag.Bool("migrated-only", false, "measure the schema as migrated only, not again without the index of 00012")
+	small := flag.Bool("small", false, "a fleet of 20 cars instead of 500 (bench/run --smoke: proves the bench runs, figures mean nothing)")
 	flag.Parse()
-	if err := run(*pg, *pglog, *plans, *out, *rounds, *budget); err != nil {
+	if *small {
+		useSmallFleet()
+	}
+	phases := []string{"00012", "without 00012"}
+	if *migratedOnly {
+		phases = phases[:1]
+	}
+	if err := run(*pg, *pglog, *plans, *out, *rounds, *budget, phases); err != nil {
 		fmt.Fprintln(os.Stderr, "bench reports:", err)
 		os.Exit(1)
 	}
@@ -128,7 +137,7 @@ type kase struct {
 	spent  time.Duration
 }
 
-func run(pg, pglog, plansOut, out string, rounds int, budget time.Duration) error {
+func run(pg, pglog, plansOut, out string, rounds int, budget time.Duration, phases []string) error {
 	ctx := context.Background()
 	e, err := benchdb.Open(ctx, pg, postgres.WithStatementTimeout(0))
 	if err != nil {
@@ -150,7 +159,7 @@ func run(pg, pglog, plansOut, out string, rounds int, budget time.Duration) erro
 	// The same data is measured with the schema as migrated and again after dropping the
 	// index migration 00012 added, so the two sets of figures come from the same rows,
 	// the same process and nearly the same load.
-	for _, phase := range []string{"00012", "without 00012"} {
+	for _, phase := range phases {
 		if phase != "00012" {
 			if _, err := e.DB.ExecContext(ctx, "DROP INDEX "+reportIndex); err != nil {
 				return fmt.Errorf("drop index: %w", err)
@@ -288,7 +297,48 @@ func reportCases(s carpool.Store, f *fixture) []*kase {
 			return err
 		}})
 	}
+	for _, p := range periods {
+		cases = append(cases,
+			&kase{name: "store FleetUsage, " + p.name, anchor: scan, fn: func(ctx context.Context) error {
+				_, err := s.FleetUsage(ctx, carpool.FleetUsageFilter{Bounds: weekBounds(p)})
+				return err
+			}},
+			&kase{name: "app SiteReport, the largest site, " + p.name, anchor: scan, fn: func(ctx context.Context) error {
+				_, err := a.SiteReport(ctx, f.manager, f.headquarters, p.from, p.to, loc)
+				return err
+			}},
+			&kase{name: "app SiteReport, the smallest site, " + p.name, anchor: scan, fn: func(ctx context.Context) error {
+				_, err := a.SiteReport(ctx, f.manager, f.branch, p.from, p.to, loc)
+				return err
+			}},
+			// What FleetReport read before it asked for every week at once: a
+			// Utilisation and a RideFigures per week. Measured in the same rounds, so the
+			// change is judged side by side rather than against an old run.
+			&kase{name: "week by week (the reads before FleetUsage), " + p.name, anchor: scan, fn: func(ctx context.Context) error {
+				b := weekBounds(p)
+				for i := range len(b) - 1 {
+					if _, err := s.Utilisation(ctx, b[i], b[i+1]); err != nil {
+						return err
+					}
+					if _, err := s.RideFigures(ctx, carpool.RideFigureFilter{From: b[i], To: b[i+1]}); err != nil {
+						return err
+					}
+				}
+				return nil
+			}},
+		)
+	}
 	return cases
+}
+
+// weekBounds are the bounds of the local weeks of p, clipped to it, as the report asks.
+func weekBounds(p period) []time.Time {
+	weeks := carpool.Weeks(p.from, p.to, loc)
+	b := []time.Time{carpool.Timestamp(p.from)}
+	for _, w := range weeks[1:] {
+		b = append(b, carpool.Timestamp(w.Start))
+	}
+	return append(b, carpool.Timestamp(p.to))
 }
 
 // explain opens a second store whose connections load auto_explain and log the plan of
@@ -325,7 +375,7 @@ func explain(ctx context.Context, pg, pglog string, plans *strings.Builder, f *f
 			return nil, err
 		}
 		plan := string(b)
-		if strings.HasPrefix(c.name, "app FleetReport") {
+		if strings.HasPrefix(c.name, "week by week") {
 			// week after week the same statements: the first weeks stand for all
 			if i := strings.Index(plan, "duration:"); i >= 0 {
 				if j := nthIndex(plan, "duration:", 12); j > 0 {

@@ -111,7 +111,7 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	defer accounts.Wait() // account mails still being sent, before the database closes
 	srv := &http.Server{
 		Handler: telemetry.Middleware(handler, telemetry.HTTPOptions{
-			Logger: logger, Metrics: metrics, QuietRoutes: quietRoutes, SecretRoutes: []string{web.FeedRoute},
+			Logger: logger, Metrics: metrics, QuietRoutes: quietRoutes, SecretRoutes: []string{web.FeedRoute}, NoSpans: !telemetry.TracingOn(),
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -72,3 +72,9 @@ func StartTracing(ctx context.Context, getenv func(string) string, bi buildinfo.
 		return nil
 	}, nil
 }
+
+// TracingOn reports whether StartTracing installed a provider that records spans.
+func TracingOn() bool {
+	_, ok := otel.GetTracerProvider().(*sdktrace.TracerProvider)
+	return ok
+}

@@ -17,10 +17,10 @@ import (
 
 type reportPage struct {
 	Form   *form
+	Sites  []carpool.Site // to choose one site's report
 	Report *app.Report
-	// Query is the period as a query string for the CSV links; typed as a URL because
-	// html/template would otherwise escape its "=" and "&" and the download would fall
-	// back to the default period.
+	// Query is the period (and site) as a query string for the CSV links; encoded by
+	// url.Values, so it is marked as a URL lest the template escape its = and & again.
 	Query  template.URL
 	Charts []chart
 }
@@ -29,9 +29,13 @@ type reportPage struct {
 // four full weeks), with charts and CSV downloads.
 func (s *Server) fleetReport(w http.ResponseWriter, r *http.Request, me *session) error {
 	f, from, to := s.reportPeriod(r, s.printer(r, me))
-	p := reportPage{Form: f}
+	sites, err := s.app.AllSites(r.Context(), me.Member)
+	if err != nil {
+		return err
+	}
+	p := reportPage{Form: f, Sites: sites}
 	if f.Valid() {
-		rep, err := s.app.FleetReport(r.Context(), me.Member, from, to, s.zone(me))
+		rep, err := s.report(r, me, f, from, to)
 		if err != nil {
 			if !userFacing(err) {
 				return err
@@ -39,7 +43,11 @@ func (s *Server) fleetReport(w http.ResponseWriter, r *http.Request, me *session
 			f.fail(r, err, nil)
 		} else {
 			p.Report = &rep
-			p.Query = template.URL(url.Values{"from": {f.Get("from")}, "to": {f.Get("to")}}.Encode())
+			q := url.Values{"from": {f.Get("from")}, "to": {f.Get("to")}}
+			if site := f.Get("site_id"); site != "" {
+				q.Set("site_id", site)
+			}
+			p.Query = template.URL(q.Encode())
 			p.Charts = reportCharts(rep, s.zone(me), s.printer(r, me))
 		}
 	}
@@ -51,6 +59,14 @@ func (s *Server) fleetReport(w http.ResponseWriter, r *http.Request, me *session
 	return nil
 }
 
+// report is the whole fleet's report, or the chosen site's alone.
+func (s *Server) report(r *http.Request, me *session, f *form, from, to time.Time) (app.Report, error) {
+	if site := f.Get("site_id"); site != "" {
+		return s.app.SiteReport(r.Context(), me.Member, site, from, to, s.zone(me))
+	}
+	return s.app.FleetReport(r.Context(), me.Member, from, to, s.zone(me))
+}
+
 // reportPeriod reads the from and to dates (inclusive local days); the default is the
 // four weeks that ended last Monday.
 func (s *Server) reportPeriod(r *http.Request, p *locale.Printer) (*form, time.Time, time.Time) {
@@ -59,10 +75,11 @@ func (s *Server) reportPeriod(r *http.Request, p *locale.Printer) (*form, time.T
 	monday := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, p.Zone())
 	monday = monday.AddDate(0, 0, -((int(monday.Weekday()) + 6) % 7))
 	f := newForm(url.Values{
-		"from": {monday.AddDate(0, 0, -28).Format(dateLayout)},
-		"to":   {monday.AddDate(0, 0, -1).Format(dateLayout)},
+		"from":    {monday.AddDate(0, 0, -28).Format(dateLayout)},
+		"to":      {monday.AddDate(0, 0, -1).Format(dateLayout)},
+		"site_id": {""},
 	})
-	for _, k := range []string{"from", "to"} {
+	for _, k := range []string{"from", "to", "site_id"} {
 		if v := strings.TrimSpace(q.Get(k)); v != "" {
 			f.Values.Set(k, v)
 		}
@@ -87,7 +104,7 @@ func (s *Server) fleetReportCSV(w http.ResponseWriter, r *http.Request, me *sess
 	if !f.Valid() {
 		return s.fleetReport(w, r, me)
 	}
-	rep, err := s.app.FleetReport(r.Context(), me.Member, from, to, s.zone(me))
+	rep, err := s.report(r, me, f, from, to)
 	if err != nil {
 		return err
 	}

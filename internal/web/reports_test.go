@@ -116,6 +116,38 @@ func TestFleetReport(t *testing.T) {
 		t.Errorf("unknown table: got %d, want 404", res2.StatusCode)
 	}
 
+	// One site's report: the other site's car and ride are not in it, the CSV links keep
+	// the site, and an unknown site is said beside the choice.
+	other := carpool.Site{ID: carpool.NewID(), Name: "Branch", Address: "2 Side St", Lat: 48.14, Lon: 11.58, Version: 1}
+	if err := app.Store.CreateSite(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	otherCar := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPool, SiteID: other.ID, Plate: "M-CP 2", Make: "VW", Model: "Golf", Seats: 5,
+		Status: carpool.CarActive, Version: 1}
+	if err := app.Store.CreateCar(ctx, otherCar); err != nil {
+		t.Fatal(err)
+	}
+	res2, body = b.get("/fleet/reports?from=2026-03-23&to=2026-03-29&site_id=" + other.ID)
+	if res2.StatusCode != http.StatusOK {
+		t.Fatalf("one site's report: got %d:\n%s", res2.StatusCode, body)
+	}
+	for _, want := range []string{"Rides shared</dt><dd>0</dd>", "M-CP 2", `value="` + other.ID + `" selected`,
+		`href="/fleet/reports/cars.csv?from=2026-03-23&amp;site_id=` + other.ID + `&amp;to=2026-03-29"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("one site's report: want %q in\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "B-CP 1") {
+		t.Errorf("one site's report lists the other site's car")
+	}
+	res2, body = b.get("/fleet/reports/cars.csv?from=2026-03-23&to=2026-03-29&site_id=" + site.ID)
+	if records, err := csv.NewReader(strings.NewReader(body)).ReadAll(); res2.StatusCode != http.StatusOK || err != nil || len(records) != 2 || records[1][0] != "B-CP 1" {
+		t.Errorf("one site's cars.csv: got %d %q (%v), want the header and B-CP 1", res2.StatusCode, body, err)
+	}
+	if res2, _ = b.get("/fleet/reports?from=2026-03-23&to=2026-03-29&site_id=nosuchsite"); res2.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown site: got %d, want 404", res2.StatusCode)
+	}
+
 	// Pat's home page says what Pat's sharing saved.
 	passenger := newBrowser(t, app)
 	passenger.signInAs(pat)
