@@ -1,14 +1,17 @@
 package httpapi
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
+	"strings"
 
 	"carpool/api"
 )
 
 // routes lists every endpoint of the API; api/openapi.yaml describes the same set.
 func (s *Server) routes() {
-	s.mux.HandleFunc("GET /api/openapi.yaml", serveOpenAPI)
+	s.mux.HandleFunc("GET /api/openapi.yaml", s.serveOpenAPI)
 
 	s.mux.Handle("POST /api/v1/members", s.anonymous(s.idempotent(s.signUp)))
 	s.mux.Handle("GET /api/v1/me", s.authed(s.getMe))
@@ -76,8 +79,40 @@ func (s *Server) routes() {
 	s.notificationRoutes()
 }
 
-func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/yaml")
+// openAPIETag names this build's description, so that a client (or a linter fetching it
+// over and over) can ask again with If-None-Match and get 304 instead of the whole file.
+var openAPIETag = func() string {
+	sum := sha256.Sum256(api.OpenAPI)
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
+}()
+
+// serveOpenAPI answers conditional requests: 304 for an If-None-Match naming this
+// version, 412 for an If-Match naming only others (a client that must not act on a
+// description it has not seen).
+func (s *Server) serveOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Header().Set("ETag", openAPIETag)
+	if m := r.Header.Get("If-Match"); m != "" && !etagListHas(m, openAPIETag) {
+		s.fail(w, r, &requestError{status: http.StatusPreconditionFailed, code: "precondition_failed",
+			msg: "If-Match names another version of the API description than " + openAPIETag})
+		return
+	}
+	if etagListHas(r.Header.Get("If-None-Match"), openAPIETag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", "application/yaml")
 	_, _ = w.Write(api.OpenAPI)
+}
+
+// etagListHas tells whether a list of entity tags (If-Match, If-None-Match) names etag
+// or is "*"; weak tags match their strong twin, as a GET may compare them.
+func etagListHas(list, etag string) bool {
+	for _, t := range strings.Split(list, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
 }

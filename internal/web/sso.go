@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
@@ -15,11 +16,20 @@ import (
 	"carpool/internal/sso"
 )
 
-// SSOCookie remembers one sign-in at the identity provider (state, nonce, PKCE verifier
-// and where to go afterwards) between leaving for the provider and coming back. It is
-// HttpOnly and sent only to /auth/oidc/; SameSite=Lax still sends it on the provider's
-// top-level redirect back to us.
-const SSOCookie = "carpool_oidc"
+// SSOCookie prefixes the cookies that remember sign-ins at the identity provider (state,
+// nonce, PKCE verifier and where to go afterwards) between leaving for the provider and
+// coming back. Each attempt has a cookie of its own, named by a digest of its state, so
+// two tabs that start single sign-on at once do not overwrite each other's attempt and
+// both come back signed in. They are HttpOnly, sent only to /auth/oidc/, and expire with
+// the attempt; SameSite=Lax still sends them on the provider's top-level redirect back.
+const SSOCookie = "carpool_oidc_"
+
+// ssoCookieName names the cookie of the attempt whose state is state: the state comes
+// back in the callback's query, so the callback finds its own attempt among several.
+func ssoCookieName(state string) string {
+	sum := sha256.Sum256([]byte(state))
+	return SSOCookie + base64.RawURLEncoding.EncodeToString(sum[:16])
+}
 
 // ssoPath is where the single sign-on handlers live; the cookie is scoped to it.
 const ssoPath = "/auth/oidc/"
@@ -50,21 +60,24 @@ func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) {
 	}
 	raw, _ := json.Marshal(at) // a struct of strings always marshals
 	http.SetCookie(w, &http.Cookie{
-		Name: SSOCookie, Value: base64.RawURLEncoding.EncodeToString(raw), Path: ssoPath,
+		Name: ssoCookieName(at.State), Value: base64.RawURLEncoding.EncodeToString(raw), Path: ssoPath,
 		MaxAge: int(ssoLifetime.Seconds()), HttpOnly: true, Secure: secureRequest(r), SameSite: http.SameSiteLaxMode,
 	})
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
-// ssoCallback finishes a sign-in at the provider: the state must be the one this browser
-// left with, the code is redeemed with this attempt's verifier and the ID token must carry
-// its nonce. The cookie is cleared first, so one attempt is finished at most once.
+// ssoCallback finishes a sign-in at the provider: the state must be one this browser
+// left with, the code is redeemed with that attempt's verifier and the ID token must carry
+// its nonce. The attempt's cookie is cleared first, so it is finished at most once; the
+// browser's other attempts (other tabs) stay.
 func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) {
-	at, ok := readSSOCookie(r)
-	http.SetCookie(w, &http.Cookie{Name: SSOCookie, Value: "", Path: ssoPath, MaxAge: -1,
-		HttpOnly: true, Secure: secureRequest(r), SameSite: http.SameSiteLaxMode})
 	q := r.URL.Query()
 	state := q.Get("state")
+	at, ok := readSSOCookie(r, state)
+	if state != "" {
+		http.SetCookie(w, &http.Cookie{Name: ssoCookieName(state), Value: "", Path: ssoPath, MaxAge: -1,
+			HttpOnly: true, Secure: secureRequest(r), SameSite: http.SameSiteLaxMode})
+	}
 	if !ok || state == "" || subtle.ConstantTimeCompare([]byte(state), []byte(at.State)) != 1 {
 		s.log.WarnContext(r.Context(), "single sign-on refused: state does not match this browser's sign-in", "cookie", ok)
 		s.ssoRefused(w, r, http.StatusBadRequest, s.printer(r, nil).T("sso.state_mismatch"))
@@ -91,9 +104,13 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeNext(at.Next), http.StatusSeeOther)
 }
 
-func readSSOCookie(r *http.Request) (ssoAttempt, bool) {
+// readSSOCookie returns the attempt this browser started with state, if it holds one.
+func readSSOCookie(r *http.Request, state string) (ssoAttempt, bool) {
 	var at ssoAttempt
-	c, err := r.Cookie(SSOCookie)
+	if state == "" {
+		return at, false
+	}
+	c, err := r.Cookie(ssoCookieName(state))
 	if err != nil {
 		return at, false
 	}

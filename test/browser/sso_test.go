@@ -179,3 +179,47 @@ func TestSingleSignOn(t *testing.T) {
 		}
 	})
 }
+
+// tab opens another tab in p's browser context: the same cookies, as when a person
+// middle-clicks a link.
+func (p *person) tab(name string) *person {
+	p.t.Helper()
+	ctx, cancel := chromedp.NewContext(p.ctx)
+	p.t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(phoneWidth, 800)); err != nil {
+		p.t.Fatalf("%s: open a tab: %v", name, err)
+	}
+	return &person{t: p.t, name: name, ctx: ctx, base: p.base}
+}
+
+// TestSingleSignOnInTwoTabs: a person who starts single sign-on in one tab, then in a
+// second before finishing the first, is signed in from both tabs: each attempt keeps its
+// own state, nonce and verifier.
+func TestSingleSignOnInTwoTabs(t *testing.T) {
+	browser := startBrowser(t, 3*time.Minute)
+	rec := &flows{}
+	site, _ := ssoApp(t, rec, nil)
+	first := newPerson(t, browser, site.URL, "Ann, first tab")
+	second := first.tab("Ann, second tab")
+
+	for _, tab := range []*person{first, second} {
+		tab.open("/signin")
+		tab.do("click Sign in with Example ID", chromedpClick("#sso"), chromedp.WaitVisible(chromedp.CSS("#username")))
+	}
+	rec.mu.Lock()
+	started := len(rec.starts)
+	rec.mu.Unlock()
+	if started != 2 {
+		t.Fatalf("started %d sign-ins, want 2", started)
+	}
+	// The first tab finishes first: its attempt must not have been replaced by the second.
+	for _, tab := range []*person{first, second} {
+		tab.fill("username", ssotest.Ann.Username)
+		tab.fill("password", ssotest.Ann.Password)
+		if status := tab.submit(`button[type="submit"]`); status != http.StatusOK {
+			t.Fatalf("%s: landed with HTTP %d: %s", tab.name, status, tab.text("main"))
+		}
+		tab.wantText("h1", "Hello")
+		tab.wantText(".who", "Ann Provider")
+	}
+}
