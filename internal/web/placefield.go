@@ -11,6 +11,7 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 // A place field lets a member pick a place without typing coordinates: their saved
@@ -70,6 +71,11 @@ func (s *Server) placeFields(ctx context.Context, me carpool.Member, f *form, lo
 	choices, err := s.app.PlaceChoices(ctx, me)
 	if err != nil {
 		return nil, err
+	}
+	if f.words == nil {
+		// A form prefilled for a first visit was made without the request; its legends
+		// are said in the request's language all the same.
+		f.words, _ = ctx.Value(wordsKey{}).(*locale.Printer)
 	}
 	out := make(map[string]*placeField, len(fields))
 	for _, pf := range fields {

@@ -160,6 +160,14 @@ func templateFuncs(loc *time.Location, p *locale.Printer) template.FuncMap {
 			}
 			return fmt.Sprint(v)
 		},
+		// known says the catalogue text prefix+code (an audit code, a record type), or
+		// the code itself when the catalogue has no text for it.
+		"known": func(prefix, code string) string {
+			if id := prefix + code; p.Has(id) {
+				return p.T(id)
+			}
+			return code
+		},
 		// dict builds the argument of a partial: dict "F" .Form "Name" "email".
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
