@@ -233,7 +233,7 @@ func (s *Server) showMyCars(w http.ResponseWriter, r *http.Request, me *session,
 // addMyCar registers the member's own car, from which they can then offer rides.
 func (s *Server) addMyCar(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := postedForm(r, carInputs)
-	seats := f.integer("seats", "field.seats")
+	seats := f.integer("seats", "field.car_seats")
 	if f.Valid() {
 		_, err := s.app.CreateCar(r.Context(), me.Member, app.CarInput{
 			Kind: carpool.CarPrivate, Plate: f.Get("plate"), Make: f.Get("make"), Model: f.Get("model"), Seats: &seats,

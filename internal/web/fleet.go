@@ -133,7 +133,7 @@ func (s *Server) showFleetSearch(w http.ResponseWriter, r *http.Request, me *ses
 
 func (s *Server) createCar(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := postedForm(r, poolCarInputs)
-	seats := f.integer("seats", "field.seats")
+	seats := f.integer("seats", "field.car_seats")
 	if f.Valid() {
 		_, err := s.app.CreateCar(r.Context(), me.Member, app.CarInput{
 			Kind: carpool.CarPool, SiteID: f.text("site_id"),
@@ -270,7 +270,7 @@ func (s *Server) editCar(w http.ResponseWriter, r *http.Request, me *session) er
 	}
 	f := postedForm(r, editCarInputs)
 	version := f.integer("version", "field.version")
-	seats := f.integer("seats", "field.seats")
+	seats := f.integer("seats", "field.car_seats")
 	if f.Valid() {
 		plate, mk, model := f.Get("plate"), f.Get("make"), f.Get("model")
 		status := carpool.CarStatus(f.text("status"))

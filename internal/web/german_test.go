@@ -91,6 +91,23 @@ func TestGermanPagesSpeakGerman(t *testing.T) {
 			checkGerman(t, body, english)
 		})
 	}
+	t.Run("deactivating names whose bookings go", func(t *testing.T) {
+		res, body := b.post("/admin/members/"+ben.ID+"/deactivate", url.Values{"csrf": {b.csrf("/admin/members")}}, nil)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("got %d:\n%s", res.StatusCode, body)
+		}
+		for _, want := range []string{"Die künftigen Buchungen und Poolauto-Reservierungen von Bernd Mitfahrer werden storniert",
+			"Künftige Fahrten, die Bernd Mitfahrer fährt, werden abgesagt"} {
+			if !strings.Contains(body, html.EscapeString(want)) {
+				t.Errorf("confirmation: want %q", want)
+			}
+		}
+		if strings.Contains(body, "Ihre künftigen") {
+			t.Errorf("confirmation: the admin reads of their own bookings")
+		}
+		checkGerman(t, body, english)
+	})
+
 	visitor := newBrowser(t, a)
 	for _, path := range []string{"/signin?lang=de", "/signup?lang=de", "/no-such-page?lang=de"} {
 		t.Run(path, func(t *testing.T) {
