@@ -464,6 +464,8 @@ func (s *Server) commuteWeek(w http.ResponseWriter, r *http.Request, me *session
 		}
 		from = d
 	}
+	// A week runs Monday to Sunday, as in the calendars of the countries carpool serves.
+	from = from.AddDays(-((int(from.Weekday()) + 6) % 7))
 	week, err := s.app.Week(r.Context(), me.Member, from)
 	if err != nil {
 		return err

@@ -91,6 +91,17 @@ func TestGermanPagesSpeakGerman(t *testing.T) {
 			checkGerman(t, body, english)
 		})
 	}
+	t.Run("the week starts on Monday", func(t *testing.T) {
+		_, body := b.get("/commutes/week?from=" + carpool.DateOf(time.Now().In(berlin)).String())
+		m := regexp.MustCompile(`data-date="([0-9-]+)"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no days on the week page:\n%s", body)
+		}
+		if d, err := carpool.ParseDate(m[1]); err != nil || d.Weekday() != time.Monday {
+			t.Errorf("the week starts on %s (%v), want a Monday", m[1], d.Weekday())
+		}
+	})
+
 	t.Run("deactivating names whose bookings go", func(t *testing.T) {
 		res, body := b.post("/admin/members/"+ben.ID+"/deactivate", url.Values{"csrf": {b.csrf("/admin/members")}}, nil)
 		if res.StatusCode != http.StatusOK {
@@ -129,6 +140,10 @@ var (
 	readAttr      = regexp.MustCompile(`\b(?:aria-label|title|placeholder|alt)="([^"]*)"`)
 	anyTag        = regexp.MustCompile(`(?s)<[^>]*>`)
 	templateCode  = regexp.MustCompile(`{{.*?}}`)
+	isoDate       = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+	// decimalPoint finds numbers like 52.391 or 4.5, not dates (08.12.2026). The data of
+	// the walk holds no number above 999, which German would group as 1.234.
+	decimalPoint = regexp.MustCompile(`(?:^|[^\d.])(\d{1,3}\.\d{3,}|\d{1,3}\.\d{1,2})(?:[^\d.]|$)`)
 )
 
 // checkGerman fails for each English-only word in what a reader of body sees or hears.
@@ -139,7 +154,14 @@ func checkGerman(t *testing.T, body string, english map[string]bool) {
 	for _, m := range readAttr.FindAllStringSubmatch(body, -1) {
 		seen = append(seen, m[1])
 	}
-	seen = append(seen, anyTag.ReplaceAllString(body, " "))
+	visible := anyTag.ReplaceAllString(body, " ")
+	seen = append(seen, visible)
+	if iso := isoDate.FindAllString(visible, -1); len(iso) > 0 {
+		t.Errorf("ISO dates on a German page, want 24.03.2026: %v", iso)
+	}
+	if dot := decimalPoint.FindAllString(visible, -1); len(dot) > 0 {
+		t.Errorf("decimal points on a German page, want commas: %v", dot)
+	}
 	var found []string
 	for _, text := range seen {
 		text = html.UnescapeString(text)
