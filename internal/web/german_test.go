@@ -159,6 +159,9 @@ func checkGerman(t *testing.T, body string, english map[string]bool) {
 	if iso := isoDate.FindAllString(visible, -1); len(iso) > 0 {
 		t.Errorf("ISO dates on a German page, want 24.03.2026: %v", iso)
 	}
+	if strings.Contains(visible, "CARPOOL_") {
+		t.Errorf("a German page names a setting of the operator's")
+	}
 	if dot := decimalPoint.FindAllString(visible, -1); len(dot) > 0 {
 		t.Errorf("decimal points on a German page, want commas: %v", dot)
 	}

@@ -65,6 +65,21 @@ func parseAt(value string) (carpool.Place, bool) {
 	return carpool.Place{Label: label, Lat: la, Lon: lo}, true
 }
 
+// isPinLabel reports whether label is what map.js names a dropped pin in any language
+// (or the fallback of parseAt): such a label only repeats the coordinates.
+func isPinLabel(label string) bool {
+	if strings.HasPrefix(label, "Point at ") {
+		return true
+	}
+	for _, tag := range locale.Supported {
+		prefix, _, _ := strings.Cut(locale.For(tag).T("place.pin_at", "Lat", "\x00", "Lon", "\x00"), "\x00")
+		if prefix != "" && strings.HasPrefix(label, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 // placeFields prepares the place fields of a form: every field gets the same choices;
 // the one whose address search button was pressed (lookup) gets its results.
 func (s *Server) placeFields(ctx context.Context, me carpool.Member, f *form, lookup string, fields ...placeField) (map[string]*placeField, error) {

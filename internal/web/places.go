@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
@@ -73,7 +72,7 @@ func (s *Server) addPlace(w http.ResponseWriter, r *http.Request, me *session) e
 	}
 	// A pin's label only repeats its coordinates; the place's name says more.
 	address := where.Label
-	if strings.HasPrefix(address, "Pin at ") || strings.HasPrefix(address, "Point at ") {
+	if isPinLabel(address) {
 		address = ""
 	}
 	if f.Valid() {

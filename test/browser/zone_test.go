@@ -2,6 +2,7 @@ package browser_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,4 +40,25 @@ func TestSignUpInTheBrowsersZone(t *testing.T) {
 	}
 	p.signInDE("nina@example.com")
 	p.wantText("footer", "Europe/Berlin")
+}
+
+// TestPinLabelInTheMembersLanguage: a German member taps the map; the pin is named in
+// German with decimal commas, not "Pin at 52.3991, 13.0999".
+func TestPinLabelInTheMembersLanguage(t *testing.T) {
+	browser := startBrowser(t, 2*time.Minute)
+	tiles, _ := tileServer(t)
+	app := webtest.Start(t, webtest.Options{MapTilesURL: tiles.URL + "/{z}/{x}/{y}.png"})
+	m := app.AddMember(t, "greta@example.com", "Greta", "", carpool.RoleMember)
+	if _, err := app.Store.UpdateMember(context.Background(), m.ID, func(m *carpool.Member) error { m.Language = "de"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	p := newPerson(t, browser, app.URL, "Greta").in(t)
+	p.signInDE(m.Email)
+	p.open("/places")
+	p.do("wait for the map", chromedp.WaitVisible(chromedp.CSS("#place-map")))
+	p.do("tap the map", chromedpClick("#place-map"))
+	_, label, _ := strings.Cut(p.value("#place"), "|")
+	if !strings.HasPrefix(label, "Markierung bei ") || !strings.Contains(label, ",") || strings.Contains(label, ".") {
+		t.Fatalf("pin label: got %q, want German with decimal commas", label)
+	}
 }
