@@ -92,7 +92,7 @@ var seriesFields = map[string]string{
 	"booking_mode": "mode", "depart_time": "depart_time", "time_zone": "time_zone", "max_detour_km": "detour",
 }
 
-var seriesInputs = []string{"car_id", "from", "from_address", "to", "to_address", "weekdays",
+var seriesInputs = []string{"car_id", "from", "from_address", "from_coords", "to", "to_address", "to_coords", "weekdays",
 	"depart_time", "time_zone", "seats", "mode", "starts_on", "ends_on", "reserve_from", "reserve_until", "notes", "detour"}
 
 // seriesCars are the cars a member may offer a series in: their own and the pool cars.

@@ -17,7 +17,7 @@ type fleetPage struct {
 }
 
 var (
-	siteInputs     = []string{"name", "address", "location", "location_address", "time_zone"}
+	siteInputs     = []string{"name", "address", "location", "location_address", "location_coords", "time_zone"}
 	poolCarInputs  = []string{"site_id", "plate", "make", "model", "seats"}
 	editCarInputs  = []string{"plate", "make", "model", "seats", "status", "version"}
 	blockInputs    = []string{"start", "end"}

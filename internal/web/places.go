@@ -15,7 +15,7 @@ type placesPage struct {
 	Places map[string]*placeField
 }
 
-var placeFormInputs = []string{"name", "place", "place_address"}
+var placeFormInputs = []string{"name", "place", "place_address", "place_coords"}
 
 // placesPage lists the member's saved places with a form to add one.
 func (s *Server) placesPage(ctx context.Context, me carpool.Member, f *form, lookup string) (placesPage, error) {
