@@ -1,11 +1,14 @@
 package browser_test
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"carpool/internal/carpool"
 )
 
 // axeViolation is one rule axe-core finds broken on a page, with where.
@@ -46,6 +49,39 @@ func TestAccessibilityOfThePhonePages(t *testing.T) {
 	p.eventuallyOn("/notifications", `form[action$="/read"] button`)
 	pages := []string{"/", "/rides", "/rides?seats=1&when=any", "/rides/" + w.ride.ID, "/notifications", "/notifications/preferences",
 		"/commutes", "/commutes/new", "/places", "/profile", "/mycars", "/cars"}
+	for _, width := range []int{phoneW, desktopW} {
+		p.viewport(width, phoneH)
+		for _, path := range pages {
+			p.open(path)
+			for _, v := range p.axeScan() {
+				t.Errorf("%s at %d px: %s (%s) %s at %s", path, width, v.ID, v.Impact, v.Help, strings.Join(v.Targets, ", "))
+			}
+		}
+	}
+}
+
+// TestAccessibilityOfTheFleetPages runs axe-core on a German fleet manager's pages, with a
+// report of two weeks, at a phone's and a laptop's width.
+func TestAccessibilityOfTheFleetPages(t *testing.T) {
+	w := startGermanWeek(t)
+	ctx := context.Background()
+	fm := w.app.AddMember(t, "frida@example.com", "Frida Fuhrpark", "", carpool.RoleAdmin)
+	if _, err := w.app.Store.UpdateMember(ctx, fm.ID, func(m *carpool.Member) error { m.Language = "de"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	site := carpool.Site{ID: carpool.NewID(), Name: "Zentrale Potsdam", Address: "Bahnhofstraße 1", Lat: 52.391, Lon: 13.066, Version: 1}
+	if err := w.app.Store.CreateSite(ctx, site); err != nil {
+		t.Fatal(err)
+	}
+	car := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPool, SiteID: site.ID, Plate: "P-CP 1", Make: "VW", Model: "ID.3", Seats: 5,
+		Status: carpool.CarActive, Version: 1}
+	if err := w.app.Store.CreateCar(ctx, car); err != nil {
+		t.Fatal(err)
+	}
+	p := newPerson(t, w.browser, w.app.URL, "Frida").in(t)
+	p.signInDE(fm.Email)
+	pages := []string{"/fleet", "/fleet/sites/" + site.ID, "/fleet/cars/" + car.ID, "/fleet/utilisation", "/fleet/reports",
+		"/admin/members", "/admin/audit", "/cars/" + car.ID}
 	for _, width := range []int{phoneW, desktopW} {
 		p.viewport(width, phoneH)
 		for _, path := range pages {
