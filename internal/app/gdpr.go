@@ -42,6 +42,8 @@ type ExportedMember struct {
 	PendingEmail string `json:"pending_email,omitempty"`
 	// Language is the language the member chose ("en", "de"); absent when none.
 	Language string `json:"language,omitempty"`
+	// TimeZone is the IANA zone the member chose; absent when none.
+	TimeZone string `json:"time_zone,omitempty"`
 }
 
 // ExportedSession is a session or token as exported: when, not the secret's hash.
@@ -59,7 +61,7 @@ func (a *App) ExportMine(ctx context.Context, me carpool.Member) (Export, error)
 	}
 	x := Export{ExportedAt: a.Now(), Member: ExportedMember{
 		ID: m.ID, Email: m.Email, Name: m.Name, Phone: m.Phone, Role: string(m.Role),
-		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, DeactivatedAt: m.DeactivatedAt, Language: m.Language,
+		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, DeactivatedAt: m.DeactivatedAt, Language: m.Language, TimeZone: m.TimeZone,
 	}}
 	if x.Member.PendingEmail, err = a.PendingEmail(ctx, m); err != nil {
 		return Export{}, err

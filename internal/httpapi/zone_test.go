@@ -60,6 +60,13 @@ func TestMemberLanguageAndZone(t *testing.T) {
 			t.Fatalf("read back: got %v %v, want de Europe/Berlin", me["language"], me["time_zone"])
 		}
 	})
+	t.Run("the export holds both", func(t *testing.T) {
+		out := e.do(t, call{method: "GET", path: "/api/v1/me/export", token: tok}).want(t, 200).object(t)
+		m, _ := out["member"].(map[string]any)
+		if m["language"] != "de" || m["time_zone"] != "Europe/Berlin" {
+			t.Fatalf("export: got %v %v, want de Europe/Berlin", m["language"], m["time_zone"])
+		}
+	})
 	t.Run("both wrong, both named", func(t *testing.T) {
 		p := e.do(t, call{method: "PATCH", path: "/api/v1/me", token: tok, invalid: true, body: map[string]string{"language": "xx", "time_zone": "Local"}}).
 			problem(t, 422, carpool.EINVALID, "language")

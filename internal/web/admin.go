@@ -57,8 +57,8 @@ func (s *Server) memberAction(w http.ResponseWriter, r *http.Request, me *sessio
 				Title: p.T("confirm.deactivate", "Name", target.Name), Verb: p.T("confirm.deactivate_yes", "Name", target.Name), Back: back,
 				Consequences: []string{
 					p.T("confirm.deactivate_signed_out", "Name", target.Name),
-					p.T("confirm.deactivate_rides"),
-					p.T("confirm.deactivate_bookings"),
+					p.T("confirm.deactivate_rides", "Name", target.Name),
+					p.T("confirm.deactivate_bookings", "Name", target.Name),
 					p.T("confirm.deactivate_past"),
 				},
 			})

@@ -233,7 +233,7 @@ func (s *Server) showMyCars(w http.ResponseWriter, r *http.Request, me *session,
 // addMyCar registers the member's own car, from which they can then offer rides.
 func (s *Server) addMyCar(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := postedForm(r, carInputs)
-	seats := readOrMissing(f, "seats", f.integer("seats", "field.seats"))
+	seats := readOrMissing(f, "seats", f.integer("seats", "field.car_seats"))
 	// Asked even when seats could not be read (nil): the application refuses it then,
 	// naming every other wrong field with it.
 	{

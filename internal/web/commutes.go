@@ -92,7 +92,7 @@ var seriesFields = map[string]string{
 	"booking_mode": "mode", "depart_time": "depart_time", "time_zone": "time_zone", "max_detour_km": "detour",
 }
 
-var seriesInputs = []string{"car_id", "from", "from_address", "to", "to_address", "weekdays",
+var seriesInputs = []string{"car_id", "from", "from_address", "from_coords", "to", "to_address", "to_coords", "weekdays",
 	"depart_time", "time_zone", "seats", "mode", "starts_on", "ends_on", "reserve_from", "reserve_until", "notes", "detour"}
 
 // seriesCars are the cars a member may offer a series in: their own and the pool cars.
@@ -464,6 +464,8 @@ func (s *Server) commuteWeek(w http.ResponseWriter, r *http.Request, me *session
 		}
 		from = d
 	}
+	// A week runs Monday to Sunday, as in the calendars of the countries carpool serves.
+	from = from.AddDays(-((int(from.Weekday()) + 6) % 7))
 	week, err := s.app.Week(r.Context(), me.Member, from)
 	if err != nil {
 		return err

@@ -17,7 +17,7 @@ type fleetPage struct {
 }
 
 var (
-	siteInputs     = []string{"name", "address", "location", "location_address", "time_zone"}
+	siteInputs     = []string{"name", "address", "location", "location_address", "location_coords", "time_zone"}
 	poolCarInputs  = []string{"site_id", "plate", "make", "model", "seats"}
 	editCarInputs  = []string{"plate", "make", "model", "seats", "status", "version"}
 	blockInputs    = []string{"start", "end"}
@@ -135,7 +135,7 @@ func (s *Server) showFleetSearch(w http.ResponseWriter, r *http.Request, me *ses
 
 func (s *Server) createCar(w http.ResponseWriter, r *http.Request, me *session) error {
 	f := postedForm(r, poolCarInputs)
-	seats := readOrMissing(f, "seats", f.integer("seats", "field.seats"))
+	seats := readOrMissing(f, "seats", f.integer("seats", "field.car_seats"))
 	// Asked even when seats could not be read (nil): the application refuses it then,
 	// naming every other wrong field with it.
 	{
@@ -274,7 +274,7 @@ func (s *Server) editCar(w http.ResponseWriter, r *http.Request, me *session) er
 	}
 	f := postedForm(r, editCarInputs)
 	version := f.integer("version", "field.version")
-	seats := f.integer("seats", "field.seats")
+	seats := f.integer("seats", "field.car_seats")
 	if f.Valid() {
 		plate, mk, model := f.Get("plate"), f.Get("make"), f.Get("model")
 		status := carpool.CarStatus(f.text("status"))

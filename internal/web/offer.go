@@ -34,7 +34,7 @@ var offerFields = map[string]string{
 	"car_id": "source", "reservation_id": "source",
 }
 
-var offerInputs = []string{"source", "from", "from_address", "to", "to_address", "depart", "seats", "mode", "notes", "detour"}
+var offerInputs = []string{"source", "from", "from_address", "from_coords", "to", "to_address", "to_coords", "depart", "seats", "mode", "notes", "detour"}
 
 // offerPlaces are the place fields of the offer form.
 func (s *Server) offerPlaces(ctx context.Context, me carpool.Member, f *form, lookup string) (map[string]*placeField, error) {

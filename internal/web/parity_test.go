@@ -138,7 +138,7 @@ func TestParity(t *testing.T) {
 			page:    "/mycars", form: "/mycars",
 			fields: url.Values{"plate": {"ZH PAR 9"}, "make": {"VW"}, "model": {"Bus"}, "seats": {"12"}},
 			status: http.StatusUnprocessableEntity,
-			de:     "Die Zahl der Plätze muss zwischen 1 und 8 liegen",
+			de:     "Die Zahl der Sitze muss zwischen 1 und 8 liegen",
 		},
 		{
 			name: "a car with a taken plate", as: &member,

@@ -11,6 +11,7 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 // A place field lets a member pick a place without typing coordinates: their saved
@@ -64,12 +65,32 @@ func parseAt(value string) (carpool.Place, bool) {
 	return carpool.Place{Label: label, Lat: la, Lon: lo}, true
 }
 
+// isPinLabel reports whether label is what map.js names a dropped pin in any language
+// (or the fallback of parseAt): such a label only repeats the coordinates.
+func isPinLabel(label string) bool {
+	if strings.HasPrefix(label, "Point at ") {
+		return true
+	}
+	for _, tag := range locale.Supported {
+		prefix, _, _ := strings.Cut(locale.For(tag).T("place.pin_at", "Lat", "\x00", "Lon", "\x00"), "\x00")
+		if prefix != "" && strings.HasPrefix(label, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 // placeFields prepares the place fields of a form: every field gets the same choices;
 // the one whose address search button was pressed (lookup) gets its results.
 func (s *Server) placeFields(ctx context.Context, me carpool.Member, f *form, lookup string, fields ...placeField) (map[string]*placeField, error) {
 	choices, err := s.app.PlaceChoices(ctx, me)
 	if err != nil {
 		return nil, err
+	}
+	if f.words == nil {
+		// A form prefilled for a first visit was made without the request; its legends
+		// are said in the request's language all the same.
+		f.words, _ = ctx.Value(wordsKey{}).(*locale.Printer)
 	}
 	out := make(map[string]*placeField, len(fields))
 	for _, pf := range fields {
@@ -101,6 +122,8 @@ func (s *Server) placeFields(ctx context.Context, me carpool.Member, f *form, lo
 func (s *Server) readPlace(ctx context.Context, me carpool.Member, f *form, name string) (*carpool.Place, error) {
 	v := f.text(name)
 	switch {
+	case v == "" && f.text(name+"_coords") != "":
+		return f.typedPoint(name)
 	case v == "":
 		return nil, nil
 	case strings.HasPrefix(v, "at:"):
@@ -126,6 +149,52 @@ func (s *Server) readPlace(ctx context.Context, me carpool.Member, f *form, name
 	return &p, nil
 }
 
+// typedPoint reads the coordinates typed into the fallback field name_coords, for
+// keyboard and screen-reader users who cannot tap a map: "52.5200, 13.4050" or the
+// German "52,5200; 13,4050". The point is named as a dropped pin is.
+func (f *form) typedPoint(name string) (*carpool.Place, error) {
+	field := name + "_coords"
+	lat, lon, ok := parseCoordinates(f.text(field))
+	if !ok {
+		f.fieldError(field, f.say("form.coordinates"))
+		return nil, nil
+	}
+	if lat < -90 || lat > 90 || lon < -180 || lon > 180 {
+		f.fieldError(field, f.say("form.pin_outside"))
+		return nil, nil
+	}
+	label := f.say("place.pin_at", "Lat", f.printer().Number(lat, 4), "Lon", f.printer().Number(lon, 4))
+	return &carpool.Place{Label: label, Lat: lat, Lon: lon}, nil
+}
+
+// parseCoordinates reads "lat, lon" with decimal points, or "lat; lon" (or "lat lon")
+// with decimal commas.
+func parseCoordinates(s string) (lat, lon float64, ok bool) {
+	s = strings.TrimSpace(s)
+	var a, b string
+	switch {
+	case strings.Contains(s, ";"):
+		a, b, _ = strings.Cut(s, ";")
+	case strings.Count(s, ",") == 1 && strings.Contains(s, "."), strings.Count(s, ",") == 1 && !strings.Contains(s, " "):
+		a, b, _ = strings.Cut(s, ",")
+	default:
+		fields := strings.Fields(strings.ReplaceAll(s, ", ", " "))
+		if len(fields) != 2 {
+			return 0, 0, false
+		}
+		a, b = fields[0], fields[1]
+	}
+	num := func(x string) (float64, error) {
+		return strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(x), ",", "."), 64)
+	}
+	la, err1 := num(a)
+	lo, err2 := num(b)
+	if err1 != nil || err2 != nil {
+		return 0, 0, false
+	}
+	return la, lo, true
+}
+
 // lookupField returns which place field's address search was asked for, if any.
 func lookupField(r *http.Request, fields ...string) string {
 	v := r.FormValue("lookup")
@@ -138,7 +207,7 @@ func lookupField(r *http.Request, fields ...string) string {
 }
 
 // placeInputs are the inputs of the place field name besides its select.
-func placeInputs(name string) []string { return []string{name, name + "_address"} }
+func placeInputs(name string) []string { return []string{name, name + "_address", name + "_coords"} }
 
 // copyInputs copies the named inputs from the request into a fresh form.
 func copyInputs(r *http.Request, names ...string) *form {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
@@ -16,7 +15,7 @@ type placesPage struct {
 	Places map[string]*placeField
 }
 
-var placeFormInputs = []string{"name", "place", "place_address"}
+var placeFormInputs = []string{"name", "place", "place_address", "place_coords"}
 
 // placesPage lists the member's saved places with a form to add one.
 func (s *Server) placesPage(ctx context.Context, me carpool.Member, f *form, lookup string) (placesPage, error) {
@@ -73,7 +72,7 @@ func (s *Server) addPlace(w http.ResponseWriter, r *http.Request, me *session) e
 	}
 	// A pin's label only repeats its coordinates; the place's name says more.
 	address := where.Label
-	if strings.HasPrefix(address, "Pin at ") || strings.HasPrefix(address, "Point at ") {
+	if isPinLabel(address) {
 		address = ""
 	}
 	// Asked even when no place was picked (nil coordinates): the application refuses it

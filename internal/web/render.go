@@ -216,7 +216,9 @@ func templateFuncs(loc *time.Location, p *locale.Printer) template.FuncMap {
 		"clock": func(t time.Time) string { return p.Clock(t.In(loc)) },
 		"day":   func(t time.Time) string { return p.Day(t.In(loc)) },
 		"date":  func(t time.Time) string { return p.Date(t.In(loc)) },
-		"zone":  func() string { return loc.String() },
+		// ondate writes a calendar day (no moment, so no zone) as the language writes dates.
+		"ondate": func(d carpool.Date) string { return p.Date(time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)) },
+		"zone":   func() string { return loc.String() },
 		// weekday names a day, days a set of them, in the page's language.
 		"weekday": p.Weekday,
 		"days":    func(w carpool.Weekdays) string { return p.Weekdays(w.Has) },
@@ -228,6 +230,14 @@ func templateFuncs(loc *time.Location, p *locale.Printer) template.FuncMap {
 				return t
 			}
 			return fmt.Sprint(v)
+		},
+		// known says the catalogue text prefix+code (an audit code, a record type), or
+		// the code itself when the catalogue has no text for it.
+		"known": func(prefix, code string) string {
+			if id := prefix + code; p.Has(id) {
+				return p.T(id)
+			}
+			return code
 		},
 		// dict builds the argument of a partial: dict "F" .Form "Name" "email".
 		"dict": func(kv ...any) (map[string]any, error) {

@@ -27,7 +27,7 @@ type findPage struct {
 	Along template.URL
 }
 
-var findInputs = []string{"from", "from_address", "to", "to_address", "when", "day", "after", "before", "seats", "radius", "match"}
+var findInputs = []string{"from", "from_address", "from_coords", "to", "to_address", "to_coords", "when", "day", "after", "before", "seats", "radius", "match"}
 
 // searchSummary is what a search asked for: the two ends (empty for anywhere), the day
 // (zero for any time in the coming week) and the seats.

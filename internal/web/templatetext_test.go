@@ -96,7 +96,7 @@ var partialText = map[string]bool{"Label": true, "Hint": true, "None": true, "Le
 func literalLabels(t *testing.T, name, src string) []string {
 	t.Helper()
 	funcs := map[string]any{}
-	for _, f := range []string{"t", "tn", "when", "clock", "day", "date", "zone", "dict", "km", "kg", "num", "exact", "percent", "weekday", "days", "status", "roadFactor", "coord", "at", "hours", "zones",
+	for _, f := range []string{"t", "tn", "when", "clock", "day", "date", "zone", "dict", "km", "kg", "num", "exact", "percent", "weekday", "days", "status", "roadFactor", "coord", "at", "hours", "zones", "known", "ondate",
 		"and", "or", "not", "len", "index", "slice", "print", "printf", "println", "eq", "ne", "lt", "le", "gt", "ge", "html", "js", "urlquery", "call"} {
 		funcs[f] = func() {}
 	}

@@ -38,6 +38,10 @@ func TestSignUpTakesLanguageAndZone(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Without a mailer nothing is mailed, so the page does not send them to their mail.
+			if tc.lang == "de" && !strings.Contains(body, "<h1>Ihr Konto ist bereit</h1>") {
+				t.Errorf("sign-up answer without mail: want the account ready:\n%s", body)
+			}
 			if m.Language != tc.lang || m.TimeZone != tc.want {
 				t.Fatalf("member: got language %q zone %q, want %q %q", m.Language, m.TimeZone, tc.lang, tc.want)
 			}

@@ -26,6 +26,17 @@
 
   // A place field's map: it follows the select, and a click drops a pin that becomes
   // the select's chosen option, so the form posts it like any other choice.
+  // pinLabel names a dropped pin in the page's language, from the pattern the page gives
+  // (data-pin, with {lat} and {lon}), its numbers written as the language writes them.
+  function pinLabel(el, lat, lon) {
+    var lang = document.documentElement.lang || "en";
+    function fmt(x) {
+      return x.toLocaleString(lang, { minimumFractionDigits: 4, maximumFractionDigits: 4, useGrouping: false });
+    }
+    var pattern = el.dataset.pin || "Pin at {lat}, {lon}";
+    return pattern.replace("{lat}", fmt(lat)).replace("{lon}", fmt(lon));
+  }
+
   document.querySelectorAll(".pick-map").forEach(function (el) {
     var select = document.getElementById(el.dataset.select);
     if (!select) {
@@ -67,7 +78,7 @@
         option.className = "pin-option";
         select.insertBefore(option, select.options[1] || null);
       }
-      var label = "Pin at " + lat.toFixed(4) + ", " + lon.toFixed(4);
+      var label = pinLabel(el, lat, lon);
       option.value = "at:" + lat.toFixed(6) + "," + lon.toFixed(6) + "|" + label;
       option.textContent = label;
       option.dataset.lat = lat;
