@@ -15,6 +15,7 @@ import (
 	"unicode"
 
 	"carpool/internal/carpool"
+	"carpool/internal/storetest"
 	"carpool/internal/web/webtest"
 )
 
@@ -53,9 +54,9 @@ func TestGermanPagesSpeakGerman(t *testing.T) {
 		Status: carpool.CarActive, Version: 1}
 	mustDo(t, a.Store.CreateCar(ctx, car))
 	start := time.Now().In(berlin).Add(26 * time.Hour).Truncate(time.Hour)
-	reservation, err := a.Store.CreateReservation(ctx, car.ID, admin, carpool.ReservationTrip, start, start.Add(6*time.Hour))
+	reservation, err := storetest.NewFlows(a.Store).CreateReservation(ctx, car.ID, admin, carpool.ReservationTrip, start, start.Add(6*time.Hour))
 	mustDo(t, err)
-	ride, err := a.Store.CreateRide(ctx, carpool.RideInput{CarID: car.ID, ReservationID: reservation.ID, DepartAt: start.Add(time.Hour), Seats: 3,
+	ride, err := storetest.NewFlows(a.Store).CreateRide(ctx, carpool.RideInput{CarID: car.ID, ReservationID: reservation.ID, DepartAt: start.Add(time.Hour), Seats: 3,
 		BookingMode: carpool.BookingApproval, From: carpool.Place{Label: "Zentrale Potsdam", Lat: 52.391, Lon: 13.066},
 		To: carpool.Place{Label: "Flughafen BER", Lat: 52.366, Lon: 13.503}}, admin)
 	mustDo(t, err)
@@ -64,12 +65,12 @@ func TestGermanPagesSpeakGerman(t *testing.T) {
 	own := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, OwnerID: admin.ID, Plate: "P-AV 2", Make: "Opel", Model: "Corsa", Seats: 4,
 		Status: carpool.CarActive, Version: 1}
 	mustDo(t, a.Store.CreateCar(ctx, own))
-	series, err := a.Store.CreateSeries(ctx, carpool.SeriesInput{CarID: own.ID, From: carpool.Place{Label: "Wohnung", Lat: 52.40, Lon: 13.05},
+	series, err := storetest.NewFlows(a.Store).CreateSeries(ctx, carpool.SeriesInput{CarID: own.ID, From: carpool.Place{Label: "Wohnung", Lat: 52.40, Lon: 13.05},
 		To: carpool.Place{Label: "Zentrale Potsdam", Lat: 52.391, Lon: 13.066}, Weekdays: carpool.DaysOf(time.Monday, time.Wednesday, time.Friday),
 		DepartTime: mustClock(t, "07:30"), TimeZone: "Europe/Berlin", Seats: 2, BookingMode: carpool.BookingInstant,
 		StartsOn: carpool.DateOf(time.Now().In(berlin)).AddDays(1)}, admin)
 	mustDo(t, err)
-	_, err = a.Store.MaterialiseSeries(ctx, carpool.DefaultSeriesHorizon)
+	_, err = storetest.NewFlows(a.Store).MaterialiseSeries(ctx, carpool.DefaultSeriesHorizon)
 	mustDo(t, err)
 	now := time.Now()
 	mustDo(t, a.Store.CreatePlace(ctx, carpool.SavedPlace{ID: carpool.NewID(), MemberID: admin.ID, Name: "Wohnung", Lat: 52.40, Lon: 13.05,
