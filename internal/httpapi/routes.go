@@ -74,6 +74,7 @@ func (s *Server) routes() {
 	s.seriesRoutes()
 
 	s.notificationRoutes()
+	s.partnerRoutes()
 }
 
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
