@@ -78,4 +78,3 @@ func (a *App) AuthenticatePartner(ctx context.Context, key string) (carpool.Part
 	}
 	return p, nil
 }
-
