@@ -147,7 +147,9 @@ func get(t *testing.T, srv *httptest.Server, path, key string) answer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return answer{status: res.StatusCode, header: res.Header, body: body}
+	a := answer{status: res.StatusCode, header: res.Header, body: body}
+	checkSpec(t, req, a)
+	return a
 }
 
 // search is a driver_journeys query from near Zurich to near Bern around the rides'
