@@ -73,7 +73,8 @@ const partnerGridDegrees = 0.003
 // latitude's cosine so a cell stays about as wide as it is tall.
 func Approximate(p Point) Point {
 	lat := roundTo(p.Lat, partnerGridDegrees)
-	step := partnerGridDegrees / math.Max(math.Cos(p.Lat*math.Pi/180), 0.01)
+	// The step follows the rounded latitude, so every point of a cell gets the same one.
+	step := partnerGridDegrees / math.Max(math.Cos(lat*math.Pi/180), 0.01)
 	lon := roundTo(p.Lon, step)
 	return Point{Lat: math.Max(-90, math.Min(90, lat)), Lon: math.Max(-180, math.Min(180, lon))}
 }
