@@ -8,3 +8,9 @@ import _ "embed"
 //
 //go:embed openapi.yaml
 var OpenAPI []byte
+
+// StandardCovoiturage describes the partner API under /standard-covoiturage/
+// (api/standard-covoiturage.yaml).
+//
+//go:embed standard-covoiturage.yaml
+var StandardCovoiturage []byte

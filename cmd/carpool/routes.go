@@ -16,6 +16,7 @@ import (
 	"carpool/internal/httpapi"
 	"carpool/internal/mail"
 	"carpool/internal/notify"
+	"carpool/internal/partnerapi"
 	"carpool/internal/sso"
 	"carpool/internal/telemetry"
 	"carpool/internal/web"
@@ -74,6 +75,8 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 	notifications := notify.NewService(store, notify.ServiceOptions{
 		AdminAddr: cfg.AdminAddr, Outbound: cfg.Outbound, PublicURL: cfg.Notify.PublicURL, Location: cfg.Timezone,
 	})
+	// Partner operators read shared rides with their own keys, beside the member API.
+	mux.Handle(partnerapi.Prefix+"/", partnerapi.NewServer(a, partnerapi.Options{Logger: logger, PublicURL: cfg.Notify.PublicURL}))
 	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger, ClientIP: client, Notify: notifications}))
 	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone, ClientIP: client, SSO: single,
 		MapTilesURL: cfg.MapTilesURL, MapAttribution: cfg.MapAttribution, Notify: notifications,

@@ -40,6 +40,9 @@ Usage:
   carpool members add      create a member: --email E --name N [--role admin] (password asked, or on stdin)
   carpool members list|set-role|deactivate|reactivate|reset-password
                            administer members (-h on each for its flags)
+  carpool partners add|list|revoke
+                           partner operators of the standard-covoiturage API (add --name N,
+                           revoke --id ID); add prints the key once
   carpool backup --to URL  write a backup (file path, - or s3://bucket/key)
   carpool restore --from URL
   carpool healthcheck      exit 0 when the local server is ready

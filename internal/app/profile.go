@@ -21,6 +21,8 @@ type ProfilePatch struct {
 	// TimeZone is an IANA zone ("Europe/Berlin"), or empty for the installation's
 	// default.
 	TimeZone *string
+	// ShareWithPartners publishes (or stops publishing) me's rides to partner operators.
+	ShareWithPartners *bool
 }
 
 // UpdateProfile changes me's name, phone and language, and asks for a change of
@@ -62,6 +64,9 @@ func (a *App) UpdateProfile(ctx context.Context, me carpool.Member, p ProfilePat
 		}
 		if p.TimeZone != nil {
 			m.TimeZone = zone
+		}
+		if p.ShareWithPartners != nil {
+			m.ShareWithPartners = *p.ShareWithPartners
 		}
 		return m.ChangeProfile(p.Name, p.Phone)
 	})

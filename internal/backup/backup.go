@@ -68,6 +68,7 @@ var keys = map[string][]string{
 	"calendar_tokens":   {"member_id"},
 
 	"account_links": {"id"},
+	"partners":      {"id"},
 }
 
 // Write streams a backup of db to w and returns its manifest. It reads every table in

@@ -198,6 +198,8 @@ const (
 	AuditMaintenance       = "car.maintenance_blocked"
 	AuditReservationFreed  = "reservation.cancelled_by_fleet"
 	AuditRideCancelled     = "ride.cancelled_by_admin"
+	AuditPartnerCreated    = "partner.created"
+	AuditPartnerRevoked    = "partner.revoked"
 )
 
 // NewAuditEntry returns an entry stamped now.

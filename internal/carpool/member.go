@@ -42,6 +42,9 @@ type Member struct {
 	// TimeZone is the IANA zone the member reads times in ("Europe/Berlin"); empty
 	// leaves it to the installation's default zone (CARPOOL_TIMEZONE).
 	TimeZone string
+	// ShareWithPartners publishes the member's rides to partner operators (journey
+	// planners), under an alias and with rounded places; off until the member turns it on.
+	ShareWithPartners bool
 }
 
 // Location returns the member's zone, or def when they have none.

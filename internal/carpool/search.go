@@ -52,6 +52,9 @@ type RideQuery struct {
 	// can be inserted into it within the ride's detour budget (see Insert), whatever
 	// RadiusKM says. Both ends are then required.
 	Route bool
+	// Shared keeps only the rides of drivers who share their rides with partner
+	// operators (Member.ShareWithPartners).
+	Shared bool
 }
 
 // Normalize fills defaults and checks the query.

@@ -39,6 +39,7 @@ type Store interface {
 	PlaceStore
 	AccountLinkStore
 	RetentionStore
+	PartnerStore
 }
 
 // MemberStore keeps members.

@@ -36,6 +36,7 @@ type Tx interface {
 	ReservationTx
 	RideTx
 	SeriesTx
+	PartnerTx
 }
 
 // MemberTx administers members inside a transaction.

@@ -123,6 +123,8 @@ type profilePatch struct {
 	// installation's default).
 	Language *string `json:"language"`
 	TimeZone *string `json:"time_zone"`
+	// ShareWithPartners publishes the member's rides to partner operators, or stops.
+	ShareWithPartners *bool `json:"share_with_partners"`
 }
 
 type passwordChange struct {
@@ -143,7 +145,7 @@ func (s *Server) patchMe(w http.ResponseWriter, r *http.Request, me carpool.Memb
 		return err
 	}
 	m, err := s.app.UpdateProfile(r.Context(), me, app.ProfilePatch{Name: req.Name, Phone: req.Phone, Email: req.Email,
-		Language: req.Language, TimeZone: req.TimeZone})
+		Language: req.Language, TimeZone: req.TimeZone, ShareWithPartners: req.ShareWithPartners})
 	if err != nil {
 		return err
 	}

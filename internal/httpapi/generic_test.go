@@ -64,6 +64,7 @@ var validBody = map[string]any{
 
 	"putNotificationPreferences": map[string]any{"email": []string{}},
 	"createWebhook":              map[string]any{"url": "https://hooks.example.com/x"},
+	"createPartner":              map[string]any{"name": "City planner"},
 }
 
 // validQuery is the query an operation requires, for the same checks.

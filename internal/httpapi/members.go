@@ -35,6 +35,9 @@ type memberResponse struct {
 	// themselves): "" follows the browser and the installation's default zone.
 	Language *string `json:"language,omitempty"`
 	TimeZone *string `json:"time_zone,omitempty"`
+	// ShareWithPartners says whether the member publishes their rides to partner
+	// operators (only in answers about the caller themselves).
+	ShareWithPartners *bool `json:"share_with_partners,omitempty"`
 }
 
 func memberOut(m carpool.Member) memberResponse {
@@ -78,6 +81,7 @@ func (s *Server) writeMe(w http.ResponseWriter, r *http.Request, me carpool.Memb
 	}
 	out.PendingEmail = pending
 	out.Language, out.TimeZone = &me.Language, &me.TimeZone
+	out.ShareWithPartners = &me.ShareWithPartners
 	return s.writeJSON(w, r, http.StatusOK, out)
 }
 

@@ -176,6 +176,12 @@ func (w *world) ownerNotification(t *testing.T) string {
 	return page.Items[0].ID
 }
 
+// partner is a new partner operator, registered by the admin.
+func (w *world) partner(t *testing.T) string {
+	return str(w.e.do(t, call{method: "POST", path: "/api/v1/partners", token: w.admin.token,
+		body: map[string]any{"name": "Partner " + plate()}}).want(t, 201).object(t)["id"])
+}
+
 func (w *world) webhook(t *testing.T) string {
 	return str(w.e.do(t, call{method: "POST", path: "/api/v1/webhooks", token: w.admin.token,
 		body: map[string]any{"url": "https://hooks.example.com/" + plate()}}).want(t, 201).object(t)["id"])
@@ -345,6 +351,9 @@ func roleMatrix(w *world) []matrixRow {
 		{"GET", "/api/v1/notifications/preferences", "", nil, nil, false, [6]int{401, 200, 200, 200, 200, 401}},
 		{"PUT", "/api/v1/notifications/preferences", "", nil, map[string]any{"email": []string{"booking.confirmed"}},
 			false, [6]int{401, 200, 200, 200, 200, 401}},
+		{"GET", "/api/v1/partners", "", nil, nil, false, [6]int{401, 403, 403, 403, 200, 401}},
+		{"POST", "/api/v1/partners", "", nil, map[string]any{"name": "City journey planner"}, false, [6]int{401, 403, 403, 403, 201, 401}},
+		{"POST", "/api/v1/partners/{id}/revoke", "", w.partner, nil, false, [6]int{401, 403, 403, 403, 200, 401}},
 		{"GET", "/api/v1/webhooks", "", nil, nil, false, [6]int{401, 403, 403, 403, 200, 401}},
 		{"POST", "/api/v1/webhooks", "", nil, func(*testing.T, caller) any { return map[string]any{"url": "https://hooks.example.com/" + plate()} },
 			false, [6]int{401, 403, 403, 403, 201, 401}},

@@ -77,6 +77,7 @@ func (s *Server) routes() {
 	s.seriesRoutes()
 
 	s.notificationRoutes()
+	s.partnerRoutes()
 }
 
 // openAPIETag names this build's description, so that a client (or a linter fetching it

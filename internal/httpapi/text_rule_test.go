@@ -152,6 +152,9 @@ func textInputs(t *testing.T, e *env) []textInput {
 	add("POST /api/v1/webhooks", "/api/v1/webhooks", admin, func() map[string]any {
 		return map[string]any{"url": "https://hooks.example.com/carpool", "description": "HR system"}
 	}, "description")
+	add("POST /api/v1/partners", "/api/v1/partners", admin, func() map[string]any {
+		return map[string]any{"name": "City journey planner"}
+	}, "name")
 	return inputs
 }
 

@@ -143,8 +143,8 @@ func (s *Store) UpdateMember(ctx context.Context, id string, change func(*carpoo
 			return err
 		}
 		m.UpdatedAt = now
-		_, err = tx.ExecContext(ctx, `UPDATE members SET name = $1, phone = $2, password_hash = $3, language = $4, time_zone = $5, updated_at = $6 WHERE id = $7`,
-			m.Name, m.Phone, m.PasswordHash, m.Language, m.TimeZone, ts(now), m.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE members SET name = $1, phone = $2, password_hash = $3, language = $4, time_zone = $5, share_with_partners = $6, updated_at = $7 WHERE id = $8`,
+			m.Name, m.Phone, m.PasswordHash, m.Language, m.TimeZone, boolInt(m.ShareWithPartners), ts(now), m.ID)
 		if err != nil {
 			return s.constraint(err, carpool.EINVALID, "")
 		}

@@ -13,12 +13,12 @@ import (
 	"carpool/internal/carpool"
 )
 
-const memberCols = "id, email, name, phone, role, password_hash, created_at, updated_at, deactivated_at, language, time_zone"
+const memberCols = "id, email, name, phone, role, password_hash, created_at, updated_at, deactivated_at, language, time_zone, share_with_partners"
 
 func scanMember(r rowScanner) (carpool.Member, error) {
 	var m carpool.Member
 	err := r.Scan(&m.ID, &m.Email, &m.Name, &m.Phone, &m.Role, &m.PasswordHash,
-		timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt}, timeCol{&m.DeactivatedAt}, &m.Language, &m.TimeZone)
+		timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt}, timeCol{&m.DeactivatedAt}, &m.Language, &m.TimeZone, boolCol{&m.ShareWithPartners})
 	return m, err
 }
 
@@ -41,8 +41,8 @@ func (s *Store) CreateMember(ctx context.Context, m carpool.Member) error {
 		if taken > 0 {
 			return carpool.FieldErrorf(carpool.ECONFLICT, "email", "a member with this email exists")
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO members (`+memberCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			m.ID, m.Email, m.Name, m.Phone, string(m.Role), m.PasswordHash, ts(m.CreatedAt), ts(m.UpdatedAt), nullTime(m.DeactivatedAt), m.Language, m.TimeZone)
+		_, err = tx.ExecContext(ctx, `INSERT INTO members (`+memberCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			m.ID, m.Email, m.Name, m.Phone, string(m.Role), m.PasswordHash, ts(m.CreatedAt), ts(m.UpdatedAt), nullTime(m.DeactivatedAt), m.Language, m.TimeZone, boolInt(m.ShareWithPartners))
 		return s.constraint(err, carpool.ECONFLICT, "email")
 	})
 	if err != nil {
@@ -107,13 +107,13 @@ func (s *Store) CreateToken(ctx context.Context, t carpool.Token) error {
 // deactivated_at holds even for a token created in a race with the deactivation.
 func (s *Store) MemberByToken(ctx context.Context, hash string, now time.Time) (carpool.Member, carpool.Token, error) {
 	row := s.read().QueryRowContext(ctx, `
-		SELECT m.id, m.email, m.name, m.phone, m.role, m.password_hash, m.created_at, m.updated_at, m.language, m.time_zone,
+		SELECT m.id, m.email, m.name, m.phone, m.role, m.password_hash, m.created_at, m.updated_at, m.language, m.time_zone, m.share_with_partners,
 		       t.id, t.member_id, t.hash, t.created_at, t.expires_at
 		FROM tokens t JOIN members m ON m.id = t.member_id
 		WHERE t.hash = $1 AND t.expires_at > $2 AND m.deactivated_at IS NULL`, hash, ts(now))
 	var m carpool.Member
 	var t carpool.Token
-	err := row.Scan(&m.ID, &m.Email, &m.Name, &m.Phone, &m.Role, &m.PasswordHash, timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt}, &m.Language, &m.TimeZone,
+	err := row.Scan(&m.ID, &m.Email, &m.Name, &m.Phone, &m.Role, &m.PasswordHash, timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt}, &m.Language, &m.TimeZone, boolCol{&m.ShareWithPartners},
 		&t.ID, &t.MemberID, &t.Hash, timeCol{&t.CreatedAt}, timeCol{&t.ExpiresAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return carpool.Member{}, carpool.Token{}, carpool.Errorf(carpool.EUNAUTHORIZED, "the token is unknown or expired")

@@ -60,7 +60,7 @@ func (u *unit) HeldAhead(ctx context.Context, memberID string, now time.Time) (c
 
 func (u *unit) ScrubMember(ctx context.Context, old, erased carpool.Member) error {
 	ctx, tx, now := ctx, u.tx, u.now
-	if _, err := tx.ExecContext(ctx, `UPDATE members SET email = $1, name = $2, phone = '', password_hash = '', language = '', time_zone = '', updated_at = $3 WHERE id = $4`,
+	if _, err := tx.ExecContext(ctx, `UPDATE members SET email = $1, name = $2, phone = '', password_hash = '', language = '', time_zone = '', share_with_partners = 0, updated_at = $3 WHERE id = $4`,
 		erased.Email, erased.Name, ts(now), old.ID); err != nil {
 		return err
 	}

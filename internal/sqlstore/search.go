@@ -64,6 +64,10 @@ func (s *Store) searchSide(ctx context.Context, q carpool.RideQuery, side string
 	} else {
 		conds = append(conds, "seats - seats_taken >= "+a.add(max(q.Seats, 1)))
 	}
+	if q.Shared {
+		// In the SQL, not after it, so a page of shared rides is a full page.
+		conds = append(conds, "rides.driver_id IN (SELECT id FROM members WHERE share_with_partners = 1)")
+	}
 	table := "rides"
 	box := func(prefix string, p *carpool.Point) *carpool.Box {
 		if p == nil {

@@ -44,6 +44,7 @@ var Tables = []string{
 	"reminders",
 	"calendar_tokens",
 	"account_links",
+	"partners",
 }
 
 // maxAttempts bounds how often a transaction is run when the engine reports a failure

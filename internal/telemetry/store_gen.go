@@ -500,3 +500,15 @@ func (is *instrumentedStore) PurgeBefore(ctx context.Context, before time.Time, 
 	defer func() { end(err) }()
 	return is.next.PurgeBefore(ctx, before, now)
 }
+
+func (is *instrumentedStore) Partners(ctx context.Context) (_ []carpool.Partner, err error) {
+	ctx, end := is.start(ctx, "Partners")
+	defer func() { end(err) }()
+	return is.next.Partners(ctx)
+}
+
+func (is *instrumentedStore) PartnerByKeyHash(ctx context.Context, hash string) (_ carpool.Partner, err error) {
+	ctx, end := is.start(ctx, "PartnerByKeyHash")
+	defer func() { end(err) }()
+	return is.next.PartnerByKeyHash(ctx, hash)
+}
