@@ -176,10 +176,15 @@ func specTextFields(tb testing.TB) []string {
 			}
 			var walk func(prefix string, s *openapi3.Schema)
 			walk = func(prefix string, s *openapi3.Schema) {
+				// A description beside a $ref is written as allOf around it: the
+				// fields are those of every part.
+				for _, part := range s.AllOf {
+					walk(prefix, part.Value)
+				}
 				for name, ref := range s.Properties {
 					p := ref.Value
 					switch {
-					case p.Type.Includes("object"):
+					case p.Type.Includes("object") || len(p.AllOf) > 0:
 						walk(prefix+name+".", p)
 					case p.Type.Includes("string") && p.Format == "" && len(p.Enum) == 0 &&
 						!strings.HasSuffix(name, "_id") && !slices.Contains(notText, name):
