@@ -227,7 +227,7 @@ func TestAlertsAndDashboardUseExportedMetrics(t *testing.T) {
 				check(v+" alert "+str(mapOf(r)["alert"]), str(mapOf(r)["expr"]))
 			}
 		}
-		for _, a := range []string{"CarpoolHighErrorRatio", "CarpoolHighLatencyP99", "CarpoolReplicasNotReady",
+		for _, a := range []string{"CarpoolHighErrorRatio", "CarpoolHighLatencyP99", "CarpoolReplicasNotReady", "CarpoolNotReady",
 			"CarpoolBackupTooOld", "CarpoolBackupFailed", "CarpoolOutboxBacklogGrowing"} {
 			if !alerts[a] {
 				t.Errorf("%s: alert %s is missing", v, a)
