@@ -220,6 +220,7 @@ func TestSingleSignOnInTwoTabs(t *testing.T) {
 			t.Fatalf("%s: landed with HTTP %d: %s", tab.name, status, tab.text("main"))
 		}
 		tab.wantText("h1", "Hello")
+		tab.do("open the menu", chromedpClick(".menu summary"))
 		tab.wantText(".who", "Ann Provider")
 	}
 }
