@@ -98,7 +98,6 @@ type CarStore interface {
 	Cars(ctx context.Context, f CarFilter, p Page) ([]Car, string, error)
 	// CarsByID returns the cars with the given ids that exist, in any order.
 	CarsByID(ctx context.Context, ids []string) ([]Car, error)
-	UpdateCar(ctx context.Context, id string, ifVersion int, change func(*Car) error) (Car, error)
 }
 
 // ReservationStore reads pool-car reservations and maintenance blocks; every change is

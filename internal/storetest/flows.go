@@ -89,6 +89,14 @@ func (f Flows) CancelBooking(ctx context.Context, id string, by carpool.Member) 
 	return f.a.CancelBooking(ctx, by, id)
 }
 
+func (f Flows) UpdateCar(ctx context.Context, id string, ifVersion int, p app.CarPatch, by carpool.Member) (carpool.Car, error) {
+	return f.a.UpdateCar(ctx, by, id, ifVersion, p)
+}
+
+func (f Flows) RetireCar(ctx context.Context, id string, by carpool.Member) (carpool.Car, error) {
+	return f.a.RetireCar(ctx, by, id, 0)
+}
+
 func (f Flows) DeactivateMember(ctx context.Context, id string, by carpool.Member) (carpool.Deactivation, error) {
 	return f.a.Deactivate(ctx, by, id)
 }

@@ -279,12 +279,6 @@ func (is *instrumentedStore) CarsByID(ctx context.Context, ids []string) (_ []ca
 	return is.next.CarsByID(ctx, ids)
 }
 
-func (is *instrumentedStore) UpdateCar(ctx context.Context, id string, ifVersion int, change func(*carpool.Car) error) (_ carpool.Car, err error) {
-	ctx, end := is.start(ctx, "UpdateCar")
-	defer func() { end(err) }()
-	return is.next.UpdateCar(ctx, id, ifVersion, change)
-}
-
 func (is *instrumentedStore) Reservation(ctx context.Context, id string) (_ carpool.Reservation, err error) {
 	ctx, end := is.start(ctx, "Reservation")
 	defer func() { end(err) }()
