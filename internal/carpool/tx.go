@@ -45,6 +45,8 @@ type MemberTx interface {
 	// whose rows it locks first, in id order, so that two admins acting on each other at
 	// once cannot both see the other still in place.
 	LockForAdmin(ctx context.Context, id string) (Member, int, error)
+	// SaveRole writes the member's role.
+	SaveRole(ctx context.Context, m Member) error
 	// SetDeactivated writes when the member was deactivated (zero: active again).
 	SetDeactivated(ctx context.Context, id string, at time.Time) error
 	// EndSessions revokes every token and web session of the member and the links mailed

@@ -97,6 +97,10 @@ func (f Flows) RetireCar(ctx context.Context, id string, by carpool.Member) (car
 	return f.a.RetireCar(ctx, by, id, 0)
 }
 
+func (f Flows) SetRole(ctx context.Context, id string, role carpool.Role, by carpool.Member) (carpool.Member, error) {
+	return f.a.SetRole(ctx, by, id, role)
+}
+
 func (f Flows) DeactivateMember(ctx context.Context, id string, by carpool.Member) (carpool.Deactivation, error) {
 	return f.a.Deactivate(ctx, by, id)
 }

@@ -171,18 +171,6 @@ func (is *instrumentedStore) ListMembers(ctx context.Context, f carpool.MemberFi
 	return is.next.ListMembers(ctx, f, p)
 }
 
-func (is *instrumentedStore) SetRole(ctx context.Context, id string, role carpool.Role, by carpool.Member) (_ carpool.Member, err error) {
-	ctx, end := is.start(ctx, "SetRole")
-	defer func() { end(err) }()
-	return is.next.SetRole(ctx, id, role, by)
-}
-
-func (is *instrumentedStore) ReactivateMember(ctx context.Context, id string, by carpool.Member) (_ carpool.Member, err error) {
-	ctx, end := is.start(ctx, "ReactivateMember")
-	defer func() { end(err) }()
-	return is.next.ReactivateMember(ctx, id, by)
-}
-
 func (is *instrumentedStore) UpdateMember(ctx context.Context, id string, change func(*carpool.Member) error) (_ carpool.Member, err error) {
 	ctx, end := is.start(ctx, "UpdateMember")
 	defer func() { end(err) }()
