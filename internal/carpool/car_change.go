@@ -16,7 +16,7 @@ type CarLoad struct {
 // CheckCarChange decides whether a car may change from old to c while it carries load.
 // A change may not strand anyone: retiring waits until nothing is left on the car;
 // blocking it for maintenance waits until no open ride departs in it; and its seats may
-// not drop below what a ride or commute on it offers (the rule every ride already keeps
+// not drop below what a ride or commute on it offers besides the driver's (the rule every ride already keeps
 // when it is offered or changed, kept here from the car's side).
 func CheckCarChange(old, c Car, load CarLoad) error {
 	if c.Status == CarRetired && old.Status != CarRetired {
@@ -29,20 +29,21 @@ func CheckCarChange(old, c Car, load CarLoad) error {
 	if c.Seats >= old.Seats {
 		return nil
 	}
+	offerable := c.Seats - 1 // the driver's seat is never offered
 	var over []string
 	for _, r := range load.Rides {
-		if r.Seats > c.Seats {
+		if r.Seats > offerable {
 			over = append(over, rideName(r))
 		}
 	}
 	for _, s := range load.Commutes {
-		if s.Seats > c.Seats {
+		if s.Seats > offerable {
 			over = append(over, fmt.Sprintf("%s → %s, %s %s", s.From.Label, s.To.Label, s.Weekdays, s.DepartTime))
 		}
 	}
 	if len(over) > 0 {
 		return FieldErrorf(ECONFLICT, "seats", "rides on this car offer more than %d seats: lower theirs first: %s",
-			c.Seats, strings.Join(over, "; "))
+			offerable, strings.Join(over, "; "))
 	}
 	return nil
 }

@@ -247,22 +247,22 @@ func testCars(t *testing.T, open func(t *testing.T) carpool.Store) {
 	// when it is offered or moved) or the car (checked here, on every path that changes it).
 	t.Run("a car's seats never drop below what rides and commutes on it offer", func(t *testing.T) {
 		owner := e.member(carpool.RoleMember)
-		car := e.privateCar(owner, 5)
+		car := e.privateCar(owner, 6)
 		seats := func(n int) error {
 			_, err := e.f.UpdateCar(e.ctx, car.ID, 0, app.CarPatch{Seats: new(n)}, owner)
 			return err
 		}
 		ride, err := e.f.CreateRide(e.ctx, e.rideInput(car, 4, carpool.BookingInstant), owner)
 		noErr(t, err, "ride offering 4 seats")
-		err = seats(3)
+		err = seats(4) // the driver's seat and three more
 		wantCode(t, err, carpool.ECONFLICT, "seats")
 		if msg := carpool.ErrorMessage(err); !strings.Contains(msg, ride.From.Label) {
 			t.Fatalf("got message %q, want it to name the ride from %q", msg, ride.From.Label)
 		}
-		if got, _ := e.s.Car(e.ctx, car.ID); got.Seats != 5 {
-			t.Fatalf("refused change stored: seats %d, want 5", got.Seats)
+		if got, _ := e.s.Car(e.ctx, car.ID); got.Seats != 6 {
+			t.Fatalf("refused change stored: seats %d, want 6", got.Seats)
 		}
-		noErr(t, seats(4), "seats down to what the ride offers")
+		noErr(t, seats(5), "seats down to what the ride offers and the driver's")
 		_, err = e.f.UpdateCar(e.ctx, car.ID, 0, app.CarPatch{Status: new(carpool.CarMaintenance)}, owner)
 		wantCode(t, err, carpool.ECONFLICT, "status")
 
@@ -271,8 +271,8 @@ func testCars(t *testing.T, open func(t *testing.T) carpool.Store) {
 		noErr(t, err, "cancel ride")
 		_, err = e.f.CreateSeries(e.ctx, e.seriesInput(car, carpool.DaysOf(time.Monday), 3), owner)
 		noErr(t, err, "commute offering 3 seats")
-		wantCode(t, seats(2), carpool.ECONFLICT, "seats")
-		noErr(t, seats(3), "seats down to what the commute offers")
+		wantCode(t, seats(3), carpool.ECONFLICT, "seats")
+		noErr(t, seats(4), "seats down to what the commute offers and the driver's")
 		noErr(t, seats(7), "more seats are always fine")
 	})
 }
