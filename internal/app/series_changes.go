@@ -7,6 +7,10 @@ import (
 	"carpool/internal/carpool"
 )
 
+// CheckCommute reports every field of a commute that is wrong on its own (see
+// CheckOffer).
+func (a *App) CheckCommute(in carpool.SeriesInput) error { return in.Check(a.Now()) }
+
 // OfferSeries offers a ride series (a commute) in a car that me may see; the domain
 // decides whether it is theirs to offer, as for a single ride.
 func (a *App) OfferSeries(ctx context.Context, me carpool.Member, in carpool.SeriesInput) (carpool.Series, error) {
