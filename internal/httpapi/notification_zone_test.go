@@ -31,7 +31,9 @@ func TestNotificationsInReadersZoneAndLanguage(t *testing.T) {
 			if _, err := notify.New(e.store, notify.Options{}).FanOut(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			var page struct{ Items []struct{ Kind, Title, Body string } }
+			var page struct {
+				Items []struct{ Kind, Title, Body string }
+			}
 			e.do(t, call{method: "GET", path: "/api/v1/notifications", token: driver.token}).want(t, 200).decode(t, &page)
 			depart, err := time.Parse(time.RFC3339, str(ride["depart_at"]))
 			if err != nil {

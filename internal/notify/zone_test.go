@@ -59,3 +59,47 @@ func TestTextsInRecipientsZone(t *testing.T) {
 		t.Fatalf("driver without a zone: got %+v, want the installation's time %q", driver, named)
 	}
 }
+
+// TestCalendarFeedOnReadersClock: a member's feed carries their own zone and speaks
+// their language, whatever the installation's zone and default language.
+func TestCalendarFeedOnReadersClock(t *testing.T) {
+	w := newWorld(t, "rico@example.com")
+	if _, err := w.db.UpdateMember(w.ctx, w.driver.ID, func(m *carpool.Member) error {
+		m.Language, m.TimeZone = "de", "America/New_York"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := notify.NewService(w.db, notify.ServiceOptions{Location: berlin, PublicURL: "https://c.example.com"})
+	driver, err := w.db.Member(w.ctx, w.driver.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.NewCalendarURL(w.ctx, driver)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := strings.TrimSuffix(strings.TrimPrefix(u, "https://c.example.com/calendar/"), ".ics")
+	feed, err := s.CalendarFeed(w.ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(feed)
+	start := "DTSTART;TZID=America/New_York:" + w.ride.DepartAt.In(newYork).Format("20060102T150405") + "\r\n"
+	for _, want := range []string{start, "X-WR-TIMEZONE:America/New_York\r\n", "SUMMARY:Sie fahren: Zurich HB → Bern\r\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("feed lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Europe/Berlin") {
+		t.Errorf("feed is in the installation's zone:\n%s", out)
+	}
+}
