@@ -32,7 +32,7 @@ func TestNotificationsInReadersZoneAndLanguage(t *testing.T) {
 				t.Fatal(err)
 			}
 			var page struct {
-				Items []struct{ Kind, Title, Body string }
+				Items []struct{ Kind, Title, Body, Language string }
 			}
 			e.do(t, call{method: "GET", path: "/api/v1/notifications", token: driver.token}).want(t, 200).decode(t, &page)
 			depart, err := time.Parse(time.RFC3339, str(ride["depart_at"]))
@@ -40,7 +40,7 @@ func TestNotificationsInReadersZoneAndLanguage(t *testing.T) {
 				t.Fatal(err)
 			}
 			local := locale.ForCode("de", locale.Default).When(depart.In(berlin))
-			if len(page.Items) != 1 || page.Items[0].Title != "Neue Platzanfrage" || !strings.Contains(page.Items[0].Body, local) {
+			if len(page.Items) != 1 || page.Items[0].Title != "Neue Platzanfrage" || page.Items[0].Language != "de" || !strings.Contains(page.Items[0].Body, local) {
 				t.Fatalf("driver's inbox: got %+v, want a German request naming %q", page.Items, local)
 			}
 			if strings.Contains(page.Items[0].Body, "UTC") {

@@ -153,16 +153,16 @@ func (r *Relay) plan(ctx context.Context, e carpool.Event) (carpool.Fanout, erro
 		lang := locale.ForCode(member.Language, r.lang)
 		title, text := m.say(reader{p: lang, loc: member.Location(r.loc), named: member.TimeZone == ""})
 		n := carpool.Notification{ID: carpool.NewID(), MemberID: m.member, EventID: e.ID, Kind: e.Type,
-			Title: title, Body: text, Link: m.link, CreatedAt: carpool.Timestamp(r.now())}
+			Title: title, Body: text, Link: m.link, Language: lang.Code(), CreatedAt: carpool.Timestamp(r.now())}
 		f.Notifications = append(f.Notifications, n)
 		if r.senders[carpool.ChannelEmail] == nil {
 			continue
 		}
-		kinds, err := r.store.EmailKinds(ctx, m.member)
+		choices, err := r.store.EmailChoices(ctx, m.member)
 		if err != nil {
 			return f, err
 		}
-		if !slices.Contains(kinds, e.Type) {
+		if !carpool.Mailed(e.Type, choices) {
 			continue
 		}
 		if !member.Active() {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -84,20 +85,30 @@ func (s *Service) MarkAllRead(ctx context.Context, me carpool.Member) error {
 	return s.store.MarkAllNotificationsRead(ctx, me.ID, carpool.Timestamp(s.now()))
 }
 
-// EmailKinds returns the event types the member also wants by e-mail.
+// EmailKinds returns the event types the member also gets by e-mail: their choices, and
+// for the kinds they never chose about the default (carpool.MailedByDefault).
 func (s *Service) EmailKinds(ctx context.Context, me carpool.Member) ([]string, error) {
-	return s.store.EmailKinds(ctx, me.ID)
+	choices, err := s.store.EmailChoices(ctx, me.ID)
+	if err != nil {
+		return nil, err
+	}
+	return carpool.MailedKinds(choices), nil
 }
 
 // SetEmailKinds chooses the event types the member also wants by e-mail; the rest reach
-// the inbox only.
+// the inbox only. The choice is kept for every kind there is now, so a default changed
+// later does not overturn it; a kind added later starts at its default.
 func (s *Service) SetEmailKinds(ctx context.Context, me carpool.Member, kinds []string) error {
 	for _, k := range kinds {
 		if !KnownKind(k) {
 			return carpool.FieldErrorf(carpool.EINVALID, "email", "%q is not a kind of notification", k)
 		}
 	}
-	return s.store.SetEmailKinds(ctx, me.ID, kinds)
+	choices := make(map[string]bool, len(Kinds))
+	for _, k := range Kinds {
+		choices[k] = slices.Contains(kinds, k)
+	}
+	return s.store.SetEmailChoices(ctx, me.ID, choices)
 }
 
 func adminOnly(me carpool.Member) error {
