@@ -199,10 +199,17 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b carpool.Payload
 		if err != nil {
 			return nil, err
 		}
-		return []message{{member: e.RecipientID, link: rideLink, title: "notify.requested.title", body: "notify.requested.body",
-			data: []any{"Who", who, "Ride", ride}, seats: b.Seats}}, nil
+		out := []message{{member: e.RecipientID, link: rideLink, title: "notify.requested.title", body: "notify.requested.body",
+			data: []any{"Who", who, "Ride", ride}, seats: b.Seats}}
+		if b.Reason == carpool.ReasonWaitlistMovedUp && b.PassengerID != "" {
+			// The passenger did nothing this time: a freed seat moved them up, and they
+			// learn that their request now waits for the driver.
+			out = append(out, message{member: b.PassengerID, link: rideLink, title: "notify.moved_up.title", body: "notify.moved_up.body",
+				data: []any{"Ride", ride}, seats: b.Seats})
+		}
+		return out, nil
 	case carpool.EventBookingConfirmed:
-		ride, _, err := r.rideAnd(ctx, b.RideID, "")
+		ride, who, err := r.rideAnd(ctx, b.RideID, b.PassengerID)
 		if err != nil {
 			return nil, err
 		}
@@ -211,7 +218,13 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b carpool.Payload
 		if b.Reason == carpool.ReasonWaitlistPromoted {
 			m.title, m.body = "notify.promoted.title", "notify.promoted.body"
 		}
-		return []message{m}, nil
+		out := []message{m}
+		if (b.Reason == carpool.ReasonInstant || b.Reason == carpool.ReasonWaitlistPromoted) && b.DriverID != "" && b.DriverID != b.PassengerID {
+			// Nobody asked the driver: on an instant ride they learn who now rides with them.
+			out = append(out, message{member: b.DriverID, link: rideLink, title: "notify.booked.title", body: "notify.booked.body",
+				data: []any{"Who", who, "Ride", ride}, seats: b.Seats})
+		}
+		return out, nil
 	case carpool.EventBookingRejected:
 		ride, _, err := r.rideAnd(ctx, b.RideID, "")
 		if err != nil {
