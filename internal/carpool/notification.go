@@ -25,13 +25,16 @@ const (
 // Notification is one entry of a member's in-app inbox: what happened, in words, with a
 // link to the ride it is about.
 type Notification struct {
-	ID        string
-	MemberID  string
-	EventID   string
-	Kind      string // the event type, e.g. booking.confirmed
-	Title     string
-	Body      string
-	Link      string // a path of the web UI, e.g. /rides/{id}
+	ID       string
+	MemberID string
+	EventID  string
+	Kind     string // the event type, e.g. booking.confirmed
+	Title    string
+	Body     string
+	Link     string // a path of the web UI, e.g. /rides/{id}
+	// Language is the code of the language Title and Body are written in ("de"); empty
+	// for notifications written before it was kept.
+	Language  string
 	CreatedAt time.Time
 	ReadAt    time.Time // zero while unread
 }
@@ -125,11 +128,12 @@ type NotificationStore interface {
 	// MarkAllNotificationsRead marks every notification of the member read.
 	MarkAllNotificationsRead(ctx context.Context, memberID string, now time.Time) error
 
-	// EmailKinds returns the event types for which the member wants e-mail besides the
-	// inbox.
-	EmailKinds(ctx context.Context, memberID string) ([]string, error)
-	// SetEmailKinds replaces them.
-	SetEmailKinds(ctx context.Context, memberID string, kinds []string) error
+	// EmailChoices returns the kinds of notification the member chose about: true to have
+	// them mailed besides the inbox, false for the inbox only. A kind not in it takes its
+	// default (see MailedKinds).
+	EmailChoices(ctx context.Context, memberID string) (map[string]bool, error)
+	// SetEmailChoices replaces them.
+	SetEmailChoices(ctx context.Context, memberID string, choices map[string]bool) error
 
 	CreateWebhook(ctx context.Context, w Webhook) error
 	Webhooks(ctx context.Context) ([]Webhook, error)

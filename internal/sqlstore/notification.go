@@ -74,9 +74,9 @@ func (s *Store) FanOutEvents(ctx context.Context, limit int, plan func(context.C
 // (the unique keys) is left as it is.
 func (s *Store) insertFanout(ctx context.Context, tx *sql.Tx, f carpool.Fanout, now time.Time) error {
 	for _, n := range f.Notifications {
-		_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, member_id, event_id, kind, title, body, link, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-			n.ID, n.MemberID, n.EventID, n.Kind, n.Title, n.Body, n.Link, ts(n.CreatedAt))
+		_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, member_id, event_id, kind, title, body, link, language, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+			n.ID, n.MemberID, n.EventID, n.Kind, n.Title, n.Body, n.Link, n.Language, ts(n.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("store notification: %w", s.dialect.Translate(err))
 		}

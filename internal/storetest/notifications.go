@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -263,11 +264,19 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 	})
 
 	t.Run("preferences, webhooks and calendar tokens", func(t *testing.T) {
-		noErr(t, e.s.SetEmailKinds(e.ctx, p1.ID, []string{carpool.EventBookingConfirmed, carpool.EventRideUpdated}), "set kinds")
-		kinds, err := e.s.EmailKinds(e.ctx, p1.ID)
-		noErr(t, err, "kinds")
-		if len(kinds) != 2 || kinds[0] != carpool.EventBookingConfirmed {
-			t.Fatalf("email kinds: got %v", kinds)
+		if choices, err := e.s.EmailChoices(e.ctx, p1.ID); err != nil || len(choices) != 0 {
+			t.Fatalf("e-mail choices of a member who made none: got %v, %v", choices, err)
+		}
+		set := map[string]bool{carpool.EventBookingConfirmed: true, carpool.EventRideReminder: true, carpool.EventRideUpdated: false}
+		noErr(t, e.s.SetEmailChoices(e.ctx, p1.ID, set), "set choices")
+		choices, err := e.s.EmailChoices(e.ctx, p1.ID)
+		noErr(t, err, "choices")
+		if !maps.Equal(choices, set) {
+			t.Fatalf("e-mail choices: got %v, want %v (a no kept as a no)", choices, set)
+		}
+		noErr(t, e.s.SetEmailChoices(e.ctx, p1.ID, map[string]bool{carpool.EventRideUpdated: true}), "replace choices")
+		if choices, _ := e.s.EmailChoices(e.ctx, p1.ID); !maps.Equal(choices, map[string]bool{carpool.EventRideUpdated: true}) {
+			t.Fatalf("e-mail choices replaced: got %v", choices)
 		}
 
 		admin := e.member(carpool.RoleAdmin)
@@ -332,7 +341,7 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 			}, nil
 		})
 		noErr(t, err, "fan out")
-		noErr(t, e.s.SetEmailKinds(e.ctx, gone.ID, []string{carpool.EventBookingConfirmed}), "kinds")
+		noErr(t, e.s.SetEmailChoices(e.ctx, gone.ID, map[string]bool{carpool.EventBookingConfirmed: true}), "choices")
 		noErr(t, e.s.SetCalendarToken(e.ctx, gone.ID, "hash-gone-"+unique(), e.now), "calendar")
 
 		noErr(t, e.f.EraseMember(e.ctx, gone.ID, admin), "erase")
@@ -341,7 +350,7 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 				t.Errorf("after erasure %q is still in %v", value, hits)
 			}
 		}
-		if kinds, _ := e.s.EmailKinds(e.ctx, gone.ID); len(kinds) != 0 {
+		if kinds, _ := e.s.EmailChoices(e.ctx, gone.ID); len(kinds) != 0 {
 			t.Errorf("e-mail choices after erasure: %v", kinds)
 		}
 		if has, _ := e.s.HasCalendarToken(e.ctx, gone.ID); has {

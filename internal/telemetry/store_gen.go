@@ -69,16 +69,16 @@ func (is *instrumentedStore) MarkAllNotificationsRead(ctx context.Context, membe
 	return is.next.MarkAllNotificationsRead(ctx, memberID, now)
 }
 
-func (is *instrumentedStore) EmailKinds(ctx context.Context, memberID string) (_ []string, err error) {
-	ctx, end := is.start(ctx, "EmailKinds")
+func (is *instrumentedStore) EmailChoices(ctx context.Context, memberID string) (_ map[string]bool, err error) {
+	ctx, end := is.start(ctx, "EmailChoices")
 	defer func() { end(err) }()
-	return is.next.EmailKinds(ctx, memberID)
+	return is.next.EmailChoices(ctx, memberID)
 }
 
-func (is *instrumentedStore) SetEmailKinds(ctx context.Context, memberID string, kinds []string) (err error) {
-	ctx, end := is.start(ctx, "SetEmailKinds")
+func (is *instrumentedStore) SetEmailChoices(ctx context.Context, memberID string, choices map[string]bool) (err error) {
+	ctx, end := is.start(ctx, "SetEmailChoices")
 	defer func() { end(err) }()
-	return is.next.SetEmailKinds(ctx, memberID, kinds)
+	return is.next.SetEmailChoices(ctx, memberID, choices)
 }
 
 func (is *instrumentedStore) CreateWebhook(ctx context.Context, w carpool.Webhook) (err error) {
