@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"carpool/internal/storetest"
 	"strings"
 	"testing"
 	"time"
@@ -30,11 +31,11 @@ func TestTextsInRecipientsZone(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := notify.New(w.db, notify.Options{Location: newYork})
-	b, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
+	b, err := storetest.NewFlows(w.db).BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+	if _, err := storetest.NewFlows(w.db).ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.FanOut(w.ctx); err != nil {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"carpool/internal/storetest"
 	"context"
 	"regexp"
 	"strings"
@@ -65,7 +66,7 @@ func TestInboxMarksTextsInAnotherLanguage(t *testing.T) {
 	ride := offerRide(t, a, driver)
 	relay := notify.New(a.Store, notify.Options{})
 	setLanguage("de")
-	bk, err := a.Store.BookSeats(ctx, ride.ID, rider, carpool.BookingRequest{Seats: 1})
+	bk, err := storetest.NewFlows(a.Store).BookSeats(ctx, ride.ID, rider, carpool.BookingRequest{Seats: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func TestInboxMarksTextsInAnotherLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	setLanguage("en")
-	if _, err := a.Store.CancelBooking(ctx, bk.ID, rider); err != nil {
+	if _, err := storetest.NewFlows(a.Store).CancelBooking(ctx, bk.ID, rider); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := relay.FanOut(ctx); err != nil {
