@@ -107,6 +107,49 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 		}
 	})
 
+	// Planning reads members and rides; it must not hold the cursor while it does, or
+	// one slow plan stalls every replica's relay.
+	t.Run("a slow plan holds no lock, and a plan overtaken is dropped", func(t *testing.T) {
+		e := newEnv(t, open)
+		driver, p := e.member(carpool.RoleMember), e.member(carpool.RoleMember)
+		e.book(e.ride(driver, 2, carpool.BookingApproval), p, 1, false)
+		planning, release := make(chan struct{}), make(chan struct{})
+		slow := make(chan int, 1)
+		go func() {
+			var once sync.Once
+			n, err := e.s.FanOutEvents(e.ctx, 100, func(ctx context.Context, ev carpool.Event) (carpool.Fanout, error) {
+				once.Do(func() { close(planning) })
+				<-release
+				return inboxPlan(ctx, ev)
+			})
+			if err != nil {
+				n = -1
+			}
+			slow <- n
+		}()
+		<-planning
+		ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
+		defer cancel()
+		n, err := e.s.FanOutEvents(ctx, 100, inboxPlan)
+		close(release)
+		noErr(t, err, "fan out beside a slow plan")
+		if n == 0 {
+			t.Fatal("fan out beside a slow plan stored nothing: the slow plan held the cursor")
+		}
+		if got := <-slow; got != 0 {
+			t.Fatalf("the overtaken plan: got %d events stored, want 0 (dropped)", got)
+		}
+		want := 0
+		for _, ev := range e.eventsAfter(0) {
+			if ev.RecipientID == driver.ID {
+				want++
+			}
+		}
+		if got := len(e.inbox(driver)); got != want || want == 0 {
+			t.Fatalf("driver's inbox: got %d entries, want each of the %d events for them once", got, want)
+		}
+	})
+
 	t.Run("read marks", func(t *testing.T) {
 		before, err := e.s.UnreadNotifications(e.ctx, driver.ID)
 		noErr(t, err, "unread")
