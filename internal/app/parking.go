@@ -2,7 +2,11 @@ package app
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"carpool/internal/carpool"
@@ -58,13 +62,13 @@ func (a *App) AddParkingSpace(ctx context.Context, me carpool.Member, siteID, la
 
 // RenameParkingSpace relabels a space if its version is still ifVersion (0: any); its
 // holders keep it.
-func (a *App) RenameParkingSpace(ctx context.Context, me carpool.Member, siteID, spaceID string, ifVersion int, label string) (carpool.ParkingSpace, error) {
+func (a *App) RenameParkingSpace(ctx context.Context, me carpool.Member, spaceID string, ifVersion int, label string) (carpool.ParkingSpace, error) {
 	if err := RequireFleet(me, carpool.Phrasef("manage parking spaces")); err != nil {
 		return carpool.ParkingSpace{}, err
 	}
 	var out carpool.ParkingSpace
 	err := a.store.InTx(ctx, func(tx carpool.Tx) error {
-		space, err := a.lockSpace(ctx, tx, siteID, spaceID)
+		space, err := lockSpace(ctx, tx, spaceID)
 		if err != nil {
 			return err
 		}
@@ -74,7 +78,7 @@ func (a *App) RenameParkingSpace(ctx context.Context, me carpool.Member, siteID,
 		if err := space.Rename(label, tx.Now()); err != nil {
 			return err
 		}
-		spaces, err := tx.ParkingSpaces(ctx, siteID)
+		spaces, err := tx.ParkingSpaces(ctx, space.SiteID)
 		if err != nil {
 			return err
 		}
@@ -87,19 +91,19 @@ func (a *App) RenameParkingSpace(ctx context.Context, me carpool.Member, siteID,
 	if err != nil {
 		return carpool.ParkingSpace{}, fmt.Errorf("rename parking space: %w", err)
 	}
-	a.audit(ctx, me, carpool.AuditSiteChanged, "site", siteID, "parking space renamed "+out.Label)
+	a.audit(ctx, me, carpool.AuditSiteChanged, "site", out.SiteID, "parking space renamed "+out.Label)
 	return out, nil
 }
 
 // RetireParkingSpace stops offering a space; its holders of the days ahead get another
 // free space, or are told they lost theirs. Past days keep it, as they happened.
-func (a *App) RetireParkingSpace(ctx context.Context, me carpool.Member, siteID, spaceID string) (carpool.ParkingSpace, error) {
+func (a *App) RetireParkingSpace(ctx context.Context, me carpool.Member, spaceID string) (carpool.ParkingSpace, error) {
 	if err := RequireFleet(me, carpool.Phrasef("manage parking spaces")); err != nil {
 		return carpool.ParkingSpace{}, err
 	}
 	var out carpool.ParkingSpace
 	err := a.store.InTx(ctx, func(tx carpool.Tx) error {
-		space, err := a.lockSpace(ctx, tx, siteID, spaceID)
+		space, err := lockSpace(ctx, tx, spaceID)
 		if err != nil {
 			return err
 		}
@@ -110,7 +114,7 @@ func (a *App) RetireParkingSpace(ctx context.Context, me carpool.Member, siteID,
 			return err
 		}
 		out = space
-		site, err := tx.LockSite(ctx, siteID)
+		site, err := tx.LockSite(ctx, space.SiteID)
 		if err != nil {
 			return err
 		}
@@ -119,22 +123,19 @@ func (a *App) RetireParkingSpace(ctx context.Context, me carpool.Member, siteID,
 	if err != nil {
 		return carpool.ParkingSpace{}, fmt.Errorf("retire parking space: %w", err)
 	}
-	a.audit(ctx, me, carpool.AuditSiteChanged, "site", siteID, "parking space "+out.Label+" retired")
+	a.audit(ctx, me, carpool.AuditSiteChanged, "site", out.SiteID, "parking space "+out.Label+" retired")
 	return out, nil
 }
 
-// lockSpace locks the site, then the space, which must be one of the site's: the site's
-// lock comes first in every parking change, so they never wait on each other in a cycle.
-func (a *App) lockSpace(ctx context.Context, tx carpool.Tx, siteID, spaceID string) (carpool.ParkingSpace, error) {
-	if _, err := tx.LockSite(ctx, siteID); err != nil {
-		return carpool.ParkingSpace{}, err
-	}
+// lockSpace locks the space, then its site: the site's lock guards every allocation of
+// its days, and renaming or retiring takes it too, so they queue behind each other.
+func lockSpace(ctx context.Context, tx carpool.Tx, spaceID string) (carpool.ParkingSpace, error) {
 	space, err := tx.LockParkingSpace(ctx, spaceID)
 	if err != nil {
 		return carpool.ParkingSpace{}, err
 	}
-	if space.SiteID != siteID {
-		return carpool.ParkingSpace{}, carpool.Errorf(carpool.ENOTFOUND, "parking space not found")
+	if _, err := tx.LockSite(ctx, space.SiteID); err != nil {
+		return carpool.ParkingSpace{}, err
 	}
 	return space, nil
 }
@@ -237,25 +238,69 @@ type ParkingEntry struct {
 	ArrivalAt  time.Time
 }
 
+// ParkingDayList is a site's day list: who parks in which space, and when they come.
+type ParkingDayList struct {
+	Site    carpool.Site
+	Day     carpool.Date
+	Zone    *time.Location // the site's, which its times are read in
+	Entries []ParkingEntry
+}
+
 // ParkingList returns the day's holders of a site's spaces, by space (fleet managers and
 // admins: the list site security works from).
-func (a *App) ParkingList(ctx context.Context, me carpool.Member, siteID string, day carpool.Date) ([]ParkingEntry, error) {
+func (a *App) ParkingList(ctx context.Context, me carpool.Member, siteID string, day carpool.Date) (ParkingDayList, error) {
 	if err := RequireFleet(me, carpool.Phrasef("see the parking list")); err != nil {
-		return nil, err
+		return ParkingDayList{}, err
 	}
-	if _, err := a.store.Site(ctx, siteID); err != nil {
-		return nil, err
+	site, err := a.store.Site(ctx, siteID)
+	if err != nil {
+		return ParkingDayList{}, err
 	}
 	holders, err := a.store.ParkingHolders(ctx, siteID, day)
 	if err != nil {
-		return nil, fmt.Errorf("parking list: %w", err)
+		return ParkingDayList{}, fmt.Errorf("parking list: %w", err)
 	}
-	out := make([]ParkingEntry, len(holders))
+	out := ParkingDayList{Site: site, Day: day, Zone: a.parking.SiteZone(site), Entries: make([]ParkingEntry, len(holders))}
 	for i, h := range holders {
-		out[i] = ParkingEntry{SpaceID: h.Space.ID, Space: h.Space.Label, RideID: h.Ride.ID, Plate: h.Plate,
+		out.Entries[i] = ParkingEntry{SpaceID: h.Space.ID, Space: h.Space.Label, RideID: h.Ride.ID, Plate: h.Plate,
 			DriverName: h.DriverName, ArrivalAt: carpool.ArrivalAt(h.Ride)}
 	}
 	return out, nil
+}
+
+// WriteCSV writes the list as RFC 4180 CSV, the same file from the API and the web:
+// arrival times in the site's zone with their offset, so a spreadsheet and a guard at
+// the gate read the same clock.
+func (l ParkingDayList) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	rows := [][]string{{"space", "plate", "driver", "arrival"}}
+	for _, e := range l.Entries {
+		rows = append(rows, []string{e.Space, e.Plate, e.DriverName, e.ArrivalAt.In(l.Zone).Format(time.RFC3339)})
+	}
+	for _, row := range rows {
+		for i, cell := range row {
+			row[i] = SpreadsheetSafe(cell)
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// SpreadsheetSafe keeps a spreadsheet from reading a text cell as a formula: a cell that
+// starts with =, +, -, @, a tab or a carriage return gets a leading apostrophe. Numbers
+// (a minus sign and digits) stay numbers.
+func SpreadsheetSafe(cell string) string {
+	if cell == "" || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return cell
+	}
+	if _, err := strconv.ParseFloat(cell, 64); err == nil {
+		return cell
+	}
+	return "'" + cell
 }
 
 // RideSpace is the space a ride holds, told to its driver.
@@ -276,4 +321,14 @@ func (a *App) RideParking(ctx context.Context, me carpool.Member, ride carpool.R
 		return nil, err
 	}
 	return &RideSpace{Label: held[0].Space.Label, SiteID: held[0].Claim.SiteID, Day: held[0].Claim.Day}, nil
+}
+
+// saveRideBook saves what a RideBook's operations changed, then reallocates the parking
+// days the change touches. Every use case that changes a ride's confirmed passengers or
+// its day saves through here, so no path can forget the parking.
+func (a *App) saveRideBook(ctx context.Context, tx carpool.Tx, rb *carpool.RideBook) error {
+	if err := tx.SaveRideBook(ctx, rb); err != nil {
+		return err
+	}
+	return a.parkingAfter(ctx, tx, rb.Ride)
 }
