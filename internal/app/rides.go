@@ -32,6 +32,8 @@ type RideView struct {
 	Driver     Person
 	Mine       *carpool.Booking
 	Passengers []Passenger
+	// Space is the carpool parking space the ride holds, shown to its driver only.
+	Space *RideSpace
 }
 
 // IsDriver reports whether the viewer drives the ride.
@@ -109,6 +111,9 @@ func (a *App) Ride(ctx context.Context, me carpool.Member, id string) (RideView,
 				Person:  person(people[b.PassengerID], b.PassengerID, carpool.ContactVisible(ride, bookings, me.ID, b.PassengerID)),
 			})
 		}
+	}
+	if v.Space, err = a.RideParking(ctx, me, ride); err != nil {
+		return RideView{}, err
 	}
 	return v, nil
 }

@@ -494,3 +494,21 @@ func (is *instrumentedStore) PartnerByKeyHash(ctx context.Context, hash string) 
 	defer func() { end(err) }()
 	return is.next.PartnerByKeyHash(ctx, hash)
 }
+
+func (is *instrumentedStore) ActiveParkingSpaces(ctx context.Context, siteID string) (_ []carpool.ParkingSpace, err error) {
+	ctx, end := is.start(ctx, "ActiveParkingSpaces")
+	defer func() { end(err) }()
+	return is.next.ActiveParkingSpaces(ctx, siteID)
+}
+
+func (is *instrumentedStore) ParkingHolders(ctx context.Context, siteID string, day carpool.Date) (_ []carpool.ParkingHolder, err error) {
+	ctx, end := is.start(ctx, "ParkingHolders")
+	defer func() { end(err) }()
+	return is.next.ParkingHolders(ctx, siteID, day)
+}
+
+func (is *instrumentedStore) RideParking(ctx context.Context, rideID string) (_ []carpool.ParkingHolder, err error) {
+	ctx, end := is.start(ctx, "RideParking")
+	defer func() { end(err) }()
+	return is.next.RideParking(ctx, rideID)
+}
