@@ -19,6 +19,7 @@ const (
 	EventRideCancelled        = "ride.cancelled"
 	EventReservationCreated   = "reservation.created"
 	EventReservationCancelled = "reservation.cancelled"
+	EventRideMessage          = "ride.message" // someone wrote in a ride's thread
 )
 
 // Event is one outbox entry: what happened, to which object, and whom it concerns. Seq is

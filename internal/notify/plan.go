@@ -18,6 +18,7 @@ var Kinds = []string{
 	carpool.EventBookingRejected,
 	carpool.EventBookingCancelled,
 	carpool.EventRideUpdated,
+	carpool.EventRideMessage,
 	carpool.EventReservationCancelled,
 	carpool.EventRideReminder,
 	carpool.EventSeriesSkipped,
@@ -271,6 +272,15 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b carpool.Payload
 			data: []any{"Ride", ride}}}, nil
 	case carpool.EventSeriesSkipped, carpool.EventSeriesEnded, carpool.EventSeriesConflict:
 		return r.seriesMessage(ctx, e, b)
+	case carpool.EventRideMessage:
+		// Who wrote and where, never what: the words stay in the thread, where an
+		// erasure or the retention can reach them.
+		ride, who, err := r.rideAnd(ctx, b.RideID, b.MemberID)
+		if err != nil {
+			return nil, err
+		}
+		return []message{{member: e.RecipientID, link: rideLink + "#messages", title: "notify.message.title", body: "notify.message.body",
+			data: []any{"Who", who, "Ride", ride}}}, nil
 	}
 	// ride.created, reservation.created, booking.waitlisted, ride.cancelled: the member
 	// acted themselves, or (ride.cancelled) each passenger hears through their booking.

@@ -62,6 +62,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Series", testSeries},
 		{"SeriesConcurrency", testSeriesConcurrency},
 		{"TimeZones", testTimeZones},
+		{"Messages", testMessages},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
