@@ -24,7 +24,7 @@ func (a *App) OfferSeries(ctx context.Context, me carpool.Member, in carpool.Ser
 	}
 	var out carpool.Series
 	err := a.store.InTx(ctx, func(tx carpool.Tx) error {
-		car, err := tx.Car(ctx, in.CarID)
+		car, err := tx.LockCar(ctx, in.CarID)
 		if carpool.ErrorCode(err) == carpool.ENOTFOUND {
 			return carpool.FieldErrorf(carpool.EINVALID, "car_id", "car not found")
 		}
@@ -82,7 +82,7 @@ func (a *App) UpdateSeries(ctx context.Context, me carpool.Member, id string, if
 		if ifVersion != 0 && sr.Version != ifVersion {
 			return carpool.StaleVersion(carpool.Phrasef("series"), sr.Version)
 		}
-		car, err := tx.Car(ctx, sr.CarID)
+		car, err := tx.LockCar(ctx, sr.CarID)
 		if err != nil {
 			return err
 		}

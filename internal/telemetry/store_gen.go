@@ -171,18 +171,6 @@ func (is *instrumentedStore) ListMembers(ctx context.Context, f carpool.MemberFi
 	return is.next.ListMembers(ctx, f, p)
 }
 
-func (is *instrumentedStore) SetRole(ctx context.Context, id string, role carpool.Role, by carpool.Member) (_ carpool.Member, err error) {
-	ctx, end := is.start(ctx, "SetRole")
-	defer func() { end(err) }()
-	return is.next.SetRole(ctx, id, role, by)
-}
-
-func (is *instrumentedStore) ReactivateMember(ctx context.Context, id string, by carpool.Member) (_ carpool.Member, err error) {
-	ctx, end := is.start(ctx, "ReactivateMember")
-	defer func() { end(err) }()
-	return is.next.ReactivateMember(ctx, id, by)
-}
-
 func (is *instrumentedStore) UpdateMember(ctx context.Context, id string, change func(*carpool.Member) error) (_ carpool.Member, err error) {
 	ctx, end := is.start(ctx, "UpdateMember")
 	defer func() { end(err) }()
@@ -277,12 +265,6 @@ func (is *instrumentedStore) CarsByID(ctx context.Context, ids []string) (_ []ca
 	ctx, end := is.start(ctx, "CarsByID")
 	defer func() { end(err) }()
 	return is.next.CarsByID(ctx, ids)
-}
-
-func (is *instrumentedStore) UpdateCar(ctx context.Context, id string, ifVersion int, change func(*carpool.Car) error) (_ carpool.Car, err error) {
-	ctx, end := is.start(ctx, "UpdateCar")
-	defer func() { end(err) }()
-	return is.next.UpdateCar(ctx, id, ifVersion, change)
 }
 
 func (is *instrumentedStore) Reservation(ctx context.Context, id string) (_ carpool.Reservation, err error) {
