@@ -174,8 +174,9 @@ until_ok 60 ingress_ready
 admin "$NS"
 e2e journey -state "$work/state.json"
 
-# under_load CMD...: runs CMD while riders book and cancel through the Ingress ($workers of
-# them, 3 unless set); any failed request fails the step.
+# under_load CMD...: runs CMD while riders use carpool through the Ingress ($workers of them,
+# 3 unless set): as many as the journey's ride has free seats (3) book and cancel, the rest
+# search and read; any failed request fails the step.
 under_load() {
 	rm -f "$work/stop"
 	"$cluster" exec env E2E_ADMIN_EMAIL="$admin_email" "$work/e2e" load -state "$work/state.json" -stop "$work/stop" -workers "${workers:-3}" &
@@ -239,7 +240,7 @@ until_ok 120 sh -c "[ \"\$($cluster kubectl -n $NS get pod pg-probe -o jsonpath=
 echo "   foreign pod: $(phase "$NS_FOREIGN"); server-labelled pod: $(phase "$NS")"
 k -n "$NS" delete pod pg-probe --wait=false >/dev/null
 
-step "autoscaling: the chart's HPA scales 2 -> 3 under booking load and back to 2 (metrics-server)"
+step "autoscaling: the chart's HPA scales 2 -> 3 under load (bookings, searches) and back to 2 (metrics-server)"
 # The chart's HPA as it is, with a scale-down window of 15 s instead of its 5 minutes so
 # that the step ends in time, and a CPU target of 50 % instead of 70 %: the pods' CPU share
 # shrinks when the shared machine is busy, and the step must not depend on it. At most 3
