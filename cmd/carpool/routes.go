@@ -36,6 +36,7 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 	opts := app.Options{
 		Limits:                       &limits,
 		ReservationRefused:           metrics.ReservationRefused,
+		BookingRefused:               metrics.BookingRefused,
 		Signup:                       carpool.SignupPolicy{Domains: cfg.SignupDomains},
 		Emission:                     carpool.EmissionFactor(cfg.CO2PerKM),
 		Logger:                       logger,

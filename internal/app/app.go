@@ -53,6 +53,9 @@ type Options struct {
 	// ReservationRefused, when set, hears why a reservation was not made (a made one is
 	// counted from its outbox event); it must not block.
 	ReservationRefused func(err error)
+	// BookingRefused, when set, hears why a seat booking was not made (a made one is
+	// counted from its outbox event); it must not block.
+	BookingRefused func(err error)
 	// SignInRefused, when set, hears the reason (RefusedThrottled, ...) of every refused
 	// sign-in by password; it must not block.
 	SignInRefused func(reason string)
@@ -83,6 +86,7 @@ type App struct {
 	blocked                        blockedKeys
 	signInRefused                  func(reason string)
 	reservationRefused             func(err error)
+	bookingRefused                 func(err error)
 
 	geocoder    AddressSearch
 	addressGate *memberGate
@@ -98,7 +102,8 @@ func New(store carpool.Store, opts Options) *App {
 	a := &App{store: store, signup: opts.Signup, now: opts.Now, log: opts.Logger, co2: opts.Emission,
 		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn, keepCalendar: opts.KeepCalendarOnPasswordChange, geocoder: opts.Geocoder,
 		mailer: opts.Mailer, mailJobs: make(chan struct{}, maxMailJobs), addressGate: newMemberGate(opts.AddressSearchWait),
-		signInRefused: opts.SignInRefused, reservationRefused: opts.ReservationRefused}
+		signInRefused: opts.SignInRefused, reservationRefused: opts.ReservationRefused,
+		bookingRefused: opts.BookingRefused}
 	a.limits = carpool.DefaultLimits()
 	if opts.Limits != nil {
 		a.limits = *opts.Limits

@@ -119,9 +119,9 @@ type RideStore interface {
 	SearchRides(ctx context.Context, q RideQuery, offset, limit int) ([]RideMatch, error)
 }
 
-// BookingStore keeps bookings; every decision is RideBook's, under the ride's lock.
+// BookingStore reads bookings; every change is a RideBook decision the application
+// layer saves through Tx.
 type BookingStore interface {
-	BookSeats(ctx context.Context, rideID string, passenger Member, req BookingRequest) (Booking, error)
 	// Booking returns a booking; the caller decides whether the viewer may see it.
 	Booking(ctx context.Context, id string) (Booking, error)
 	Bookings(ctx context.Context, f BookingFilter, p Page) ([]Booking, string, error)
@@ -129,9 +129,6 @@ type BookingStore interface {
 	RideBookings(ctx context.Context, rideIDs ...string) ([]Booking, error)
 	// PassengerBookings returns a passenger's active bookings on the given rides.
 	PassengerBookings(ctx context.Context, passengerID string, rideIDs []string) ([]Booking, error)
-	ConfirmBooking(ctx context.Context, id string, by Member) (Booking, error)
-	RejectBooking(ctx context.Context, id string, by Member) (Booking, error)
-	CancelBooking(ctx context.Context, id string, by Member) (Booking, error)
 }
 
 // ReportStore computes reports with aggregates in the database.

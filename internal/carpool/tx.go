@@ -94,6 +94,8 @@ type RideTx interface {
 	// LoadRideBook reads a ride under its lock with its active bookings, oldest first;
 	// wantID adds that booking even if it has ended.
 	LoadRideBook(ctx context.Context, rideID, wantID string) (*RideBook, error)
+	// RideOfBooking returns the id of the ride booking id is on.
+	RideOfBooking(ctx context.Context, bookingID string) (string, error)
 	// SaveRideBook writes what the RideBook's operations changed, with their events.
 	SaveRideBook(ctx context.Context, rb *RideBook) error
 	InsertRide(ctx context.Context, r Ride) error

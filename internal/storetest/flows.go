@@ -73,6 +73,22 @@ func (f Flows) LeaveSeriesDate(ctx context.Context, seriesID string, d carpool.D
 	return f.a.LeaveSeriesDate(ctx, passenger, seriesID, d)
 }
 
+func (f Flows) BookSeats(ctx context.Context, rideID string, passenger carpool.Member, req carpool.BookingRequest) (carpool.Booking, error) {
+	return f.a.Book(ctx, passenger, rideID, req)
+}
+
+func (f Flows) ConfirmBooking(ctx context.Context, id string, by carpool.Member) (carpool.Booking, error) {
+	return f.a.ConfirmBooking(ctx, by, id)
+}
+
+func (f Flows) RejectBooking(ctx context.Context, id string, by carpool.Member) (carpool.Booking, error) {
+	return f.a.RejectBooking(ctx, by, id)
+}
+
+func (f Flows) CancelBooking(ctx context.Context, id string, by carpool.Member) (carpool.Booking, error) {
+	return f.a.CancelBooking(ctx, by, id)
+}
+
 func (f Flows) DeactivateMember(ctx context.Context, id string, by carpool.Member) (carpool.Deactivation, error) {
 	return f.a.Deactivate(ctx, by, id)
 }

@@ -78,9 +78,9 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 	ride := e.ride(driver, 3, carpool.BookingApproval)
 	b1 := e.book(ride, p1, 1, false)
 	b2 := e.book(ride, p2, 1, false)
-	_, err := e.s.ConfirmBooking(e.ctx, b1.ID, driver)
+	_, err := e.f.ConfirmBooking(e.ctx, b1.ID, driver)
 	noErr(t, err, "confirm")
-	_, err = e.s.RejectBooking(e.ctx, b2.ID, driver)
+	_, err = e.f.RejectBooking(e.ctx, b2.ID, driver)
 	noErr(t, err, "reject")
 	events := e.eventsAfter(0)
 

@@ -168,7 +168,7 @@ func (e *env) ride(driver carpool.Member, seats int, mode carpool.BookingMode) c
 
 func (e *env) book(ride carpool.Ride, passenger carpool.Member, seats int, waitlist bool) carpool.Booking {
 	e.t.Helper()
-	b, err := e.s.BookSeats(e.ctx, ride.ID, passenger, carpool.BookingRequest{Seats: seats, Waitlist: waitlist})
+	b, err := e.f.BookSeats(e.ctx, ride.ID, passenger, carpool.BookingRequest{Seats: seats, Waitlist: waitlist})
 	if err != nil {
 		e.t.Fatalf("book %d seats: %v", seats, err)
 	}

@@ -144,14 +144,14 @@ func (s *site) ownerRide(t *testing.T) string { return s.ride(t, s.owner, carpoo
 
 // ownerBooking is the owner's booking, as a passenger, on a colleague's ride.
 func (s *site) ownerBooking(t *testing.T) string {
-	b, err := s.app.Store.BookSeats(context.Background(), s.ride(t, s.colleague(t), carpool.BookingInstant), s.owner, carpool.BookingRequest{Seats: 1})
+	b, err := storetest.NewFlows(s.app.Store).BookSeats(context.Background(), s.ride(t, s.colleague(t), carpool.BookingInstant), s.owner, carpool.BookingRequest{Seats: 1})
 	mustDo(t, err)
 	return b.ID
 }
 
 // requestToOwner is a colleague's pending request for a seat on the owner's ride.
 func (s *site) requestToOwner(t *testing.T) string {
-	b, err := s.app.Store.BookSeats(context.Background(), s.ride(t, s.owner, carpool.BookingApproval), s.colleague(t), carpool.BookingRequest{Seats: 1})
+	b, err := storetest.NewFlows(s.app.Store).BookSeats(context.Background(), s.ride(t, s.owner, carpool.BookingApproval), s.colleague(t), carpool.BookingRequest{Seats: 1})
 	mustDo(t, err)
 	return b.ID
 }
