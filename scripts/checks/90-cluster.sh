@@ -276,7 +276,8 @@ scale_up() {
 workers=8 under_load scale_up
 t0=$(date +%s)
 until_ok 300 replicas 2
-echo "   $(date -u +%T) 3 -> 2 after $(( $(date +%s) - t0 ))s without load: $(hpa_state)"
+# The HPA's own replica count follows the Deployment only at its next sync: show its wish.
+echo "   $(date -u +%T) 3 -> 2 after $(( $(date +%s) - t0 ))s without load: $(hpa 'the HPA wants {.status.desiredReplicas}, CPU {.status.currentMetrics[0].resource.current.averageUtilization}% of requests')"
 k -n "$NS" rollout status deploy/carpool --timeout=300s >/dev/null
 
 step "Prometheus scrapes the pods and evaluates the chart's rules: CarpoolNotReady fires with the database stopped, resolves when it is back"
