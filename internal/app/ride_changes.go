@@ -135,7 +135,7 @@ func (a *App) moveRide(ctx context.Context, tx carpool.Tx, rb *carpool.RideBook,
 }
 
 // cancelRide cancels the ride and every active booking on it, telling each passenger.
-func (a *App) cancelRide(ctx context.Context, me carpool.Member, id string) (carpool.Ride, error) {
+func (a *App) cancelRide(ctx context.Context, me carpool.Member, id string, freeCar bool) (carpool.Ride, error) {
 	var out carpool.Ride
 	err := a.store.InTx(ctx, func(tx carpool.Tx) error {
 		rb, err := tx.LoadRideBook(ctx, id, "")
@@ -146,10 +146,34 @@ func (a *App) cancelRide(ctx context.Context, me carpool.Member, id string) (car
 			return err
 		}
 		out = rb.Ride
-		return a.saveRideBook(ctx, tx, rb)
+		if err := a.saveRideBook(ctx, tx, rb); err != nil {
+			return err
+		}
+		if !freeCar || rb.Ride.ReservationID == "" {
+			return nil
+		}
+		return freeUnusedReservation(ctx, tx, rb.Ride.ReservationID, me)
 	})
 	if err != nil {
 		return carpool.Ride{}, fmt.Errorf("cancel ride: %w", err)
 	}
 	return out, nil
+}
+
+// freeUnusedReservation ends the reservation a cancelled ride rested on, when the driver
+// asked for that and no other open ride still rests on it (that one still needs the
+// car, so the reservation stays and nobody is stranded).
+func freeUnusedReservation(ctx context.Context, tx carpool.Tx, reservationID string, by carpool.Member) error {
+	r, err := tx.LockReservation(ctx, reservationID)
+	if err != nil {
+		return err
+	}
+	if r.Status != carpool.ReservationActive {
+		return nil
+	}
+	rides, err := tx.OpenRidesOnReservation(ctx, r.ID, tx.Now())
+	if err != nil || rides > 0 {
+		return err
+	}
+	return cancelReservation(ctx, tx, r, by)
 }

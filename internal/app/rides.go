@@ -170,9 +170,11 @@ func (a *App) UpdateRide(ctx context.Context, me carpool.Member, id string, ifVe
 	return a.updateRide(ctx, me, id, ifVersion, p)
 }
 
-// CancelRide cancels a ride me drives; its passengers' bookings end with it.
-func (a *App) CancelRide(ctx context.Context, me carpool.Member, id string) (carpool.Ride, error) {
-	ride, err := a.cancelRide(ctx, me, id)
+// CancelRide cancels a ride me drives; its passengers' bookings end with it. With freeCar,
+// the pool-car reservation the ride rests on ends with it too, in the same transaction,
+// unless another open ride still rests on it.
+func (a *App) CancelRide(ctx context.Context, me carpool.Member, id string, freeCar bool) (carpool.Ride, error) {
+	ride, err := a.cancelRide(ctx, me, id, freeCar)
 	if err != nil {
 		return carpool.Ride{}, err
 	}

@@ -236,11 +236,11 @@ func TestUpdateAndCancelRide(t *testing.T) {
 		}
 	})
 	t.Run("passenger cancels", func(t *testing.T) {
-		_, err := f.app.CancelRide(f.ctx, s.confirmed, s.ride.ID)
+		_, err := f.app.CancelRide(f.ctx, s.confirmed, s.ride.ID, false)
 		wantCode(t, err, carpool.EFORBIDDEN, "")
 	})
 	t.Run("driver cancels", func(t *testing.T) {
-		r, err := f.app.CancelRide(f.ctx, s.driver, s.ride.ID)
+		r, err := f.app.CancelRide(f.ctx, s.driver, s.ride.ID, false)
 		mustDo(t, err)
 		if r.Status != carpool.RideCancelled {
 			t.Fatalf("status: got %q, want cancelled", r.Status)

@@ -366,7 +366,11 @@ func (s *Server) patchRide(w http.ResponseWriter, r *http.Request, me carpool.Me
 }
 
 func (s *Server) cancelRide(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	ride, err := s.app.CancelRide(r.Context(), me, r.PathValue("id"))
+	freeCar, err := boolParam(r, "free_car")
+	if err != nil {
+		return err
+	}
+	ride, err := s.app.CancelRide(r.Context(), me, r.PathValue("id"), freeCar)
 	if err != nil {
 		return err
 	}

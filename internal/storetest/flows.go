@@ -30,7 +30,13 @@ func (f Flows) UpdateRide(ctx context.Context, id string, ifVersion int, p carpo
 }
 
 func (f Flows) CancelRide(ctx context.Context, id string, by carpool.Member) (carpool.Ride, error) {
-	return f.a.CancelRide(ctx, by, id)
+	return f.a.CancelRide(ctx, by, id, false)
+}
+
+// CancelRideFreeingCar cancels a ride and the pool-car reservation it rests on, unless
+// another open ride still rests on it.
+func (f Flows) CancelRideFreeingCar(ctx context.Context, id string, by carpool.Member) (carpool.Ride, error) {
+	return f.a.CancelRide(ctx, by, id, true)
 }
 
 func (f Flows) CreateReservation(ctx context.Context, carID string, by carpool.Member, kind carpool.ReservationKind, start, end time.Time) (carpool.Reservation, error) {

@@ -88,6 +88,44 @@ func testReservations(t *testing.T, open func(t *testing.T) carpool.Store) {
 		wantCode(t, err, carpool.ECONFLICT, "")
 	})
 
+	// A driver cancelling a ride in a pool car may give the car back in the same change;
+	// the reservation stays while another of their open rides rests on it.
+	t.Run("cancelling a ride may free its pool car", func(t *testing.T) {
+		driver := e.member(carpool.RoleMember)
+		car := e.poolCar(site, 5)
+		res, err := e.f.CreateReservation(e.ctx, car.ID, driver, carpool.ReservationTrip, e.at(20*h), e.at(30*h))
+		noErr(t, err, "reserve")
+		offer := func(at time.Duration) carpool.Ride {
+			in := e.rideInput(car, 2, carpool.BookingInstant)
+			in.ReservationID, in.DepartAt = res.ID, e.at(at)
+			r, err := e.f.CreateRide(e.ctx, in, driver)
+			noErr(t, err, "ride on the reservation")
+			return r
+		}
+		status := func() carpool.ReservationStatus {
+			r, err := e.s.Reservation(e.ctx, res.ID)
+			noErr(t, err, "reservation")
+			return r.Status
+		}
+		first, second := offer(21*h), offer(25*h)
+		_, err = e.f.CancelRide(e.ctx, first.ID, driver)
+		noErr(t, err, "cancel keeping the car")
+		if got := status(); got != carpool.ReservationActive {
+			t.Fatalf("cancelled without freeing the car: reservation %s, want active", got)
+		}
+		third := offer(22 * h)
+		_, err = e.f.CancelRideFreeingCar(e.ctx, third.ID, driver)
+		noErr(t, err, "cancel freeing the car while another ride rests on it")
+		if got := status(); got != carpool.ReservationActive {
+			t.Fatalf("freed while a ride still rests on it: reservation %s, want active", got)
+		}
+		_, err = e.f.CancelRideFreeingCar(e.ctx, second.ID, driver)
+		noErr(t, err, "cancel the last ride freeing the car")
+		if got := status(); got != carpool.ReservationCancelled {
+			t.Fatalf("freed with the last ride: reservation %s, want cancelled", got)
+		}
+	})
+
 	t.Run("trip on a car in maintenance", func(t *testing.T) {
 		car := e.poolCar(site, 5)
 		_, err := e.f.UpdateCar(e.ctx, car.ID, 0, app.CarPatch{Status: new(carpool.CarMaintenance)}, e.member(carpool.RoleFleetManager))

@@ -16,6 +16,14 @@ type confirmation struct {
 	Action       string            // where the confirmed form posts
 	Back         string            // where "No" leads
 	Keep         map[string]string // posted values to send again
+	// Option, when set, is a choice that comes with the confirmation (a checkbox).
+	Option *confirmOption
+}
+
+// confirmOption is a checkbox on a confirmation page, posted as Name=yes when ticked.
+type confirmOption struct {
+	Name, Label string
+	Checked     bool
 }
 
 // confirmed reports whether the posted form carries the confirmation of the page above.

@@ -273,7 +273,7 @@ func (s *Server) cancelRide(w http.ResponseWriter, r *http.Request, me *session)
 	if !confirmed(r) {
 		return s.confirmRideCancel(w, r, me, id)
 	}
-	if _, err := s.app.CancelRide(r.Context(), me.Member, id); err != nil {
+	if _, err := s.app.CancelRide(r.Context(), me.Member, id, r.PostFormValue("free_car") == "yes"); err != nil {
 		return s.rideRefused(w, r, me, id, err)
 	}
 	redirect(w, r, "/", "rideCancelled")
@@ -335,6 +335,12 @@ func (s *Server) confirmRideCancel(w http.ResponseWriter, r *http.Request, me *s
 		c.Consequences = append(c.Consequences, p.T("confirm.nobody_booked"))
 	} else {
 		c.Consequences = append(c.Consequences, p.T("confirm.passengers_lose_place", "Names", strings.Join(names, ", ")))
+	}
+	if v.Ride.ReservationID != "" {
+		// A pool car reserved for this ride is offered back with it; the driver may
+		// still need it to drive alone, so they choose.
+		c.Option = &confirmOption{Name: "free_car", Checked: true,
+			Label: p.T("confirm.free_car", "Plate", v.Car.Plate)}
 	}
 	return s.askFirst(w, r, me, c)
 }
