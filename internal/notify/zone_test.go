@@ -103,3 +103,41 @@ func TestCalendarFeedOnReadersClock(t *testing.T) {
 		t.Errorf("feed is in the installation's zone:\n%s", out)
 	}
 }
+
+// TestCalendarStartsAtThePassengersPickup: a passenger who boards along the way finds the
+// trip in their feed from their pickup, at the time the driver is expected there.
+func TestCalendarStartsAtThePassengersPickup(t *testing.T) {
+	w := newWorld(t, "rico@example.com")
+	pickup := carpool.Place{Label: "Olten Bahnhof", Lat: 47.2625, Lon: 8.2675}
+	dropoff := carpool.Place{Label: "Bern Wankdorf", Lat: 47.0475, Lon: 7.7075}
+	b, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1, Pickup: &pickup, Dropoff: &dropoff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+		t.Fatal(err)
+	}
+	at, ok := b.PickupAt(w.ride)
+	if !ok || !at.After(w.ride.DepartAt) {
+		t.Fatalf("pickup time: got %v %v", at, ok)
+	}
+	s := notify.NewService(w.db, notify.ServiceOptions{PublicURL: "https://c.example.com"})
+	rider, err := w.db.Member(w.ctx, w.rider.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.NewCalendarURL(w.ctx, rider)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed, err := s.CalendarFeed(w.ctx, strings.TrimSuffix(strings.TrimPrefix(u, "https://c.example.com/calendar/"), ".ics"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(feed)
+	for _, want := range []string{"DTSTART:" + at.UTC().Format("20060102T150405Z") + "\r\n", "LOCATION:Olten Bahnhof\r\n", "SUMMARY:Passenger: Zurich HB → Bern\r\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("feed lacks %q:\n%s", want, out)
+		}
+	}
+}
