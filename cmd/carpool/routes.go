@@ -35,7 +35,9 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 	limits := cfg.Limits()
 	opts := app.Options{
 		Limits:                       &limits,
+		Parking:                      cfg.Parking(),
 		ReservationRefused:           metrics.ReservationRefused,
+		BookingRefused:               metrics.BookingRefused,
 		Signup:                       carpool.SignupPolicy{Domains: cfg.SignupDomains},
 		Emission:                     carpool.EmissionFactor(cfg.CO2PerKM),
 		Logger:                       logger,

@@ -53,6 +53,9 @@ type Options struct {
 	// ReservationRefused, when set, hears why a reservation was not made (a made one is
 	// counted from its outbox event); it must not block.
 	ReservationRefused func(err error)
+	// BookingRefused, when set, hears why a seat booking was not made (a made one is
+	// counted from its outbox event); it must not block.
+	BookingRefused func(err error)
 	// SignInRefused, when set, hears the reason (RefusedThrottled, ...) of every refused
 	// sign-in by password; it must not block.
 	SignInRefused func(reason string)
@@ -62,6 +65,9 @@ type Options struct {
 	// AddressSearchWait bounds how long a member's address search waits behind their
 	// others (default DefaultAddressSearchWait).
 	AddressSearchWait time.Duration
+	// Parking is how near a site a ride must end to claim one of its carpool spaces, and
+	// the zone of the sites that name none; the zero value means 300 m and UTC.
+	Parking carpool.Parking
 	// KeepCalendarOnPasswordChange keeps a member's calendar feed URL working when their
 	// password changes; by default it stops, like every other credential they had.
 	KeepCalendarOnPasswordChange bool
@@ -83,10 +89,12 @@ type App struct {
 	blocked                        blockedKeys
 	signInRefused                  func(reason string)
 	reservationRefused             func(err error)
+	bookingRefused                 func(err error)
 
 	geocoder    AddressSearch
 	addressGate *memberGate
 	limits      carpool.Limits
+	parking     carpool.Parking
 
 	mailer   Mailer
 	mailJobs chan struct{}
@@ -98,7 +106,8 @@ func New(store carpool.Store, opts Options) *App {
 	a := &App{store: store, signup: opts.Signup, now: opts.Now, log: opts.Logger, co2: opts.Emission,
 		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn, keepCalendar: opts.KeepCalendarOnPasswordChange, geocoder: opts.Geocoder,
 		mailer: opts.Mailer, mailJobs: make(chan struct{}, maxMailJobs), addressGate: newMemberGate(opts.AddressSearchWait),
-		signInRefused: opts.SignInRefused, reservationRefused: opts.ReservationRefused}
+		signInRefused: opts.SignInRefused, reservationRefused: opts.ReservationRefused,
+		bookingRefused: opts.BookingRefused, parking: opts.Parking}
 	a.limits = carpool.DefaultLimits()
 	if opts.Limits != nil {
 		a.limits = *opts.Limits

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 
 	"carpool/internal/carpool"
 )
@@ -10,7 +11,7 @@ import (
 // (approval), or a place on the waitlist when the ride is full and req.Waitlist is set;
 // ECONFLICT when it is full and no waitlist was asked for.
 func (a *App) Book(ctx context.Context, me carpool.Member, rideID string, req carpool.BookingRequest) (carpool.Booking, error) {
-	return a.store.BookSeats(ctx, rideID, me, req)
+	return a.bookSeats(ctx, rideID, me, req)
 }
 
 // Booking returns a booking that me is the passenger or the driver of; any other is
@@ -34,24 +35,28 @@ func (a *App) MyBookings(ctx context.Context, me carpool.Member, activeOnly bool
 
 // ConfirmBooking accepts a pending request (the ride's driver).
 func (a *App) ConfirmBooking(ctx context.Context, me carpool.Member, id string) (carpool.Booking, error) {
-	return a.changeBooking(ctx, me, id, a.store.ConfirmBooking)
+	b, err := a.changeBooking(ctx, id, me, (*carpool.RideBook).Confirm)
+	if err != nil {
+		return carpool.Booking{}, fmt.Errorf("confirm booking: %w", err)
+	}
+	return b, nil
 }
 
 // RejectBooking declines a request (the ride's driver).
 func (a *App) RejectBooking(ctx context.Context, me carpool.Member, id string) (carpool.Booking, error) {
-	return a.changeBooking(ctx, me, id, a.store.RejectBooking)
+	b, err := a.changeBooking(ctx, id, me, (*carpool.RideBook).Reject)
+	if err != nil {
+		return carpool.Booking{}, fmt.Errorf("reject booking: %w", err)
+	}
+	return b, nil
 }
 
 // CancelBooking ends a booking (its passenger or the ride's driver); a freed seat goes to
 // the waitlist as the ride's booking mode decides.
 func (a *App) CancelBooking(ctx context.Context, me carpool.Member, id string) (carpool.Booking, error) {
-	return a.changeBooking(ctx, me, id, a.store.CancelBooking)
-}
-
-func (a *App) changeBooking(ctx context.Context, me carpool.Member, id string,
-	change func(context.Context, string, carpool.Member) (carpool.Booking, error)) (carpool.Booking, error) {
-	if _, err := a.Booking(ctx, me, id); err != nil {
-		return carpool.Booking{}, err
+	b, err := a.changeBooking(ctx, id, me, (*carpool.RideBook).Cancel)
+	if err != nil {
+		return carpool.Booking{}, fmt.Errorf("cancel booking: %w", err)
 	}
-	return change(ctx, id, me)
+	return b, nil
 }

@@ -69,6 +69,9 @@ var keys = map[string][]string{
 
 	"account_links": {"id"},
 	"partners":      {"id"},
+
+	"parking_spaces": {"id"},
+	"parking_claims": {"ride_id"},
 }
 
 // Write streams a backup of db to w and returns its manifest. It reads every table in

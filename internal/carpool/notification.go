@@ -99,10 +99,11 @@ func (w Webhook) Wants(typ string) bool {
 // Every method is one transaction.
 type NotificationStore interface {
 	// FanOutEvents takes the next events after the relay's cursor (at most limit, in seq
-	// order), lets plan turn each into a Fanout, stores the notifications and deliveries
-	// (each (event, channel, recipient) once) and moves the cursor past them, all in one
-	// transaction that only one process at a time holds. It returns how many events it
-	// consumed; 0 when none were waiting.
+	// order) and lets plan turn each into a Fanout, outside any transaction; then, in one
+	// transaction that only one process at a time holds, it stores the notifications and
+	// deliveries (each (event, channel, recipient) once) and moves the cursor past them,
+	// if the cursor has not moved since. It returns how many events it stored; 0 when
+	// none were waiting or another process stored them first.
 	FanOutEvents(ctx context.Context, limit int, plan func(ctx context.Context, e Event) (Fanout, error)) (int, error)
 	// ClaimDeliveries leases up to limit pending deliveries that are due at now (oldest
 	// first) for lease: each gets one more attempt and is hidden from other claims until

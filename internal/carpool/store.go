@@ -40,6 +40,7 @@ type Store interface {
 	AccountLinkStore
 	RetentionStore
 	PartnerStore
+	ParkingStore
 }
 
 // MemberStore keeps members.
@@ -56,10 +57,6 @@ type MemberStore interface {
 // deactivations write their audit entry in their own transaction.
 type AdminStore interface {
 	ListMembers(ctx context.Context, f MemberFilter, p Page) ([]Member, string, error)
-	// SetRole changes a member's role and writes its audit line; CheckRoleChange
-	// decides, under the lock. by is the admin acting, or RoleClaim at single sign-on.
-	SetRole(ctx context.Context, id string, role Role, by Member) (Member, error)
-	ReactivateMember(ctx context.Context, id string, by Member) (Member, error)
 	// UpdateMember applies change (name, phone, language, password hash) to a member.
 	UpdateMember(ctx context.Context, id string, change func(*Member) error) (Member, error)
 	// MemberTokens returns a member's unexpired tokens, newest first.
@@ -98,7 +95,6 @@ type CarStore interface {
 	Cars(ctx context.Context, f CarFilter, p Page) ([]Car, string, error)
 	// CarsByID returns the cars with the given ids that exist, in any order.
 	CarsByID(ctx context.Context, ids []string) ([]Car, error)
-	UpdateCar(ctx context.Context, id string, ifVersion int, change func(*Car) error) (Car, error)
 }
 
 // ReservationStore reads pool-car reservations and maintenance blocks; every change is
@@ -119,9 +115,9 @@ type RideStore interface {
 	SearchRides(ctx context.Context, q RideQuery, offset, limit int) ([]RideMatch, error)
 }
 
-// BookingStore keeps bookings; every decision is RideBook's, under the ride's lock.
+// BookingStore reads bookings; every change is a RideBook decision the application
+// layer saves through Tx.
 type BookingStore interface {
-	BookSeats(ctx context.Context, rideID string, passenger Member, req BookingRequest) (Booking, error)
 	// Booking returns a booking; the caller decides whether the viewer may see it.
 	Booking(ctx context.Context, id string) (Booking, error)
 	Bookings(ctx context.Context, f BookingFilter, p Page) ([]Booking, string, error)
@@ -129,9 +125,6 @@ type BookingStore interface {
 	RideBookings(ctx context.Context, rideIDs ...string) ([]Booking, error)
 	// PassengerBookings returns a passenger's active bookings on the given rides.
 	PassengerBookings(ctx context.Context, passengerID string, rideIDs []string) ([]Booking, error)
-	ConfirmBooking(ctx context.Context, id string, by Member) (Booking, error)
-	RejectBooking(ctx context.Context, id string, by Member) (Booking, error)
-	CancelBooking(ctx context.Context, id string, by Member) (Booking, error)
 }
 
 // ReportStore computes reports with aggregates in the database.

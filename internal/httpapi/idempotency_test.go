@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"carpool/internal/storetest"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -139,7 +140,7 @@ func TestIdempotentCreate(t *testing.T) {
 	t.Run("a replica died after it booked", func(t *testing.T) {
 		held, path, c := deadReplica(t, "died-after")
 		rideID := strings.TrimSuffix(strings.TrimPrefix(path, "/api/v1/rides/"), "/bookings")
-		if _, err := e.store.BookSeats(carpool.WithIdempotencyClaim(context.Background(), held), rideID, pia.Member, carpool.BookingRequest{Seats: 1}); err != nil {
+		if _, err := storetest.NewFlows(e.store).BookSeats(carpool.WithIdempotencyClaim(context.Background(), held), rideID, pia.Member, carpool.BookingRequest{Seats: 1}); err != nil {
 			t.Fatalf("book: %v", err)
 		}
 		e.do(t, c).problem(t, 409, "idempotency_answer_lost", "idempotency_key")

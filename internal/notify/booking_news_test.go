@@ -36,7 +36,7 @@ func titles(ns []carpool.Notification) string {
 func TestDriverToldOfInstantBookings(t *testing.T) {
 	w, ride, wanda := newsWorld(t, carpool.BookingInstant)
 	r := notify.New(w.db, notify.Options{})
-	b, err := w.db.BookSeats(w.ctx, ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
+	b, err := storetest.NewFlows(w.db).BookSeats(w.ctx, ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,10 +52,10 @@ func TestDriverToldOfInstantBookings(t *testing.T) {
 		t.Fatalf("rider: got %s, want the confirmation", titles(rider))
 	}
 
-	if _, err := w.db.BookSeats(w.ctx, ride.ID, wanda, carpool.BookingRequest{Seats: 1, Waitlist: true}); err != nil {
+	if _, err := storetest.NewFlows(w.db).BookSeats(w.ctx, ride.ID, wanda, carpool.BookingRequest{Seats: 1, Waitlist: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.CancelBooking(w.ctx, b.ID, w.rider); err != nil {
+	if _, err := storetest.NewFlows(w.db).CancelBooking(w.ctx, b.ID, w.rider); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.FanOut(w.ctx); err != nil {
@@ -75,14 +75,14 @@ func TestDriverToldOfInstantBookings(t *testing.T) {
 func TestPassengerToldOfMovingUp(t *testing.T) {
 	w, ride, wanda := newsWorld(t, carpool.BookingApproval)
 	r := notify.New(w.db, notify.Options{})
-	b, err := w.db.BookSeats(w.ctx, ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
+	b, err := storetest.NewFlows(w.db).BookSeats(w.ctx, ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+	if _, err := storetest.NewFlows(w.db).ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.BookSeats(w.ctx, ride.ID, wanda, carpool.BookingRequest{Seats: 1, Waitlist: true}); err != nil {
+	if _, err := storetest.NewFlows(w.db).BookSeats(w.ctx, ride.ID, wanda, carpool.BookingRequest{Seats: 1, Waitlist: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.FanOut(w.ctx); err != nil {
@@ -91,7 +91,7 @@ func TestPassengerToldOfMovingUp(t *testing.T) {
 	if got := w.inbox(wanda); len(got) != 0 {
 		t.Fatalf("waitlisted passenger before a seat came free: got %s", titles(got))
 	}
-	if _, err := w.db.CancelBooking(w.ctx, b.ID, w.rider); err != nil {
+	if _, err := storetest.NewFlows(w.db).CancelBooking(w.ctx, b.ID, w.rider); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.FanOut(w.ctx); err != nil {

@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"carpool/internal/storetest"
 	"slices"
 	"testing"
 	"time"
@@ -42,11 +43,11 @@ func TestMailByDefault(t *testing.T) {
 		return out
 	}
 
-	b, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
+	b, err := storetest.NewFlows(w.db).BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+	if _, err := storetest.NewFlows(w.db).ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.Remind(w.ctx); err != nil {
@@ -73,7 +74,7 @@ func TestMailByDefault(t *testing.T) {
 	if err := notify.NewService(w.db, notify.ServiceOptions{}).SetEmailKinds(w.ctx, w.driver, keep); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.CancelBooking(w.ctx, b.ID, w.rider); err != nil {
+	if _, err := storetest.NewFlows(w.db).CancelBooking(w.ctx, b.ID, w.rider); err != nil {
 		t.Fatal(err)
 	}
 	if got := mailed(); len(got[carpool.EventBookingCancelled]) != 0 {

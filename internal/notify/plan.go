@@ -23,6 +23,7 @@ var Kinds = []string{
 	carpool.EventSeriesSkipped,
 	carpool.EventSeriesEnded,
 	carpool.EventSeriesConflict,
+	carpool.EventRideParking,
 }
 
 // KnownKind reports whether typ is one of Kinds.
@@ -335,6 +336,20 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b carpool.Payload
 		return []message{m}, nil
 	case carpool.EventSeriesSkipped, carpool.EventSeriesEnded, carpool.EventSeriesConflict:
 		return r.seriesMessage(ctx, e, b)
+	case carpool.EventRideParking:
+		ride, _, err := r.rideAnd(ctx, b.RideID, "")
+		if err != nil {
+			return nil, err
+		}
+		m := message{member: e.RecipientID, link: rideLink, title: "notify.space_granted.title", body: "notify.space_granted.body",
+			data: []any{"Ride", ride, "Space", b.Space}}
+		if b.Reason == carpool.ReasonSpaceReleased {
+			m.title, m.body = "notify.space_released.title", "notify.space_released.body"
+		}
+		if d, err := carpool.ParseDate(b.Date); err == nil {
+			m.data = append(m.data, "Day", day(time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)))
+		}
+		return []message{m}, nil
 	}
 	// ride.created, reservation.created, booking.waitlisted, ride.cancelled: the member
 	// acted themselves, or (ride.cancelled) each passenger hears through their booking.

@@ -161,6 +161,9 @@ func (r *Relay) FanOut(ctx context.Context) (int, error) {
 			return total, err
 		}
 		total += n
+		if n == 0 {
+			lags = nil // the plans were dropped: another replica stored these events
+		}
 		r.m.fannedOut(n, lags)
 		if n < r.o.Batch {
 			return total, nil

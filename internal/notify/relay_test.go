@@ -129,11 +129,11 @@ func TestInboxAndMail(t *testing.T) {
 	run(t, notify.New(w.db, notify.Options{Senders: map[string]notify.Sender{carpool.ChannelEmail: sender},
 		Metrics: notify.NewMetrics(reg), Poll: 20 * time.Millisecond, BackoffBase: 50 * time.Millisecond, BackoffMax: 200 * time.Millisecond}))
 
-	b, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 2})
+	b, err := storetest.NewFlows(w.db).BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+	if _, err := storetest.NewFlows(w.db).ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "two mails at the SMTP server", func() bool { return len(pit.Messages(t)) == 2 })
@@ -177,7 +177,7 @@ func TestInboxAndMail(t *testing.T) {
 
 	t.Run("SMTP down, then up: retried, nothing lost", func(t *testing.T) {
 		pit.Stop()
-		if _, err := w.db.CancelBooking(w.ctx, b.ID, w.rider); err != nil {
+		if _, err := storetest.NewFlows(w.db).CancelBooking(w.ctx, b.ID, w.rider); err != nil {
 			t.Fatal(err)
 		}
 		eventually(t, "the cancellation waits in the backlog", func() bool { return w.backlog() > 0 })
@@ -223,11 +223,11 @@ func TestBounceIsADeadDeliveryNotACrash(t *testing.T) {
 	}
 	run(t, notify.New(w.db, notify.Options{Senders: map[string]notify.Sender{carpool.ChannelEmail: sender},
 		Poll: 20 * time.Millisecond, BackoffBase: 50 * time.Millisecond}))
-	b, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
+	b, err := storetest.NewFlows(w.db).BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+	if _, err := storetest.NewFlows(w.db).ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
 		t.Fatal(err)
 	}
 	var dead []carpool.Delivery
@@ -246,11 +246,11 @@ func TestBounceIsADeadDeliveryNotACrash(t *testing.T) {
 
 func TestRemindersOncePerPersonAcrossRelays(t *testing.T) {
 	w := newWorld(t, "rico@example.com")
-	b, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
+	b, err := storetest.NewFlows(w.db).BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+	if _, err := storetest.NewFlows(w.db).ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
 		t.Fatal(err)
 	}
 	// Two relays, as two replicas would run, both with the ride inside the lead time.
@@ -304,7 +304,7 @@ func counter(t *testing.T, reg *prometheus.Registry, name, channel string) float
 
 func TestNoMailToDeactivatedMembers(t *testing.T) {
 	w := newWorld(t, "rico@example.com")
-	if _, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1}); err != nil {
+	if _, err := storetest.NewFlows(w.db).BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1}); err != nil {
 		t.Fatal(err)
 	}
 	// The driver left the company after the request was made.
@@ -345,11 +345,11 @@ func TestTextsInRecipientsLanguage(t *testing.T) {
 	run(t, notify.New(w.db, notify.Options{Senders: map[string]notify.Sender{carpool.ChannelEmail: sender}, Language: language.German,
 		Poll: 20 * time.Millisecond, BackoffBase: 50 * time.Millisecond, BackoffMax: 200 * time.Millisecond}))
 
-	b, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
+	b, err := storetest.NewFlows(w.db).BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+	if _, err := storetest.NewFlows(w.db).ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "two mails at the SMTP server", func() bool { return len(pit.Messages(t)) == 2 })

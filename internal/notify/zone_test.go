@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"carpool/internal/storetest"
 	"strings"
 	"testing"
 	"time"
@@ -30,11 +31,11 @@ func TestTextsInRecipientsZone(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := notify.New(w.db, notify.Options{Location: newYork})
-	b, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
+	b, err := storetest.NewFlows(w.db).BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+	if _, err := storetest.NewFlows(w.db).ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.FanOut(w.ctx); err != nil {
@@ -110,11 +111,11 @@ func TestCalendarStartsAtThePassengersPickup(t *testing.T) {
 	w := newWorld(t, "rico@example.com")
 	pickup := carpool.Place{Label: "Olten Bahnhof", Lat: 47.2625, Lon: 8.2675}
 	dropoff := carpool.Place{Label: "Bern Wankdorf", Lat: 47.0475, Lon: 7.7075}
-	b, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1, Pickup: &pickup, Dropoff: &dropoff})
+	b, err := storetest.NewFlows(w.db).BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1, Pickup: &pickup, Dropoff: &dropoff})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+	if _, err := storetest.NewFlows(w.db).ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
 		t.Fatal(err)
 	}
 	at, ok := b.PickupAt(w.ride)
@@ -158,11 +159,11 @@ func TestNotificationsNameThePassengersPickup(t *testing.T) {
 	}
 	pickup := carpool.Place{Label: "Olten Bahnhof", Lat: 47.2625, Lon: 8.2675}
 	dropoff := carpool.Place{Label: "Bern Wankdorf", Lat: 47.0475, Lon: 7.7075}
-	b, err := w.db.BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1, Pickup: &pickup, Dropoff: &dropoff})
+	b, err := storetest.NewFlows(w.db).BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1, Pickup: &pickup, Dropoff: &dropoff})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.db.ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+	if _, err := storetest.NewFlows(w.db).ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
 		t.Fatal(err)
 	}
 	r := notify.New(w.db, notify.Options{ReminderLead: 72 * time.Hour})

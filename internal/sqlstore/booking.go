@@ -3,10 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"carpool/internal/carpool"
 )
@@ -110,30 +108,6 @@ func (s *Store) writeChange(ctx context.Context, tx *sql.Tx, rb *carpool.RideBoo
 	return s.insertEvents(ctx, tx, ch.Events...)
 }
 
-// BookSeats asks for seats on a ride; see carpool.RideBook.Book for the outcomes.
-func (s *Store) BookSeats(ctx context.Context, rideID string, passenger carpool.Member, req carpool.BookingRequest) (carpool.Booking, error) {
-	var out carpool.Booking
-	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		rb, err := s.loadRideBook(ctx, tx, rideID, "")
-		if err != nil {
-			return err
-		}
-		b, err := rb.Book(passenger, req, now)
-		if err != nil {
-			return err
-		}
-		if err := s.writeChange(ctx, tx, rb); err != nil {
-			return err
-		}
-		out = b
-		return nil
-	})
-	if err != nil {
-		return carpool.Booking{}, fmt.Errorf("book seats: %w", err)
-	}
-	return out, nil
-}
-
 // Booking returns a booking; the caller decides whether the viewer may see it.
 func (s *Store) Booking(ctx context.Context, id string) (carpool.Booking, error) {
 	if err := knownID(id, "booking"); err != nil {
@@ -166,71 +140,4 @@ func (s *Store) Bookings(ctx context.Context, f carpool.BookingFilter, p carpool
 		conds = append(conds, "ride_id IN (SELECT id FROM rides WHERE depart_at > "+a.add(ts(f.DepartAfter))+")")
 	}
 	return listPage(ctx, s, "bookings", bookingCols, conds, a, p, scanBooking, func(x carpool.Booking) string { return x.ID })
-}
-
-// ConfirmBooking accepts a pending booking (the driver only).
-func (s *Store) ConfirmBooking(ctx context.Context, id string, by carpool.Member) (carpool.Booking, error) {
-	b, err := s.onBooking(ctx, id, func(rb *carpool.RideBook, now time.Time) (carpool.Booking, error) {
-		return rb.Confirm(id, by, now)
-	})
-	if err != nil {
-		return carpool.Booking{}, fmt.Errorf("confirm booking: %w", err)
-	}
-	return b, nil
-}
-
-// RejectBooking turns down a pending or waitlisted booking (the driver only).
-func (s *Store) RejectBooking(ctx context.Context, id string, by carpool.Member) (carpool.Booking, error) {
-	b, err := s.onBooking(ctx, id, func(rb *carpool.RideBook, now time.Time) (carpool.Booking, error) {
-		return rb.Reject(id, by, now)
-	})
-	if err != nil {
-		return carpool.Booking{}, fmt.Errorf("reject booking: %w", err)
-	}
-	return b, nil
-}
-
-// CancelBooking ends an active booking (its passenger or the driver); freed seats go to
-// the waitlist in the same transaction.
-func (s *Store) CancelBooking(ctx context.Context, id string, by carpool.Member) (carpool.Booking, error) {
-	b, err := s.onBooking(ctx, id, func(rb *carpool.RideBook, now time.Time) (carpool.Booking, error) {
-		return rb.Cancel(id, by, now)
-	})
-	if err != nil {
-		return carpool.Booking{}, fmt.Errorf("cancel booking: %w", err)
-	}
-	return b, nil
-}
-
-// onBooking runs op on the RideBook of the booking's ride, in one transaction, and writes
-// what it changed.
-func (s *Store) onBooking(ctx context.Context, id string, op func(*carpool.RideBook, time.Time) (carpool.Booking, error)) (carpool.Booking, error) {
-	var out carpool.Booking
-	if err := knownID(id, "booking"); err != nil {
-		return out, err
-	}
-	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		var rideID string
-		err := tx.QueryRowContext(ctx, `SELECT ride_id FROM bookings WHERE id = $1`, id).Scan(&rideID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return carpool.Errorf(carpool.ENOTFOUND, "booking not found")
-		}
-		if err != nil {
-			return err
-		}
-		rb, err := s.loadRideBook(ctx, tx, rideID, id)
-		if err != nil {
-			return err
-		}
-		b, err := op(rb, now)
-		if err != nil {
-			return err
-		}
-		if err := s.writeChange(ctx, tx, rb); err != nil {
-			return err
-		}
-		out = b
-		return nil
-	})
-	return out, err
 }

@@ -45,6 +45,8 @@ var Tables = []string{
 	"calendar_tokens",
 	"account_links",
 	"partners",
+	"parking_spaces",
+	"parking_claims",
 }
 
 // maxAttempts bounds how often a transaction is run when the engine reports a failure

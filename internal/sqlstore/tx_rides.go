@@ -80,3 +80,12 @@ func (u *unit) OpenRides(ctx context.Context, driverID string, now time.Time) (i
 		driverID, ts(now)).Scan(&n)
 	return n, err
 }
+
+func (u *unit) RideOfBooking(ctx context.Context, bookingID string) (string, error) {
+	if err := knownID(bookingID, "booking"); err != nil {
+		return "", err
+	}
+	var rideID string
+	err := u.tx.QueryRowContext(ctx, `SELECT ride_id FROM bookings WHERE id = $1`, bookingID).Scan(&rideID)
+	return rideID, notFound(err, "booking")
+}

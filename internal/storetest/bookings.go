@@ -27,7 +27,7 @@ func testBookings(t *testing.T, open func(t *testing.T) carpool.Store) {
 		}
 		_, err := e.s.Booking(e.ctx, carpool.NewID())
 		wantCode(t, err, carpool.ENOTFOUND, "")
-		_, err = e.s.BookSeats(e.ctx, carpool.NewID(), p1, carpool.BookingRequest{Seats: 1})
+		_, err = e.f.BookSeats(e.ctx, carpool.NewID(), p1, carpool.BookingRequest{Seats: 1})
 		wantCode(t, err, carpool.ENOTFOUND, "")
 	})
 
@@ -38,7 +38,7 @@ func testBookings(t *testing.T, open func(t *testing.T) carpool.Store) {
 		if last.Status != carpool.BookingConfirmed {
 			t.Fatalf("last seat: got %q, want confirmed", last.Status)
 		}
-		_, err := e.s.BookSeats(e.ctx, r.ID, p3, carpool.BookingRequest{Seats: 1})
+		_, err := e.f.BookSeats(e.ctx, r.ID, p3, carpool.BookingRequest{Seats: 1})
 		wantCode(t, err, carpool.ECONFLICT, "seats")
 		if got := e.rideNow(r.ID); got.SeatsTaken != 2 {
 			t.Fatalf("seats taken %d, want 2", got.SeatsTaken)
@@ -48,27 +48,27 @@ func testBookings(t *testing.T, open func(t *testing.T) carpool.Store) {
 	t.Run("more seats than free", func(t *testing.T) {
 		r := e.ride(driver, 3, carpool.BookingInstant)
 		e.book(r, p1, 2, false)
-		_, err := e.s.BookSeats(e.ctx, r.ID, p2, carpool.BookingRequest{Seats: 2})
+		_, err := e.f.BookSeats(e.ctx, r.ID, p2, carpool.BookingRequest{Seats: 2})
 		wantCode(t, err, carpool.ECONFLICT, "seats")
 	})
 
 	t.Run("own ride", func(t *testing.T) {
 		r := e.ride(driver, 3, carpool.BookingInstant)
-		_, err := e.s.BookSeats(e.ctx, r.ID, driver, carpool.BookingRequest{Seats: 1})
+		_, err := e.f.BookSeats(e.ctx, r.ID, driver, carpool.BookingRequest{Seats: 1})
 		wantCode(t, err, carpool.EFORBIDDEN, "")
 	})
 
 	t.Run("twice", func(t *testing.T) {
 		r := e.ride(driver, 3, carpool.BookingInstant)
 		e.book(r, p1, 1, false)
-		_, err := e.s.BookSeats(e.ctx, r.ID, p1, carpool.BookingRequest{Seats: 1})
+		_, err := e.f.BookSeats(e.ctx, r.ID, p1, carpool.BookingRequest{Seats: 1})
 		wantCode(t, err, carpool.ECONFLICT, "")
 	})
 
 	t.Run("again after cancelling", func(t *testing.T) {
 		r := e.ride(driver, 3, carpool.BookingInstant)
 		b := e.book(r, p1, 1, false)
-		_, err := e.s.CancelBooking(e.ctx, b.ID, p1)
+		_, err := e.f.CancelBooking(e.ctx, b.ID, p1)
 		noErr(t, err, "cancel")
 		again := e.book(r, p1, 2, false)
 		if again.Status != carpool.BookingConfirmed {
@@ -83,7 +83,7 @@ func testBookings(t *testing.T, open func(t *testing.T) carpool.Store) {
 		r := e.ride(driver, 3, carpool.BookingInstant)
 		_, err := e.f.CancelRide(e.ctx, r.ID, driver)
 		noErr(t, err, "cancel ride")
-		_, err = e.s.BookSeats(e.ctx, r.ID, p1, carpool.BookingRequest{Seats: 1, Waitlist: true})
+		_, err = e.f.BookSeats(e.ctx, r.ID, p1, carpool.BookingRequest{Seats: 1, Waitlist: true})
 		wantCode(t, err, carpool.ECONFLICT, "")
 	})
 
@@ -92,14 +92,14 @@ func testBookings(t *testing.T, open func(t *testing.T) carpool.Store) {
 		r := e.ride(driver, 3, carpool.BookingInstant)
 		_, err := db.ExecContext(e.ctx, `UPDATE rides SET depart_at = $1 WHERE id = $2`, e.now.Add(-time.Hour), r.ID)
 		noErr(t, err, "move the ride into the past")
-		_, err = e.s.BookSeats(e.ctx, r.ID, p1, carpool.BookingRequest{Seats: 1})
+		_, err = e.f.BookSeats(e.ctx, r.ID, p1, carpool.BookingRequest{Seats: 1})
 		wantCode(t, err, carpool.ECONFLICT, "")
 	})
 
 	t.Run("invalid seats", func(t *testing.T) {
 		r := e.ride(driver, 3, carpool.BookingInstant)
 		for _, n := range []int{0, -1, 4} {
-			_, err := e.s.BookSeats(e.ctx, r.ID, p1, carpool.BookingRequest{Seats: n})
+			_, err := e.f.BookSeats(e.ctx, r.ID, p1, carpool.BookingRequest{Seats: n})
 			wantCode(t, err, carpool.EINVALID, "seats")
 		}
 	})
@@ -117,35 +117,35 @@ func testBookings(t *testing.T, open func(t *testing.T) carpool.Store) {
 		if got := e.rideNow(r.ID); got.SeatsTaken != 0 {
 			t.Fatalf("pending bookings took %d seats", got.SeatsTaken)
 		}
-		_, err := e.s.ConfirmBooking(e.ctx, b1.ID, p1)
+		_, err := e.f.ConfirmBooking(e.ctx, b1.ID, p1)
 		wantCode(t, err, carpool.EFORBIDDEN, "")
-		_, err = e.s.ConfirmBooking(e.ctx, b1.ID, p2) // neither driver nor its passenger
+		_, err = e.f.ConfirmBooking(e.ctx, b1.ID, p2) // neither driver nor its passenger
 		wantCode(t, err, carpool.ENOTFOUND, "")
-		got, err := e.s.ConfirmBooking(e.ctx, b1.ID, driver)
+		got, err := e.f.ConfirmBooking(e.ctx, b1.ID, driver)
 		noErr(t, err, "confirm")
 		if got.Status != carpool.BookingConfirmed {
 			t.Fatalf("got %q, want confirmed", got.Status)
 		}
-		_, err = e.s.ConfirmBooking(e.ctx, b1.ID, driver)
+		_, err = e.f.ConfirmBooking(e.ctx, b1.ID, driver)
 		wantCode(t, err, carpool.ECONFLICT, "")
 		// two seats asked, one free
-		_, err = e.s.ConfirmBooking(e.ctx, b2.ID, driver)
+		_, err = e.f.ConfirmBooking(e.ctx, b2.ID, driver)
 		wantCode(t, err, carpool.ECONFLICT, "")
-		_, err = e.s.RejectBooking(e.ctx, b2.ID, p2)
+		_, err = e.f.RejectBooking(e.ctx, b2.ID, p2)
 		wantCode(t, err, carpool.EFORBIDDEN, "")
-		rejected, err := e.s.RejectBooking(e.ctx, b2.ID, driver)
+		rejected, err := e.f.RejectBooking(e.ctx, b2.ID, driver)
 		noErr(t, err, "reject")
 		if rejected.Status != carpool.BookingRejected {
 			t.Fatalf("got %q, want rejected", rejected.Status)
 		}
-		_, err = e.s.RejectBooking(e.ctx, b1.ID, driver) // confirmed cannot be rejected
+		_, err = e.f.RejectBooking(e.ctx, b1.ID, driver) // confirmed cannot be rejected
 		wantCode(t, err, carpool.ECONFLICT, "")
-		_, err = e.s.ConfirmBooking(e.ctx, b3.ID, driver)
+		_, err = e.f.ConfirmBooking(e.ctx, b3.ID, driver)
 		noErr(t, err, "confirm the last seat")
 		if got := e.rideNow(r.ID); got.SeatsTaken != 2 {
 			t.Fatalf("seats taken %d, want 2", got.SeatsTaken)
 		}
-		_, err = e.s.ConfirmBooking(e.ctx, carpool.NewID(), driver)
+		_, err = e.f.ConfirmBooking(e.ctx, carpool.NewID(), driver)
 		wantCode(t, err, carpool.ENOTFOUND, "")
 	})
 
@@ -153,14 +153,14 @@ func testBookings(t *testing.T, open func(t *testing.T) carpool.Store) {
 		r := e.ride(driver, 3, carpool.BookingInstant)
 		b1 := e.book(r, p1, 2, false)
 		b2 := e.book(r, p2, 1, false)
-		_, err := e.s.CancelBooking(e.ctx, b1.ID, p3)
+		_, err := e.f.CancelBooking(e.ctx, b1.ID, p3)
 		wantCode(t, err, carpool.ENOTFOUND, "")
-		got, err := e.s.CancelBooking(e.ctx, b1.ID, p1)
+		got, err := e.f.CancelBooking(e.ctx, b1.ID, p1)
 		noErr(t, err, "cancel by passenger")
 		if got.Status != carpool.BookingCancelled || got.CancelledBy != p1.ID {
 			t.Fatalf("got %+v", got)
 		}
-		got, err = e.s.CancelBooking(e.ctx, b2.ID, driver)
+		got, err = e.f.CancelBooking(e.ctx, b2.ID, driver)
 		noErr(t, err, "cancel by driver")
 		if got.CancelledBy != driver.ID {
 			t.Fatalf("cancelled by %q, want the driver", got.CancelledBy)
@@ -168,7 +168,7 @@ func testBookings(t *testing.T, open func(t *testing.T) carpool.Store) {
 		if r := e.rideNow(r.ID); r.SeatsTaken != 0 {
 			t.Fatalf("seats taken %d after cancelling all, want 0", r.SeatsTaken)
 		}
-		_, err = e.s.CancelBooking(e.ctx, b2.ID, driver)
+		_, err = e.f.CancelBooking(e.ctx, b2.ID, driver)
 		wantCode(t, err, carpool.ECONFLICT, "")
 	})
 
@@ -193,7 +193,7 @@ func testBookings(t *testing.T, open func(t *testing.T) carpool.Store) {
 		r := e.ride(driver, 3, carpool.BookingApproval)
 		b1 := e.book(r, p1, 1, false)
 		e.book(r, p2, 1, false)
-		_, err := e.s.ConfirmBooking(e.ctx, b1.ID, driver)
+		_, err := e.f.ConfirmBooking(e.ctx, b1.ID, driver)
 		noErr(t, err, "confirm")
 		bookings, _, err := e.s.Bookings(e.ctx, carpool.BookingFilter{RideID: r.ID}, carpool.Page{Limit: 10})
 		noErr(t, err, "bookings")
@@ -222,7 +222,7 @@ func testBookings(t *testing.T, open func(t *testing.T) carpool.Store) {
 		x1 := e.book(r1, a, 1, false)
 		x2 := e.book(r1, b, 1, false)
 		x3 := e.book(r2, a, 1, false)
-		_, err := e.s.CancelBooking(e.ctx, x3.ID, a)
+		_, err := e.f.CancelBooking(e.ctx, x3.ID, a)
 		noErr(t, err, "cancel")
 		cases := []struct {
 			name string
@@ -296,13 +296,13 @@ func testWaitlist(t *testing.T, open func(t *testing.T) carpool.Store) {
 			t.Fatalf("before: got %v, want %v", got, want)
 		}
 		// one seat frees: w1 (2 seats) does not fit, w2 is the oldest that does
-		_, err := e.s.CancelBooking(e.ctx, bb.ID, b)
+		_, err := e.f.CancelBooking(e.ctx, bb.ID, b)
 		noErr(t, err, "cancel b")
 		if got, want := status(t, q1, q2, q3), []carpool.BookingStatus{W, C, W}; !reflect.DeepEqual(got, want) {
 			t.Fatalf("after one seat: got %v, want %v", got, want)
 		}
 		// two seats free: w1 fits now, before the younger w3
-		_, err = e.s.CancelBooking(e.ctx, ba.ID, a)
+		_, err = e.f.CancelBooking(e.ctx, ba.ID, a)
 		noErr(t, err, "cancel a")
 		if got, want := status(t, q1, q2, q3), []carpool.BookingStatus{C, C, W}; !reflect.DeepEqual(got, want) {
 			t.Fatalf("after two seats: got %v, want %v", got, want)
@@ -333,9 +333,9 @@ func testWaitlist(t *testing.T, open func(t *testing.T) carpool.Store) {
 		e.book(r, a, 1, false)
 		q1 := e.book(r, w1, 1, true)
 		q2 := e.book(r, w2, 1, true)
-		_, err := e.s.RejectBooking(e.ctx, q1.ID, driver)
+		_, err := e.f.RejectBooking(e.ctx, q1.ID, driver)
 		noErr(t, err, "reject waitlisted")
-		_, err = e.s.CancelBooking(e.ctx, q2.ID, w2)
+		_, err = e.f.CancelBooking(e.ctx, q2.ID, w2)
 		noErr(t, err, "cancel waitlisted")
 		if r := e.rideNow(r.ID); r.SeatsTaken != 1 {
 			t.Fatalf("seats taken %d, want 1", r.SeatsTaken)
@@ -345,13 +345,13 @@ func testWaitlist(t *testing.T, open func(t *testing.T) carpool.Store) {
 	t.Run("approval ride: a freed seat makes the waitlist a request, not a booking", func(t *testing.T) {
 		r := e.ride(driver, 1, carpool.BookingApproval)
 		p := e.book(r, a, 1, false)
-		_, err := e.s.ConfirmBooking(e.ctx, p.ID, driver)
+		_, err := e.f.ConfirmBooking(e.ctx, p.ID, driver)
 		noErr(t, err, "confirm")
 		q := e.book(r, w1, 1, true)
 		if q.Status != W {
 			t.Fatalf("got %q, want waitlisted", q.Status)
 		}
-		_, err = e.s.CancelBooking(e.ctx, p.ID, a)
+		_, err = e.f.CancelBooking(e.ctx, p.ID, a)
 		noErr(t, err, "cancel")
 		if got := e.booking(q.ID).Status; got != carpool.BookingPending {
 			t.Fatalf("got %q, want pending", got)
@@ -359,7 +359,7 @@ func testWaitlist(t *testing.T, open func(t *testing.T) carpool.Store) {
 		if r := e.rideNow(r.ID); r.SeatsTaken != 0 {
 			t.Fatalf("got %d seats taken, want 0", r.SeatsTaken)
 		}
-		_, err = e.s.ConfirmBooking(e.ctx, q.ID, driver)
+		_, err = e.f.ConfirmBooking(e.ctx, q.ID, driver)
 		noErr(t, err, "driver confirms the moved-up request")
 	})
 
@@ -367,19 +367,19 @@ func testWaitlist(t *testing.T, open func(t *testing.T) carpool.Store) {
 		r := e.ride(driver, 1, carpool.BookingApproval)
 		pa := e.book(r, a, 1, false)
 		pb := e.book(r, w1, 1, false)
-		_, err := e.s.ConfirmBooking(e.ctx, pa.ID, driver)
+		_, err := e.f.ConfirmBooking(e.ctx, pa.ID, driver)
 		noErr(t, err, "confirm a")
 		pc := e.book(r, w2, 1, true)
-		_, err = e.s.CancelBooking(e.ctx, pa.ID, a)
+		_, err = e.f.CancelBooking(e.ctx, pa.ID, a)
 		noErr(t, err, "a cancels")
 		for _, b := range []carpool.Booking{pb, pc} {
 			if got := e.booking(b.ID).Status; got != carpool.BookingPending {
 				t.Fatalf("booking %s: got %q, want pending", b.ID, got)
 			}
 		}
-		_, err = e.s.ConfirmBooking(e.ctx, pb.ID, driver)
+		_, err = e.f.ConfirmBooking(e.ctx, pb.ID, driver)
 		noErr(t, err, "driver confirms the first request")
-		_, err = e.s.ConfirmBooking(e.ctx, pc.ID, driver)
+		_, err = e.f.ConfirmBooking(e.ctx, pc.ID, driver)
 		wantCode(t, err, carpool.ECONFLICT, "")
 	})
 }

@@ -35,7 +35,7 @@ func testConcurrency(t *testing.T, open func(t *testing.T) carpool.Store) {
 			for i, p := range passengers {
 				wg.Go(func() {
 					<-start
-					results[i], errs[i] = e.s.BookSeats(e.ctx, r.ID, p, carpool.BookingRequest{Seats: 1, Waitlist: waitlist})
+					results[i], errs[i] = e.f.BookSeats(e.ctx, r.ID, p, carpool.BookingRequest{Seats: 1, Waitlist: waitlist})
 				})
 			}
 			close(start)

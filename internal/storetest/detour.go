@@ -54,7 +54,7 @@ func testDetourBudget(t *testing.T, open func(t *testing.T) carpool.Store) {
 		}
 	})
 	passenger := e.member(carpool.RoleMember)
-	b, err := e.s.BookSeats(e.ctx, ride.ID, passenger, carpool.BookingRequest{Seats: 1, Pickup: pickup, Dropoff: dropoff})
+	b, err := e.f.BookSeats(e.ctx, ride.ID, passenger, carpool.BookingRequest{Seats: 1, Pickup: pickup, Dropoff: dropoff})
 	noErr(t, err, "book")
 	if b.Status != carpool.BookingConfirmed {
 		t.Fatalf("booking: got %s, want confirmed", b.Status)
@@ -71,7 +71,7 @@ func testDetourBudget(t *testing.T, open func(t *testing.T) carpool.Store) {
 		noErr(t, err, "reduce budget")
 	})
 	t.Run("reduction once the passenger cancelled", func(t *testing.T) {
-		_, err := e.s.CancelBooking(e.ctx, b.ID, passenger)
+		_, err := e.f.CancelBooking(e.ctx, b.ID, passenger)
 		noErr(t, err, "cancel booking")
 		got, err := budget(0)
 		noErr(t, err, "reduce budget")

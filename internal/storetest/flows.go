@@ -73,6 +73,34 @@ func (f Flows) LeaveSeriesDate(ctx context.Context, seriesID string, d carpool.D
 	return f.a.LeaveSeriesDate(ctx, passenger, seriesID, d)
 }
 
+func (f Flows) BookSeats(ctx context.Context, rideID string, passenger carpool.Member, req carpool.BookingRequest) (carpool.Booking, error) {
+	return f.a.Book(ctx, passenger, rideID, req)
+}
+
+func (f Flows) ConfirmBooking(ctx context.Context, id string, by carpool.Member) (carpool.Booking, error) {
+	return f.a.ConfirmBooking(ctx, by, id)
+}
+
+func (f Flows) RejectBooking(ctx context.Context, id string, by carpool.Member) (carpool.Booking, error) {
+	return f.a.RejectBooking(ctx, by, id)
+}
+
+func (f Flows) CancelBooking(ctx context.Context, id string, by carpool.Member) (carpool.Booking, error) {
+	return f.a.CancelBooking(ctx, by, id)
+}
+
+func (f Flows) UpdateCar(ctx context.Context, id string, ifVersion int, p app.CarPatch, by carpool.Member) (carpool.Car, error) {
+	return f.a.UpdateCar(ctx, by, id, ifVersion, p)
+}
+
+func (f Flows) RetireCar(ctx context.Context, id string, by carpool.Member) (carpool.Car, error) {
+	return f.a.RetireCar(ctx, by, id, 0)
+}
+
+func (f Flows) SetRole(ctx context.Context, id string, role carpool.Role, by carpool.Member) (carpool.Member, error) {
+	return f.a.SetRole(ctx, by, id, role)
+}
+
 func (f Flows) DeactivateMember(ctx context.Context, id string, by carpool.Member) (carpool.Deactivation, error) {
 	return f.a.Deactivate(ctx, by, id)
 }

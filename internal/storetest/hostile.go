@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"carpool/internal/app"
 	"testing"
 	"time"
 
@@ -40,7 +41,7 @@ func testHostileInput(t *testing.T, open func(t *testing.T) carpool.Store) {
 					return err
 				}},
 				{"update car", func() error {
-					_, err := e.s.UpdateCar(e.ctx, bad.id, 0, func(*carpool.Car) error { return nil })
+					_, err := e.f.UpdateCar(e.ctx, bad.id, 0, app.CarPatch{}, driver)
 					return err
 				}},
 				{"reserve car", func() error {
@@ -51,12 +52,12 @@ func testHostileInput(t *testing.T, open func(t *testing.T) carpool.Store) {
 				{"update ride", func() error { _, err := e.f.UpdateRide(e.ctx, bad.id, 0, carpool.RidePatch{}, driver); return err }},
 				{"cancel ride", func() error { _, err := e.f.CancelRide(e.ctx, bad.id, driver); return err }},
 				{"book", func() error {
-					_, err := e.s.BookSeats(e.ctx, bad.id, manager, carpool.BookingRequest{Seats: 1})
+					_, err := e.f.BookSeats(e.ctx, bad.id, manager, carpool.BookingRequest{Seats: 1})
 					return err
 				}},
-				{"confirm", func() error { _, err := e.s.ConfirmBooking(e.ctx, bad.id, driver); return err }},
-				{"reject", func() error { _, err := e.s.RejectBooking(e.ctx, bad.id, driver); return err }},
-				{"cancel booking", func() error { _, err := e.s.CancelBooking(e.ctx, bad.id, driver); return err }},
+				{"confirm", func() error { _, err := e.f.ConfirmBooking(e.ctx, bad.id, driver); return err }},
+				{"reject", func() error { _, err := e.f.RejectBooking(e.ctx, bad.id, driver); return err }},
+				{"cancel booking", func() error { _, err := e.f.CancelBooking(e.ctx, bad.id, driver); return err }},
 				{"member by email", func() error { _, err := e.s.MemberByEmail(e.ctx, bad.id+"@example.com"); return err }},
 			}
 			for _, l := range lookups {

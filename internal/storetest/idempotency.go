@@ -113,7 +113,7 @@ func testIdempotency(t *testing.T, open func(t *testing.T) carpool.Store) {
 			t.Fatalf("second retry: got %+v existed %v err %v, want the retry's reservation", other, existed, err)
 		}
 		// The first request was only slow, not dead: its booking must not commit now.
-		_, err = e.s.BookSeats(carpool.WithIdempotencyClaim(e.ctx, held), ride.ID, passenger, carpool.BookingRequest{Seats: 1})
+		_, err = e.f.BookSeats(carpool.WithIdempotencyClaim(e.ctx, held), ride.ID, passenger, carpool.BookingRequest{Seats: 1})
 		wantCode(t, err, carpool.ECONFLICT, "")
 		if r := e.rideNow(ride.ID); r.SeatsTaken != 0 {
 			t.Fatalf("seats taken after the fenced booking: got %d, want 0", r.SeatsTaken)
@@ -124,7 +124,7 @@ func testIdempotency(t *testing.T, open func(t *testing.T) carpool.Store) {
 		noErr(t, e.s.ReleaseIdempotencyKey(e.ctx, held), "the first request's release")
 
 		// The retry books, once.
-		b, err := e.s.BookSeats(carpool.WithIdempotencyClaim(e.ctx, got), ride.ID, passenger, carpool.BookingRequest{Seats: 1})
+		b, err := e.f.BookSeats(carpool.WithIdempotencyClaim(e.ctx, got), ride.ID, passenger, carpool.BookingRequest{Seats: 1})
 		noErr(t, err, "the retry's booking")
 		if r := e.rideNow(ride.ID); r.SeatsTaken != 1 {
 			t.Fatalf("seats taken: got %d, want 1", r.SeatsTaken)
@@ -168,7 +168,7 @@ func testIdempotency(t *testing.T, open func(t *testing.T) carpool.Store) {
 
 	t.Run("crash after the change: the key is never taken over", func(t *testing.T) {
 		held, ride, passenger := crashed(t, carpool.IdempotencyLease+time.Second)
-		_, err := e.s.BookSeats(carpool.WithIdempotencyClaim(e.ctx, held), ride.ID, passenger, carpool.BookingRequest{Seats: 1})
+		_, err := e.f.BookSeats(carpool.WithIdempotencyClaim(e.ctx, held), ride.ID, passenger, carpool.BookingRequest{Seats: 1})
 		noErr(t, err, "book")
 		// ... and the replica dies before it records the answer.
 		got, existed, err := e.s.ReserveIdempotencyKey(e.ctx, retry(held))

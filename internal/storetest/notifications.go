@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"errors"
-	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -79,9 +78,9 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 	ride := e.ride(driver, 3, carpool.BookingApproval)
 	b1 := e.book(ride, p1, 1, false)
 	b2 := e.book(ride, p2, 1, false)
-	_, err := e.s.ConfirmBooking(e.ctx, b1.ID, driver)
+	_, err := e.f.ConfirmBooking(e.ctx, b1.ID, driver)
 	noErr(t, err, "confirm")
-	_, err = e.s.RejectBooking(e.ctx, b2.ID, driver)
+	_, err = e.f.RejectBooking(e.ctx, b2.ID, driver)
 	noErr(t, err, "reject")
 	events := e.eventsAfter(0)
 
@@ -104,6 +103,49 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 					t.Fatalf("inbox of %s: got events %v, want %v (newest first)", m.Name, got, want[m.ID])
 				}
 			}
+		}
+	})
+
+	// Planning reads members and rides; it must not hold the cursor while it does, or
+	// one slow plan stalls every replica's relay.
+	t.Run("a slow plan holds no lock, and a plan overtaken is dropped", func(t *testing.T) {
+		e := newEnv(t, open)
+		driver, p := e.member(carpool.RoleMember), e.member(carpool.RoleMember)
+		e.book(e.ride(driver, 2, carpool.BookingApproval), p, 1, false)
+		planning, release := make(chan struct{}), make(chan struct{})
+		slow := make(chan int, 1)
+		go func() {
+			var once sync.Once
+			n, err := e.s.FanOutEvents(e.ctx, 100, func(ctx context.Context, ev carpool.Event) (carpool.Fanout, error) {
+				once.Do(func() { close(planning) })
+				<-release
+				return inboxPlan(ctx, ev)
+			})
+			if err != nil {
+				n = -1
+			}
+			slow <- n
+		}()
+		<-planning
+		ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
+		defer cancel()
+		n, err := e.s.FanOutEvents(ctx, 100, inboxPlan)
+		close(release)
+		noErr(t, err, "fan out beside a slow plan")
+		if n == 0 {
+			t.Fatal("fan out beside a slow plan stored nothing: the slow plan held the cursor")
+		}
+		if got := <-slow; got != 0 {
+			t.Fatalf("the overtaken plan: got %d events stored, want 0 (dropped)", got)
+		}
+		want := 0
+		for _, ev := range e.eventsAfter(0) {
+			if ev.RecipientID == driver.ID {
+				want++
+			}
+		}
+		if got := len(e.inbox(driver)); got != want || want == 0 {
+			t.Fatalf("driver's inbox: got %d entries, want each of the %d events for them once", got, want)
 		}
 	})
 
@@ -271,11 +313,11 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 		noErr(t, e.s.SetEmailChoices(e.ctx, p1.ID, set), "set choices")
 		choices, err := e.s.EmailChoices(e.ctx, p1.ID)
 		noErr(t, err, "choices")
-		if !maps.Equal(choices, set) {
+		if !equalChoices(choices, set) {
 			t.Fatalf("e-mail choices: got %v, want %v (a no kept as a no)", choices, set)
 		}
 		noErr(t, e.s.SetEmailChoices(e.ctx, p1.ID, map[string]bool{carpool.EventRideUpdated: true}), "replace choices")
-		if choices, _ := e.s.EmailChoices(e.ctx, p1.ID); !maps.Equal(choices, map[string]bool{carpool.EventRideUpdated: true}) {
+		if choices, _ := e.s.EmailChoices(e.ctx, p1.ID); !equalChoices(choices, map[string]bool{carpool.EventRideUpdated: true}) {
 			t.Fatalf("e-mail choices replaced: got %v", choices)
 		}
 

@@ -59,13 +59,13 @@ func testOutbox(t *testing.T, open func(t *testing.T) carpool.Store) {
 			return []ev{{carpool.EventBookingRequested, b1.ID, driver.ID, "pending", ""}}
 		})
 		step(t, "confirm", func() []ev {
-			_, err := e.s.ConfirmBooking(e.ctx, b1.ID, driver)
+			_, err := e.f.ConfirmBooking(e.ctx, b1.ID, driver)
 			noErr(t, err, "confirm")
 			return []ev{{carpool.EventBookingConfirmed, b1.ID, p1.ID, "confirmed", "approved"}}
 		})
 		step(t, "request and confirm the last seat", func() []ev {
 			b2 = e.book(r, p2, 1, false)
-			_, err := e.s.ConfirmBooking(e.ctx, b2.ID, driver)
+			_, err := e.f.ConfirmBooking(e.ctx, b2.ID, driver)
 			noErr(t, err, "confirm")
 			return []ev{
 				{carpool.EventBookingRequested, b2.ID, driver.ID, "pending", ""},
@@ -73,7 +73,7 @@ func testOutbox(t *testing.T, open func(t *testing.T) carpool.Store) {
 			}
 		})
 		step(t, "refused while full", func() []ev {
-			_, err := e.s.BookSeats(e.ctx, r.ID, p3, carpool.BookingRequest{Seats: 1})
+			_, err := e.f.BookSeats(e.ctx, r.ID, p3, carpool.BookingRequest{Seats: 1})
 			wantCode(t, err, carpool.ECONFLICT, "")
 			return nil
 		})
@@ -82,7 +82,7 @@ func testOutbox(t *testing.T, open func(t *testing.T) carpool.Store) {
 			return []ev{{carpool.EventBookingWaitlisted, b3.ID, p3.ID, "waitlisted", ""}}
 		})
 		step(t, "cancel moves the waitlist up to the driver", func() []ev {
-			_, err := e.s.CancelBooking(e.ctx, b1.ID, p1)
+			_, err := e.f.CancelBooking(e.ctx, b1.ID, p1)
 			noErr(t, err, "cancel")
 			return []ev{
 				{carpool.EventBookingCancelled, b1.ID, driver.ID, "cancelled", "passenger"},
@@ -90,12 +90,12 @@ func testOutbox(t *testing.T, open func(t *testing.T) carpool.Store) {
 			}
 		})
 		step(t, "the driver confirms it", func() []ev {
-			_, err := e.s.ConfirmBooking(e.ctx, b3.ID, driver)
+			_, err := e.f.ConfirmBooking(e.ctx, b3.ID, driver)
 			noErr(t, err, "confirm")
 			return []ev{{carpool.EventBookingConfirmed, b3.ID, p3.ID, "confirmed", "approved"}}
 		})
 		step(t, "driver cancels a booking", func() []ev {
-			_, err := e.s.CancelBooking(e.ctx, b2.ID, driver)
+			_, err := e.f.CancelBooking(e.ctx, b2.ID, driver)
 			noErr(t, err, "cancel")
 			return []ev{{carpool.EventBookingCancelled, b2.ID, p2.ID, "cancelled", "driver"}}
 		})
@@ -118,7 +118,7 @@ func testOutbox(t *testing.T, open func(t *testing.T) carpool.Store) {
 		})
 		step(t, "reject waitlisted", func() []ev {
 			b2 = e.book(r, p2, 1, true)
-			_, err := e.s.RejectBooking(e.ctx, b2.ID, driver)
+			_, err := e.f.RejectBooking(e.ctx, b2.ID, driver)
 			noErr(t, err, "reject")
 			return []ev{
 				{carpool.EventBookingWaitlisted, b2.ID, p2.ID, "waitlisted", ""},

@@ -76,7 +76,7 @@ func testBookingPoints(t *testing.T, open func(t *testing.T) carpool.Store) {
 	noErr(t, err, "detour budget")
 	pickup := &carpool.Place{Label: "Lenzburg", Lat: 47.3885, Lon: 8.1800}
 	dropoff := &carpool.Place{Label: "Bern Wankdorf", Lat: 46.9630, Lon: 7.4650}
-	b, err := e.s.BookSeats(e.ctx, ride.ID, e.member(carpool.RoleMember),
+	b, err := e.f.BookSeats(e.ctx, ride.ID, e.member(carpool.RoleMember),
 		carpool.BookingRequest{Seats: 1, Pickup: pickup, Dropoff: dropoff})
 	noErr(t, err, "book with points")
 	got := e.booking(b.ID)
@@ -87,7 +87,7 @@ func testBookingPoints(t *testing.T, open func(t *testing.T) carpool.Store) {
 	if got := e.booking(plain.ID); got.Pickup != nil || got.Dropoff != nil {
 		t.Fatalf("got points %+v %+v on a booking without, want none", got.Pickup, got.Dropoff)
 	}
-	_, err = e.s.BookSeats(e.ctx, ride.ID, e.member(carpool.RoleMember), carpool.BookingRequest{Seats: 1, Pickup: pickup})
+	_, err = e.f.BookSeats(e.ctx, ride.ID, e.member(carpool.RoleMember), carpool.BookingRequest{Seats: 1, Pickup: pickup})
 	wantCode(t, err, carpool.EINVALID, "dropoff")
 }
 

@@ -25,10 +25,10 @@ func testReads(t *testing.T, open func(t *testing.T) carpool.Store) {
 	i2 := e.book(instant, p2, 1, false)  // confirmed
 	a2 := e.book(approval, p2, 1, false) // pending
 	a3 := e.book(approval, p3, 1, false)
-	_, err := e.s.CancelBooking(e.ctx, a3.ID, p3)
+	_, err := e.f.CancelBooking(e.ctx, a3.ID, p3)
 	noErr(t, err, "cancel")
 	i1 := e.book(instant, p1, 2, false)
-	confirmed, err := e.s.ConfirmBooking(e.ctx, a1.ID, driver)
+	confirmed, err := e.f.ConfirmBooking(e.ctx, a1.ID, driver)
 	noErr(t, err, "confirm")
 
 	bookingIDs := func(bs []carpool.Booking) []string {
@@ -142,7 +142,7 @@ func testReads(t *testing.T, open func(t *testing.T) carpool.Store) {
 		}
 		soon, later, latest := offer(2*h), offer(30*h), offer(60*h)
 		bSoon, bLater, bLatest := e.book(soon, p, 1, false), e.book(later, p, 1, false), e.book(latest, p, 1, false)
-		_, err := e.s.CancelBooking(e.ctx, bLatest.ID, p)
+		_, err := e.f.CancelBooking(e.ctx, bLatest.ID, p)
 		noErr(t, err, "cancel")
 		cases := []struct {
 			name   string

@@ -339,7 +339,7 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 		ride := e.rideNow(e.occurrences(sr)[first].RideID)
 		baden := &carpool.Place{Label: "Baden", Lat: 47.4764, Lon: 8.3065}
 		bern := &carpool.Place{Label: "Bern Wankdorf", Lat: 46.9630, Lon: 7.4650}
-		_, err = e.s.BookSeats(e.ctx, ride.ID, e.member(carpool.RoleMember), carpool.BookingRequest{Seats: 1, Pickup: baden, Dropoff: bern})
+		_, err = e.f.BookSeats(e.ctx, ride.ID, e.member(carpool.RoleMember), carpool.BookingRequest{Seats: 1, Pickup: baden, Dropoff: bern})
 		noErr(t, err, "book")
 		zero, fifty1 := 0.0, carpool.MaxDetourKM+1
 		_, err = e.f.UpdateSeries(e.ctx, sr.ID, sr.Version, carpool.SeriesPatch{DetourKM: &fifty1}, driver)

@@ -62,6 +62,8 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Series", testSeries},
 		{"SeriesConcurrency", testSeriesConcurrency},
 		{"TimeZones", testTimeZones},
+		{"Parking", testParking},
+		{"ParkingConcurrency", testParkingConcurrency},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
@@ -168,7 +170,7 @@ func (e *env) ride(driver carpool.Member, seats int, mode carpool.BookingMode) c
 
 func (e *env) book(ride carpool.Ride, passenger carpool.Member, seats int, waitlist bool) carpool.Booking {
 	e.t.Helper()
-	b, err := e.s.BookSeats(e.ctx, ride.ID, passenger, carpool.BookingRequest{Seats: seats, Waitlist: waitlist})
+	b, err := e.f.BookSeats(e.ctx, ride.ID, passenger, carpool.BookingRequest{Seats: seats, Waitlist: waitlist})
 	if err != nil {
 		e.t.Fatalf("book %d seats: %v", seats, err)
 	}

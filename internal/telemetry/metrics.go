@@ -175,8 +175,48 @@ func (m *Metrics) countEvents(events []carpool.Event) {
 			m.ridesCreated.Inc()
 		case carpool.EventRideCancelled:
 			m.ridesCancelled.Inc()
+		default:
+			m.countBooking(e)
 		}
 	}
+}
+
+// countBooking counts a booking event: a new booking by the outcome it got, a later
+// change by the change. Promotions from the waitlist and bookings ended by a cancelled
+// ride are consequences, not decisions anyone took, and stay uncounted here.
+func (m *Metrics) countBooking(e carpool.Event) {
+	p, err := e.Decode()
+	if err != nil {
+		return
+	}
+	switch {
+	case e.Type == carpool.EventBookingWaitlisted:
+		m.bookings.WithLabelValues("waitlisted").Inc()
+	case e.Type == carpool.EventBookingRequested && p.Reason == "":
+		m.bookings.WithLabelValues("pending").Inc()
+	case e.Type == carpool.EventBookingConfirmed && p.Reason == carpool.ReasonInstant:
+		m.bookings.WithLabelValues("confirmed").Inc()
+	case e.Type == carpool.EventBookingConfirmed && p.Reason == carpool.ReasonApproved:
+		m.bookingChanges.WithLabelValues("confirmed").Inc()
+	case e.Type == carpool.EventBookingRejected:
+		m.bookingChanges.WithLabelValues("rejected").Inc()
+	case e.Type == carpool.EventBookingCancelled && p.Reason != carpool.ReasonRideCancelled:
+		m.bookingChanges.WithLabelValues("cancelled").Inc()
+	}
+}
+
+// BookingRefused counts a seat booking the rules or a failure refused (a made one is
+// counted from its event), by outcome: full (too few free seats), conflict (a second
+// booking and the like), invalid, forbidden, not_found or error.
+func (m *Metrics) BookingRefused(err error) {
+	if m == nil || err == nil {
+		return
+	}
+	o := outcome(err, "conflict")
+	if carpool.ErrorCode(err) == carpool.ECONFLICT && carpool.ErrorField(err) == "seats" {
+		o = "full"
+	}
+	m.bookings.WithLabelValues(o).Inc()
 }
 
 // ReservationRefused counts a reservation attempt the rules or a failure refused (a

@@ -171,18 +171,6 @@ func (is *instrumentedStore) ListMembers(ctx context.Context, f carpool.MemberFi
 	return is.next.ListMembers(ctx, f, p)
 }
 
-func (is *instrumentedStore) SetRole(ctx context.Context, id string, role carpool.Role, by carpool.Member) (_ carpool.Member, err error) {
-	ctx, end := is.start(ctx, "SetRole")
-	defer func() { end(err) }()
-	return is.next.SetRole(ctx, id, role, by)
-}
-
-func (is *instrumentedStore) ReactivateMember(ctx context.Context, id string, by carpool.Member) (_ carpool.Member, err error) {
-	ctx, end := is.start(ctx, "ReactivateMember")
-	defer func() { end(err) }()
-	return is.next.ReactivateMember(ctx, id, by)
-}
-
 func (is *instrumentedStore) UpdateMember(ctx context.Context, id string, change func(*carpool.Member) error) (_ carpool.Member, err error) {
 	ctx, end := is.start(ctx, "UpdateMember")
 	defer func() { end(err) }()
@@ -277,12 +265,6 @@ func (is *instrumentedStore) CarsByID(ctx context.Context, ids []string) (_ []ca
 	ctx, end := is.start(ctx, "CarsByID")
 	defer func() { end(err) }()
 	return is.next.CarsByID(ctx, ids)
-}
-
-func (is *instrumentedStore) UpdateCar(ctx context.Context, id string, ifVersion int, change func(*carpool.Car) error) (_ carpool.Car, err error) {
-	ctx, end := is.start(ctx, "UpdateCar")
-	defer func() { end(err) }()
-	return is.next.UpdateCar(ctx, id, ifVersion, change)
 }
 
 func (is *instrumentedStore) Reservation(ctx context.Context, id string) (_ carpool.Reservation, err error) {
@@ -511,4 +493,22 @@ func (is *instrumentedStore) PartnerByKeyHash(ctx context.Context, hash string) 
 	ctx, end := is.start(ctx, "PartnerByKeyHash")
 	defer func() { end(err) }()
 	return is.next.PartnerByKeyHash(ctx, hash)
+}
+
+func (is *instrumentedStore) ActiveParkingSpaces(ctx context.Context, siteID string) (_ []carpool.ParkingSpace, err error) {
+	ctx, end := is.start(ctx, "ActiveParkingSpaces")
+	defer func() { end(err) }()
+	return is.next.ActiveParkingSpaces(ctx, siteID)
+}
+
+func (is *instrumentedStore) ParkingHolders(ctx context.Context, siteID string, day carpool.Date) (_ []carpool.ParkingHolder, err error) {
+	ctx, end := is.start(ctx, "ParkingHolders")
+	defer func() { end(err) }()
+	return is.next.ParkingHolders(ctx, siteID, day)
+}
+
+func (is *instrumentedStore) RideParking(ctx context.Context, rideID string) (_ []carpool.ParkingHolder, err error) {
+	ctx, end := is.start(ctx, "RideParking")
+	defer func() { end(err) }()
+	return is.next.RideParking(ctx, rideID)
 }

@@ -39,7 +39,7 @@ func TestDestructiveActionsAskFirst(t *testing.T) {
 		From: carpool.Place{Label: "HQ", Lat: 48.1, Lon: 11.5}, To: carpool.Place{Label: "Airport", Lat: 48.35, Lon: 11.78},
 	}, fm)
 	mustDo(t, err)
-	booking, err := app.Store.BookSeats(ctx, ride.ID, pat, carpool.BookingRequest{Seats: 1})
+	booking, err := storetest.NewFlows(app.Store).BookSeats(ctx, ride.ID, pat, carpool.BookingRequest{Seats: 1})
 	mustDo(t, err)
 
 	driver := newBrowser(t, app)

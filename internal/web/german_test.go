@@ -60,7 +60,7 @@ func TestGermanPagesSpeakGerman(t *testing.T) {
 		BookingMode: carpool.BookingApproval, From: carpool.Place{Label: "Zentrale Potsdam", Lat: 52.391, Lon: 13.066},
 		To: carpool.Place{Label: "Flughafen BER", Lat: 52.366, Lon: 13.503}}, admin)
 	mustDo(t, err)
-	_, err = a.Store.BookSeats(ctx, ride.ID, ben, carpool.BookingRequest{Seats: 1})
+	_, err = storetest.NewFlows(a.Store).BookSeats(ctx, ride.ID, ben, carpool.BookingRequest{Seats: 1})
 	mustDo(t, err)
 	own := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, OwnerID: admin.ID, Plate: "P-AV 2", Make: "Opel", Model: "Corsa", Seats: 4,
 		Status: carpool.CarActive, Version: 1}

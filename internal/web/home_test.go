@@ -43,7 +43,7 @@ func TestHomeGroupsTheAgenda(t *testing.T) {
 	for day := 24; day <= 28; day++ {
 		ride(fmt.Sprintf("Commute %d", day), time.Date(2026, 3, day, 7, 30, 0, 0, berlin), carpool.BookingInstant)
 	}
-	if _, err := a.Store.BookSeats(ctx, tonight.ID, bob, carpool.BookingRequest{Seats: 1}); err != nil {
+	if _, err := storetest.NewFlows(a.Store).BookSeats(ctx, tonight.ID, bob, carpool.BookingRequest{Seats: 1}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"carpool/internal/storetest"
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,7 +40,7 @@ func TestMailChoicesOnlyWithMail(t *testing.T) {
 		checkPage(t, "/notifications/preferences", page)
 		for _, k := range notify.Kinds {
 			shown, ticked := checkbox(page, k)
-			if want := k != carpool.EventRideReminder; !shown || ticked != want {
+			if want := slices.Contains(carpool.MailedByDefault, k); !shown || ticked != want {
 				t.Errorf("%s: shown %v ticked %v, want shown and ticked %v", k, shown, ticked, want)
 			}
 		}
@@ -65,7 +67,7 @@ func TestInboxMarksTextsInAnotherLanguage(t *testing.T) {
 	ride := offerRide(t, a, driver)
 	relay := notify.New(a.Store, notify.Options{})
 	setLanguage("de")
-	bk, err := a.Store.BookSeats(ctx, ride.ID, rider, carpool.BookingRequest{Seats: 1})
+	bk, err := storetest.NewFlows(a.Store).BookSeats(ctx, ride.ID, rider, carpool.BookingRequest{Seats: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +75,7 @@ func TestInboxMarksTextsInAnotherLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	setLanguage("en")
-	if _, err := a.Store.CancelBooking(ctx, bk.ID, rider); err != nil {
+	if _, err := storetest.NewFlows(a.Store).CancelBooking(ctx, bk.ID, rider); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := relay.FanOut(ctx); err != nil {

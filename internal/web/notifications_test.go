@@ -43,7 +43,7 @@ func TestInboxPageAndBadge(t *testing.T) {
 	driver := app.AddMember(t, "dana@example.com", "Dana", "", carpool.RoleMember)
 	rider := app.AddMember(t, "rico@example.com", "Rico", "", carpool.RoleMember)
 	ride := offerRide(t, app, driver)
-	if _, err := app.Store.BookSeats(context.Background(), ride.ID, rider, carpool.BookingRequest{Seats: 1}); err != nil {
+	if _, err := storetest.NewFlows(app.Store).BookSeats(context.Background(), ride.ID, rider, carpool.BookingRequest{Seats: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := notify.New(app.Store, notify.Options{}).FanOut(context.Background()); err != nil {
@@ -88,11 +88,11 @@ func TestPreferencesAndCalendarFeed(t *testing.T) {
 	driver := app.AddMember(t, "dana@example.com", "Dana", "", carpool.RoleMember)
 	rider := app.AddMember(t, "rico@example.com", "Rico", "", carpool.RoleMember)
 	ride := offerRide(t, app, driver)
-	bk, err := app.Store.BookSeats(ctx, ride.ID, rider, carpool.BookingRequest{Seats: 1})
+	bk, err := storetest.NewFlows(app.Store).BookSeats(ctx, ride.ID, rider, carpool.BookingRequest{Seats: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.Store.ConfirmBooking(ctx, bk.ID, driver); err != nil {
+	if _, err := storetest.NewFlows(app.Store).ConfirmBooking(ctx, bk.ID, driver); err != nil {
 		t.Fatal(err)
 	}
 	b := newBrowser(t, app)

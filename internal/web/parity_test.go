@@ -44,9 +44,9 @@ func TestParity(t *testing.T) {
 	full, err := storetest.NewFlows(srv.Store).CreateRide(ctx, carpool.RideInput{CarID: private.ID, DepartAt: day, Seats: 1, BookingMode: carpool.BookingInstant,
 		From: carpool.Place{Label: "Zurich", Lat: 47.37, Lon: 8.54}, To: carpool.Place{Label: "Bern", Lat: 46.94, Lon: 7.44}}, driver)
 	mustDo(t, err)
-	_, err = srv.Store.BookSeats(ctx, full.ID, fm, carpool.BookingRequest{Seats: 1})
+	_, err = storetest.NewFlows(srv.Store).BookSeats(ctx, full.ID, fm, carpool.BookingRequest{Seats: 1})
 	mustDo(t, err)
-	booking, err := srv.Store.BookSeats(ctx, full.ID, member, carpool.BookingRequest{Seats: 1, Waitlist: true})
+	booking, err := storetest.NewFlows(srv.Store).BookSeats(ctx, full.ID, member, carpool.BookingRequest{Seats: 1, Waitlist: true})
 	mustDo(t, err)
 
 	newcomer := srv.AddMember(t, "nia@example.com", "Nia Newcomer", "", carpool.RoleMember) // no booking yet

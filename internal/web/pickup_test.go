@@ -41,7 +41,7 @@ func TestPassengerSeesTheirPickup(t *testing.T) {
 	}
 	pickup := carpool.Place{Label: "Schwabing Nord", Lat: 48.17, Lon: 11.58}
 	dropoff := carpool.Place{Label: "Garching Forschungszentrum", Lat: 48.26, Lon: 11.67}
-	bk, err := a.Store.BookSeats(ctx, ride.ID, rider, carpool.BookingRequest{Seats: 1, Pickup: &pickup, Dropoff: &dropoff})
+	bk, err := storetest.NewFlows(a.Store).BookSeats(ctx, ride.ID, rider, carpool.BookingRequest{Seats: 1, Pickup: &pickup, Dropoff: &dropoff})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestPassengerSeesTheirPickup(t *testing.T) {
 
 	// A passenger who boards at the start is told nothing of a pickup of their own.
 	other := a.AddMember(t, "olga@example.com", "Olga", "", carpool.RoleMember)
-	if _, err := a.Store.BookSeats(ctx, ride.ID, other, carpool.BookingRequest{Seats: 1}); err != nil {
+	if _, err := storetest.NewFlows(a.Store).BookSeats(ctx, ride.ID, other, carpool.BookingRequest{Seats: 1}); err != nil {
 		t.Fatal(err)
 	}
 	b = newBrowser(t, a)
@@ -103,7 +103,7 @@ func TestDriverSeesTheRequestsPickupArea(t *testing.T) {
 	}
 	pickup := carpool.Place{Label: "Schwabing Nord", Lat: 48.1713, Lon: 11.5821}
 	dropoff := carpool.Place{Label: "Garching Forschungszentrum", Lat: 48.2611, Lon: 11.6702}
-	bk, err := a.Store.BookSeats(ctx, ride.ID, rider, carpool.BookingRequest{Seats: 1, Pickup: &pickup, Dropoff: &dropoff})
+	bk, err := storetest.NewFlows(a.Store).BookSeats(ctx, ride.ID, rider, carpool.BookingRequest{Seats: 1, Pickup: &pickup, Dropoff: &dropoff})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestDriverSeesTheRequestsPickupArea(t *testing.T) {
 		}
 	}
 
-	if _, err := a.Store.ConfirmBooking(ctx, bk.ID, driver); err != nil {
+	if _, err := storetest.NewFlows(a.Store).ConfirmBooking(ctx, bk.ID, driver); err != nil {
 		t.Fatal(err)
 	}
 	bk.Status = carpool.BookingConfirmed

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"carpool/internal/storetest"
 	"context"
 	"errors"
 	"net/http"
@@ -171,7 +172,7 @@ func TestPlaceFields(t *testing.T) {
 		if need := ride.Insert(&p, &q).DetourKM; need < 0.5 || need > 12 {
 			t.Fatalf("fixture: Cleo needs a detour of %.2f km, want some within 12", need)
 		}
-		if _, err := a.Store.BookSeats(ctx, ride.ID, cleo, carpool.BookingRequest{Seats: 1, Pickup: pickup, Dropoff: dropoff}); err != nil {
+		if _, err := storetest.NewFlows(a.Store).BookSeats(ctx, ride.ID, cleo, carpool.BookingRequest{Seats: 1, Pickup: pickup, Dropoff: dropoff}); err != nil {
 			t.Fatal(err)
 		}
 		res, body := detour("0")

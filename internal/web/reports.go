@@ -149,7 +149,7 @@ func (s *Server) fleetReportCSV(w http.ResponseWriter, r *http.Request, me *sess
 	cw.UseCRLF = true // RFC 4180 ends records with CRLF
 	for _, row := range rows {
 		for i, cell := range row {
-			row[i] = spreadsheetSafe(cell)
+			row[i] = app.SpreadsheetSafe(cell)
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -157,19 +157,6 @@ func (s *Server) fleetReportCSV(w http.ResponseWriter, r *http.Request, me *sess
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// spreadsheetSafe keeps a spreadsheet from reading a text cell as a formula: a cell that
-// starts with =, +, -, @, a tab or a carriage return gets a leading apostrophe. Numbers
-// that this package wrote itself (a minus sign and digits) stay numbers.
-func spreadsheetSafe(cell string) string {
-	if cell == "" || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-		return cell
-	}
-	if _, err := strconv.ParseFloat(cell, 64); err == nil {
-		return cell
-	}
-	return "'" + cell
 }
 
 // chart is an accessible bar chart drawn on the server: an SVG with a title and a

@@ -51,7 +51,7 @@ func TestFleetReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.Store.BookSeats(ctx, ride.ID, pat, carpool.BookingRequest{Seats: 1}); err != nil {
+	if _, err := storetest.NewFlows(app.Store).BookSeats(ctx, ride.ID, pat, carpool.BookingRequest{Seats: 1}); err != nil {
 		t.Fatal(err)
 	}
 	clock = now

@@ -114,6 +114,14 @@ func (s *site) newSite(t *testing.T) carpool.Site {
 	return st
 }
 
+// space is a new parking space of the HQ, as "{site}/parking-spaces/{space}": the rows
+// of the space routes put it where their path has {id}.
+func (s *site) space(t *testing.T) string {
+	sp, err := storetest.NewFlows(s.app.Store).AddParkingSpace(context.Background(), s.hq.ID, fmt.Sprintf("S%d", s.n.Add(1)), s.fleet)
+	mustDo(t, err)
+	return s.hq.ID + "/parking-spaces/" + sp.ID
+}
+
 func (s *site) poolCar(t *testing.T) string {
 	c := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPool, SiteID: s.hq.ID, Plate: fmt.Sprintf("M R %d", s.n.Add(1)), Make: "VW", Model: "Golf",
 		Seats: 5, Status: carpool.CarActive, Version: 1}
@@ -144,14 +152,14 @@ func (s *site) ownerRide(t *testing.T) string { return s.ride(t, s.owner, carpoo
 
 // ownerBooking is the owner's booking, as a passenger, on a colleague's ride.
 func (s *site) ownerBooking(t *testing.T) string {
-	b, err := s.app.Store.BookSeats(context.Background(), s.ride(t, s.colleague(t), carpool.BookingInstant), s.owner, carpool.BookingRequest{Seats: 1})
+	b, err := storetest.NewFlows(s.app.Store).BookSeats(context.Background(), s.ride(t, s.colleague(t), carpool.BookingInstant), s.owner, carpool.BookingRequest{Seats: 1})
 	mustDo(t, err)
 	return b.ID
 }
 
 // requestToOwner is a colleague's pending request for a seat on the owner's ride.
 func (s *site) requestToOwner(t *testing.T) string {
-	b, err := s.app.Store.BookSeats(context.Background(), s.ride(t, s.owner, carpool.BookingApproval), s.colleague(t), carpool.BookingRequest{Seats: 1})
+	b, err := storetest.NewFlows(s.app.Store).BookSeats(context.Background(), s.ride(t, s.owner, carpool.BookingApproval), s.colleague(t), carpool.BookingRequest{Seats: 1})
 	mustDo(t, err)
 	return b.ID
 }
@@ -404,6 +412,15 @@ func webMatrix(s *site) []webRow {
 		{"POST /fleet/cars/{id}/maintenance", "", s.poolCar, v("start", local(24*time.Hour), "end", local(26*time.Hour)),
 			false, [6]int{403, 403, 403, 303, 303, 403}},
 		{"POST /fleet/cars/{id}/retire", "", s.poolCar, nil, false, [6]int{403, 403, 403, 303, 303, 403}},
+		{"POST /fleet/sites/{id}/parking-spaces", "", fixed(&s.hq.ID), func(*testing.T, carpool.Member) any {
+			return v("label", fmt.Sprintf("P%d", s.n.Add(1)))
+		}, false, [6]int{403, 403, 403, 303, 303, 403}},
+		{"POST /fleet/sites/{id}/parking-spaces/{space}", "/fleet/sites/{id}", s.space, func(*testing.T, carpool.Member) any {
+			return v("label", fmt.Sprintf("Q%d", s.n.Add(1)), "version", "1")
+		}, false, [6]int{403, 403, 403, 303, 303, 403}},
+		{"POST /fleet/sites/{id}/parking-spaces/{space}/retire", "/fleet/sites/{id}/retire", s.space, nil, false, [6]int{403, 403, 403, 303, 303, 403}},
+		{"GET /fleet/sites/{id}/parking", "", fixed(&s.hq.ID), nil, false, [6]int{303, 403, 403, 200, 200, 303}},
+		{"GET /fleet/sites/{id}/parking.csv", "", fixed(&s.hq.ID), nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 		{"GET /fleet/reports", "", nil, nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 		{"GET /fleet/reports/{table}", "/fleet/reports/weeks.csv", nil, nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 		{"GET /fleet/utilisation", "", nil, nil, false, [6]int{303, 403, 403, 200, 200, 303}},

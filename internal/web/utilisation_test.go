@@ -58,7 +58,7 @@ func TestUtilisation(t *testing.T) {
 		From: carpool.Place{Label: "HQ", Lat: 48.1, Lon: 11.5}, To: carpool.Place{Label: "Airport", Lat: 48.35, Lon: 11.78},
 	}, anna)
 	mustDo(t, err)
-	_, err = app.Store.BookSeats(ctx, ride.ID, ben, carpool.BookingRequest{Seats: 2})
+	_, err = storetest.NewFlows(app.Store).BookSeats(ctx, ride.ID, ben, carpool.BookingRequest{Seats: 2})
 	mustDo(t, err)
 	_, err = storetest.NewFlows(app.Store).CreateReservation(ctx, car.ID, fm, carpool.ReservationMaintenance, t1.Add(24*time.Hour), t1.Add(26*time.Hour))
 	mustDo(t, err)

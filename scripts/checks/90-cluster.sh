@@ -313,7 +313,7 @@ k wait --for condition=established --timeout=60s crd/servicemonitors.monitoring.
 k -n "$NS_PROD" create secret generic carpool-db --from-literal=password=prod-e2e-password --dry-run=client -o yaml | k apply -f - >/dev/null
 # The prod overlay reads its mail settings from this Secret (components/mail); the
 # check sends no mail, but the pods cannot start without it.
-k -n "$NS_PROD" create secret generic carpool-smtp --from-literal=smtp-url=smtp://carpool@mail.invalid:587 --dry-run=client -o yaml | k apply -f - >/dev/null
+k -n "$NS_PROD" create secret generic carpool-smtp --from-literal=smtp-url=smtp://carpool@mail.invalid:587 --from-literal=smtp-password=unused --dry-run=client -o yaml | k apply -f - >/dev/null
 k -n "$NS_PROD" create secret generic carpool-backup-s3 --from-literal=AWS_ACCESS_KEY_ID=carpool \
 	--from-literal=AWS_SECRET_ACCESS_KEY=carpool-e2e-only --dry-run=client -o yaml | k apply -f - >/dev/null
 kubectl kustomize --load-restrictor LoadRestrictionsNone "$work/prod" >"$work/prod.yaml"

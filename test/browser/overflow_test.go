@@ -47,10 +47,10 @@ func TestEveryPageFitsAPhone(t *testing.T) {
 	for i, name := range []string{"Maximilian Mustermann-Schmidt", "Anna-Lena Oberhuber-Wittelsbach", "Bartholomäus Grünwald"} {
 		email := "passenger." + string(rune('a'+i)) + ".with.a.very.long.address@subsidiary.example.com"
 		p := app.AddMember(t, email, name, "+49 170 123456789", carpool.RoleMember)
-		b, err := app.Store.BookSeats(ctx, ride.ID, p, carpool.BookingRequest{Seats: 1, Waitlist: true})
+		b, err := storetest.NewFlows(app.Store).BookSeats(ctx, ride.ID, p, carpool.BookingRequest{Seats: 1, Waitlist: true})
 		must(err)
 		if i == 0 {
-			_, err = app.Store.ConfirmBooking(ctx, b.ID, fm)
+			_, err = storetest.NewFlows(app.Store).ConfirmBooking(ctx, b.ID, fm)
 			must(err)
 		}
 	}

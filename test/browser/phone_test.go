@@ -109,7 +109,7 @@ func startGermanWeek(t *testing.T) *germanWeek {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.Store.BookSeats(ctx, w.ride.ID, w.ben, carpool.BookingRequest{Seats: 1}); err != nil {
+	if _, err := storetest.NewFlows(app.Store).BookSeats(ctx, w.ride.ID, w.ben, carpool.BookingRequest{Seats: 1}); err != nil {
 		t.Fatal(err)
 	}
 	w.annaBrowser = newPerson(t, browser, app.URL, "Anna")

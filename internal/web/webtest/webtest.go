@@ -91,7 +91,7 @@ func Start(tb testing.TB, opts Options) *App {
 	}
 	a := app.New(db, app.Options{Signup: opts.Signup, Now: opts.Now, HashSlots: opts.HashSlots, HashWait: opts.HashWait,
 		AccountBackoff: opts.Backoff, AddressBackoff: opts.Backoff, SSO: opts.SSOPolicy, NoPasswordSignIn: opts.NoPasswordSignIn,
-		Geocoder: opts.Geocoder, Mailer: mailer, Limits: opts.Limits})
+		Geocoder: opts.Geocoder, Mailer: mailer, Limits: opts.Limits, Parking: carpool.Parking{Zone: opts.Location}})
 	tb.Cleanup(a.Wait) // before the store closes
 	var single *web.SSO
 	if opts.SSO != nil {
