@@ -43,6 +43,10 @@ func (v RideView) IsDriver(me carpool.Member) bool { return v.Ride.DriverID == m
 type Passenger struct {
 	Booking carpool.Booking
 	Person  Person
+	// Stop is the passenger's pickup as the driver may know it (HasStop false when they
+	// board at the start): exact once confirmed, before that from its area only.
+	Stop    carpool.Stop
+	HasStop bool
 }
 
 // RideResult is one search result: the match and its driver as the searcher sees them.
@@ -106,10 +110,12 @@ func (a *App) Ride(ctx context.Context, me carpool.Member, id string) (RideView,
 			v.Mine = &bookings[i]
 		}
 		if v.IsDriver(me) {
-			v.Passengers = append(v.Passengers, Passenger{
+			pass := Passenger{
 				Booking: b.WithPointsFor(me),
 				Person:  person(people[b.PassengerID], b.PassengerID, carpool.ContactVisible(ride, bookings, me.ID, b.PassengerID)),
-			})
+			}
+			pass.Stop, pass.HasStop = b.StopFor(me, ride)
+			v.Passengers = append(v.Passengers, pass)
 		}
 	}
 	if v.Space, err = a.RideParking(ctx, me, ride); err != nil {

@@ -69,15 +69,8 @@ func (p Partner) DriverAlias(memberID string) string {
 // is about 330 m, so a shared place tells the neighbourhood, not the house.
 const partnerGridDegrees = 0.003
 
-// Approximate returns p rounded to the partner grid. Longitude steps widen with the
-// latitude's cosine so a cell stays about as wide as it is tall.
-func Approximate(p Point) Point {
-	lat := roundTo(p.Lat, partnerGridDegrees)
-	// The step follows the rounded latitude, so every point of a cell gets the same one.
-	step := partnerGridDegrees / math.Max(math.Cos(lat*math.Pi/180), 0.01)
-	lon := roundTo(p.Lon, step)
-	return Point{Lat: math.Max(-90, math.Min(90, lat)), Lon: math.Max(-180, math.Min(180, lon))}
-}
+// Approximate returns p rounded to the partner grid (see approximateOn).
+func Approximate(p Point) Point { return approximateOn(p, partnerGridDegrees) }
 
 func roundTo(v, step float64) float64 {
 	r := math.Round(v/step) * step

@@ -40,6 +40,27 @@ type message struct {
 	title, body string
 	data        []any
 	seats       int // 0 unless body is plural in seats
+	// stop, when set, is the recipient's own pickup along the ride, said after the body.
+	stop *stopRef
+}
+
+// stopRef is a passenger's own pickup and when the driver is expected there.
+type stopRef struct {
+	label string
+	at    time.Time
+}
+
+// stopOf is b's pickup along the ride, or nil when b boards at the start or the ride is
+// gone.
+func stopOf(b carpool.Booking, ride *rideRef) *stopRef {
+	if ride == nil || !ride.ok {
+		return nil
+	}
+	at, ok := b.PickupAt(ride.ride)
+	if !ok {
+		return nil
+	}
+	return &stopRef{label: b.Pickup.Label, at: at}
 }
 
 // rideRef is a ride a text names; ok is false when it is gone.
@@ -104,9 +125,14 @@ func (m message) say(r reader) (title, body string) {
 		data = append(data, v)
 	}
 	if m.seats > 0 {
-		return p.T(m.title), p.N(m.body, m.seats, data...)
+		body = p.N(m.body, m.seats, data...)
+	} else {
+		body = p.T(m.body, data...)
 	}
-	return p.T(m.title), p.T(m.body, data...)
+	if m.stop != nil {
+		body += " " + p.T("notify.your_pickup", "Label", m.stop.label, "Time", r.clock(m.stop.at))
+	}
+	return p.T(m.title), body
 }
 
 // MailPayload is the payload of an e-mail delivery: everything the mail is made of, fixed
@@ -220,6 +246,11 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b carpool.Payload
 		if b.Reason == carpool.ReasonWaitlistPromoted {
 			m.title, m.body = "notify.promoted.title", "notify.promoted.body"
 		}
+		if bk, ok, err := r.bookingOn(ctx, b.RideID, func(x carpool.Booking) bool { return x.ID == b.BookingID }); err != nil {
+			return nil, err
+		} else if ok {
+			m.stop = stopOf(bk, ride)
+		}
 		out := []message{m}
 		if (b.Reason == carpool.ReasonInstant || b.Reason == carpool.ReasonWaitlistPromoted) && b.DriverID != "" && b.DriverID != b.PassengerID {
 			// Nobody asked the driver: on an instant ride they learn who now rides with them.
@@ -271,7 +302,7 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b carpool.Payload
 		var out []message
 		for _, bk := range bookings {
 			out = append(out, message{member: bk.PassengerID, link: "/rides/" + rideID, title: "notify.ride_updated.title", body: "notify.ride_updated.body",
-				data: []any{"Ride", ride}})
+				data: []any{"Ride", ride}, stop: stopOf(bk, ride)})
 		}
 		return out, nil
 	case carpool.EventReservationCancelled:
@@ -293,8 +324,17 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b carpool.Payload
 		if err != nil {
 			return nil, err
 		}
-		return []message{{member: e.RecipientID, link: "/rides/" + rideID, title: "notify.reminder.title", body: "notify.reminder.body",
-			data: []any{"Ride", ride}}}, nil
+		m := message{member: e.RecipientID, link: "/rides/" + rideID, title: "notify.reminder.title", body: "notify.reminder.body",
+			data: []any{"Ride", ride}}
+		// A passenger is reminded of where they are picked up, and when.
+		if bk, ok, err := r.bookingOn(ctx, rideID, func(x carpool.Booking) bool {
+			return x.PassengerID == e.RecipientID && x.Status == carpool.BookingConfirmed
+		}); err != nil {
+			return nil, err
+		} else if ok {
+			m.stop = stopOf(bk, ride)
+		}
+		return []message{m}, nil
 	case carpool.EventSeriesSkipped, carpool.EventSeriesEnded, carpool.EventSeriesConflict:
 		return r.seriesMessage(ctx, e, b)
 	case carpool.EventRideParking:
@@ -379,6 +419,21 @@ func (r *Relay) seriesMessage(ctx context.Context, e carpool.Event, b carpool.Pa
 	return []message{m}, nil
 }
 
+// bookingOn finds the active booking of a ride that match says; ok is false when none
+// is (any more).
+func (r *Relay) bookingOn(ctx context.Context, rideID string, match func(carpool.Booking) bool) (carpool.Booking, bool, error) {
+	bookings, err := r.activeBookings(ctx, rideID)
+	if err != nil {
+		return carpool.Booking{}, false, err
+	}
+	for _, b := range bookings {
+		if match(b) {
+			return b, true, nil
+		}
+	}
+	return carpool.Booking{}, false, nil
+}
+
 func (r *Relay) activeBookings(ctx context.Context, rideID string) ([]carpool.Booking, error) {
 	var out []carpool.Booking
 	p := carpool.Page{Limit: carpool.MaxPageLimit}
@@ -405,6 +460,15 @@ type day time.Time
 type seriesRef struct {
 	series carpool.Series
 	ok     bool
+}
+
+// clock says the time of day of t in the reader's zone, named as when names it.
+func (r reader) clock(t time.Time) string {
+	t = t.In(r.loc)
+	if !r.named {
+		return r.p.Clock(t)
+	}
+	return r.p.Clock(t) + " " + t.Format("MST")
 }
 
 // when says t for a notification in the reader's zone: the page's moment, followed by

@@ -260,6 +260,7 @@ func (s *Service) CalendarFeed(ctx context.Context, token string) ([]byte, error
 	}
 	// One entry per ride: a confirmed booking speaks for it over a cancelled one.
 	cancelled := map[string]bool{}
+	confirmed := map[string]carpool.Booking{}
 	var order []string
 	for _, b := range bookings {
 		if b.Status != carpool.BookingConfirmed && b.Status != carpool.BookingCancelled {
@@ -270,6 +271,9 @@ func (s *Service) CalendarFeed(ctx context.Context, token string) ([]byte, error
 			order = append(order, b.RideID)
 		}
 		cancelled[b.RideID] = b.Status == carpool.BookingCancelled && (!ok || was)
+		if b.Status == carpool.BookingConfirmed {
+			confirmed[b.RideID] = b
+		}
 	}
 	for _, id := range order {
 		r, err := s.store.Ride(ctx, id)
@@ -279,7 +283,17 @@ func (s *Service) CalendarFeed(ctx context.Context, token string) ([]byte, error
 		if r.DepartAt.Before(since) {
 			continue
 		}
-		entries = append(entries, calendar.RideEntry(r, false, cancelled[id], s.publicURL, words))
+		e := calendar.RideEntry(r, false, cancelled[id], s.publicURL, words)
+		if b, ok := confirmed[id]; ok {
+			// A passenger with a pickup of their own starts the trip there, later.
+			if at, ok := b.PickupAt(r); ok {
+				e.Start, e.Location = at, b.Pickup.Label
+				if end := at.Add(30 * time.Minute); end.After(e.End) {
+					e.End = end
+				}
+			}
+		}
+		entries = append(entries, e)
 	}
 	reservations, err := all(func(p carpool.Page) ([]carpool.Reservation, string, error) {
 		return s.store.Reservations(ctx, carpool.ReservationFilter{MemberID: me.ID, Start: since, End: since.Add(10 * 365 * 24 * time.Hour)}, p)

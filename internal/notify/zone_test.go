@@ -104,3 +104,89 @@ func TestCalendarFeedOnReadersClock(t *testing.T) {
 		t.Errorf("feed is in the installation's zone:\n%s", out)
 	}
 }
+
+// TestCalendarStartsAtThePassengersPickup: a passenger who boards along the way finds the
+// trip in their feed from their pickup, at the time the driver is expected there.
+func TestCalendarStartsAtThePassengersPickup(t *testing.T) {
+	w := newWorld(t, "rico@example.com")
+	pickup := carpool.Place{Label: "Olten Bahnhof", Lat: 47.2625, Lon: 8.2675}
+	dropoff := carpool.Place{Label: "Bern Wankdorf", Lat: 47.0475, Lon: 7.7075}
+	b, err := storetest.NewFlows(w.db).BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1, Pickup: &pickup, Dropoff: &dropoff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storetest.NewFlows(w.db).ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+		t.Fatal(err)
+	}
+	at, ok := b.PickupAt(w.ride)
+	if !ok || !at.After(w.ride.DepartAt) {
+		t.Fatalf("pickup time: got %v %v", at, ok)
+	}
+	s := notify.NewService(w.db, notify.ServiceOptions{PublicURL: "https://c.example.com"})
+	rider, err := w.db.Member(w.ctx, w.rider.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.NewCalendarURL(w.ctx, rider)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed, err := s.CalendarFeed(w.ctx, strings.TrimSuffix(strings.TrimPrefix(u, "https://c.example.com/calendar/"), ".ics"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(feed)
+	for _, want := range []string{"DTSTART:" + at.UTC().Format("20060102T150405Z") + "\r\n", "LOCATION:Olten Bahnhof\r\n", "SUMMARY:Passenger: Zurich HB → Bern\r\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("feed lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestNotificationsNameThePassengersPickup: the confirmation and the reminder of a
+// passenger who boards along the way say where and, on their clock, when.
+func TestNotificationsNameThePassengersPickup(t *testing.T) {
+	w := newWorld(t, "rico@example.com")
+	if _, err := w.db.UpdateMember(w.ctx, w.rider.ID, func(m *carpool.Member) error {
+		m.Language, m.TimeZone = "de", "Europe/Berlin"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pickup := carpool.Place{Label: "Olten Bahnhof", Lat: 47.2625, Lon: 8.2675}
+	dropoff := carpool.Place{Label: "Bern Wankdorf", Lat: 47.0475, Lon: 7.7075}
+	b, err := storetest.NewFlows(w.db).BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1, Pickup: &pickup, Dropoff: &dropoff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storetest.NewFlows(w.db).ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+		t.Fatal(err)
+	}
+	r := notify.New(w.db, notify.Options{ReminderLead: 72 * time.Hour})
+	if _, err := r.Remind(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.FanOut(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	at, _ := b.PickupAt(w.ride)
+	want := "Ihre Abholung: Olten Bahnhof, gegen " + at.In(berlin).Format("15:04") + "."
+	in := w.inbox(w.rider)
+	if len(in) != 2 {
+		t.Fatalf("rider's inbox: got %+v, want the confirmation and the reminder", in)
+	}
+	for _, n := range in {
+		if !strings.HasSuffix(n.Body, " "+want) {
+			t.Errorf("%s: got %q, want it to end %q", n.Kind, n.Body, want)
+		}
+	}
+	for _, n := range w.inbox(w.driver) {
+		if strings.Contains(n.Body, "pickup") || strings.Contains(n.Body, "Abholung") {
+			t.Errorf("the driver's %s speaks of a pickup of their own: %q", n.Kind, n.Body)
+		}
+	}
+}

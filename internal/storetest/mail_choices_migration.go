@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"context"
-	"maps"
 	"testing"
 	"time"
 
@@ -44,10 +43,23 @@ func MailChoicesMigrated(t *testing.T, s carpool.Store, exec func(q string, args
 	for _, k := range kinds {
 		want[k] = k == carpool.EventBookingConfirmed || k == carpool.EventRideReminder
 	}
-	if !maps.Equal(got, want) {
+	if !equalChoices(got, want) {
 		t.Errorf("a member who had chosen: got %v, want %v", got, want)
 	}
 	if got, err := s.EmailChoices(ctx, never); err != nil || len(got) != 0 {
 		t.Errorf("a member who had chosen none: got %v, %v; want no choice (the defaults)", got, err)
 	}
+}
+
+// equalChoices reports whether two members' e-mail choices are the same.
+func equalChoices(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
 }

@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"errors"
-	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -314,11 +313,11 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 		noErr(t, e.s.SetEmailChoices(e.ctx, p1.ID, set), "set choices")
 		choices, err := e.s.EmailChoices(e.ctx, p1.ID)
 		noErr(t, err, "choices")
-		if !maps.Equal(choices, set) {
+		if !equalChoices(choices, set) {
 			t.Fatalf("e-mail choices: got %v, want %v (a no kept as a no)", choices, set)
 		}
 		noErr(t, e.s.SetEmailChoices(e.ctx, p1.ID, map[string]bool{carpool.EventRideUpdated: true}), "replace choices")
-		if choices, _ := e.s.EmailChoices(e.ctx, p1.ID); !maps.Equal(choices, map[string]bool{carpool.EventRideUpdated: true}) {
+		if choices, _ := e.s.EmailChoices(e.ctx, p1.ID); !equalChoices(choices, map[string]bool{carpool.EventRideUpdated: true}) {
 			t.Fatalf("e-mail choices replaced: got %v", choices)
 		}
 

@@ -4,6 +4,7 @@ import (
 	"carpool/internal/storetest"
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -39,7 +40,7 @@ func TestMailChoicesOnlyWithMail(t *testing.T) {
 		checkPage(t, "/notifications/preferences", page)
 		for _, k := range notify.Kinds {
 			shown, ticked := checkbox(page, k)
-			if want := k != carpool.EventRideReminder; !shown || ticked != want {
+			if want := slices.Contains(carpool.MailedByDefault, k); !shown || ticked != want {
 				t.Errorf("%s: shown %v ticked %v, want shown and ticked %v", k, shown, ticked, want)
 			}
 		}

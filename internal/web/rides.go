@@ -175,6 +175,9 @@ type ridePage struct {
 	Pickup, Dropoff *carpool.Place
 	Insertion       carpool.Insertion
 	PickupAt        time.Time
+	// MyPickupAt is when the driver is expected at the viewer's own pickup, when their
+	// booking names one.
+	MyPickupAt time.Time
 }
 
 func (s *Server) rideDetail(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -202,6 +205,9 @@ func (s *Server) showRide(w http.ResponseWriter, r *http.Request, me *session, i
 		p.Pickup, p.Dropoff = &pickup, &dropoff
 		p.Insertion = v.Ride.Insert(placePoint(p.Pickup), placePoint(p.Dropoff))
 		p.PickupAt = v.Ride.PickupAt(p.Insertion)
+	}
+	if v.Mine != nil {
+		p.MyPickupAt, _ = v.Mine.PickupAt(v.Ride)
 	}
 	s.render(w, r, status, "ride", me, p)
 	return nil

@@ -196,14 +196,14 @@ func TestPlacesAndMaps(t *testing.T) {
 		p.wantText(".flash", "Seat booked")
 	})
 
-	step("4 Anna sees Ben's pickup on her ride", func(t *testing.T) {
+	step("4 Anna sees Ben's pickup and drop-off on her ride", func(t *testing.T) {
 		p := a.in(t)
 		p.open(rideURL)
 		p.wantText("td.pickup", "Freimann")
 		p.do("wait for the ride map", chromedp.WaitVisible(chromedp.CSS("#ride-map")))
 		points, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.getElementById("ride-map").dataset.points`))
-		if err != nil || points != "3" {
-			t.Fatalf("ride map shows %q points (%v), want start, end and Ben's pickup", points, err)
+		if err != nil || points != "4" {
+			t.Fatalf("ride map shows %q points (%v), want start, end, Ben's pickup and his drop-off", points, err)
 		}
 		shoot(p, dir, "places-3-driver-sees-pickup")
 	})

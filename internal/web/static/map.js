@@ -126,7 +126,9 @@
     }
   });
 
-  // A ride's page: its start and end and, for the driver, confirmed passengers' pickups.
+  // A ride's page: its start and end and, as small circles, the stops the reader may
+  // know: confirmed passengers' pickups and drop-offs for the driver, their own for a
+  // passenger.
   document.querySelectorAll(".ride-map").forEach(function (el) {
     var list = document.getElementById(el.dataset.list);
     if (!list) {
@@ -139,7 +141,8 @@
       if (!at) {
         return;
       }
-      var layer = item.dataset.kind === "pickup"
+      var stop = item.dataset.kind === "pickup" || item.dataset.kind === "dropoff";
+      var layer = stop
         ? L.circleMarker(at, { radius: 8 })
         : L.marker(at, { title: item.textContent });
       layer.bindTooltip(item.textContent).addTo(map);
