@@ -3,7 +3,10 @@ package notify
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"carpool/internal/carpool"
@@ -39,6 +42,9 @@ type message struct {
 	title, body string
 	data        []any
 	seats       int // 0 unless body is plural in seats
+	// alternatives are rides that can take a passenger who lost theirs, said after the
+	// body; the link then leads to the first, with the passenger's pickup and drop-off.
+	alternatives []carpool.Ride
 }
 
 // rideRef is a ride a text names; ok is false when it is gone.
@@ -92,9 +98,18 @@ func (m message) say(p *locale.Printer, loc *time.Location) (title, body string)
 		data = append(data, v)
 	}
 	if m.seats > 0 {
-		return p.T(m.title), p.N(m.body, m.seats, data...)
+		body = p.N(m.body, m.seats, data...)
+	} else {
+		body = p.T(m.body, data...)
 	}
-	return p.T(m.title), p.T(m.body, data...)
+	if len(m.alternatives) > 0 {
+		rides := make([]string, len(m.alternatives))
+		for i, r := range m.alternatives {
+			rides[i] = p.T("notify.ride", "From", r.From.Label, "To", r.To.Label, "When", when(p, loc, r.DepartAt))
+		}
+		body += " " + p.N("notify.alternatives", len(rides), "Rides", strings.Join(rides, "; "))
+	}
+	return p.T(m.title), body
 }
 
 // MailPayload is the payload of an e-mail delivery: everything the mail is made of, fixed
@@ -131,6 +146,9 @@ func (r *Relay) plan(ctx context.Context, e carpool.Event) (carpool.Fanout, erro
 	}
 	msgs, err := r.messages(ctx, e, body)
 	if err != nil {
+		return f, err
+	}
+	if err := r.withAlternatives(ctx, e, body, msgs); err != nil {
 		return f, err
 	}
 	for _, m := range msgs {
@@ -373,4 +391,53 @@ type seriesRef struct {
 func when(p *locale.Printer, loc *time.Location, t time.Time) string {
 	t = t.In(loc)
 	return p.When(t) + " " + t.Format("MST")
+}
+
+// withAlternatives adds to the message of a passenger who lost their ride (rejected, or
+// cancelled by the driver or with the ride) the rides that can take them now, found as
+// GET /api/v1/bookings/{id}/alternatives finds them, and links to the best one with the
+// passenger's pickup and drop-off, so that one tap leads to booking it.
+func (r *Relay) withAlternatives(ctx context.Context, e carpool.Event, b carpool.Payload, msgs []message) error {
+	if e.Type != carpool.EventBookingRejected && e.Type != carpool.EventBookingCancelled || len(msgs) != 1 || msgs[0].member != b.PassengerID {
+		return nil
+	}
+	booking, err := r.store.Booking(ctx, b.BookingID)
+	if carpool.ErrorCode(err) == carpool.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !booking.NeedsAlternatives() {
+		return nil
+	}
+	lost, err := r.store.Ride(ctx, booking.RideID)
+	if carpool.ErrorCode(err) == carpool.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	found, err := carpool.SearchAlternatives(ctx, r.store, lost, booking, r.now())
+	if err != nil || len(found) == 0 {
+		return err
+	}
+	for _, m := range found {
+		msgs[0].alternatives = append(msgs[0].alternatives, m.Ride)
+	}
+	msgs[0].link = alternativeLink(found[0].Ride.ID, booking)
+	return nil
+}
+
+// alternativeLink is the ride page of an alternative with the lost booking's pickup and
+// drop-off, which its booking form then carries.
+func alternativeLink(rideID string, b carpool.Booking) string {
+	link := "/rides/" + rideID
+	if b.Pickup == nil || b.Dropoff == nil {
+		return link
+	}
+	at := func(p *carpool.Place) string {
+		return "at:" + strconv.FormatFloat(p.Lat, 'f', -1, 64) + "," + strconv.FormatFloat(p.Lon, 'f', -1, 64) + "|" + p.Label
+	}
+	return link + "?" + url.Values{"pickup": {at(b.Pickup)}, "dropoff": {at(b.Dropoff)}}.Encode()
 }
