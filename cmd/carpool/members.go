@@ -51,7 +51,7 @@ func (m *Main) withApp(ctx context.Context, name string, args []string, bind fun
 		return err
 	}
 	defer store.Close()
-	return fn(app.New(store, app.Options{Logger: logger, Limits: ptr(cfg.Limits())}))
+	return fn(app.New(store, app.Options{Logger: logger, Limits: ptr(cfg.Limits()), Parking: cfg.Parking()}))
 }
 
 // userError turns a refusal the operator can act on into a plain message; anything else

@@ -151,7 +151,7 @@ func (m *Main) serve(ctx context.Context, args []string) (err error) {
 	jobDone := make(chan struct{})
 	go func() {
 		defer close(jobDone)
-		app.New(store, app.Options{Limits: ptr(cfg.Limits())}).RunSeries(jobCtx, cfg.SeriesHorizon, cfg.SeriesInterval, logger)
+		app.New(store, app.Options{Limits: ptr(cfg.Limits()), Parking: cfg.Parking()}).RunSeries(jobCtx, cfg.SeriesHorizon, cfg.SeriesInterval, logger)
 	}()
 	defer func() { stopJob(); <-jobDone }()
 

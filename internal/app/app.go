@@ -65,6 +65,9 @@ type Options struct {
 	// AddressSearchWait bounds how long a member's address search waits behind their
 	// others (default DefaultAddressSearchWait).
 	AddressSearchWait time.Duration
+	// Parking is how near a site a ride must end to claim one of its carpool spaces, and
+	// the zone of the sites that name none; the zero value means 300 m and UTC.
+	Parking carpool.Parking
 	// KeepCalendarOnPasswordChange keeps a member's calendar feed URL working when their
 	// password changes; by default it stops, like every other credential they had.
 	KeepCalendarOnPasswordChange bool
@@ -91,6 +94,7 @@ type App struct {
 	geocoder    AddressSearch
 	addressGate *memberGate
 	limits      carpool.Limits
+	parking     carpool.Parking
 
 	mailer   Mailer
 	mailJobs chan struct{}
@@ -103,7 +107,7 @@ func New(store carpool.Store, opts Options) *App {
 		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn, keepCalendar: opts.KeepCalendarOnPasswordChange, geocoder: opts.Geocoder,
 		mailer: opts.Mailer, mailJobs: make(chan struct{}, maxMailJobs), addressGate: newMemberGate(opts.AddressSearchWait),
 		signInRefused: opts.SignInRefused, reservationRefused: opts.ReservationRefused,
-		bookingRefused: opts.BookingRefused}
+		bookingRefused: opts.BookingRefused, parking: opts.Parking}
 	a.limits = carpool.DefaultLimits()
 	if opts.Limits != nil {
 		a.limits = *opts.Limits

@@ -23,7 +23,7 @@ func (a *App) bookSeats(ctx context.Context, rideID string, passenger carpool.Me
 		if err != nil {
 			return err
 		}
-		if err := tx.SaveRideBook(ctx, rb); err != nil {
+		if err := a.saveRideBook(ctx, tx, rb); err != nil {
 			return err
 		}
 		out = b
@@ -61,7 +61,7 @@ func (a *App) changeBooking(ctx context.Context, id string, by carpool.Member, c
 		if err != nil {
 			return err
 		}
-		if err := tx.SaveRideBook(ctx, rb); err != nil {
+		if err := a.saveRideBook(ctx, tx, rb); err != nil {
 			return err
 		}
 		out = b

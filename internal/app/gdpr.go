@@ -117,9 +117,11 @@ func (a *App) ExportMine(ctx context.Context, me carpool.Member) (Export, error)
 	if err != nil {
 		return Export{}, err
 	}
-	if x.EmailKinds, err = a.store.EmailKinds(ctx, m.ID); err != nil {
+	choices, err := a.store.EmailChoices(ctx, m.ID)
+	if err != nil {
 		return Export{}, err
 	}
+	x.EmailKinds = carpool.MailedKinds(choices)
 	messages, err := a.store.MemberMessages(ctx, m.ID)
 	if err != nil {
 		return Export{}, err

@@ -21,7 +21,7 @@ func (a *App) deactivate(ctx context.Context, id string, by carpool.Member) (car
 		if err := carpool.CheckDeactivation(by, m, admins); err != nil {
 			return err
 		}
-		if out, err = release(ctx, tx, m, by); err != nil {
+		if out, err = a.release(ctx, tx, m, by); err != nil {
 			return err
 		}
 		detail := fmt.Sprintf("released %d rides, %d bookings, %d reservations; %d sessions ended",
@@ -46,7 +46,7 @@ func (a *App) erase(ctx context.Context, id string, by carpool.Member) error {
 		if err := carpool.CheckErasure(by, m, admins); err != nil {
 			return err
 		}
-		if _, err := release(ctx, tx, m, by); err != nil {
+		if _, err := a.release(ctx, tx, m, by); err != nil {
 			return err
 		}
 		if err := tx.ScrubMember(ctx, m, carpool.Erased(m)); err != nil {
@@ -67,7 +67,7 @@ func (a *App) erase(ctx context.Context, id string, by carpool.Member) error {
 
 // release deactivates m within tx and cancels what they held ahead, each through the
 // one path its kind has, with its events.
-func release(ctx context.Context, tx carpool.Tx, m, by carpool.Member) (carpool.Deactivation, error) {
+func (a *App) release(ctx context.Context, tx carpool.Tx, m, by carpool.Member) (carpool.Deactivation, error) {
 	var out carpool.Deactivation
 	now := tx.Now()
 	if m.Active() {
@@ -93,7 +93,7 @@ func release(ctx context.Context, tx carpool.Tx, m, by carpool.Member) (carpool.
 		if err := rb.CancelRide(by, now); err != nil {
 			return out, err
 		}
-		if err := tx.SaveRideBook(ctx, rb); err != nil {
+		if err := a.saveRideBook(ctx, tx, rb); err != nil {
 			return out, err
 		}
 	}
@@ -105,7 +105,7 @@ func release(ctx context.Context, tx carpool.Tx, m, by carpool.Member) (carpool.
 		if _, err := rb.Cancel(b.ID, m, now); err != nil {
 			return out, err
 		}
-		if err := tx.SaveRideBook(ctx, rb); err != nil {
+		if err := a.saveRideBook(ctx, tx, rb); err != nil {
 			return out, err
 		}
 	}

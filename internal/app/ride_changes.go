@@ -131,7 +131,7 @@ func (a *App) moveRide(ctx context.Context, tx carpool.Tx, rb *carpool.RideBook,
 	if err := rb.Update(p, by, car, res, now); err != nil {
 		return err
 	}
-	return tx.SaveRideBook(ctx, rb)
+	return a.saveRideBook(ctx, tx, rb)
 }
 
 // cancelRide cancels the ride and every active booking on it, telling each passenger.
@@ -146,7 +146,7 @@ func (a *App) cancelRide(ctx context.Context, me carpool.Member, id string) (car
 			return err
 		}
 		out = rb.Ride
-		return tx.SaveRideBook(ctx, rb)
+		return a.saveRideBook(ctx, tx, rb)
 	})
 	if err != nil {
 		return carpool.Ride{}, fmt.Errorf("cancel ride: %w", err)

@@ -32,6 +32,8 @@ type RideView struct {
 	Driver     Person
 	Mine       *carpool.Booking
 	Passengers []Passenger
+	// Space is the carpool parking space the ride holds, shown to its driver only.
+	Space *RideSpace
 }
 
 // IsDriver reports whether the viewer drives the ride.
@@ -48,6 +50,11 @@ type RideResult struct {
 	carpool.RideMatch
 	Driver Person
 }
+
+// CheckOffer reports every field of a ride offer that is wrong on its own, for a form
+// that could not read all its inputs: it answers with all its errors at once.
+// OfferRide checks them again, with the rest.
+func (a *App) CheckOffer(in carpool.RideInput) error { return in.Check(a.Now()) }
 
 // OfferRide offers a ride in a car that me may see: their own car, or a pool car they
 // hold a covering reservation of (the domain decides).
@@ -104,6 +111,9 @@ func (a *App) Ride(ctx context.Context, me carpool.Member, id string) (RideView,
 				Person:  person(people[b.PassengerID], b.PassengerID, carpool.ContactVisible(ride, bookings, me.ID, b.PassengerID)),
 			})
 		}
+	}
+	if v.Space, err = a.RideParking(ctx, me, ride); err != nil {
+		return RideView{}, err
 	}
 	return v, nil
 }

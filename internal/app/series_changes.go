@@ -7,6 +7,10 @@ import (
 	"carpool/internal/carpool"
 )
 
+// CheckCommute reports every field of a commute that is wrong on its own (see
+// CheckOffer).
+func (a *App) CheckCommute(in carpool.SeriesInput) error { return in.Check(a.Now()) }
+
 // OfferSeries offers a ride series (a commute) in a car that me may see; the domain
 // decides whether it is theirs to offer, as for a single ride.
 func (a *App) OfferSeries(ctx context.Context, me carpool.Member, in carpool.SeriesInput) (carpool.Series, error) {
@@ -183,7 +187,7 @@ func (a *App) cancelDay(ctx context.Context, tx carpool.Tx, day carpool.Occurren
 			if err := rb.CancelRide(by, tx.Now()); err != nil {
 				return err
 			}
-			if err := tx.SaveRideBook(ctx, rb); err != nil {
+			if err := a.saveRideBook(ctx, tx, rb); err != nil {
 				return err
 			}
 		}
@@ -281,7 +285,7 @@ func (a *App) Subscribe(ctx context.Context, me carpool.Member, id string, days 
 			if err != nil {
 				return carpool.OnDay(day.On, err)
 			}
-			if err := tx.SaveRideBook(ctx, rb); err != nil {
+			if err := a.saveRideBook(ctx, tx, rb); err != nil {
 				return err
 			}
 			bookings = append(bookings, b)
@@ -326,7 +330,7 @@ func (a *App) Unsubscribe(ctx context.Context, me carpool.Member, id string) (ca
 			return err
 		}
 		for _, day := range days {
-			if _, err := leaveRide(ctx, tx, day.RideID, me); err != nil && carpool.ErrorCode(err) != carpool.ENOTFOUND {
+			if _, err := a.leaveRide(ctx, tx, day.RideID, me); err != nil && carpool.ErrorCode(err) != carpool.ENOTFOUND {
 				return carpool.OnDay(day.On, err)
 			}
 		}
@@ -353,7 +357,7 @@ func (a *App) LeaveSeriesDate(ctx context.Context, me carpool.Member, id string,
 		if len(days) == 0 || days[0].On != d || days[0].RideID == "" {
 			return carpool.FieldErrorf(carpool.ENOTFOUND, "date", "the series has no ride on %s", d)
 		}
-		out, err = leaveRide(ctx, tx, days[0].RideID, me)
+		out, err = a.leaveRide(ctx, tx, days[0].RideID, me)
 		return err
 	})
 	if err != nil {
@@ -364,7 +368,7 @@ func (a *App) LeaveSeriesDate(ctx context.Context, me carpool.Member, id string,
 
 // leaveRide cancels the passenger's active booking on a ride still ahead; ENOTFOUND when
 // there is none.
-func leaveRide(ctx context.Context, tx carpool.Tx, rideID string, passenger carpool.Member) (carpool.Booking, error) {
+func (a *App) leaveRide(ctx context.Context, tx carpool.Tx, rideID string, passenger carpool.Member) (carpool.Booking, error) {
 	rb, err := tx.LoadRideBook(ctx, rideID, "")
 	if err != nil {
 		return carpool.Booking{}, err
@@ -373,5 +377,5 @@ func leaveRide(ctx context.Context, tx carpool.Tx, rideID string, passenger carp
 	if err != nil {
 		return carpool.Booking{}, err
 	}
-	return b, tx.SaveRideBook(ctx, rb)
+	return b, a.saveRideBook(ctx, tx, rb)
 }

@@ -116,7 +116,7 @@ func (a *App) makeDays(ctx context.Context, tx carpool.Tx, id string, horizon ti
 				return err
 			}
 		}
-		if err := saveDay(ctx, tx, sr, day, managers); err != nil {
+		if err := a.saveDay(ctx, tx, sr, day, managers); err != nil {
 			return fmt.Errorf("day %s: %w", d, err)
 		}
 		if day.Conflict() {
@@ -131,7 +131,7 @@ func (a *App) makeDays(ctx context.Context, tx carpool.Tx, id string, horizon ti
 }
 
 // saveDay writes what MakeDay decided, in the order the schema's references need.
-func saveDay(ctx context.Context, tx carpool.Tx, sr carpool.Series, day carpool.SeriesDay, managers []string) error {
+func (a *App) saveDay(ctx context.Context, tx carpool.Tx, sr carpool.Series, day carpool.SeriesDay, managers []string) error {
 	if day.Conflict() {
 		if err := tx.InsertOccurrence(ctx, day.Occurrence); err != nil {
 			return err
@@ -152,7 +152,7 @@ func saveDay(ctx context.Context, tx carpool.Tx, sr carpool.Series, day carpool.
 	if err := tx.InsertOccurrence(ctx, day.Occurrence); err != nil {
 		return err
 	}
-	return tx.SaveRideBook(ctx, day.Ride)
+	return a.saveRideBook(ctx, tx, day.Ride)
 }
 
 // activeSubscribers returns the series' subscriptions whose passenger has not been

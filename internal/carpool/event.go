@@ -19,7 +19,10 @@ const (
 	EventRideCancelled        = "ride.cancelled"
 	EventReservationCreated   = "reservation.created"
 	EventReservationCancelled = "reservation.cancelled"
-	EventRideMessage          = "ride.message" // someone wrote in a ride's thread
+	// EventRideParking tells a driver that their ride got (ReasonSpaceGranted) or lost
+	// (ReasonSpaceReleased) a carpool space at the site it arrives at.
+	EventRideParking = "ride.parking"
+	EventRideMessage = "ride.message" // someone wrote in a ride's thread
 )
 
 // Event is one outbox entry: what happened, to which object, and whom it concerns. Seq is
@@ -46,6 +49,8 @@ const (
 	ReasonRideCancelled    Reason = "ride_cancelled"    // the ride was cancelled under the booking
 	ReasonPassenger        Reason = "passenger"         // the passenger cancelled
 	ReasonDriver           Reason = "driver"            // the driver rejected or cancelled
+	ReasonSpaceGranted     Reason = "space_granted"     // the ride holds a parking space
+	ReasonSpaceReleased    Reason = "space_released"    // the ride no longer holds its space
 )
 
 // bookingPayload is the body of booking events.
@@ -79,6 +84,8 @@ type Payload struct {
 	End           time.Time `json:"end"`
 	SeriesID      string    `json:"series_id"`
 	Date          string    `json:"date"`
+	SiteID        string    `json:"site_id"`
+	Space         string    `json:"space"`
 }
 
 // Decode reads the event's payload.
@@ -135,6 +142,21 @@ func ReservationEvent(typ string, r Reservation, now time.Time) Event {
 	return newEvent(typ, r.ID, r.MemberID, reservationPayload{
 		ReservationID: r.ID, CarID: r.CarID, MemberID: r.MemberID, Kind: string(r.Kind),
 		Start: r.Start, End: r.End, Status: string(r.Status),
+	}, now)
+}
+
+type parkingPayload struct {
+	RideID   string `json:"ride_id"`
+	DriverID string `json:"driver_id"`
+	SiteID   string `json:"site_id"`
+	Date     string `json:"date"`
+	Space    string `json:"space"`
+	Reason   Reason `json:"reason"`
+}
+
+func parkingEvent(reason Reason, c ParkingClaim, label string, now time.Time) Event {
+	return newEvent(EventRideParking, c.RideID, c.DriverID, parkingPayload{
+		RideID: c.RideID, DriverID: c.DriverID, SiteID: c.SiteID, Date: c.Day.String(), Space: label, Reason: reason,
 	}, now)
 }
 

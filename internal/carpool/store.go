@@ -40,6 +40,7 @@ type Store interface {
 	AccountLinkStore
 	RetentionStore
 	PartnerStore
+	ParkingStore
 	MessageStore
 }
 

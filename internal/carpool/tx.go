@@ -37,6 +37,7 @@ type Tx interface {
 	RideTx
 	SeriesTx
 	PartnerTx
+	ParkingTx
 	MessageTx
 }
 

@@ -58,6 +58,9 @@ type Config struct {
 
 	// CO2PerKM is the emission factor reports count avoided CO₂ with (kg CO₂e per km).
 	CO2PerKM float64
+	// ParkingRadiusM is how near a site, in metres, a ride must end to claim one of its
+	// carpool parking spaces.
+	ParkingRadiusM float64
 
 	// Fair-use limits (see carpool.Limits); 0 turns one off.
 	MaxAdvance            time.Duration
@@ -87,6 +90,12 @@ type Config struct {
 
 	// Outbound is where webhooks and the geocoder may send requests.
 	Outbound outbound.Policy
+}
+
+// Parking returns the settings of the carpool parking rule: the radius, and the zone of
+// the sites that name none.
+func (c *Config) Parking() carpool.Parking {
+	return carpool.Parking{RadiusM: c.ParkingRadiusM, Zone: c.Timezone}
 }
 
 // Limits returns the configured fair-use limits.

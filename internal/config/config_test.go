@@ -31,6 +31,9 @@ func TestLoadDefaults(t *testing.T) {
 	if c.ShutdownDelay != 5*time.Second || c.ShutdownTimeout != 20*time.Second {
 		t.Errorf("shutdown: got %v %v, want 5s 20s", c.ShutdownDelay, c.ShutdownTimeout)
 	}
+	if p := c.Parking(); p.RadiusM != 300 || p.Zone != time.UTC {
+		t.Errorf("parking: got %+v, want 300 m in UTC", p)
+	}
 	if c.LogFormat != "json" || c.LogLevel != slog.LevelInfo || c.Timezone != time.UTC {
 		t.Errorf("logs/tz: got %q %v %v", c.LogFormat, c.LogLevel, c.Timezone)
 	}
@@ -91,6 +94,10 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{"bad format", map[string]string{"CARPOOL_LOG_FORMAT": "xml"}, "CARPOOL_LOG_FORMAT"},
 		{"bad zone", map[string]string{"CARPOOL_TIMEZONE": "Mars/Base"}, "CARPOOL_TIMEZONE"},
 		{"bad language", map[string]string{"CARPOOL_DEFAULT_LANGUAGE": "fr"}, "CARPOOL_DEFAULT_LANGUAGE"},
+		{"parking radius not a number", map[string]string{"CARPOOL_PARKING_RADIUS": "near"}, "CARPOOL_PARKING_RADIUS"},
+		{"parking radius too small", map[string]string{"CARPOOL_PARKING_RADIUS": "5"}, "CARPOOL_PARKING_RADIUS"},
+		{"parking radius too large", map[string]string{"CARPOOL_PARKING_RADIUS": "5001"}, "CARPOOL_PARKING_RADIUS"},
+		{"parking radius NaN", map[string]string{"CARPOOL_PARKING_RADIUS": "NaN"}, "CARPOOL_PARKING_RADIUS"},
 		{"bad domain", map[string]string{"CARPOOL_SIGNUP_DOMAINS": "a@b.com"}, "CARPOOL_SIGNUP_DOMAINS"},
 		{"bad scheme", map[string]string{"CARPOOL_DATABASE_URL": "mysql://x"}, "CARPOOL_DATABASE_URL"},
 		{"bad port", map[string]string{"POSTGRES_PORT": "http"}, "POSTGRES_PORT"},

@@ -161,6 +161,17 @@ var settings = []setting{
 			return nil
 		},
 		show: func(c *Config) string { return strconv.FormatFloat(c.CO2PerKM, 'f', -1, 64) }},
+	{env: "CARPOOL_PARKING_RADIUS", flag: "parking-radius", def: "300",
+		usage: "metres within which a ride's destination must lie of a site for the ride to arrive there and claim one of its carpool parking spaces",
+		apply: func(c *Config, v string) error {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || !(f >= 10 && f <= 5000) {
+				return errors.New("must be a number of metres from 10 to 5000")
+			}
+			c.ParkingRadiusM = f
+			return nil
+		},
+		show: func(c *Config) string { return strconv.FormatFloat(c.ParkingRadiusM, 'f', -1, 64) }},
 	{env: "CARPOOL_SIGNUP_DOMAINS", flag: "signup-domains", usage: "comma-separated email domains that may sign up; empty: closed; *: open",
 		apply: func(c *Config, v string) error {
 			d, err := parseDomains(v)

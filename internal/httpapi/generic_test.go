@@ -66,11 +66,14 @@ var validBody = map[string]any{
 	"putNotificationPreferences": map[string]any{"email": []string{}},
 	"createWebhook":              map[string]any{"url": "https://hooks.example.com/x"},
 	"createPartner":              map[string]any{"name": "City planner"},
+	"addParkingSpace":            map[string]any{"label": "P1"},
+	"renameParkingSpace":         map[string]any{"label": "P1"},
 }
 
 // validQuery is the query an operation requires, for the same checks.
 var validQuery = map[string]string{
 	"searchAddress": "?q=Oranienplatz",
+	"parkingList":   "?date=2030-01-01",
 }
 
 // TestEveryOperation checks what every operation of the description shares: credentials,
@@ -146,9 +149,12 @@ func TestBodyErrorsOnPathOperations(t *testing.T) {
 	site := str(e.site(t, admin)["id"])
 	car := str(e.poolCar(t, admin, site, 5)["id"])
 	ride := str(e.ride(t, admin, 2, "instant")["id"])
+	space := str(e.do(t, call{method: "POST", path: "/api/v1/sites/" + site + "/parking-spaces", token: admin.token,
+		body: map[string]any{"label": "P1"}}).want(t, 201).object(t)["id"])
 	for _, path := range []string{
 		"PATCH /api/v1/sites/" + site, "PATCH /api/v1/cars/" + car, "POST /api/v1/cars/" + car + "/reservations",
 		"PATCH /api/v1/rides/" + ride, "POST /api/v1/rides/" + ride + "/bookings", "POST /api/v1/rides/" + ride + "/messages",
+		"POST /api/v1/sites/" + site + "/parking-spaces", "PATCH /api/v1/parking-spaces/" + space,
 	} {
 		method, p, _ := strings.Cut(path, " ")
 		t.Run(path, func(t *testing.T) {

@@ -110,6 +110,12 @@ func (w *world) window() map[string]any {
 
 func (w *world) ownerRide(t *testing.T) string { return str(w.e.ride(t, w.owner, 3, "approval")["id"]) }
 
+// space is a new parking space of the world's site.
+func (w *world) space(t *testing.T) string {
+	return str(w.e.do(t, call{method: "POST", path: "/api/v1/sites/" + w.site + "/parking-spaces", token: w.fleet.token,
+		body: map[string]any{"label": plate()}}).want(t, 201).object(t)["id"])
+}
+
 func (w *world) ownerCar(t *testing.T) string { return str(w.e.privateCar(t, w.owner, 4)["id"]) }
 
 func (w *world) ownerReservation(t *testing.T) string {
@@ -301,6 +307,13 @@ func roleMatrix(w *world) []matrixRow {
 		{"POST", "/api/v1/sites", "", nil, map[string]any{"name": "S", "address": "A", "lat": 1, "lon": 1}, false, [6]int{401, 403, 403, 201, 201, 401}},
 		{"GET", "/api/v1/sites/{id}", "", func(*testing.T) string { return w.site }, nil, false, [6]int{401, 200, 200, 200, 200, 401}},
 		{"PATCH", "/api/v1/sites/{id}", "", func(*testing.T) string { return w.site }, map[string]any{"address": "B"}, false, [6]int{401, 403, 403, 200, 200, 401}},
+		{"GET", "/api/v1/sites/{id}/parking-spaces", "", func(*testing.T) string { return w.site }, nil, false, [6]int{401, 200, 200, 200, 200, 401}},
+		{"POST", "/api/v1/sites/{id}/parking-spaces", "", func(*testing.T) string { return w.site },
+			func(*testing.T, caller) any { return map[string]any{"label": plate()} }, false, [6]int{401, 403, 403, 201, 201, 401}},
+		{"PATCH", "/api/v1/parking-spaces/{id}", "", w.space, func(*testing.T, caller) any { return map[string]any{"label": plate()} },
+			false, [6]int{401, 403, 403, 200, 200, 401}},
+		{"DELETE", "/api/v1/parking-spaces/{id}", "", w.space, nil, false, [6]int{401, 403, 403, 204, 204, 401}},
+		{"GET", "/api/v1/sites/{id}/parking", "?date=2030-01-01", func(*testing.T) string { return w.site }, nil, false, [6]int{401, 403, 403, 200, 200, 401}},
 
 		{"GET", "/api/v1/cars", "", nil, nil, false, [6]int{401, 200, 200, 200, 200, 401}},
 		{"POST", "/api/v1/cars", "", nil, func(*testing.T, caller) any {

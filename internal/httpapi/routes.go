@@ -80,6 +80,7 @@ func (s *Server) routes() {
 
 	s.notificationRoutes()
 	s.partnerRoutes()
+	s.parkingRoutes()
 }
 
 // openAPIETag names this build's description, so that a client (or a linter fetching it

@@ -131,6 +131,11 @@ func textInputs(t *testing.T, e *env) []textInput {
 	}
 	add("POST /api/v1/sites", "/api/v1/sites", fm, site, "name", "address")
 	add("PATCH /api/v1/sites/{id}", "/api/v1/sites/"+siteID, fm, func() map[string]any { return map[string]any{} }, "name", "address")
+	spaceID := str(e.do(t, call{method: "POST", path: "/api/v1/sites/" + siteID + "/parking-spaces", token: fm.token,
+		body: map[string]any{"label": "P1"}}).want(t, 201).object(t)["id"])
+	add("POST /api/v1/sites/{id}/parking-spaces", "/api/v1/sites/"+siteID+"/parking-spaces", fm,
+		func() map[string]any { return map[string]any{} }, "label")
+	add("PATCH /api/v1/parking-spaces/{id}", "/api/v1/parking-spaces/"+spaceID, fm, func() map[string]any { return map[string]any{} }, "label")
 	add("POST /api/v1/cars", "/api/v1/cars", ann, func() map[string]any {
 		return map[string]any{"kind": "private", "plate": plate(), "make": "VW", "model": "Golf", "seats": 5}
 	}, "plate", "make", "model")

@@ -45,6 +45,8 @@ var Tables = []string{
 	"calendar_tokens",
 	"account_links",
 	"partners",
+	"parking_spaces",
+	"parking_claims",
 	"ride_messages",
 	"ride_message_notices",
 }

@@ -62,6 +62,8 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Series", testSeries},
 		{"SeriesConcurrency", testSeriesConcurrency},
 		{"TimeZones", testTimeZones},
+		{"Parking", testParking},
+		{"ParkingConcurrency", testParkingConcurrency},
 		{"Messages", testMessages},
 	}
 	for _, g := range groups {

@@ -69,16 +69,16 @@ func (is *instrumentedStore) MarkAllNotificationsRead(ctx context.Context, membe
 	return is.next.MarkAllNotificationsRead(ctx, memberID, now)
 }
 
-func (is *instrumentedStore) EmailKinds(ctx context.Context, memberID string) (_ []string, err error) {
-	ctx, end := is.start(ctx, "EmailKinds")
+func (is *instrumentedStore) EmailChoices(ctx context.Context, memberID string) (_ map[string]bool, err error) {
+	ctx, end := is.start(ctx, "EmailChoices")
 	defer func() { end(err) }()
-	return is.next.EmailKinds(ctx, memberID)
+	return is.next.EmailChoices(ctx, memberID)
 }
 
-func (is *instrumentedStore) SetEmailKinds(ctx context.Context, memberID string, kinds []string) (err error) {
-	ctx, end := is.start(ctx, "SetEmailKinds")
+func (is *instrumentedStore) SetEmailChoices(ctx context.Context, memberID string, choices map[string]bool) (err error) {
+	ctx, end := is.start(ctx, "SetEmailChoices")
 	defer func() { end(err) }()
-	return is.next.SetEmailKinds(ctx, memberID, kinds)
+	return is.next.SetEmailChoices(ctx, memberID, choices)
 }
 
 func (is *instrumentedStore) CreateWebhook(ctx context.Context, w carpool.Webhook) (err error) {
@@ -493,6 +493,24 @@ func (is *instrumentedStore) PartnerByKeyHash(ctx context.Context, hash string) 
 	ctx, end := is.start(ctx, "PartnerByKeyHash")
 	defer func() { end(err) }()
 	return is.next.PartnerByKeyHash(ctx, hash)
+}
+
+func (is *instrumentedStore) ActiveParkingSpaces(ctx context.Context, siteID string) (_ []carpool.ParkingSpace, err error) {
+	ctx, end := is.start(ctx, "ActiveParkingSpaces")
+	defer func() { end(err) }()
+	return is.next.ActiveParkingSpaces(ctx, siteID)
+}
+
+func (is *instrumentedStore) ParkingHolders(ctx context.Context, siteID string, day carpool.Date) (_ []carpool.ParkingHolder, err error) {
+	ctx, end := is.start(ctx, "ParkingHolders")
+	defer func() { end(err) }()
+	return is.next.ParkingHolders(ctx, siteID, day)
+}
+
+func (is *instrumentedStore) RideParking(ctx context.Context, rideID string) (_ []carpool.ParkingHolder, err error) {
+	ctx, end := is.start(ctx, "RideParking")
+	defer func() { end(err) }()
+	return is.next.RideParking(ctx, rideID)
 }
 
 func (is *instrumentedStore) RideMessages(ctx context.Context, rideID string, p carpool.Page) (_ []carpool.Message, _ string, err error) {

@@ -159,6 +159,7 @@ type sitePage struct {
 	Site     carpool.Site
 	Form     *form
 	Location map[string]*placeField
+	Parking  siteParking
 }
 
 func (s *Server) editSiteForm(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -166,6 +167,12 @@ func (s *Server) editSiteForm(w http.ResponseWriter, r *http.Request, me *sessio
 	if err != nil {
 		return err
 	}
+	return s.showSite(w, r, me, site, nil, "", http.StatusOK)
+}
+
+// showSite renders the site's page with its form as stored; parking is the parking form
+// to show again (nil: an empty add form), failed the space whose rename it is.
+func (s *Server) showSite(w http.ResponseWriter, r *http.Request, me *session, site carpool.Site, parking *form, failed string, status int) error {
 	f := newForm(url.Values{
 		"name": {site.Name}, "address": {site.Address}, "location_address": {""}, "time_zone": {site.TimeZone},
 		"location": {atValue(carpool.Place{Label: site.Name, Lat: site.Lat, Lon: site.Lon})},
@@ -175,7 +182,11 @@ func (s *Server) editSiteForm(w http.ResponseWriter, r *http.Request, me *sessio
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "site", me, sitePage{Site: site, Form: f, Location: loc})
+	pk, err := s.siteParking(r, me, site, parking, failed)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "site", me, sitePage{Site: site, Form: f, Location: loc, Parking: pk})
 	return nil
 }
 
@@ -214,7 +225,11 @@ func (s *Server) editSite(w http.ResponseWriter, r *http.Request, me *session) e
 	if lookup != "" {
 		status = http.StatusOK
 	}
-	s.render(w, r, status, "site", me, sitePage{Site: site, Form: f, Location: loc})
+	pk, err := s.siteParking(r, me, site, nil, "")
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "site", me, sitePage{Site: site, Form: f, Location: loc, Parking: pk})
 	return nil
 }
 

@@ -114,6 +114,14 @@ func (s *site) newSite(t *testing.T) carpool.Site {
 	return st
 }
 
+// space is a new parking space of the HQ, as "{site}/parking-spaces/{space}": the rows
+// of the space routes put it where their path has {id}.
+func (s *site) space(t *testing.T) string {
+	sp, err := storetest.NewFlows(s.app.Store).AddParkingSpace(context.Background(), s.hq.ID, fmt.Sprintf("S%d", s.n.Add(1)), s.fleet)
+	mustDo(t, err)
+	return s.hq.ID + "/parking-spaces/" + sp.ID
+}
+
 func (s *site) poolCar(t *testing.T) string {
 	c := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPool, SiteID: s.hq.ID, Plate: fmt.Sprintf("M R %d", s.n.Add(1)), Make: "VW", Model: "Golf",
 		Seats: 5, Status: carpool.CarActive, Version: 1}
@@ -407,6 +415,15 @@ func webMatrix(s *site) []webRow {
 		{"POST /fleet/cars/{id}/maintenance", "", s.poolCar, v("start", local(24*time.Hour), "end", local(26*time.Hour)),
 			false, [6]int{403, 403, 403, 303, 303, 403}},
 		{"POST /fleet/cars/{id}/retire", "", s.poolCar, nil, false, [6]int{403, 403, 403, 303, 303, 403}},
+		{"POST /fleet/sites/{id}/parking-spaces", "", fixed(&s.hq.ID), func(*testing.T, carpool.Member) any {
+			return v("label", fmt.Sprintf("P%d", s.n.Add(1)))
+		}, false, [6]int{403, 403, 403, 303, 303, 403}},
+		{"POST /fleet/sites/{id}/parking-spaces/{space}", "/fleet/sites/{id}", s.space, func(*testing.T, carpool.Member) any {
+			return v("label", fmt.Sprintf("Q%d", s.n.Add(1)), "version", "1")
+		}, false, [6]int{403, 403, 403, 303, 303, 403}},
+		{"POST /fleet/sites/{id}/parking-spaces/{space}/retire", "/fleet/sites/{id}/retire", s.space, nil, false, [6]int{403, 403, 403, 303, 303, 403}},
+		{"GET /fleet/sites/{id}/parking", "", fixed(&s.hq.ID), nil, false, [6]int{303, 403, 403, 200, 200, 303}},
+		{"GET /fleet/sites/{id}/parking.csv", "", fixed(&s.hq.ID), nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 		{"GET /fleet/reports", "", nil, nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 		{"GET /fleet/reports/{table}", "/fleet/reports/weeks.csv", nil, nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 		{"GET /fleet/utilisation", "", nil, nil, false, [6]int{303, 403, 403, 200, 200, 303}},

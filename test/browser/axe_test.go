@@ -80,7 +80,7 @@ func TestAccessibilityOfTheFleetPages(t *testing.T) {
 	}
 	p := newPerson(t, w.browser, w.app.URL, "Frida").in(t)
 	p.signInDE(fm.Email)
-	pages := []string{"/fleet", "/fleet/sites/" + site.ID, "/fleet/cars/" + car.ID, "/fleet/utilisation", "/fleet/reports",
+	pages := []string{"/fleet", "/fleet/sites/" + site.ID, "/fleet/sites/" + site.ID + "/parking", "/fleet/cars/" + car.ID, "/fleet/utilisation", "/fleet/reports",
 		"/admin/members", "/admin/audit", "/cars/" + car.ID}
 	for _, width := range []int{phoneW, desktopW} {
 		p.viewport(width, phoneH)

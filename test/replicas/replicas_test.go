@@ -155,6 +155,7 @@ func TestReplicas(t *testing.T) {
 	t.Run("NoOverbookingAcrossReplicas", c.testNoOverbooking)
 	t.Run("NoOverlappingReservationsAcrossReplicas", c.testNoOverlap)
 	t.Run("DeactivationReleasesEverythingAcrossReplicas", c.testDeactivation)
+	t.Run("ParkingAcrossReplicas", c.testParking)
 	t.Run("ReadinessFollowsTheDatabase", func(t *testing.T) { c.testReadiness(t, srv) })
 }
 

@@ -91,13 +91,13 @@ func Start(tb testing.TB, opts Options) *App {
 	}
 	a := app.New(db, app.Options{Signup: opts.Signup, Now: opts.Now, HashSlots: opts.HashSlots, HashWait: opts.HashWait,
 		AccountBackoff: opts.Backoff, AddressBackoff: opts.Backoff, SSO: opts.SSOPolicy, NoPasswordSignIn: opts.NoPasswordSignIn,
-		Geocoder: opts.Geocoder, Mailer: mailer, Limits: opts.Limits})
+		Geocoder: opts.Geocoder, Mailer: mailer, Limits: opts.Limits, Parking: carpool.Parking{Zone: opts.Location}})
 	tb.Cleanup(a.Wait) // before the store closes
 	var single *web.SSO
 	if opts.SSO != nil {
 		single = opts.SSO(base)
 	}
-	notifications := notify.NewService(db, notify.ServiceOptions{Location: opts.Location, Now: opts.Now})
+	notifications := notify.NewService(db, notify.ServiceOptions{Location: opts.Location, Language: opts.Language, Now: opts.Now})
 	mux.Handle("/api/", httpapi.NewServer(a, db, httpapi.Options{Logger: logger, Now: opts.Now, Notify: notifications}))
 	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: opts.Location, SSO: single, MapTilesURL: opts.MapTilesURL,
 		Notify: notifications, Language: opts.Language}))
