@@ -301,13 +301,14 @@ func (m *mailRecorder) Send(_ context.Context, d carpool.Delivery) error {
 	return nil
 }
 
-// TestMessageMailByChoice: a message comes by e-mail to those who chose ride.message in
-// their notification settings, and only to them; the inbox has it for everyone.
+// TestMessageMailByChoice: a message comes by e-mail to those who keep ride.message in
+// their notification settings (as it is until they choose), and not to those who left it
+// out; the inbox has it for everyone.
 func TestMessageMailByChoice(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	th := newThread(t, e)
-	e.do(t, call{method: "PUT", path: "/api/v1/notifications/preferences", token: th.driver.token,
-		body: map[string]any{"email": []string{carpool.EventRideMessage}}}).want(t, 200)
+	e.do(t, call{method: "PUT", path: "/api/v1/notifications/preferences", token: th.pending.token,
+		body: map[string]any{"email": []string{carpool.EventBookingConfirmed}}}).want(t, 200)
 	e.post(t, th.confirmed, th.ride, map[string]any{"body": "Ich stehe an Tor 2"}).want(t, 201)
 	mail := &mailRecorder{}
 	relay := notify.New(e.store, notify.Options{Senders: map[string]notify.Sender{carpool.ChannelEmail: mail}})
