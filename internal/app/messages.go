@@ -16,15 +16,20 @@ type MessageView struct {
 	Mine    bool
 }
 
-// PostMessage writes me's message in the ride's thread. The ride is locked with its
-// active bookings, so whether me is matched is decided on the bookings as they are; me's
-// row is locked while their messages of the past hour are counted, so replicas cannot
-// together pass the fair-use limit. Each other matched member is told through the
+// PostMessage writes me's message in the ride's thread. Me's row is locked while their
+// messages of the past hour are counted, so replicas cannot together pass the fair-use
+// limit; the ride is locked with its active bookings, so whether me is matched is
+// decided on the bookings as they are. Each other matched member is told through the
 // outbox, at most once per thread and carpool.MessageNoticeGap.
 func (a *App) PostMessage(ctx context.Context, me carpool.Member, rideID string, in carpool.MessageInput) (carpool.Message, error) {
 	var out carpool.Message
 	err := a.store.InTx(ctx, func(tx carpool.Tx) error {
 		now := tx.Now()
+		// The member's row first, then the ride's: the order an erasure takes them in,
+		// so the two never wait for each other.
+		if _, err := tx.LockMember(ctx, me.ID); err != nil {
+			return err
+		}
 		rb, err := tx.LoadRideBook(ctx, rideID, "")
 		if err != nil {
 			return err
@@ -32,9 +37,6 @@ func (a *App) PostMessage(ctx context.Context, me carpool.Member, rideID string,
 		th := carpool.Thread{Ride: rb.Ride, Bookings: rb.Bookings}
 		msg, err := th.Write(me, in, now)
 		if err != nil {
-			return err
-		}
-		if _, err := tx.LockMember(ctx, me.ID); err != nil {
 			return err
 		}
 		count, err := tx.CountMessages(ctx, me.ID, rideID, now.Add(-time.Hour))

@@ -153,9 +153,8 @@ func TestBodyErrorsOnPathOperations(t *testing.T) {
 		body: map[string]any{"label": "P1"}}).want(t, 201).object(t)["id"])
 	for _, path := range []string{
 		"PATCH /api/v1/sites/" + site, "PATCH /api/v1/cars/" + car, "POST /api/v1/cars/" + car + "/reservations",
-		"PATCH /api/v1/rides/" + ride, "POST /api/v1/rides/" + ride + "/bookings",
-		"POST /api/v1/sites/" + site + "/parking-spaces", "PATCH /api/v1/parking-spaces/" + space,
 		"PATCH /api/v1/rides/" + ride, "POST /api/v1/rides/" + ride + "/bookings", "POST /api/v1/rides/" + ride + "/messages",
+		"POST /api/v1/sites/" + site + "/parking-spaces", "PATCH /api/v1/parking-spaces/" + space,
 	} {
 		method, p, _ := strings.Cut(path, " ")
 		t.Run(path, func(t *testing.T) {

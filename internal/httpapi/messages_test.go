@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 
 	"carpool/internal/carpool"
@@ -279,5 +281,51 @@ func TestMessagesErasedAndExported(t *testing.T) {
 	got := e.thread(t, th.driver, th.ride, "")
 	if len(got.Items) != 2 || !got.Items[0].Removed || got.Items[0].Body != "(removed)" || got.Items[1].Body != "komme" {
 		t.Errorf("thread after erasure: got %+v", got.Items)
+	}
+}
+
+// mailRecorder is the relay's e-mail channel, recording what it is asked to send.
+type mailRecorder struct {
+	mu   sync.Mutex
+	sent []notify.MailPayload
+}
+
+func (m *mailRecorder) Send(_ context.Context, d carpool.Delivery) error {
+	var p notify.MailPayload
+	if err := json.Unmarshal(d.Payload, &p); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sent = append(m.sent, p)
+	return nil
+}
+
+// TestMessageMailByChoice: a message comes by e-mail to those who keep ride.message in
+// their notification settings (as it is until they choose), and not to those who left it
+// out; the inbox has it for everyone.
+func TestMessageMailByChoice(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	th := newThread(t, e)
+	e.do(t, call{method: "PUT", path: "/api/v1/notifications/preferences", token: th.pending.token,
+		body: map[string]any{"email": []string{carpool.EventBookingConfirmed}}}).want(t, 200)
+	e.post(t, th.confirmed, th.ride, map[string]any{"body": "Ich stehe an Tor 2"}).want(t, 201)
+	mail := &mailRecorder{}
+	relay := notify.New(e.store, notify.Options{Senders: map[string]notify.Sender{carpool.ChannelEmail: mail}})
+	if _, err := relay.FanOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := relay.Deliver(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var messageMail []notify.MailPayload
+	for _, p := range mail.sent {
+		if p.Kind == carpool.EventRideMessage {
+			messageMail = append(messageMail, p)
+		}
+	}
+	if len(messageMail) != 1 || messageMail[0].To != th.driver.Email || !strings.Contains(messageMail[0].Body, "Conny Confirmed") ||
+		strings.Contains(messageMail[0].Body, "Tor 2") {
+		t.Errorf("message mail: got %+v, want one to the driver naming the author, not the words", messageMail)
 	}
 }

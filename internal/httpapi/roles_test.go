@@ -129,6 +129,16 @@ func (w *world) ownerBooking(t *testing.T) string {
 	return str(w.e.book(t, w.owner, str(ride["id"]), 1, false).want(t, 201).object(t)["id"])
 }
 
+// ownerLostBooking is the owner's request for a seat on a colleague's ride, which the
+// colleague rejected: the owner may ask for alternatives.
+func (w *world) ownerLostBooking(t *testing.T) string {
+	driver := w.e.quickMember(t, "Rolf Rejecter "+plate())
+	ride := w.e.ride(t, driver, 3, "approval")
+	id := str(w.e.book(t, w.owner, str(ride["id"]), 1, false).want(t, 201).object(t)["id"])
+	w.e.do(t, call{method: "POST", path: "/api/v1/bookings/" + id + "/reject", token: driver.token}).want(t, 200)
+	return id
+}
+
 // requestToOwner is a colleague's pending request for a seat on the owner's ride: the
 // owner, as its driver, confirms or rejects it.
 func (w *world) requestToOwner(t *testing.T) string {
@@ -336,6 +346,7 @@ func roleMatrix(w *world) []matrixRow {
 		{"POST", "/api/v1/bookings/{id}/cancel", "", w.ownerBooking, nil, false, [6]int{401, 404, 200, 404, 404, 401}},
 		{"POST", "/api/v1/bookings/{id}/confirm", "", w.requestToOwner, nil, false, [6]int{401, 404, 200, 404, 404, 401}},
 		{"POST", "/api/v1/bookings/{id}/reject", "", w.requestToOwner, nil, false, [6]int{401, 404, 200, 404, 404, 401}},
+		{"GET", "/api/v1/bookings/{id}/alternatives", "", w.ownerLostBooking, nil, false, [6]int{401, 404, 200, 404, 404, 401}},
 
 		{"GET", "/api/v1/series", "", nil, nil, false, [6]int{401, 200, 200, 200, 200, 401}},
 		{"POST", "/api/v1/series", "", nil, func(t *testing.T, c caller) any { return seriesBody(w.carOf(t, c)) },

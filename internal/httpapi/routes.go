@@ -67,6 +67,7 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /api/v1/bookings/{id}/cancel", s.authed(s.cancelBooking))
 	s.mux.Handle("POST /api/v1/bookings/{id}/confirm", s.authed(s.confirmBooking))
 	s.mux.Handle("POST /api/v1/bookings/{id}/reject", s.authed(s.rejectBooking))
+	s.mux.Handle("GET /api/v1/bookings/{id}/alternatives", s.authed(s.listAlternatives))
 
 	s.mux.Handle("GET /api/v1/places", s.authed(s.listPlaces))
 	s.mux.Handle("POST /api/v1/places", s.authed(s.idempotent(s.createPlace)))

@@ -3,7 +3,10 @@ package notify
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"carpool/internal/carpool"
@@ -42,6 +45,9 @@ type message struct {
 	seats       int // 0 unless body is plural in seats
 	// stop, when set, is the recipient's own pickup along the ride, said after the body.
 	stop *stopRef
+	// alternatives are rides that can take a passenger who lost theirs, said after the
+	// body; the link then leads to the first, with the passenger's pickup and drop-off.
+	alternatives []carpool.Ride
 }
 
 // stopRef is a passenger's own pickup and when the driver is expected there.
@@ -132,6 +138,13 @@ func (m message) say(r reader) (title, body string) {
 	if m.stop != nil {
 		body += " " + p.T("notify.your_pickup", "Label", m.stop.label, "Time", r.clock(m.stop.at))
 	}
+	if len(m.alternatives) > 0 {
+		rides := make([]string, len(m.alternatives))
+		for i, ride := range m.alternatives {
+			rides[i] = p.T("notify.ride", "From", ride.From.Label, "To", ride.To.Label, "When", r.when(ride.DepartAt))
+		}
+		body += " " + p.N("notify.alternatives", len(rides), "Rides", strings.Join(rides, "; "))
+	}
 	return p.T(m.title), body
 }
 
@@ -169,6 +182,9 @@ func (r *Relay) plan(ctx context.Context, e carpool.Event) (carpool.Fanout, erro
 	}
 	msgs, err := r.messages(ctx, e, body)
 	if err != nil {
+		return f, err
+	}
+	if err := r.withAlternatives(ctx, e, body, msgs); err != nil {
 		return f, err
 	}
 	for _, m := range msgs {
@@ -480,4 +496,53 @@ func (r reader) when(t time.Time) string {
 		return r.p.When(t)
 	}
 	return r.p.When(t) + " " + t.Format("MST")
+}
+
+// withAlternatives adds to the message of a passenger who lost their ride (rejected, or
+// cancelled by the driver or with the ride) the rides that can take them now, found as
+// GET /api/v1/bookings/{id}/alternatives finds them, and links to the best one with the
+// passenger's pickup and drop-off, so that one tap leads to booking it.
+func (r *Relay) withAlternatives(ctx context.Context, e carpool.Event, b carpool.Payload, msgs []message) error {
+	if e.Type != carpool.EventBookingRejected && e.Type != carpool.EventBookingCancelled || len(msgs) != 1 || msgs[0].member != b.PassengerID {
+		return nil
+	}
+	booking, err := r.store.Booking(ctx, b.BookingID)
+	if carpool.ErrorCode(err) == carpool.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !booking.NeedsAlternatives() {
+		return nil
+	}
+	lost, err := r.store.Ride(ctx, booking.RideID)
+	if carpool.ErrorCode(err) == carpool.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	found, err := carpool.SearchAlternatives(ctx, r.store, lost, booking, r.now())
+	if err != nil || len(found) == 0 {
+		return err
+	}
+	for _, m := range found {
+		msgs[0].alternatives = append(msgs[0].alternatives, m.Ride)
+	}
+	msgs[0].link = alternativeLink(found[0].Ride.ID, booking)
+	return nil
+}
+
+// alternativeLink is the ride page of an alternative with the lost booking's pickup and
+// drop-off, which its booking form then carries.
+func alternativeLink(rideID string, b carpool.Booking) string {
+	link := "/rides/" + rideID
+	if b.Pickup == nil || b.Dropoff == nil {
+		return link
+	}
+	at := func(p *carpool.Place) string {
+		return "at:" + strconv.FormatFloat(p.Lat, 'f', -1, 64) + "," + strconv.FormatFloat(p.Lon, 'f', -1, 64) + "|" + p.Label
+	}
+	return link + "?" + url.Values{"pickup": {at(b.Pickup)}, "dropoff": {at(b.Dropoff)}}.Encode()
 }

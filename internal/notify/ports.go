@@ -23,6 +23,8 @@ type RelayStore interface {
 	Member(ctx context.Context, id string) (carpool.Member, error)
 	Ride(ctx context.Context, id string) (carpool.Ride, error)
 	Bookings(ctx context.Context, f carpool.BookingFilter, p carpool.Page) ([]carpool.Booking, string, error)
+	Booking(ctx context.Context, id string) (carpool.Booking, error)
+	SearchRides(ctx context.Context, q carpool.RideQuery, offset, limit int) ([]carpool.RideMatch, error)
 	Reservation(ctx context.Context, id string) (carpool.Reservation, error)
 	Series(ctx context.Context, id string) (carpool.Series, error)
 }
