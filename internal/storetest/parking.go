@@ -242,6 +242,27 @@ func testParking(t *testing.T, open func(t *testing.T) carpool.Store) {
 		}
 	})
 
+	t.Run("a space added after the carpools formed serves one of them at once", func(t *testing.T) {
+		e := newEnv(t, open)
+		fleet := e.member(carpool.RoleFleetManager)
+		// The carpools form before the site is known.
+		site := carpool.Site{ID: carpool.NewID(), Name: "Lausanne " + unique(), Address: "Place de la Gare 9", Lat: 46.5167, Lon: 6.6291,
+			TimeZone: "Europe/Zurich", Version: 1, CreatedAt: e.now, UpdatedAt: e.now}
+		depart := e.at(30 * time.Hour)
+		a := e.rideTo(site, e.member(carpool.RoleMember), carpool.BookingInstant, depart)
+		e.book(a, e.member(carpool.RoleMember), 1, false)
+		b := e.rideTo(site, e.member(carpool.RoleMember), carpool.BookingInstant, depart)
+		e.book(b, e.member(carpool.RoleMember), 1, false)
+		solo := e.rideTo(site, e.member(carpool.RoleMember), carpool.BookingInstant, depart)
+		noErr(t, e.s.CreateSite(e.ctx, site), "create site")
+		_, err := e.f.AddParkingSpace(e.ctx, site.ID, "P1", fleet)
+		noErr(t, err, "add space")
+		got := e.holders(site, carpool.Parking{}.DayOf(a, site))
+		if len(got) != 1 || got[solo.ID] != "" || got[a.ID] == "" && got[b.ID] == "" {
+			t.Fatalf("holders: got %v, want one of the carpools %s, %s", got, a.ID, b.ID)
+		}
+	})
+
 	t.Run("the schema refuses two rides on one space of a day", func(t *testing.T) {
 		e := newEnv(t, open)
 		db := e.raw()
