@@ -76,6 +76,7 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 	client := clientip.New(cfg.TrustedProxies)
 	notifications := notify.NewService(store, notify.ServiceOptions{
 		AdminAddr: cfg.AdminAddr, Outbound: cfg.Outbound, PublicURL: cfg.Notify.PublicURL, Location: cfg.Timezone,
+		Language: cfg.DefaultLanguage,
 	})
 	// Partner operators read shared rides with their own keys, beside the member API.
 	mux.Handle(partnerapi.Prefix+"/", partnerapi.NewServer(a, partnerapi.Options{Logger: logger, PublicURL: cfg.Notify.PublicURL}))

@@ -48,7 +48,7 @@ func (a *App) MemberByEmail(ctx context.Context, me carpool.Member, email string
 
 // SetRole changes a member's role (admins); the last admin cannot be demoted.
 func (a *App) SetRole(ctx context.Context, me carpool.Member, id string, role carpool.Role) (carpool.Member, error) {
-	return a.store.SetRole(ctx, id, role, me)
+	return a.setRole(ctx, id, role, me)
 }
 
 // Deactivate signs a member out everywhere and releases their future rides, bookings
@@ -63,14 +63,7 @@ func (a *App) Deactivate(ctx context.Context, me carpool.Member, id string) (car
 
 // Reactivate lets a deactivated member sign in again (admins); an erased one never.
 func (a *App) Reactivate(ctx context.Context, me carpool.Member, id string) (carpool.Member, error) {
-	target, err := a.store.Member(ctx, id)
-	if err != nil {
-		return carpool.Member{}, err
-	}
-	if err := carpool.CheckReactivation(me, target); err != nil {
-		return carpool.Member{}, err
-	}
-	return a.store.ReactivateMember(ctx, id, me)
+	return a.reactivate(ctx, id, me)
 }
 
 // ResetPassword sets a new password for a member (admins, for someone locked out) and

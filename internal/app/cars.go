@@ -135,23 +135,55 @@ func (a *App) RetireCar(ctx context.Context, me carpool.Member, id string, ifVer
 }
 
 // changeCar applies change to a car that me may see and manage, checked against the car
-// as it is in the store's transaction; a pool car's change goes into the audit log as
-// action.
+// as it is under its lock (which every new ride, commute day and reservation of the car
+// also takes) and against what it carries; a pool car's change goes into the audit log
+// as action, in the same transaction.
 func (a *App) changeCar(ctx context.Context, me carpool.Member, id string, ifVersion int, action string, change func(*carpool.Car) error) (carpool.Car, error) {
-	c, err := a.store.UpdateCar(ctx, id, ifVersion, func(c *carpool.Car) error {
-		if !c.VisibleTo(me) {
+	var out carpool.Car
+	err := a.store.InTx(ctx, func(tx carpool.Tx) error {
+		now := tx.Now()
+		old, err := tx.LockCar(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !old.VisibleTo(me) {
 			return errCarNotFound
 		}
-		if !c.CanManage(me) {
+		if ifVersion != 0 && old.Version != ifVersion {
+			return carpool.StaleVersion(carpool.Phrasef("car"), old.Version)
+		}
+		if !old.CanManage(me) {
 			return carpool.Errorf(carpool.EFORBIDDEN, "only fleet managers and admins can change pool cars, and only owners their private cars")
 		}
-		return change(c)
+		c := old
+		if err := change(&c); err != nil {
+			return err
+		}
+		// A pool car may move to another site; what it is and whose it is stay.
+		c.ID, c.Kind, c.OwnerID, c.CreatedAt = old.ID, old.Kind, old.OwnerID, old.CreatedAt
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		load, err := tx.CarLoad(ctx, c.ID, now)
+		if err != nil {
+			return err
+		}
+		if err := carpool.CheckCarChange(old, c, load); err != nil {
+			return err
+		}
+		c.Version, c.UpdatedAt = old.Version+1, now
+		if err := tx.SaveCar(ctx, c, old.Version); err != nil {
+			return err
+		}
+		out = c
+		if c.Kind != carpool.CarPool {
+			return nil
+		}
+		return tx.AppendAudit(ctx, carpool.NewAuditEntry(me, action, "car", c.ID,
+			fmt.Sprintf("%s, %s, version %d", c.Plate, c.Status, c.Version), now))
 	})
 	if err != nil {
-		return carpool.Car{}, err
+		return carpool.Car{}, fmt.Errorf("change car: %w", err)
 	}
-	if c.Kind == carpool.CarPool {
-		a.audit(ctx, me, action, "car", c.ID, fmt.Sprintf("%s, %s, version %d", c.Plate, c.Status, c.Version))
-	}
-	return c, nil
+	return out, nil
 }

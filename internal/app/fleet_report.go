@@ -44,7 +44,8 @@ type Report struct {
 	Cars     []UtilisationRow
 }
 
-// FleetReport reports on [from, to) for fleet managers and admins, week by week in loc.
+// FleetReport reports on [from, to) for fleet managers and admins, week by week in loc
+// (nil: UTC).
 // The store reads every week of the period with the same few grouped queries, however
 // long the period and however large the fleet.
 func (a *App) FleetReport(ctx context.Context, me carpool.Member, from, to time.Time, loc *time.Location) (Report, error) {
@@ -52,7 +53,8 @@ func (a *App) FleetReport(ctx context.Context, me carpool.Member, from, to time.
 }
 
 // SiteReport is the fleet report of one site: its pool cars, their reservations and the
-// rides driven in them, computed in the database for that site only.
+// rides driven in them, computed in the database for that site only; its weeks are in
+// loc, or with nil in the site's zone.
 func (a *App) SiteReport(ctx context.Context, me carpool.Member, siteID string, from, to time.Time, loc *time.Location) (Report, error) {
 	if siteID == "" {
 		return Report{}, carpool.FieldErrorf(carpool.EINVALID, "site_id", "site_id is required")
@@ -75,6 +77,10 @@ func (a *App) report(ctx context.Context, me carpool.Member, siteID string, from
 			return Report{}, err
 		}
 		rep.Site, sites = &site, []carpool.Site{site}
+		if loc == nil {
+			// A site's weeks follow its own clocks, where its cars are handed over.
+			loc = site.Location(time.UTC)
+		}
 	} else {
 		var err error
 		if sites, err = a.AllSites(ctx, me); err != nil {
@@ -82,6 +88,9 @@ func (a *App) report(ctx context.Context, me carpool.Member, siteID string, from
 		}
 	}
 
+	if loc == nil {
+		loc = time.UTC
+	}
 	// The weeks clipped to the period are consecutive spans between these bounds.
 	weeks := carpool.Weeks(from, to, loc)
 	bounds := make([]time.Time, 0, len(weeks)+1)

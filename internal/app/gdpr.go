@@ -115,9 +115,11 @@ func (a *App) ExportMine(ctx context.Context, me carpool.Member) (Export, error)
 	if err != nil {
 		return Export{}, err
 	}
-	if x.EmailKinds, err = a.store.EmailKinds(ctx, m.ID); err != nil {
+	choices, err := a.store.EmailChoices(ctx, m.ID)
+	if err != nil {
 		return Export{}, err
 	}
+	x.EmailKinds = carpool.MailedKinds(choices)
 	audit, err := everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.AuditEntry, string, error) {
 		return a.store.AuditLog(ctx, carpool.AuditFilter{SubjectID: m.ID}, p)
 	})

@@ -91,7 +91,7 @@ func (a *App) updateRide(ctx context.Context, me carpool.Member, id string, ifVe
 		if ifVersion != 0 && rb.Ride.Version != ifVersion {
 			return carpool.StaleVersion(carpool.Phrasef("ride"), rb.Ride.Version)
 		}
-		car, err := tx.Car(ctx, rb.Ride.CarID)
+		car, err := tx.LockCar(ctx, rb.Ride.CarID)
 		if err != nil {
 			return err
 		}

@@ -51,6 +51,11 @@ type RideResult struct {
 	Driver Person
 }
 
+// CheckOffer reports every field of a ride offer that is wrong on its own, for a form
+// that could not read all its inputs: it answers with all its errors at once.
+// OfferRide checks them again, with the rest.
+func (a *App) CheckOffer(in carpool.RideInput) error { return in.Check(a.Now()) }
+
 // OfferRide offers a ride in a car that me may see: their own car, or a pool car they
 // hold a covering reservation of (the domain decides).
 func (a *App) OfferRide(ctx context.Context, me carpool.Member, in carpool.RideInput) (carpool.Ride, error) {

@@ -7,6 +7,10 @@ import (
 	"carpool/internal/carpool"
 )
 
+// CheckCommute reports every field of a commute that is wrong on its own (see
+// CheckOffer).
+func (a *App) CheckCommute(in carpool.SeriesInput) error { return in.Check(a.Now()) }
+
 // OfferSeries offers a ride series (a commute) in a car that me may see; the domain
 // decides whether it is theirs to offer, as for a single ride.
 func (a *App) OfferSeries(ctx context.Context, me carpool.Member, in carpool.SeriesInput) (carpool.Series, error) {
@@ -24,7 +28,7 @@ func (a *App) OfferSeries(ctx context.Context, me carpool.Member, in carpool.Ser
 	}
 	var out carpool.Series
 	err := a.store.InTx(ctx, func(tx carpool.Tx) error {
-		car, err := tx.Car(ctx, in.CarID)
+		car, err := tx.LockCar(ctx, in.CarID)
 		if carpool.ErrorCode(err) == carpool.ENOTFOUND {
 			return carpool.FieldErrorf(carpool.EINVALID, "car_id", "car not found")
 		}
@@ -82,7 +86,7 @@ func (a *App) UpdateSeries(ctx context.Context, me carpool.Member, id string, if
 		if ifVersion != 0 && sr.Version != ifVersion {
 			return carpool.StaleVersion(carpool.Phrasef("series"), sr.Version)
 		}
-		car, err := tx.Car(ctx, sr.CarID)
+		car, err := tx.LockCar(ctx, sr.CarID)
 		if err != nil {
 			return err
 		}

@@ -82,12 +82,9 @@ func (a *App) makeDays(ctx context.Context, tx carpool.Tx, id string, horizon ti
 		return err
 	}
 	room := a.limits.DaysToMake(driver, open)
-	var car carpool.Car
-	if sr.UsesPoolCar() {
-		car, err = tx.LockCar(ctx, sr.CarID)
-	} else {
-		car, err = tx.Car(ctx, sr.CarID)
-	}
+	// The car's lock orders this day after any change of the car's seats or status,
+	// and (pool cars) after every reservation of it committed before.
+	car, err := tx.LockCar(ctx, sr.CarID)
 	if err != nil {
 		return err
 	}

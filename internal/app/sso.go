@@ -52,10 +52,10 @@ func (a *App) SignInWithProvider(ctx context.Context, id ExternalIdentity) (Sess
 		// The provider's groups may raise a member's role, never lower it: an admin
 		// added on the command line keeps their role, and taking a role away stays an
 		// administrator's decision.
-		// The store checks again under its lock (an admin may have changed the role
+		// setRole checks again under the lock (an admin may have changed the role
 		// since) and writes the audit line in the same transaction.
 		if role := a.sso.role(id.Roles); role.Outranks(m.Role) {
-			if m, err = a.store.SetRole(ctx, m.ID, role, carpool.RoleClaim); err != nil {
+			if m, err = a.setRole(ctx, m.ID, role, carpool.RoleClaim); err != nil {
 				return Session{}, fmt.Errorf("sign in with provider: %w", err)
 			}
 		}

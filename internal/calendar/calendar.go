@@ -1,6 +1,6 @@
 // Package calendar writes a member's rides and pool-car reservations as an iCalendar
-// feed (RFC 5545) that calendar apps subscribe to. Times carry the configured zone
-// (TZID, with its VTIMEZONE made from Go's zone data); a change bumps an event's
+// feed (RFC 5545) that calendar apps subscribe to, in the reader's language. Times carry
+// the reader's zone (TZID, with its VTIMEZONE made from Go's zone data); a change bumps an event's
 // SEQUENCE and a cancellation keeps the event with STATUS:CANCELLED, so subscribed
 // calendars update instead of duplicating or silently keeping stale entries.
 package calendar
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 )
 
 // Entry is one event of the feed.
@@ -29,11 +30,11 @@ type Entry struct {
 }
 
 // RideEntry is the entry of a ride, for its driver (asDriver) or a passenger whose
-// booking is active unless bookingCancelled.
-func RideEntry(r carpool.Ride, asDriver, bookingCancelled bool, baseURL string) Entry {
-	role := "Passenger"
+// booking is active unless bookingCancelled, named in words' language.
+func RideEntry(r carpool.Ride, asDriver, bookingCancelled bool, baseURL string, words *locale.Printer) Entry {
+	summary := "calendar.passenger"
 	if asDriver {
-		role = "Driving"
+		summary = "calendar.driving"
 	}
 	stamp := r.UpdatedAt
 	seq := max(r.Version-1, 0)
@@ -42,7 +43,7 @@ func RideEntry(r carpool.Ride, asDriver, bookingCancelled bool, baseURL string) 
 	}
 	return Entry{
 		UID:       "ride-" + r.ID + "@carpool",
-		Summary:   fmt.Sprintf("%s: %s → %s", role, r.From.Label, r.To.Label),
+		Summary:   words.T(summary, "From", r.From.Label, "To", r.To.Label),
 		Location:  r.From.Label,
 		URL:       baseURL + "/rides/" + r.ID,
 		Start:     r.DepartAt,
@@ -53,11 +54,11 @@ func RideEntry(r carpool.Ride, asDriver, bookingCancelled bool, baseURL string) 
 	}
 }
 
-// ReservationEntry is the entry of a pool-car reservation.
-func ReservationEntry(res carpool.Reservation, car carpool.Car, baseURL string) Entry {
+// ReservationEntry is the entry of a pool-car reservation, named in words' language.
+func ReservationEntry(res carpool.Reservation, car carpool.Car, baseURL string, words *locale.Printer) Entry {
 	e := Entry{
 		UID:      "reservation-" + res.ID + "@carpool",
-		Summary:  fmt.Sprintf("Pool car %s %s (%s)", car.Make, car.Model, car.Plate),
+		Summary:  words.T("calendar.pool_car", "Make", car.Make, "Model", car.Model, "Plate", car.Plate),
 		URL:      baseURL + "/cars/" + res.CarID,
 		Start:    res.Start,
 		End:      res.End,

@@ -25,13 +25,16 @@ const (
 // Notification is one entry of a member's in-app inbox: what happened, in words, with a
 // link to the ride it is about.
 type Notification struct {
-	ID        string
-	MemberID  string
-	EventID   string
-	Kind      string // the event type, e.g. booking.confirmed
-	Title     string
-	Body      string
-	Link      string // a path of the web UI, e.g. /rides/{id}
+	ID       string
+	MemberID string
+	EventID  string
+	Kind     string // the event type, e.g. booking.confirmed
+	Title    string
+	Body     string
+	Link     string // a path of the web UI, e.g. /rides/{id}
+	// Language is the code of the language Title and Body are written in ("de"); empty
+	// for notifications written before it was kept.
+	Language  string
 	CreatedAt time.Time
 	ReadAt    time.Time // zero while unread
 }
@@ -96,10 +99,11 @@ func (w Webhook) Wants(typ string) bool {
 // Every method is one transaction.
 type NotificationStore interface {
 	// FanOutEvents takes the next events after the relay's cursor (at most limit, in seq
-	// order), lets plan turn each into a Fanout, stores the notifications and deliveries
-	// (each (event, channel, recipient) once) and moves the cursor past them, all in one
-	// transaction that only one process at a time holds. It returns how many events it
-	// consumed; 0 when none were waiting.
+	// order) and lets plan turn each into a Fanout, outside any transaction; then, in one
+	// transaction that only one process at a time holds, it stores the notifications and
+	// deliveries (each (event, channel, recipient) once) and moves the cursor past them,
+	// if the cursor has not moved since. It returns how many events it stored; 0 when
+	// none were waiting or another process stored them first.
 	FanOutEvents(ctx context.Context, limit int, plan func(ctx context.Context, e Event) (Fanout, error)) (int, error)
 	// ClaimDeliveries leases up to limit pending deliveries that are due at now (oldest
 	// first) for lease: each gets one more attempt and is hidden from other claims until
@@ -125,11 +129,12 @@ type NotificationStore interface {
 	// MarkAllNotificationsRead marks every notification of the member read.
 	MarkAllNotificationsRead(ctx context.Context, memberID string, now time.Time) error
 
-	// EmailKinds returns the event types for which the member wants e-mail besides the
-	// inbox.
-	EmailKinds(ctx context.Context, memberID string) ([]string, error)
-	// SetEmailKinds replaces them.
-	SetEmailKinds(ctx context.Context, memberID string, kinds []string) error
+	// EmailChoices returns the kinds of notification the member chose about: true to have
+	// them mailed besides the inbox, false for the inbox only. A kind not in it takes its
+	// default (see MailedKinds).
+	EmailChoices(ctx context.Context, memberID string) (map[string]bool, error)
+	// SetEmailChoices replaces them.
+	SetEmailChoices(ctx context.Context, memberID string, choices map[string]bool) error
 
 	CreateWebhook(ctx context.Context, w Webhook) error
 	Webhooks(ctx context.Context) ([]Webhook, error)

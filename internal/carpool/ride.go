@@ -98,10 +98,17 @@ type RideInput struct {
 	DetourKM *float64
 }
 
-// NewRide checks an offer and returns the ride to store. The car must be the driver's
-// private car, or a pool car with res being the driver's active trip reservation that
-// covers the departure; the store looks that reservation up in the same transaction.
-func NewRide(in RideInput, driver Member, car Car, res *Reservation, now time.Time) (Ride, error) {
+// Check reports every field of the offer that is wrong on its own, before any car or
+// reservation is looked at: a form that could not read some of its inputs shows these
+// beside its own errors, as one answer.
+func (in RideInput) Check(now time.Time) error {
+	_, _, fe := in.normalised(now)
+	return fe.err()
+}
+
+// normalised returns the offer with its defaults applied and its notes cleaned, the
+// detour budget, and the errors of its own fields.
+func (in RideInput) normalised(now time.Time) (RideInput, float64, fieldErrors) {
 	var fe fieldErrors
 	fromBad := fe.add(in.From.validate("from"))
 	toBad := fe.add(in.To.validate("to"))
@@ -129,6 +136,14 @@ func NewRide(in RideInput, driver Member, car Car, res *Reservation, now time.Ti
 	var err error
 	in.Notes, err = notesText.Clean("notes", in.Notes)
 	fe.add(err)
+	return in, detour, fe
+}
+
+// NewRide checks an offer and returns the ride to store. The car must be the driver's
+// private car, or a pool car with res being the driver's active trip reservation that
+// covers the departure; the store looks that reservation up in the same transaction.
+func NewRide(in RideInput, driver Member, car Car, res *Reservation, now time.Time) (Ride, error) {
+	in, detour, fe := in.normalised(now)
 	if car.Status == CarActive {
 		fe.add(validateOfferedSeats(in.Seats, car))
 	}

@@ -143,67 +143,77 @@ func (s Series) RideInput(d Date, reservationID string) RideInput {
 	}
 }
 
-// NewSeries checks a driver's series and returns it to store. The rules of a single ride
-// (places, seats for the car, booking mode, notes, whose car) hold for the series; its
-// own rules are about days and times.
-func NewSeries(in SeriesInput, driver Member, car Car, now time.Time) (Series, error) {
-	if err := in.From.validate("from"); err != nil {
-		return Series{}, err
-	}
-	if err := in.To.validate("to"); err != nil {
-		return Series{}, err
-	}
+// Check reports every field of the commute that is wrong on its own, before any car is
+// looked at (see RideInput.Check).
+func (in SeriesInput) Check(now time.Time) error {
+	_, _, _, fe := in.normalised(now)
+	return fe.err()
+}
+
+// normalised returns the commute with its defaults applied and its notes cleaned, its
+// zone, the detour budget, and the errors of its own fields, all of them.
+func (in SeriesInput) normalised(now time.Time) (SeriesInput, *time.Location, float64, fieldErrors) {
+	var fe fieldErrors
+	fe.add(in.From.validate("from"))
+	fe.add(in.To.validate("to"))
 	if in.Weekdays&AllWeekdays == 0 {
-		return Series{}, FieldErrorf(EINVALID, "weekdays", "choose at least one weekday")
+		fe.add(FieldErrorf(EINVALID, "weekdays", "choose at least one weekday"))
 	}
 	if in.TimeZone == "" {
 		in.TimeZone = "UTC"
 	}
 	loc, err := time.LoadLocation(in.TimeZone)
 	if err != nil || in.TimeZone == "Local" {
-		return Series{}, FieldErrorf(EINVALID, "time_zone", "time_zone must be an IANA zone such as Europe/Berlin")
+		fe.add(FieldErrorf(EINVALID, "time_zone", "time_zone must be an IANA zone such as Europe/Berlin"))
+		loc = time.UTC
 	}
-	if err := validateClock("depart_time", in.DepartTime); err != nil {
-		return Series{}, err
+	fe.add(validateClock("depart_time", in.DepartTime))
+	today := DateOf(now.In(loc))
+	switch {
+	case in.StartsOn.IsZero():
+		fe.add(FieldErrorf(EINVALID, "starts_on", "starts_on is required"))
+	case in.StartsOn.Before(today):
+		fe.add(FieldErrorf(EINVALID, "starts_on", "starts_on must not be in the past"))
+	case in.StartsOn.After(DateOf(now.In(loc).Add(MaxDateAhead))):
+		fe.add(FieldErrorf(EINVALID, "starts_on", "starts_on may lie at most %s ahead", days(MaxDateAhead)))
 	}
-	if in.StartsOn.IsZero() {
-		return Series{}, FieldErrorf(EINVALID, "starts_on", "starts_on is required")
-	}
-	if in.StartsOn.Before(DateOf(now.In(loc))) {
-		return Series{}, FieldErrorf(EINVALID, "starts_on", "starts_on must not be in the past")
-	}
-	if in.StartsOn.After(DateOf(now.In(loc).Add(MaxDateAhead))) {
-		return Series{}, FieldErrorf(EINVALID, "starts_on", "starts_on may lie at most %s ahead", days(MaxDateAhead))
-	}
-	if !in.EndsOn.IsZero() {
-		if in.EndsOn.Before(in.StartsOn) {
-			return Series{}, FieldErrorf(EINVALID, "ends_on", "ends_on must not be before starts_on")
-		}
-		if in.EndsOn.midnight().Sub(in.StartsOn.midnight()) > MaxSeriesSpan {
-			return Series{}, FieldErrorf(EINVALID, "ends_on", "a series may run at most two years; leave ends_on empty to run until ended")
+	if !in.EndsOn.IsZero() && !in.StartsOn.IsZero() {
+		switch {
+		case in.EndsOn.Before(in.StartsOn):
+			fe.add(FieldErrorf(EINVALID, "ends_on", "ends_on must not be before starts_on"))
+		case in.EndsOn.midnight().Sub(in.StartsOn.midnight()) > MaxSeriesSpan:
+			fe.add(FieldErrorf(EINVALID, "ends_on", "a series may run at most two years; leave ends_on empty to run until ended"))
 		}
 	}
 	if in.BookingMode == "" {
 		in.BookingMode = BookingInstant
 	}
 	if !in.BookingMode.Valid() {
-		return Series{}, FieldErrorf(EINVALID, "booking_mode", "booking_mode must be instant or approval")
+		fe.add(FieldErrorf(EINVALID, "booking_mode", "booking_mode must be instant or approval"))
 	}
-	if in.Notes, err = notesText.Clean("notes", in.Notes); err != nil {
-		return Series{}, err
-	}
-	if car.Status != CarActive {
-		return Series{}, FieldErrorf(ECONFLICT, "car_id", "car is %s", car.Status)
-	}
-	if err := validateOfferedSeats(in.Seats, car); err != nil {
-		return Series{}, err
-	}
+	in.Notes, err = notesText.Clean("notes", in.Notes)
+	fe.add(err)
 	detour := DefaultDetourKM
 	if in.DetourKM != nil {
 		detour = *in.DetourKM
 	}
-	if err := validateDetour(detour); err != nil {
+	fe.add(validateDetour(detour))
+	return in, loc, detour, fe
+}
+
+// NewSeries checks a driver's series and returns it to store. The rules of a single ride
+// (places, seats for the car, booking mode, notes, whose car) hold for the series; its
+// own rules are about days and times.
+func NewSeries(in SeriesInput, driver Member, car Car, now time.Time) (Series, error) {
+	in, loc, detour, fe := in.normalised(now)
+	if car.Status == CarActive {
+		fe.add(validateOfferedSeats(in.Seats, car))
+	}
+	if err := fe.err(); err != nil {
 		return Series{}, err
+	}
+	if car.Status != CarActive {
+		return Series{}, FieldErrorf(ECONFLICT, "car_id", "car is %s", car.Status)
 	}
 	s := Series{
 		ID: NewID(), DriverID: driver.ID, CarID: car.ID, From: in.From, To: in.To,

@@ -20,6 +20,9 @@ type Site struct {
 	UpdatedAt time.Time
 }
 
+// Location returns the site's zone, or def when it has none of its own.
+func (s Site) Location(def *time.Location) *time.Location { return ZoneOr(s.TimeZone, def) }
+
 // Validate checks a site's fields and cleans its texts; every wrong field is reported at
 // once.
 func (s *Site) Validate() error {

@@ -57,10 +57,6 @@ type MemberStore interface {
 // deactivations write their audit entry in their own transaction.
 type AdminStore interface {
 	ListMembers(ctx context.Context, f MemberFilter, p Page) ([]Member, string, error)
-	// SetRole changes a member's role and writes its audit line; CheckRoleChange
-	// decides, under the lock. by is the admin acting, or RoleClaim at single sign-on.
-	SetRole(ctx context.Context, id string, role Role, by Member) (Member, error)
-	ReactivateMember(ctx context.Context, id string, by Member) (Member, error)
 	// UpdateMember applies change (name, phone, language, password hash) to a member.
 	UpdateMember(ctx context.Context, id string, change func(*Member) error) (Member, error)
 	// MemberTokens returns a member's unexpired tokens, newest first.
@@ -99,7 +95,6 @@ type CarStore interface {
 	Cars(ctx context.Context, f CarFilter, p Page) ([]Car, string, error)
 	// CarsByID returns the cars with the given ids that exist, in any order.
 	CarsByID(ctx context.Context, ids []string) ([]Car, error)
-	UpdateCar(ctx context.Context, id string, ifVersion int, change func(*Car) error) (Car, error)
 }
 
 // ReservationStore reads pool-car reservations and maintenance blocks; every change is

@@ -46,6 +46,8 @@ type MemberTx interface {
 	// whose rows it locks first, in id order, so that two admins acting on each other at
 	// once cannot both see the other still in place.
 	LockForAdmin(ctx context.Context, id string) (Member, int, error)
+	// SaveRole writes the member's role.
+	SaveRole(ctx context.Context, m Member) error
 	// SetDeactivated writes when the member was deactivated (zero: active again).
 	SetDeactivated(ctx context.Context, id string, at time.Time) error
 	// EndSessions revokes every token and web session of the member and the links mailed
@@ -68,12 +70,17 @@ type Holdings struct {
 	ReservationIDs []string
 }
 
-// CarTx reads cars inside a transaction.
+// CarTx reads and writes cars inside a transaction.
 type CarTx interface {
 	Car(ctx context.Context, id string) (Car, error)
 	// LockCar reads a car under its row lock: creating a reservation or ride of the car,
 	// and retiring it, take it, so none slips in between a check and a change.
 	LockCar(ctx context.Context, id string) (Car, error)
+	// CarLoad returns what the car carries from now on (see CarLoad).
+	CarLoad(ctx context.Context, carID string, now time.Time) (CarLoad, error)
+	// SaveCar writes a changed car if its version is still oldVersion; a plate another
+	// car has, or a site or owner that does not exist, is refused naming the field.
+	SaveCar(ctx context.Context, c Car, oldVersion int) error
 }
 
 // ReservationTx reads and writes reservations inside a transaction.

@@ -39,6 +39,7 @@ type notificationResponse struct {
 	Title     string `json:"title"`
 	Body      string `json:"body"`
 	Link      string `json:"link,omitempty"`
+	Language  string `json:"language,omitempty"`
 	Read      bool   `json:"read"`
 	CreatedAt string `json:"created_at"`
 	ReadAt    string `json:"read_at,omitempty"`
@@ -55,7 +56,7 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request, me ca
 	}
 	out := make([]notificationResponse, len(items))
 	for i, n := range items {
-		out[i] = notificationResponse{ID: n.ID, Kind: n.Kind, Title: n.Title, Body: n.Body, Link: n.Link, Read: n.Read(),
+		out[i] = notificationResponse{ID: n.ID, Kind: n.Kind, Title: n.Title, Body: n.Body, Link: n.Link, Language: n.Language, Read: n.Read(),
 			CreatedAt: timestamp(n.CreatedAt), ReadAt: timestamp(n.ReadAt)}
 	}
 	return s.writeJSON(w, r, http.StatusOK, newList(out, next))

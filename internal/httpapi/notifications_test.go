@@ -69,13 +69,23 @@ func TestNotificationPreferences(t *testing.T) {
 	m := e.member(t, "Rico Rider", carpool.RoleMember)
 	var prefs struct{ Email []string }
 	e.do(t, call{method: "GET", path: "/api/v1/notifications/preferences", token: m.token}).want(t, 200).decode(t, &prefs)
-	if len(prefs.Email) != 0 {
-		t.Fatalf("default: got %v, want inbox only", prefs.Email)
+	want := slices.Sorted(slices.Values(carpool.MailedByDefault))
+	if !slices.Equal(prefs.Email, want) || slices.Contains(prefs.Email, carpool.EventRideReminder) {
+		t.Fatalf("default: got %v, want what needs action or changes plans, %v", prefs.Email, want)
 	}
 	e.do(t, call{method: "PUT", path: "/api/v1/notifications/preferences", token: m.token,
 		body: map[string]any{"email": []string{"booking.confirmed", "ride.reminder"}}}).want(t, 200).decode(t, &prefs)
 	if strings.Join(prefs.Email, ",") != "booking.confirmed,ride.reminder" {
 		t.Fatalf("after choosing: got %v", prefs.Email)
+	}
+	e.do(t, call{method: "GET", path: "/api/v1/notifications/preferences", token: m.token}).want(t, 200).decode(t, &prefs)
+	if strings.Join(prefs.Email, ",") != "booking.confirmed,ride.reminder" {
+		t.Fatalf("read back: got %v, want the defaults left out to stay out", prefs.Email)
+	}
+	e.do(t, call{method: "PUT", path: "/api/v1/notifications/preferences", token: m.token,
+		body: map[string]any{"email": []string{}}}).want(t, 200).decode(t, &prefs)
+	if len(prefs.Email) != 0 {
+		t.Fatalf("after choosing none: got %v, want inbox only", prefs.Email)
 	}
 	e.do(t, call{method: "PUT", path: "/api/v1/notifications/preferences", token: m.token, invalid: true,
 		body: map[string]any{"email": []string{"booking.teleported"}}}).problem(t, 422, carpool.EINVALID, "email")

@@ -62,7 +62,7 @@ func figuresOut(f app.Figures) figuresResponse {
 }
 
 // getReport answers the fleet report for [from, to), weeks starting Monday 00:00 in the
-// IANA zone tz (default UTC).
+// IANA zone tz (default: the site's zone for one site, else UTC).
 func (s *Server) getReport(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
 	q := r.URL.Query()
 	from, err := parseTime("from", q.Get("from"))
@@ -73,7 +73,7 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request, me carpool.Me
 	if err != nil {
 		return err
 	}
-	loc := time.UTC
+	var loc *time.Location // the site's zone for one site's report, else UTC
 	if tz := q.Get("tz"); tz != "" {
 		if loc, err = time.LoadLocation(tz); err != nil {
 			return carpool.FieldErrorf(carpool.EINVALID, "tz", "tz must be an IANA time zone such as Europe/Berlin")

@@ -8,17 +8,19 @@ import (
 )
 
 type siteRequest struct {
-	Name    string   `json:"name"`
-	Address string   `json:"address"`
-	Lat     *float64 `json:"lat"`
-	Lon     *float64 `json:"lon"`
+	Name     string   `json:"name"`
+	Address  string   `json:"address"`
+	Lat      *float64 `json:"lat"`
+	Lon      *float64 `json:"lon"`
+	TimeZone string   `json:"time_zone"`
 }
 
 type sitePatch struct {
-	Name    *string  `json:"name"`
-	Address *string  `json:"address"`
-	Lat     *float64 `json:"lat"`
-	Lon     *float64 `json:"lon"`
+	Name     *string  `json:"name"`
+	Address  *string  `json:"address"`
+	Lat      *float64 `json:"lat"`
+	Lon      *float64 `json:"lon"`
+	TimeZone *string  `json:"time_zone"`
 }
 
 type siteResponse struct {
@@ -27,6 +29,7 @@ type siteResponse struct {
 	Address   string  `json:"address"`
 	Lat       float64 `json:"lat"`
 	Lon       float64 `json:"lon"`
+	TimeZone  string  `json:"time_zone,omitempty"`
 	Version   int     `json:"version"`
 	CreatedAt string  `json:"created_at"`
 	UpdatedAt string  `json:"updated_at"`
@@ -34,7 +37,7 @@ type siteResponse struct {
 
 func siteOut(s carpool.Site) siteResponse {
 	return siteResponse{
-		ID: s.ID, Name: s.Name, Address: s.Address, Lat: s.Lat, Lon: s.Lon, Version: s.Version,
+		ID: s.ID, Name: s.Name, Address: s.Address, Lat: s.Lat, Lon: s.Lon, TimeZone: s.TimeZone, Version: s.Version,
 		CreatedAt: timestamp(s.CreatedAt), UpdatedAt: timestamp(s.UpdatedAt),
 	}
 }
@@ -60,7 +63,8 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request, me carpool.M
 	if err := s.decode(w, r, &req); err != nil {
 		return err
 	}
-	site, err := s.app.CreateSite(r.Context(), me, app.SiteInput{Name: req.Name, Address: req.Address, Lat: req.Lat, Lon: req.Lon})
+	site, err := s.app.CreateSite(r.Context(), me, app.SiteInput{Name: req.Name, Address: req.Address, Lat: req.Lat, Lon: req.Lon,
+		TimeZone: req.TimeZone})
 	if err != nil {
 		return err
 	}
@@ -88,7 +92,7 @@ func (s *Server) patchSite(w http.ResponseWriter, r *http.Request, me carpool.Me
 		return err
 	}
 	site, err := s.app.UpdateSite(r.Context(), me, r.PathValue("id"), version,
-		app.SitePatch{Name: req.Name, Address: req.Address, Lat: req.Lat, Lon: req.Lon})
+		app.SitePatch{Name: req.Name, Address: req.Address, Lat: req.Lat, Lon: req.Lon, TimeZone: req.TimeZone})
 	if err != nil {
 		return err
 	}

@@ -53,8 +53,19 @@ type personRef struct {
 	ok   bool
 }
 
-// say renders m in p's language, with times in loc.
-func (m message) say(p *locale.Printer, loc *time.Location) (title, body string) {
+// reader is how a recipient reads a text: their language and the zone of their clock.
+// named says whether the zone is to be named after each time: it is not when the reader
+// chose it (their own clock, as on every page), it is when the text falls back to the
+// installation's zone, which the reader may not share.
+type reader struct {
+	p     *locale.Printer
+	loc   *time.Location
+	named bool
+}
+
+// say renders m for the reader r.
+func (m message) say(r reader) (title, body string) {
+	p := r.p
 	data := make([]any, 0, len(m.data))
 	for i, v := range m.data {
 		if i%2 == 1 {
@@ -64,10 +75,10 @@ func (m message) say(p *locale.Printer, loc *time.Location) (title, body string)
 					data = append(data, p.T("notify.ride_gone"))
 					continue
 				}
-				data = append(data, p.T("notify.ride", "From", v.ride.From.Label, "To", v.ride.To.Label, "When", when(p, loc, v.ride.DepartAt)))
+				data = append(data, p.T("notify.ride", "From", v.ride.From.Label, "To", v.ride.To.Label, "When", r.when(v.ride.DepartAt)))
 				continue
 			case moment:
-				data = append(data, when(p, loc, time.Time(v)))
+				data = append(data, r.when(time.Time(v)))
 				continue
 			case day:
 				data = append(data, p.Day(time.Time(v)))
@@ -141,18 +152,18 @@ func (r *Relay) plan(ctx context.Context, e carpool.Event) (carpool.Fanout, erro
 			return f, err
 		}
 		lang := locale.ForCode(member.Language, r.lang)
-		title, text := m.say(lang, r.loc)
+		title, text := m.say(reader{p: lang, loc: member.Location(r.loc), named: member.TimeZone == ""})
 		n := carpool.Notification{ID: carpool.NewID(), MemberID: m.member, EventID: e.ID, Kind: e.Type,
-			Title: title, Body: text, Link: m.link, CreatedAt: carpool.Timestamp(r.now())}
+			Title: title, Body: text, Link: m.link, Language: lang.Code(), CreatedAt: carpool.Timestamp(r.now())}
 		f.Notifications = append(f.Notifications, n)
 		if r.senders[carpool.ChannelEmail] == nil {
 			continue
 		}
-		kinds, err := r.store.EmailKinds(ctx, m.member)
+		choices, err := r.store.EmailChoices(ctx, m.member)
 		if err != nil {
 			return f, err
 		}
-		if !slices.Contains(kinds, e.Type) {
+		if !carpool.Mailed(e.Type, choices) {
 			continue
 		}
 		if !member.Active() {
@@ -189,10 +200,17 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b carpool.Payload
 		if err != nil {
 			return nil, err
 		}
-		return []message{{member: e.RecipientID, link: rideLink, title: "notify.requested.title", body: "notify.requested.body",
-			data: []any{"Who", who, "Ride", ride}, seats: b.Seats}}, nil
+		out := []message{{member: e.RecipientID, link: rideLink, title: "notify.requested.title", body: "notify.requested.body",
+			data: []any{"Who", who, "Ride", ride}, seats: b.Seats}}
+		if b.Reason == carpool.ReasonWaitlistMovedUp && b.PassengerID != "" {
+			// The passenger did nothing this time: a freed seat moved them up, and they
+			// learn that their request now waits for the driver.
+			out = append(out, message{member: b.PassengerID, link: rideLink, title: "notify.moved_up.title", body: "notify.moved_up.body",
+				data: []any{"Ride", ride}, seats: b.Seats})
+		}
+		return out, nil
 	case carpool.EventBookingConfirmed:
-		ride, _, err := r.rideAnd(ctx, b.RideID, "")
+		ride, who, err := r.rideAnd(ctx, b.RideID, b.PassengerID)
 		if err != nil {
 			return nil, err
 		}
@@ -201,7 +219,13 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b carpool.Payload
 		if b.Reason == carpool.ReasonWaitlistPromoted {
 			m.title, m.body = "notify.promoted.title", "notify.promoted.body"
 		}
-		return []message{m}, nil
+		out := []message{m}
+		if (b.Reason == carpool.ReasonInstant || b.Reason == carpool.ReasonWaitlistPromoted) && b.DriverID != "" && b.DriverID != b.PassengerID {
+			// Nobody asked the driver: on an instant ride they learn who now rides with them.
+			out = append(out, message{member: b.DriverID, link: rideLink, title: "notify.booked.title", body: "notify.booked.body",
+				data: []any{"Who", who, "Ride", ride}, seats: b.Seats})
+		}
+		return out, nil
 	case carpool.EventBookingRejected:
 		ride, _, err := r.rideAnd(ctx, b.RideID, "")
 		if err != nil {
@@ -373,9 +397,13 @@ type seriesRef struct {
 	ok     bool
 }
 
-// when says t for a notification: the page's moment with the zone's abbreviation, since
-// a mail may be read far from the configured zone ("Mon 2 Dec 2026, 17:15 CET").
-func when(p *locale.Printer, loc *time.Location, t time.Time) string {
-	t = t.In(loc)
-	return p.When(t) + " " + t.Format("MST")
+// when says t for a notification in the reader's zone: the page's moment, followed by
+// the zone's abbreviation when the zone is not the reader's own choice ("Mon 2 Dec 2026,
+// 17:15 UTC"), since a mail may then be read far from it.
+func (r reader) when(t time.Time) string {
+	t = t.In(r.loc)
+	if !r.named {
+		return r.p.When(t)
+	}
+	return r.p.When(t) + " " + t.Format("MST")
 }

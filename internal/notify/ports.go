@@ -18,7 +18,7 @@ type RelayStore interface {
 	DueReminders(ctx context.Context, now time.Time, lead time.Duration) (int, error)
 	Webhooks(ctx context.Context) ([]carpool.Webhook, error)
 	WebhookResult(ctx context.Context, id string, ok bool, maxFailures int, note carpool.Notification) (disabled bool, err error)
-	EmailKinds(ctx context.Context, memberID string) ([]string, error)
+	EmailChoices(ctx context.Context, memberID string) (map[string]bool, error)
 
 	Member(ctx context.Context, id string) (carpool.Member, error)
 	Ride(ctx context.Context, id string) (carpool.Ride, error)

@@ -161,6 +161,9 @@ func (r *Relay) FanOut(ctx context.Context) (int, error) {
 			return total, err
 		}
 		total += n
+		if n == 0 {
+			lags = nil // the plans were dropped: another replica stored these events
+		}
 		r.m.fannedOut(n, lags)
 		if n < r.o.Batch {
 			return total, nil
@@ -230,7 +233,7 @@ func (r *Relay) webhookOutcome(ctx context.Context, d carpool.Delivery, sendErr 
 	// The store hands one note to every admin, so it speaks the default language.
 	words := locale.For(r.lang)
 	note := carpool.Notification{EventID: "webhook-disabled-" + d.Recipient + "-" + d.ID, Kind: "webhook.disabled",
-		Title: words.T("notify.webhook_disabled.title"), Link: "/admin/webhooks",
+		Title: words.T("notify.webhook_disabled.title"), Link: "/admin/webhooks", Language: words.Code(),
 		Body: words.T("notify.webhook_disabled.body", "Webhook", d.Recipient, "Failures", r.o.WebhookMaxFailures)}
 	disabled, err := r.store.WebhookResult(ctx, d.Recipient, sendErr == nil, r.o.WebhookMaxFailures, note)
 	if err != nil {

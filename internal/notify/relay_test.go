@@ -63,7 +63,11 @@ func (w *world) member(email, name string) carpool.Member {
 	if err := w.db.CreateMember(w.ctx, m); err != nil {
 		w.t.Fatal(err)
 	}
-	if err := w.db.SetEmailKinds(w.ctx, m.ID, notify.Kinds); err != nil {
+	all := map[string]bool{}
+	for _, k := range notify.Kinds {
+		all[k] = true
+	}
+	if err := w.db.SetEmailChoices(w.ctx, m.ID, all); err != nil {
 		w.t.Fatal(err)
 	}
 	return m

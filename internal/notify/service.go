@@ -6,11 +6,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"carpool/internal/calendar"
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
 	"carpool/internal/outbound"
 	"carpool/internal/webhook"
 )
@@ -23,6 +27,7 @@ type Service struct {
 	outbound  outbound.Policy
 	publicURL string
 	loc       *time.Location
+	lang      language.Tag
 	now       func() time.Time
 }
 
@@ -34,12 +39,14 @@ type ServiceOptions struct {
 	Outbound  outbound.Policy
 	PublicURL string
 	Location  *time.Location
-	Now       func() time.Time
+	// Language speaks to members who chose none [English].
+	Language language.Tag
+	Now      func() time.Time
 }
 
 // NewService returns the notification use cases over store.
 func NewService(store carpool.Store, o ServiceOptions) *Service {
-	s := &Service{store: store, adminAddr: o.AdminAddr, outbound: o.Outbound, publicURL: strings.TrimRight(o.PublicURL, "/"), loc: o.Location, now: o.Now}
+	s := &Service{store: store, adminAddr: o.AdminAddr, outbound: o.Outbound, publicURL: strings.TrimRight(o.PublicURL, "/"), loc: o.Location, lang: o.Language, now: o.Now}
 	if s.adminAddr == "" {
 		s.adminAddr = ":9090" // the default CARPOOL_ADMIN_ADDR
 	}
@@ -48,6 +55,9 @@ func NewService(store carpool.Store, o ServiceOptions) *Service {
 	}
 	if s.loc == nil {
 		s.loc = time.UTC
+	}
+	if s.lang == (language.Tag{}) {
+		s.lang = locale.Default
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -75,20 +85,30 @@ func (s *Service) MarkAllRead(ctx context.Context, me carpool.Member) error {
 	return s.store.MarkAllNotificationsRead(ctx, me.ID, carpool.Timestamp(s.now()))
 }
 
-// EmailKinds returns the event types the member also wants by e-mail.
+// EmailKinds returns the event types the member also gets by e-mail: their choices, and
+// for the kinds they never chose about the default (carpool.MailedByDefault).
 func (s *Service) EmailKinds(ctx context.Context, me carpool.Member) ([]string, error) {
-	return s.store.EmailKinds(ctx, me.ID)
+	choices, err := s.store.EmailChoices(ctx, me.ID)
+	if err != nil {
+		return nil, err
+	}
+	return carpool.MailedKinds(choices), nil
 }
 
 // SetEmailKinds chooses the event types the member also wants by e-mail; the rest reach
-// the inbox only.
+// the inbox only. The choice is kept for every kind there is now, so a default changed
+// later does not overturn it; a kind added later starts at its default.
 func (s *Service) SetEmailKinds(ctx context.Context, me carpool.Member, kinds []string) error {
 	for _, k := range kinds {
 		if !KnownKind(k) {
 			return carpool.FieldErrorf(carpool.EINVALID, "email", "%q is not a kind of notification", k)
 		}
 	}
-	return s.store.SetEmailKinds(ctx, me.ID, kinds)
+	choices := make(map[string]bool, len(Kinds))
+	for _, k := range Kinds {
+		choices[k] = slices.Contains(kinds, k)
+	}
+	return s.store.SetEmailChoices(ctx, me.ID, choices)
 }
 
 func adminOnly(me carpool.Member) error {
@@ -219,6 +239,8 @@ func (s *Service) CalendarFeed(ctx context.Context, token string) ([]byte, error
 		// a token outlived it (one written before feeds were revoked with accounts).
 		return nil, carpool.Errorf(carpool.ENOTFOUND, "calendar not found")
 	}
+	// The feed is read by its member alone: in their language and on their clock.
+	words := locale.ForCode(me.Language, s.lang)
 	var entries []calendar.Entry
 	since := s.now().Add(-30 * 24 * time.Hour)
 	rides, err := all(func(p carpool.Page) ([]carpool.Ride, string, error) {
@@ -228,7 +250,7 @@ func (s *Service) CalendarFeed(ctx context.Context, token string) ([]byte, error
 		return nil, fmt.Errorf("calendar: %w", err)
 	}
 	for _, r := range rides {
-		entries = append(entries, calendar.RideEntry(r, true, false, s.publicURL))
+		entries = append(entries, calendar.RideEntry(r, true, false, s.publicURL, words))
 	}
 	bookings, err := all(func(p carpool.Page) ([]carpool.Booking, string, error) {
 		return s.store.Bookings(ctx, carpool.BookingFilter{PassengerID: me.ID}, p)
@@ -257,7 +279,7 @@ func (s *Service) CalendarFeed(ctx context.Context, token string) ([]byte, error
 		if r.DepartAt.Before(since) {
 			continue
 		}
-		entries = append(entries, calendar.RideEntry(r, false, cancelled[id], s.publicURL))
+		entries = append(entries, calendar.RideEntry(r, false, cancelled[id], s.publicURL, words))
 	}
 	reservations, err := all(func(p carpool.Page) ([]carpool.Reservation, string, error) {
 		return s.store.Reservations(ctx, carpool.ReservationFilter{MemberID: me.ID, Start: since, End: since.Add(10 * 365 * 24 * time.Hour)}, p)
@@ -273,9 +295,9 @@ func (s *Service) CalendarFeed(ctx context.Context, token string) ([]byte, error
 		if err != nil {
 			return nil, fmt.Errorf("calendar: %w", err)
 		}
-		entries = append(entries, calendar.ReservationEntry(res, car, s.publicURL))
+		entries = append(entries, calendar.ReservationEntry(res, car, s.publicURL, words))
 	}
-	return calendar.Write("Carpool: "+me.Name, entries, s.loc), nil
+	return calendar.Write(words.T("calendar.name", "Name", me.Name), entries, me.Location(s.loc)), nil
 }
 
 // all reads every page of a list.

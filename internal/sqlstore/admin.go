@@ -49,35 +49,6 @@ func (s *Store) lockForAdmin(ctx context.Context, tx *sql.Tx, id string) (carpoo
 	return m, len(admins), nil
 }
 
-// SetRole gives a member a role and records it in the audit log, by an admin (never
-// demoting the last active admin) or by carpool.RoleClaim (only ever raising it; a
-// claim that would not raise it changes nothing and writes no audit line).
-func (s *Store) SetRole(ctx context.Context, id string, role carpool.Role, by carpool.Member) (carpool.Member, error) {
-	var out carpool.Member
-	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		m, admins, err := s.lockForAdmin(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		change, err := carpool.CheckRoleChange(by, m, role, admins)
-		if err != nil || !change {
-			out = m
-			return err
-		}
-		audit := carpool.RoleChangeAudit(by, m, role, now)
-		m.Role, m.UpdatedAt = role, now
-		if _, err := tx.ExecContext(ctx, `UPDATE members SET role = $1, updated_at = $2 WHERE id = $3`, string(role), ts(now), m.ID); err != nil {
-			return err
-		}
-		out = m
-		return s.insertAudit(ctx, tx, audit)
-	})
-	if err != nil {
-		return carpool.Member{}, fmt.Errorf("set role: %w", err)
-	}
-	return out, nil
-}
-
 // forgetAnonymousAnswers deletes the stored answers of anonymous requests (sign-up) that
 // hold email: their scope names nobody, so they are found by content.
 func (s *Store) forgetAnonymousAnswers(ctx context.Context, tx *sql.Tx, email string) error {
@@ -104,30 +75,6 @@ func (s *Store) forgetAnonymousAnswers(ctx context.Context, tx *sql.Tx, email st
 		}
 	}
 	return nil
-}
-
-// ReactivateMember lets a deactivated member sign in again.
-func (s *Store) ReactivateMember(ctx context.Context, id string, by carpool.Member) (carpool.Member, error) {
-	var out carpool.Member
-	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		m, _, err := s.lockForAdmin(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if err := carpool.CheckReactivation(by, m); err != nil {
-			return err
-		}
-		m.DeactivatedAt, m.UpdatedAt = time.Time{}, now
-		if _, err := tx.ExecContext(ctx, `UPDATE members SET deactivated_at = NULL, updated_at = $1 WHERE id = $2`, ts(now), m.ID); err != nil {
-			return err
-		}
-		out = m
-		return s.insertAudit(ctx, tx, carpool.NewAuditEntry(by, carpool.AuditMemberReactivated, "member", m.ID, "", now))
-	})
-	if err != nil {
-		return carpool.Member{}, fmt.Errorf("reactivate member: %w", err)
-	}
-	return out, nil
 }
 
 // UpdateMember applies change to a member (profile edits, language, a new password hash) under

@@ -124,68 +124,6 @@ func (s *Store) Cars(ctx context.Context, f carpool.CarFilter, p carpool.Page) (
 	return listPage(ctx, s, "cars", carCols, conds, a, p, scanCar, func(x carpool.Car) string { return x.ID })
 }
 
-// UpdateCar applies change to the car if its version equals ifVersion (0: any version).
-// The car's id, kind, site and owner stay as they are.
-func (s *Store) UpdateCar(ctx context.Context, id string, ifVersion int, change func(*carpool.Car) error) (carpool.Car, error) {
-	var out carpool.Car
-	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		c, err := s.lockCar(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if ifVersion != 0 && c.Version != ifVersion {
-			return carpool.StaleVersion(carpool.Phrasef("car"), c.Version)
-		}
-		old := c
-		if err := change(&c); err != nil {
-			return err
-		}
-		// A pool car may move to another site; what it is and whose it is stay.
-		c.ID, c.Kind, c.OwnerID, c.CreatedAt = old.ID, old.Kind, old.OwnerID, old.CreatedAt
-		if err := c.Validate(); err != nil {
-			return err
-		}
-		if err := s.checkCarRefs(ctx, tx, c); err != nil {
-			return err
-		}
-		if c.Status == carpool.CarRetired && old.Status != carpool.CarRetired {
-			if err := s.checkRetire(ctx, tx, c.ID, now); err != nil {
-				return err
-			}
-		}
-		c.Version, c.UpdatedAt = old.Version+1, now
-		res, err := tx.ExecContext(ctx, `UPDATE cars SET plate = $1, make = $2, model = $3, seats = $4, status = $5, version = $6, updated_at = $7,
-			site_id = $8 WHERE id = $9 AND version = $10`,
-			c.Plate, c.Make, c.Model, c.Seats, string(c.Status), c.Version, ts(c.UpdatedAt), null(c.SiteID), id, old.Version)
-		if err != nil {
-			return s.constraint(err, carpool.ECONFLICT, "plate")
-		}
-		if err := mustAffect(res, "car"); err != nil {
-			return carpool.StaleVersion(carpool.Phrasef("car"), old.Version)
-		}
-		out = c
-		return nil
-	})
-	if err != nil {
-		return carpool.Car{}, fmt.Errorf("update car: %w", err)
-	}
-	return out, nil
-}
-
-// checkRetire counts what still depends on the car, under the car's lock (which new rides
-// and reservations of the car also take), and lets the domain decide.
-func (s *Store) checkRetire(ctx context.Context, tx *sql.Tx, carID string, now time.Time) error {
-	var rides, reservations int
-	err := tx.QueryRowContext(ctx, `SELECT
-			(SELECT COUNT(*) FROM rides WHERE car_id = $1 AND status = 'open' AND depart_at > $2),
-			(SELECT COUNT(*) FROM reservations WHERE car_id = $1 AND status = 'active' AND ends_at > $2)`,
-		carID, ts(now)).Scan(&rides, &reservations)
-	if err != nil {
-		return fmt.Errorf("count what the car carries: %w", err)
-	}
-	return carpool.CheckRetire(rides, reservations)
-}
-
 // lockCar reads a car for a transaction that writes it or depends on it (reservations),
 // holding its row lock where the engine has one.
 func (s *Store) lockCar(ctx context.Context, tx *sql.Tx, id string) (carpool.Car, error) {

@@ -10,11 +10,11 @@ import (
 	"carpool/internal/carpool"
 )
 
-const notificationCols = "id, member_id, event_id, kind, title, body, link, created_at, read_at"
+const notificationCols = "id, member_id, event_id, kind, title, body, link, language, created_at, read_at"
 
 func scanNotification(r rowScanner) (carpool.Notification, error) {
 	var n carpool.Notification
-	err := r.Scan(&n.ID, &n.MemberID, &n.EventID, &n.Kind, &n.Title, &n.Body, &n.Link, timeCol{&n.CreatedAt}, timeCol{&n.ReadAt})
+	err := r.Scan(&n.ID, &n.MemberID, &n.EventID, &n.Kind, &n.Title, &n.Body, &n.Link, &n.Language, timeCol{&n.CreatedAt}, timeCol{&n.ReadAt})
 	return n, err
 }
 
@@ -86,42 +86,6 @@ func (s *Store) MarkAllNotificationsRead(ctx context.Context, memberID string, n
 	})
 	if err != nil {
 		return fmt.Errorf("mark all notifications read: %w", err)
-	}
-	return nil
-}
-
-// EmailKinds implements carpool.NotificationStore.
-func (s *Store) EmailKinds(ctx context.Context, memberID string) ([]string, error) {
-	rows, err := s.read().QueryContext(ctx, `SELECT kind FROM email_preferences WHERE member_id = $1 ORDER BY kind`, memberID)
-	if err != nil {
-		return nil, fmt.Errorf("email preferences: %w", err)
-	}
-	kinds, err := collect(rows, func(r rowScanner) (string, error) {
-		var k string
-		return k, r.Scan(&k)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("email preferences: %w", err)
-	}
-	return kinds, nil
-}
-
-// SetEmailKinds implements carpool.NotificationStore.
-func (s *Store) SetEmailKinds(ctx context.Context, memberID string, kinds []string) error {
-	err := s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM email_preferences WHERE member_id = $1`, memberID); err != nil {
-			return err
-		}
-		for _, k := range kinds {
-			_, err := tx.ExecContext(ctx, `INSERT INTO email_preferences (member_id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING`, memberID, k)
-			if err != nil {
-				return s.constraint(err, carpool.EINVALID, "member_id")
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("set email preferences: %w", err)
 	}
 	return nil
 }

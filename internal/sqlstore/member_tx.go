@@ -86,3 +86,11 @@ func (u *unit) ScrubMember(ctx context.Context, old, erased carpool.Member) erro
 func (u *unit) AppendAudit(ctx context.Context, e carpool.AuditEntry) error {
 	return u.s.insertAudit(ctx, u.tx, e)
 }
+
+func (u *unit) SaveRole(ctx context.Context, m carpool.Member) error {
+	res, err := u.tx.ExecContext(ctx, `UPDATE members SET role = $1, updated_at = $2 WHERE id = $3`, string(m.Role), ts(m.UpdatedAt), m.ID)
+	if err != nil {
+		return err
+	}
+	return mustAffect(res, "member")
+}

@@ -23,16 +23,31 @@ func (s *Store) skipLocked() string {
 	return ""
 }
 
-// FanOutEvents implements carpool.NotificationStore. The cursor row is the lock: on
-// PostgreSQL a process that finds it taken returns 0 at once rather than queueing
-// behind another replica that is already fanning out the same events.
+// FanOutEvents implements carpool.NotificationStore. Planning reads members, rides and
+// their settings, so it runs before the transaction, on events read after the cursor as
+// it stood; the transaction then takes the cursor row and stores the plans only if the
+// cursor is still where they started. The cursor row is the lock: on PostgreSQL a process
+// that finds it taken returns 0 at once rather than queueing behind another replica that
+// is already storing the same events, and one that finds it moved drops its plans (the
+// stores are idempotent anyway) and returns 0; the relay's next tick starts afresh.
 func (s *Store) FanOutEvents(ctx context.Context, limit int, plan func(context.Context, carpool.Event) (carpool.Fanout, error)) (int, error) {
-	var n int
-	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		n = 0
-		if _, err := tx.ExecContext(ctx, `INSERT INTO relay_cursor (name, last_seq) VALUES ($1, 0) ON CONFLICT DO NOTHING`, relayCursor); err != nil {
-			return fmt.Errorf("make relay cursor: %w", err)
+	from, err := s.relayCursorAt(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("fan out events: %w", err)
+	}
+	events, err := s.Events(ctx, from, limit)
+	if err != nil || len(events) == 0 {
+		return 0, err
+	}
+	fanouts := make([]carpool.Fanout, len(events))
+	for i, e := range events {
+		if fanouts[i], err = plan(ctx, e); err != nil {
+			return 0, fmt.Errorf("fan out events: plan event %d (%s): %w", e.Seq, e.Type, err)
 		}
+	}
+	var n int
+	err = s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		n = 0
 		var last int64
 		err := tx.QueryRowContext(ctx, `SELECT last_seq FROM relay_cursor WHERE name = $1`+s.skipLocked(), relayCursor).Scan(&last)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -41,23 +56,15 @@ func (s *Store) FanOutEvents(ctx context.Context, limit int, plan func(context.C
 		if err != nil {
 			return fmt.Errorf("lock relay cursor: %w", err)
 		}
-		events, err := s.Events(ctx, last, limit)
-		if err != nil {
-			return err
+		if last != from {
+			return nil // another replica stored these events meanwhile
 		}
-		for _, e := range events {
-			f, err := plan(ctx, e)
-			if err != nil {
-				return fmt.Errorf("plan event %d (%s): %w", e.Seq, e.Type, err)
-			}
+		for _, f := range fanouts {
 			if err := s.insertFanout(ctx, tx, f, now); err != nil {
 				return err
 			}
-			last = e.Seq
 		}
-		if len(events) == 0 {
-			return nil
-		}
+		last = events[len(events)-1].Seq
 		if _, err := tx.ExecContext(ctx, `UPDATE relay_cursor SET last_seq = $1 WHERE name = $2`, last, relayCursor); err != nil {
 			return fmt.Errorf("move relay cursor: %w", err)
 		}
@@ -70,13 +77,30 @@ func (s *Store) FanOutEvents(ctx context.Context, limit int, plan func(context.C
 	return n, nil
 }
 
+// relayCursorAt returns where the relay's cursor stands, making the row on first use.
+func (s *Store) relayCursorAt(ctx context.Context) (int64, error) {
+	var last int64
+	err := s.read().QueryRowContext(ctx, `SELECT last_seq FROM relay_cursor WHERE name = $1`, relayCursor).Scan(&last)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return last, err
+	}
+	err = s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO relay_cursor (name, last_seq) VALUES ($1, 0) ON CONFLICT DO NOTHING`, relayCursor)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("make relay cursor: %w", err)
+	}
+	return 0, nil
+}
+
 // insertFanout stores one event's notifications and deliveries; a pair already stored
 // (the unique keys) is left as it is.
 func (s *Store) insertFanout(ctx context.Context, tx *sql.Tx, f carpool.Fanout, now time.Time) error {
 	for _, n := range f.Notifications {
-		_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, member_id, event_id, kind, title, body, link, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-			n.ID, n.MemberID, n.EventID, n.Kind, n.Title, n.Body, n.Link, ts(n.CreatedAt))
+		_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, member_id, event_id, kind, title, body, link, language, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+			n.ID, n.MemberID, n.EventID, n.Kind, n.Title, n.Body, n.Link, n.Language, ts(n.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("store notification: %w", s.dialect.Translate(err))
 		}

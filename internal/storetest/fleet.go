@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"carpool/internal/app"
 	"errors"
 	"reflect"
 	"strings"
@@ -127,7 +128,7 @@ func testCars(t *testing.T, open func(t *testing.T) carpool.Store) {
 		pool := e.poolCar(site, 5)
 		pool2 := e.poolCar(other, 5)
 		retired := e.poolCar(site, 5)
-		_, err := e.s.UpdateCar(e.ctx, retired.ID, 0, func(c *carpool.Car) error { c.Status = carpool.CarRetired; return nil })
+		_, err := e.f.RetireCar(e.ctx, retired.ID, e.member(carpool.RoleFleetManager))
 		noErr(t, err, "retire car")
 		mine := e.privateCar(a, 4)
 		theirs := e.privateCar(b, 4)
@@ -161,20 +162,16 @@ func testCars(t *testing.T, open func(t *testing.T) carpool.Store) {
 	t.Run("update", func(t *testing.T) {
 		c := e.poolCar(site, 5)
 		other := e.poolCar(site, 5)
-		got, err := e.s.UpdateCar(e.ctx, c.ID, 1, func(c *carpool.Car) error {
-			c.Status = carpool.CarMaintenance
-			c.Seats = 7
-			c.Kind, c.OwnerID = carpool.CarPrivate, other.ID // kind and owner are not the change's to make
-			return nil
-		})
+		manager := e.member(carpool.RoleFleetManager)
+		got, err := e.f.UpdateCar(e.ctx, c.ID, 1, app.CarPatch{Status: new(carpool.CarMaintenance), Seats: new(7)}, manager)
 		noErr(t, err, "update car")
 		if got.Status != carpool.CarMaintenance || got.Seats != 7 || got.Version != 2 || got.SiteID != site.ID ||
 			got.Kind != carpool.CarPool || got.OwnerID != "" {
 			t.Fatalf("got %+v", got)
 		}
-		_, err = e.s.UpdateCar(e.ctx, c.ID, 1, func(c *carpool.Car) error { c.Seats = 6; return nil })
+		_, err = e.f.UpdateCar(e.ctx, c.ID, 1, app.CarPatch{Seats: new(6)}, manager)
 		wantCode(t, err, carpool.ECONFLICT, "if_match")
-		_, err = e.s.UpdateCar(e.ctx, c.ID, 2, func(c *carpool.Car) error { c.Plate = other.Plate; return nil })
+		_, err = e.f.UpdateCar(e.ctx, c.ID, 2, app.CarPatch{Plate: &other.Plate}, manager)
 		wantCode(t, err, carpool.ECONFLICT, "plate")
 		stored, _ := e.s.Car(e.ctx, c.ID)
 		if !reflect.DeepEqual(stored, got) {
@@ -186,14 +183,15 @@ func testCars(t *testing.T, open func(t *testing.T) carpool.Store) {
 	t.Run("move to another site", func(t *testing.T) {
 		c := e.poolCar(site, 5)
 		to := e.site()
-		got, err := e.s.UpdateCar(e.ctx, c.ID, 0, func(c *carpool.Car) error { c.SiteID = to.ID; return nil })
+		manager := e.member(carpool.RoleFleetManager)
+		got, err := e.f.UpdateCar(e.ctx, c.ID, 0, app.CarPatch{SiteID: &to.ID}, manager)
 		noErr(t, err, "move car")
 		stored, err := e.s.Car(e.ctx, c.ID)
 		noErr(t, err, "car")
 		if got.SiteID != to.ID || stored.SiteID != to.ID {
 			t.Fatalf("site: got %q, stored %q, want %q", got.SiteID, stored.SiteID, to.ID)
 		}
-		_, err = e.s.UpdateCar(e.ctx, c.ID, 0, func(c *carpool.Car) error { c.SiteID = carpool.NewID(); return nil })
+		_, err = e.f.UpdateCar(e.ctx, c.ID, 0, app.CarPatch{SiteID: new(carpool.NewID())}, manager)
 		wantCode(t, err, carpool.EINVALID, "site_id")
 	})
 
@@ -201,7 +199,7 @@ func testCars(t *testing.T, open func(t *testing.T) carpool.Store) {
 		member := e.member(carpool.RoleMember)
 		manager := e.member(carpool.RoleFleetManager)
 		retire := func(id string) error {
-			_, err := e.s.UpdateCar(e.ctx, id, 0, func(c *carpool.Car) error { c.Status = carpool.CarRetired; return nil })
+			_, err := e.f.RetireCar(e.ctx, id, manager)
 			return err
 		}
 		h := time.Hour
@@ -232,15 +230,49 @@ func testCars(t *testing.T, open func(t *testing.T) carpool.Store) {
 		private := e.privateCar(member, 5)
 		ride, err = e.f.CreateRide(e.ctx, e.rideInput(private, 2, carpool.BookingInstant), member)
 		noErr(t, err, "ride in private car")
-		wantCode(t, retire(private.ID), carpool.ECONFLICT, "status")
+		retireOwn := func() error { _, err := e.f.RetireCar(e.ctx, private.ID, member); return err }
+		wantCode(t, retireOwn(), carpool.ECONFLICT, "status")
 		_, err = e.f.CancelRide(e.ctx, ride.ID, member)
 		noErr(t, err, "cancel ride")
-		noErr(t, retire(private.ID), "retire the freed private car")
+		noErr(t, retireOwn(), "retire the freed private car")
 
 		// a maintenance block holds the car too
 		blocked := e.poolCar(site, 5)
 		_, err = e.f.CreateReservation(e.ctx, blocked.ID, manager, carpool.ReservationMaintenance, e.at(h), e.at(2*h))
 		noErr(t, err, "maintenance block")
 		wantCode(t, retire(blocked.ID), carpool.ECONFLICT, "status")
+	})
+
+	// A ride's seats never exceed its car's, whichever side changes: the ride (checked
+	// when it is offered or moved) or the car (checked here, on every path that changes it).
+	t.Run("a car's seats never drop below what rides and commutes on it offer", func(t *testing.T) {
+		owner := e.member(carpool.RoleMember)
+		car := e.privateCar(owner, 6)
+		seats := func(n int) error {
+			_, err := e.f.UpdateCar(e.ctx, car.ID, 0, app.CarPatch{Seats: new(n)}, owner)
+			return err
+		}
+		ride, err := e.f.CreateRide(e.ctx, e.rideInput(car, 4, carpool.BookingInstant), owner)
+		noErr(t, err, "ride offering 4 seats")
+		err = seats(4) // the driver's seat and three more
+		wantCode(t, err, carpool.ECONFLICT, "seats")
+		if msg := carpool.ErrorMessage(err); !strings.Contains(msg, ride.From.Label) {
+			t.Fatalf("got message %q, want it to name the ride from %q", msg, ride.From.Label)
+		}
+		if got, _ := e.s.Car(e.ctx, car.ID); got.Seats != 6 {
+			t.Fatalf("refused change stored: seats %d, want 6", got.Seats)
+		}
+		noErr(t, seats(5), "seats down to what the ride offers and the driver's")
+		_, err = e.f.UpdateCar(e.ctx, car.ID, 0, app.CarPatch{Status: new(carpool.CarMaintenance)}, owner)
+		wantCode(t, err, carpool.ECONFLICT, "status")
+
+		// a commute offers its seats every week, before any day of it exists
+		_, err = e.f.CancelRide(e.ctx, ride.ID, owner)
+		noErr(t, err, "cancel ride")
+		_, err = e.f.CreateSeries(e.ctx, e.seriesInput(car, carpool.DaysOf(time.Monday), 3), owner)
+		noErr(t, err, "commute offering 3 seats")
+		wantCode(t, seats(3), carpool.ECONFLICT, "seats")
+		noErr(t, seats(4), "seats down to what the commute offers and the driver's")
+		noErr(t, seats(7), "more seats are always fine")
 	})
 }

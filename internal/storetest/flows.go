@@ -89,6 +89,18 @@ func (f Flows) CancelBooking(ctx context.Context, id string, by carpool.Member) 
 	return f.a.CancelBooking(ctx, by, id)
 }
 
+func (f Flows) UpdateCar(ctx context.Context, id string, ifVersion int, p app.CarPatch, by carpool.Member) (carpool.Car, error) {
+	return f.a.UpdateCar(ctx, by, id, ifVersion, p)
+}
+
+func (f Flows) RetireCar(ctx context.Context, id string, by carpool.Member) (carpool.Car, error) {
+	return f.a.RetireCar(ctx, by, id, 0)
+}
+
+func (f Flows) SetRole(ctx context.Context, id string, role carpool.Role, by carpool.Member) (carpool.Member, error) {
+	return f.a.SetRole(ctx, by, id, role)
+}
+
 func (f Flows) DeactivateMember(ctx context.Context, id string, by carpool.Member) (carpool.Deactivation, error) {
 	return f.a.Deactivate(ctx, by, id)
 }

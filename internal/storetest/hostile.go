@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"carpool/internal/app"
 	"testing"
 	"time"
 
@@ -40,7 +41,7 @@ func testHostileInput(t *testing.T, open func(t *testing.T) carpool.Store) {
 					return err
 				}},
 				{"update car", func() error {
-					_, err := e.s.UpdateCar(e.ctx, bad.id, 0, func(*carpool.Car) error { return nil })
+					_, err := e.f.UpdateCar(e.ctx, bad.id, 0, app.CarPatch{}, driver)
 					return err
 				}},
 				{"reserve car", func() error {

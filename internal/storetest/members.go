@@ -48,7 +48,7 @@ func testMembers(t *testing.T, open func(t *testing.T) carpool.Store) {
 
 	t.Run("a role claim raises a role, never lowers it", func(t *testing.T) {
 		m := e.member(carpool.RoleMember)
-		got, err := e.s.SetRole(e.ctx, m.ID, carpool.RoleFleetManager, carpool.RoleClaim)
+		got, err := e.f.SetRole(e.ctx, m.ID, carpool.RoleFleetManager, carpool.RoleClaim)
 		noErr(t, err, "raise")
 		if got.Role != carpool.RoleFleetManager || got.ID != m.ID || got.UpdatedAt.Before(m.UpdatedAt) {
 			t.Fatalf("got %+v, want %s as fleet manager", got, m.ID)
@@ -59,7 +59,7 @@ func testMembers(t *testing.T, open func(t *testing.T) carpool.Store) {
 			t.Fatalf("stored role: got %s, want fleet_manager", again.Role)
 		}
 		for _, lower := range []carpool.Role{carpool.RoleMember, carpool.RoleFleetManager} {
-			got, err = e.s.SetRole(e.ctx, m.ID, lower, carpool.RoleClaim)
+			got, err = e.f.SetRole(e.ctx, m.ID, lower, carpool.RoleClaim)
 			noErr(t, err, "claim "+string(lower))
 			if got.Role != carpool.RoleFleetManager {
 				t.Fatalf("a claim for %s: got %s, want fleet_manager kept", lower, got.Role)
@@ -71,13 +71,13 @@ func testMembers(t *testing.T, open func(t *testing.T) carpool.Store) {
 			audit[0].Detail != "member -> fleet_manager (identity provider claim)" {
 			t.Fatalf("audit: got %+v, want one line for the raise, naming no actor", audit)
 		}
-		_, err = e.s.SetRole(e.ctx, carpool.NewID(), carpool.RoleAdmin, carpool.RoleClaim)
+		_, err = e.f.SetRole(e.ctx, carpool.NewID(), carpool.RoleAdmin, carpool.RoleClaim)
 		wantCode(t, err, carpool.ENOTFOUND, "")
 	})
 
 	t.Run("an admin's role change is an audit line", func(t *testing.T) {
 		admin, m := e.member(carpool.RoleAdmin), e.member(carpool.RoleFleetManager)
-		got, err := e.s.SetRole(e.ctx, m.ID, carpool.RoleMember, admin)
+		got, err := e.f.SetRole(e.ctx, m.ID, carpool.RoleMember, admin)
 		noErr(t, err, "lower")
 		if got.Role != carpool.RoleMember {
 			t.Fatalf("got %s, want member", got.Role)

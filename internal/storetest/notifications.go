@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -103,6 +104,49 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 					t.Fatalf("inbox of %s: got events %v, want %v (newest first)", m.Name, got, want[m.ID])
 				}
 			}
+		}
+	})
+
+	// Planning reads members and rides; it must not hold the cursor while it does, or
+	// one slow plan stalls every replica's relay.
+	t.Run("a slow plan holds no lock, and a plan overtaken is dropped", func(t *testing.T) {
+		e := newEnv(t, open)
+		driver, p := e.member(carpool.RoleMember), e.member(carpool.RoleMember)
+		e.book(e.ride(driver, 2, carpool.BookingApproval), p, 1, false)
+		planning, release := make(chan struct{}), make(chan struct{})
+		slow := make(chan int, 1)
+		go func() {
+			var once sync.Once
+			n, err := e.s.FanOutEvents(e.ctx, 100, func(ctx context.Context, ev carpool.Event) (carpool.Fanout, error) {
+				once.Do(func() { close(planning) })
+				<-release
+				return inboxPlan(ctx, ev)
+			})
+			if err != nil {
+				n = -1
+			}
+			slow <- n
+		}()
+		<-planning
+		ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
+		defer cancel()
+		n, err := e.s.FanOutEvents(ctx, 100, inboxPlan)
+		close(release)
+		noErr(t, err, "fan out beside a slow plan")
+		if n == 0 {
+			t.Fatal("fan out beside a slow plan stored nothing: the slow plan held the cursor")
+		}
+		if got := <-slow; got != 0 {
+			t.Fatalf("the overtaken plan: got %d events stored, want 0 (dropped)", got)
+		}
+		want := 0
+		for _, ev := range e.eventsAfter(0) {
+			if ev.RecipientID == driver.ID {
+				want++
+			}
+		}
+		if got := len(e.inbox(driver)); got != want || want == 0 {
+			t.Fatalf("driver's inbox: got %d entries, want each of the %d events for them once", got, want)
 		}
 	})
 
@@ -263,11 +307,19 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 	})
 
 	t.Run("preferences, webhooks and calendar tokens", func(t *testing.T) {
-		noErr(t, e.s.SetEmailKinds(e.ctx, p1.ID, []string{carpool.EventBookingConfirmed, carpool.EventRideUpdated}), "set kinds")
-		kinds, err := e.s.EmailKinds(e.ctx, p1.ID)
-		noErr(t, err, "kinds")
-		if len(kinds) != 2 || kinds[0] != carpool.EventBookingConfirmed {
-			t.Fatalf("email kinds: got %v", kinds)
+		if choices, err := e.s.EmailChoices(e.ctx, p1.ID); err != nil || len(choices) != 0 {
+			t.Fatalf("e-mail choices of a member who made none: got %v, %v", choices, err)
+		}
+		set := map[string]bool{carpool.EventBookingConfirmed: true, carpool.EventRideReminder: true, carpool.EventRideUpdated: false}
+		noErr(t, e.s.SetEmailChoices(e.ctx, p1.ID, set), "set choices")
+		choices, err := e.s.EmailChoices(e.ctx, p1.ID)
+		noErr(t, err, "choices")
+		if !maps.Equal(choices, set) {
+			t.Fatalf("e-mail choices: got %v, want %v (a no kept as a no)", choices, set)
+		}
+		noErr(t, e.s.SetEmailChoices(e.ctx, p1.ID, map[string]bool{carpool.EventRideUpdated: true}), "replace choices")
+		if choices, _ := e.s.EmailChoices(e.ctx, p1.ID); !maps.Equal(choices, map[string]bool{carpool.EventRideUpdated: true}) {
+			t.Fatalf("e-mail choices replaced: got %v", choices)
 		}
 
 		admin := e.member(carpool.RoleAdmin)
@@ -332,7 +384,7 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 			}, nil
 		})
 		noErr(t, err, "fan out")
-		noErr(t, e.s.SetEmailKinds(e.ctx, gone.ID, []string{carpool.EventBookingConfirmed}), "kinds")
+		noErr(t, e.s.SetEmailChoices(e.ctx, gone.ID, map[string]bool{carpool.EventBookingConfirmed: true}), "choices")
 		noErr(t, e.s.SetCalendarToken(e.ctx, gone.ID, "hash-gone-"+unique(), e.now), "calendar")
 
 		noErr(t, e.f.EraseMember(e.ctx, gone.ID, admin), "erase")
@@ -341,7 +393,7 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 				t.Errorf("after erasure %q is still in %v", value, hits)
 			}
 		}
-		if kinds, _ := e.s.EmailKinds(e.ctx, gone.ID); len(kinds) != 0 {
+		if kinds, _ := e.s.EmailChoices(e.ctx, gone.ID); len(kinds) != 0 {
 			t.Errorf("e-mail choices after erasure: %v", kinds)
 		}
 		if has, _ := e.s.HasCalendarToken(e.ctx, gone.ID); has {

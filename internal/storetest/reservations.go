@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"carpool/internal/app"
 	"reflect"
 	"testing"
 	"time"
@@ -89,7 +90,7 @@ func testReservations(t *testing.T, open func(t *testing.T) carpool.Store) {
 
 	t.Run("trip on a car in maintenance", func(t *testing.T) {
 		car := e.poolCar(site, 5)
-		_, err := e.s.UpdateCar(e.ctx, car.ID, 0, func(c *carpool.Car) error { c.Status = carpool.CarMaintenance; return nil })
+		_, err := e.f.UpdateCar(e.ctx, car.ID, 0, app.CarPatch{Status: new(carpool.CarMaintenance)}, e.member(carpool.RoleFleetManager))
 		noErr(t, err, "car to maintenance")
 		_, err = e.f.CreateReservation(e.ctx, car.ID, member, carpool.ReservationTrip, e.at(h), e.at(2*h))
 		wantCode(t, err, carpool.ECONFLICT, "car_id")

@@ -64,7 +64,7 @@ func testUtilisation(t *testing.T, open func(t *testing.T) carpool.Store) {
 
 	// retired: listed with nothing; a private car's ride is no part of the report.
 	retired := e.poolCar(site, 5)
-	_, err = e.s.UpdateCar(e.ctx, retired.ID, 0, func(c *carpool.Car) error { c.Status = carpool.CarRetired; return nil })
+	_, err = e.f.RetireCar(e.ctx, retired.ID, e.member(carpool.RoleFleetManager))
 	noErr(t, err, "retire")
 	private := e.privateCar(member, 5)
 	in := e.rideInput(private, 3, carpool.BookingInstant)

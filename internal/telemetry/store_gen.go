@@ -69,16 +69,16 @@ func (is *instrumentedStore) MarkAllNotificationsRead(ctx context.Context, membe
 	return is.next.MarkAllNotificationsRead(ctx, memberID, now)
 }
 
-func (is *instrumentedStore) EmailKinds(ctx context.Context, memberID string) (_ []string, err error) {
-	ctx, end := is.start(ctx, "EmailKinds")
+func (is *instrumentedStore) EmailChoices(ctx context.Context, memberID string) (_ map[string]bool, err error) {
+	ctx, end := is.start(ctx, "EmailChoices")
 	defer func() { end(err) }()
-	return is.next.EmailKinds(ctx, memberID)
+	return is.next.EmailChoices(ctx, memberID)
 }
 
-func (is *instrumentedStore) SetEmailKinds(ctx context.Context, memberID string, kinds []string) (err error) {
-	ctx, end := is.start(ctx, "SetEmailKinds")
+func (is *instrumentedStore) SetEmailChoices(ctx context.Context, memberID string, choices map[string]bool) (err error) {
+	ctx, end := is.start(ctx, "SetEmailChoices")
 	defer func() { end(err) }()
-	return is.next.SetEmailKinds(ctx, memberID, kinds)
+	return is.next.SetEmailChoices(ctx, memberID, choices)
 }
 
 func (is *instrumentedStore) CreateWebhook(ctx context.Context, w carpool.Webhook) (err error) {
@@ -169,18 +169,6 @@ func (is *instrumentedStore) ListMembers(ctx context.Context, f carpool.MemberFi
 	ctx, end := is.start(ctx, "ListMembers")
 	defer func() { end(err) }()
 	return is.next.ListMembers(ctx, f, p)
-}
-
-func (is *instrumentedStore) SetRole(ctx context.Context, id string, role carpool.Role, by carpool.Member) (_ carpool.Member, err error) {
-	ctx, end := is.start(ctx, "SetRole")
-	defer func() { end(err) }()
-	return is.next.SetRole(ctx, id, role, by)
-}
-
-func (is *instrumentedStore) ReactivateMember(ctx context.Context, id string, by carpool.Member) (_ carpool.Member, err error) {
-	ctx, end := is.start(ctx, "ReactivateMember")
-	defer func() { end(err) }()
-	return is.next.ReactivateMember(ctx, id, by)
 }
 
 func (is *instrumentedStore) UpdateMember(ctx context.Context, id string, change func(*carpool.Member) error) (_ carpool.Member, err error) {
@@ -277,12 +265,6 @@ func (is *instrumentedStore) CarsByID(ctx context.Context, ids []string) (_ []ca
 	ctx, end := is.start(ctx, "CarsByID")
 	defer func() { end(err) }()
 	return is.next.CarsByID(ctx, ids)
-}
-
-func (is *instrumentedStore) UpdateCar(ctx context.Context, id string, ifVersion int, change func(*carpool.Car) error) (_ carpool.Car, err error) {
-	ctx, end := is.start(ctx, "UpdateCar")
-	defer func() { end(err) }()
-	return is.next.UpdateCar(ctx, id, ifVersion, change)
 }
 
 func (is *instrumentedStore) Reservation(ctx context.Context, id string) (_ carpool.Reservation, err error) {

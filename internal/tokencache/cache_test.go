@@ -45,11 +45,21 @@ func (d *tokenDB) DeleteToken(_ context.Context, id string) error {
 	return carpool.Errorf(carpool.ENOTFOUND, "token not found")
 }
 
-func (d *tokenDB) SetRole(_ context.Context, id string, role carpool.Role, _ carpool.Member) (carpool.Member, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.member.Role = role
-	return d.member, nil
+// InTx runs fn over a transaction whose SaveRole writes the member's role.
+func (d *tokenDB) InTx(_ context.Context, fn func(carpool.Tx) error) error {
+	return fn(roleTx{d: d})
+}
+
+type roleTx struct {
+	carpool.Tx
+	d *tokenDB
+}
+
+func (t roleTx) SaveRole(_ context.Context, m carpool.Member) error {
+	t.d.mu.Lock()
+	defer t.d.mu.Unlock()
+	t.d.member.Role = m.Role
+	return nil
 }
 
 func (d *tokenDB) DeleteMemberTokens(_ context.Context, memberID, keep string) (int, error) {
@@ -211,7 +221,10 @@ func TestMemberChangesReachTheActingReplicaAtOnce(t *testing.T) {
 	for _, s := range stores {
 		authed(s, "h1", clk.now())
 	}
-	if _, err := stores[0].SetRole(ctx, "m1", carpool.RoleAdmin, carpool.Member{}); err != nil {
+	err := stores[0].InTx(ctx, func(tx carpool.Tx) error {
+		return tx.SaveRole(ctx, carpool.Member{ID: "m1", Role: carpool.RoleAdmin})
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if m, _, err := stores[0].MemberByToken(ctx, "h1", clk.now()); err != nil || m.Role != carpool.RoleAdmin {

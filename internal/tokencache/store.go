@@ -57,15 +57,8 @@ func (s *Store) DeleteToken(ctx context.Context, id string) error {
 // member's cached tokens at once (others within the TTL), whether or not the change
 // succeeded, so the next request asks the database.
 
-// SetRole changes a member's role (an admin, or single sign-on raising it from a claim).
-func (s *Store) SetRole(ctx context.Context, id string, role carpool.Role, by carpool.Member) (carpool.Member, error) {
-	m, err := s.Store.SetRole(ctx, id, role, by)
-	s.cache.ForgetMember(id)
-	return m, err
-}
-
-// InTx runs a unit of work; the members it deactivates, erases or signs out are
-// forgotten once it is over.
+// InTx runs a unit of work; the members whose role it changes, or whom it deactivates,
+// reactivates, erases or signs out, are forgotten once it is over.
 func (s *Store) InTx(ctx context.Context, fn func(tx carpool.Tx) error) error {
 	var changed []string
 	err := s.Store.InTx(ctx, func(tx carpool.Tx) error {
@@ -82,6 +75,11 @@ func (s *Store) InTx(ctx context.Context, fn func(tx carpool.Tx) error) error {
 type forgetting struct {
 	carpool.Tx
 	changed *[]string
+}
+
+func (t *forgetting) SaveRole(ctx context.Context, m carpool.Member) error {
+	*t.changed = append(*t.changed, m.ID)
+	return t.Tx.SaveRole(ctx, m)
 }
 
 func (t *forgetting) SetDeactivated(ctx context.Context, id string, at time.Time) error {

@@ -185,7 +185,12 @@ func (s *Server) offerSeries(w http.ResponseWriter, r *http.Request, me *session
 	if in.CarID == "" {
 		f.fieldError("car_id", f.say("form.choose_car"))
 	}
-	if f.Valid() {
+	if !f.Valid() {
+		// The rest of the inputs are checked too, so one answer names every field.
+		if err := s.app.CheckCommute(in); err != nil {
+			f.fail(r, err, seriesFields)
+		}
+	} else {
 		sr, err := s.app.OfferSeries(ctx, me.Member, in)
 		if err == nil {
 			redirect(w, r, "/commutes/"+url.PathEscape(sr.ID), "seriesOffered")

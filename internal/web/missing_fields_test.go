@@ -20,6 +20,9 @@ func TestFormShowsMissingWithOtherWrongFields(t *testing.T) {
 	site := carpool.Site{ID: carpool.NewID(), Name: "HQ", Address: "Main St 1", Lat: 48.1, Lon: 11.5}
 	mustDo(t, site.Validate())
 	mustDo(t, a.Store.CreateSite(context.Background(), site))
+	car := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, OwnerID: admin.ID, Plate: "M A 9", Make: "VW", Model: "Golf", Seats: 5}
+	mustDo(t, car.Validate())
+	mustDo(t, a.Store.CreateCar(context.Background(), car))
 	b := newBrowser(t, a)
 	b.signInAs(admin)
 	cases := []struct {
@@ -31,6 +34,13 @@ func TestFormShowsMissingWithOtherWrongFields(t *testing.T) {
 		{"/places", "/places", url.Values{"name": {" "}, "place": {""}}, []string{"name", "place"}},
 		{"/mycars", "/mycars", url.Values{"plate": {"M A 1"}, "make": {""}, "model": {"Golf"}, "seats": {"many"}}, []string{"make", "seats"}},
 		{"/fleet", "/fleet/cars", url.Values{"site_id": {site.ID}, "plate": {"?"}, "make": {"VW"}, "model": {"Passat"}, "seats": {"many"}}, []string{"plate", "seats"}},
+		// No place picked, no car chosen: the departure in the past and the notes with a
+		// control character are named in the same answer.
+		{"/rides/new", "/rides", url.Values{"source": {""}, "from": {""}, "to": {""}, "depart": {"2020-01-06T07:30"},
+			"seats": {"1"}, "mode": {"instant"}, "notes": {"ring\a"}}, []string{"source", "from", "to", "depart", "notes"}},
+		{"/commutes/new", "/commutes", url.Values{"car_id": {""}, "from": {""}, "to": {""}, "weekdays": {"mon"},
+			"depart_time": {"07:30"}, "time_zone": {"Mars/Olympus"}, "seats": {"1"}, "mode": {"instant"},
+			"starts_on": {"2020-01-06"}, "notes": {"ring\a"}}, []string{"car_id", "from", "to", "time_zone", "starts_on", "notes"}},
 	}
 	for _, tc := range cases {
 		tc.form.Set("csrf", b.csrf(tc.page))

@@ -96,13 +96,16 @@ type prefRow struct {
 }
 
 type preferencesPage struct {
+	// Mail says whether this installation sends mail; without it no e-mail choice is
+	// offered, since none would be kept.
+	Mail        bool
 	Kinds       []prefRow
 	HasCalendar bool
 	CalendarURL string // shown once, right after it is made
 }
 
 func (s *Server) preferencesData(r *http.Request, me *session) (preferencesPage, error) {
-	var p preferencesPage
+	p := preferencesPage{Mail: s.app.MailOn()}
 	chosen, err := s.notify.EmailKinds(r.Context(), me.Member)
 	if err != nil {
 		return p, err

@@ -105,8 +105,8 @@ func TestPreferencesAndCalendarFeed(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save preferences: got %d", res.StatusCode)
 	}
-	kinds, _ := app.Store.EmailKinds(ctx, rider.ID)
-	if strings.Join(kinds, ",") != "booking.confirmed,ride.updated" {
+	choices, _ := app.Store.EmailChoices(ctx, rider.ID)
+	if kinds := carpool.MailedKinds(choices); strings.Join(kinds, ",") != "booking.confirmed,ride.updated" {
 		t.Fatalf("stored e-mail kinds: got %v", kinds)
 	}
 

@@ -146,7 +146,12 @@ func (s *Server) offerRide(w http.ResponseWriter, r *http.Request, me *session) 
 	if !found {
 		f.fieldError("source", f.say("form.choose_source"))
 	}
-	if f.Valid() {
+	if !f.Valid() {
+		// The rest of the inputs are checked too, so one answer names every field.
+		if err := s.app.CheckOffer(in); err != nil {
+			f.fail(r, err, offerFields)
+		}
+	} else {
 		ride, err := s.app.OfferRide(ctx, me.Member, in)
 		if err == nil {
 			redirect(w, r, "/rides/"+url.PathEscape(ride.ID), "offered")

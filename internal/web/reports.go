@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -167,6 +168,10 @@ type chart struct {
 	Unit  string
 	Bars  []bar
 	SVG   template.HTML
+	// Top is the value at the top of the y-axis; 0 takes a round number at or above the
+	// tallest bar. Tick says a value on the axis in the reader's format.
+	Top  float64
+	Tick func(float64) string
 }
 
 type bar struct {
@@ -177,8 +182,12 @@ type bar struct {
 
 // reportCharts draws the report's charts with p's words and numbers.
 func reportCharts(rep app.Report, loc *time.Location, p *locale.Printer) []chart {
-	util := chart{ID: "chart-utilisation", Title: p.T("reports.chart_utilisation"), Unit: "%"}
-	co2 := chart{ID: "chart-co2", Title: p.T("reports.chart_co2"), Unit: "kg"}
+	// Utilisation is a share: its axis always ends at 100 %, so a half-used week looks
+	// half used whatever the other weeks did.
+	util := chart{ID: "chart-utilisation", Title: p.T("reports.chart_utilisation"), Unit: "%", Top: 100,
+		Tick: func(v float64) string { return p.Number(v, 0) + " %" }}
+	co2 := chart{ID: "chart-co2", Title: p.T("reports.chart_co2"), Unit: "kg",
+		Tick: func(v float64) string { return p.Exact(v) + " kg" }}
 	for _, wk := range rep.Weeks {
 		label := p.Short(wk.Week.Start.In(loc))
 		util.Bars = append(util.Bars, bar{Label: label, Value: wk.Utilisation * 100, Text: p.Percent(wk.Utilisation)})
@@ -193,34 +202,69 @@ func reportCharts(rep app.Report, loc *time.Location, p *locale.Printer) []chart
 	return charts
 }
 
-// barChartSVG draws c's bars scaled to the largest value. Text is escaped; nothing in
-// it comes from outside but the numbers and dates.
+// barChartSVG draws c's bars against a y-axis from 0 to c.Top (or a round number above
+// the tallest bar) with four labelled steps. Text is escaped; nothing in it comes from
+// outside but the numbers and dates.
 func barChartSVG(c chart) template.HTML {
-	const width, height, pad, label = 600, 220, 8, 28
-	max := 0.0
-	for _, b := range c.Bars {
-		max = maxFloat(max, b.Value)
+	const width, height, pad, label, axis = 600, 220, 8, 28, 64
+	top := c.Top
+	if top <= 0 {
+		tallest := 0.0
+		for _, b := range c.Bars {
+			tallest = maxFloat(tallest, b.Value)
+		}
+		top = roundUp(tallest)
 	}
+	tick := c.Tick
+	if tick == nil {
+		tick = func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	}
+	plot := float64(height - label - pad*3) // the height of a bar at top
+	base := float64(height - label)
 	var sb strings.Builder
 	fmt.Fprintf(&sb, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-title %s-desc" xmlns="http://www.w3.org/2000/svg">`,
 		width, height, c.ID, c.ID)
 	fmt.Fprintf(&sb, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, c.ID, template.HTMLEscapeString(c.Title), c.ID, template.HTMLEscapeString(c.Desc))
-	fmt.Fprintf(&sb, `<line class="axis" x1="0" y1="%d" x2="%d" y2="%d"></line>`, height-label, width, height-label)
+	fmt.Fprintf(&sb, `<g class="y-axis"><line class="axis" x1="%d" y1="%.1f" x2="%d" y2="%.1f"></line>`, axis, base-plot, axis, base)
+	const steps = 4
+	for i := 0; i <= steps; i++ {
+		v := top * float64(i) / steps
+		y := base - plot*float64(i)/steps
+		fmt.Fprintf(&sb, `<line class="grid" x1="%d" y1="%.1f" x2="%d" y2="%.1f"></line>`, axis-4, y, width, y)
+		fmt.Fprintf(&sb, `<text class="label tick" x="%d" y="%.1f" text-anchor="end" dominant-baseline="middle">%s</text>`, axis-8, y, template.HTMLEscapeString(tick(v)))
+	}
+	sb.WriteString(`</g>`)
+	fmt.Fprintf(&sb, `<line class="axis" x1="%d" y1="%.1f" x2="%d" y2="%.1f"></line>`, axis, base, width, base)
 	if n := len(c.Bars); n > 0 {
-		step := float64(width) / float64(n)
+		step := float64(width-axis) / float64(n)
 		for i, b := range c.Bars {
 			h := 0.0
-			if max > 0 {
-				h = b.Value / max * float64(height-label-pad*3)
+			if top > 0 {
+				h = min(b.Value/top, 1) * plot
 			}
-			x := float64(i)*step + step*0.15
+			x := float64(axis) + float64(i)*step + step*0.15
 			fmt.Fprintf(&sb, `<rect class="bar" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %s</title></rect>`,
-				x, float64(height-label)-h, step*0.7, h, template.HTMLEscapeString(b.Label), template.HTMLEscapeString(b.Text))
+				x, base-h, step*0.7, h, template.HTMLEscapeString(b.Label), template.HTMLEscapeString(b.Text))
 			fmt.Fprintf(&sb, `<text class="label" x="%.1f" y="%d" text-anchor="middle">%s</text>`, x+step*0.35, height-label/3, template.HTMLEscapeString(b.Label))
 		}
 	}
 	sb.WriteString(`</svg>`)
 	return template.HTML(sb.String()) // built above from escaped text and numbers only
+}
+
+// roundUp is the smallest of 1, 2, 4 or 8 times a power of ten at or above v (1 for
+// nothing), so the axis's four steps are round numbers.
+func roundUp(v float64) float64 {
+	if v <= 0 {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 4, 8, 10} {
+		if m*p >= v {
+			return m * p
+		}
+	}
+	return 10 * p
 }
 
 func maxFloat(a, b float64) float64 {

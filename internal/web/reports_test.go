@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -66,6 +67,25 @@ func TestFleetReport(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("report page: want %q", want)
 		}
+	}
+	// Each chart has a y-axis with five labelled values from 0: utilisation up to 100 %,
+	// CO₂ up to a round number at or above the tallest bar.
+	axes := regexp.MustCompile(`(?s)<svg class="chart".*?<g class="y-axis">(.*?)</g>`).FindAllStringSubmatch(body, -1)
+	if len(axes) != 2 {
+		t.Fatalf("report page: got %d charts with a y-axis, want 2", len(axes))
+	}
+	ticks := func(axis string) []string {
+		var out []string
+		for _, m := range regexp.MustCompile(`<text class="label tick"[^>]*>([^<]+)</text>`).FindAllStringSubmatch(axis, -1) {
+			out = append(out, m[1])
+		}
+		return out
+	}
+	if got := strings.Join(ticks(axes[0][1]), " | "); got != "0 % | 25 % | 50 % | 75 % | 100 %" {
+		t.Errorf("utilisation axis: got %s", got)
+	}
+	if got := ticks(axes[1][1]); len(got) != 5 || got[0] != "0 kg" || !strings.HasSuffix(got[4], " kg") || got[4] == "0 kg" {
+		t.Errorf("CO₂ axis: got %v, want five values from 0 kg up", got)
 	}
 	// The CSV downloads keep the period on the page, not the default four weeks.
 	for _, table := range []string{"weeks", "sites", "cars"} {

@@ -9,7 +9,10 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
+	"carpool/internal/mail"
+	"carpool/internal/mail/mailtest"
 	"carpool/internal/notify"
 	"carpool/internal/storetest"
 	"carpool/internal/web/webtest"
@@ -65,11 +68,22 @@ func startGermanWeek(t *testing.T) *germanWeek {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := webtest.Start(t, webtest.Options{Location: berlin})
+	// The week runs as a deployment with mail does: account mails and notification mails
+	// go to a real SMTP server, and the settings offer e-mail.
+	mailpit := mailtest.Start(t)
+	sender := func(base string) *mail.Sender {
+		s, err := mail.New(mail.Config{URL: mailpit.SMTPURL(), From: "Carpool <carpool@example.com>", BaseURL: base})
+		if err != nil {
+			t.Fatalf("mail sender: %v", err)
+		}
+		return s
+	}
+	app := webtest.Start(t, webtest.Options{Location: berlin, Mailer: func(base string) app.Mailer { return notify.NewAccountMailer(sender(base)) }})
 	ctx, cancel := context.WithCancel(context.Background())
 	relayDone := make(chan struct{})
 	go func() {
-		notify.New(app.Store, notify.Options{Poll: 50 * time.Millisecond}).Run(ctx)
+		notify.New(app.Store, notify.Options{Poll: 50 * time.Millisecond,
+			Senders: map[string]notify.Sender{carpool.ChannelEmail: sender(app.URL)}}).Run(ctx)
 		close(relayDone)
 	}()
 	t.Cleanup(func() { cancel(); <-relayDone })

@@ -97,7 +97,7 @@ func Start(tb testing.TB, opts Options) *App {
 	if opts.SSO != nil {
 		single = opts.SSO(base)
 	}
-	notifications := notify.NewService(db, notify.ServiceOptions{Location: opts.Location, Now: opts.Now})
+	notifications := notify.NewService(db, notify.ServiceOptions{Location: opts.Location, Language: opts.Language, Now: opts.Now})
 	mux.Handle("/api/", httpapi.NewServer(a, db, httpapi.Options{Logger: logger, Now: opts.Now, Notify: notifications}))
 	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: opts.Location, SSO: single, MapTilesURL: opts.MapTilesURL,
 		Notify: notifications, Language: opts.Language}))

@@ -1,0 +1,49 @@
+package carpool
+
+import (
+	"slices"
+	"sort"
+)
+
+// MailedByDefault are the kinds of notification mailed to a member who has not chosen
+// otherwise: what needs their action (a seat request, a commute day without a car) or
+// changes their plans (a booking confirmed, declined or cancelled, a changed departure, a
+// reservation or commute day cancelled, a commute ended). The rest (reminders) reach the
+// inbox only unless the member asks for mail.
+var MailedByDefault = []string{
+	EventBookingRequested,
+	EventBookingConfirmed,
+	EventBookingRejected,
+	EventBookingCancelled,
+	EventRideUpdated,
+	EventReservationCancelled,
+	EventSeriesSkipped,
+	EventSeriesEnded,
+	EventSeriesConflict,
+}
+
+// Mailed reports whether a member with choices (see NotificationStore.EmailChoices)
+// wants kind by e-mail: their choice, else the default.
+func Mailed(kind string, choices map[string]bool) bool {
+	if want, chose := choices[kind]; chose {
+		return want
+	}
+	return slices.Contains(MailedByDefault, kind)
+}
+
+// MailedKinds lists, sorted, the kinds a member with choices gets by e-mail.
+func MailedKinds(choices map[string]bool) []string {
+	out := []string{}
+	for _, k := range MailedByDefault {
+		if Mailed(k, choices) {
+			out = append(out, k)
+		}
+	}
+	for k, want := range choices {
+		if want && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

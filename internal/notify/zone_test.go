@@ -1,0 +1,106 @@
+package notify_test
+
+import (
+	"carpool/internal/storetest"
+	"strings"
+	"testing"
+	"time"
+
+	"carpool/internal/carpool"
+	"carpool/internal/locale"
+	"carpool/internal/notify"
+)
+
+// TestTextsInRecipientsZone: a member who chose a zone reads the times of their
+// notifications on their own clock, without a zone name; one who chose none reads the
+// installation's zone, named, since it may not be theirs.
+func TestTextsInRecipientsZone(t *testing.T) {
+	w := newWorld(t, "rico@example.com")
+	if _, err := w.db.UpdateMember(w.ctx, w.rider.ID, func(m *carpool.Member) error {
+		m.Language, m.TimeZone = "de", "Europe/Berlin"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := notify.New(w.db, notify.Options{Location: newYork})
+	b, err := storetest.NewFlows(w.db).BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storetest.NewFlows(w.db).ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.FanOut(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	rider := w.inbox(w.rider)
+	local := locale.ForCode("de", locale.Default).When(w.ride.DepartAt.In(berlin))
+	if len(rider) != 1 || !strings.Contains(rider[0].Body, local+" ist bestätigt") {
+		t.Fatalf("rider in Berlin: got %+v, want the departure at %q, unnamed", rider, local)
+	}
+	for _, zone := range []string{"UTC", "CET", "CEST", "EST", "EDT"} {
+		if strings.Contains(rider[0].Body, zone) {
+			t.Errorf("rider in Berlin: %q names the zone %s", rider[0].Body, zone)
+		}
+	}
+
+	driver := w.inbox(w.driver)
+	ny := w.ride.DepartAt.In(newYork)
+	named := locale.ForCode("en", locale.Default).When(ny) + " " + ny.Format("MST")
+	if len(driver) != 1 || !strings.Contains(driver[0].Body, named) {
+		t.Fatalf("driver without a zone: got %+v, want the installation's time %q", driver, named)
+	}
+}
+
+// TestCalendarFeedOnReadersClock: a member's feed carries their own zone and speaks
+// their language, whatever the installation's zone and default language.
+func TestCalendarFeedOnReadersClock(t *testing.T) {
+	w := newWorld(t, "rico@example.com")
+	if _, err := w.db.UpdateMember(w.ctx, w.driver.ID, func(m *carpool.Member) error {
+		m.Language, m.TimeZone = "de", "America/New_York"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := notify.NewService(w.db, notify.ServiceOptions{Location: berlin, PublicURL: "https://c.example.com"})
+	driver, err := w.db.Member(w.ctx, w.driver.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.NewCalendarURL(w.ctx, driver)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := strings.TrimSuffix(strings.TrimPrefix(u, "https://c.example.com/calendar/"), ".ics")
+	feed, err := s.CalendarFeed(w.ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(feed)
+	start := "DTSTART;TZID=America/New_York:" + w.ride.DepartAt.In(newYork).Format("20060102T150405") + "\r\n"
+	for _, want := range []string{start, "X-WR-TIMEZONE:America/New_York\r\n", "SUMMARY:Sie fahren: Zurich HB → Bern\r\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("feed lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Europe/Berlin") {
+		t.Errorf("feed is in the installation's zone:\n%s", out)
+	}
+}
