@@ -8,7 +8,7 @@ import (
 // MailedByDefault are the kinds of notification mailed to a member who has not chosen
 // otherwise: what needs their action (a seat request, a commute day without a car) or
 // changes their plans (a booking confirmed, declined or cancelled, a changed departure, a
-// reservation or commute day cancelled, a commute ended). The rest (reminders) reach the
+// reservation or commute day cancelled, a commute ended, a parking space got or lost). The rest (reminders) reach the
 // inbox only unless the member asks for mail.
 var MailedByDefault = []string{
 	EventBookingRequested,
@@ -20,6 +20,7 @@ var MailedByDefault = []string{
 	EventSeriesSkipped,
 	EventSeriesEnded,
 	EventSeriesConflict,
+	EventRideParking,
 }
 
 // Mailed reports whether a member with choices (see NotificationStore.EmailChoices)
