@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 )
 
@@ -18,6 +19,10 @@ func (f Flows) AddParkingSpace(ctx context.Context, siteID, label string, by car
 
 func (f Flows) RenameParkingSpace(ctx context.Context, spaceID string, ifVersion int, label string, by carpool.Member) (carpool.ParkingSpace, error) {
 	return f.a.RenameParkingSpace(ctx, by, spaceID, ifVersion, label)
+}
+
+func (f Flows) MoveSite(ctx context.Context, id string, lat, lon float64, by carpool.Member) (carpool.Site, error) {
+	return f.a.UpdateSite(ctx, by, id, 0, app.SitePatch{Lat: &lat, Lon: &lon})
 }
 
 func (f Flows) RetireParkingSpace(ctx context.Context, spaceID string, by carpool.Member) (carpool.ParkingSpace, error) {
@@ -260,6 +265,29 @@ func testParking(t *testing.T, open func(t *testing.T) carpool.Store) {
 		got := e.holders(site, carpool.Parking{}.DayOf(a, site))
 		if len(got) != 1 || got[solo.ID] != "" || got[a.ID] == "" && got[b.ID] == "" {
 			t.Fatalf("holders: got %v, want one of the carpools %s, %s", got, a.ID, b.ID)
+		}
+	})
+
+	t.Run("a site moved away from its carpools' destination frees their spaces", func(t *testing.T) {
+		e := newEnv(t, open)
+		fleet := e.member(carpool.RoleFleetManager)
+		site := e.parkingSite()
+		_, err := e.f.AddParkingSpace(e.ctx, site.ID, "P1", fleet)
+		noErr(t, err, "add space")
+		r := e.rideTo(site, e.member(carpool.RoleMember), carpool.BookingInstant, e.at(30*time.Hour))
+		e.book(r, e.member(carpool.RoleMember), 1, false)
+		day := carpool.Parking{}.DayOf(r, site)
+		if got := e.holders(site, day); got[r.ID] != "P1" {
+			t.Fatalf("before the move: got %v, want the carpool on P1", got)
+		}
+		seq := e.lastSeq()
+		_, err = e.f.MoveSite(e.ctx, site.ID, site.Lat+0.01, site.Lon, fleet)
+		noErr(t, err, "move site")
+		if got := e.holders(site, day); len(got) != 0 {
+			t.Errorf("after the site moved 1 km away: got holders %v, want none", got)
+		}
+		if got, want := e.parkingNews(seq), []string{"space_released " + r.ID + " P1 " + day.String()}; !slices.Equal(got, want) {
+			t.Errorf("events: got %v, want %v", got, want)
 		}
 	})
 
