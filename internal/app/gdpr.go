@@ -11,7 +11,8 @@ import (
 // Export is everything carpool holds about one member (GDPR Art. 15 and 20), in a form
 // a machine can read: their profile without the password hash, their sessions without
 // the token hashes, their cars, reservations, rides, bookings, saved places, commutes
-// and subscriptions, their inbox and e-mail choices, and the audit entries about them.
+// and subscriptions, their inbox and e-mail choices, the messages they wrote on rides,
+// and the audit entries about them.
 type Export struct {
 	ExportedAt    time.Time              `json:"exported_at"`
 	Member        ExportedMember         `json:"member"`
@@ -24,6 +25,7 @@ type Export struct {
 	Series        []ExportedSeries       `json:"commutes_driven"`
 	Subscriptions []ExportedSubscription `json:"commute_subscriptions"`
 	Notifications []ExportedNotification `json:"notifications"`
+	Messages      []ExportedMessage      `json:"messages"`
 	EmailKinds    []string               `json:"email_notifications"`
 	Audit         []ExportedAuditEntry   `json:"audit_entries"`
 }
@@ -120,6 +122,10 @@ func (a *App) ExportMine(ctx context.Context, me carpool.Member) (Export, error)
 		return Export{}, err
 	}
 	x.EmailKinds = carpool.MailedKinds(choices)
+	messages, err := a.store.MemberMessages(ctx, m.ID)
+	if err != nil {
+		return Export{}, err
+	}
 	audit, err := everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.AuditEntry, string, error) {
 		return a.store.AuditLog(ctx, carpool.AuditFilter{SubjectID: m.ID}, p)
 	})
@@ -131,6 +137,7 @@ func (a *App) ExportMine(ctx context.Context, me carpool.Member) (Export, error)
 	x.Places, x.Series = exportRecords(places, exportSavedPlace), exportRecords(series, exportSeries)
 	x.Subscriptions = exportRecords(subscriptions, exportSubscription)
 	x.Notifications, x.Audit = exportRecords(notifications, exportNotification), exportRecords(audit, exportAuditEntry)
+	x.Messages = exportRecords(messages, exportMessage)
 	x.EmailKinds, x.Sessions = nonNil(x.EmailKinds), nonNil(x.Sessions)
 	a.audit(ctx, me, carpool.AuditDataExported, "member", m.ID, "")
 	return x, nil

@@ -52,6 +52,11 @@ func (a *App) erase(ctx context.Context, id string, by carpool.Member) error {
 		if err := tx.ScrubMember(ctx, m, carpool.Erased(m)); err != nil {
 			return err
 		}
+		// Their messages keep their place in the threads, so the replies still read
+		// in order, but say nothing of them any more.
+		if err := tx.RemoveMessages(ctx, m.ID); err != nil {
+			return err
+		}
 		return tx.AppendAudit(ctx, carpool.NewAuditEntry(by, carpool.AuditMemberErased, "member", m.ID, "", tx.Now()))
 	})
 	if err != nil {

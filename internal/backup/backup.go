@@ -70,8 +70,10 @@ var keys = map[string][]string{
 	"account_links": {"id"},
 	"partners":      {"id"},
 
-	"parking_spaces": {"id"},
-	"parking_claims": {"ride_id"},
+	"parking_spaces":       {"id"},
+	"parking_claims":       {"ride_id"},
+	"ride_messages":        {"id"},
+	"ride_message_notices": {"ride_id", "member_id"},
 }
 
 // Write streams a backup of db to w and returns its manifest. It reads every table in

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/storetest"
 )
@@ -43,10 +44,19 @@ func TestErasureSurvivesBackup(t *testing.T) {
 	rec.Status, rec.Body = 201, []byte(`{"email":"`+gone.Email+`","name":"`+gone.Name+`"}`)
 	must(t, src.CompleteIdempotencyKey(ctx, rec))
 
+	// She offers a ride and writes in its thread where she waits.
+	ride, err := storetest.NewFlows(src).CreateRide(ctx, carpool.RideInput{CarID: car.ID, Seats: 2, BookingMode: carpool.BookingInstant,
+		From: carpool.Place{Label: "Depot", Lat: 52.5, Lon: 13.4}, To: carpool.Place{Label: "Campus", Lat: 52.4, Lon: 13.1},
+		DepartAt: now.Add(48 * time.Hour)}, gone)
+	must(t, err)
+	const words = "Gwen wartet an Tor 2"
+	_, err = app.New(src, app.Options{}).PostMessage(ctx, gone, ride.ID, carpool.MessageInput{Body: words})
+	must(t, err)
+
 	must(t, storetest.NewFlows(src).EraseMember(ctx, gone.ID, admin))
 	archive, _ := mustBackup(t, src)
 
-	personal := []string{gone.Email, gone.Name, gone.Phone, gone.PasswordHash, token.Hash, link.Email, link.Hash, car.Plate, car.Model}
+	personal := []string{gone.Email, gone.Name, gone.Phone, gone.PasswordHash, token.Hash, link.Email, link.Hash, car.Plate, car.Model, words}
 	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
 			dst := e.open(t)

@@ -6,9 +6,10 @@ import (
 )
 
 // MailedByDefault are the kinds of notification mailed to a member who has not chosen
-// otherwise: what needs their action (a seat request, a commute day without a car) or
-// changes their plans (a booking confirmed, declined or cancelled, a changed departure, a
-// reservation or commute day cancelled, a commute ended, a parking space got or lost). The rest (reminders) reach the
+// otherwise: what needs their action (a seat request, a commute day without a car, a
+// message from the people they ride with) or changes their plans (a booking confirmed,
+// declined or cancelled, a changed departure, a reservation or commute day cancelled, a
+// commute ended, a parking space got or lost). The rest (reminders) reach the
 // inbox only unless the member asks for mail.
 var MailedByDefault = []string{
 	EventBookingRequested,
@@ -16,6 +17,7 @@ var MailedByDefault = []string{
 	EventBookingRejected,
 	EventBookingCancelled,
 	EventRideUpdated,
+	EventRideMessage,
 	EventReservationCancelled,
 	EventSeriesSkipped,
 	EventSeriesEnded,

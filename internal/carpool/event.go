@@ -22,6 +22,7 @@ const (
 	// EventRideParking tells a driver that their ride got (ReasonSpaceGranted) or lost
 	// (ReasonSpaceReleased) a carpool space at the site it arrives at.
 	EventRideParking = "ride.parking"
+	EventRideMessage = "ride.message" // someone wrote in a ride's thread
 )
 
 // Event is one outbox entry: what happened, to which object, and whom it concerns. Seq is

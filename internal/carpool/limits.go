@@ -25,6 +25,11 @@ type Limits struct {
 	// days their commutes make counted together with the rides they offer one by one:
 	// a commute's days beyond it wait, and are made as earlier rides leave.
 	MaxScheduledRides int
+	// MaxMessagesPerHour is how many messages one member may write in an hour, on
+	// every ride together.
+	MaxMessagesPerHour int
+	// MaxThreadMessages is how many messages one ride's thread may hold.
+	MaxThreadMessages int
 }
 
 // DefaultLimits are the limits when none are configured.
@@ -36,6 +41,8 @@ func DefaultLimits() Limits {
 		MaxReservation:        MaxReservation,
 		MaxCommutes:           5,
 		MaxScheduledRides:     60,
+		MaxMessagesPerHour:    30,
+		MaxThreadMessages:     200,
 	}
 }
 

@@ -22,22 +22,23 @@ type Purged struct {
 	Events        int64 // outbox events every delivery of which was done
 	Audit         int64 // audit entries
 	Links         int64 // expired account links
+	Messages      int64 // messages in ride threads
 }
 
 // Total is the number of rows deleted.
 func (p Purged) Total() int64 {
-	return p.Notifications + p.Deliveries + p.Events + p.Audit + p.Links
+	return p.Notifications + p.Deliveries + p.Events + p.Audit + p.Links + p.Messages
 }
 
 // String is the detail of the purge's audit line.
 func (p Purged) String() string {
-	return fmt.Sprintf("deleted %d notifications, %d deliveries, %d outbox events, %d audit entries, %d expired links",
-		p.Notifications, p.Deliveries, p.Events, p.Audit, p.Links)
+	return fmt.Sprintf("deleted %d notifications, %d deliveries, %d outbox events, %d audit entries, %d expired links, %d messages",
+		p.Notifications, p.Deliveries, p.Events, p.Audit, p.Links, p.Messages)
 }
 
 // RetentionStore deletes what is older than the retention.
 type RetentionStore interface {
-	// PurgeBefore deletes, in one transaction, notifications created before before,
+	// PurgeBefore deletes, in one transaction, notifications and ride messages created before before,
 	// deliveries delivered before it, outbox events before it whose deliveries are all
 	// done (and that the relay has passed), audit entries before it and account links
 	// that expired before now. When it deleted anything it appends an

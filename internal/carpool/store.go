@@ -41,6 +41,7 @@ type Store interface {
 	RetentionStore
 	PartnerStore
 	ParkingStore
+	MessageStore
 }
 
 // MemberStore keeps members.

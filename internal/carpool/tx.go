@@ -38,6 +38,7 @@ type Tx interface {
 	SeriesTx
 	PartnerTx
 	ParkingTx
+	MessageTx
 }
 
 // MemberTx administers members inside a transaction.

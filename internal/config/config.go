@@ -69,6 +69,8 @@ type Config struct {
 	MaxActiveReservations int
 	MaxCommutes           int
 	MaxScheduledRides     int
+	MaxMessagesPerHour    int
+	MaxThreadMessages     int
 
 	// The course's ConfigMap keys; used to build DatabaseURL when it is not set.
 	PostgresHost     string
@@ -105,6 +107,8 @@ func (c *Config) Limits() carpool.Limits {
 		MaxActiveReservations: c.MaxActiveReservations,
 		MaxCommutes:           c.MaxCommutes,
 		MaxScheduledRides:     c.MaxScheduledRides,
+		MaxMessagesPerHour:    c.MaxMessagesPerHour,
+		MaxThreadMessages:     c.MaxThreadMessages,
 	}
 }
 

@@ -361,6 +361,12 @@ var settings = []setting{
 	{env: "CARPOOL_MAX_SCHEDULED_RIDES", flag: "max-scheduled-rides", def: "60", usage: "open rides ahead one member may have in all, commute days included; later commute days wait (0: no limit)",
 		apply: countInto(func(c *Config) *int { return &c.MaxScheduledRides }),
 		show:  func(c *Config) string { return strconv.Itoa(c.MaxScheduledRides) }},
+	{env: "CARPOOL_MAX_MESSAGES_PER_HOUR", flag: "max-messages-per-hour", def: "30", usage: "messages one member may write in an hour, on every ride together (0: no limit)",
+		apply: countInto(func(c *Config) *int { return &c.MaxMessagesPerHour }),
+		show:  func(c *Config) string { return strconv.Itoa(c.MaxMessagesPerHour) }},
+	{env: "CARPOOL_MAX_THREAD_MESSAGES", flag: "max-thread-messages", def: "200", usage: "messages one ride's thread may hold (0: no limit)",
+		apply: countInto(func(c *Config) *int { return &c.MaxThreadMessages }),
+		show:  func(c *Config) string { return strconv.Itoa(c.MaxThreadMessages) }},
 }
 
 func countInto(field func(*Config) *int) func(*Config, string) error {

@@ -50,6 +50,7 @@ var validBody = map[string]any{
 	"createRide":        rideBody("car", time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC), 1, "instant"),
 	"patchRide":         map[string]any{"notes": "n"},
 	"bookSeats":         map[string]any{"seats": 1},
+	"postMessage":       map[string]any{"body": "I'm at gate 2"},
 	"patchMe":           map[string]any{"name": "N"},
 	"changePassword":    map[string]any{"current_password": testPassword, "new_password": "another long password"},
 	"setRole":           map[string]any{"role": "fleet_manager"},
@@ -154,6 +155,7 @@ func TestBodyErrorsOnPathOperations(t *testing.T) {
 		"PATCH /api/v1/sites/" + site, "PATCH /api/v1/cars/" + car, "POST /api/v1/cars/" + car + "/reservations",
 		"PATCH /api/v1/rides/" + ride, "POST /api/v1/rides/" + ride + "/bookings",
 		"POST /api/v1/sites/" + site + "/parking-spaces", "PATCH /api/v1/parking-spaces/" + space,
+		"PATCH /api/v1/rides/" + ride, "POST /api/v1/rides/" + ride + "/bookings", "POST /api/v1/rides/" + ride + "/messages",
 	} {
 		method, p, _ := strings.Cut(path, " ")
 		t.Run(path, func(t *testing.T) {

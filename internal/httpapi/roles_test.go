@@ -327,6 +327,10 @@ func roleMatrix(w *world) []matrixRow {
 		{"PATCH", "/api/v1/rides/{id}", "", w.ownerRide, map[string]any{"notes": "n"}, false, [6]int{401, 403, 200, 403, 403, 401}},
 		{"POST", "/api/v1/rides/{id}/cancel", "", w.ownerRide, nil, false, [6]int{401, 403, 200, 403, 200, 401}},
 		{"POST", "/api/v1/rides/{id}/bookings", "", w.ownerRide, map[string]any{"seats": 1}, false, [6]int{401, 201, 403, 201, 201, 401}},
+		// A ride's thread is its driver's and matched passengers' alone (TestMessageAccess
+		// has every kind of passenger): others see the ride but not its messages.
+		{"GET", "/api/v1/rides/{id}/messages", "", w.ownerRide, nil, false, [6]int{401, 403, 200, 403, 403, 401}},
+		{"POST", "/api/v1/rides/{id}/messages", "", w.ownerRide, map[string]any{"body": "I'm at gate 2"}, false, [6]int{401, 403, 201, 403, 403, 401}},
 		{"GET", "/api/v1/bookings", "", nil, nil, false, [6]int{401, 200, 200, 200, 200, 401}},
 		{"GET", "/api/v1/bookings/{id}", "", w.ownerBooking, nil, false, [6]int{401, 404, 200, 404, 404, 401}},
 		{"POST", "/api/v1/bookings/{id}/cancel", "", w.ownerBooking, nil, false, [6]int{401, 404, 200, 404, 404, 401}},

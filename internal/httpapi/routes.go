@@ -75,6 +75,7 @@ func (s *Server) routes() {
 	s.mux.Handle("PATCH /api/v1/places/{id}", s.authed(s.patchPlace))
 	s.mux.Handle("DELETE /api/v1/places/{id}", s.authed(s.deletePlace))
 	s.seriesRoutes()
+	s.messageRoutes()
 
 	s.notificationRoutes()
 	s.partnerRoutes()

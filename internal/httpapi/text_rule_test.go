@@ -144,6 +144,7 @@ func textInputs(t *testing.T, e *env) []textInput {
 		return rideBody(carID, future(72*time.Hour), 3, "instant")
 	}, "from.label", "to.label", "notes")
 	add("PATCH /api/v1/rides/{id}", "/api/v1/rides/"+rideID, ann, func() map[string]any { return map[string]any{} }, "notes")
+	add("POST /api/v1/rides/{id}/messages", "/api/v1/rides/"+rideID+"/messages", ann, func() map[string]any { return map[string]any{} }, "body")
 	add("POST /api/v1/rides/{id}/bookings", "/api/v1/rides/"+rideID+"/bookings", pia, func() map[string]any {
 		return map[string]any{"seats": 1,
 			"pickup":  map[string]any{"label": "Marienplatz", "lat": 48.1372, "lon": 11.5756},

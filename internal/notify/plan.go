@@ -18,6 +18,7 @@ var Kinds = []string{
 	carpool.EventBookingRejected,
 	carpool.EventBookingCancelled,
 	carpool.EventRideUpdated,
+	carpool.EventRideMessage,
 	carpool.EventReservationCancelled,
 	carpool.EventRideReminder,
 	carpool.EventSeriesSkipped,
@@ -310,6 +311,15 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b carpool.Payload
 			m.data = append(m.data, "Day", day(time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)))
 		}
 		return []message{m}, nil
+	case carpool.EventRideMessage:
+		// Who wrote and where, never what: the words stay in the thread, where an
+		// erasure or the retention can reach them.
+		ride, who, err := r.rideAnd(ctx, b.RideID, b.MemberID)
+		if err != nil {
+			return nil, err
+		}
+		return []message{{member: e.RecipientID, link: rideLink + "#messages", title: "notify.message.title", body: "notify.message.body",
+			data: []any{"Who", who, "Ride", ride}}}, nil
 	}
 	// ride.created, reservation.created, booking.waitlisted, ride.cancelled: the member
 	// acted themselves, or (ride.cancelled) each passenger hears through their booking.

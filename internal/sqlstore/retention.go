@@ -17,6 +17,7 @@ func (s *Store) PurgeBefore(ctx context.Context, before, now time.Time) (carpool
 	var out carpool.Purged
 	err := s.withTx(ctx, func(tx *sql.Tx, stamp time.Time) error {
 		out = carpool.Purged{}
+		var notices int64 // when members were told of a thread: not worth a count of its own
 		steps := []struct {
 			n    *int64
 			stmt string
@@ -33,6 +34,8 @@ func (s *Store) PurgeBefore(ctx context.Context, before, now time.Time) (carpool
 				[]any{ts(before), relayCursor, carpool.DeliveryDelivered}},
 			{&out.Audit, `DELETE FROM audit_log WHERE at < $1`, []any{ts(before)}},
 			{&out.Links, `DELETE FROM account_links WHERE expires_at <= $1`, []any{ts(now)}},
+			{&out.Messages, `DELETE FROM ride_messages WHERE created_at < $1`, []any{ts(before)}},
+			{&notices, `DELETE FROM ride_message_notices WHERE notified_at < $1`, []any{ts(before)}},
 		}
 		for _, st := range steps {
 			res, err := tx.ExecContext(ctx, st.stmt, st.args...)

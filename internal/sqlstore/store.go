@@ -47,6 +47,8 @@ var Tables = []string{
 	"partners",
 	"parking_spaces",
 	"parking_claims",
+	"ride_messages",
+	"ride_message_notices",
 }
 
 // maxAttempts bounds how often a transaction is run when the engine reports a failure

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -166,7 +167,7 @@ func testParking(t *testing.T, open func(t *testing.T) carpool.Store) {
 		request := e.book(asking, e.member(carpool.RoleMember), 1, false)
 		day := carpool.Parking{}.DayOf(carpools[0], site)
 		want := map[string]string{carpools[0].ID: "P1", carpools[1].ID: "P2", carpools[2].ID: "P3"}
-		if got := e.holders(site, day); !sameHolders(got, want) {
+		if got := e.holders(site, day); !maps.Equal(got, want) {
 			t.Fatalf("holders: got %v, want %v", got, want)
 		}
 
@@ -175,7 +176,7 @@ func testParking(t *testing.T, open func(t *testing.T) carpool.Store) {
 		_, err := e.f.CancelBooking(e.ctx, bookings[carpools[0].ID].ID, e.memberByID(bookings[carpools[0].ID].PassengerID))
 		noErr(t, err, "leave")
 		want = map[string]string{carpools[3].ID: "P1", carpools[1].ID: "P2", carpools[2].ID: "P3"}
-		if got := e.holders(site, day); !sameHolders(got, want) {
+		if got := e.holders(site, day); !maps.Equal(got, want) {
 			t.Fatalf("after the passenger left: got %v, want %v", got, want)
 		}
 		if got, want := e.parkingNews(seq), []string{
@@ -189,7 +190,7 @@ func testParking(t *testing.T, open func(t *testing.T) carpool.Store) {
 		_, err = e.f.CancelRide(e.ctx, carpools[1].ID, e.memberByID(carpools[1].DriverID))
 		noErr(t, err, "cancel ride")
 		want = map[string]string{carpools[3].ID: "P1", carpools[4].ID: "P2", carpools[2].ID: "P3"}
-		if got := e.holders(site, day); !sameHolders(got, want) {
+		if got := e.holders(site, day); !maps.Equal(got, want) {
 			t.Fatalf("after the ride was cancelled: got %v, want %v", got, want)
 		}
 
@@ -200,10 +201,10 @@ func testParking(t *testing.T, open func(t *testing.T) carpool.Store) {
 		noErr(t, err, "move ride")
 		next := carpool.Parking{}.DayOf(moved, site)
 		want = map[string]string{carpools[3].ID: "P1", carpools[4].ID: "P2"}
-		if got := e.holders(site, day); !sameHolders(got, want) {
+		if got := e.holders(site, day); !maps.Equal(got, want) {
 			t.Fatalf("the day the ride left: got %v, want %v", got, want)
 		}
-		if got, want := e.holders(site, next), map[string]string{moved.ID: "P1"}; !sameHolders(got, want) {
+		if got, want := e.holders(site, next), map[string]string{moved.ID: "P1"}; !maps.Equal(got, want) {
 			t.Fatalf("the day the ride moved to: got %v, want %v", got, want)
 		}
 		if got, want := e.parkingNews(seq), []string{"space_granted " + moved.ID + " P1 " + next.String()}; !slices.Equal(got, want) {
@@ -214,7 +215,7 @@ func testParking(t *testing.T, open func(t *testing.T) carpool.Store) {
 		_, err = e.f.ConfirmBooking(e.ctx, request.ID, e.memberByID(asking.DriverID))
 		noErr(t, err, "confirm")
 		want = map[string]string{carpools[3].ID: "P1", carpools[4].ID: "P2", asking.ID: "P3"}
-		if got := e.holders(site, day); !sameHolders(got, want) {
+		if got := e.holders(site, day); !maps.Equal(got, want) {
 			t.Fatalf("after the confirmation: got %v, want %v", got, want)
 		}
 
@@ -225,11 +226,11 @@ func testParking(t *testing.T, open func(t *testing.T) carpool.Store) {
 		_, err = e.f.RetireParkingSpace(e.ctx, spaces[0].ID, fleet)
 		noErr(t, err, "retire P1")
 		want = map[string]string{carpools[4].ID: "P2", asking.ID: "P3"}
-		if got := e.holders(site, day); !sameHolders(got, want) {
+		if got := e.holders(site, day); !maps.Equal(got, want) {
 			t.Fatalf("after P1 was retired: got %v, want %v", got, want)
 		}
 		// The next day has free spaces: its holder of P1 moves to one.
-		if got, want := e.holders(site, next), map[string]string{moved.ID: "P2"}; !sameHolders(got, want) {
+		if got, want := e.holders(site, next), map[string]string{moved.ID: "P2"}; !maps.Equal(got, want) {
 			t.Fatalf("the next day after P1 was retired: got %v, want %v", got, want)
 		}
 		if got, want := e.parkingNews(seq), []string{
@@ -242,7 +243,7 @@ func testParking(t *testing.T, open func(t *testing.T) carpool.Store) {
 		_, err = e.f.AddParkingSpace(e.ctx, site.ID, "P9", fleet)
 		noErr(t, err, "add P9")
 		want = map[string]string{carpools[3].ID: "P9", carpools[4].ID: "P2", asking.ID: "P3"}
-		if got := e.holders(site, day); !sameHolders(got, want) {
+		if got := e.holders(site, day); !maps.Equal(got, want) {
 			t.Fatalf("after P9 was added: got %v, want %v", got, want)
 		}
 	})
@@ -363,16 +364,4 @@ func (e *env) memberByID(id string) carpool.Member {
 	m, err := e.s.Member(e.ctx, id)
 	noErr(e.t, err, "member")
 	return m
-}
-
-func sameHolders(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }

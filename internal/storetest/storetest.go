@@ -64,6 +64,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"TimeZones", testTimeZones},
 		{"Parking", testParking},
 		{"ParkingConcurrency", testParkingConcurrency},
+		{"Messages", testMessages},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })

@@ -512,3 +512,15 @@ func (is *instrumentedStore) RideParking(ctx context.Context, rideID string) (_ 
 	defer func() { end(err) }()
 	return is.next.RideParking(ctx, rideID)
 }
+
+func (is *instrumentedStore) RideMessages(ctx context.Context, rideID string, p carpool.Page) (_ []carpool.Message, _ string, err error) {
+	ctx, end := is.start(ctx, "RideMessages")
+	defer func() { end(err) }()
+	return is.next.RideMessages(ctx, rideID, p)
+}
+
+func (is *instrumentedStore) MemberMessages(ctx context.Context, memberID string) (_ []carpool.Message, err error) {
+	ctx, end := is.start(ctx, "MemberMessages")
+	defer func() { end(err) }()
+	return is.next.MemberMessages(ctx, memberID)
+}

@@ -169,6 +169,7 @@ type ridePage struct {
 	IsDriver bool
 	Form     *form
 	Bookable bool
+	Thread   *threadPart // nil unless the viewer is matched on the ride
 	// Pickup and Dropoff are where the searcher wants to board and leave (from a route
 	// search); Insertion and PickupAt say what that costs the driver and when.
 	Pickup, Dropoff *carpool.Place
@@ -189,6 +190,9 @@ func (s *Server) showRide(w http.ResponseWriter, r *http.Request, me *session, i
 		return err
 	}
 	p := ridePage{RideView: v, IsDriver: v.IsDriver(me.Member), Form: f, Bookable: v.Ride.Bookable(s.now()) == nil}
+	if p.Thread, err = s.loadThread(r.Context(), me.Member, v.Ride); err != nil {
+		return err
+	}
 	if p.IsDriver && f.Get("detour") == "" {
 		f.Values.Set("detour", strconv.FormatFloat(v.Ride.DetourKM, 'f', -1, 64))
 	}

@@ -332,6 +332,9 @@ func webMatrix(s *site) []webRow {
 		{"POST /rides/{id}/book", "", s.ownerRide, v("seats", "1"), false, [6]int{403, 303, 403, 303, 303, 403}},
 		{"POST /rides/{id}/cancel", "", s.ownerRide, nil, false, [6]int{403, 403, 303, 403, 303, 403}},
 		{"POST /rides/{id}/detour", "", s.ownerRide, v("version", "1", "detour", "5"), false, [6]int{403, 403, 303, 403, 403, 403}},
+		// A ride's thread is its driver's and matched passengers' (TestRideThreadAccess has
+		// every kind of passenger); the others see the ride page refuse the message.
+		{"POST /rides/{id}/messages", "", s.ownerRide, v("body", "Ich stehe an Tor 2"), false, [6]int{403, 403, 303, 403, 403, 403}},
 		{"POST /bookings/{id}/{action}", "/bookings/{id}/cancel", s.ownerBooking, nil, false, [6]int{403, 404, 303, 404, 404, 403}},
 		{"POST /bookings/{id}/{action}", "/bookings/{id}/confirm", s.requestToOwner, nil, false, [6]int{403, 404, 303, 404, 404, 403}},
 		{"POST /bookings/{id}/{action}", "/bookings/{id}/reject", s.requestToOwner, nil, false, [6]int{403, 404, 303, 404, 404, 403}},

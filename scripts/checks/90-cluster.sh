@@ -2,12 +2,15 @@
 # The whole course on a real single-node Kubernetes (scripts/cluster), end to end, each step
 # timed; a failed step prints the pods, events and logs, and the cluster is torn down in any
 # case with the host's sysctls compared before and after:
-#   cluster up -> carpool and PostgreSQL images pushed to the authenticated registry ->
-#   helm install with the pull secret -> migration Job complete, PVC bound, pods Ready ->
-#   through the Ingress at carpool.local: sign up, reserve, offer, book, contact shown ->
-#   helm upgrade to a new tag under booking load, zero failed requests -> a pod deleted
-#   under load, zero failed -> NetworkPolicy: a foreign pod cannot reach PostgreSQL, a
-#   server-labelled one can -> the backup CronJob run as a Job lands in S3 (versitygw) ->
+#   cluster up (Traefik as the Ingress controller, metrics-server) -> carpool and PostgreSQL
+#   images pushed to the authenticated registry -> helm install with the pull secret ->
+#   migration Job complete, PVC bound, pods Ready -> through Traefik at carpool.local: sign
+#   up, reserve, offer, book, contact shown -> helm upgrade to a new tag under booking load,
+#   zero failed requests -> a pod deleted under load, zero failed -> NetworkPolicy: a
+#   foreign pod cannot reach PostgreSQL, a server-labelled one can -> the chart's HPA scales
+#   2 -> 3 under load and back to 2 on metrics-server's figures -> Prometheus scrapes the
+#   pods and evaluates the chart's alert rules: the database stopped fires CarpoolNotReady,
+#   started again resolves it -> the backup CronJob run as a Job lands in S3 (versitygw) ->
 #   restore into a fresh install, same data through the API -> helm rollback -> a pull
 #   without the secret fails with 401 -> kubectl apply -k of the prod overlay into another
 #   namespace: migration, PostgreSQL and three replicas Ready.
@@ -114,6 +117,7 @@ step "cluster up"
 "$cluster" down --wipe >/dev/null 2>&1 || true
 "$cluster" up
 k get nodes -o wide
+echo "   ingress controller: $(k -n kube-system logs deploy/traefik 2>&1 | grep -o 'Traefik version [^ ]*' | head -n 1)"
 
 step "images: carpool (ko) and PostgreSQL 15 (Debian) pushed with credentials"
 eval "$(scripts/registry start)"
@@ -170,11 +174,12 @@ until_ok 60 ingress_ready
 admin "$NS"
 e2e journey -state "$work/state.json"
 
-# under_load CMD...: runs CMD while riders book and cancel through the Ingress; any failed
-# request fails the step.
+# under_load CMD...: runs CMD while riders use carpool through the Ingress ($workers of them,
+# 3 unless set): as many as the journey's ride has free seats (3) book and cancel, the rest
+# search and read; any failed request fails the step.
 under_load() {
 	rm -f "$work/stop"
-	"$cluster" exec env E2E_ADMIN_EMAIL="$admin_email" "$work/e2e" load -state "$work/state.json" -stop "$work/stop" &
+	"$cluster" exec env E2E_ADMIN_EMAIL="$admin_email" "$work/e2e" load -state "$work/state.json" -stop "$work/stop" -workers "${workers:-3}" &
 	load_pid=$!
 	sleep 5
 	"$@"
@@ -234,6 +239,105 @@ until_ok 120 sh -c "[ \"\$($cluster kubectl -n $NS_FOREIGN get pod pg-probe -o j
 until_ok 120 sh -c "[ \"\$($cluster kubectl -n $NS get pod pg-probe -o jsonpath='{.status.phase}')\" = Succeeded ]"
 echo "   foreign pod: $(phase "$NS_FOREIGN"); server-labelled pod: $(phase "$NS")"
 k -n "$NS" delete pod pg-probe --wait=false >/dev/null
+
+step "autoscaling: the chart's HPA scales 2 -> 3 under load (bookings, searches) and back to 2 (metrics-server)"
+# The chart's HPA as it is, with a scale-down window of 15 s instead of its 5 minutes so
+# that the step ends in time, and a CPU target of 50 % instead of 70 %: the pods' CPU share
+# shrinks when the shared machine is busy, and the step must not depend on it. At most 3
+# replicas bounds the load's effect.
+cat >"$work/values-hpa.yaml" <<EOF
+autoscaling:
+  enabled: true
+  minReplicas: 2
+  maxReplicas: 3
+  targetCPUUtilizationPercentage: 50
+  behavior:
+    scaleDown:
+      stabilizationWindowSeconds: 15
+      policies: [{type: Pods, value: 1, periodSeconds: 15}]
+EOF
+in_ns "$helm" upgrade carpool deploy/helm/carpool -n "$NS" "${helm_args[@]}" -f "$work/values-hpa.yaml" --set image.tag=e2e-2 --timeout 10m --wait=false >/dev/null
+hpa() { k -n "$NS" get hpa carpool -o jsonpath="$1"; }
+hpa_state() { hpa '{.status.currentReplicas} replicas, want {.status.desiredReplicas}, CPU {.status.currentMetrics[0].resource.current.averageUtilization}% of requests'; }
+hpa_measures() { [ -n "$(hpa '{.status.currentMetrics[0].resource.current.averageUtilization}')" ]; }
+hpa_wants() { [ "$(hpa '{.status.desiredReplicas}')" = "$1" ]; }
+replicas() { [ "$(k -n "$NS" get deploy carpool -o jsonpath='{.spec.replicas}')" = "$1" ]; }
+until_ok 180 hpa_measures
+echo "   $(date -u +%T) the HPA reads the pods' CPU from metrics-server: $(hpa_state)"
+until_ok 120 hpa_wants 2
+scale_up() {
+	local t0
+	t0=$(date +%s)
+	until_ok 300 hpa_wants 3
+	echo "   $(date -u +%T) 2 -> 3 after $(( $(date +%s) - t0 ))s of load: $(hpa_state)"
+	k -n "$NS" rollout status deploy/carpool --timeout=300s >/dev/null
+	echo "   $(date -u +%T) 3 replicas ready $(( $(date +%s) - t0 ))s after the load began"
+}
+workers=8 under_load scale_up
+t0=$(date +%s)
+until_ok 300 replicas 2
+# The HPA's own replica count follows the Deployment only at its next sync: show its wish.
+echo "   $(date -u +%T) 3 -> 2 after $(( $(date +%s) - t0 ))s without load: $(hpa 'the HPA wants {.status.desiredReplicas}, CPU {.status.currentMetrics[0].resource.current.averageUtilization}% of requests')"
+k -n "$NS" rollout status deploy/carpool --timeout=300s >/dev/null
+
+step "Prometheus scrapes the pods and evaluates the chart's rules: CarpoolNotReady fires with the database stopped, resolves when it is back"
+# Prometheus (the release promtool is from, built with remove_all_sd: no Kubernetes
+# discovery) in namespace monitoring, which the chart's NetworkPolicy admits to the admin
+# port; its targets are the server pods, listed now, in a static config; its rules are the
+# chart's PrometheusRule, rendered for this release.
+server_pods() { [ "$(k -n "$NS" get pods -l app.kubernetes.io/component=server --no-headers | wc -l)" = 2 ]; }
+until_ok 120 server_pods
+"$helm" template carpool deploy/helm/carpool -n "$NS" --kube-version 1.34.2 --set prometheusRule.enabled=true \
+	--show-only templates/prometheusrule.yaml | awk '/^spec:/ {on = 1; next} on {print substr($0, 3)}' >"$work/rules.yaml"
+{
+	echo "global: {scrape_interval: 5s, evaluation_interval: 5s}"
+	echo "rule_files: [/etc/prometheus/rules.yaml]"
+	echo "scrape_configs:"
+	echo "  - job_name: carpool"
+	echo "    static_configs:"
+	k -n "$NS" get pods -l app.kubernetes.io/component=server -o jsonpath='{range .items[*]}{.metadata.name} {.status.podIP}{"\n"}{end}' |
+		while read -r pod ip; do
+			echo "      - {targets: ['$ip:9090'], labels: {namespace: $NS, pod: $pod}}"
+		done
+} >"$work/prometheus.yml"
+k create namespace monitoring --dry-run=client -o yaml | k apply -f - >/dev/null
+k -n monitoring create configmap prometheus --from-file=prometheus.yml="$work/prometheus.yml" \
+	--from-file=rules.yaml="$work/rules.yaml" --dry-run=client -o yaml | k apply -f - >/dev/null
+k apply -f test/cluster/monitoring/prometheus.yaml >/dev/null
+k -n monitoring rollout status deploy/prometheus --timeout=180s >/dev/null
+prom_ip=$(k -n monitoring get pods -l app.kubernetes.io/name=prometheus -o jsonpath='{.items[0].status.podIP}')
+prom() { in_ns curl -sf -m 5 "http://$prom_ip:9090/api/v1/$1"; }
+query() { in_ns curl -sf -m 5 -G "http://$prom_ip:9090/api/v1/query" --data-urlencode "query=$1"; }
+# alert_state NAME: firing, pending or inactive, then the pods it names (Prometheus' ALERTS
+# series carry the alert's labels and its state).
+alert_state() {
+	local r
+	r=$(query "ALERTS{alertname=\"$1\"}")
+	if grep -q '"alertstate":"firing"' <<<"$r"; then printf firing
+	elif grep -q '"alertstate":"pending"' <<<"$r"; then printf pending
+	else printf inactive; fi
+	grep -o '"pod":"[^"]*"' <<<"$r" | cut -d'"' -f4 | sort -u | sed 's/^/ /' | tr -d '\n'
+	echo
+}
+alert_is() { [ "$(alert_state CarpoolNotReady | cut -d' ' -f1)" = "$1" ]; }
+targets_up() { query 'sum(up{job="carpool"})' | grep -q '"value":\[[0-9.]*,"2"\]'; }
+echo "   Prometheus $(prom status/buildinfo | grep -o '"version":"[^"]*"' | cut -d'"' -f4), $(grep -c -- '- alert:' "$work/rules.yaml") alert rules"
+until_ok 180 targets_up
+echo "   $(date -u +%T) both server pods scraped; CarpoolNotReady $(alert_state CarpoolNotReady)"
+alert_is inactive || { echo "   CarpoolNotReady is active with the database up" >&2; exit 1; }
+k -n "$NS" scale statefulset/carpool-postgresql --replicas=0 >/dev/null
+t0=$(date +%s)
+echo "   $(date -u +%T) PostgreSQL stopped (StatefulSet scaled to 0)"
+until_ok 300 alert_is firing
+echo "   $(date -u +%T) CarpoolNotReady firing $(( $(date +%s) - t0 ))s after the stop: $(alert_state CarpoolNotReady)"
+k -n "$NS" scale statefulset/carpool-postgresql --replicas=1 >/dev/null
+k -n "$NS" rollout status statefulset/carpool-postgresql --timeout=180s >/dev/null
+t0=$(date +%s)
+echo "   $(date -u +%T) PostgreSQL back"
+until_ok 300 alert_is inactive
+echo "   $(date -u +%T) CarpoolNotReady resolved $(( $(date +%s) - t0 ))s after PostgreSQL came back"
+k -n "$NS" rollout status deploy/carpool --timeout=120s >/dev/null
+until_ok 60 ingress_ready
 
 step "backup: the CronJob run as a Job writes its archive to S3 (versitygw on the node)"
 mkdir -p "$work/s3/carpool-backups"

@@ -229,7 +229,7 @@ func TestAlertsAndDashboardUseExportedMetrics(t *testing.T) {
 				check(v+" alert "+str(mapOf(r)["alert"]), str(mapOf(r)["expr"]))
 			}
 		}
-		for _, a := range []string{"CarpoolHighErrorRatio", "CarpoolHighLatencyP99", "CarpoolReplicasNotReady",
+		for _, a := range []string{"CarpoolHighErrorRatio", "CarpoolHighLatencyP99", "CarpoolReplicasNotReady", "CarpoolNotReady",
 			"CarpoolBackupTooOld", "CarpoolBackupFailed", "CarpoolOutboxBacklogGrowing", "CarpoolDeliveriesDead",
 			"CarpoolPasswordHashSlotsBusy"} {
 			if !alerts[a] {

@@ -5,9 +5,10 @@
 //	e2e journey -state FILE   admin signs in, makes a site and a pool car, reserves it, offers
 //	                          a ride; a colleague signs up, searches, books (confirmed) and sees
 //	                          the driver's phone; FILE keeps what later steps check
-//	e2e load -state FILE -stop FILE [-workers N]   (N+1 riders fit the ride's 4 seats)
-//	                          books and cancels seats on the ride until the stop file appears;
-//	                          fails on any failed request (or none at all)
+//	e2e load -state FILE -stop FILE [-workers N]
+//	                          N riders until the stop file appears: as many as the ride has
+//	                          free seats book and cancel a seat on it, the others search rides
+//	                          and read their bookings; fails on any failed request (or none)
 //	e2e verify -state FILE    the journey's data is all there (after a restore)
 //
 // The admin must exist already (carpool members add); its credentials come from
@@ -150,6 +151,7 @@ type person struct {
 
 type ride struct {
 	ID        string `json:"id"`
+	DepartAt  string `json:"depart_at"`
 	FreeSeats int    `json:"free_seats"`
 	Driver    person `json:"driver"`
 }
@@ -212,8 +214,7 @@ func journey(c *client, stateFile string) error {
 	var found struct {
 		Items []ride `json:"items"`
 	}
-	q := "/rides?from=52.52,13.40&to=52.39,13.06&radius_km=5&depart_after=" + day + "T16:00:00Z&depart_before=" + day + "T19:00:00Z&seats=1"
-	if err := c.do(http.MethodGet, q, bo, nil, &found, http.StatusOK); err != nil {
+	if err := c.do(http.MethodGet, searchPath(day), bo, nil, &found, http.StatusOK); err != nil {
 		return err
 	}
 	if !containsRide(found.Items, r.ID) {
@@ -237,6 +238,12 @@ func journey(c *client, stateFile string) error {
 	fmt.Printf("   %s signed up, found the ride, booked (%s) and sees the driver's phone %s\n", st.RiderEmail, b.Status, seen.Driver.Phone)
 	data, _ := json.MarshalIndent(st, "", "  ")
 	return os.WriteFile(stateFile, data, 0o600)
+}
+
+// searchPath is a rider's search near the journey's route on DAY (YYYY-MM-DD), around the
+// journey ride's departure.
+func searchPath(day string) string {
+	return "/rides?from=52.52,13.40&to=52.39,13.06&radius_km=5&depart_after=" + day + "T16:00:00Z&depart_before=" + day + "T19:00:00Z&seats=1"
 }
 
 func containsRide(rides []ride, id string) bool {
@@ -294,18 +301,62 @@ func load(c *client, stateFile, stopFile string, workers int) error {
 			time.Sleep(200 * time.Millisecond)
 		}
 	}()
+	// Only as many riders book as the ride has free seats, so that every booking must
+	// succeed: a "ride is full" would be the right answer of a correct system to one
+	// rider too many, but a load that expects some refusals cannot tell them from wrong
+	// ones, and a request lost while pods come and go must fail the step. The other
+	// riders search and read, as most of a carpool's traffic does.
+	var r ride
+	if err := c.do(http.MethodGet, "/rides/"+st.RideID, tokens[0], nil, &r, http.StatusOK); err != nil {
+		return err
+	}
+	if r.FreeSeats < 1 {
+		return fmt.Errorf("ride %s has no free seat to book under load", st.RideID)
+	}
+	departAt, err := time.Parse(time.RFC3339, r.DepartAt)
+	if err != nil {
+		return fmt.Errorf("ride %s: depart_at: %w", st.RideID, err)
+	}
+	search := searchPath(departAt.UTC().Format("2006-01-02"))
+	bookers := min(workers, r.FreeSeats)
+	fmt.Printf("   load: %d riders book and cancel on ride %s (%d free seats), %d search and read\n", bookers, st.RideID, r.FreeSeats, workers-bookers)
+	stopped := func() bool {
+		select {
+		case <-stop:
+			return true
+		default:
+			return false
+		}
+	}
 	var wg sync.WaitGroup
 	start := time.Now()
-	for _, tok := range tokens {
+	for _, tok := range tokens[bookers:] {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
+			for !stopped() {
+				var found struct {
+					Items []ride `json:"items"`
 				}
+				if err := c.do(http.MethodGet, search, tok, nil, &found, http.StatusOK); err != nil {
+					fail(err)
+					time.Sleep(100 * time.Millisecond)
+					continue
+				}
+				ok.Add(1)
+				if err := c.do(http.MethodGet, "/bookings", tok, nil, nil, http.StatusOK); err != nil {
+					fail(err)
+					continue
+				}
+				ok.Add(1)
+			}
+		}()
+	}
+	for _, tok := range tokens[:bookers] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stopped() {
 				var b booking
 				if err := c.do(http.MethodPost, "/rides/"+st.RideID+"/bookings", tok, map[string]any{"seats": 1}, &b, http.StatusCreated); err != nil {
 					fail(err)
