@@ -1,10 +1,12 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -140,14 +142,33 @@ func lockSpace(ctx context.Context, tx carpool.Tx, spaceID string) (carpool.Park
 	return space, nil
 }
 
-// reallocateAhead reallocates every day from the site's today on that has claims, after
-// its spaces changed.
+// reallocateAhead reallocates every day from the site's today on that has claims or
+// carpools arriving, after its spaces changed: a carpool that formed before the site or
+// its first space existed is served too, not only at its next change.
 func (a *App) reallocateAhead(ctx context.Context, tx carpool.Tx, site carpool.Site) error {
 	today := carpool.DateOf(tx.Now().In(a.parking.SiteZone(site)))
 	days, err := tx.ParkingDays(ctx, site.ID, today)
 	if err != nil {
 		return err
 	}
+	center := carpool.Point{Lat: site.Lat, Lon: site.Lon}
+	from, _ := a.parking.Departures(site, today)
+	rides, err := tx.CarpoolsArriving(ctx, a.parking.Area(center), from)
+	if err != nil {
+		return err
+	}
+	sites, err := tx.SitesIn(ctx, a.parking.Neighbourhood(center))
+	if err != nil {
+		return err
+	}
+	for _, r := range rides {
+		if at, ok := a.parking.SiteOf(r, sites); ok && at.ID == site.ID {
+			if d := a.parking.DayOf(r, site); !d.Before(today) && !slices.Contains(days, d) {
+				days = append(days, d)
+			}
+		}
+	}
+	slices.SortFunc(days, func(x, y carpool.Date) int { return cmp.Compare(x.String(), y.String()) })
 	for _, d := range days {
 		if err := a.reallocateParking(ctx, tx, site.ID, d); err != nil {
 			return err

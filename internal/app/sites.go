@@ -111,5 +111,18 @@ func (a *App) UpdateSite(ctx context.Context, me carpool.Member, id string, ifVe
 		return carpool.Site{}, err
 	}
 	a.audit(ctx, me, carpool.AuditSiteChanged, "site", site.ID, fmt.Sprintf("version %d", site.Version))
+	if p.Lat != nil || p.Lon != nil || p.TimeZone != nil {
+		// Which rides arrive at the site, and on which of its days, may have changed.
+		err := a.store.InTx(ctx, func(tx carpool.Tx) error {
+			locked, err := tx.LockSite(ctx, site.ID)
+			if err != nil {
+				return err
+			}
+			return a.reallocateAhead(ctx, tx, locked)
+		})
+		if err != nil {
+			return carpool.Site{}, fmt.Errorf("update site: parking: %w", err)
+		}
+	}
 	return site, nil
 }

@@ -24,6 +24,9 @@ type ParkingTx interface {
 	// rides with a confirmed passenger whose destination lies in box and which depart
 	// from..to, and the rides of the day's claims whatever became of them.
 	ParkingRides(ctx context.Context, siteID string, day Date, box Box, from, to time.Time) ([]Ride, error)
+	// CarpoolsArriving returns the open rides with a confirmed passenger whose
+	// destination lies in box and which depart from from on.
+	CarpoolsArriving(ctx context.Context, box Box, from time.Time) ([]Ride, error)
 	// ParkingClaims returns the claims of the site's day and those of rideIDs.
 	ParkingClaims(ctx context.Context, siteID string, day Date, rideIDs []string) ([]ParkingClaim, error)
 	// RideParkingClaim returns the ride's claim; ENOTFOUND when it has none.

@@ -49,6 +49,7 @@ func TestParkingSpacesAndDayList(t *testing.T) {
 			type driver struct {
 				m     member
 				plate string
+				ride  string
 			}
 			// At 08:00 UTC the day after tomorrow, so every arrival falls on one day.
 			at := time.Now().UTC().AddDate(0, 0, 2)
@@ -60,7 +61,7 @@ func TestParkingSpacesAndDayList(t *testing.T) {
 				ride := e.do(t, call{method: "POST", path: "/api/v1/rides", token: d.token,
 					body: rideBody(str(car["id"]), depart.Add(time.Duration(i)*time.Minute), 3, "instant")}).want(t, 201).object(t)
 				e.book(t, e.quickMember(t, "Pia Passenger "+plate()), str(ride["id"]), 1, false).want(t, 201)
-				drivers = append(drivers, driver{d, str(car["plate"])})
+				drivers = append(drivers, driver{d, str(car["plate"]), str(ride["id"])})
 			}
 			e.ride(t, e.quickMember(t, "Solo Driver"), 3, "instant")
 
@@ -86,6 +87,23 @@ func TestParkingSpacesAndDayList(t *testing.T) {
 				}
 			}
 			e.do(t, call{method: "GET", path: list, token: drivers[0].m.token}).problem(t, 403, carpool.EFORBIDDEN, "")
+			// The driver reads the space on the ride; nobody else does.
+			var held struct {
+				ParkingSpace *struct{ Label, Date string } `json:"parking_space"`
+			}
+			e.do(t, call{method: "GET", path: "/api/v1/rides/" + drivers[0].ride, token: drivers[0].m.token}).want(t, 200).decode(t, &held)
+			if held.ParkingSpace == nil || held.ParkingSpace.Label != "P2" || held.ParkingSpace.Date != day {
+				t.Errorf("the driver's ride: got parking_space %+v, want P2 on %s", held.ParkingSpace, day)
+			}
+			held.ParkingSpace = nil
+			e.do(t, call{method: "GET", path: "/api/v1/rides/" + drivers[0].ride, token: fleet.token}).want(t, 200).decode(t, &held)
+			if held.ParkingSpace != nil {
+				t.Errorf("another member's view of the ride tells the space: %+v", held.ParkingSpace)
+			}
+			e.do(t, call{method: "GET", path: "/api/v1/rides/" + drivers[2].ride, token: drivers[2].m.token}).want(t, 200).decode(t, &held)
+			if held.ParkingSpace != nil {
+				t.Errorf("a waiting carpool's ride tells a space: %+v", held.ParkingSpace)
+			}
 
 			res := e.do(t, call{method: "GET", path: list + "&format=csv", token: fleet.token}).want(t, 200)
 			if ct := res.header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {

@@ -71,6 +71,14 @@ type rideResponse struct {
 	MaxDetourKM   float64             `json:"max_detour_km"`
 	DetourKM      *float64            `json:"detour_km,omitempty"`
 	PickupAt      string              `json:"pickup_at,omitempty"`
+	ParkingSpace  *heldSpace          `json:"parking_space,omitempty"`
+}
+
+// heldSpace is the carpool parking space a ride holds, told to its driver.
+type heldSpace struct {
+	Label  string `json:"label"`
+	SiteID string `json:"site_id"`
+	Date   string `json:"date"`
 }
 
 // passengerBooking is a booking as the ride's driver sees it.
@@ -328,6 +336,9 @@ func (s *Server) writeRide(w http.ResponseWriter, r *http.Request, me carpool.Me
 			}
 		}
 		out.Bookings = &list
+	}
+	if v.Space != nil {
+		out.ParkingSpace = &heldSpace{Label: v.Space.Label, SiteID: v.Space.SiteID, Date: v.Space.Day.String()}
 	}
 	w.Header().Set("ETag", etag(v.Ride.Version))
 	return s.writeJSON(w, r, http.StatusOK, out)

@@ -90,6 +90,17 @@ func (u *unit) ParkingRides(ctx context.Context, siteID string, day carpool.Date
 	return collect(rows, scanRide)
 }
 
+func (u *unit) CarpoolsArriving(ctx context.Context, box carpool.Box, from time.Time) ([]carpool.Ride, error) {
+	rows, err := u.tx.QueryContext(ctx, `SELECT `+rideCols+` FROM rides
+		WHERE status = 'open' AND seats_taken > 0 AND depart_at >= $1
+		AND to_lat BETWEEN $2 AND $3 AND to_lon BETWEEN $4 AND $5 ORDER BY id`,
+		ts(from), box.MinLat, box.MaxLat, box.MinLon, box.MaxLon)
+	if err != nil {
+		return nil, fmt.Errorf("carpools arriving: %w", err)
+	}
+	return collect(rows, scanRide)
+}
+
 func (u *unit) ParkingClaims(ctx context.Context, siteID string, day carpool.Date, rideIDs []string) ([]carpool.ParkingClaim, error) {
 	a := args{siteID, day.String()}
 	cond := `(c.site_id = $1 AND c.on_date = $2)`

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 )
 
@@ -19,6 +20,10 @@ func (f Flows) AddParkingSpace(ctx context.Context, siteID, label string, by car
 
 func (f Flows) RenameParkingSpace(ctx context.Context, spaceID string, ifVersion int, label string, by carpool.Member) (carpool.ParkingSpace, error) {
 	return f.a.RenameParkingSpace(ctx, by, spaceID, ifVersion, label)
+}
+
+func (f Flows) MoveSite(ctx context.Context, id string, lat, lon float64, by carpool.Member) (carpool.Site, error) {
+	return f.a.UpdateSite(ctx, by, id, 0, app.SitePatch{Lat: &lat, Lon: &lon})
 }
 
 func (f Flows) RetireParkingSpace(ctx context.Context, spaceID string, by carpool.Member) (carpool.ParkingSpace, error) {
@@ -240,6 +245,50 @@ func testParking(t *testing.T, open func(t *testing.T) carpool.Store) {
 		want = map[string]string{carpools[3].ID: "P9", carpools[4].ID: "P2", asking.ID: "P3"}
 		if got := e.holders(site, day); !maps.Equal(got, want) {
 			t.Fatalf("after P9 was added: got %v, want %v", got, want)
+		}
+	})
+
+	t.Run("a space added after the carpools formed serves one of them at once", func(t *testing.T) {
+		e := newEnv(t, open)
+		fleet := e.member(carpool.RoleFleetManager)
+		// The carpools form before the site is known.
+		site := carpool.Site{ID: carpool.NewID(), Name: "Lausanne " + unique(), Address: "Place de la Gare 9", Lat: 46.5167, Lon: 6.6291,
+			TimeZone: "Europe/Zurich", Version: 1, CreatedAt: e.now, UpdatedAt: e.now}
+		depart := e.at(30 * time.Hour)
+		a := e.rideTo(site, e.member(carpool.RoleMember), carpool.BookingInstant, depart)
+		e.book(a, e.member(carpool.RoleMember), 1, false)
+		b := e.rideTo(site, e.member(carpool.RoleMember), carpool.BookingInstant, depart)
+		e.book(b, e.member(carpool.RoleMember), 1, false)
+		solo := e.rideTo(site, e.member(carpool.RoleMember), carpool.BookingInstant, depart)
+		noErr(t, e.s.CreateSite(e.ctx, site), "create site")
+		_, err := e.f.AddParkingSpace(e.ctx, site.ID, "P1", fleet)
+		noErr(t, err, "add space")
+		got := e.holders(site, carpool.Parking{}.DayOf(a, site))
+		if len(got) != 1 || got[solo.ID] != "" || got[a.ID] == "" && got[b.ID] == "" {
+			t.Fatalf("holders: got %v, want one of the carpools %s, %s", got, a.ID, b.ID)
+		}
+	})
+
+	t.Run("a site moved away from its carpools' destination frees their spaces", func(t *testing.T) {
+		e := newEnv(t, open)
+		fleet := e.member(carpool.RoleFleetManager)
+		site := e.parkingSite()
+		_, err := e.f.AddParkingSpace(e.ctx, site.ID, "P1", fleet)
+		noErr(t, err, "add space")
+		r := e.rideTo(site, e.member(carpool.RoleMember), carpool.BookingInstant, e.at(30*time.Hour))
+		e.book(r, e.member(carpool.RoleMember), 1, false)
+		day := carpool.Parking{}.DayOf(r, site)
+		if got := e.holders(site, day); got[r.ID] != "P1" {
+			t.Fatalf("before the move: got %v, want the carpool on P1", got)
+		}
+		seq := e.lastSeq()
+		_, err = e.f.MoveSite(e.ctx, site.ID, site.Lat+0.01, site.Lon, fleet)
+		noErr(t, err, "move site")
+		if got := e.holders(site, day); len(got) != 0 {
+			t.Errorf("after the site moved 1 km away: got holders %v, want none", got)
+		}
+		if got, want := e.parkingNews(seq), []string{"space_released " + r.ID + " P1 " + day.String()}; !slices.Equal(got, want) {
+			t.Errorf("events: got %v, want %v", got, want)
 		}
 	})
 
