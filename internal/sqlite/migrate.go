@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"time"
 
 	"github.com/pressly/goose/v3"
 
@@ -55,11 +56,15 @@ func checkVersion(ctx context.Context, db *sql.DB) error {
 	return sqlstore.CheckSchema(current, known)
 }
 
+// migrateRaceWait bounds how long Migrate keeps retrying behind another process that is
+// migrating the same database file.
+const migrateRaceWait = 30 * time.Second
+
 // Migrate applies the pending embedded migrations and returns the schema version the
 // database is at afterwards. It refuses a database whose schema is newer than the binary.
 // Concurrent callers are safe: SQLite serialises the migration transactions, goose skips
 // what another caller already applied, and a caller that lost the race to apply a
-// migration succeeds once it sees the schema complete.
+// migration runs Up again until it sees the schema complete.
 func Migrate(ctx context.Context, db *sql.DB) (int64, error) {
 	if err := checkVersion(ctx, db); err != nil {
 		return 0, err
@@ -68,12 +73,24 @@ func Migrate(ctx context.Context, db *sql.DB) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err := p.Up(ctx); err != nil {
-		// Another process may have applied the same migration between our read of the
-		// version and our attempt; if the schema is now complete, that is success.
-		if current, known, verr := SchemaVersion(ctx, db); verr != nil || current != known {
+	// Another process migrating the same file may apply a migration between our read of
+	// the version and our attempt at it, so ours fails ("table already exists"). Each
+	// migration commits on its own, so running Up again starts after what the other
+	// applied; we do that while the schema keeps moving, and stop once it is complete.
+	deadline := time.Now().Add(migrateRaceWait)
+	for {
+		_, err := p.Up(ctx)
+		if err == nil {
+			break
+		}
+		current, known, verr := SchemaVersion(ctx, db)
+		if verr == nil && current == known {
+			break
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
 			return 0, fmt.Errorf("migrate: %w", err)
 		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	v, err := p.GetDBVersion(ctx)
 	if err != nil {

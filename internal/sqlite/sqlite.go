@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -145,11 +146,30 @@ func openPool(ctx context.Context, path string, conns int, readOnly bool) (*sql.
 	db.SetMaxIdleConns(conns)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	if err := db.PingContext(ctx); err != nil {
+	if err := pingWhileBusy(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// pingWhileBusy opens the first connection, which runs the pragmas. Switching a new
+// database to WAL takes a lock that SQLite does not wait for with the busy timeout, so
+// processes opening the same new file at once may be told SQLITE_BUSY: they try again,
+// for as long as the busy timeout would have waited.
+func pingWhileBusy(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(BusyTimeout)
+	for {
+		err := db.PingContext(ctx)
+		if err == nil || !(dialect{}).Retryable(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10*time.Millisecond + rand.N(20*time.Millisecond)):
+		}
+	}
 }
 
 // DB returns the writing connection pool, for migrations, backups and tests that need
