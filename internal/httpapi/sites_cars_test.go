@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"strings"
 	"testing"
 
 	"carpool/internal/carpool"
@@ -173,4 +174,25 @@ func TestCars(t *testing.T) {
 	if len(active.Items) != 1 {
 		t.Errorf("include_retired: got %d cars, want 1", len(active.Items))
 	}
+}
+
+// TestCarSeatsKeepRoomForItsRides: a car's seats cannot drop below what a ride on it
+// offers besides the driver's, nor the car go to maintenance under an open ride; the
+// refusal names the field and the ride, and nothing changes.
+func TestCarSeatsKeepRoomForItsRides(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ann := e.member(t, "Ann Owner", carpool.RoleMember)
+	ride := e.ride(t, ann, 3, "instant") // in a new car of 4 seats
+	carID := str(ride["car_id"])
+	got := e.do(t, call{method: "PATCH", path: "/api/v1/cars/" + carID, token: ann.token, body: map[string]any{"seats": 3}}).
+		problem(t, 409, carpool.ECONFLICT, "seats")
+	if !strings.Contains(got.Detail, "Marienplatz") {
+		t.Errorf("the refusal does not name the ride: %q", got.Detail)
+	}
+	e.do(t, call{method: "PATCH", path: "/api/v1/cars/" + carID, token: ann.token, body: map[string]any{"status": "maintenance"}}).
+		problem(t, 409, carpool.ECONFLICT, "status")
+	if car := e.do(t, call{method: "GET", path: "/api/v1/cars/" + carID, token: ann.token}).want(t, 200).object(t); car["seats"] != float64(4) || car["status"] != "active" {
+		t.Errorf("refused changes stored: %v", car)
+	}
+	e.do(t, call{method: "PATCH", path: "/api/v1/cars/" + carID, token: ann.token, body: map[string]any{"seats": 6}}).want(t, 200)
 }
