@@ -144,17 +144,32 @@ func (s *Sender) Send(ctx context.Context, d carpool.Delivery) error {
 	}
 	c, err := gomail.NewClient(s.server, s.opts...)
 	if err != nil {
-		return fmt.Errorf("smtp client: %w", err)
+		return notify.Failed(ReasonSetup, fmt.Errorf("smtp client: %w", err))
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
 		var se *gomail.SendError
-		if errors.As(err, &se) && !se.IsTemp() && se.ErrorCode() >= 500 {
-			return notify.Permanent(fmt.Errorf("send mail: %w", err))
+		switch {
+		case errors.As(err, &se) && !se.IsTemp() && se.ErrorCode() >= 500:
+			return notify.Permanent(notify.Failed(fmt.Sprintf(ReasonRefused, se.ErrorCode()), fmt.Errorf("send mail: %w", err)))
+		case errors.As(err, &se) && se.ErrorCode() > 0:
+			return notify.Failed(fmt.Sprintf(ReasonDeferred, se.ErrorCode()), fmt.Errorf("send mail: %w", err))
+		case errors.As(err, &se):
+			return notify.Failed(ReasonNotTaken, fmt.Errorf("send mail: %w", err))
 		}
-		return fmt.Errorf("send mail: %w", err)
+		return notify.Failed(ReasonUnreachable, fmt.Errorf("send mail: %w", err))
 	}
 	return nil
 }
+
+// What a failed mail's record says (the log keeps the server's own words): fixed texts,
+// with the server's reply code where it gave one.
+const (
+	ReasonSetup       = "the mail could not be prepared for sending"
+	ReasonUnreachable = "the mail server could not be reached or the connection failed"
+	ReasonRefused     = "the mail server refused the message for good (reply %d)"
+	ReasonDeferred    = "the mail server deferred the message (reply %d)"
+	ReasonNotTaken    = "the mail server did not take the message"
+)
 
 // Message builds the mail of a delivery.
 func (s *Sender) Message(d carpool.Delivery) (*gomail.Msg, error) {

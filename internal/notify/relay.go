@@ -37,6 +37,29 @@ func (e *permanentError) Error() string   { return e.err.Error() }
 func (e *permanentError) Unwrap() error   { return e.err }
 func (e *permanentError) Permanent() bool { return true }
 
+// Failed is a failed attempt whose record says reason, a fixed text fit for the admins'
+// list of dead deliveries, while the log keeps the cause (a server's own words, which may
+// name addresses and hosts, or change with each attempt).
+func Failed(reason string, cause error) error { return &failure{reason: reason, cause: cause} }
+
+type failure struct {
+	reason string
+	cause  error
+}
+
+func (e *failure) Error() string { return e.reason + ": " + e.cause.Error() }
+func (e *failure) Unwrap() error { return e.cause }
+
+// recorded is what a delivery's record says of a failed attempt: its reason when it has
+// one, else the error's text.
+func recorded(err error) error {
+	var f *failure
+	if errors.As(err, &f) {
+		return errors.New(f.reason)
+	}
+	return err
+}
+
 func isPermanent(err error) bool {
 	var p interface{ Permanent() bool }
 	return errors.As(err, &p) && p.Permanent()
@@ -208,7 +231,7 @@ func (r *Relay) deliver(ctx context.Context, d carpool.Delivery) {
 	if err != nil && d.Attempts < r.o.MaxAttempts && !isPermanent(err) {
 		retryAt = now.Add(r.backoff(d.Attempts))
 	}
-	if ferr := r.store.FinishDelivery(ctx, d, err, retryAt); ferr != nil {
+	if ferr := r.store.FinishDelivery(ctx, d, recorded(err), retryAt); ferr != nil {
 		r.log.Error("notify: record delivery", "delivery", d.ID, "channel", d.Channel, "err", ferr)
 		return
 	}
