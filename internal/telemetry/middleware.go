@@ -113,6 +113,11 @@ func (o *observer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			span.SetName(r.Method + " " + route)
 			span.SetAttributes(attribute.String("http.route", route))
 		}
+		if o.secret[route] {
+			// The span was started with the request's path, which here is a credential;
+			// the template replaces it before the span ends and is exported.
+			span.SetAttributes(attribute.String("url.path", route))
+		}
 		if o.metrics != nil {
 			o.metrics.done()
 			o.metrics.observeRequest(r.Method, route, status, elapsed)
