@@ -29,14 +29,15 @@ type reportPage struct {
 // fleetReport shows the fleet report for a period of local days (default: the last
 // four full weeks), with charts and CSV downloads.
 func (s *Server) fleetReport(w http.ResponseWriter, r *http.Request, me *session) error {
-	f, from, to := s.reportPeriod(r, s.printer(r, me))
 	sites, err := s.app.AllSites(r.Context(), me.Member)
 	if err != nil {
 		return err
 	}
+	zone := s.reportZone(r, me, sites)
+	f, from, to := s.reportPeriod(r, s.printer(r, me), zone)
 	p := reportPage{Form: f, Sites: sites}
 	if f.Valid() {
-		rep, err := s.report(r, me, f, from, to)
+		rep, err := s.report(r, me, f, from, to, zone)
 		if err != nil {
 			if !userFacing(err) {
 				return err
@@ -49,7 +50,7 @@ func (s *Server) fleetReport(w http.ResponseWriter, r *http.Request, me *session
 				q.Set("site_id", site)
 			}
 			p.Query = template.URL(q.Encode())
-			p.Charts = reportCharts(rep, s.zone(me), s.printer(r, me))
+			p.Charts = reportCharts(rep, zone, s.printer(r, me))
 		}
 	}
 	status := http.StatusOK
@@ -60,20 +61,34 @@ func (s *Server) fleetReport(w http.ResponseWriter, r *http.Request, me *session
 	return nil
 }
 
-// report is the whole fleet's report, or the chosen site's alone.
-func (s *Server) report(r *http.Request, me *session, f *form, from, to time.Time) (app.Report, error) {
+// report is the whole fleet's report, or the chosen site's alone, its days and weeks
+// counted on zone.
+func (s *Server) report(r *http.Request, me *session, f *form, from, to time.Time, zone *time.Location) (app.Report, error) {
 	if site := f.Get("site_id"); site != "" {
-		return s.app.SiteReport(r.Context(), me.Member, site, from, to, s.zone(me))
+		return s.app.SiteReport(r.Context(), me.Member, site, from, to, zone)
 	}
-	return s.app.FleetReport(r.Context(), me.Member, from, to, s.zone(me))
+	return s.app.FleetReport(r.Context(), me.Member, from, to, zone)
 }
 
-// reportPeriod reads the from and to dates (inclusive local days); the default is the
-// four weeks that ended last Monday.
-func (s *Server) reportPeriod(r *http.Request, p *locale.Printer) (*form, time.Time, time.Time) {
+// reportZone is the clock a report's days and weeks are counted on: one site's own, where
+// its cars are handed over (as the API counts it), else the reader's.
+func (s *Server) reportZone(r *http.Request, me *session, sites []carpool.Site) *time.Location {
+	if id := strings.TrimSpace(r.URL.Query().Get("site_id")); id != "" {
+		for _, st := range sites {
+			if st.ID == id {
+				return st.Location(s.zone(me))
+			}
+		}
+	}
+	return s.zone(me)
+}
+
+// reportPeriod reads the from and to dates (inclusive days on zone's clock); the default
+// is the four weeks that ended last Monday.
+func (s *Server) reportPeriod(r *http.Request, p *locale.Printer, zone *time.Location) (*form, time.Time, time.Time) {
 	q := r.URL.Query()
-	today := s.now().In(p.Zone())
-	monday := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, p.Zone())
+	today := s.now().In(zone)
+	monday := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, zone)
 	monday = monday.AddDate(0, 0, -((int(monday.Weekday()) + 6) % 7))
 	f := newForm(url.Values{
 		"from":    {monday.AddDate(0, 0, -28).Format(dateLayout)},
@@ -86,7 +101,7 @@ func (s *Server) reportPeriod(r *http.Request, p *locale.Printer) (*form, time.T
 		}
 	}
 	day := func(name, label string) time.Time {
-		d, err := time.ParseInLocation(dateLayout, f.Get(name), p.Zone())
+		d, err := time.ParseInLocation(dateLayout, f.Get(name), zone)
 		if err != nil {
 			f.fieldError(name, p.T("form.must_be_date", "Field", label, "Example", "2026-03-30"))
 		}
@@ -101,11 +116,16 @@ func (s *Server) reportPeriod(r *http.Request, p *locale.Printer) (*form, time.T
 // the decimals and no grouping, days are ISO dates, so a script or a spreadsheet import
 // reads the same file whoever downloaded it.
 func (s *Server) fleetReportCSV(w http.ResponseWriter, r *http.Request, me *session) error {
-	f, from, to := s.reportPeriod(r, s.printer(r, me))
+	sites, err := s.app.AllSites(r.Context(), me.Member)
+	if err != nil {
+		return err
+	}
+	zone := s.reportZone(r, me, sites)
+	f, from, to := s.reportPeriod(r, s.printer(r, me), zone)
 	if !f.Valid() {
 		return s.fleetReport(w, r, me)
 	}
-	rep, err := s.report(r, me, f, from, to)
+	rep, err := s.report(r, me, f, from, to, zone)
 	if err != nil {
 		return err
 	}
