@@ -218,17 +218,26 @@ func TestNotificationsAcrossReplicas(t *testing.T) {
 	}
 
 	// What the outbox says must be told: confirmations to passengers, passengers'
-	// cancellations to drivers.
+	// cancellations to drivers, and a confirmation nobody asked the driver for (instant,
+	// or a waitlisted booking promoted) to the driver as well.
 	want := map[string]bool{}
-	rows, err := db.QueryContext(ctx, `SELECT id, recipient_id FROM outbox_events
+	rows, err := db.QueryContext(ctx, `SELECT id, recipient_id, payload FROM outbox_events
 		WHERE type = 'booking.confirmed' OR (type = 'booking.cancelled' AND payload LIKE '%"reason":"passenger"%')`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
 		var ev, member string
-		rows.Scan(&ev, &member)
+		var payload []byte
+		rows.Scan(&ev, &member, &payload)
 		want[ev+"/"+member] = true
+		var p struct {
+			DriverID string `json:"driver_id"`
+			Reason   string `json:"reason"`
+		}
+		if json.Unmarshal(payload, &p) == nil && (p.Reason == "instant" || p.Reason == "waitlist_promoted") {
+			want[ev+"/"+p.DriverID] = true
+		}
 	}
 	rows.Close()
 	if len(want) < ops*9/10 {
