@@ -45,6 +45,11 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 		NoPasswordSignIn:             !cfg.PasswordSignIn,
 		SignInRefused:                refusals.Refused,
 		KeepCalendarOnPasswordChange: cfg.KeepCalendarOnPasswordChange,
+		PublicURL:                    cfg.Notify.PublicURL,
+		AdminAddr:                    cfg.AdminAddr,
+		Outbound:                     cfg.Outbound,
+		Location:                     cfg.Timezone,
+		Language:                     cfg.DefaultLanguage,
 		SSO: app.SSOPolicy{Domains: carpool.SignupPolicy{Domains: cfg.OIDC.Domains}, Roles: roles,
 			TrustEmail: cfg.OIDC.TrustEmail},
 	}
@@ -74,15 +79,11 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 	}
 	logger.Info("password hashing bounded", "slots", a.HashSlots(), "bytes_each", carpool.PasswordHashMemory)
 	client := clientip.New(cfg.TrustedProxies)
-	notifications := notify.NewService(store, notify.ServiceOptions{
-		AdminAddr: cfg.AdminAddr, Outbound: cfg.Outbound, PublicURL: cfg.Notify.PublicURL, Location: cfg.Timezone,
-		Language: cfg.DefaultLanguage,
-	})
 	// Partner operators read shared rides with their own keys, beside the member API.
 	mux.Handle(partnerapi.Prefix+"/", partnerapi.NewServer(a, partnerapi.Options{Logger: logger, PublicURL: cfg.Notify.PublicURL}))
-	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger, ClientIP: client, Notify: notifications}))
+	mux.Handle("/api/", httpapi.NewServer(a, store, httpapi.Options{Logger: logger, ClientIP: client}))
 	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: cfg.Timezone, ClientIP: client, SSO: single,
-		MapTilesURL: cfg.MapTilesURL, MapAttribution: cfg.MapAttribution, Notify: notifications,
+		MapTilesURL: cfg.MapTilesURL, MapAttribution: cfg.MapAttribution,
 		Language: cfg.DefaultLanguage}))
 	return mux, a
 }

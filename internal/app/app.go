@@ -12,10 +12,15 @@ import (
 	"log/slog"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"carpool/internal/carpool"
+	"carpool/internal/locale"
+	"carpool/internal/outbound"
 )
 
 // Options configure an App. The zero value is usable: sign-up closed, the wall clock.
@@ -68,6 +73,17 @@ type Options struct {
 	// Parking is how near a site a ride must end to claim one of its carpool spaces, and
 	// the zone of the sites that name none; the zero value means 300 m and UTC.
 	Parking carpool.Parking
+	// PublicURL is where members reach carpool; calendar feed URLs and their entries
+	// link there [http://localhost:8080].
+	PublicURL string
+	// AdminAddr is the admin listener, which webhooks may not point at [:9090].
+	AdminAddr string
+	// Outbound is where webhooks may point (CARPOOL_OUTBOUND_ALLOW_*).
+	Outbound outbound.Policy
+	// Location is the clock of members who chose none [UTC].
+	Location *time.Location
+	// Language speaks to members who chose none [English].
+	Language language.Tag
 	// KeepCalendarOnPasswordChange keeps a member's calendar feed URL working when their
 	// password changes; by default it stops, like every other credential they had.
 	KeepCalendarOnPasswordChange bool
@@ -96,6 +112,12 @@ type App struct {
 	limits      carpool.Limits
 	parking     carpool.Parking
 
+	publicURL string
+	adminAddr string
+	outbound  outbound.Policy
+	loc       *time.Location
+	lang      language.Tag
+
 	mailer   Mailer
 	mailJobs chan struct{}
 	jobs     sync.WaitGroup
@@ -107,7 +129,21 @@ func New(store carpool.Store, opts Options) *App {
 		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn, keepCalendar: opts.KeepCalendarOnPasswordChange, geocoder: opts.Geocoder,
 		mailer: opts.Mailer, mailJobs: make(chan struct{}, maxMailJobs), addressGate: newMemberGate(opts.AddressSearchWait),
 		signInRefused: opts.SignInRefused, reservationRefused: opts.ReservationRefused,
-		bookingRefused: opts.BookingRefused, parking: opts.Parking}
+		bookingRefused: opts.BookingRefused, parking: opts.Parking,
+		publicURL: strings.TrimRight(opts.PublicURL, "/"), adminAddr: opts.AdminAddr, outbound: opts.Outbound,
+		loc: opts.Location, lang: opts.Language}
+	if a.publicURL == "" {
+		a.publicURL = "http://localhost:8080"
+	}
+	if a.adminAddr == "" {
+		a.adminAddr = ":9090" // the default CARPOOL_ADMIN_ADDR
+	}
+	if a.loc == nil {
+		a.loc = time.UTC
+	}
+	if a.lang == (language.Tag{}) {
+		a.lang = locale.Default
+	}
 	a.limits = carpool.DefaultLimits()
 	if opts.Limits != nil {
 		a.limits = *opts.Limits

@@ -26,7 +26,6 @@ import (
 	"carpool/internal/carpool"
 	"carpool/internal/clientip"
 	"carpool/internal/httpapi"
-	"carpool/internal/notify"
 	"carpool/internal/pgtest"
 	"carpool/internal/postgres"
 	"carpool/internal/sqlite"
@@ -68,8 +67,7 @@ func serve(store carpool.Store, opts envOptions) *httpapi.Server {
 	a := app.New(store, app.Options{Signup: opts.Signup, Now: opts.Now, HashSlots: opts.HashSlots, HashWait: opts.HashWait,
 		AccountBackoff: opts.AccountBackoff, AddressBackoff: opts.AddressBackoff, NoPasswordSignIn: opts.NoPasswordSignIn,
 		Mailer: opts.Mailer, Geocoder: opts.Geocoder, AddressSearchWait: opts.AddressSearchWait, Limits: opts.Limits})
-	return httpapi.NewServer(a, store, httpapi.Options{Logger: opts.Logger, Now: opts.Now, ClientIP: opts.ClientIP,
-		Notify: notify.NewService(store, notify.ServiceOptions{Now: opts.Now})})
+	return httpapi.NewServer(a, store, httpapi.Options{Logger: opts.Logger, Now: opts.Now, ClientIP: opts.ClientIP})
 }
 
 // newEnv starts the real handler on a real listener over a migrated SQLite file.

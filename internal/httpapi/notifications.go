@@ -3,17 +3,14 @@ package httpapi
 import (
 	"net/http"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
-	"carpool/internal/notify"
 )
 
 // notificationRoutes adds the inbox, notification preferences, webhook and delivery
 // administration, and calendar URL endpoints. Each handler only translates: the use
-// cases are in notify.Service.
+// cases are in the application layer.
 func (s *Server) notificationRoutes() {
-	if s.notify == nil {
-		return
-	}
 	s.mux.Handle("GET /api/v1/notifications", s.authed(s.listNotifications))
 	s.mux.Handle("GET /api/v1/notifications/unread", s.authed(s.countUnread))
 	s.mux.Handle("POST /api/v1/notifications/{id}/read", s.authed(s.markNotificationRead))
@@ -50,7 +47,7 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request, me ca
 	if err != nil {
 		return err
 	}
-	items, next, err := s.notify.Inbox(r.Context(), me, p)
+	items, next, err := s.app.Inbox(r.Context(), me, p)
 	if err != nil {
 		return err
 	}
@@ -63,7 +60,7 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request, me ca
 }
 
 func (s *Server) countUnread(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	n, err := s.notify.Unread(r.Context(), me)
+	n, err := s.app.Unread(r.Context(), me)
 	if err != nil {
 		return err
 	}
@@ -71,7 +68,7 @@ func (s *Server) countUnread(w http.ResponseWriter, r *http.Request, me carpool.
 }
 
 func (s *Server) markNotificationRead(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	if err := s.notify.MarkRead(r.Context(), me, r.PathValue("id")); err != nil {
+	if err := s.app.MarkRead(r.Context(), me, r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -79,7 +76,7 @@ func (s *Server) markNotificationRead(w http.ResponseWriter, r *http.Request, me
 }
 
 func (s *Server) markAllNotificationsRead(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	if err := s.notify.MarkAllRead(r.Context(), me); err != nil {
+	if err := s.app.MarkAllRead(r.Context(), me); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -91,7 +88,7 @@ type preferencesBody struct {
 }
 
 func (s *Server) getNotificationPreferences(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	kinds, err := s.notify.EmailKinds(r.Context(), me)
+	kinds, err := s.app.EmailKinds(r.Context(), me)
 	if err != nil {
 		return err
 	}
@@ -109,7 +106,7 @@ func (s *Server) putNotificationPreferences(w http.ResponseWriter, r *http.Reque
 	if req.Email == nil {
 		return required("email")
 	}
-	if err := s.notify.SetEmailKinds(r.Context(), me, req.Email); err != nil {
+	if err := s.app.SetEmailKinds(r.Context(), me, req.Email); err != nil {
 		return err
 	}
 	return s.getNotificationPreferences(w, r, me)
@@ -146,7 +143,7 @@ func webhookOut(w carpool.Webhook, withSecret bool) webhookResponse {
 }
 
 func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	hooks, err := s.notify.Webhooks(r.Context(), me)
+	hooks, err := s.app.Webhooks(r.Context(), me)
 	if err != nil {
 		return err
 	}
@@ -166,7 +163,7 @@ func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request, me carpoo
 	if req.URL == nil {
 		return required("url")
 	}
-	h, err := s.notify.CreateWebhook(r.Context(), me, notifyWebhookInput(req))
+	h, err := s.app.CreateWebhook(r.Context(), me, notifyWebhookInput(req))
 	if err != nil {
 		return err
 	}
@@ -175,7 +172,7 @@ func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request, me carpoo
 }
 
 func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	if err := s.notify.DeleteWebhook(r.Context(), me, r.PathValue("id")); err != nil {
+	if err := s.app.DeleteWebhook(r.Context(), me, r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -183,7 +180,7 @@ func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request, me carpoo
 }
 
 func (s *Server) enableWebhook(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	if err := s.notify.EnableWebhook(r.Context(), me, r.PathValue("id")); err != nil {
+	if err := s.app.EnableWebhook(r.Context(), me, r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -206,7 +203,7 @@ func (s *Server) listDeadDeliveries(w http.ResponseWriter, r *http.Request, me c
 	if err != nil {
 		return err
 	}
-	items, next, err := s.notify.DeadDeliveries(r.Context(), me, p)
+	items, next, err := s.app.DeadDeliveries(r.Context(), me, p)
 	if err != nil {
 		return err
 	}
@@ -219,7 +216,7 @@ func (s *Server) listDeadDeliveries(w http.ResponseWriter, r *http.Request, me c
 }
 
 func (s *Server) retryDelivery(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	if err := s.notify.RetryDelivery(r.Context(), me, r.PathValue("id")); err != nil {
+	if err := s.app.RetryDelivery(r.Context(), me, r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -228,7 +225,7 @@ func (s *Server) retryDelivery(w http.ResponseWriter, r *http.Request, me carpoo
 
 // createCalendarURL makes a new secret feed URL; the previous one stops working.
 func (s *Server) createCalendarURL(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	url, err := s.notify.NewCalendarURL(r.Context(), me)
+	url, err := s.app.NewCalendarURL(r.Context(), me)
 	if err != nil {
 		return err
 	}
@@ -236,13 +233,13 @@ func (s *Server) createCalendarURL(w http.ResponseWriter, r *http.Request, me ca
 }
 
 func (s *Server) revokeCalendarURL(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
-	if err := s.notify.RevokeCalendar(r.Context(), me); err != nil {
+	if err := s.app.RevokeCalendar(r.Context(), me); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-func notifyWebhookInput(req webhookRequest) notify.WebhookInput {
-	return notify.WebhookInput{URL: *req.URL, Events: req.Events, Description: req.Description}
+func notifyWebhookInput(req webhookRequest) app.WebhookInput {
+	return app.WebhookInput{URL: *req.URL, Events: req.Events, Description: req.Description}
 }

@@ -180,7 +180,7 @@ func TestPreferenceKindsMatchTheSpec(t *testing.T) {
 	for _, v := range schema.Enum {
 		spec = append(spec, v.(string))
 	}
-	if !slices.Equal(spec, notify.Kinds) {
-		t.Errorf("openapi.yaml NotificationPreferences.email: got %v, want notify.Kinds %v", spec, notify.Kinds)
+	if !slices.Equal(spec, carpool.NotificationKinds) {
+		t.Errorf("openapi.yaml NotificationPreferences.email: got %v, want carpool.NotificationKinds %v", spec, carpool.NotificationKinds)
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/clientip"
-	"carpool/internal/notify"
 )
 
 // DefaultMaxBodyBytes is the largest request body accepted when Options leaves it unset.
@@ -30,9 +29,6 @@ type Options struct {
 	// ClientIP finds the address a sign-in came from, for throttling; the zero value
 	// uses the connection's peer.
 	ClientIP clientip.Resolver
-	// Notify holds the notification use cases; nil leaves the notification endpoints
-	// out.
-	Notify *notify.Service
 }
 
 // Server is the REST API. It is an http.Handler for every path under /api/.
@@ -44,7 +40,6 @@ type Server struct {
 	maxBody int64
 	client  clientip.Resolver
 	mux     guardedMux
-	notify  *notify.Service
 }
 
 // NewServer returns the API over the use cases of a; idem keeps the answers to
@@ -57,7 +52,6 @@ func NewServer(a *app.App, idem carpool.IdempotencyStore, opts Options) *Server 
 		now:     opts.Now,
 		maxBody: opts.MaxBodyBytes,
 		client:  opts.ClientIP,
-		notify:  opts.Notify,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

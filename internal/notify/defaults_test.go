@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/notify"
 )
@@ -71,7 +72,7 @@ func TestMailByDefault(t *testing.T) {
 			keep = append(keep, k)
 		}
 	}
-	if err := notify.NewService(w.db, notify.ServiceOptions{}).SetEmailKinds(w.ctx, w.driver, keep); err != nil {
+	if err := app.New(w.db, app.Options{}).SetEmailKinds(w.ctx, w.driver, keep); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := storetest.NewFlows(w.db).CancelBooking(w.ctx, b.ID, w.rider); err != nil {

@@ -65,7 +65,7 @@ func (w *world) member(email, name string) carpool.Member {
 		w.t.Fatal(err)
 	}
 	all := map[string]bool{}
-	for _, k := range notify.Kinds {
+	for _, k := range carpool.NotificationKinds {
 		all[k] = true
 	}
 	if err := w.db.SetEmailChoices(w.ctx, m.ID, all); err != nil {

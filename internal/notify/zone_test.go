@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/locale"
 	"carpool/internal/notify"
@@ -79,7 +80,7 @@ func TestCalendarFeedOnReadersClock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := notify.NewService(w.db, notify.ServiceOptions{Location: berlin, PublicURL: "https://c.example.com"})
+	s := app.New(w.db, app.Options{Location: berlin, PublicURL: "https://c.example.com"})
 	driver, err := w.db.Member(w.ctx, w.driver.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +123,7 @@ func TestCalendarStartsAtThePassengersPickup(t *testing.T) {
 	if !ok || !at.After(w.ride.DepartAt) {
 		t.Fatalf("pickup time: got %v %v", at, ok)
 	}
-	s := notify.NewService(w.db, notify.ServiceOptions{PublicURL: "https://c.example.com"})
+	s := app.New(w.db, app.Options{PublicURL: "https://c.example.com"})
 	rider, err := w.db.Member(w.ctx, w.rider.ID)
 	if err != nil {
 		t.Fatal(err)

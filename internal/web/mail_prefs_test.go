@@ -38,7 +38,7 @@ func TestMailChoicesOnlyWithMail(t *testing.T) {
 		b.signInAs(a.AddMember(t, "rico@example.com", "Rico", "", carpool.RoleMember))
 		_, page := b.get("/notifications/preferences")
 		checkPage(t, "/notifications/preferences", page)
-		for _, k := range notify.Kinds {
+		for _, k := range carpool.NotificationKinds {
 			shown, ticked := checkbox(page, k)
 			if want := slices.Contains(carpool.MailedByDefault, k); !shown || ticked != want {
 				t.Errorf("%s: shown %v ticked %v, want shown and ticked %v", k, shown, ticked, want)

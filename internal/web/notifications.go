@@ -5,17 +5,14 @@ import (
 	"net/url"
 	"strings"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
-	"carpool/internal/notify"
 )
 
 // notificationRoutes adds the inbox, the notification settings (e-mail per kind, the
 // calendar feed URL), the calendar feed itself and the webhook admin page. The use
-// cases are notify.Service; these handlers only translate forms and pages.
+// cases are in the application layer; these handlers only translate forms and pages.
 func (s *Server) notificationRoutes(mux *routeMux) {
-	if s.notify == nil {
-		return
-	}
 	mux.Handle("GET /notifications", s.signedIn(s.inbox))
 	mux.Handle("POST /notifications/{id}/open", s.signedIn(s.openNotification))
 	mux.Handle("POST /notifications/{id}/read", s.signedIn(s.readNotification))
@@ -35,10 +32,7 @@ func (s *Server) notificationRoutes(mux *routeMux) {
 
 // unread is the count behind the navigation's badge; a failure only hides the badge.
 func (s *Server) unread(r *http.Request, me *session) int {
-	if s.notify == nil {
-		return 0
-	}
-	n, err := s.notify.Unread(r.Context(), me.Member)
+	n, err := s.app.Unread(r.Context(), me.Member)
 	if err != nil {
 		s.log.Warn("web: count unread notifications", "err", err)
 		return 0
@@ -52,7 +46,7 @@ type inboxPage struct {
 }
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request, me *session) error {
-	items, next, err := s.notify.Inbox(r.Context(), me.Member, carpool.Page{Limit: 50, Cursor: r.URL.Query().Get("cursor")})
+	items, next, err := s.app.Inbox(r.Context(), me.Member, carpool.Page{Limit: 50, Cursor: r.URL.Query().Get("cursor")})
 	if err != nil {
 		return err
 	}
@@ -63,7 +57,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, me *session) erro
 // openNotification marks a notification read and goes to what it is about.
 func (s *Server) openNotification(w http.ResponseWriter, r *http.Request, me *session) error {
 	id := r.PathValue("id")
-	if err := s.notify.MarkRead(r.Context(), me.Member, id); err != nil {
+	if err := s.app.MarkRead(r.Context(), me.Member, id); err != nil {
 		return err
 	}
 	target := r.PostFormValue("link")
@@ -75,7 +69,7 @@ func (s *Server) openNotification(w http.ResponseWriter, r *http.Request, me *se
 }
 
 func (s *Server) readNotification(w http.ResponseWriter, r *http.Request, me *session) error {
-	if err := s.notify.MarkRead(r.Context(), me.Member, r.PathValue("id")); err != nil {
+	if err := s.app.MarkRead(r.Context(), me.Member, r.PathValue("id")); err != nil {
 		return err
 	}
 	redirect(w, r, "/notifications", "")
@@ -83,7 +77,7 @@ func (s *Server) readNotification(w http.ResponseWriter, r *http.Request, me *se
 }
 
 func (s *Server) readAllNotifications(w http.ResponseWriter, r *http.Request, me *session) error {
-	if err := s.notify.MarkAllRead(r.Context(), me.Member); err != nil {
+	if err := s.app.MarkAllRead(r.Context(), me.Member); err != nil {
 		return err
 	}
 	redirect(w, r, "/notifications", "allRead")
@@ -106,19 +100,19 @@ type preferencesPage struct {
 
 func (s *Server) preferencesData(r *http.Request, me *session) (preferencesPage, error) {
 	p := preferencesPage{Mail: s.app.MailOn()}
-	chosen, err := s.notify.EmailKinds(r.Context(), me.Member)
+	chosen, err := s.app.EmailKinds(r.Context(), me.Member)
 	if err != nil {
 		return p, err
 	}
 	words := s.printer(r, me)
-	for _, k := range notify.Kinds {
+	for _, k := range carpool.NotificationKinds {
 		row := prefRow{Type: k, Label: words.T("kind." + k)}
 		for _, c := range chosen {
 			row.Email = row.Email || c == k
 		}
 		p.Kinds = append(p.Kinds, row)
 	}
-	p.HasCalendar, err = s.notify.HasCalendar(r.Context(), me.Member)
+	p.HasCalendar, err = s.app.HasCalendar(r.Context(), me.Member)
 	return p, err
 }
 
@@ -135,7 +129,7 @@ func (s *Server) saveNotificationPreferences(w http.ResponseWriter, r *http.Requ
 	if err := r.ParseForm(); err != nil {
 		return carpool.Errorf(carpool.EINVALID, "the form could not be read")
 	}
-	if err := s.notify.SetEmailKinds(r.Context(), me.Member, r.PostForm["email"]); err != nil {
+	if err := s.app.SetEmailKinds(r.Context(), me.Member, r.PostForm["email"]); err != nil {
 		return err
 	}
 	redirect(w, r, "/notifications/preferences", "prefsSaved")
@@ -143,7 +137,7 @@ func (s *Server) saveNotificationPreferences(w http.ResponseWriter, r *http.Requ
 }
 
 func (s *Server) newCalendarURL(w http.ResponseWriter, r *http.Request, me *session) error {
-	u, err := s.notify.NewCalendarURL(r.Context(), me.Member)
+	u, err := s.app.NewCalendarURL(r.Context(), me.Member)
 	if err != nil {
 		return err
 	}
@@ -157,7 +151,7 @@ func (s *Server) newCalendarURL(w http.ResponseWriter, r *http.Request, me *sess
 }
 
 func (s *Server) revokeCalendarURL(w http.ResponseWriter, r *http.Request, me *session) error {
-	if err := s.notify.RevokeCalendar(r.Context(), me.Member); err != nil {
+	if err := s.app.RevokeCalendar(r.Context(), me.Member); err != nil {
 		return err
 	}
 	redirect(w, r, "/notifications/preferences", "calendarRevoked")
@@ -176,7 +170,7 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	feed, err := s.notify.CalendarFeed(r.Context(), token)
+	feed, err := s.app.CalendarFeed(r.Context(), token)
 	if err != nil {
 		if carpool.ErrorCode(err) == carpool.ENOTFOUND {
 			http.NotFound(w, r)
@@ -204,10 +198,10 @@ type webhooksPage struct {
 func (s *Server) webhooksData(r *http.Request, me *session) (webhooksPage, error) {
 	var p webhooksPage
 	var err error
-	if p.Hooks, err = s.notify.Webhooks(r.Context(), me.Member); err != nil {
+	if p.Hooks, err = s.app.Webhooks(r.Context(), me.Member); err != nil {
 		return p, err
 	}
-	p.Dead, _, err = s.notify.DeadDeliveries(r.Context(), me.Member, carpool.Page{Limit: carpool.MaxPageLimit})
+	p.Dead, _, err = s.app.DeadDeliveries(r.Context(), me.Member, carpool.Page{Limit: carpool.MaxPageLimit})
 	p.Form = newForm(url.Values{})
 	return p, err
 }
@@ -231,7 +225,7 @@ func (s *Server) addWebhook(w http.ResponseWriter, r *http.Request, me *session)
 			events = append(events, e)
 		}
 	}
-	h, err := s.notify.CreateWebhook(r.Context(), me.Member, notify.WebhookInput{URL: strings.TrimSpace(r.PostForm.Get("url")),
+	h, err := s.app.CreateWebhook(r.Context(), me.Member, app.WebhookInput{URL: strings.TrimSpace(r.PostForm.Get("url")),
 		Events: events, Description: r.PostForm.Get("description")})
 	if err != nil && !userFacing(err) {
 		return err
@@ -252,7 +246,7 @@ func (s *Server) addWebhook(w http.ResponseWriter, r *http.Request, me *session)
 }
 
 func (s *Server) enableWebhook(w http.ResponseWriter, r *http.Request, me *session) error {
-	if err := s.notify.EnableWebhook(r.Context(), me.Member, r.PathValue("id")); err != nil {
+	if err := s.app.EnableWebhook(r.Context(), me.Member, r.PathValue("id")); err != nil {
 		return err
 	}
 	redirect(w, r, "/admin/webhooks", "webhookEnabled")
@@ -260,7 +254,7 @@ func (s *Server) enableWebhook(w http.ResponseWriter, r *http.Request, me *sessi
 }
 
 func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request, me *session) error {
-	if err := s.notify.DeleteWebhook(r.Context(), me.Member, r.PathValue("id")); err != nil {
+	if err := s.app.DeleteWebhook(r.Context(), me.Member, r.PathValue("id")); err != nil {
 		return err
 	}
 	redirect(w, r, "/admin/webhooks", "webhookDeleted")
@@ -268,7 +262,7 @@ func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request, me *sessi
 }
 
 func (s *Server) retryDelivery(w http.ResponseWriter, r *http.Request, me *session) error {
-	if err := s.notify.RetryDelivery(r.Context(), me.Member, r.PathValue("id")); err != nil {
+	if err := s.app.RetryDelivery(r.Context(), me.Member, r.PathValue("id")); err != nil {
 		return err
 	}
 	redirect(w, r, "/admin/webhooks", "retried")

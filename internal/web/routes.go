@@ -6,7 +6,6 @@ import (
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
-	"carpool/internal/notify"
 	"carpool/internal/paramguard"
 )
 
@@ -107,7 +106,7 @@ func (s *Server) routes(mux *routeMux) {
 // sign-on, notifications) included, for the tests that must cover each one.
 func Routes() []string {
 	mux := &routeMux{ServeMux: http.NewServeMux()}
-	(&Server{sso: &SSO{}, notify: new(notify.Service)}).routes(mux)
+	(&Server{sso: &SSO{}}).routes(mux)
 	return mux.patterns
 }
 

@@ -21,7 +21,6 @@ import (
 	"carpool/internal/carpool"
 	"carpool/internal/clientip"
 	"carpool/internal/locale"
-	"carpool/internal/notify"
 )
 
 // Options configure a Server. The zero value is usable: UTC, logs discarded.
@@ -40,8 +39,6 @@ type Options struct {
 	MapTilesURL string
 	// MapAttribution credits the tiles' source on every map.
 	MapAttribution string
-	// Notify holds the notification use cases; nil leaves the notification pages out.
-	Notify *notify.Service
 	// Language is the language of visitors whose browser asks for none that carpool
 	// speaks; the zero value is English.
 	Language language.Tag
@@ -61,12 +58,11 @@ type Server struct {
 
 	mapConfig mapConfig
 	csp       string
-	notify    *notify.Service
 }
 
 // NewServer returns the UI over the use cases of a.
 func NewServer(a *app.App, opts Options) *Server {
-	s := &Server{app: a, loc: opts.Location, log: opts.Logger, now: a.Now, client: opts.ClientIP, sso: opts.SSO, notify: opts.Notify, lang: opts.Language}
+	s := &Server{app: a, loc: opts.Location, log: opts.Logger, now: a.Now, client: opts.ClientIP, sso: opts.SSO, lang: opts.Language}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}

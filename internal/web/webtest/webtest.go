@@ -18,7 +18,6 @@ import (
 	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/httpapi"
-	"carpool/internal/notify"
 	"carpool/internal/pgtest"
 	"carpool/internal/postgres"
 	"carpool/internal/sqlite"
@@ -91,16 +90,16 @@ func Start(tb testing.TB, opts Options) *App {
 	}
 	a := app.New(db, app.Options{Signup: opts.Signup, Now: opts.Now, HashSlots: opts.HashSlots, HashWait: opts.HashWait,
 		AccountBackoff: opts.Backoff, AddressBackoff: opts.Backoff, SSO: opts.SSOPolicy, NoPasswordSignIn: opts.NoPasswordSignIn,
-		Geocoder: opts.Geocoder, Mailer: mailer, Limits: opts.Limits, Parking: carpool.Parking{Zone: opts.Location}})
+		Geocoder: opts.Geocoder, Mailer: mailer, Limits: opts.Limits, Parking: carpool.Parking{Zone: opts.Location},
+		Location: opts.Location, Language: opts.Language})
 	tb.Cleanup(a.Wait) // before the store closes
 	var single *web.SSO
 	if opts.SSO != nil {
 		single = opts.SSO(base)
 	}
-	notifications := notify.NewService(db, notify.ServiceOptions{Location: opts.Location, Language: opts.Language, Now: opts.Now})
-	mux.Handle("/api/", httpapi.NewServer(a, db, httpapi.Options{Logger: logger, Now: opts.Now, Notify: notifications}))
+	mux.Handle("/api/", httpapi.NewServer(a, db, httpapi.Options{Logger: logger, Now: opts.Now}))
 	mux.Handle("/", web.NewServer(a, web.Options{Logger: logger, Location: opts.Location, SSO: single, MapTilesURL: opts.MapTilesURL,
-		Notify: notifications, Language: opts.Language}))
+		Language: opts.Language}))
 	var h http.Handler = mux
 	if opts.Wrap != nil {
 		h = opts.Wrap(mux)

@@ -5,6 +5,26 @@ import (
 	"sort"
 )
 
+// NotificationKinds are the event types a member can hear about, in the order the
+// preferences page lists them; each is named by the catalogue text "kind." + its type.
+var NotificationKinds = []string{
+	EventBookingRequested,
+	EventBookingConfirmed,
+	EventBookingRejected,
+	EventBookingCancelled,
+	EventRideUpdated,
+	EventRideMessage,
+	EventReservationCancelled,
+	EventRideReminder,
+	EventSeriesSkipped,
+	EventSeriesEnded,
+	EventSeriesConflict,
+	EventRideParking,
+}
+
+// IsNotificationKind reports whether typ is one of NotificationKinds.
+func IsNotificationKind(typ string) bool { return slices.Contains(NotificationKinds, typ) }
+
 // MailedByDefault are the kinds of notification mailed to a member who has not chosen
 // otherwise: what needs their action (a seat request, a commute day without a car, a
 // message from the people they ride with) or changes their plans (a booking confirmed,
