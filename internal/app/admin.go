@@ -83,7 +83,7 @@ func (a *App) ResetPassword(ctx context.Context, me carpool.Member, id, password
 	if err != nil {
 		return fmt.Errorf("reset password: %w", err)
 	}
-	if _, err := a.store.UpdateMember(ctx, id, func(m *carpool.Member) error {
+	if _, err := a.changeMember(ctx, id, func(m *carpool.Member) error {
 		m.PasswordHash = hash
 		return nil
 	}); err != nil {

@@ -58,7 +58,7 @@ func (a *App) UpdateProfile(ctx context.Context, me carpool.Member, p ProfilePat
 			return carpool.Member{}, err
 		}
 	}
-	m, err := a.store.UpdateMember(ctx, me.ID, func(m *carpool.Member) error {
+	m, err := a.changeMember(ctx, me.ID, func(m *carpool.Member) error {
 		if p.Language != nil {
 			m.Language = lang
 		}
@@ -108,7 +108,7 @@ func (a *App) ChangePassword(ctx context.Context, me carpool.Member, current, ne
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
-	if _, err := a.store.UpdateMember(ctx, me.ID, func(m *carpool.Member) error {
+	if _, err := a.changeMember(ctx, me.ID, func(m *carpool.Member) error {
 		m.PasswordHash = hash
 		return nil
 	}); err != nil {

@@ -58,8 +58,6 @@ type MemberStore interface {
 // deactivations write their audit entry in their own transaction.
 type AdminStore interface {
 	ListMembers(ctx context.Context, f MemberFilter, p Page) ([]Member, string, error)
-	// UpdateMember applies change (name, phone, language, password hash) to a member.
-	UpdateMember(ctx context.Context, id string, change func(*Member) error) (Member, error)
 	// MemberTokens returns a member's unexpired tokens, newest first.
 	MemberTokens(ctx context.Context, memberID string, now time.Time) ([]Token, error)
 	// DeleteMemberTokens revokes a member's tokens except keep ("" for all).

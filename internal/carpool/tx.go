@@ -49,6 +49,9 @@ type MemberTx interface {
 	LockForAdmin(ctx context.Context, id string) (Member, int, error)
 	// SaveRole writes the member's role.
 	SaveRole(ctx context.Context, m Member) error
+	// SaveProfile writes what a member changes of themselves: name, phone, password
+	// hash, language, time zone, sharing with partners (not e-mail or role).
+	SaveProfile(ctx context.Context, m Member) error
 	// SetDeactivated writes when the member was deactivated (zero: active again).
 	SetDeactivated(ctx context.Context, id string, at time.Time) error
 	// EndSessions revokes every token and web session of the member and the links mailed

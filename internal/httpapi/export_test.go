@@ -33,10 +33,10 @@ func TestExportKeysAreSnakeCase(t *testing.T) {
 		body: map[string]any{"start": rfc3339(start), "end": rfc3339(start.Add(time.Hour))}}).want(t, 201)
 	e.do(t, call{method: "POST", path: "/api/v1/places", token: pat.token,
 		body: map[string]any{"name": "Home", "address": "Leopoldstr. 1", "lat": 48.16, "lon": 11.58}}).want(t, 201)
-	e.do(t, call{method: "POST", path: "/api/v1/series", token: pat.token, body: seriesBody(str(patRide["car_id"]))}).want(t, 201)
-	samSeries := e.do(t, call{method: "POST", path: "/api/v1/series", token: sam.token,
+	e.do(t, call{method: "POST", path: "/api/v1/commutes", token: pat.token, body: seriesBody(str(patRide["car_id"]))}).want(t, 201)
+	samSeries := e.do(t, call{method: "POST", path: "/api/v1/commutes", token: sam.token,
 		body: seriesBody(str(e.privateCar(t, sam, 4)["id"]))}).want(t, 201).object(t)
-	e.do(t, call{method: "POST", path: "/api/v1/series/" + str(samSeries["id"]) + "/subscription", token: pat.token,
+	e.do(t, call{method: "POST", path: "/api/v1/commutes/" + str(samSeries["id"]) + "/subscription", token: pat.token,
 		body: map[string]any{"weekdays": []string{"mon"}}}).want(t, 201)
 	// Sam's booking reaches Pat's inbox; the first export leaves an audit line about Pat.
 	if _, err := notify.New(e.store, notify.Options{}).FanOut(context.Background()); err != nil {

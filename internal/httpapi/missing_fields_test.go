@@ -25,7 +25,7 @@ func TestMissingFieldsReportedWithTheOthers(t *testing.T) {
 				{"POST", "/api/v1/places", map[string]any{"name": " ", "address": "Ann\a"}, []string{"name", "address", "lat", "lon"}},
 				{"POST", "/api/v1/rides", map[string]any{"from": map[string]any{"label": "Home"}, "depart_at": "tomorrow"},
 					[]string{"car_id", "from.lat", "from.lon", "to", "depart_at", "seats"}},
-				{"POST", "/api/v1/series", map[string]any{"weekdays": []string{"someday"}, "depart_time": "25:00", "starts_on": "soon"},
+				{"POST", "/api/v1/commutes", map[string]any{"weekdays": []string{"someday"}, "depart_time": "25:00", "starts_on": "soon"},
 					[]string{"car_id", "from", "to", "weekdays", "depart_time", "seats", "starts_on"}},
 				{"PATCH", "/api/v1/me", map[string]any{"name": " ", "phone": "call me", "email": "nobody"},
 					[]string{"name", "phone", "email"}},

@@ -146,16 +146,16 @@ func (w *world) requestToOwner(t *testing.T) string {
 }
 
 func (w *world) ownerSeries(t *testing.T) string {
-	return str(w.e.do(t, call{method: "POST", path: "/api/v1/series", token: w.owner.token,
+	return str(w.e.do(t, call{method: "POST", path: "/api/v1/commutes", token: w.owner.token,
 		body: seriesBody(w.ownerCar(t))}).want(t, 201).object(t)["id"])
 }
 
 // ownerSubscription is a colleague's series the owner rides along on every day of.
 func (w *world) ownerSubscription(t *testing.T) string {
 	driver := w.e.quickMember(t, "Serena Series "+plate())
-	id := str(w.e.do(t, call{method: "POST", path: "/api/v1/series", token: driver.token,
+	id := str(w.e.do(t, call{method: "POST", path: "/api/v1/commutes", token: driver.token,
 		body: seriesBody(str(w.e.privateCar(t, driver, 4)["id"]))}).want(t, 201).object(t)["id"])
-	w.e.do(t, call{method: "POST", path: "/api/v1/series/" + id + "/subscription", token: w.owner.token, body: map[string]any{}}).want(t, 201)
+	w.e.do(t, call{method: "POST", path: "/api/v1/commutes/" + id + "/subscription", token: w.owner.token, body: map[string]any{}}).want(t, 201)
 	w.e.materialise(t)
 	return id
 }
@@ -348,17 +348,17 @@ func roleMatrix(w *world) []matrixRow {
 		{"POST", "/api/v1/bookings/{id}/reject", "", w.requestToOwner, nil, false, [6]int{401, 404, 200, 404, 404, 401}},
 		{"GET", "/api/v1/bookings/{id}/alternatives", "", w.ownerLostBooking, nil, false, [6]int{401, 404, 200, 404, 404, 401}},
 
-		{"GET", "/api/v1/series", "", nil, nil, false, [6]int{401, 200, 200, 200, 200, 401}},
-		{"POST", "/api/v1/series", "", nil, func(t *testing.T, c caller) any { return seriesBody(w.carOf(t, c)) },
+		{"GET", "/api/v1/commutes", "", nil, nil, false, [6]int{401, 200, 200, 200, 200, 401}},
+		{"POST", "/api/v1/commutes", "", nil, func(t *testing.T, c caller) any { return seriesBody(w.carOf(t, c)) },
 			false, [6]int{401, 201, 201, 201, 201, 401}},
-		{"GET", "/api/v1/series/{id}", "", w.ownerSeries, nil, false, [6]int{401, 200, 200, 200, 200, 401}},
-		{"PATCH", "/api/v1/series/{id}", "", w.ownerSeries, map[string]any{"seats": 3}, false, [6]int{401, 403, 200, 403, 403, 401}},
-		{"POST", "/api/v1/series/{id}/end", "", w.ownerSeries, nil, false, [6]int{401, 403, 200, 403, 200, 401}},
-		{"POST", "/api/v1/series/{id}/skip", "", w.ownerSeries, map[string]any{"date": wed.String()}, false, [6]int{401, 403, 200, 403, 403, 401}},
-		{"GET", "/api/v1/series/{id}/occurrences", "", w.ownerSeries, nil, false, [6]int{401, 200, 200, 200, 200, 401}},
-		{"POST", "/api/v1/series/{id}/subscription", "", w.ownerSeries, map[string]any{}, false, [6]int{401, 201, 403, 201, 201, 401}},
-		{"DELETE", "/api/v1/series/{id}/subscription", "", w.ownerSubscription, nil, false, [6]int{401, 404, 200, 404, 404, 401}},
-		{"POST", "/api/v1/series/{id}/subscription/leave", "", w.ownerSubscription, map[string]any{"date": thu.String()},
+		{"GET", "/api/v1/commutes/{id}", "", w.ownerSeries, nil, false, [6]int{401, 200, 200, 200, 200, 401}},
+		{"PATCH", "/api/v1/commutes/{id}", "", w.ownerSeries, map[string]any{"seats": 3}, false, [6]int{401, 403, 200, 403, 403, 401}},
+		{"POST", "/api/v1/commutes/{id}/end", "", w.ownerSeries, nil, false, [6]int{401, 403, 200, 403, 200, 401}},
+		{"POST", "/api/v1/commutes/{id}/skip", "", w.ownerSeries, map[string]any{"date": wed.String()}, false, [6]int{401, 403, 200, 403, 403, 401}},
+		{"GET", "/api/v1/commutes/{id}/occurrences", "", w.ownerSeries, nil, false, [6]int{401, 200, 200, 200, 200, 401}},
+		{"POST", "/api/v1/commutes/{id}/subscription", "", w.ownerSeries, map[string]any{}, false, [6]int{401, 201, 403, 201, 201, 401}},
+		{"DELETE", "/api/v1/commutes/{id}/subscription", "", w.ownerSubscription, nil, false, [6]int{401, 404, 200, 404, 404, 401}},
+		{"POST", "/api/v1/commutes/{id}/subscription/leave", "", w.ownerSubscription, map[string]any{"date": thu.String()},
 			false, [6]int{401, 404, 200, 404, 404, 401}},
 		{"GET", "/api/v1/commutes/week", "", nil, nil, false, [6]int{401, 200, 200, 200, 200, 401}},
 

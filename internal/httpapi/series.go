@@ -9,16 +9,20 @@ import (
 
 // seriesRoutes adds the recurring-commute endpoints; api/openapi.yaml describes them.
 func (s *Server) seriesRoutes() {
-	s.mux.Handle("GET /api/v1/series", s.authed(s.listSeries))
-	s.mux.Handle("POST /api/v1/series", s.authed(s.idempotent(s.createSeries)))
-	s.mux.Handle("GET /api/v1/series/{id}", s.authed(s.getSeries))
-	s.mux.Handle("PATCH /api/v1/series/{id}", s.authed(s.patchSeries))
-	s.mux.Handle("POST /api/v1/series/{id}/end", s.authed(s.endSeries))
-	s.mux.Handle("POST /api/v1/series/{id}/skip", s.authed(s.skipSeriesDate))
-	s.mux.Handle("GET /api/v1/series/{id}/occurrences", s.authed(s.listOccurrences))
-	s.mux.Handle("POST /api/v1/series/{id}/subscription", s.authed(s.subscribe))
-	s.mux.Handle("DELETE /api/v1/series/{id}/subscription", s.authed(s.unsubscribe))
-	s.mux.Handle("POST /api/v1/series/{id}/subscription/leave", s.authed(s.leaveSeriesDate))
+	// A commute was called a series before: /api/v1/series/... stays an alias of
+	// /api/v1/commutes/..., so clients written then keep working.
+	for _, base := range []string{"/api/v1/commutes", "/api/v1/series"} {
+		s.mux.Handle("GET "+base, s.authed(s.listSeries))
+		s.mux.Handle("POST "+base, s.authed(s.idempotent(s.createSeries)))
+		s.mux.Handle("GET "+base+"/{id}", s.authed(s.getSeries))
+		s.mux.Handle("PATCH "+base+"/{id}", s.authed(s.patchSeries))
+		s.mux.Handle("POST "+base+"/{id}/end", s.authed(s.endSeries))
+		s.mux.Handle("POST "+base+"/{id}/skip", s.authed(s.skipSeriesDate))
+		s.mux.Handle("GET "+base+"/{id}/occurrences", s.authed(s.listOccurrences))
+		s.mux.Handle("POST "+base+"/{id}/subscription", s.authed(s.subscribe))
+		s.mux.Handle("DELETE "+base+"/{id}/subscription", s.authed(s.unsubscribe))
+		s.mux.Handle("POST "+base+"/{id}/subscription/leave", s.authed(s.leaveSeriesDate))
+	}
 	s.mux.Handle("GET /api/v1/commutes/week", s.authed(s.commuteWeek))
 }
 
@@ -223,7 +227,7 @@ func (s *Server) createSeries(w http.ResponseWriter, r *http.Request, me carpool
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/api/v1/series/"+sr.ID)
+	w.Header().Set("Location", "/api/v1/commutes/"+sr.ID)
 	w.Header().Set("ETag", etag(sr.Version))
 	return s.writeJSON(w, r, http.StatusCreated, seriesOut(sr, self(me)))
 }

@@ -48,22 +48,22 @@ func TestSeriesLifecycle(t *testing.T) {
 	car := e.privateCar(t, driver, 5)
 	carID := str(car["id"])
 
-	e.do(t, call{method: "POST", path: "/api/v1/series", body: seriesBody(carID), invalid: true}).want(t, 401)
-	e.do(t, call{method: "GET", path: "/api/v1/series", invalid: true}).want(t, 401)
+	e.do(t, call{method: "POST", path: "/api/v1/commutes", body: seriesBody(carID), invalid: true}).want(t, 401)
+	e.do(t, call{method: "GET", path: "/api/v1/commutes", invalid: true}).want(t, 401)
 	noDays := seriesBody(carID)
 	noDays["weekdays"] = []string{}
-	e.do(t, call{method: "POST", path: "/api/v1/series", token: driver.token, body: noDays}).problem(t, 422, "invalid", "weekdays")
+	e.do(t, call{method: "POST", path: "/api/v1/commutes", token: driver.token, body: noDays}).problem(t, 422, "invalid", "weekdays")
 	backwards := seriesBody(carID)
 	backwards["ends_on"] = carpool.DateOf(time.Now().UTC()).String()
-	e.do(t, call{method: "POST", path: "/api/v1/series", token: driver.token, body: backwards}).problem(t, 422, "invalid", "ends_on")
+	e.do(t, call{method: "POST", path: "/api/v1/commutes", token: driver.token, body: backwards}).problem(t, 422, "invalid", "ends_on")
 
-	sr := e.do(t, call{method: "POST", path: "/api/v1/series", token: driver.token, body: seriesBody(carID)}).want(t, 201).object(t)
+	sr := e.do(t, call{method: "POST", path: "/api/v1/commutes", token: driver.token, body: seriesBody(carID)}).want(t, 201).object(t)
 	id := str(sr["id"])
 	if sr["max_detour_km"] != carpool.DefaultDetourKM {
 		t.Fatalf("max_detour_km: got %v, want the default %v", sr["max_detour_km"], carpool.DefaultDetourKM)
 	}
-	base := "/api/v1/series/" + id
-	e.do(t, call{method: "GET", path: "/api/v1/series/nope", token: driver.token}).want(t, 404)
+	base := "/api/v1/commutes/" + id
+	e.do(t, call{method: "GET", path: "/api/v1/commutes/nope", token: driver.token}).want(t, 404)
 
 	// The rider takes Monday, Wednesday and Thursday.
 	sub := e.do(t, call{method: "POST", path: base + "/subscription", token: rider.token,
@@ -80,7 +80,7 @@ func TestSeriesLifecycle(t *testing.T) {
 	if n := len(occs["items"].([]any)); n != 10 {
 		t.Fatalf("occurrences: got %d, want the 10 working days", n)
 	}
-	e.do(t, call{method: "GET", path: "/api/v1/series/nope/occurrences", token: rider.token}).want(t, 404)
+	e.do(t, call{method: "GET", path: "/api/v1/commutes/nope/occurrences", token: rider.token}).want(t, 404)
 
 	// Skipping Wednesday shows in the rider's week.
 	wed := firstDay(time.Wednesday)
@@ -118,7 +118,7 @@ func TestSeriesLifecycle(t *testing.T) {
 		body: map[string]any{"date": thu.String()}}).want(t, 200)
 	e.do(t, call{method: "POST", path: base + "/subscription/leave", token: rider.token,
 		body: map[string]any{"date": thu.String()}}).want(t, 404)
-	list := e.do(t, call{method: "GET", path: "/api/v1/series?role=passenger", token: rider.token}).want(t, 200).object(t)
+	list := e.do(t, call{method: "GET", path: "/api/v1/commutes?role=passenger", token: rider.token}).want(t, 200).object(t)
 	if n := len(list["items"].([]any)); n != 1 {
 		t.Fatalf("rider's series: got %d, want 1", n)
 	}
@@ -145,7 +145,7 @@ func TestSeriesLifecycle(t *testing.T) {
 		t.Fatalf("end: got %v, want ended", ended["status"])
 	}
 	e.do(t, call{method: "POST", path: base + "/end", token: driver.token}).want(t, 409)
-	mine := e.do(t, call{method: "GET", path: "/api/v1/series", token: driver.token}).want(t, 200).object(t)
+	mine := e.do(t, call{method: "GET", path: "/api/v1/commutes", token: driver.token}).want(t, 200).object(t)
 	if n := len(mine["items"].([]any)); n != 1 {
 		t.Fatalf("driver's series: got %d, want 1", n)
 	}

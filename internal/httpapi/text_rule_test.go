@@ -154,7 +154,7 @@ func textInputs(t *testing.T, e *env) []textInput {
 		return map[string]any{"name": "Home", "address": "Pasing 1", "lat": 48.15, "lon": 11.46}
 	}, "name", "address")
 	add("PATCH /api/v1/places/{id}", "/api/v1/places/"+placeID, ann, func() map[string]any { return map[string]any{} }, "name", "address")
-	add("POST /api/v1/series", "/api/v1/series", ann, func() map[string]any { return seriesBody(carID) }, "from.label", "to.label", "notes")
+	add("POST /api/v1/commutes", "/api/v1/commutes", ann, func() map[string]any { return seriesBody(carID) }, "from.label", "to.label", "notes")
 	add("POST /api/v1/webhooks", "/api/v1/webhooks", admin, func() map[string]any {
 		return map[string]any{"url": "https://hooks.example.com/carpool", "description": "HR system"}
 	}, "description")
@@ -216,12 +216,12 @@ func TestDatesAndPortsWithinRange(t *testing.T) {
 			carID := str(e.privateCar(t, ann, 4)["id"])
 			body := seriesBody(carID)
 			body["starts_on"], body["ends_on"] = "9999-12-27", nil
-			e.do(t, call{method: "POST", path: "/api/v1/series", token: ann.token, body: body, invalid: true}).
+			e.do(t, call{method: "POST", path: "/api/v1/commutes", token: ann.token, body: body, invalid: true}).
 				problem(t, 422, carpool.EINVALID, "starts_on")
 			body = seriesBody(carID)
 			delete(body, "ends_on")
-			id := str(e.do(t, call{method: "POST", path: "/api/v1/series", token: ann.token, body: body}).want(t, 201).object(t)["id"])
-			e.do(t, call{method: "POST", path: "/api/v1/series/" + id + "/skip", token: ann.token, body: map[string]any{"date": "2999-12-02"}}).
+			id := str(e.do(t, call{method: "POST", path: "/api/v1/commutes", token: ann.token, body: body}).want(t, 201).object(t)["id"])
+			e.do(t, call{method: "POST", path: "/api/v1/commutes/" + id + "/skip", token: ann.token, body: map[string]any{"date": "2999-12-02"}}).
 				problem(t, 422, carpool.EINVALID, "date")
 			e.do(t, call{method: "POST", path: "/api/v1/webhooks", token: admin.token, invalid: true,
 				body: map[string]any{"url": "https://hooks.example.com:99999/carpool"}}).problem(t, 422, carpool.EINVALID, "url")

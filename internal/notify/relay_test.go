@@ -338,7 +338,7 @@ func (f failSender) Send(context.Context, carpool.Delivery) error {
 func TestTextsInRecipientsLanguage(t *testing.T) {
 	pit := mailtest.Start(t)
 	w := newWorld(t, "rico@example.com")
-	if _, err := w.db.UpdateMember(w.ctx, w.driver.ID, func(m *carpool.Member) error { m.Language = "en"; return nil }); err != nil {
+	if _, err := storetest.NewFlows(w.db).ChangeMember(w.ctx, w.driver.ID, func(m *carpool.Member) error { m.Language = "en"; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	sender, err := mail.New(mail.Config{URL: pit.SMTPURL(), From: "Carpool <carpool@example.com>", BaseURL: "https://carpool.example.com"})

@@ -17,7 +17,7 @@ import (
 // installation's zone, named, since it may not be theirs.
 func TestTextsInRecipientsZone(t *testing.T) {
 	w := newWorld(t, "rico@example.com")
-	if _, err := w.db.UpdateMember(w.ctx, w.rider.ID, func(m *carpool.Member) error {
+	if _, err := storetest.NewFlows(w.db).ChangeMember(w.ctx, w.rider.ID, func(m *carpool.Member) error {
 		m.Language, m.TimeZone = "de", "Europe/Berlin"
 		return nil
 	}); err != nil {
@@ -66,7 +66,7 @@ func TestTextsInRecipientsZone(t *testing.T) {
 // their language, whatever the installation's zone and default language.
 func TestCalendarFeedOnReadersClock(t *testing.T) {
 	w := newWorld(t, "rico@example.com")
-	if _, err := w.db.UpdateMember(w.ctx, w.driver.ID, func(m *carpool.Member) error {
+	if _, err := storetest.NewFlows(w.db).ChangeMember(w.ctx, w.driver.ID, func(m *carpool.Member) error {
 		m.Language, m.TimeZone = "de", "America/New_York"
 		return nil
 	}); err != nil {
@@ -148,7 +148,7 @@ func TestCalendarStartsAtThePassengersPickup(t *testing.T) {
 // passenger who boards along the way say where and, on their clock, when.
 func TestNotificationsNameThePassengersPickup(t *testing.T) {
 	w := newWorld(t, "rico@example.com")
-	if _, err := w.db.UpdateMember(w.ctx, w.rider.ID, func(m *carpool.Member) error {
+	if _, err := storetest.NewFlows(w.db).ChangeMember(w.ctx, w.rider.ID, func(m *carpool.Member) error {
 		m.Language, m.TimeZone = "de", "Europe/Berlin"
 		return nil
 	}); err != nil {

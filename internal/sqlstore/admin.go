@@ -77,33 +77,6 @@ func (s *Store) forgetAnonymousAnswers(ctx context.Context, tx *sql.Tx, email st
 	return nil
 }
 
-// UpdateMember applies change to a member (profile edits, language, a new password hash) under
-// the row lock; email and role are not changed this way.
-func (s *Store) UpdateMember(ctx context.Context, id string, change func(*carpool.Member) error) (carpool.Member, error) {
-	var out carpool.Member
-	err := s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		m, err := scanMember(tx.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE id = $1`+s.dialect.ForUpdate(), id))
-		if err != nil {
-			return notFound(err, "member")
-		}
-		if err := change(&m); err != nil {
-			return err
-		}
-		m.UpdatedAt = now
-		_, err = tx.ExecContext(ctx, `UPDATE members SET name = $1, phone = $2, password_hash = $3, language = $4, time_zone = $5, share_with_partners = $6, updated_at = $7 WHERE id = $8`,
-			m.Name, m.Phone, m.PasswordHash, m.Language, m.TimeZone, boolInt(m.ShareWithPartners), ts(now), m.ID)
-		if err != nil {
-			return s.constraint(err, carpool.EINVALID, "")
-		}
-		out = m
-		return nil
-	})
-	if err != nil {
-		return carpool.Member{}, fmt.Errorf("update member: %w", err)
-	}
-	return out, nil
-}
-
 // MemberTokens returns a member's unexpired tokens (API tokens and web sessions), newest
 // first.
 func (s *Store) MemberTokens(ctx context.Context, memberID string, now time.Time) ([]carpool.Token, error) {

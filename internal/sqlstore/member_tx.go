@@ -94,3 +94,13 @@ func (u *unit) SaveRole(ctx context.Context, m carpool.Member) error {
 	}
 	return mustAffect(res, "member")
 }
+
+func (u *unit) SaveProfile(ctx context.Context, m carpool.Member) error {
+	res, err := u.tx.ExecContext(ctx, `UPDATE members SET name = $1, phone = $2, password_hash = $3, language = $4,
+		time_zone = $5, share_with_partners = $6, updated_at = $7 WHERE id = $8`,
+		m.Name, m.Phone, m.PasswordHash, m.Language, m.TimeZone, boolInt(m.ShareWithPartners), ts(m.UpdatedAt), m.ID)
+	if err != nil {
+		return u.s.constraint(err, carpool.EINVALID, "")
+	}
+	return mustAffect(res, "member")
+}

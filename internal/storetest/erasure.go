@@ -40,7 +40,7 @@ func testAdministration(t *testing.T, open func(t *testing.T) carpool.Store) {
 		other := e.member(carpool.RoleMember)
 		// A name and phone nobody else in the store has, to look for afterwards.
 		name, phone := "Gone Person "+unique(), "+49 30 "+unique()
-		gone, err := e.s.UpdateMember(e.ctx, gone.ID, func(m *carpool.Member) error {
+		gone, err := NewFlows(e.s).ChangeMember(e.ctx, gone.ID, func(m *carpool.Member) error {
 			m.Name, m.Phone, m.PasswordHash = name, phone, "$argon2id$"+unique()
 			return nil
 		})

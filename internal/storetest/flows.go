@@ -120,3 +120,22 @@ func (f Flows) EraseMember(ctx context.Context, id string, by carpool.Member) er
 func (f Flows) WithLimits(l carpool.Limits) Flows {
 	return Flows{a: app.New(f.s, app.Options{Limits: &l}), s: f.s}
 }
+
+// ChangeMember applies change to a member under its row lock and saves the profile, as
+// the application layer's profile and password changes do.
+func (f Flows) ChangeMember(ctx context.Context, id string, change func(*carpool.Member) error) (carpool.Member, error) {
+	var out carpool.Member
+	err := f.s.InTx(ctx, func(tx carpool.Tx) error {
+		m, err := tx.LockMember(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := change(&m); err != nil {
+			return err
+		}
+		m.UpdatedAt = tx.Now()
+		out = m
+		return tx.SaveProfile(ctx, m)
+	})
+	return out, err
+}

@@ -115,7 +115,7 @@ func testMembers(t *testing.T, open func(t *testing.T) carpool.Store) {
 		if m.Language != "" {
 			t.Fatalf("new member's language: got %q, want none", m.Language)
 		}
-		got, err := e.s.UpdateMember(e.ctx, m.ID, func(m *carpool.Member) error { m.Language = "de"; return nil })
+		got, err := NewFlows(e.s).ChangeMember(e.ctx, m.ID, func(m *carpool.Member) error { m.Language = "de"; return nil })
 		noErr(t, err, "update member")
 		if got.Language != "de" || got.Name != m.Name {
 			t.Fatalf("updated: got %+v, want language de and the rest unchanged", got)
@@ -134,7 +134,7 @@ func testMembers(t *testing.T, open func(t *testing.T) carpool.Store) {
 				t.Errorf("stored language: got %q, want de", got.Language)
 			}
 		}
-		got, err = e.s.UpdateMember(e.ctx, m.ID, func(m *carpool.Member) error { m.Phone = ""; return nil })
+		got, err = NewFlows(e.s).ChangeMember(e.ctx, m.ID, func(m *carpool.Member) error { m.Phone = ""; return nil })
 		noErr(t, err, "update member")
 		if got.Language != "de" {
 			t.Errorf("another change lost the language: got %q", got.Language)

@@ -363,7 +363,7 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 		admin := e.member(carpool.RoleAdmin)
 		gone, other := e.member(carpool.RoleMember), e.member(carpool.RoleMember)
 		name := "Gone Person " + unique()
-		gone, err := e.s.UpdateMember(e.ctx, gone.ID, func(m *carpool.Member) error { m.Name = name; return nil })
+		gone, err := NewFlows(e.s).ChangeMember(e.ctx, gone.ID, func(m *carpool.Member) error { m.Name = name; return nil })
 		noErr(t, err, "profile")
 		e.book(e.ride(other, 2, carpool.BookingInstant), gone, 1, false)
 		// Texts name people: the other's inbox and mail name the erased member, and the

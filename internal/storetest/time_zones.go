@@ -31,12 +31,12 @@ func testTimeZones(t *testing.T, open func(t *testing.T) carpool.Store) {
 				t.Errorf("stored: got zone %q language %q, want Europe/Berlin and de", got.TimeZone, got.Language)
 			}
 		}
-		got, err := e.s.UpdateMember(e.ctx, m.ID, func(m *carpool.Member) error { m.TimeZone = "America/New_York"; return nil })
+		got, err := NewFlows(e.s).ChangeMember(e.ctx, m.ID, func(m *carpool.Member) error { m.TimeZone = "America/New_York"; return nil })
 		noErr(t, err, "update member")
 		if got.TimeZone != "America/New_York" {
 			t.Fatalf("updated: got %q, want America/New_York", got.TimeZone)
 		}
-		_, err = e.s.UpdateMember(e.ctx, m.ID, func(m *carpool.Member) error { m.Phone = "+49 1"; return nil })
+		_, err = NewFlows(e.s).ChangeMember(e.ctx, m.ID, func(m *carpool.Member) error { m.Phone = "+49 1"; return nil })
 		noErr(t, err, "update member")
 		if got, _ := e.s.Member(e.ctx, m.ID); got.TimeZone != "America/New_York" {
 			t.Errorf("another change lost the zone: got %q", got.TimeZone)

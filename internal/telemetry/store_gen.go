@@ -171,12 +171,6 @@ func (is *instrumentedStore) ListMembers(ctx context.Context, f carpool.MemberFi
 	return is.next.ListMembers(ctx, f, p)
 }
 
-func (is *instrumentedStore) UpdateMember(ctx context.Context, id string, change func(*carpool.Member) error) (_ carpool.Member, err error) {
-	ctx, end := is.start(ctx, "UpdateMember")
-	defer func() { end(err) }()
-	return is.next.UpdateMember(ctx, id, change)
-}
-
 func (is *instrumentedStore) MemberTokens(ctx context.Context, memberID string, now time.Time) (_ []carpool.Token, err error) {
 	ctx, end := is.start(ctx, "MemberTokens")
 	defer func() { end(err) }()

@@ -62,6 +62,13 @@ func (t roleTx) SaveRole(_ context.Context, m carpool.Member) error {
 	return nil
 }
 
+func (t roleTx) SaveProfile(_ context.Context, m carpool.Member) error {
+	t.d.mu.Lock()
+	defer t.d.mu.Unlock()
+	t.d.member.Language = m.Language
+	return nil
+}
+
 func (d *tokenDB) DeleteMemberTokens(_ context.Context, memberID, keep string) (int, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -212,8 +219,8 @@ func TestForgetMember(t *testing.T) {
 	}
 }
 
-// TestMemberChangesReachTheActingReplicaAtOnce: a role change or "sign out everywhere"
-// made through a replica is seen by that replica on the next request.
+// TestMemberChangesReachTheActingReplicaAtOnce: a role change, a profile change or "sign
+// out everywhere" made through a replica is seen by that replica on the next request.
 func TestMemberChangesReachTheActingReplicaAtOnce(t *testing.T) {
 	db, stores, clk := setup(t, 2)
 	db.add("h1", clk.now().Add(time.Hour))
@@ -232,6 +239,16 @@ func TestMemberChangesReachTheActingReplicaAtOnce(t *testing.T) {
 	}
 	if m, _, _ := stores[1].MemberByToken(ctx, "h1", clk.now()); m.Role != carpool.RoleMember {
 		t.Fatalf("other replica within TTL: got role %q, want the cached member (documented staleness)", m.Role)
+	}
+	// A member who switches to German reads the next page in German on this replica.
+	err = stores[0].InTx(ctx, func(tx carpool.Tx) error {
+		return tx.SaveProfile(ctx, carpool.Member{ID: "m1", Language: "de"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, _, err := stores[0].MemberByToken(ctx, "h1", clk.now()); err != nil || m.Language != "de" {
+		t.Fatalf("acting replica: got language %q, %v; want de at once", m.Language, err)
 	}
 	if _, err := stores[0].DeleteMemberTokens(ctx, "m1", ""); err != nil {
 		t.Fatal(err)

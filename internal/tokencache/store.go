@@ -82,6 +82,11 @@ func (t *forgetting) SaveRole(ctx context.Context, m carpool.Member) error {
 	return t.Tx.SaveRole(ctx, m)
 }
 
+func (t *forgetting) SaveProfile(ctx context.Context, m carpool.Member) error {
+	*t.changed = append(*t.changed, m.ID)
+	return t.Tx.SaveProfile(ctx, m)
+}
+
 func (t *forgetting) SetDeactivated(ctx context.Context, id string, at time.Time) error {
 	*t.changed = append(*t.changed, id)
 	return t.Tx.SetDeactivated(ctx, id, at)
@@ -92,12 +97,6 @@ func (t *forgetting) EndSessions(ctx context.Context, memberID string) (int, err
 	return t.Tx.EndSessions(ctx, memberID)
 }
 
-// UpdateMember changes a member's profile or password.
-func (s *Store) UpdateMember(ctx context.Context, id string, change func(*carpool.Member) error) (carpool.Member, error) {
-	m, err := s.Store.UpdateMember(ctx, id, change)
-	s.cache.ForgetMember(id)
-	return m, err
-}
 
 // DeleteMemberTokens revokes a member's tokens except keep. The kept token's entry goes
 // too; it is simply read again.

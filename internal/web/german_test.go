@@ -32,7 +32,7 @@ func TestGermanPagesSpeakGerman(t *testing.T) {
 	ctx := context.Background()
 	german := func(email, name string, role carpool.Role) carpool.Member {
 		m := a.AddMember(t, email, name, "+49 30 1234567", role)
-		m, err := a.Store.UpdateMember(ctx, m.ID, func(m *carpool.Member) error { m.Language, m.TimeZone = "de", "Europe/Berlin"; return nil })
+		m, err := storetest.NewFlows(a.Store).ChangeMember(ctx, m.ID, func(m *carpool.Member) error { m.Language, m.TimeZone = "de", "Europe/Berlin"; return nil })
 		mustDo(t, err)
 		return m
 	}

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/language"
 
 	"carpool/internal/carpool"
+	"carpool/internal/storetest"
 	"carpool/internal/web"
 	"carpool/internal/web/webtest"
 )
@@ -77,7 +78,7 @@ func TestMemberLanguageBeatsAcceptLanguage(t *testing.T) {
 	ctx := context.Background()
 	setLang := func(m carpool.Member, lang string) {
 		t.Helper()
-		if _, err := app.Store.UpdateMember(ctx, m.ID, func(m *carpool.Member) error { m.Language = lang; return nil }); err != nil {
+		if _, err := storetest.NewFlows(app.Store).ChangeMember(ctx, m.ID, func(m *carpool.Member) error { m.Language = lang; return nil }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -201,7 +202,7 @@ func TestDefaultLanguage(t *testing.T) {
 func TestErrorPageFollowsMemberLanguage(t *testing.T) {
 	app := webtest.Start(t, webtest.Options{})
 	m := app.AddMember(t, "dora@example.com", "Dora", "", carpool.RoleMember)
-	if _, err := app.Store.UpdateMember(context.Background(), m.ID, func(m *carpool.Member) error { m.Language = "de"; return nil }); err != nil {
+	if _, err := storetest.NewFlows(app.Store).ChangeMember(context.Background(), m.ID, func(m *carpool.Member) error { m.Language = "de"; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	b := newBrowser(t, app)

@@ -60,7 +60,7 @@ func TestInboxMarksTextsInAnotherLanguage(t *testing.T) {
 	rider := a.AddMember(t, "rico@example.com", "Rico", "", carpool.RoleMember)
 	setLanguage := func(code string) {
 		t.Helper()
-		if _, err := a.Store.UpdateMember(ctx, driver.ID, func(m *carpool.Member) error { m.Language = code; return nil }); err != nil {
+		if _, err := storetest.NewFlows(a.Store).ChangeMember(ctx, driver.ID, func(m *carpool.Member) error { m.Language = code; return nil }); err != nil {
 			t.Fatal(err)
 		}
 	}

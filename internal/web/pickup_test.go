@@ -24,7 +24,7 @@ func TestPassengerSeesTheirPickup(t *testing.T) {
 	ctx := context.Background()
 	driver := a.AddMember(t, "dana@example.com", "Dana", "", carpool.RoleMember)
 	rider := a.AddMember(t, "rico@example.com", "Rico", "", carpool.RoleMember)
-	if _, err := a.Store.UpdateMember(ctx, rider.ID, func(m *carpool.Member) error { m.TimeZone = "Europe/Berlin"; return nil }); err != nil {
+	if _, err := storetest.NewFlows(a.Store).ChangeMember(ctx, rider.ID, func(m *carpool.Member) error { m.TimeZone = "Europe/Berlin"; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	now := carpool.Timestamp(time.Now())

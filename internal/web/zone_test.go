@@ -86,7 +86,7 @@ func TestPagesShowTheReadersZone(t *testing.T) {
 	} {
 		t.Run("zone "+tc.zone, func(t *testing.T) {
 			m := a.AddMember(t, carpool.NewID()+"@example.com", "Reader", "", carpool.RoleMember)
-			if _, err := a.Store.UpdateMember(ctx, m.ID, func(m *carpool.Member) error { m.TimeZone = tc.zone; return nil }); err != nil {
+			if _, err := storetest.NewFlows(a.Store).ChangeMember(ctx, m.ID, func(m *carpool.Member) error { m.TimeZone = tc.zone; return nil }); err != nil {
 				t.Fatal(err)
 			}
 			b := newBrowser(t, a)

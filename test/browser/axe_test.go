@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"carpool/internal/carpool"
+	"carpool/internal/storetest"
 )
 
 // axeViolation is one rule axe-core finds broken on a page, with where.
@@ -66,7 +67,7 @@ func TestAccessibilityOfTheFleetPages(t *testing.T) {
 	w := startGermanWeek(t)
 	ctx := context.Background()
 	fm := w.app.AddMember(t, "frida@example.com", "Frida Fuhrpark", "", carpool.RoleAdmin)
-	if _, err := w.app.Store.UpdateMember(ctx, fm.ID, func(m *carpool.Member) error { m.Language = "de"; return nil }); err != nil {
+	if _, err := storetest.NewFlows(w.app.Store).ChangeMember(ctx, fm.ID, func(m *carpool.Member) error { m.Language = "de"; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	site := carpool.Site{ID: carpool.NewID(), Name: "Zentrale Potsdam", Address: "Bahnhofstraße 1", Lat: 52.391, Lon: 13.066, Version: 1}

@@ -35,7 +35,7 @@ func TestReportsInBothLanguages(t *testing.T) {
 	}
 	english := app.AddMember(t, "fran@example.com", "Fran Fleet", "", carpool.RoleFleetManager)
 	german := app.AddMember(t, "frida@example.com", "Frida Fuhrpark", "", carpool.RoleFleetManager)
-	_, err = app.Store.UpdateMember(ctx, german.ID, func(m *carpool.Member) error { m.Language = "de"; return nil })
+	_, err = storetest.NewFlows(app.Store).ChangeMember(ctx, german.ID, func(m *carpool.Member) error { m.Language = "de"; return nil })
 	must(err)
 	pat := app.AddMember(t, "pat@example.com", "Pat Passenger", "", carpool.RoleMember)
 

@@ -93,7 +93,7 @@ func startGermanWeek(t *testing.T) *germanWeek {
 	w.ben = app.AddMember(t, "ben@example.com", "Ben Mitfahrer", "+49 170 2222222", carpool.RoleMember)
 	w.cleo = app.AddMember(t, "cleo@example.com", "Cleo Pendlerin", "+49 170 3333333", carpool.RoleMember)
 	for _, m := range []carpool.Member{w.anna, w.ben, w.cleo} {
-		if _, err := app.Store.UpdateMember(ctx, m.ID, func(m *carpool.Member) error { m.Language = "de"; return nil }); err != nil {
+		if _, err := storetest.NewFlows(app.Store).ChangeMember(ctx, m.ID, func(m *carpool.Member) error { m.Language = "de"; return nil }); err != nil {
 			t.Fatal(err)
 		}
 	}

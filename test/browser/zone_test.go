@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"carpool/internal/carpool"
+	"carpool/internal/storetest"
 	"carpool/internal/web/webtest"
 )
 
@@ -49,7 +50,7 @@ func TestPinLabelInTheMembersLanguage(t *testing.T) {
 	tiles, _ := tileServer(t)
 	app := webtest.Start(t, webtest.Options{MapTilesURL: tiles.URL + "/{z}/{x}/{y}.png"})
 	m := app.AddMember(t, "greta@example.com", "Greta", "", carpool.RoleMember)
-	if _, err := app.Store.UpdateMember(context.Background(), m.ID, func(m *carpool.Member) error { m.Language = "de"; return nil }); err != nil {
+	if _, err := storetest.NewFlows(app.Store).ChangeMember(context.Background(), m.ID, func(m *carpool.Member) error { m.Language = "de"; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	p := newPerson(t, browser, app.URL, "Greta").in(t)
