@@ -57,6 +57,10 @@ func (a *App) erase(ctx context.Context, id string, by carpool.Member) error {
 		if err := tx.RemoveMessages(ctx, m.ID); err != nil {
 			return err
 		}
+		// Their requests for rides home stay counted in the reports; what they wrote goes.
+		if err := tx.ForgetRideHomeNotes(ctx, m.ID); err != nil {
+			return err
+		}
 		return tx.AppendAudit(ctx, carpool.NewAuditEntry(by, carpool.AuditMemberErased, "member", m.ID, "", tx.Now()))
 	})
 	if err != nil {

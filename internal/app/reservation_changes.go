@@ -16,37 +16,9 @@ import (
 func (a *App) createReservation(ctx context.Context, carID string, by carpool.Member, kind carpool.ReservationKind, start, end time.Time) (carpool.Reservation, error) {
 	var out carpool.Reservation
 	err := a.store.InTx(ctx, func(tx carpool.Tx) error {
-		now := tx.Now()
-		car, err := tx.LockCar(ctx, carID)
-		if err != nil {
-			return err
-		}
-		r, err := carpool.NewReservation(car, by, kind, start, end, now)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.LockMember(ctx, by.ID); err != nil {
-			return err
-		}
-		held, err := tx.ActiveTrips(ctx, by.ID, now)
-		if err != nil {
-			return err
-		}
-		if err := a.limits.CheckReservation(by, r.Kind, r.Start, r.End, now, held); err != nil {
-			return err
-		}
-		taken, err := tx.ActiveReservations(ctx, r.CarID, r.Start, r.End)
-		if err != nil {
-			return err
-		}
-		if err := carpool.CheckCarFree(taken, r.Start, r.End); err != nil {
-			return err
-		}
-		if err := tx.InsertReservation(ctx, r); err != nil {
-			return err
-		}
+		r, err := a.reserveIn(ctx, tx, carID, by, kind, start, end)
 		out = r
-		return tx.Append(ctx, carpool.ReservationEvent(carpool.EventReservationCreated, r, now))
+		return err
 	})
 	if err != nil {
 		if a.reservationRefused != nil {
@@ -55,6 +27,41 @@ func (a *App) createReservation(ctx context.Context, carID string, by carpool.Me
 		return carpool.Reservation{}, fmt.Errorf("create reservation: %w", err)
 	}
 	return out, nil
+}
+
+// reserveIn makes a reservation for by inside tx, so that a use case making one as part
+// of a larger change (a ride home approved with a pool car) applies the same rules.
+func (a *App) reserveIn(ctx context.Context, tx carpool.Tx, carID string, by carpool.Member, kind carpool.ReservationKind, start, end time.Time) (carpool.Reservation, error) {
+	now := tx.Now()
+	car, err := tx.LockCar(ctx, carID)
+	if err != nil {
+		return carpool.Reservation{}, err
+	}
+	r, err := carpool.NewReservation(car, by, kind, start, end, now)
+	if err != nil {
+		return carpool.Reservation{}, err
+	}
+	if _, err := tx.LockMember(ctx, by.ID); err != nil {
+		return carpool.Reservation{}, err
+	}
+	held, err := tx.ActiveTrips(ctx, by.ID, now)
+	if err != nil {
+		return carpool.Reservation{}, err
+	}
+	if err := a.limits.CheckReservation(by, r.Kind, r.Start, r.End, now, held); err != nil {
+		return carpool.Reservation{}, err
+	}
+	taken, err := tx.ActiveReservations(ctx, r.CarID, r.Start, r.End)
+	if err != nil {
+		return carpool.Reservation{}, err
+	}
+	if err := carpool.CheckCarFree(taken, r.Start, r.End); err != nil {
+		return carpool.Reservation{}, err
+	}
+	if err := tx.InsertReservation(ctx, r); err != nil {
+		return carpool.Reservation{}, err
+	}
+	return r, tx.Append(ctx, carpool.ReservationEvent(carpool.EventReservationCreated, r, now))
 }
 
 // freeReservation ends an active reservation (its holder or a fleet manager). A ride in

@@ -200,6 +200,9 @@ const (
 	AuditRideCancelled     = "ride.cancelled_by_admin"
 	AuditPartnerCreated    = "partner.created"
 	AuditPartnerRevoked    = "partner.revoked"
+	AuditRideHomeRequested = "ride_home.requested"
+	AuditRideHomeApproved  = "ride_home.approved"
+	AuditRideHomeDeclined  = "ride_home.declined"
 )
 
 // NewAuditEntry returns an entry stamped now.

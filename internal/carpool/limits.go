@@ -30,6 +30,9 @@ type Limits struct {
 	MaxMessagesPerHour int
 	// MaxThreadMessages is how many messages one ride's thread may hold.
 	MaxThreadMessages int
+	// MaxRideHomesPerYear is how many rides home one member may ask for in a calendar
+	// year, declined requests not counted.
+	MaxRideHomesPerYear int
 }
 
 // DefaultLimits are the limits when none are configured.
@@ -43,6 +46,7 @@ func DefaultLimits() Limits {
 		MaxScheduledRides:     60,
 		MaxMessagesPerHour:    30,
 		MaxThreadMessages:     200,
+		MaxRideHomesPerYear:   DefaultRideHomesPerYear,
 	}
 }
 

@@ -20,6 +20,8 @@ var NotificationKinds = []string{
 	EventSeriesEnded,
 	EventSeriesConflict,
 	EventRideParking,
+	EventRideHomeRequested,
+	EventRideHomeDecided,
 }
 
 // IsNotificationKind reports whether typ is one of NotificationKinds.
@@ -43,6 +45,8 @@ var MailedByDefault = []string{
 	EventSeriesEnded,
 	EventSeriesConflict,
 	EventRideParking,
+	EventRideHomeRequested,
+	EventRideHomeDecided,
 }
 
 // Mailed reports whether a member with choices (see NotificationStore.EmailChoices)

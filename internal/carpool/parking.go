@@ -148,11 +148,14 @@ func around(center Point, km float64) Box {
 
 // SiteOf returns the site the ride arrives at: the nearest of sites within the radius of
 // its destination. A ride arrives at one site at most, so it never claims two spaces.
-func (p Parking) SiteOf(r Ride, sites []Site) (Site, bool) {
+func (p Parking) SiteOf(r Ride, sites []Site) (Site, bool) { return p.SiteAt(r.To.Point(), sites) }
+
+// SiteAt returns the nearest of sites within the radius of pt.
+func (p Parking) SiteAt(pt Point, sites []Site) (Site, bool) {
 	var best Site
 	bestKM := math.Inf(1)
 	for _, s := range sites {
-		km := DistanceKM(r.To.Point(), Point{Lat: s.Lat, Lon: s.Lon})
+		km := DistanceKM(pt, Point{Lat: s.Lat, Lon: s.Lon})
 		if km <= p.radiusKM() && (km < bestKM || km == bestKM && s.ID < best.ID) {
 			best, bestKM = s, km
 		}

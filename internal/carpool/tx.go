@@ -39,6 +39,7 @@ type Tx interface {
 	PartnerTx
 	ParkingTx
 	MessageTx
+	RideHomeTx
 }
 
 // MemberTx administers members inside a transaction.

@@ -70,6 +70,7 @@ type Config struct {
 	MaxCommutes           int
 	MaxScheduledRides     int
 	MaxMessagesPerHour    int
+	MaxRideHomesPerYear   int
 	MaxThreadMessages     int
 
 	// The course's ConfigMap keys; used to build DatabaseURL when it is not set.
@@ -109,6 +110,7 @@ func (c *Config) Limits() carpool.Limits {
 		MaxScheduledRides:     c.MaxScheduledRides,
 		MaxMessagesPerHour:    c.MaxMessagesPerHour,
 		MaxThreadMessages:     c.MaxThreadMessages,
+		MaxRideHomesPerYear:   c.MaxRideHomesPerYear,
 	}
 }
 

@@ -67,6 +67,9 @@ var validBody = map[string]any{
 	"createWebhook":              map[string]any{"url": "https://hooks.example.com/x"},
 	"createPartner":              map[string]any{"name": "City planner"},
 	"addParkingSpace":            map[string]any{"label": "P1"},
+	"askRideHome":                map[string]any{"booking_id": "0000nope"},
+	"approveRideHome":            map[string]any{"means": "taxi", "voucher": "T-1"},
+	"declineRideHome":            map[string]any{"reason": "No car tonight"},
 	"renameParkingSpace":         map[string]any{"label": "P1"},
 }
 

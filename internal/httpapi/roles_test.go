@@ -28,8 +28,9 @@ type world struct {
 }
 
 func newWorld(t *testing.T) *world {
-	// No fair-use limits: the owner holds a fixture in every row. Anyone may sign up,
-	// mail goes out and address search answers, so that those rows are about the caller.
+	// No fair-use limits: the owner holds a fixture in every row (rides home included).
+	// Anyone may sign up, mail goes out and address search answers, so that those rows
+	// are about the caller.
 	e := newEnv(t, envOptions{Limits: &carpool.Limits{}, Signup: carpool.SignupPolicy{Domains: []string{"*"}},
 		Geocoder: oneAddress{}, Mailer: &mailbox{}})
 	w := &world{e: e}
@@ -193,6 +194,13 @@ func (w *world) ownerNotification(t *testing.T) string {
 }
 
 // partner is a new partner operator, registered by the admin.
+// ownerRideHome is the owner's pending request for a ride home after a lost ride from
+// the world's site.
+func (w *world) ownerRideHome(t *testing.T) string {
+	return str(w.e.do(t, call{method: "POST", path: "/api/v1/ride-home-requests", token: w.owner.token,
+		body: map[string]any{"booking_id": w.e.lostRideFromSite(t, w.owner)}}).want(t, 201).object(t)["id"])
+}
+
 func (w *world) partner(t *testing.T) string {
 	return str(w.e.do(t, call{method: "POST", path: "/api/v1/partners", token: w.admin.token,
 		body: map[string]any{"name": "Partner " + plate()}}).want(t, 201).object(t)["id"])
@@ -379,6 +387,16 @@ func roleMatrix(w *world) []matrixRow {
 		{"GET", "/api/v1/notifications/preferences", "", nil, nil, false, [6]int{401, 200, 200, 200, 200, 401}},
 		{"PUT", "/api/v1/notifications/preferences", "", nil, map[string]any{"email": []string{"booking.confirmed"}},
 			false, [6]int{401, 200, 200, 200, 200, 401}},
+		{"GET", "/api/v1/ride-home-requests", "", nil, nil, false, [6]int{401, 200, 200, 200, 200, 401}},
+		{"POST", "/api/v1/ride-home-requests", "", nil, func(t *testing.T, c caller) any {
+			return map[string]any{"booking_id": w.e.lostRideFromSite(t, w.owner)}
+		}, false, [6]int{401, 404, 201, 404, 404, 401}},
+		{"GET", "/api/v1/ride-home-requests/{id}", "", w.ownerRideHome, nil, false, [6]int{401, 404, 200, 200, 200, 401}},
+		{"POST", "/api/v1/ride-home-requests/{id}/approve", "", w.ownerRideHome, map[string]any{"means": "taxi", "voucher": "T-42"},
+			false, [6]int{401, 404, 403, 200, 200, 401}},
+		{"POST", "/api/v1/ride-home-requests/{id}/decline", "", w.ownerRideHome, map[string]any{"reason": "No car tonight"},
+			false, [6]int{401, 404, 403, 200, 200, 401}},
+
 		{"GET", "/api/v1/partners", "", nil, nil, false, [6]int{401, 403, 403, 403, 200, 401}},
 		{"POST", "/api/v1/partners", "", nil, map[string]any{"name": "City journey planner"}, false, [6]int{401, 403, 403, 403, 201, 401}},
 		{"POST", "/api/v1/partners/{id}/revoke", "", w.partner, nil, false, [6]int{401, 403, 403, 403, 200, 401}},

@@ -135,6 +135,16 @@ func textInputs(t *testing.T, e *env) []textInput {
 		body: map[string]any{"label": "P1"}}).want(t, 201).object(t)["id"])
 	add("POST /api/v1/sites/{id}/parking-spaces", "/api/v1/sites/"+siteID+"/parking-spaces", fm,
 		func() map[string]any { return map[string]any{} }, "label")
+	lost := e.lostRideFromSite(t, pia)
+	add("POST /api/v1/ride-home-requests", "/api/v1/ride-home-requests", pia, func() map[string]any {
+		return map[string]any{"booking_id": lost}
+	}, "note")
+	rideHome := str(e.do(t, call{method: "POST", path: "/api/v1/ride-home-requests", token: pia.token,
+		body: map[string]any{"booking_id": e.lostRideFromSite(t, pia)}}).want(t, 201).object(t)["id"])
+	add("POST /api/v1/ride-home-requests/{id}/approve", "/api/v1/ride-home-requests/"+rideHome+"/approve", fm,
+		func() map[string]any { return map[string]any{"means": "taxi"} }, "voucher")
+	add("POST /api/v1/ride-home-requests/{id}/decline", "/api/v1/ride-home-requests/"+rideHome+"/decline", fm,
+		func() map[string]any { return map[string]any{} }, "reason")
 	add("PATCH /api/v1/parking-spaces/{id}", "/api/v1/parking-spaces/"+spaceID, fm, func() map[string]any { return map[string]any{} }, "label")
 	add("POST /api/v1/cars", "/api/v1/cars", ann, func() map[string]any {
 		return map[string]any{"kind": "private", "plate": plate(), "make": "VW", "model": "Golf", "seats": 5}

@@ -120,6 +120,8 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b carpool.Payload
 		return r.seriesMessage(ctx, e, b)
 	case carpool.EventRideParking:
 		return r.rideParking(ctx, e, b)
+	case carpool.EventRideHomeRequested, carpool.EventRideHomeDecided:
+		return r.rideHome(ctx, e, b)
 	}
 	return nil, nil
 }

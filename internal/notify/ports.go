@@ -27,4 +27,5 @@ type RelayStore interface {
 	SearchRides(ctx context.Context, q carpool.RideQuery, offset, limit int) ([]carpool.RideMatch, error)
 	Reservation(ctx context.Context, id string) (carpool.Reservation, error)
 	Series(ctx context.Context, id string) (carpool.Series, error)
+	RideHome(ctx context.Context, id string) (carpool.RideHomeRequest, error)
 }

@@ -49,6 +49,7 @@ var Tables = []string{
 	"parking_claims",
 	"ride_messages",
 	"ride_message_notices",
+	"ride_home_requests",
 }
 
 // maxAttempts bounds how often a transaction is run when the engine reports a failure

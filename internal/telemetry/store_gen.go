@@ -518,3 +518,15 @@ func (is *instrumentedStore) MemberMessages(ctx context.Context, memberID string
 	defer func() { end(err) }()
 	return is.next.MemberMessages(ctx, memberID)
 }
+
+func (is *instrumentedStore) RideHome(ctx context.Context, id string) (_ carpool.RideHomeRequest, err error) {
+	ctx, end := is.start(ctx, "RideHome")
+	defer func() { end(err) }()
+	return is.next.RideHome(ctx, id)
+}
+
+func (is *instrumentedStore) RideHomes(ctx context.Context, f carpool.RideHomeFilter, p carpool.Page) (_ []carpool.RideHomeRequest, _ string, err error) {
+	ctx, end := is.start(ctx, "RideHomes")
+	defer func() { end(err) }()
+	return is.next.RideHomes(ctx, f, p)
+}

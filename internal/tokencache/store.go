@@ -97,7 +97,6 @@ func (t *forgetting) EndSessions(ctx context.Context, memberID string) (int, err
 	return t.Tx.EndSessions(ctx, memberID)
 }
 
-
 // DeleteMemberTokens revokes a member's tokens except keep. The kept token's entry goes
 // too; it is simply read again.
 func (s *Store) DeleteMemberTokens(ctx context.Context, memberID, keep string) (int, error) {

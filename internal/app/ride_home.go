@@ -1,0 +1,155 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"carpool/internal/carpool"
+)
+
+// rideHomeCar is how long a pool car approved for a ride home is reserved when the fleet
+// manager names no end: the evening home and the morning back.
+const rideHomeCar = 18 * time.Hour
+
+// AskRideHome asks the fleet for a way home instead of the booking's lost ride.
+func (a *App) AskRideHome(ctx context.Context, me carpool.Member, bookingID, note string) (carpool.RideHomeRequest, error) {
+	b, err := a.store.Booking(ctx, bookingID)
+	if err != nil || b.PassengerID != me.ID {
+		return carpool.RideHomeRequest{}, carpool.Errorf(carpool.ENOTFOUND, "booking not found")
+	}
+	ride, err := a.store.Ride(ctx, b.RideID)
+	if err != nil {
+		return carpool.RideHomeRequest{}, fmt.Errorf("ask ride home: %w", err)
+	}
+	var out carpool.RideHomeRequest
+	err = a.store.InTx(ctx, func(tx carpool.Tx) error {
+		now := tx.Now()
+		// The member's lock queues two requests of theirs, so both cannot pass the limit.
+		m, err := tx.LockMember(ctx, me.ID)
+		if err != nil {
+			return err
+		}
+		sites, err := tx.SitesIn(ctx, a.parking.Area(ride.From.Point()))
+		if err != nil {
+			return err
+		}
+		site, atSite := a.parking.SiteAt(ride.From.Point(), sites)
+		local := now.In(m.Location(a.loc))
+		used, err := tx.RideHomesSince(ctx, me.ID, time.Date(local.Year(), 1, 1, 0, 0, 0, 0, local.Location()))
+		if err != nil {
+			return err
+		}
+		q, err := carpool.NewRideHomeRequest(m, carpool.RideHomeAsk{Booking: b, Ride: ride, Site: site, AtSite: atSite,
+			UsedThisYear: used, PerYear: a.limits.MaxRideHomesPerYear, Note: note}, now)
+		if err != nil {
+			return err
+		}
+		if err := tx.InsertRideHome(ctx, q); err != nil {
+			return err
+		}
+		managers, err := tx.FleetManagerIDs(ctx)
+		if err != nil {
+			return err
+		}
+		var events []carpool.Event
+		for _, id := range managers {
+			events = append(events, carpool.RideHomeEvent(carpool.EventRideHomeRequested, q, id, now))
+		}
+		if err := tx.Append(ctx, events...); err != nil {
+			return err
+		}
+		out = q
+		return tx.AppendAudit(ctx, carpool.NewAuditEntry(me, carpool.AuditRideHomeRequested, "ride_home", q.ID, "booking "+b.ID, now))
+	})
+	if err != nil {
+		return carpool.RideHomeRequest{}, fmt.Errorf("ask ride home: %w", err)
+	}
+	return out, nil
+}
+
+// DecideRideHome approves a request (a pool car reserved for the member until until,
+// zero: rideHomeCar after the later of now and the lost ride's departure; or a taxi
+// voucher) or declines it with a reason. The member hears of it at once.
+func (a *App) DecideRideHome(ctx context.Context, me carpool.Member, id string, d carpool.RideHomeDecision, until time.Time) (carpool.RideHomeRequest, error) {
+	if _, err := a.RideHome(ctx, me, id); err != nil {
+		return carpool.RideHomeRequest{}, err
+	}
+	d, err := d.Check()
+	if err != nil {
+		return carpool.RideHomeRequest{}, err
+	}
+	var out carpool.RideHomeRequest
+	err = a.store.InTx(ctx, func(tx carpool.Tx) error {
+		now := tx.Now()
+		q, err := tx.LockRideHome(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := q.Decidable(me); err != nil {
+			return err
+		}
+		var reservationID string
+		if d.Approve && d.Means == carpool.RideHomePoolCar {
+			holder, err := tx.LockMember(ctx, q.MemberID)
+			if err != nil {
+				return err
+			}
+			start := now
+			if ride, err := a.store.Ride(ctx, q.RideID); err == nil && ride.DepartAt.After(start) {
+				start = ride.DepartAt
+			}
+			end := until
+			if end.IsZero() {
+				end = start.Add(rideHomeCar)
+			}
+			res, err := a.reserveIn(ctx, tx, d.CarID, holder, carpool.ReservationTrip, start, end)
+			if err != nil {
+				return err
+			}
+			reservationID = res.ID
+		}
+		if err := q.Decide(me, d, reservationID, now); err != nil {
+			return err
+		}
+		if err := tx.SaveRideHome(ctx, q); err != nil {
+			return err
+		}
+		if err := tx.Append(ctx, carpool.RideHomeEvent(carpool.EventRideHomeDecided, q, q.MemberID, now)); err != nil {
+			return err
+		}
+		out = q
+		action := carpool.AuditRideHomeApproved
+		if q.Status == carpool.RideHomeDeclined {
+			action = carpool.AuditRideHomeDeclined
+		}
+		return tx.AppendAudit(ctx, carpool.NewAuditEntry(me, action, "ride_home", q.ID, string(q.Means), now))
+	})
+	if err != nil {
+		return carpool.RideHomeRequest{}, fmt.Errorf("decide ride home: %w", err)
+	}
+	return out, nil
+}
+
+// RideHome returns a request its member or a fleet manager may see; any other is not
+// found.
+func (a *App) RideHome(ctx context.Context, me carpool.Member, id string) (carpool.RideHomeRequest, error) {
+	q, err := a.store.RideHome(ctx, id)
+	if err != nil {
+		return carpool.RideHomeRequest{}, err
+	}
+	if q.MemberID != me.ID && !me.ManagesFleet() {
+		return carpool.RideHomeRequest{}, carpool.Errorf(carpool.ENOTFOUND, "ride home request not found")
+	}
+	return q, nil
+}
+
+// RideHomes lists requests newest first: a member's own, or for fleet managers everyone's
+// (mine narrows it to their own).
+func (a *App) RideHomes(ctx context.Context, me carpool.Member, mine bool, status carpool.RideHomeStatus, p carpool.Page) ([]carpool.RideHomeRequest, string, error) {
+	f := carpool.RideHomeFilter{Status: status}
+	if mine || !me.ManagesFleet() {
+		f.MemberID = me.ID
+	}
+	return a.store.RideHomes(ctx, f, p)
+}
