@@ -172,12 +172,12 @@ func TestLimits(t *testing.T) {
 	c, err = config.Load(nil, envOf(map[string]string{
 		"CARPOOL_MAX_ADVANCE": "720h", "CARPOOL_MAX_RESERVATION": "0s",
 		"CARPOOL_MAX_OPEN_RIDES": "3", "CARPOOL_MAX_ACTIVE_RESERVATIONS": "0", "CARPOOL_MAX_MESSAGES_PER_HOUR": "0",
-		"CARPOOL_MAX_THREAD_MESSAGES": "7",
+		"CARPOOL_MAX_THREAD_MESSAGES": "7", "CARPOOL_MAX_RIDE_HOMES_PER_YEAR": "2",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := carpool.Limits{MaxAdvance: 720 * time.Hour, MaxOpenRides: 3, MaxCommutes: 5, MaxScheduledRides: 60, MaxThreadMessages: 7}
+	want := carpool.Limits{MaxAdvance: 720 * time.Hour, MaxOpenRides: 3, MaxCommutes: 5, MaxScheduledRides: 60, MaxThreadMessages: 7, MaxRideHomesPerYear: 2}
 	if got := c.Limits(); got != want {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}
