@@ -19,6 +19,7 @@ import (
 	"carpool/internal/partnerapi"
 	"carpool/internal/sso"
 	"carpool/internal/telemetry"
+	"carpool/internal/tokencache"
 	"carpool/internal/web"
 )
 
@@ -45,6 +46,8 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 		NoPasswordSignIn:             !cfg.PasswordSignIn,
 		SignInRefused:                refusals.Refused,
 		KeepCalendarOnPasswordChange: cfg.KeepCalendarOnPasswordChange,
+		// Sites members read follow the tokens' staleness across replicas.
+		SiteCacheTTL: tokencache.DefaultTTL,
 		SSO: app.SSOPolicy{Domains: carpool.SignupPolicy{Domains: cfg.OIDC.Domains}, Roles: roles,
 			TrustEmail: cfg.OIDC.TrustEmail},
 	}

@@ -71,6 +71,10 @@ type Options struct {
 	// KeepCalendarOnPasswordChange keeps a member's calendar feed URL working when their
 	// password changes; by default it stops, like every other credential they had.
 	KeepCalendarOnPasswordChange bool
+	// SiteCacheTTL keeps the sites members read for this long (0: not at all): a
+	// change made through another replica shows within it, one made through this
+	// replica at once. serve sets it to the token cache's TTL.
+	SiteCacheTTL time.Duration
 }
 
 // App is the application layer over a Store.
@@ -99,6 +103,8 @@ type App struct {
 	mailer   Mailer
 	mailJobs chan struct{}
 	jobs     sync.WaitGroup
+
+	sites *siteCache
 }
 
 // New returns the use cases over store.
@@ -107,7 +113,7 @@ func New(store carpool.Store, opts Options) *App {
 		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn, keepCalendar: opts.KeepCalendarOnPasswordChange, geocoder: opts.Geocoder,
 		mailer: opts.Mailer, mailJobs: make(chan struct{}, maxMailJobs), addressGate: newMemberGate(opts.AddressSearchWait),
 		signInRefused: opts.SignInRefused, reservationRefused: opts.ReservationRefused,
-		bookingRefused: opts.BookingRefused, parking: opts.Parking}
+		bookingRefused: opts.BookingRefused, parking: opts.Parking, sites: newSiteCache(opts.SiteCacheTTL, 0)}
 	a.limits = carpool.DefaultLimits()
 	if opts.Limits != nil {
 		a.limits = *opts.Limits
