@@ -9,8 +9,8 @@ import (
 )
 
 // testFleetUsageWeeks checks FleetUsage over local weeks, as a report asks for them: a
-// period starting and ending mid-week, over 30 weeks of Europe/Berlin, so at least one
-// daylight-saving change gives a week of 167 or 169 hours between runs of weeks of
+// period starting and ending mid-week, over 45 weeks of Europe/Berlin, so at least one
+// daylight-saving change (they are 22 and 30 weeks apart) falls inside and gives a week of 167 or 169 hours between runs of weeks of
 // exactly 168. Rides leave exactly at Monday 00:00 (they belong to the week that starts
 // then) and a second before; reservations run across one and several bounds. Every
 // span must say what Utilisation and RideFigures say when asked for that span alone,
@@ -23,13 +23,13 @@ func testFleetUsageWeeks(t *testing.T, open func(t *testing.T) carpool.Store) {
 	manager := e.member(carpool.RoleFleetManager)
 	passenger := e.member(carpool.RoleMember)
 
-	// from: the Wednesday noon of next week; to: a Thursday 30 weeks later.
+	// from: the Wednesday noon of next week; to: a Thursday 45 weeks later.
 	start := e.at(7 * 24 * time.Hour).In(loc)
 	start = time.Date(start.Year(), start.Month(), start.Day(), 12, 0, 0, 0, loc)
 	for start.Weekday() != time.Wednesday {
 		start = start.AddDate(0, 0, 1)
 	}
-	from, to := carpool.Timestamp(start), carpool.Timestamp(start.AddDate(0, 0, 30*7+1))
+	from, to := carpool.Timestamp(start), carpool.Timestamp(start.AddDate(0, 0, 45*7+1))
 	weeks := carpool.Weeks(from, to, loc)
 	bounds := []time.Time{from}
 	for _, w := range weeks[1:] {
@@ -46,17 +46,17 @@ func testFleetUsageWeeks(t *testing.T, open func(t *testing.T) carpool.Store) {
 		t.Fatalf("no week of the fixture crosses a daylight-saving change: %v", bounds)
 	}
 
-	// Rides in private cars at every bound and a second before it, four drivers taking
+	// Rides in private cars at every bound and a second before it, six drivers taking
 	// turns so none offers more open rides than one member may.
 	var drivers []carpool.Member
 	var cars []carpool.Car
-	for range 4 {
+	for range 6 {
 		d := e.member(carpool.RoleMember)
 		drivers, cars = append(drivers, d), append(cars, e.privateCar(d, 5))
 	}
 	for i, b := range bounds[1 : len(bounds)-1] {
 		for j, at := range []time.Time{b, b.Add(-time.Second)} {
-			d := 2*(i%2) + j
+			d := 2*(i%3) + j
 			in := e.rideInput(cars[d], 3, carpool.BookingInstant)
 			in.DepartAt = at
 			r, err := e.f.CreateRide(e.ctx, in, drivers[d])
