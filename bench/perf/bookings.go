@@ -267,6 +267,10 @@ func fetchProfile(admin string, d time.Duration, path string) {
 		return
 	}
 	defer resp.Body.Close()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, "profile:", err)
+		return
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "profile:", err)

@@ -19,6 +19,7 @@ import (
 	"carpool/internal/partnerapi"
 	"carpool/internal/sso"
 	"carpool/internal/telemetry"
+	"carpool/internal/tokencache"
 	"carpool/internal/web"
 )
 
@@ -50,6 +51,8 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 		Outbound:                     cfg.Outbound,
 		Location:                     cfg.Timezone,
 		Language:                     cfg.DefaultLanguage,
+		// Sites members read follow the tokens' staleness across replicas.
+		SiteCacheTTL: tokencache.DefaultTTL,
 		SSO: app.SSOPolicy{Domains: carpool.SignupPolicy{Domains: cfg.OIDC.Domains}, Roles: roles,
 			TrustEmail: cfg.OIDC.TrustEmail},
 	}

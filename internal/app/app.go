@@ -87,6 +87,10 @@ type Options struct {
 	// KeepCalendarOnPasswordChange keeps a member's calendar feed URL working when their
 	// password changes; by default it stops, like every other credential they had.
 	KeepCalendarOnPasswordChange bool
+	// SiteCacheTTL keeps the sites members read for this long (0: not at all): a
+	// change made through another replica shows within it, one made through this
+	// replica at once. serve sets it to the token cache's TTL.
+	SiteCacheTTL time.Duration
 }
 
 // App is the application layer over a Store.
@@ -121,6 +125,8 @@ type App struct {
 	mailer   Mailer
 	mailJobs chan struct{}
 	jobs     sync.WaitGroup
+
+	sites *siteCache
 }
 
 // New returns the use cases over store.
@@ -131,7 +137,7 @@ func New(store carpool.Store, opts Options) *App {
 		signInRefused: opts.SignInRefused, reservationRefused: opts.ReservationRefused,
 		bookingRefused: opts.BookingRefused, parking: opts.Parking,
 		publicURL: strings.TrimRight(opts.PublicURL, "/"), adminAddr: opts.AdminAddr, outbound: opts.Outbound,
-		loc: opts.Location, lang: opts.Language}
+		loc: opts.Location, lang: opts.Language, sites: newSiteCache(opts.SiteCacheTTL, 0)}
 	if a.publicURL == "" {
 		a.publicURL = "http://localhost:8080"
 	}

@@ -46,7 +46,7 @@ type Report struct {
 
 // FleetReport reports on [from, to) for fleet managers and admins, week by week in loc
 // (nil: UTC).
-// The store reads every week of the period with the same few grouped queries, however
+// The store reads every week of the period with one grouped query per table, however
 // long the period and however large the fleet.
 func (a *App) FleetReport(ctx context.Context, me carpool.Member, from, to time.Time, loc *time.Location) (Report, error) {
 	return a.report(ctx, me, "", from, to, loc)
@@ -118,13 +118,8 @@ func (a *App) report(ctx context.Context, me carpool.Member, siteID string, from
 		h := heldTime{span.Reserved, span.Maintenance}
 		rep.Weeks = append(rep.Weeks, WeekFigures{Week: w, Figures: a.figuresOf(span.Rides, h, inService, bounds[i+1].Sub(bounds[i]))})
 	}
-	if siteID == "" {
-		// The whole fleet's rides include those in private cars, which no span of a
-		// site holds; one query sums them exactly as the weeks do.
-		if rides, err = a.store.RideFigures(ctx, carpool.RideFigureFilter{From: from, To: to}); err != nil {
-			return Report{}, err
-		}
-	}
+	// The spans partition the period, so their rides are the period's: for the fleet
+	// every ride, those in private cars too; for a site those driven in its pool cars.
 	rep.Totals = a.figures(rides, rep.Cars, to.Sub(from))
 
 	for _, site := range sites {

@@ -43,7 +43,17 @@ func (a *App) Sites(ctx context.Context, _ carpool.Member, p carpool.Page) ([]ca
 
 // Site returns one site; every member may see it.
 func (a *App) Site(ctx context.Context, _ carpool.Member, id string) (carpool.Site, error) {
-	return a.store.Site(ctx, id)
+	now := a.now()
+	site, gen, ok := a.sites.get(id, now)
+	if ok {
+		return site, nil
+	}
+	site, err := a.store.Site(ctx, id)
+	if err != nil {
+		return carpool.Site{}, err
+	}
+	a.sites.put(site, gen, now)
+	return site, nil
 }
 
 // CreateSite adds a site (fleet managers and admins).
@@ -89,6 +99,8 @@ func (a *App) UpdateSite(ctx context.Context, me carpool.Member, id string, ifVe
 		}
 		return carpool.Site{}, RequireFleet(me, carpool.Phrasef("change sites"))
 	}
+	// Forgotten whether or not the change succeeds: the next read asks the database.
+	defer a.sites.forget(id)
 	site, err := a.store.UpdateSite(ctx, id, ifVersion, func(site *carpool.Site) error {
 		if p.Name != nil {
 			site.Name = *p.Name

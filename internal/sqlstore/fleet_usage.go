@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -10,172 +11,151 @@ import (
 )
 
 // FleetUsage reads what a fleet report needs for the period f.Bounds spans: every pool
-// car's use over the whole period and the sums of each span (week). It sends five
-// queries whatever the number of spans: the cars, the reservations and the rides per car
-// over the period, and the reservations and the rides per span, each grouped in the
-// database. The spans are a small VALUES table joined to the rows of the period, so a
-// year is one scan of its reservations and rides instead of one per week. With
-// f.SiteID only that site's pool cars count, and the rides driven in them.
+// car's use over the whole period and the sums of each span (week). It sends three
+// queries whatever the number of spans: the pool cars, then one grouped query over the
+// period's reservations and one over its rides. Each row's span is computed from its
+// time by arithmetic (spanOf), so the database groups the rows by car and span in one
+// pass: no join with the spans, no sort of the period's rows. Cars and spans are then
+// summed here from a few thousand groups. With f.SiteID only that site's pool cars
+// count, and the rides driven in them; without it the spans' rides are every ride of
+// the fleet, private cars included.
 func (s *Store) FleetUsage(ctx context.Context, f carpool.FleetUsageFilter) (carpool.FleetUsage, error) {
 	if len(f.Bounds) < 2 {
 		return carpool.FleetUsage{}, fmt.Errorf("fleet usage: %d span bounds, want at least 2", len(f.Bounds))
 	}
-	from, to := f.Bounds[0], f.Bounds[len(f.Bounds)-1]
-	var out carpool.FleetUsage
-	var err error
-	if out.Cars, err = s.poolUsage(ctx, from, to, f.SiteID); err != nil {
-		return carpool.FleetUsage{}, fmt.Errorf("fleet usage: %w", err)
+	for i := 1; i < len(f.Bounds); i++ {
+		if !f.Bounds[i].After(f.Bounds[i-1]) {
+			return carpool.FleetUsage{}, fmt.Errorf("fleet usage: span bound %d is not after the one before", i)
+		}
 	}
-	out.Spans = make([]carpool.SpanUsage, len(f.Bounds)-1)
-	if err := s.spanReservations(ctx, f, out.Spans); err != nil {
-		return carpool.FleetUsage{}, fmt.Errorf("fleet usage: reservations per span: %w", err)
+	cars, err := s.poolCarList(ctx, f.SiteID)
+	if err != nil {
+		return carpool.FleetUsage{}, fmt.Errorf("fleet usage: cars: %w", err)
 	}
-	if err := s.spanRides(ctx, f, out.Spans); err != nil {
-		return carpool.FleetUsage{}, fmt.Errorf("fleet usage: rides per span: %w", err)
+	out := carpool.FleetUsage{Cars: make([]carpool.CarUsage, len(cars)), Spans: make([]carpool.SpanUsage, len(f.Bounds)-1)}
+	index := make(map[string]int, len(cars))
+	for i, c := range cars {
+		out.Cars[i].Car = c
+		index[c.ID] = i
+	}
+	if err := s.usageReservations(ctx, f, index, &out); err != nil {
+		return carpool.FleetUsage{}, fmt.Errorf("fleet usage: reservations: %w", err)
+	}
+	if err := s.usageRides(ctx, f, index, &out); err != nil {
+		return carpool.FleetUsage{}, fmt.Errorf("fleet usage: rides: %w", err)
 	}
 	return out, nil
 }
 
-// poolUsage is Utilisation for the pool cars of one site, or of every site when siteID
-// is empty.
-func (s *Store) poolUsage(ctx context.Context, from, to time.Time, siteID string) ([]carpool.CarUsage, error) {
-	if siteID == "" {
-		return s.Utilisation(ctx, from, to)
-	}
-	rows, err := s.read().QueryContext(ctx, `SELECT `+carCols+` FROM cars WHERE kind = 'pool' AND site_id = $1 ORDER BY plate`, siteID)
+// poolCarList is the pool cars of one site, or of every site when siteID is empty, in
+// the order Utilisation returns them.
+func (s *Store) poolCarList(ctx context.Context, siteID string) ([]carpool.Car, error) {
+	var a args
+	rows, err := s.read().QueryContext(ctx, `SELECT `+carCols+` FROM cars WHERE kind = 'pool'`+
+		siteCond(&a, siteID)+` ORDER BY site_id, plate`, a...)
 	if err != nil {
-		return nil, fmt.Errorf("cars: %w", err)
+		return nil, err
 	}
-	cars, err := collect(rows, scanCar)
-	if err != nil {
-		return nil, fmt.Errorf("cars: %w", err)
-	}
-	usage := make([]carpool.CarUsage, len(cars))
-	index := make(map[string]int, len(cars))
-	for i, c := range cars {
-		usage[i].Car = c
-		index[c.ID] = i
-	}
-	start, end := s.dialect.EpochSeconds("r.starts_at"), s.dialect.EpochSeconds("r.ends_at")
-	held := `CAST(SUM((CASE WHEN ` + end + ` > $1 THEN $1 ELSE ` + end + ` END) -
-		(CASE WHEN ` + start + ` < $2 THEN $2 ELSE ` + start + ` END)) AS DOUBLE PRECISION)`
-	rows, err = s.read().QueryContext(ctx, `SELECT r.car_id, r.kind, `+held+` FROM reservations r
-		WHERE r.car_id IN (SELECT id FROM cars WHERE kind = 'pool' AND site_id = $5)
-		AND r.status = 'active' AND r.starts_at < $3 AND r.ends_at > $4 GROUP BY r.car_id, r.kind`,
-		epoch(to), epoch(from), ts(to), ts(from), siteID)
-	if err != nil {
-		return nil, fmt.Errorf("reservations: %w", err)
-	}
-	err = eachRow(rows, func(r rowScanner) error {
-		var carID, kind string
-		var seconds float64
-		if err := r.Scan(&carID, &kind, &seconds); err != nil {
-			return err
-		}
-		if i, ok := index[carID]; ok {
-			addHeld(&usage[i].Reserved, &usage[i].Maintenance, kind, seconds)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("reservations: %w", err)
-	}
-	rows, err = s.read().QueryContext(ctx, `SELECT r.car_id, COUNT(*), COALESCE(SUM(r.seats_taken), 0) FROM rides r
-		WHERE r.car_id IN (SELECT id FROM cars WHERE kind = 'pool' AND site_id = $3)
-		AND r.status = 'open' AND r.depart_at >= $1 AND r.depart_at < $2 GROUP BY r.car_id`, ts(from), ts(to), siteID)
-	if err != nil {
-		return nil, fmt.Errorf("rides: %w", err)
-	}
-	err = eachRow(rows, func(r rowScanner) error {
-		var carID string
-		var n, seats int
-		if err := r.Scan(&carID, &n, &seats); err != nil {
-			return err
-		}
-		if i, ok := index[carID]; ok {
-			usage[i].Rides, usage[i].SeatsShared = n, seats
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("rides: %w", err)
-	}
-	return usage, nil
+	return collect(rows, scanCar)
 }
 
-// spans writes the span bounds as a VALUES table spans(i, lo, hi) of seconds since the
-// period's start (relative, so that sums of many of them keep sub-second precision in a
-// double), with its parameters after those already in a. Both engines read
-// CAST(... AS DOUBLE PRECISION) and CAST(... AS INTEGER) alike.
-func spans(a *args, bounds []time.Time) string {
-	var b strings.Builder
-	b.WriteString("spans (i, lo, hi) AS (VALUES ")
-	base := epoch(bounds[0])
-	for i := range len(bounds) - 1 {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "(CAST(%s AS INTEGER), CAST(%s AS DOUBLE PRECISION), CAST(%s AS DOUBLE PRECISION))",
-			a.add(i), a.add(epoch(bounds[i])-base), a.add(epoch(bounds[i+1])-base))
+func siteCond(a *args, siteID string) string {
+	if siteID == "" {
+		return ""
 	}
-	b.WriteString(")")
+	return " AND site_id = " + a.add(siteID)
+}
+
+// week is the length of the regular spans spanOf computes by division.
+const week = 7 * 24 * time.Hour
+
+// spanSlack moves times half a millisecond later before they are divided into weeks:
+// SQLite computes seconds from julianday, a double that can miss a whole second by some
+// microseconds, and a ride that departs exactly at a bound (Monday 00:00) must fall in
+// the span that starts there. Bounds between irregular spans are compared exactly.
+const spanSlack = 0.0005
+
+// spanOf is the SQL of the span [Bounds[j], Bounds[j+1]) that holds the time in column
+// col (whose seconds since 1970 are epochCol), without a join or a sort. The first and
+// last spans, and every span that is not exactly a week long (a week across a
+// daylight-saving change has 167 or 169 hours), are one branch each, chosen by
+// comparing the column with the span's end as it is stored. A run of consecutive spans
+// of exactly a week is one branch that divides by the week. A year in a zone with
+// daylight saving is then about seven branches. Times before the first bound are in
+// the first span, times at or after the last in the last: the callers select or clip
+// to the period.
+func spanOf(a *args, col, epochCol string, bounds []time.Time) string {
+	n := len(bounds) - 1
+	if n == 1 {
+		return "0"
+	}
+	regular := func(j int) bool { return bounds[j+1].Sub(bounds[j]) == week }
+	var b strings.Builder
+	b.WriteString("(CASE WHEN " + col + " < " + a.add(ts(bounds[1])) + " THEN 0")
+	for j := 1; j < n-1; {
+		if !regular(j) {
+			fmt.Fprintf(&b, " WHEN %s < %s THEN %d", col, a.add(ts(bounds[j+1])), j)
+			j++
+			continue
+		}
+		end := j
+		for end+1 < n-1 && regular(end+1) {
+			end++
+		}
+		fmt.Fprintf(&b, " WHEN %s < %s THEN %d + CAST(floor((%s - %s) / %s) AS INTEGER)", col, a.add(ts(bounds[end+1])), j,
+			epochCol, float(epoch(bounds[j])-spanSlack), float(week.Seconds()))
+		j = end + 1
+	}
+	fmt.Fprintf(&b, " ELSE %d END)", n-1)
 	return b.String()
 }
 
-// spanOf is the SQL that numbers the rows of a union of span starts (mark 1) and of
-// times (mark 0) with the span each time falls in: the number of span starts at or
-// before it (startsFirst: a time equal to a start is in the span that starts there) or
-// strictly before it (an end equal to a start is in the span before), minus one. One
-// sort of the period's rows instead of comparing each row with every span.
-func spanOf(startsFirst bool) string {
-	order := "t, mark DESC"
-	if !startsFirst {
-		order = "t, mark"
-	}
-	return "SUM(mark) OVER (ORDER BY " + order + " ROWS UNBOUNDED PRECEDING) - 1"
+// float writes x as an SQL literal.
+func float(x float64) string {
+	return "CAST(" + strconv.FormatFloat(x, 'f', -1, 64) + " AS DOUBLE PRECISION)"
 }
 
-// spanReservations sums the reservation hours of each span, clipped to it. The
-// reservations of the period are read once (by the index on their window) into a
-// materialised table of seconds since the period's start, clipped to the period. A
-// reservation [lo, hi) holds span j for clip_j(hi) - clip_j(lo), where clip_j moves a
-// time into the span (to its start if before it, its end if after it); summed over the
-// reservations that is, per span, a sum over the starts and a sum over the ends, each
-// needing only how many fell before the span, how many after, and the sum of those in
-// it. So the starts and ends are put in their spans by one sort (spanOf) and grouped by
-// kind, span and whether they start or end: no join, one pass over the period's rows.
-func (s *Store) spanReservations(ctx context.Context, f carpool.FleetUsageFilter, out []carpool.SpanUsage) error {
+// usageReservations reads the reservations of the period in one query grouped by car,
+// kind and the spans of their start and end, with the sums of their starts and ends
+// clipped to the period (in seconds since its start, so that sums of many keep
+// sub-second precision in a double).
+//
+// A car's time held is the sum of its ends minus the sum of its starts. A span's is
+// sum(clip_j(end)) - sum(clip_j(start)), where clip_j moves a time into span j (to its
+// start if before, its end if after): per span that needs only how many starts (ends)
+// fell before it, how many after, and the sum of those in it, which the groups give
+// after a prefix sum over the spans.
+func (s *Store) usageReservations(ctx context.Context, f carpool.FleetUsageFilter, index map[string]int, out *carpool.FleetUsage) error {
 	var a args
 	from, to := f.Bounds[0], f.Bounds[len(f.Bounds)-1]
-	cars := poolCars(&a, f.SiteID)
-	start, end := s.dialect.EpochSeconds("r.starts_at"), s.dialect.EpochSeconds("r.ends_at")
-	base, span := epoch(from), epoch(to)-epoch(from)
-	lo := "(CASE WHEN " + start + " < " + a.add(base) + " THEN 0 ELSE " + start + " - " + a.add(base) + " END)"
-	hi := "(CASE WHEN " + end + " > " + a.add(epoch(to)) + " THEN " + a.add(span) + " ELSE " + end + " - " + a.add(base) + " END)"
-	q := `WITH held AS MATERIALIZED (
-			SELECT r.kind, CAST(` + lo + ` AS DOUBLE PRECISION) AS lo, CAST(` + hi + ` AS DOUBLE PRECISION) AS hi
-			FROM reservations r
-			WHERE r.car_id IN (` + cars + `) AND r.status = 'active' AND r.starts_at < ` + a.add(ts(to)) + ` AND r.ends_at > ` + a.add(ts(from)) + `), ` +
-		spans(&a, f.Bounds) + `,
-		numbered AS (SELECT kind, edge, t, mark, ` + spanOf(true) + ` AS i FROM (
-			SELECT '' AS kind, 0 AS edge, lo AS t, 1 AS mark FROM spans
-			UNION ALL SELECT kind, 0, lo, 0 FROM held
-			UNION ALL SELECT kind, 1, hi, 0 FROM held) m)
-		SELECT kind, edge, i, COUNT(*), CAST(SUM(t) AS DOUBLE PRECISION) FROM numbered WHERE mark = 0 GROUP BY kind, edge, i`
+	base := epoch(from)
+	fromP, toP := a.add(ts(from)), a.add(ts(to))
+	lo := "(CASE WHEN r.starts_at < " + fromP + " THEN 0 ELSE " + s.dialect.EpochSeconds("r.starts_at") + " - " + float(base) + " END)"
+	hi := "(CASE WHEN r.ends_at > " + toP + " THEN " + float(epoch(to)-base) + " ELSE " + s.dialect.EpochSeconds("r.ends_at") + " - " + float(base) + " END)"
+	startSpan := spanOf(&a, "r.starts_at", s.dialect.EpochSeconds("r.starts_at"), f.Bounds)
+	endSpan := spanOf(&a, "r.ends_at", s.dialect.EpochSeconds("r.ends_at"), f.Bounds)
+	q := `SELECT r.car_id, r.kind, ` + startSpan + `, ` + endSpan + `, COUNT(*),
+			CAST(SUM(` + lo + `) AS DOUBLE PRECISION), CAST(SUM(` + hi + `) AS DOUBLE PRECISION)
+		FROM reservations r
+		WHERE r.car_id IN (` + poolCars(&a, f.SiteID) + `) AND r.status = 'active' AND r.starts_at < ` + toP + ` AND r.ends_at > ` + fromP + `
+		GROUP BY 1, 2, 3, 4`
 	rows, err := s.read().QueryContext(ctx, q, a...)
 	if err != nil {
 		return err
 	}
-	n := len(out)
+	n := len(out.Spans)
 	type sums struct{ count, sum [2][]float64 } // [edge][span]: edge 0 starts, 1 ends
 	byKind := map[string]*sums{}
+	type carKind struct{ car, kind string }
+	held := map[carKind]float64{}
 	err = eachRow(rows, func(r rowScanner) error {
-		var kind string
-		var edge, i, count int
-		var sum float64
-		if err := r.Scan(&kind, &edge, &i, &count, &sum); err != nil {
+		var carID, kind string
+		var startSpan, endSpan, count int
+		var sumLo, sumHi float64
+		if err := r.Scan(&carID, &kind, &startSpan, &endSpan, &count, &sumLo, &sumHi); err != nil {
 			return err
 		}
+		held[carKind{carID, kind}] += sumHi - sumLo
 		k := byKind[kind]
 		if k == nil {
 			k = &sums{}
@@ -184,13 +164,21 @@ func (s *Store) spanReservations(ctx context.Context, f carpool.FleetUsageFilter
 			}
 			byKind[kind] = k
 		}
-		i, edge = min(max(i, 0), n-1), min(max(edge, 0), 1)
-		k.count[edge][i] += float64(count)
-		k.sum[edge][i] += sum
+		for e, i := range [2]int{startSpan, endSpan} {
+			i = min(max(i, 0), n-1)
+			k.count[e][i] += float64(count)
+		}
+		k.sum[0][min(max(startSpan, 0), n-1)] += sumLo
+		k.sum[1][min(max(endSpan, 0), n-1)] += sumHi
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	for ck, seconds := range held {
+		if i, ok := index[ck.car]; ok {
+			addHeld(&out.Cars[i].Reserved, &out.Cars[i].Maintenance, ck.kind, seconds)
+		}
 	}
 	bounds := make([]float64, len(f.Bounds))
 	for i, b := range f.Bounds {
@@ -214,53 +202,47 @@ func (s *Store) spanReservations(ctx context.Context, f carpool.FleetUsageFilter
 			}
 		}
 		for j := range n {
-			addHeld(&out[j].Reserved, &out[j].Maintenance, kind, clipped[1][j]-clipped[0][j])
+			addHeld(&out.Spans[j].Reserved, &out.Spans[j].Maintenance, kind, clipped[1][j]-clipped[0][j])
 		}
 	}
 	return nil
 }
 
-// boundarySlack moves the span starts half a millisecond earlier when rides are put in
-// spans by their departure in seconds: SQLite computes those from julianday, a double
-// that can miss a whole second by some microseconds, and a ride that departs exactly at
-// a bound (Monday 00:00) must fall in the span that starts there.
-const boundarySlack = "0.0005"
-
-// spanRides sums the rides that departed in each span, as RideFigures does for one,
-// putting each ride in its span by one sort (spanOf).
-func (s *Store) spanRides(ctx context.Context, f carpool.FleetUsageFilter, out []carpool.SpanUsage) error {
+// usageRides reads the rides that departed in the period in one query grouped by pool
+// car (rides in other cars: one group without a car) and span, as RideFigures sums them.
+func (s *Store) usageRides(ctx context.Context, f carpool.FleetUsageFilter, index map[string]int, out *carpool.FleetUsage) error {
 	var a args
 	from, to := f.Bounds[0], f.Bounds[len(f.Bounds)-1]
-	site := ""
-	if f.SiteID != "" {
-		site = " AND r.car_id IN (" + poolCars(&a, f.SiteID) + ")"
+	car := "r.car_id"
+	cond := " AND r.car_id IN (" + poolCars(&a, f.SiteID) + ")"
+	if f.SiteID == "" {
+		// The fleet's spans count every ride, those in private cars too.
+		car, cond = "CASE WHEN r.car_id IN ("+poolCars(&a, "")+") THEN r.car_id ELSE '' END", ""
 	}
-	q := `WITH departed AS MATERIALIZED (
-			SELECT r.seats_taken AS seats, CAST(` + roadKM("r") + ` AS DOUBLE PRECISION) AS km,
-				CAST(` + s.dialect.EpochSeconds("r.depart_at") + ` - ` + a.add(epoch(from)) + ` AS DOUBLE PRECISION) AS t
-			FROM rides r
-			WHERE r.status = 'open' AND r.depart_at >= ` + a.add(ts(from)) + ` AND r.depart_at < ` + a.add(ts(to)) + site + `), ` +
-		spans(&a, f.Bounds) + `,
-		numbered AS (SELECT mark, seats, km, ` + spanOf(true) + ` AS i FROM (
-			SELECT lo - ` + boundarySlack + ` AS t, 1 AS mark, 0 AS seats, CAST(0 AS DOUBLE PRECISION) AS km FROM spans
-			UNION ALL SELECT t, 0, seats, km FROM departed) m)
-		SELECT i, COUNT(*), COALESCE(SUM(CASE WHEN seats > 0 THEN 1 ELSE 0 END), 0), COALESCE(SUM(seats), 0),
-			CAST(COALESCE(SUM(seats * km), 0) AS DOUBLE PRECISION)
-		FROM numbered WHERE mark = 0
-		GROUP BY i`
+	span := spanOf(&a, "r.depart_at", s.dialect.EpochSeconds("r.depart_at"), f.Bounds)
+	q := `SELECT ` + car + `, ` + span + `, COUNT(*), COALESCE(SUM(CASE WHEN r.seats_taken > 0 THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(r.seats_taken), 0),
+			CAST(COALESCE(SUM(CASE WHEN r.seats_taken > 0 THEN r.seats_taken * ` + roadKM("r") + ` ELSE 0 END), 0) AS DOUBLE PRECISION)
+		FROM rides r
+		WHERE r.status = 'open' AND r.depart_at >= ` + a.add(ts(from)) + ` AND r.depart_at < ` + a.add(ts(to)) + cond + `
+		GROUP BY 1, 2`
 	rows, err := s.read().QueryContext(ctx, q, a...)
 	if err != nil {
 		return err
 	}
 	return eachRow(rows, func(r rowScanner) error {
+		var carID string
 		var i int
 		var fig carpool.RideFigures
-		if err := r.Scan(&i, &fig.Offered, &fig.Shared, &fig.SeatsFilled, &fig.PassengerKM); err != nil {
+		if err := r.Scan(&carID, &i, &fig.Offered, &fig.Shared, &fig.SeatsFilled, &fig.PassengerKM); err != nil {
 			return err
 		}
-		if i >= 0 && i < len(out) {
-			out[i].Rides = fig
+		if c, ok := index[carID]; ok {
+			out.Cars[c].Rides += fig.Offered
+			out.Cars[c].SeatsShared += fig.SeatsFilled
 		}
+		i = min(max(i, 0), len(out.Spans)-1)
+		out.Spans[i].Rides = out.Spans[i].Rides.Add(fig)
 		return nil
 	})
 }

@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Reads", testReads},
 		{"Utilisation", testUtilisation},
 		{"FleetUsage", testFleetUsage},
+		{"FleetUsageWeeks", testFleetUsageWeeks},
 		{"RideFigures", testRideFigures},
 		{"RouteSearch", testRouteSearch},
 		{"EndSearch", testEndSearch},
