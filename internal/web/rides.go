@@ -178,6 +178,8 @@ type ridePage struct {
 	// MyPickupAt is when the driver is expected at the viewer's own pickup, when their
 	// booking names one.
 	MyPickupAt time.Time
+	// Route is what the map draws, in the order the car goes.
+	Route []mapPoint
 }
 
 func (s *Server) rideDetail(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -209,6 +211,7 @@ func (s *Server) showRide(w http.ResponseWriter, r *http.Request, me *session, i
 	if v.Mine != nil {
 		p.MyPickupAt, _ = v.Mine.PickupAt(v.Ride)
 	}
+	p.Route = routePoints(s.printer(r, me), p)
 	s.render(w, r, status, "ride", me, p)
 	return nil
 }

@@ -181,6 +181,11 @@ func TestCommutersWeekOnAPhone(t *testing.T) {
 		}
 		d.submitOK(`form[action$="/confirm"] button[type="submit"]`)
 		d.wantText("td.pickup", "Zuhause Zehlendorf")
+		// The map's line goes from the start by way of her pickup and drop-off to the end.
+		line := eval[string](d, `document.querySelector("#ride-map").dataset.line || ""`)
+		if want := "52.52,13.405 52.469,13.27 52.404,13.101 52.3917,13.067"; line != want {
+			t.Errorf("the driver's map line: got %q, want %q", line, want)
+		}
 		d.look(dir, "week-4-driver-confirmed")
 
 		g := greta.in(t)

@@ -128,7 +128,8 @@
 
   // A ride's page: its start and end and, as small circles, the stops the reader may
   // know: confirmed passengers' pickups and drop-offs for the driver, their own for a
-  // passenger.
+  // passenger. The page lists them in the order the car reaches them, and the line goes
+  // through them in that order; the map records the line's points for the tests.
   document.querySelectorAll(".ride-map").forEach(function (el) {
     var list = document.getElementById(el.dataset.list);
     if (!list) {
@@ -150,7 +151,8 @@
     });
     el.dataset.points = String(bounds.length);
     if (bounds.length >= 2) {
-      L.polyline(bounds.slice(0, 2), { dashArray: "6 6" }).addTo(map);
+      L.polyline(bounds, { dashArray: "6 6" }).addTo(map);
+      el.dataset.line = bounds.map(function (at) { return at.join(","); }).join(" ");
     }
     map.fitBounds(bounds, { padding: [24, 24], maxZoom: 14 });
   });
