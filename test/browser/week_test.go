@@ -195,6 +195,9 @@ func TestCommutersWeekOnAPhone(t *testing.T) {
 				t.Errorf("inbox: want %q in %q", want, inbox)
 			}
 		}
+		if gap := g.gapBetween(`main li:first-child form[action$="/open"] button`, `main li:first-child form[action$="/read"] button`); gap < 16 {
+			t.Errorf("inbox: Öffnen and Als gelesen markieren are %.0f px apart, want at least 16", gap)
+		}
 		g.look(dir, "week-4-inbox-confirmed")
 		g.open("/rides/" + rideID)
 		g.wantText("#my-booking", "bestätigt")
@@ -258,6 +261,9 @@ func TestCommutersWeekOnAPhone(t *testing.T) {
 		d.submitOK(`form[action$="/skip"]:has(input[value="` + day.String() + `"]) button`)
 		d.wantText("#consequences", "Greta Gern") // she booked the day on its own
 		d.wantText("#consequences", "07:45")      // the day as he moved it
+		if gap := d.gapBetween("#confirm", `#confirm ~ a.button`); gap < 8 {
+			t.Errorf("confirmation: its two buttons are %.0f px apart, want at least 8", gap)
+		}
 		d.look(dir, "week-7-driver-skips")
 		d.submitOK("#confirm")
 
@@ -391,4 +397,14 @@ func (p *person) pickupClock() string {
 		p.t.Fatalf("%s: your pickup: got %q, want a time on her clock", p.name, text)
 	}
 	return m[1]
+}
+
+// gapBetween is the free space between two elements on the page, across or down,
+// whichever way they stand apart (negative when they overlap).
+func (p *person) gapBetween(a, b string) float64 {
+	p.t.Helper()
+	return eval[float64](p, fmt.Sprintf(`(() => {
+		const r = document.querySelector(%q).getBoundingClientRect(), q = document.querySelector(%q).getBoundingClientRect();
+		return Math.max(q.left - r.right, r.left - q.right, q.top - r.bottom, r.top - q.bottom);
+	})()`, a, b))
 }
