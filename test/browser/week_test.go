@@ -159,6 +159,12 @@ func TestCommutersWeekOnAPhone(t *testing.T) {
 				t.Errorf("results: want %q in %q", want, results)
 			}
 		}
+		// Each ride's line on the results map runs by way of her home and her office.
+		for _, line := range strings.Split(eval[string](g, `document.querySelector("#results-map").dataset.lines || ""`), ";") {
+			if want := "52.52,13.405 52.469,13.27 52.404,13.101 52.3917,13.067"; line != want {
+				t.Errorf("results map line: got %q, want %q", line, want)
+			}
+		}
 		g.look(dir, "week-3-results")
 		rideID = eval[string](g, `[...document.querySelectorAll("#results li")].find(li => li.textContent.includes("Dieter")).dataset.id`)
 		g.follow(`#results li[data-id="` + rideID + `"] a`)
