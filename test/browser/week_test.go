@@ -208,6 +208,17 @@ func TestCommutersWeekOnAPhone(t *testing.T) {
 		g.open("/rides/" + rideID)
 		g.wantText("#my-booking", "bestätigt")
 		g.wantText("#driver-phone", "+49 170 4444444")
+		// Scrolled so the map's zoom buttons pass under the bottom bar, the bar stays on top.
+		if !eval[bool](g, `(() => {
+			const zoom = document.querySelector("#ride-map .leaflet-control-zoom"), bar = document.querySelector("nav.primary");
+			const mid = r => (r.top + r.bottom) / 2;
+			window.scrollBy(0, mid(zoom.getBoundingClientRect()) - mid(bar.getBoundingClientRect()));
+			const r = zoom.getBoundingClientRect(), hit = document.elementFromPoint((r.left + r.right) / 2, mid(r));
+			window.scrollTo(0, 0);
+			return bar.contains(hit);
+		})()`) {
+			t.Errorf("the map's zoom buttons cover the bottom bar")
+		}
 		g.look(dir, "week-4-ride-confirmed")
 	})
 
