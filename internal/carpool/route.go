@@ -35,8 +35,9 @@ func RoadKM(a, b Point) float64 { return DistanceKM(a, b) * RoadFactor }
 type Insertion struct {
 	// DetourKM is the extra road distance the driver covers: d(A,P)+d(P,Q)+d(Q,B)-d(A,B).
 	DetourKM float64
-	// PickupKM is the road distance from the ride's origin to the pickup.
-	PickupKM float64
+	// PickupKM is the road distance from the ride's origin to the pickup, DropoffKM to
+	// the drop-off by way of the pickup: where along the way the car stops for them.
+	PickupKM, DropoffKM float64
 }
 
 // Insert computes the insertion of the trip pickup→dropoff into the route from→to. A nil
@@ -52,7 +53,7 @@ func Insert(from, to Point, pickup, dropoff *Point) Insertion {
 	}
 	d := RoadKM(from, p) + RoadKM(p, q) + RoadKM(q, to) - RoadKM(from, to)
 	// The triangle inequality makes d non-negative; rounding can leave a tiny negative.
-	return Insertion{DetourKM: math.Max(0, d), PickupKM: RoadKM(from, p)}
+	return Insertion{DetourKM: math.Max(0, d), PickupKM: RoadKM(from, p), DropoffKM: RoadKM(from, p) + RoadKM(p, q)}
 }
 
 // TravelTime estimates how long driving km of road takes.

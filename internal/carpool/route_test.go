@@ -362,3 +362,27 @@ func TestSeatsStayWithinTheDetourBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestInsertDropoffKM: the drop-off lies where the car gets after the pickup, so along
+// the way it comes after the pickup and no further than the detour allows.
+func TestInsertDropoffKM(t *testing.T) {
+	for _, tc := range []struct {
+		name            string
+		pickup, dropoff *carpool.Point
+		want            float64
+	}{
+		{"own stops", steglitz, wannsee, carpool.RoadKM(*berlin, *steglitz) + carpool.RoadKM(*steglitz, *wannsee)},
+		{"boards at the start", nil, wannsee, carpool.RoadKM(*berlin, *wannsee)},
+		{"rides to the end", steglitz, nil, carpool.RoadKM(*berlin, *steglitz) + carpool.RoadKM(*steglitz, *potsdam)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := carpool.Insert(*berlin, *potsdam, tc.pickup, tc.dropoff)
+			if math.Abs(got.DropoffKM-tc.want) > 1e-9 {
+				t.Fatalf("got drop-off after %.3f km, want %.3f", got.DropoffKM, tc.want)
+			}
+			if got.DropoffKM < got.PickupKM {
+				t.Fatalf("got drop-off after %.3f km, before the pickup at %.3f", got.DropoffKM, got.PickupKM)
+			}
+		})
+	}
+}

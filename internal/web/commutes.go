@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -395,16 +396,32 @@ func (s *Server) skipDay(w http.ResponseWriter, r *http.Request, me *session) er
 		if err != nil {
 			return err
 		}
+		ride, made, err := s.dayRide(r.Context(), me.Member, id, d)
+		if err != nil {
+			return err
+		}
 		p := s.printer(r, me)
+		day := s.dayLabel(p, v.Series, d)
+		if made {
+			day = s.when(p, ride.Ride.DepartAt) // the driver may have moved this one day
+		}
 		c := confirmation{
-			Title: p.T("confirm.skip_day", "Day", s.dayLabel(p, v.Series, d)),
+			Title: p.T("confirm.skip_day", "Day", day),
 			Verb:  p.T("confirm.skip_day_yes"), Back: "/commutes/" + url.PathEscape(id),
-			Consequences: []string{p.T("confirm.skip_day_ride", "Day", s.dayLabel(p, v.Series, d))},
+			Consequences: []string{p.T("confirm.skip_day_ride", "Day", day)},
 			Keep:         map[string]string{"date": d.String()},
 		}
-		for _, sub := range v.Subscribers {
-			if sub.Subscription.Covers(d) {
-				c.Consequences = append(c.Consequences, p.T("confirm.subscriber_loses_day", "Name", sub.Person.Name))
+		// Whoever holds a seat that day loses it: the subscribers, and colleagues who
+		// booked the day on its own. Before the day's ride exists, only subscribers can.
+		if made {
+			for _, pass := range ride.Passengers {
+				c.Consequences = append(c.Consequences, p.T("confirm.subscriber_loses_day", "Name", pass.Person.Name))
+			}
+		} else {
+			for _, sub := range v.Subscribers {
+				if sub.Subscription.Covers(d) {
+					c.Consequences = append(c.Consequences, p.T("confirm.subscriber_loses_day", "Name", sub.Person.Name))
+				}
 			}
 		}
 		return s.askFirst(w, r, me, c)
@@ -414,6 +431,22 @@ func (s *Server) skipDay(w http.ResponseWriter, r *http.Request, me *session) er
 	}
 	redirect(w, r, "/commutes/"+url.PathEscape(id), "daySkipped")
 	return nil
+}
+
+// dayRide is the ride series id makes on d as me sees it; ok is false when the day has
+// none (not made yet, skipped before it was made, or not made for a conflict).
+func (s *Server) dayRide(ctx context.Context, me carpool.Member, id string, d carpool.Date) (v app.RideView, ok bool, err error) {
+	days, err := s.app.Days(ctx, me, d, 1)
+	if err != nil {
+		return v, false, err
+	}
+	for _, day := range days.Days {
+		if day.Series.ID == id && day.Ride != nil {
+			v, err = s.app.Ride(ctx, me, day.Ride.ID)
+			return v, err == nil, err
+		}
+	}
+	return v, false, nil
 }
 
 func (s *Server) endSeries(w http.ResponseWriter, r *http.Request, me *session) error {

@@ -50,8 +50,8 @@ func wantLanguage(t *testing.T, body, lang string, want, notWant []string) {
 func TestPageFollowsAcceptLanguage(t *testing.T) {
 	app := webtest.Start(t, webtest.Options{})
 	b := newBrowser(t, app)
-	english := []string{"<title>Sign in · carpool</title>", "Times are shown in UTC."}
-	german := []string{"<title>Anmelden · carpool</title>", "Zeiten werden in UTC angezeigt."}
+	english := []string{"<title>Sign in · carpool</title>", "Skip to content"}
+	german := []string{"<title>Anmelden · carpool</title>", "Zum Inhalt springen"}
 	tests := []struct {
 		name, accept, lang string
 		want, notWant      []string

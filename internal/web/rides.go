@@ -25,6 +25,9 @@ type findPage struct {
 	// Along is the query string that carries the searcher's ends to a result's page, so
 	// a booking made there records the pickup and drop-off.
 	Along template.URL
+	// Pickup and Dropoff are the searcher's ends on a search along the route, which the
+	// results map draws each ride's line through.
+	Pickup, Dropoff *carpool.Place
 }
 
 var findInputs = []string{"from", "from_address", "from_coords", "to", "to_address", "to_coords", "when", "day", "after", "before", "seats", "radius", "match"}
@@ -84,6 +87,7 @@ func (s *Server) findRides(w http.ResponseWriter, r *http.Request, me *session) 
 	if p.Route {
 		// Encode makes it a safe query string; html/template must not escape it again.
 		p.Along = template.URL("?" + url.Values{"pickup": {atValue(*from)}, "dropoff": {atValue(*to)}}.Encode())
+		p.Pickup, p.Dropoff = from, to
 	}
 	after, before, day := s.searchWindow(f, now)
 	query := carpool.RideQuery{
@@ -178,6 +182,8 @@ type ridePage struct {
 	// MyPickupAt is when the driver is expected at the viewer's own pickup, when their
 	// booking names one.
 	MyPickupAt time.Time
+	// Route is what the map draws, in the order the car goes.
+	Route []mapPoint
 }
 
 func (s *Server) rideDetail(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -209,6 +215,7 @@ func (s *Server) showRide(w http.ResponseWriter, r *http.Request, me *session, i
 	if v.Mine != nil {
 		p.MyPickupAt, _ = v.Mine.PickupAt(v.Ride)
 	}
+	p.Route = routePoints(s.printer(r, me), p)
 	s.render(w, r, status, "ride", me, p)
 	return nil
 }

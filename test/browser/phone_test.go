@@ -68,8 +68,8 @@ func startGermanWeek(t *testing.T) *germanWeek {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The week runs as a deployment with mail does: account mails and notification mails
-	// go to a real SMTP server, and the settings offer e-mail.
+	// The week runs as a deployment with mail and open sign-up does: account mails and
+	// notification mails go to a real SMTP server, and the settings offer e-mail.
 	mailpit := mailtest.Start(t)
 	sender := func(base string) *mail.Sender {
 		s, err := mail.New(mail.Config{URL: mailpit.SMTPURL(), From: "Carpool <carpool@example.com>", BaseURL: base})
@@ -78,7 +78,7 @@ func startGermanWeek(t *testing.T) *germanWeek {
 		}
 		return s
 	}
-	app := webtest.Start(t, webtest.Options{Location: berlin, Mailer: func(base string) app.Mailer { return notify.NewAccountMailer(sender(base)) }})
+	app := webtest.Start(t, webtest.Options{Location: berlin, Signup: carpool.SignupPolicy{Domains: []string{"*"}}, Mailer: func(base string) app.Mailer { return notify.NewAccountMailer(sender(base)) }})
 	ctx, cancel := context.WithCancel(context.Background())
 	relayDone := make(chan struct{})
 	go func() {

@@ -88,8 +88,9 @@
     });
   });
 
-  // Search results: each ride of the list as a line from its start to its end. The map
-  // draws what the list holds, nothing else, and records which rides it drew.
+  // Search results: each ride of the list as a line from its start to its end, by way
+  // of the searcher's pickup and drop-off on a search along the route. The map draws
+  // what the list holds, nothing else, and records which rides it drew and their lines.
   document.querySelectorAll(".results-map").forEach(function (el) {
     var list = document.getElementById(el.dataset.list);
     if (!list) {
@@ -98,6 +99,7 @@
     var map = newMap(el);
     var bounds = [];
     var drawn = [];
+    var lines = [];
     list.querySelectorAll("li.result").forEach(function (item, i) {
       var from = point(item.dataset, "from");
       var to = point(item.dataset, "to");
@@ -105,7 +107,9 @@
         return;
       }
       var link = item.querySelector("a");
-      var line = L.polyline([from, to], { weight: 4 }).addTo(map);
+      var way = [from, point(item.dataset, "pickup"), point(item.dataset, "dropoff"), to].filter(Boolean);
+      var line = L.polyline(way, { weight: 4 }).addTo(map);
+      lines.push(way.map(function (at) { return at.join(","); }).join(" "));
       var start = L.circleMarker(from, { radius: 7 }).addTo(map);
       L.marker(to, { title: (i + 1) + ". " + item.dataset.label }).addTo(map);
       [line, start].forEach(function (layer) {
@@ -119,6 +123,7 @@
       drawn.push(item.dataset.id);
     });
     el.dataset.rides = drawn.join(" ");
+    el.dataset.lines = lines.join(";");
     if (bounds.length) {
       map.fitBounds(bounds, { padding: [24, 24] });
     } else {
@@ -128,7 +133,8 @@
 
   // A ride's page: its start and end and, as small circles, the stops the reader may
   // know: confirmed passengers' pickups and drop-offs for the driver, their own for a
-  // passenger.
+  // passenger. The page lists them in the order the car reaches them, and the line goes
+  // through them in that order; the map records the line's points for the tests.
   document.querySelectorAll(".ride-map").forEach(function (el) {
     var list = document.getElementById(el.dataset.list);
     if (!list) {
@@ -150,7 +156,8 @@
     });
     el.dataset.points = String(bounds.length);
     if (bounds.length >= 2) {
-      L.polyline(bounds.slice(0, 2), { dashArray: "6 6" }).addTo(map);
+      L.polyline(bounds, { dashArray: "6 6" }).addTo(map);
+      el.dataset.line = bounds.map(function (at) { return at.join(","); }).join(" ");
     }
     map.fitBounds(bounds, { padding: [24, 24], maxZoom: 14 });
   });
