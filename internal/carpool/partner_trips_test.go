@@ -97,10 +97,16 @@ func TestPartnerTripSearchMatch(t *testing.T) {
 		change func(*carpool.PartnerTripSearch, *carpool.Series)
 		want   int // departures; 0: no match
 	}{
-		{"weekend only", func(s *carpool.PartnerTripSearch, _ *carpool.Series) { s.Weekdays = carpool.DaysOf(time.Saturday, time.Sunday) }, 0},
+		{"weekend only", func(s *carpool.PartnerTripSearch, _ *carpool.Series) {
+			s.Weekdays = carpool.DaysOf(time.Saturday, time.Sunday)
+		}, 0},
 		{"mondays", func(s *carpool.PartnerTripSearch, _ *carpool.Series) { s.Weekdays = carpool.DaysOf(time.Monday) }, 4},
-		{"too late", func(s *carpool.PartnerTripSearch, _ *carpool.Series) { s.TimeOfDay = &carpool.Clock{Hour: 7, Minute: 46} }, 0},
-		{"just in margin", func(s *carpool.PartnerTripSearch, _ *carpool.Series) { s.TimeOfDay = &carpool.Clock{Hour: 7, Minute: 45} }, 20},
+		{"too late", func(s *carpool.PartnerTripSearch, _ *carpool.Series) {
+			s.TimeOfDay = &carpool.Clock{Hour: 7, Minute: 46}
+		}, 0},
+		{"just in margin", func(s *carpool.PartnerTripSearch, _ *carpool.Series) {
+			s.TimeOfDay = &carpool.Clock{Hour: 7, Minute: 45}
+		}, 20},
 		{"round midnight", func(s *carpool.PartnerTripSearch, sr *carpool.Series) {
 			sr.DepartTime = carpool.Clock{Hour: 23, Minute: 55}
 			s.TimeOfDay = &carpool.Clock{Hour: 0, Minute: 5}
@@ -109,9 +115,13 @@ func TestPartnerTripSearchMatch(t *testing.T) {
 			s.MinDepartAt = time.Date(2031, 3, 10, 0, 0, 0, 0, time.UTC)
 			s.MaxDepartAt = time.Date(2031, 3, 16, 23, 0, 0, 0, time.UTC)
 		}, 5},
-		{"before it starts", func(s *carpool.PartnerTripSearch, _ *carpool.Series) { s.MaxDepartAt = time.Date(2031, 3, 2, 23, 0, 0, 0, time.UTC) }, 0},
+		{"before it starts", func(s *carpool.PartnerTripSearch, _ *carpool.Series) {
+			s.MaxDepartAt = time.Date(2031, 3, 2, 23, 0, 0, 0, time.UTC)
+		}, 0},
 		{"ended", func(_ *carpool.PartnerTripSearch, sr *carpool.Series) { sr.Status = carpool.SeriesEnded }, 0},
-		{"ends after a week", func(_ *carpool.PartnerTripSearch, sr *carpool.Series) { sr.EndsOn = carpool.Date{Year: 2031, Month: 3, Day: 9} }, 5},
+		{"ends after a week", func(_ *carpool.PartnerTripSearch, sr *carpool.Series) {
+			sr.EndsOn = carpool.Date{Year: 2031, Month: 3, Day: 9}
+		}, 5},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s, sr := base, sr

@@ -18,9 +18,7 @@ type params struct {
 	errs []error
 }
 
-func (p *params) fail(name, format string, args ...any) {
-	p.errs = append(p.errs, carpool.FieldErrorf(carpool.EINVALID, name, format, args...))
-}
+func (p *params) fail(err error) { p.errs = append(p.errs, err) }
 
 func (p *params) err() error { return carpool.JoinInvalid(p.errs...) }
 
@@ -33,7 +31,7 @@ func (p *params) number(name string) (float64, bool) {
 	}
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		p.fail(name, "%s must be a number", name)
+		p.fail(carpool.FieldErrorf(carpool.EINVALID, name, "%s must be a number", name))
 		return 0, false
 	}
 	return f, true
@@ -46,7 +44,7 @@ func (p *params) integer(name string) (int64, bool) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		p.fail(name, "%s must be an integer", name)
+		p.fail(carpool.FieldErrorf(carpool.EINVALID, name, "%s must be an integer", name))
 		return 0, false
 	}
 	return n, true
@@ -69,7 +67,7 @@ func (p *params) unix(name string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	if v < 0 || v > 1<<40 {
-		p.fail(name, "%s must be UNIX seconds", name)
+		p.fail(carpool.FieldErrorf(carpool.EINVALID, name, "%s must be UNIX seconds", name))
 		return time.Time{}, false
 	}
 	return time.Unix(v, 0).UTC(), true
@@ -82,7 +80,7 @@ func (p *params) seconds(name string, limit time.Duration) time.Duration {
 		return 0
 	}
 	if v <= 0 || v > int64(limit/time.Second) {
-		p.fail(name, "%s must be between 1 and %d seconds", name, int64(limit/time.Second))
+		p.fail(carpool.FieldErrorf(carpool.EINVALID, name, "%s must be between 1 and %d seconds", name, int64(limit/time.Second)))
 		return 0
 	}
 	return time.Duration(v) * time.Second
@@ -92,7 +90,7 @@ func (p *params) seconds(name string, limit time.Duration) time.Duration {
 func (p *params) radius(name string) float64 {
 	v, ok := p.number(name)
 	if ok && v <= 0 {
-		p.fail(name, "%s must be positive", name)
+		p.fail(carpool.FieldErrorf(carpool.EINVALID, name, "%s must be positive", name))
 	}
 	return v
 }
@@ -103,7 +101,7 @@ func (p *params) count() int {
 		return 0
 	}
 	if v < 1 || v > 1<<20 {
-		p.fail("count", "count must be a positive integer")
+		p.fail(carpool.FieldErrorf(carpool.EINVALID, "count", "count must be a positive integer"))
 		return 0
 	}
 	return int(v)
@@ -121,7 +119,7 @@ func (p *params) timeOfDay(name string) *carpool.Clock {
 			return &carpool.Clock{Hour: t.Hour(), Minute: t.Minute()}
 		}
 	}
-	p.fail(name, "%s must be a time of day HH:MM:SS", name)
+	p.fail(carpool.FieldErrorf(carpool.EINVALID, name, "%s must be a time of day HH:MM:SS", name))
 	return nil
 }
 
@@ -133,7 +131,7 @@ func (p *params) weekdays(name string) carpool.Weekdays {
 	}
 	w, err := carpool.ParseWeekdays(strings.Split(v, ","))
 	if err != nil || w == 0 {
-		p.fail(name, "%s must list days among MON,TUE,WED,THU,FRI,SAT,SUN", name)
+		p.fail(carpool.FieldErrorf(carpool.EINVALID, name, "%s must list days among MON,TUE,WED,THU,FRI,SAT,SUN", name))
 		return 0
 	}
 	return w

@@ -174,7 +174,9 @@ func TestCheckObjectCatches(t *testing.T) {
 		{"nested unknown", func(o map[string]any) { o["driver"].(map[string]any)["email"] = "a@b" }},
 		{"nested missing", func(o map[string]any) { delete(o["driver"].(map[string]any), "alias") }},
 		{"bad enum in array", func(o map[string]any) { o["schedules"].([]any)[0].(map[string]any)["passengerPickupDay"] = "mon" }},
-		{"bad format", func(o map[string]any) { o["schedules"].([]any)[0].(map[string]any)["passengerPickupTimeOfDay"] = "7:30" }},
+		{"bad format", func(o map[string]any) {
+			o["schedules"].([]any)[0].(map[string]any)["passengerPickupTimeOfDay"] = "7:30"
+		}},
 		{"missing in nested array", func(o map[string]any) {
 			delete(o["schedules"].([]any)[0].(map[string]any)["journeySchedules"].([]any)[0].(map[string]any), "type")
 		}},
