@@ -277,7 +277,17 @@ func (rb *RideBook) Update(p RidePatch, by Member, car Car, res *Reservation, no
 		}
 		ride.DetourKM = *p.DetourKM
 	}
+	if p.Sharing != nil {
+		if !p.Sharing.Valid() {
+			return FieldErrorf(EINVALID, "share_with_partners", "share_with_partners must be true, false or null")
+		}
+		ride.Sharing = *p.Sharing
+	}
 	rb.touchRide(now)
+	if p.Sharing != nil && p.DepartAt == nil && p.Seats == nil && p.BookingMode == nil && p.Notes == nil && p.DetourKM == nil {
+		// Whether partners list the ride changes nothing for its passengers: no news.
+		return nil
+	}
 	rb.record(rideEvent(EventRideUpdated, *ride, ride.DriverID, now))
 	rb.promoteWaitlist(now)
 	return nil

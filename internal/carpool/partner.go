@@ -93,3 +93,28 @@ type PartnerTx interface {
 	LockPartner(ctx context.Context, id string) (Partner, error)
 	SetPartnerRevoked(ctx context.Context, id string, at time.Time) error
 }
+
+// PartnerRateStore counts partner requests where every replica sees the same count.
+type PartnerRateStore interface {
+	// CountPartnerRequest adds one request of the partner to the window that starts at
+	// window and returns how many the window holds now.
+	CountPartnerRequest(ctx context.Context, partnerID string, window time.Time) (int, error)
+}
+
+// PartnerRateWindow is the length of the windows a partner's requests are counted in.
+const PartnerRateWindow = time.Minute
+
+// PartnerWindow returns the start of the rate window now falls in.
+func PartnerWindow(now time.Time) time.Time { return now.UTC().Truncate(PartnerRateWindow) }
+
+// CheckPartnerRate decides whether a partner whose window starting at window now holds
+// count requests (this one included) stays within rate; beyond, ETHROTTLED says when the
+// next window opens.
+func CheckPartnerRate(count, rate int, window, now time.Time) error {
+	if count <= rate {
+		return nil
+	}
+	e := Errorf(ETHROTTLED, "too many requests from this partner; retry later")
+	e.RetryAfter = max(window.Add(PartnerRateWindow).Sub(now), time.Second)
+	return e
+}

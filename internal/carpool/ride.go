@@ -68,6 +68,8 @@ type Ride struct {
 	// DetourKM is how many road kilometres the driver will go out of the way to pick up
 	// and drop off a passenger (see Insert).
 	DetourKM float64
+	// Sharing is the driver's choice for partner operators for this ride alone.
+	Sharing PartnerSharing
 }
 
 // FreeSeats returns the seats still bookable.
@@ -96,6 +98,8 @@ type RideInput struct {
 	Notes         string
 	// DetourKM is the detour budget; nil means DefaultDetourKM.
 	DetourKM *float64
+	// Sharing overrides the driver's profile for partner operators (zero: follow it).
+	Sharing PartnerSharing
 }
 
 // Check reports every field of the offer that is wrong on its own, before any car or
@@ -120,6 +124,9 @@ func (in RideInput) normalised(now time.Time) (RideInput, float64, fieldErrors) 
 		detour = *in.DetourKM
 	}
 	fe.add(validateDetour(detour))
+	if !in.Sharing.Valid() {
+		fe.add(FieldErrorf(EINVALID, "share_with_partners", "share_with_partners must be true, false or null"))
+	}
 	in.DepartAt = Timestamp(in.DepartAt)
 	switch {
 	case in.DepartAt.IsZero():
@@ -164,6 +171,7 @@ func NewRide(in RideInput, driver Member, car Car, res *Reservation, now time.Ti
 		BookingMode: in.BookingMode,
 		Notes:       in.Notes,
 		DetourKM:    detour,
+		Sharing:     in.Sharing,
 		Status:      RideOpen,
 		Version:     1,
 		CreatedAt:   now,
@@ -209,6 +217,8 @@ type RidePatch struct {
 	// DetourKM is a new detour budget (0 to MaxDetourKM). A smaller budget is refused
 	// while a confirmed passenger's pickup and drop-off need a longer detour.
 	DetourKM *float64
+	// Sharing is a new choice for partner operators; passengers are not told of it.
+	Sharing *PartnerSharing
 }
 
 // VisibleTo reports whether m may see the ride. Every member may see and search rides;

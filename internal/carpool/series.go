@@ -58,10 +58,13 @@ type Series struct {
 	EndsOn       Date
 	ReserveFrom  Clock
 	ReserveUntil Clock
-	Status       SeriesStatus
-	Version      int
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Sharing is the driver's choice for partner operators for this commute; its days
+	// (rides) carry it.
+	Sharing   PartnerSharing
+	Status    SeriesStatus
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // SeriesInput is what a driver gives to offer a series. ReserveFrom and ReserveUntil
@@ -81,6 +84,8 @@ type SeriesInput struct {
 	EndsOn       Date
 	ReserveFrom  *Clock
 	ReserveUntil *Clock
+	// Sharing overrides the driver's profile for partner operators (zero: follow it).
+	Sharing PartnerSharing
 }
 
 // Location returns the series' time zone. The zone was checked when the series was made;
@@ -139,7 +144,7 @@ func (s Series) RideInput(d Date, reservationID string) RideInput {
 	return RideInput{
 		CarID: s.CarID, ReservationID: reservationID, From: s.From, To: s.To,
 		DepartAt: s.DepartAt(d), Seats: s.Seats, BookingMode: s.BookingMode, Notes: s.Notes,
-		DetourKM: &s.DetourKM,
+		DetourKM: &s.DetourKM, Sharing: s.Sharing,
 	}
 }
 
@@ -198,6 +203,9 @@ func (in SeriesInput) normalised(now time.Time) (SeriesInput, *time.Location, fl
 		detour = *in.DetourKM
 	}
 	fe.add(validateDetour(detour))
+	if !in.Sharing.Valid() {
+		fe.add(FieldErrorf(EINVALID, "share_with_partners", "share_with_partners must be true, false or null"))
+	}
 	return in, loc, detour, fe
 }
 
@@ -219,7 +227,7 @@ func NewSeries(in SeriesInput, driver Member, car Car, now time.Time) (Series, e
 		ID: NewID(), DriverID: driver.ID, CarID: car.ID, From: in.From, To: in.To,
 		Weekdays: in.Weekdays & AllWeekdays, DepartTime: in.DepartTime, TimeZone: loc.String(),
 		Seats: in.Seats, BookingMode: in.BookingMode, Notes: in.Notes, DetourKM: detour,
-		StartsOn: in.StartsOn, EndsOn: in.EndsOn,
+		StartsOn: in.StartsOn, EndsOn: in.EndsOn, Sharing: in.Sharing,
 		Status: SeriesActive, Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
 	switch car.Kind {
@@ -273,6 +281,8 @@ type SeriesPatch struct {
 	// DetourKM is a new detour budget; like a single ride's, a smaller one is refused
 	// while a confirmed passenger of a future occurrence needs more.
 	DetourKM *float64
+	// Sharing is a new choice for partner operators, for the commute and its future days.
+	Sharing *PartnerSharing
 }
 
 // Update applies a patch to the series itself. The store then applies RidePatch(day) to
@@ -312,6 +322,12 @@ func (s *Series) Update(p SeriesPatch, by Member, car Car, now time.Time) error 
 		}
 		s.DetourKM = *p.DetourKM
 	}
+	if p.Sharing != nil {
+		if !p.Sharing.Valid() {
+			return FieldErrorf(EINVALID, "share_with_partners", "share_with_partners must be true, false or null")
+		}
+		s.Sharing = *p.Sharing
+	}
 	s.Version++
 	s.UpdatedAt = now
 	return nil
@@ -335,7 +351,7 @@ func (s Series) RidePatch(p SeriesPatch, d Date) RidePatch {
 		at := s.DepartAt(d)
 		rp.DepartAt = &at
 	}
-	rp.Seats, rp.BookingMode, rp.DetourKM = p.Seats, p.BookingMode, p.DetourKM
+	rp.Seats, rp.BookingMode, rp.DetourKM, rp.Sharing = p.Seats, p.BookingMode, p.DetourKM, p.Sharing
 	return rp
 }
 

@@ -40,6 +40,8 @@ type Store interface {
 	AccountLinkStore
 	RetentionStore
 	PartnerStore
+	PartnerSeriesStore
+	PartnerRateStore
 	ParkingStore
 	MessageStore
 	RideHomeStore

@@ -23,14 +23,17 @@ type rideRequest struct {
 	BookingMode   string     `json:"booking_mode"`
 	Notes         string     `json:"notes"`
 	MaxDetourKM   *float64   `json:"max_detour_km"`
+	// SharePartners overrides the driver's profile choice for this ride.
+	SharePartners sharingBody `json:"share_with_partners"`
 }
 
 type ridePatch struct {
-	DepartAt    *string  `json:"depart_at"`
-	Seats       *int     `json:"seats"`
-	BookingMode *string  `json:"booking_mode"`
-	Notes       *string  `json:"notes"`
-	MaxDetourKM *float64 `json:"max_detour_km"`
+	DepartAt      *string     `json:"depart_at"`
+	Seats         *int        `json:"seats"`
+	BookingMode   *string     `json:"booking_mode"`
+	Notes         *string     `json:"notes"`
+	MaxDetourKM   *float64    `json:"max_detour_km"`
+	SharePartners sharingBody `json:"share_with_partners"`
 }
 
 type placeResponse struct {
@@ -72,6 +75,8 @@ type rideResponse struct {
 	DetourKM      *float64            `json:"detour_km,omitempty"`
 	PickupAt      string              `json:"pickup_at,omitempty"`
 	ParkingSpace  *heldSpace          `json:"parking_space,omitempty"`
+	// SharePartners is the ride's own choice for partner operators, shown to its driver.
+	SharePartners *sharingJSON `json:"share_with_partners,omitempty"`
 }
 
 // heldSpace is the carpool parking space a ride holds, told to its driver.
@@ -264,7 +269,7 @@ func (s *Server) createRide(w http.ResponseWriter, r *http.Request, me carpool.M
 	}
 	in := carpool.RideInput{
 		CarID: req.CarID, ReservationID: req.ReservationID, BookingMode: carpool.BookingMode(req.BookingMode), Notes: req.Notes,
-		DetourKM: req.MaxDetourKM,
+		DetourKM: req.MaxDetourKM, Sharing: req.SharePartners.Value,
 	}
 	// What the body lacks or cannot hold is reported all at once.
 	var errs []error
@@ -292,7 +297,9 @@ func (s *Server) createRide(w http.ResponseWriter, r *http.Request, me carpool.M
 	}
 	w.Header().Set("Location", "/api/v1/rides/"+ride.ID)
 	w.Header().Set("ETag", etag(ride.Version))
-	return s.writeJSON(w, r, http.StatusCreated, rideOut(ride, self(me)))
+	out := rideOut(ride, self(me))
+	out.SharePartners = sharingOut(ride.Sharing)
+	return s.writeJSON(w, r, http.StatusCreated, out)
 }
 
 func placeIn(p *placeBody, field string) (carpool.Place, error) {
@@ -336,6 +343,7 @@ func (s *Server) writeRide(w http.ResponseWriter, r *http.Request, me carpool.Me
 			}
 		}
 		out.Bookings = &list
+		out.SharePartners = sharingOut(v.Ride.Sharing)
 	}
 	if v.Space != nil {
 		out.ParkingSpace = &heldSpace{Label: v.Space.Label, SiteID: v.Space.SiteID, Date: v.Space.Day.String()}
@@ -364,7 +372,7 @@ func (s *Server) patchRide(w http.ResponseWriter, r *http.Request, me carpool.Me
 		}
 		p.DepartAt = &t
 	}
-	p.Seats, p.Notes, p.DetourKM = req.Seats, req.Notes, req.MaxDetourKM
+	p.Seats, p.Notes, p.DetourKM, p.Sharing = req.Seats, req.Notes, req.MaxDetourKM, req.SharePartners.patch()
 	if req.BookingMode != nil {
 		m := carpool.BookingMode(*req.BookingMode)
 		p.BookingMode = &m

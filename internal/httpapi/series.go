@@ -41,13 +41,16 @@ type seriesRequest struct {
 	EndsOn       string     `json:"ends_on"`
 	ReserveFrom  string     `json:"reserve_from"`
 	ReserveUntil string     `json:"reserve_until"`
+	// SharePartners overrides the driver's profile choice for this commute.
+	SharePartners sharingBody `json:"share_with_partners"`
 }
 
 type seriesPatch struct {
-	DepartTime  *string  `json:"depart_time"`
-	Seats       *int     `json:"seats"`
-	BookingMode *string  `json:"booking_mode"`
-	MaxDetourKM *float64 `json:"max_detour_km"`
+	DepartTime    *string     `json:"depart_time"`
+	Seats         *int        `json:"seats"`
+	BookingMode   *string     `json:"booking_mode"`
+	MaxDetourKM   *float64    `json:"max_detour_km"`
+	SharePartners sharingBody `json:"share_with_partners"`
 }
 
 type seriesResponse struct {
@@ -73,6 +76,9 @@ type seriesResponse struct {
 	UpdatedAt    string                  `json:"updated_at"`
 	Subscription *subscriptionResponse   `json:"subscription,omitempty"`
 	Subscribers  *[]subscriptionResponse `json:"subscribers,omitempty"`
+	// SharePartners is the commute's own choice for partner operators, shown to its
+	// driver.
+	SharePartners *sharingJSON `json:"share_with_partners,omitempty"`
 }
 
 type subscriptionResponse struct {
@@ -189,7 +195,7 @@ func (s *Server) createSeries(w http.ResponseWriter, r *http.Request, me carpool
 		return err
 	}
 	in := carpool.SeriesInput{CarID: req.CarID, TimeZone: req.TimeZone, BookingMode: carpool.BookingMode(req.BookingMode), Notes: req.Notes,
-		DetourKM: req.MaxDetourKM}
+		DetourKM: req.MaxDetourKM, Sharing: req.SharePartners.Value}
 	// What the body lacks or cannot hold is reported all at once.
 	var errs []error
 	if in.CarID == "" {
@@ -229,7 +235,9 @@ func (s *Server) createSeries(w http.ResponseWriter, r *http.Request, me carpool
 	}
 	w.Header().Set("Location", "/api/v1/commutes/"+sr.ID)
 	w.Header().Set("ETag", etag(sr.Version))
-	return s.writeJSON(w, r, http.StatusCreated, seriesOut(sr, self(me)))
+	out := seriesOut(sr, self(me))
+	out.SharePartners = sharingOut(sr.Sharing)
+	return s.writeJSON(w, r, http.StatusCreated, out)
 }
 
 // listSeries lists the caller's commutes: role=driver (default) those they drive,
@@ -243,7 +251,9 @@ func (s *Server) listSeries(w http.ResponseWriter, r *http.Request, me carpool.M
 	switch role := r.URL.Query().Get("role"); role {
 	case "", "driver":
 		for _, sr := range c.Driving {
-			out = append(out, seriesOut(sr, self(me)))
+			o := seriesOut(sr, self(me))
+			o.SharePartners = sharingOut(sr.Sharing)
+			out = append(out, o)
 		}
 	case "passenger":
 		for _, rs := range c.Riding {
@@ -284,6 +294,7 @@ func (s *Server) writeSeries(w http.ResponseWriter, r *http.Request, me carpool.
 			list[i] = subscriptionOut(sub.Subscription, sub.Person)
 		}
 		out.Subscribers = &list
+		out.SharePartners = sharingOut(v.Series.Sharing)
 	}
 	w.Header().Set("ETag", etag(v.Series.Version))
 	return s.writeJSON(w, r, status, out)
@@ -306,7 +317,7 @@ func (s *Server) patchSeries(w http.ResponseWriter, r *http.Request, me carpool.
 		}
 		p.DepartTime = &c
 	}
-	p.Seats, p.DetourKM = req.Seats, req.MaxDetourKM
+	p.Seats, p.DetourKM, p.Sharing = req.Seats, req.MaxDetourKM, req.SharePartners.patch()
 	if req.BookingMode != nil {
 		m := carpool.BookingMode(*req.BookingMode)
 		p.BookingMode = &m

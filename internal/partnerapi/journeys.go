@@ -4,8 +4,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"carpool/internal/app"
@@ -16,6 +14,7 @@ import (
 // field is the standard's name and type; none can hold a name, phone or e-mail.
 type driverJourney struct {
 	ID                  string  `json:"id"`
+	Operator            string  `json:"operator"`
 	Driver              user    `json:"driver"`
 	PassengerPickupLat  float64 `json:"passengerPickupLat"`
 	PassengerPickupLng  float64 `json:"passengerPickupLng"`
@@ -52,7 +51,7 @@ func (s *Server) driverJourneys(w http.ResponseWriter, r *http.Request, p carpoo
 	if err != nil {
 		// Report the domain's refusals (a missing end, say) with the unreadable values,
 		// so one answer names every parameter at fault.
-		_, _, domain := search.Query(time.Now())
+		_, _, _, domain := search.Query(time.Now())
 		return carpool.JoinInvalid(err, domain)
 	}
 	found, err := s.app.DriverJourneys(r.Context(), p, search)
@@ -68,17 +67,17 @@ func (s *Server) driverJourneys(w http.ResponseWriter, r *http.Request, p carpoo
 }
 
 func (s *Server) journeyOut(j app.PartnerJourney) driverJourney {
-	depart := j.DepartAt.Unix()
 	return driverJourney{
 		ID:                 j.RideID,
+		Operator:           s.operator,
 		Driver:             user{ID: j.DriverAlias, Operator: s.operator, Alias: j.DriverAlias},
-		PassengerPickupLat: j.From.Lat, PassengerPickupLng: j.From.Lon,
-		PassengerDropLat: j.To.Lat, PassengerDropLng: j.To.Lon,
+		PassengerPickupLat: j.Pickup.Lat, PassengerPickupLng: j.Pickup.Lon,
+		PassengerDropLat: j.Dropoff.Lat, PassengerDropLng: j.Dropoff.Lon,
 		DriverDepartureLat: j.From.Lat, DriverDepartureLng: j.From.Lon,
 		DriverArrivalLat: j.To.Lat, DriverArrivalLng: j.To.Lon,
 		Distance:            int(math.Round(j.DistanceKM * 1000)),
 		Duration:            int(j.Duration / time.Second),
-		PassengerPickupDate: depart, DriverDepartureDate: depart,
+		PassengerPickupDate: j.PickupAt.Unix(), DriverDepartureDate: j.DepartAt.Unix(),
 		WebURL:         s.url + "/rides/" + url.PathEscape(j.RideID),
 		Type:           "PLANNED",
 		AvailableSeats: j.FreeSeats,
@@ -88,79 +87,18 @@ func (s *Server) journeyOut(j app.PartnerJourney) driverJourney {
 
 // parseSearch reads the standard's query parameters, naming every one at fault at once.
 func parseSearch(q url.Values) (carpool.PartnerSearch, error) {
-	var s carpool.PartnerSearch
-	var errs []error
-	num := func(name string) (float64, bool) {
-		v := strings.TrimSpace(q.Get(name))
-		if v == "" {
-			return 0, false
-		}
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			errs = append(errs, carpool.FieldErrorf(carpool.EINVALID, name, "%s must be a number", name))
-			return 0, false
-		}
-		return f, true
+	p := params{q: q}
+	s := carpool.PartnerSearch{
+		From: p.point("departureLat", "departureLng"),
+		To:   p.point("arrivalLat", "arrivalLng"),
 	}
-	integer := func(name string) (int64, bool) {
-		v := strings.TrimSpace(q.Get(name))
-		if v == "" {
-			return 0, false
-		}
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			errs = append(errs, carpool.FieldErrorf(carpool.EINVALID, name, "%s must be an integer", name))
-			return 0, false
-		}
-		return n, true
+	if v, ok := p.unix("departureDate"); ok {
+		s.DepartAt = v
 	}
-	point := func(latName, lngName string) *carpool.Point {
-		lat, okLat := num(latName)
-		lng, okLng := num(lngName)
-		if !okLat || !okLng {
-			return nil
-		}
-		return &carpool.Point{Lat: lat, Lon: lng}
-	}
-	s.From = point("departureLat", "departureLng")
-	s.To = point("arrivalLat", "arrivalLng")
-	if v, ok := integer("departureDate"); ok {
-		if v < 0 || v > 1<<40 {
-			errs = append(errs, carpool.FieldErrorf(carpool.EINVALID, "departureDate", "departureDate must be UNIX seconds"))
-		} else {
-			s.DepartAt = time.Unix(v, 0).UTC()
-		}
-	}
-	if v, ok := integer("timeDelta"); ok {
-		if v <= 0 || v > int64(carpool.MaxPartnerTimeDelta/time.Second) {
-			errs = append(errs, carpool.FieldErrorf(carpool.EINVALID, "timeDelta", "timeDelta must be between 1 and %d seconds", int64(carpool.MaxPartnerTimeDelta/time.Second)))
-		} else {
-			s.TimeDelta = time.Duration(v) * time.Second
-		}
-	}
-	if v, ok := num("departureRadius"); ok {
-		s.FromRadiusKM = v
-		if v <= 0 {
-			errs = append(errs, carpool.FieldErrorf(carpool.EINVALID, "departureRadius", "departureRadius must be positive"))
-		}
-	}
-	if v, ok := num("arrivalRadius"); ok {
-		s.ToRadiusKM = v
-		if v <= 0 {
-			errs = append(errs, carpool.FieldErrorf(carpool.EINVALID, "arrivalRadius", "arrivalRadius must be positive"))
-		}
-	}
-	if v, ok := integer("count"); ok {
-		if v < 1 || v > 1<<20 {
-			errs = append(errs, carpool.FieldErrorf(carpool.EINVALID, "count", "count must be a positive integer"))
-		} else {
-			s.Count = int(v)
-		}
-	}
-	if err := carpool.JoinInvalid(errs...); err != nil {
-		return s, err
-	}
-	return s, nil
+	s.TimeDelta = p.seconds("timeDelta", carpool.MaxPartnerTimeDelta)
+	s.FromRadiusKM, s.ToRadiusKM = p.radius("departureRadius"), p.radius("arrivalRadius")
+	s.Count = p.count()
+	return s, p.err()
 }
 
 func hostOf(raw string) string {

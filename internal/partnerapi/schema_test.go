@@ -2,25 +2,28 @@ package partnerapi_test
 
 import (
 	"bufio"
+	"fmt"
 	"math"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 )
 
-// field is one line of testdata/driver_journey_fields.txt.
+// field is one line of a field list in testdata.
 type field struct {
 	typ      string
 	required bool
 	enum     []string
+	format   string
 }
 
-// loadFields reads the standard's field list kept beside the tests (its source is named
-// in the file).
-func loadFields(t *testing.T) map[string]field {
+// loadFields reads one of the standard's field lists kept beside the tests (each names
+// its source): driver_journey_fields.txt or driver_regular_trip_fields.txt.
+func loadFields(t *testing.T, name string) map[string]field {
 	t.Helper()
-	f, err := os.Open("testdata/driver_journey_fields.txt")
+	f, err := os.Open("testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +41,11 @@ func loadFields(t *testing.T) map[string]field {
 		}
 		fl := field{typ: parts[1], required: parts[2] == "required"}
 		if len(parts) > 3 {
-			fl.enum = strings.Split(parts[3], "|")
+			if format, ok := strings.CutPrefix(parts[3], "format:"); ok {
+				fl.format = format
+			} else {
+				fl.enum = strings.Split(parts[3], "|")
+			}
 		}
 		out[parts[0]] = fl
 	}
@@ -48,48 +55,73 @@ func loadFields(t *testing.T) map[string]field {
 	return out
 }
 
-// checkJourney fails t unless j (a decoded JSON object) is a DriverJourney of the
-// standard: every field known with its type and enum, every required one present.
-func checkJourney(t *testing.T, fields map[string]field, j map[string]any) {
+// reporter is the part of testing.T the checker uses, so a test can check the checker.
+type reporter interface {
+	Helper()
+	Errorf(format string, args ...any)
+}
+
+// record is a reporter that keeps what it is told.
+type record struct{ errs []string }
+
+func (r *record) Helper() {}
+func (r *record) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+var formats = map[string]*regexp.Regexp{
+	// RFC 3339 partial-time: hh:mm:ss with optional fraction.
+	"partial-time": regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?$`),
+}
+
+// checkObject fails t unless obj (a decoded JSON object) is what the field list says:
+// every field known with its type, enum and format, every required one present, in
+// nested objects and in the objects of arrays too ("a.b", "a[].b").
+func checkObject(t reporter, fields map[string]field, obj map[string]any) {
 	t.Helper()
-	check := func(prefix string, obj map[string]any) {
-		for k, v := range obj {
-			name := prefix + k
-			f, ok := fields[name]
-			if !ok {
-				t.Errorf("field %s is not in the standard", name)
-				continue
-			}
-			if !hasType(v, f.typ) {
-				t.Errorf("field %s = %v (%T), want %s", name, v, v, f.typ)
-			}
-			if f.enum != nil && !slices.Contains(f.enum, v.(string)) {
-				t.Errorf("field %s = %v, want one of %v", name, v, f.enum)
-			}
-		}
-	}
-	check("", j)
-	for _, nested := range []string{"driver", "price"} {
-		if obj, ok := j[nested].(map[string]any); ok {
-			check(nested+".", obj)
-		}
-	}
-	for name, f := range fields {
-		if !f.required {
+	checkAt(t, fields, "", obj)
+}
+
+func checkAt(t reporter, fields map[string]field, prefix string, obj map[string]any) {
+	t.Helper()
+	for k, v := range obj {
+		name := prefix + k
+		f, ok := fields[name]
+		if !ok {
+			t.Errorf("field %s is not in the standard", name)
 			continue
 		}
-		obj, key := j, name
-		if i := strings.IndexByte(name, '.'); i > 0 {
-			parent, _ := j[name[:i]].(map[string]any)
-			if parent == nil {
-				if fields[name[:i]].required {
-					t.Errorf("required %s missing (no %s)", name, name[:i])
-				}
-				continue
-			}
-			obj, key = parent, name[i+1:]
+		if !hasType(v, f.typ) {
+			t.Errorf("field %s = %v (%T), want %s", name, v, v, f.typ)
+			continue
 		}
-		if _, ok := obj[key]; !ok {
+		if f.enum != nil && !slices.Contains(f.enum, v.(string)) {
+			t.Errorf("field %s = %v, want one of %v", name, v, f.enum)
+		}
+		if f.format != "" && !formats[f.format].MatchString(v.(string)) {
+			t.Errorf("field %s = %q, want format %s", name, v, f.format)
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			checkAt(t, fields, name+".", x)
+		case []any:
+			for _, item := range x {
+				o, ok := item.(map[string]any)
+				if !ok {
+					t.Errorf("field %s holds %v (%T), want objects", name, item, item)
+					continue
+				}
+				checkAt(t, fields, name+"[].", o)
+			}
+		}
+	}
+	// Required fields of this level: names that extend prefix by one key.
+	for name, f := range fields {
+		rest, ok := strings.CutPrefix(name, prefix)
+		if !ok || !f.required || strings.ContainsAny(rest, ".[") {
+			continue
+		}
+		if _, ok := obj[rest]; !ok {
 			t.Errorf("required field %s missing", name)
 		}
 	}
@@ -112,6 +144,56 @@ func hasType(v any, typ string) bool {
 	case "object":
 		_, ok := v.(map[string]any)
 		return ok
+	case "array":
+		_, ok := v.([]any)
+		return ok
 	}
 	return false
+}
+
+// TestCheckObjectCatches: the checker itself fails on what it must refuse, so a passing
+// schema test means something.
+func TestCheckObjectCatches(t *testing.T) {
+	fields := loadFields(t, "driver_regular_trip_fields.txt")
+	good := func() map[string]any {
+		return map[string]any{
+			"operator": "carpool.example.com", "passengerPickupLat": 1.0, "passengerPickupLng": 1.0,
+			"passengerDropLat": 1.0, "passengerDropLng": 1.0, "duration": 60.0,
+			"driver": map[string]any{"id": "d", "operator": "o", "alias": "d"},
+			"schedules": []any{map[string]any{"passengerPickupDay": "MON", "passengerPickupTimeOfDay": "07:30:00",
+				"journeySchedules": []any{map[string]any{"passengerPickupDate": 1.0, "type": "PLANNED"}}}},
+		}
+	}
+	for _, c := range []struct {
+		name  string
+		spoil func(map[string]any)
+	}{
+		{"unknown field", func(o map[string]any) { o["driverName"] = "Ada" }},
+		{"missing required", func(o map[string]any) { delete(o, "operator") }},
+		{"wrong type", func(o map[string]any) { o["duration"] = 1.5 }},
+		{"nested unknown", func(o map[string]any) { o["driver"].(map[string]any)["email"] = "a@b" }},
+		{"nested missing", func(o map[string]any) { delete(o["driver"].(map[string]any), "alias") }},
+		{"bad enum in array", func(o map[string]any) { o["schedules"].([]any)[0].(map[string]any)["passengerPickupDay"] = "mon" }},
+		{"bad format", func(o map[string]any) {
+			o["schedules"].([]any)[0].(map[string]any)["passengerPickupTimeOfDay"] = "7:30"
+		}},
+		{"missing in nested array", func(o map[string]any) {
+			delete(o["schedules"].([]any)[0].(map[string]any)["journeySchedules"].([]any)[0].(map[string]any), "type")
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var probe record
+			checkObject(&probe, fields, good())
+			if len(probe.errs) > 0 {
+				t.Fatalf("the good object fails: %v", probe.errs)
+			}
+			o := good()
+			c.spoil(o)
+			probe = record{}
+			checkObject(&probe, fields, o)
+			if len(probe.errs) == 0 {
+				t.Errorf("%v passes", o)
+			}
+		})
+	}
 }

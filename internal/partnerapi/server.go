@@ -23,9 +23,7 @@ const Prefix = "/standard-covoiturage"
 
 // Default limits on one partner's requests.
 const (
-	DefaultRate  = 60 // requests per window
-	DefaultBurst = 60
-	rateWindow   = time.Minute
+	DefaultRate = 60 // requests per minute
 )
 
 // Options configure a Server. The zero value is usable.
@@ -36,10 +34,10 @@ type Options struct {
 	// Operator names carpool to partners in driver.operator (a domain name carpool is
 	// reached at); empty takes PublicURL's host.
 	Operator string
-	// Rate is how many requests one partner may make per minute on this replica; 0
-	// means DefaultRate.
+	// Rate is how many requests one partner may make per minute, counted in the
+	// database across every replica; 0 means DefaultRate.
 	Rate int
-	// Now is the rate limiter's clock; tests may stop it.
+	// Now is the rate's clock; tests may stop it.
 	Now func() time.Time
 }
 
@@ -49,7 +47,8 @@ type Server struct {
 	log      *slog.Logger
 	url      string
 	operator string
-	limit    *limiter
+	rate     int
+	now      func() time.Time
 	mux      *http.ServeMux
 }
 
@@ -62,18 +61,20 @@ func NewServer(a *app.App, opts Options) *Server {
 	if s.operator == "" {
 		s.operator = hostOf(s.url)
 	}
-	rate := opts.Rate
-	if rate <= 0 {
-		rate = DefaultRate
+	s.rate, s.now = opts.Rate, opts.Now
+	if s.rate <= 0 {
+		s.rate = DefaultRate
 	}
-	now := opts.Now
-	if now == nil {
-		now = time.Now
+	if s.now == nil {
+		s.now = time.Now
 	}
-	s.limit = newLimiter(rate, rateWindow, now)
 	s.mux = http.NewServeMux()
 	s.mux.Handle("GET "+Prefix+"/status", s.partner(s.status))
 	s.mux.Handle("GET "+Prefix+"/driver_journeys", s.partner(s.driverJourneys))
+	s.mux.Handle("GET "+Prefix+"/driver_regular_trips", s.partner(s.driverRegularTrips))
+	s.mux.Handle("GET "+Prefix+"/passenger_journeys", s.partner(s.passengerJourneys))
+	s.mux.Handle("GET "+Prefix+"/passenger_regular_trips", s.partner(s.passengerRegularTrips))
+	s.mux.Handle("POST "+Prefix+"/bookings", s.partner(s.postBooking))
 	return s
 }
 
@@ -100,9 +101,8 @@ func (s *Server) partner(h partnerHandler) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		if wait, ok := s.limit.allow(p.ID); !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-			writeError(w, http.StatusTooManyRequests, "too many requests from this partner; retry later")
+		if err := s.app.AdmitPartnerRequest(r.Context(), p, s.rate, s.now()); err != nil {
+			s.fail(w, r, err)
 			return
 		}
 		if err := h(w, r, p); err != nil {
@@ -123,6 +123,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		msg = strings.Join(parts, "; ")
 	}
 	switch {
+	case status == http.StatusTooManyRequests:
+		wait := carpool.RetryAfter(err)
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 	case status == http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `APIKey header="X-API-Key"`)
 	case status == http.StatusUnprocessableEntity:

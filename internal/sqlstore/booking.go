@@ -76,10 +76,11 @@ func (s *Store) writeChange(ctx context.Context, tx *sql.Tx, rb *carpool.RideBoo
 		box := r.Corridor()
 		res, err := tx.ExecContext(ctx, `UPDATE rides SET depart_at = $1, seats = $2, seats_taken = $3, booking_mode = $4,
 			notes = $5, status = $6, version = $7, updated_at = $8, detour_km = $9,
-			corridor_min_lat = $10, corridor_max_lat = $11, corridor_min_lon = $12, corridor_max_lon = $13
-			WHERE id = $14 AND version = $15`,
+			corridor_min_lat = $10, corridor_max_lat = $11, corridor_min_lon = $12, corridor_max_lon = $13,
+			share_with_partners = $14
+			WHERE id = $15 AND version = $16`,
 			ts(r.DepartAt), r.Seats, r.SeatsTaken, string(r.BookingMode), r.Notes, string(r.Status), r.Version,
-			ts(r.UpdatedAt), r.DetourKM, box.MinLat, box.MaxLat, box.MinLon, box.MaxLon, r.ID, r.Version-1)
+			ts(r.UpdatedAt), r.DetourKM, box.MinLat, box.MaxLat, box.MinLon, box.MaxLon, sharingArg(r.Sharing), r.ID, r.Version-1)
 		if err != nil {
 			return s.constraint(err, carpool.ECONFLICT, "seats")
 		}

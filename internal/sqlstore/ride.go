@@ -9,14 +9,14 @@ import (
 )
 
 const rideCols = `id, driver_id, car_id, reservation_id, from_label, from_lat, from_lon, to_label, to_lat, to_lon,
-	depart_at, seats, seats_taken, booking_mode, notes, status, version, created_at, updated_at, detour_km`
+	depart_at, seats, seats_taken, booking_mode, notes, status, version, created_at, updated_at, detour_km, share_with_partners`
 
 func scanRide(r rowScanner) (carpool.Ride, error) {
 	var x carpool.Ride
 	err := r.Scan(&x.ID, &x.DriverID, &x.CarID, strCol{&x.ReservationID},
 		&x.From.Label, &x.From.Lat, &x.From.Lon, &x.To.Label, &x.To.Lat, &x.To.Lon,
 		timeCol{&x.DepartAt}, &x.Seats, &x.SeatsTaken, &x.BookingMode, &x.Notes, &x.Status, &x.Version,
-		timeCol{&x.CreatedAt}, timeCol{&x.UpdatedAt}, &x.DetourKM)
+		timeCol{&x.CreatedAt}, timeCol{&x.UpdatedAt}, &x.DetourKM, sharingCol{&x.Sharing})
 	return x, err
 }
 
@@ -25,11 +25,11 @@ func (s *Store) insertRide(ctx context.Context, tx *sql.Tx, ride carpool.Ride) e
 	box := ride.Corridor()
 	_, err := tx.ExecContext(ctx, `INSERT INTO rides (`+rideCols+`, `+corridorCols+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-		        $21, $22, $23, $24)`,
+		        $21, $22, $23, $24, $25)`,
 		ride.ID, ride.DriverID, ride.CarID, null(ride.ReservationID),
 		ride.From.Label, ride.From.Lat, ride.From.Lon, ride.To.Label, ride.To.Lat, ride.To.Lon,
 		ts(ride.DepartAt), ride.Seats, ride.SeatsTaken, string(ride.BookingMode), ride.Notes, string(ride.Status),
-		ride.Version, ts(ride.CreatedAt), ts(ride.UpdatedAt), ride.DetourKM,
+		ride.Version, ts(ride.CreatedAt), ts(ride.UpdatedAt), ride.DetourKM, sharingArg(ride.Sharing),
 		box.MinLat, box.MaxLat, box.MinLon, box.MaxLon)
 	if err != nil {
 		return s.constraint(err, carpool.EINVALID, "car_id")

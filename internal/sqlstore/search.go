@@ -66,7 +66,7 @@ func (s *Store) searchSide(ctx context.Context, q carpool.RideQuery, side string
 	}
 	if q.Shared {
 		// In the SQL, not after it, so a page of shared rides is a full page.
-		conds = append(conds, "rides.driver_id IN (SELECT id FROM members WHERE share_with_partners = 1)")
+		conds = append(conds, sharedBy("rides"))
 	}
 	table := "rides"
 	box := func(prefix string, p *carpool.Point) *carpool.Box {

@@ -9,7 +9,7 @@ import (
 
 const seriesCols = `id, driver_id, car_id, from_label, from_lat, from_lon, to_label, to_lat, to_lon,
 	weekdays, depart_time, time_zone, seats, booking_mode, notes, starts_on, ends_on,
-	reserve_from, reserve_until, status, version, created_at, updated_at, detour_km`
+	reserve_from, reserve_until, status, version, created_at, updated_at, detour_km, share_with_partners`
 
 // dateCol scans a 'YYYY-MM-DD' column (” is the zero Date).
 type dateCol struct{ d *carpool.Date }
@@ -66,7 +66,7 @@ func scanSeries(r rowScanner) (carpool.Series, error) {
 		&x.To.Label, &x.To.Lat, &x.To.Lon, &days, clockCol{&x.DepartTime}, &x.TimeZone, &x.Seats,
 		&x.BookingMode, &x.Notes, dateCol{&x.StartsOn}, dateCol{&x.EndsOn},
 		clockCol{&x.ReserveFrom}, clockCol{&x.ReserveUntil}, &x.Status, &x.Version,
-		timeCol{&x.CreatedAt}, timeCol{&x.UpdatedAt}, &x.DetourKM)
+		timeCol{&x.CreatedAt}, timeCol{&x.UpdatedAt}, &x.DetourKM, sharingCol{&x.Sharing})
 	x.Weekdays = carpool.Weekdays(days)
 	return x, err
 }

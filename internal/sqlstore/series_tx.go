@@ -18,19 +18,20 @@ func (u *unit) LockSeries(ctx context.Context, id string) (carpool.Series, error
 
 func (u *unit) InsertSeries(ctx context.Context, sr carpool.Series) error {
 	_, err := u.tx.ExecContext(ctx, `INSERT INTO ride_series (`+seriesCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-		$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`,
+		$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`,
 		sr.ID, sr.DriverID, sr.CarID, sr.From.Label, sr.From.Lat, sr.From.Lon, sr.To.Label, sr.To.Lat, sr.To.Lon,
 		int(sr.Weekdays), sr.DepartTime.String(), sr.TimeZone, sr.Seats, string(sr.BookingMode), sr.Notes,
 		sr.StartsOn.String(), sr.EndsOn.String(), clockText(sr, sr.ReserveFrom), clockText(sr, sr.ReserveUntil),
-		string(sr.Status), sr.Version, ts(sr.CreatedAt), ts(sr.UpdatedAt), sr.DetourKM)
+		string(sr.Status), sr.Version, ts(sr.CreatedAt), ts(sr.UpdatedAt), sr.DetourKM, sharingArg(sr.Sharing))
 	return u.s.constraint(err, carpool.EINVALID, "car_id")
 }
 
 func (u *unit) SaveSeries(ctx context.Context, sr carpool.Series) error {
 	res, err := u.tx.ExecContext(ctx, `UPDATE ride_series SET depart_time = $1, seats = $2, booking_mode = $3,
-		starts_on = $4, ends_on = $5, status = $6, version = $7, updated_at = $8, detour_km = $9 WHERE id = $10`,
+		starts_on = $4, ends_on = $5, status = $6, version = $7, updated_at = $8, detour_km = $9,
+		share_with_partners = $10 WHERE id = $11`,
 		sr.DepartTime.String(), sr.Seats, string(sr.BookingMode), sr.StartsOn.String(), sr.EndsOn.String(),
-		string(sr.Status), sr.Version, ts(sr.UpdatedAt), sr.DetourKM, sr.ID)
+		string(sr.Status), sr.Version, ts(sr.UpdatedAt), sr.DetourKM, sharingArg(sr.Sharing), sr.ID)
 	if err != nil {
 		return u.s.constraint(err, carpool.EINVALID, "")
 	}

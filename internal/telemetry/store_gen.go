@@ -489,6 +489,18 @@ func (is *instrumentedStore) PartnerByKeyHash(ctx context.Context, hash string) 
 	return is.next.PartnerByKeyHash(ctx, hash)
 }
 
+func (is *instrumentedStore) SharedSeries(ctx context.Context, since carpool.Date) (_ []carpool.Series, err error) {
+	ctx, end := is.start(ctx, "SharedSeries")
+	defer func() { end(err) }()
+	return is.next.SharedSeries(ctx, since)
+}
+
+func (is *instrumentedStore) CountPartnerRequest(ctx context.Context, partnerID string, window time.Time) (_ int, err error) {
+	ctx, end := is.start(ctx, "CountPartnerRequest")
+	defer func() { end(err) }()
+	return is.next.CountPartnerRequest(ctx, partnerID, window)
+}
+
 func (is *instrumentedStore) ActiveParkingSpaces(ctx context.Context, siteID string) (_ []carpool.ParkingSpace, err error) {
 	ctx, end := is.start(ctx, "ActiveParkingSpaces")
 	defer func() { end(err) }()

@@ -91,10 +91,11 @@ var seriesFields = map[string]string{
 	"from.label": "from", "from.lat": "from", "from.lon": "from",
 	"to.label": "to", "to.lat": "to", "to.lon": "to",
 	"booking_mode": "mode", "depart_time": "depart_time", "time_zone": "time_zone", "max_detour_km": "detour",
+	"share_with_partners": "partners",
 }
 
 var seriesInputs = []string{"car_id", "from", "from_address", "from_coords", "to", "to_address", "to_coords", "weekdays",
-	"depart_time", "time_zone", "seats", "mode", "starts_on", "ends_on", "reserve_from", "reserve_until", "notes", "detour"}
+	"depart_time", "time_zone", "seats", "mode", "starts_on", "ends_on", "reserve_from", "reserve_until", "notes", "detour", "partners"}
 
 // seriesCars are the cars a member may offer a series in: their own and the pool cars.
 func (s *Server) seriesCars(r *http.Request, me carpool.Member) ([]carpool.Car, error) {
@@ -127,6 +128,7 @@ func (s *Server) seriesForm(w http.ResponseWriter, r *http.Request, me *session)
 	f.Values.Set("mode", string(carpool.BookingInstant))
 	f.Values.Set("detour", strconv.FormatFloat(carpool.DefaultDetourKM, 'f', -1, 64))
 	f.Values.Set("depart_time", "07:30")
+	f.Values.Set("partners", "profile")
 	f.Values.Set("time_zone", s.zone(me).String())
 	f.Values.Set("starts_on", carpool.DateOf(s.now().In(s.zone(me))).AddDays(1).String())
 	places, err := s.seriesPlaces(r, me.Member, f, "")
@@ -178,6 +180,7 @@ func (s *Server) offerSeries(w http.ResponseWriter, r *http.Request, me *session
 		DetourKM:    optionalPtr(f, "detour", func() float64 { return f.float("detour", "field.detour") }),
 		StartsOn:    dateField(f, "starts_on", "field.first_day"),
 		EndsOn:      optional(f, "ends_on", func() carpool.Date { return dateField(f, "ends_on", "field.last_day") }),
+		Sharing:     sharingChoice(f),
 	}
 	if f.text("reserve_from") != "" || f.text("reserve_until") != "" {
 		from, until := clockField(f, "reserve_from", "field.reserve_from"), clockField(f, "reserve_until", "field.reserve_until")

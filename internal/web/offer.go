@@ -31,10 +31,10 @@ var offerFields = map[string]string{
 	"from.label": "from", "from.lat": "from", "from.lon": "from",
 	"to.label": "to", "to.lat": "to", "to.lon": "to",
 	"depart_at": "depart", "booking_mode": "mode", "max_detour_km": "detour",
-	"car_id": "source", "reservation_id": "source",
+	"car_id": "source", "reservation_id": "source", "share_with_partners": "partners",
 }
 
-var offerInputs = []string{"source", "from", "from_address", "from_coords", "to", "to_address", "to_coords", "depart", "seats", "mode", "notes", "detour"}
+var offerInputs = []string{"source", "from", "from_address", "from_coords", "to", "to_address", "to_coords", "depart", "seats", "mode", "notes", "detour", "partners"}
 
 // offerPlaces are the place fields of the offer form.
 func (s *Server) offerPlaces(ctx context.Context, me carpool.Member, f *form, lookup string) (map[string]*placeField, error) {
@@ -75,6 +75,7 @@ func (s *Server) offerForm(w http.ResponseWriter, r *http.Request, me *session) 
 	f.Values.Set("seats", "1")
 	f.Values.Set("mode", string(carpool.BookingInstant))
 	f.Values.Set("detour", strconv.FormatFloat(carpool.DefaultDetourKM, 'f', -1, 64))
+	f.Values.Set("partners", "profile")
 	depart := s.now().Add(30 * time.Minute)
 	source := r.URL.Query().Get("source")
 	for _, src := range sources {
@@ -132,6 +133,7 @@ func (s *Server) offerRide(w http.ResponseWriter, r *http.Request, me *session) 
 		Seats:       f.integer("seats", "field.seats"),
 		BookingMode: carpool.BookingMode(f.text("mode")),
 		Notes:       f.Get("notes"),
+		Sharing:     sharingChoice(f),
 	}
 	var found bool
 	for _, src := range sources {

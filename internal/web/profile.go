@@ -26,7 +26,7 @@ type profilePage struct {
 }
 
 var (
-	profileInputs  = []string{"name", "phone", "email", "language", "time_zone"}
+	profileInputs  = []string{"name", "phone", "email", "language", "time_zone", "share_with_partners"}
 	passwordInputs = []string{"current_password", "password"}
 )
 
@@ -51,7 +51,12 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, me *session
 
 // profileForm is the profile form filled with m's values.
 func profileForm(m carpool.Member) *form {
-	return newForm(url.Values{"name": {m.Name}, "phone": {m.Phone}, "email": {m.Email}, "language": {m.Language}, "time_zone": {m.TimeZone}})
+	share := "off"
+	if m.ShareWithPartners {
+		share = "on"
+	}
+	return newForm(url.Values{"name": {m.Name}, "phone": {m.Phone}, "email": {m.Email}, "language": {m.Language}, "time_zone": {m.TimeZone},
+		"share_with_partners": {share}})
 }
 
 // languages are the languages a member may choose, each named in itself.
@@ -80,6 +85,11 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request, me *session
 	if _, ok := r.PostForm["email"]; ok {
 		email := f.Get("email")
 		patch.Email = &email
+	}
+	_, posted := r.PostForm["share_with_partners"]
+	patch.ShareWithPartners = profileSharing(f, posted)
+	if !f.Valid() {
+		return s.showProfile(w, r, me, f, emptyForm(passwordInputs), f.status())
 	}
 	_, err := s.app.UpdateProfile(r.Context(), me.Member, patch)
 	if err == nil {
