@@ -153,3 +153,53 @@ func (a *App) RideHomes(ctx context.Context, me carpool.Member, mine bool, statu
 	}
 	return a.store.RideHomes(ctx, f, p)
 }
+
+// LostRide is a booking of the member that a ride home may replace, with its ride.
+type LostRide struct {
+	Booking carpool.Booking
+	Ride    carpool.Ride
+}
+
+// LostRides are me's bookings whose ride no longer takes them and leaves within
+// carpool.RideHomeWindow of now: what a ride-home form offers to choose from.
+func (a *App) LostRides(ctx context.Context, me carpool.Member) ([]LostRide, error) {
+	now := a.Now()
+	bookings, err := all(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.Booking, string, error) {
+		return a.store.Bookings(ctx, carpool.BookingFilter{PassengerID: me.ID, DepartAfter: now.Add(-carpool.RideHomeWindow)}, p)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("lost rides: %w", err)
+	}
+	var out []LostRide
+	for _, b := range bookings {
+		ride, err := a.store.Ride(ctx, b.RideID)
+		if err != nil {
+			return nil, fmt.Errorf("lost rides: %w", err)
+		}
+		if carpool.RideLost(me, b, ride, now) && carpool.InRideHomeWindow(ride, now) {
+			out = append(out, LostRide{Booking: b, Ride: ride})
+		}
+	}
+	return out, nil
+}
+
+// RideHomeNames names the members who asked, for fleet managers, who answer them: id to
+// name. Others learn no names (they see only their own requests).
+func (a *App) RideHomeNames(ctx context.Context, me carpool.Member, reqs []carpool.RideHomeRequest) (map[string]string, error) {
+	names := map[string]string{}
+	if !me.ManagesFleet() || len(reqs) == 0 {
+		return names, nil
+	}
+	ids := make([]string, len(reqs))
+	for i, q := range reqs {
+		ids[i] = q.MemberID
+	}
+	members, err := a.store.Members(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("ride home names: %w", err)
+	}
+	for _, m := range members {
+		names[m.ID] = m.Name
+	}
+	return names, nil
+}

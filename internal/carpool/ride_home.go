@@ -92,13 +92,10 @@ func NewRideHomeRequest(me Member, in RideHomeAsk, now time.Time) (RideHomeReque
 	if err := JoinInvalid(errs...); err != nil {
 		return RideHomeRequest{}, err
 	}
-	lost := r.Status == RideCancelled || b.Status == BookingRejected ||
-		b.Status == BookingCancelled && b.CancelledBy != me.ID ||
-		b.Status == BookingConfirmed && !now.Before(r.DepartAt)
-	if !lost {
+	if !RideLost(me, b, r, now) {
 		return RideHomeRequest{}, Errorf(ECONFLICT, "the ride still takes you: ask for a ride home once it is cancelled, declined or has left without you")
 	}
-	if now.Before(r.DepartAt.Add(-RideHomeWindow)) || now.After(r.DepartAt.Add(RideHomeWindow)) {
+	if !InRideHomeWindow(r, now) {
 		return RideHomeRequest{}, Errorf(ECONFLICT, "a ride home is asked for on the day: from 12 hours before the ride's departure to 12 hours after")
 	}
 	if in.PerYear > 0 && in.UsedThisYear >= in.PerYear {
@@ -106,6 +103,20 @@ func NewRideHomeRequest(me Member, in RideHomeAsk, now time.Time) (RideHomeReque
 	}
 	return RideHomeRequest{ID: NewID(), MemberID: me.ID, BookingID: b.ID, RideID: r.ID, SiteID: in.Site.ID,
 		Note: note, Status: RideHomeRequested, CreatedAt: Timestamp(now)}, nil
+}
+
+// RideLost reports whether me's booking b no longer takes them on ride r at now: declined,
+// cancelled by someone else, the ride cancelled, or its departure passed with them
+// still waiting.
+func RideLost(me Member, b Booking, r Ride, now time.Time) bool {
+	return b.PassengerID == me.ID && (r.Status == RideCancelled || b.Status == BookingRejected ||
+		b.Status == BookingCancelled && b.CancelledBy != me.ID ||
+		b.Status == BookingConfirmed && !now.Before(r.DepartAt))
+}
+
+// InRideHomeWindow reports whether now is within RideHomeWindow of r's departure.
+func InRideHomeWindow(r Ride, now time.Time) bool {
+	return !now.Before(r.DepartAt.Add(-RideHomeWindow)) && !now.After(r.DepartAt.Add(RideHomeWindow))
 }
 
 // RideHomeDecision is a fleet manager's answer: approve with a means (a pool car, whose

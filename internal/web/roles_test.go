@@ -424,6 +424,12 @@ func webMatrix(s *site) []webRow {
 		{"POST /fleet/sites/{id}/parking-spaces/{space}/retire", "/fleet/sites/{id}/retire", s.space, nil, false, [6]int{403, 403, 403, 303, 303, 403}},
 		{"GET /fleet/sites/{id}/parking", "", fixed(&s.hq.ID), nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 		{"GET /fleet/sites/{id}/parking.csv", "", fixed(&s.hq.ID), nil, false, [6]int{303, 403, 403, 200, 200, 303}},
+		{"GET /rides-home", "", nil, nil, false, [6]int{303, 200, 200, 200, 200, 303}},
+		{"POST /rides-home", "", nil, func(t *testing.T, _ carpool.Member) any {
+			return v("booking_id", s.ownerLostBooking(t), "note", "")
+		}, false, [6]int{403, 404, 303, 404, 404, 403}},
+		{"POST /rides-home/{id}/approve", "", s.ownerRideHome, v("means", "taxi", "voucher", "T-1"), false, [6]int{403, 404, 403, 303, 303, 403}},
+		{"POST /rides-home/{id}/decline", "", s.ownerRideHome, v("reason", "No car tonight"), false, [6]int{403, 404, 403, 303, 303, 403}},
 		{"GET /fleet/reports", "", nil, nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 		{"GET /fleet/reports/{table}", "/fleet/reports/weeks.csv", nil, nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 		{"GET /fleet/utilisation", "", nil, nil, false, [6]int{303, 403, 403, 200, 200, 303}},

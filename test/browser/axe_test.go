@@ -136,6 +136,7 @@ func TestAccessibilityOfEveryPage(t *testing.T) {
 		"GET /fleet/cars/{id}":           {frida, []string{"/fleet/cars/" + pool.ID}},
 		"GET /fleet/reports":             {frida, []string{"/fleet/reports"}},
 		"GET /fleet/utilisation":         {frida, []string{"/fleet/utilisation"}},
+		"GET /rides-home":                {frida, []string{"/rides-home"}},
 		"/":                              {anna, []string{"/no-such-page"}}, // the not-found page
 	}
 	var routes []string
