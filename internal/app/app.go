@@ -9,6 +9,7 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"log/slog"
 	"runtime"
 	"runtime/debug"
@@ -68,6 +69,13 @@ type Options struct {
 	// Parking is how near a site a ride must end to claim one of its carpool spaces, and
 	// the zone of the sites that name none; the zero value means 300 m and UTC.
 	Parking carpool.Parking
+	// CheckIn is how near a ride's route a check-in must be; the zero value means
+	// carpool.DefaultCheckInRadiusM.
+	CheckIn carpool.CheckInRule
+	// CheckInSecret signs the sites' check-in codes and keys the identities of the
+	// register export; empty means a random one for this process only (codes then die
+	// with it, and replicas refuse each other's).
+	CheckInSecret []byte
 	// KeepCalendarOnPasswordChange keeps a member's calendar feed URL working when their
 	// password changes; by default it stops, like every other credential they had.
 	KeepCalendarOnPasswordChange bool
@@ -95,6 +103,8 @@ type App struct {
 	addressGate *memberGate
 	limits      carpool.Limits
 	parking     carpool.Parking
+	checkInRule carpool.CheckInRule
+	siteCodes   carpool.SiteCodes
 
 	mailer   Mailer
 	mailJobs chan struct{}
@@ -107,7 +117,11 @@ func New(store carpool.Store, opts Options) *App {
 		sso: opts.SSO, noPasswords: opts.NoPasswordSignIn, keepCalendar: opts.KeepCalendarOnPasswordChange, geocoder: opts.Geocoder,
 		mailer: opts.Mailer, mailJobs: make(chan struct{}, maxMailJobs), addressGate: newMemberGate(opts.AddressSearchWait),
 		signInRefused: opts.SignInRefused, reservationRefused: opts.ReservationRefused,
-		bookingRefused: opts.BookingRefused, parking: opts.Parking}
+		bookingRefused: opts.BookingRefused, parking: opts.Parking,
+		checkInRule: opts.CheckIn, siteCodes: carpool.SiteCodes{Secret: opts.CheckInSecret}}
+	if len(a.siteCodes.Secret) == 0 {
+		a.siteCodes.Secret = randomSecret()
+	}
 	a.limits = carpool.DefaultLimits()
 	if opts.Limits != nil {
 		a.limits = *opts.Limits
@@ -144,3 +158,10 @@ func (a *App) Now() time.Time { return carpool.Timestamp(a.now()) }
 
 // Ping checks that the store answers; readiness probes use it.
 func (a *App) Ping(ctx context.Context) error { return a.store.Ping(ctx) }
+
+// randomSecret returns 32 random bytes, for a deployment that set no secret of its own.
+func randomSecret() []byte {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (it aborts the program instead)
+	return b
+}

@@ -42,6 +42,7 @@ type Store interface {
 	PartnerStore
 	ParkingStore
 	MessageStore
+	ProofStore
 }
 
 // MemberStore keeps members.

@@ -39,6 +39,7 @@ type Tx interface {
 	PartnerTx
 	ParkingTx
 	MessageTx
+	ProofTx
 }
 
 // MemberTx administers members inside a transaction.

@@ -49,6 +49,8 @@ var Tables = []string{
 	"parking_claims",
 	"ride_messages",
 	"ride_message_notices",
+	"ride_check_ins",
+	"proof_records",
 }
 
 // maxAttempts bounds how often a transaction is run when the engine reports a failure

@@ -65,6 +65,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Parking", testParking},
 		{"ParkingConcurrency", testParkingConcurrency},
 		{"Messages", testMessages},
+		{"Proofs", testProofs},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
