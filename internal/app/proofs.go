@@ -143,10 +143,10 @@ func (a *App) ProofExport(ctx context.Context, me carpool.Member, from, to time.
 		}
 		out = append(out, RegisterJourney{
 			OperatorJourneyID: p.RideID + "-" + p.PassengerID, OperatorTripID: p.RideID, OperatorClass: string(p.Class),
-			Start:    RegisterPoint{Datetime: p.Start.At.UTC(), Lat: p.Start.Lat, Lon: p.Start.Lon},
-			End:      RegisterPoint{Datetime: p.End.At.UTC(), Lat: p.End.Lat, Lon: p.End.Lon},
-			Distance: p.DistanceM,
-			Driver:   RegisterOccupant{Identity: a.identity(p.DriverID)},
+			Start:     RegisterPoint{Datetime: p.Start.At.UTC(), Lat: p.Start.Lat, Lon: p.Start.Lon},
+			End:       RegisterPoint{Datetime: p.End.At.UTC(), Lat: p.End.Lat, Lon: p.End.Lon},
+			Distance:  p.DistanceM,
+			Driver:    RegisterOccupant{Identity: a.identity(p.DriverID)},
 			Passenger: RegisterPassenger{Identity: a.identity(p.PassengerID), Seats: p.Seats},
 		})
 	}
