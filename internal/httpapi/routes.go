@@ -81,6 +81,7 @@ func (s *Server) routes() {
 	s.notificationRoutes()
 	s.partnerRoutes()
 	s.parkingRoutes()
+	s.proofRoutes()
 }
 
 // openAPIETag names this build's description, so that a client (or a linter fetching it

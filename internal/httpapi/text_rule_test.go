@@ -136,6 +136,7 @@ func textInputs(t *testing.T, e *env) []textInput {
 	add("POST /api/v1/sites/{id}/parking-spaces", "/api/v1/sites/"+siteID+"/parking-spaces", fm,
 		func() map[string]any { return map[string]any{} }, "label")
 	add("PATCH /api/v1/parking-spaces/{id}", "/api/v1/parking-spaces/"+spaceID, fm, func() map[string]any { return map[string]any{} }, "label")
+	add("POST /api/v1/rides/{id}/check-ins", "/api/v1/rides/"+rideID+"/check-ins", pia, func() map[string]any { return map[string]any{} }, "code")
 	add("POST /api/v1/cars", "/api/v1/cars", ann, func() map[string]any {
 		return map[string]any{"kind": "private", "plate": plate(), "make": "VW", "model": "Golf", "seats": 5}
 	}, "plate", "make", "model")
