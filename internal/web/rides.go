@@ -178,6 +178,8 @@ type ridePage struct {
 	// MyPickupAt is when the driver is expected at the viewer's own pickup, when their
 	// booking names one.
 	MyPickupAt time.Time
+	// CheckIn is what the viewer sees of check-in, as an occupant of the ride.
+	CheckIn app.CheckInView
 }
 
 func (s *Server) rideDetail(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -208,6 +210,9 @@ func (s *Server) showRide(w http.ResponseWriter, r *http.Request, me *session, i
 	}
 	if v.Mine != nil {
 		p.MyPickupAt, _ = v.Mine.PickupAt(v.Ride)
+	}
+	if p.CheckIn, err = s.app.RideCheckIn(r.Context(), me.Member, v); err != nil {
+		return err
 	}
 	s.render(w, r, status, "ride", me, p)
 	return nil
@@ -258,6 +263,9 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, me *sessi
 	case "reject":
 		_, err = s.app.RejectBooking(ctx, me.Member, b.ID)
 		done = "rejected"
+	case "no-show":
+		_, err = s.app.MarkNoShow(ctx, me.Member, b.ID)
+		done = "noShow"
 	case "cancel":
 		if !confirmed(r) {
 			return s.confirmBookingCancel(w, r, me, b)

@@ -95,6 +95,7 @@ func (s *Server) routes(mux *routeMux) {
 	mux.Handle("GET /fleet/utilisation", s.signedIn(fleetOnly(carpool.Phrasef("see the utilisation report"), s.utilisation)))
 
 	s.parkingRoutes(mux)
+	s.checkInRoutes(mux)
 	s.notificationRoutes(mux)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
