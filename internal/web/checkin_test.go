@@ -63,6 +63,9 @@ func TestCheckInPages(t *testing.T) {
 	// The site's code, printed by a fleet manager, checks Pia in from her phone.
 	fleet := newBrowser(t, app)
 	fleet.signInAs(fiona)
+	if _, body := fleet.get("/fleet/sites/" + site.ID); !strings.Contains(body, `href="/fleet/sites/`+site.ID+`/check-in-code"`) {
+		t.Errorf("the site page does not lead to its check-in code")
+	}
 	res, body = fleet.get("/fleet/sites/" + site.ID + "/check-in-code")
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, `<svg`) || !strings.Contains(body, `class="qr"`) {
 		t.Fatalf("site code page: got %d without a QR code", res.StatusCode)
