@@ -19,6 +19,7 @@ import (
 func (s *Server) checkInRoutes(mux *routeMux) {
 	mux.Handle("POST /rides/{id}/check-in", s.signedIn(s.checkIn))
 	mux.Handle("GET /check-in", s.signedIn(s.codeCheckIn))
+	mux.Handle("GET /profile/attestation", s.signedIn(s.attestation))
 	mux.Handle("GET /fleet/sites/{id}/check-in-code", s.signedIn(fleetOnly(carpool.Phrasef("show a site's check-in code"), s.siteCodePage)))
 }
 

@@ -121,3 +121,50 @@ func TestCheckInPages(t *testing.T) {
 		t.Errorf("Paul's page does not tell him he was marked as not there")
 	}
 }
+
+// TestAttestationPage: a month's shared trips, once their day is over, are attested
+// with their kilometres and the CO₂ avoided at the reports' factor; a no-show is not.
+func TestAttestationPage(t *testing.T) {
+	app := webtest.Start(t, webtest.Options{})
+	ctx := context.Background()
+	dora := app.AddMember(t, "dora@example.com", "Dora Driver", "", carpool.RoleMember)
+	pia := app.AddMember(t, "pia@example.com", "Pia Passenger", "", carpool.RoleMember)
+	car := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, OwnerID: dora.ID, Plate: "M AT 1", Make: "VW", Model: "Golf",
+		Seats: 5, Status: carpool.CarActive, Version: 1}
+	mustDo(t, app.Store.CreateCar(ctx, car))
+	flows := storetest.NewFlows(app.Store)
+	// About 22.2 km due north: 0.2 degrees of latitude, times the road factor 1.3.
+	ride, err := flows.CreateRide(ctx, carpool.RideInput{CarID: car.ID, DepartAt: time.Now().Add(time.Hour), Seats: 3,
+		BookingMode: carpool.BookingInstant, From: carpool.Place{Label: "South", Lat: 48.1, Lon: 11.5},
+		To: carpool.Place{Label: "North", Lat: 48.3, Lon: 11.5}}, dora)
+	mustDo(t, err)
+	_, err = flows.BookSeats(ctx, ride.ID, pia, carpool.BookingRequest{Seats: 1})
+	mustDo(t, err)
+	departed := time.Now().Add(-3 * 24 * time.Hour).UTC()
+	db, ok := app.Store.(interface{ DB() *sql.DB })
+	if !ok {
+		t.Fatal("the test store exposes no database")
+	}
+	_, err = db.DB().ExecContext(ctx, `UPDATE rides SET depart_at = $1 WHERE id = $2`, departed, ride.ID)
+	mustDo(t, err)
+
+	b := newBrowser(t, app)
+	b.signInAs(pia)
+	month := departed.Format("2006-01")
+	res, body := b.get("/profile/attestation?month=" + month)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("attestation: got %d", res.StatusCode)
+	}
+	// 28.9 km road distance for one seat, times 0.16844 kg per km: 4.9 kg.
+	totals := regexp.MustCompile(`id="attestation-totals"><strong>([^<]+)<`).FindStringSubmatch(body)
+	if totals == nil || !strings.Contains(totals[1], "1 shared trips") || !strings.Contains(totals[1], "28.9 km") || !strings.Contains(totals[1], "4.9 kg") {
+		t.Errorf("totals: got %v, want 1 trip, 28.9 km, 4.9 kg", totals)
+	}
+	if res, _ := b.get("/profile/attestation?month=December"); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a month that is none: got %d, want 422", res.StatusCode)
+	}
+	other := departed.AddDate(0, -2, 0).Format("2006-01")
+	if _, body := b.get("/profile/attestation?month=" + other); !strings.Contains(body, `id="attestation-empty"`) {
+		t.Errorf("a month without trips attests some")
+	}
+}

@@ -408,6 +408,7 @@ func webMatrix(s *site) []webRow {
 			true, [6]int{403, 303, 303, 303, 303, 403}},
 		{"POST /profile/sessions/{id}/revoke", "", s.ownerSession, nil, false, [6]int{403, 404, 303, 404, 404, 403}},
 		{"GET /profile/export", "", nil, nil, false, [6]int{303, 200, 200, 200, 200, 303}},
+		{"GET /profile/attestation", "", nil, nil, false, [6]int{303, 200, 200, 200, 200, 303}},
 		{"POST /profile/erase", "", nil, v("password", webtest.Password), true, [6]int{403, 303, 303, 303, 303, 403}},
 
 		{"GET /admin/members", "", nil, nil, false, [6]int{303, 403, 403, 403, 200, 303}},
