@@ -34,7 +34,13 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 		roles[value] = carpool.Role(role)
 	}
 	limits := cfg.Limits()
+	checkIn, secret := cfg.CheckIn()
+	if len(secret) == 0 {
+		logger.Warn("CARPOOL_CHECKIN_SECRET is not set: a random one signs the sites' check-in codes, so printed codes stop working at a restart and replicas refuse each other's; set it (or CARPOOL_CHECKIN_SECRET_FILE) in production")
+	}
 	opts := app.Options{
+		CheckIn:                      checkIn,
+		CheckInSecret:                secret,
 		Limits:                       &limits,
 		Parking:                      cfg.Parking(),
 		ReservationRefused:           metrics.ReservationRefused,

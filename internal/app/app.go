@@ -9,6 +9,7 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"log/slog"
 	"runtime"
 	"runtime/debug"
@@ -84,6 +85,13 @@ type Options struct {
 	Location *time.Location
 	// Language speaks to members who chose none [English].
 	Language language.Tag
+	// CheckIn is how near a ride's route a check-in must be; the zero value means
+	// carpool.DefaultCheckInRadiusM.
+	CheckIn carpool.CheckInRule
+	// CheckInSecret signs the sites' check-in codes and keys the identities of the
+	// register export; empty means a random one for this process only (codes then die
+	// with it, and replicas refuse each other's).
+	CheckInSecret []byte
 	// KeepCalendarOnPasswordChange keeps a member's calendar feed URL working when their
 	// password changes; by default it stops, like every other credential they had.
 	KeepCalendarOnPasswordChange bool
@@ -115,6 +123,8 @@ type App struct {
 	addressGate *memberGate
 	limits      carpool.Limits
 	parking     carpool.Parking
+	checkInRule carpool.CheckInRule
+	siteCodes   carpool.SiteCodes
 
 	publicURL string
 	adminAddr string
@@ -137,7 +147,8 @@ func New(store carpool.Store, opts Options) *App {
 		signInRefused: opts.SignInRefused, reservationRefused: opts.ReservationRefused,
 		bookingRefused: opts.BookingRefused, parking: opts.Parking,
 		publicURL: strings.TrimRight(opts.PublicURL, "/"), adminAddr: opts.AdminAddr, outbound: opts.Outbound,
-		loc: opts.Location, lang: opts.Language, sites: newSiteCache(opts.SiteCacheTTL, 0)}
+		loc: opts.Location, lang: opts.Language, sites: newSiteCache(opts.SiteCacheTTL, 0),
+		checkInRule: opts.CheckIn, siteCodes: carpool.SiteCodes{Secret: opts.CheckInSecret}}
 	if a.publicURL == "" {
 		a.publicURL = "http://localhost:8080"
 	}
@@ -149,6 +160,9 @@ func New(store carpool.Store, opts Options) *App {
 	}
 	if a.lang == (language.Tag{}) {
 		a.lang = locale.Default
+	}
+	if len(a.siteCodes.Secret) == 0 {
+		a.siteCodes.Secret = randomSecret()
 	}
 	a.limits = carpool.DefaultLimits()
 	if opts.Limits != nil {
@@ -186,3 +200,10 @@ func (a *App) Now() time.Time { return carpool.Timestamp(a.now()) }
 
 // Ping checks that the store answers; readiness probes use it.
 func (a *App) Ping(ctx context.Context) error { return a.store.Ping(ctx) }
+
+// randomSecret returns 32 random bytes, for a deployment that set no secret of its own.
+func randomSecret() []byte {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (it aborts the program instead)
+	return b
+}

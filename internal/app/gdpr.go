@@ -26,6 +26,7 @@ type Export struct {
 	Subscriptions []ExportedSubscription `json:"commute_subscriptions"`
 	Notifications []ExportedNotification `json:"notifications"`
 	Messages      []ExportedMessage      `json:"messages"`
+	Proofs        []ExportedProof        `json:"proof_records"`
 	EmailKinds    []string               `json:"email_notifications"`
 	Audit         []ExportedAuditEntry   `json:"audit_entries"`
 }
@@ -126,6 +127,10 @@ func (a *App) ExportMine(ctx context.Context, me carpool.Member) (Export, error)
 	if err != nil {
 		return Export{}, err
 	}
+	proofs, err := a.store.MemberProofs(ctx, m.ID)
+	if err != nil {
+		return Export{}, err
+	}
 	audit, err := everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.AuditEntry, string, error) {
 		return a.store.AuditLog(ctx, carpool.AuditFilter{SubjectID: m.ID}, p)
 	})
@@ -138,6 +143,7 @@ func (a *App) ExportMine(ctx context.Context, me carpool.Member) (Export, error)
 	x.Subscriptions = exportRecords(subscriptions, exportSubscription)
 	x.Notifications, x.Audit = exportRecords(notifications, exportNotification), exportRecords(audit, exportAuditEntry)
 	x.Messages = exportRecords(messages, exportMessage)
+	x.Proofs = exportRecords(proofs, func(p carpool.Proof) ExportedProof { return exportProof(p, m.ID) })
 	x.EmailKinds, x.Sessions = nonNil(x.EmailKinds), nonNil(x.Sessions)
 	a.audit(ctx, me, carpool.AuditDataExported, "member", m.ID, "")
 	return x, nil

@@ -61,6 +61,11 @@ func (a *App) erase(ctx context.Context, id string, by carpool.Member) error {
 		if err := tx.ForgetRideHomeNotes(ctx, m.ID); err != nil {
 			return err
 		}
+		// Their proof records and check-ins go: a record is about two people, and
+		// with one of them erased it proves nothing any more.
+		if err := tx.EraseProofs(ctx, m.ID); err != nil {
+			return err
+		}
 		return tx.AppendAudit(ctx, carpool.NewAuditEntry(by, carpool.AuditMemberErased, "member", m.ID, "", tx.Now()))
 	})
 	if err != nil {

@@ -75,6 +75,8 @@ var keys = map[string][]string{
 	"ride_messages":        {"id"},
 	"ride_message_notices": {"ride_id", "member_id"},
 	"ride_home_requests":   {"id"},
+	"ride_check_ins":       {"ride_id", "member_id"},
+	"proof_records":        {"ride_id", "passenger_id"},
 }
 
 // Write streams a backup of db to w and returns its manifest. It reads every table in

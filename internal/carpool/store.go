@@ -45,6 +45,7 @@ type Store interface {
 	ParkingStore
 	MessageStore
 	RideHomeStore
+	ProofStore
 }
 
 // MemberStore keeps members.

@@ -40,6 +40,7 @@ type Tx interface {
 	ParkingTx
 	MessageTx
 	RideHomeTx
+	ProofTx
 }
 
 // MemberTx administers members inside a transaction.

@@ -61,6 +61,12 @@ type Config struct {
 	// ParkingRadiusM is how near a site, in metres, a ride must end to claim one of its
 	// carpool parking spaces.
 	ParkingRadiusM float64
+	// CheckInRadiusM is how far from a ride's route or the rider's pickup, in metres,
+	// a check-in's position may lie.
+	CheckInRadiusM float64
+	// CheckInSecret signs the sites' check-in codes and keys the identities of the
+	// proof export; "" means a random one per process (see CheckIn).
+	CheckInSecret string
 
 	// Fair-use limits (see carpool.Limits); 0 turns one off.
 	MaxAdvance            time.Duration
@@ -97,6 +103,12 @@ type Config struct {
 // the sites that name none.
 func (c *Config) Parking() carpool.Parking {
 	return carpool.Parking{RadiusM: c.ParkingRadiusM, Zone: c.Timezone}
+}
+
+// CheckIn returns the check-in rule and secret; an empty secret is left to the
+// application to make up (a random one per process, which serve warns about).
+func (c *Config) CheckIn() (carpool.CheckInRule, []byte) {
+	return carpool.CheckInRule{RadiusM: c.CheckInRadiusM}, []byte(c.CheckInSecret)
 }
 
 // Limits returns the configured fair-use limits.

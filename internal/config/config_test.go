@@ -34,6 +34,9 @@ func TestLoadDefaults(t *testing.T) {
 	if p := c.Parking(); p.RadiusM != 300 || p.Zone != time.UTC {
 		t.Errorf("parking: got %+v, want 300 m in UTC", p)
 	}
+	if rule, secret := c.CheckIn(); rule.RadiusM != 500 || len(secret) != 0 {
+		t.Errorf("check-in: got %+v and a %d-byte secret, want 500 m and none (made up at start)", rule, len(secret))
+	}
 	if c.LogFormat != "json" || c.LogLevel != slog.LevelInfo || c.Timezone != time.UTC {
 		t.Errorf("logs/tz: got %q %v %v", c.LogFormat, c.LogLevel, c.Timezone)
 	}
@@ -98,6 +101,11 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{"parking radius too small", map[string]string{"CARPOOL_PARKING_RADIUS": "5"}, "CARPOOL_PARKING_RADIUS"},
 		{"parking radius too large", map[string]string{"CARPOOL_PARKING_RADIUS": "5001"}, "CARPOOL_PARKING_RADIUS"},
 		{"parking radius NaN", map[string]string{"CARPOOL_PARKING_RADIUS": "NaN"}, "CARPOOL_PARKING_RADIUS"},
+		{"check-in radius not a number", map[string]string{"CARPOOL_CHECKIN_RADIUS": "close"}, "CARPOOL_CHECKIN_RADIUS"},
+		{"check-in radius too small", map[string]string{"CARPOOL_CHECKIN_RADIUS": "49"}, "CARPOOL_CHECKIN_RADIUS"},
+		{"check-in radius too large", map[string]string{"CARPOOL_CHECKIN_RADIUS": "5001"}, "CARPOOL_CHECKIN_RADIUS"},
+		{"check-in secret too short", map[string]string{"CARPOOL_CHECKIN_SECRET": "short"}, "CARPOOL_CHECKIN_SECRET"},
+		{"check-in secret twice", map[string]string{"CARPOOL_CHECKIN_SECRET": strings.Repeat("s", 32), "CARPOOL_CHECKIN_SECRET_FILE": "/x"}, "CARPOOL_CHECKIN_SECRET"},
 		{"bad domain", map[string]string{"CARPOOL_SIGNUP_DOMAINS": "a@b.com"}, "CARPOOL_SIGNUP_DOMAINS"},
 		{"bad scheme", map[string]string{"CARPOOL_DATABASE_URL": "mysql://x"}, "CARPOOL_DATABASE_URL"},
 		{"bad port", map[string]string{"POSTGRES_PORT": "http"}, "POSTGRES_PORT"},

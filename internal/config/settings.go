@@ -172,6 +172,27 @@ var settings = []setting{
 			return nil
 		},
 		show: func(c *Config) string { return strconv.FormatFloat(c.ParkingRadiusM, 'f', -1, 64) }},
+	{env: "CARPOOL_CHECKIN_RADIUS", flag: "checkin-radius", def: "500",
+		usage: "metres within which a check-in's position must lie of the ride's route or the rider's pickup",
+		apply: func(c *Config, v string) error {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || !(f >= 50 && f <= 5000) {
+				return errors.New("must be a number of metres from 50 to 5000")
+			}
+			c.CheckInRadiusM = f
+			return nil
+		},
+		show: func(c *Config) string { return strconv.FormatFloat(c.CheckInRadiusM, 'f', -1, 64) }},
+	{env: "CARPOOL_CHECKIN_SECRET", flag: "checkin-secret", secret: true,
+		usage: "signs the sites' daily check-in codes and keys identities in the proof export: the same on every replica, 32 characters or more; unset, a random one per process (codes then stop at a restart)",
+		apply: func(c *Config, v string) error {
+			if v != "" && len(v) < 32 {
+				return errors.New("must be at least 32 characters")
+			}
+			c.CheckInSecret = v
+			return nil
+		},
+		show: func(c *Config) string { return c.CheckInSecret }},
 	{env: "CARPOOL_SIGNUP_DOMAINS", flag: "signup-domains", usage: "comma-separated email domains that may sign up; empty: closed; *: open",
 		apply: func(c *Config, v string) error {
 			d, err := parseDomains(v)

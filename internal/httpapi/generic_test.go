@@ -71,12 +71,15 @@ var validBody = map[string]any{
 	"approveRideHome":            map[string]any{"means": "taxi", "voucher": "T-1"},
 	"declineRideHome":            map[string]any{"reason": "No car tonight"},
 	"renameParkingSpace":         map[string]any{"label": "P1"},
+	"checkIn":                    map[string]any{"lat": 1, "lon": 1},
 }
 
 // validQuery is the query an operation requires, for the same checks.
 var validQuery = map[string]string{
 	"searchAddress": "?q=Oranienplatz",
 	"parkingList":   "?date=2030-01-01",
+	"listProofs":    "?from=2030-01-01T00:00:00Z&to=2030-02-01T00:00:00Z",
+	"exportProofs":  "?from=2030-01-01T00:00:00Z&to=2030-02-01T00:00:00Z",
 }
 
 // TestEveryOperation checks what every operation of the description shares: credentials,
@@ -158,6 +161,7 @@ func TestBodyErrorsOnPathOperations(t *testing.T) {
 		"PATCH /api/v1/sites/" + site, "PATCH /api/v1/cars/" + car, "POST /api/v1/cars/" + car + "/reservations",
 		"PATCH /api/v1/rides/" + ride, "POST /api/v1/rides/" + ride + "/bookings", "POST /api/v1/rides/" + ride + "/messages",
 		"POST /api/v1/sites/" + site + "/parking-spaces", "PATCH /api/v1/parking-spaces/" + space,
+		"POST /api/v1/rides/" + ride + "/check-ins",
 	} {
 		method, p, _ := strings.Cut(path, " ")
 		t.Run(path, func(t *testing.T) {

@@ -322,6 +322,13 @@ func roleMatrix(w *world) []matrixRow {
 			false, [6]int{401, 403, 403, 200, 200, 401}},
 		{"DELETE", "/api/v1/parking-spaces/{id}", "", w.space, nil, false, [6]int{401, 403, 403, 204, 204, 401}},
 		{"GET", "/api/v1/sites/{id}/parking", "?date=2030-01-01", func(*testing.T) string { return w.site }, nil, false, [6]int{401, 403, 403, 200, 200, 401}},
+		{"GET", "/api/v1/sites/{id}/check-in-code", "", func(*testing.T) string { return w.site }, nil, false, [6]int{401, 403, 403, 200, 200, 401}},
+		// Check-in is the ride's occupants' alone: others see the ride but may not.
+		{"POST", "/api/v1/rides/{id}/check-ins", "", w.ownerRideSoon, map[string]any{"lat": 48.1372, "lon": 11.5756},
+			false, [6]int{401, 403, 201, 403, 403, 401}},
+		{"POST", "/api/v1/bookings/{id}/no-show", "", w.departedBookingOnOwnersRide, nil, false, [6]int{401, 404, 200, 404, 404, 401}},
+		{"GET", "/api/v1/proofs", "?from=" + from + "&to=" + to, nil, nil, false, [6]int{401, 403, 403, 200, 200, 401}},
+		{"GET", "/api/v1/proofs/export", "?from=" + from + "&to=" + to, nil, nil, false, [6]int{401, 403, 403, 200, 200, 401}},
 
 		{"GET", "/api/v1/cars", "", nil, nil, false, [6]int{401, 200, 200, 200, 200, 401}},
 		{"POST", "/api/v1/cars", "", nil, func(*testing.T, caller) any {

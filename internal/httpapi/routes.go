@@ -82,6 +82,7 @@ func (s *Server) routes() {
 	s.partnerRoutes()
 	s.parkingRoutes()
 	s.rideHomeRoutes()
+	s.proofRoutes()
 }
 
 // openAPIETag names this build's description, so that a client (or a linter fetching it

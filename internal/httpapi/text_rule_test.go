@@ -146,6 +146,7 @@ func textInputs(t *testing.T, e *env) []textInput {
 	add("POST /api/v1/ride-home-requests/{id}/decline", "/api/v1/ride-home-requests/"+rideHome+"/decline", fm,
 		func() map[string]any { return map[string]any{} }, "reason")
 	add("PATCH /api/v1/parking-spaces/{id}", "/api/v1/parking-spaces/"+spaceID, fm, func() map[string]any { return map[string]any{} }, "label")
+	add("POST /api/v1/rides/{id}/check-ins", "/api/v1/rides/"+rideID+"/check-ins", pia, func() map[string]any { return map[string]any{} }, "code")
 	add("POST /api/v1/cars", "/api/v1/cars", ann, func() map[string]any {
 		return map[string]any{"kind": "private", "plate": plate(), "make": "VW", "model": "Golf", "seats": 5}
 	}, "plate", "make", "model")

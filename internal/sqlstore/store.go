@@ -50,6 +50,8 @@ var Tables = []string{
 	"ride_messages",
 	"ride_message_notices",
 	"ride_home_requests",
+	"ride_check_ins",
+	"proof_records",
 }
 
 // maxAttempts bounds how often a transaction is run when the engine reports a failure

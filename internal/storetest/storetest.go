@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"ParkingConcurrency", testParkingConcurrency},
 		{"Messages", testMessages},
 		{"RideHome", testRideHome},
+		{"Proofs", testProofs},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })

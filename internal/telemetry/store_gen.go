@@ -542,3 +542,27 @@ func (is *instrumentedStore) RideHomes(ctx context.Context, f carpool.RideHomeFi
 	defer func() { end(err) }()
 	return is.next.RideHomes(ctx, f, p)
 }
+
+func (is *instrumentedStore) Proofs(ctx context.Context, from time.Time, to time.Time) (_ []carpool.Proof, err error) {
+	ctx, end := is.start(ctx, "Proofs")
+	defer func() { end(err) }()
+	return is.next.Proofs(ctx, from, to)
+}
+
+func (is *instrumentedStore) MemberProofs(ctx context.Context, memberID string) (_ []carpool.Proof, err error) {
+	ctx, end := is.start(ctx, "MemberProofs")
+	defer func() { end(err) }()
+	return is.next.MemberProofs(ctx, memberID)
+}
+
+func (is *instrumentedStore) RideCheckIns(ctx context.Context, rideID string) (_ []carpool.CheckIn, err error) {
+	ctx, end := is.start(ctx, "RideCheckIns")
+	defer func() { end(err) }()
+	return is.next.RideCheckIns(ctx, rideID)
+}
+
+func (is *instrumentedStore) RideProofs(ctx context.Context, rideID string) (_ []carpool.Proof, err error) {
+	ctx, end := is.start(ctx, "RideProofs")
+	defer func() { end(err) }()
+	return is.next.RideProofs(ctx, rideID)
+}

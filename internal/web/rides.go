@@ -184,6 +184,8 @@ type ridePage struct {
 	MyPickupAt time.Time
 	// Route is what the map draws, in the order the car goes.
 	Route []mapPoint
+	// CheckIn is what the viewer sees of check-in, as an occupant of the ride.
+	CheckIn app.CheckInView
 }
 
 func (s *Server) rideDetail(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -216,6 +218,9 @@ func (s *Server) showRide(w http.ResponseWriter, r *http.Request, me *session, i
 		p.MyPickupAt, _ = v.Mine.PickupAt(v.Ride)
 	}
 	p.Route = routePoints(s.printer(r, me), p)
+	if p.CheckIn, err = s.app.RideCheckIn(r.Context(), me.Member, v); err != nil {
+		return err
+	}
 	s.render(w, r, status, "ride", me, p)
 	return nil
 }
@@ -265,6 +270,9 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, me *sessi
 	case "reject":
 		_, err = s.app.RejectBooking(ctx, me.Member, b.ID)
 		done = "rejected"
+	case "no-show":
+		_, err = s.app.MarkNoShow(ctx, me.Member, b.ID)
+		done = "noShow"
 	case "cancel":
 		if !confirmed(r) {
 			return s.confirmBookingCancel(w, r, me, b)

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -149,6 +150,29 @@ func (s *site) ride(t *testing.T, driver carpool.Member, mode carpool.BookingMod
 }
 
 func (s *site) ownerRide(t *testing.T) string { return s.ride(t, s.owner, carpool.BookingInstant) }
+
+// ownerRideSoon is a ride of the owner departing in ten minutes: check-in is open.
+func (s *site) ownerRideSoon(t *testing.T) string {
+	r, err := storetest.NewFlows(s.app.Store).WithLimits(carpool.Limits{}).CreateRide(context.Background(), carpool.RideInput{CarID: s.carOf(t, s.owner), DepartAt: time.Now().Add(10 * time.Minute),
+		Seats: 3, BookingMode: carpool.BookingInstant, From: carpool.Place{Label: "A", Lat: 48.1, Lon: 11.5}, To: carpool.Place{Label: "B", Lat: 48.3, Lon: 11.7}}, s.owner)
+	mustDo(t, err)
+	return r.ID
+}
+
+// departedBookingOnOwnersRide is a colleague's confirmed booking on a ride of the
+// owner that departed five minutes ago (moved there in the database: no flow does).
+func (s *site) departedBookingOnOwnersRide(t *testing.T) string {
+	ride := s.ownerRideSoon(t)
+	b, err := storetest.NewFlows(s.app.Store).BookSeats(context.Background(), ride, s.colleague(t), carpool.BookingRequest{Seats: 1})
+	mustDo(t, err)
+	db, ok := s.app.Store.(interface{ DB() *sql.DB })
+	if !ok {
+		t.Fatal("the test store exposes no database")
+	}
+	_, err = db.DB().ExecContext(context.Background(), `UPDATE rides SET depart_at = $1 WHERE id = $2`, time.Now().Add(-5*time.Minute).UTC(), ride)
+	mustDo(t, err)
+	return b.ID
+}
 
 // ownerBooking is the owner's booking, as a passenger, on a colleague's ride.
 func (s *site) ownerBooking(t *testing.T) string {
@@ -338,6 +362,9 @@ func webMatrix(s *site) []webRow {
 		{"POST /bookings/{id}/{action}", "/bookings/{id}/cancel", s.ownerBooking, nil, false, [6]int{403, 404, 303, 404, 404, 403}},
 		{"POST /bookings/{id}/{action}", "/bookings/{id}/confirm", s.requestToOwner, nil, false, [6]int{403, 404, 303, 404, 404, 403}},
 		{"POST /bookings/{id}/{action}", "/bookings/{id}/reject", s.requestToOwner, nil, false, [6]int{403, 404, 303, 404, 404, 403}},
+		{"POST /bookings/{id}/{action}", "/bookings/{id}/no-show", s.departedBookingOnOwnersRide, nil, false, [6]int{403, 404, 303, 404, 404, 403}},
+		{"POST /rides/{id}/check-in", "", s.ownerRideSoon, v("lat", "48.1", "lon", "11.5"), false, [6]int{403, 403, 303, 403, 403, 403}},
+		{"GET /check-in", "/check-in?code=not-a-code", nil, nil, false, [6]int{303, 422, 422, 422, 422, 303}},
 
 		{"GET /cars", "", nil, nil, false, [6]int{303, 200, 200, 200, 200, 303}},
 		{"GET /cars/{id}", "", fixed(&s.pool), nil, false, [6]int{303, 200, 200, 200, 200, 303}},
@@ -381,6 +408,7 @@ func webMatrix(s *site) []webRow {
 			true, [6]int{403, 303, 303, 303, 303, 403}},
 		{"POST /profile/sessions/{id}/revoke", "", s.ownerSession, nil, false, [6]int{403, 404, 303, 404, 404, 403}},
 		{"GET /profile/export", "", nil, nil, false, [6]int{303, 200, 200, 200, 200, 303}},
+		{"GET /profile/attestation", "", nil, nil, false, [6]int{303, 200, 200, 200, 200, 303}},
 		{"POST /profile/erase", "", nil, v("password", webtest.Password), true, [6]int{403, 303, 303, 303, 303, 403}},
 
 		{"GET /admin/members", "", nil, nil, false, [6]int{303, 403, 403, 403, 200, 303}},
@@ -430,6 +458,7 @@ func webMatrix(s *site) []webRow {
 		}, false, [6]int{403, 404, 303, 404, 404, 403}},
 		{"POST /rides-home/{id}/approve", "", s.ownerRideHome, v("means", "taxi", "voucher", "T-1"), false, [6]int{403, 404, 403, 303, 303, 403}},
 		{"POST /rides-home/{id}/decline", "", s.ownerRideHome, v("reason", "No car tonight"), false, [6]int{403, 404, 403, 303, 303, 403}},
+		{"GET /fleet/sites/{id}/check-in-code", "", fixed(&s.hq.ID), nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 		{"GET /fleet/reports", "", nil, nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 		{"GET /fleet/reports/{table}", "/fleet/reports/weeks.csv", nil, nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 		{"GET /fleet/utilisation", "", nil, nil, false, [6]int{303, 403, 403, 200, 200, 303}},

@@ -95,6 +95,7 @@ func (s *Server) routes(mux *routeMux) {
 
 	s.parkingRoutes(mux)
 	s.rideHomeRoutes(mux)
+	s.checkInRoutes(mux)
 	s.notificationRoutes(mux)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,7 @@ package browser_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -91,6 +92,10 @@ func TestAccessibilityOfEveryPage(t *testing.T) {
 	frida.signInDE(fm.Email)
 	visitor := newPerson(t, w.browser, w.app.URL, "visitor").in(t)
 	visitor.germanPhoneInBerlin()
+	// The site's check-in code leads to the check-in page, as a phone's camera would.
+	frida.open("/fleet/sites/" + site.ID + "/check-in-code")
+	codeURL, err := url.Parse(strings.TrimSpace(frida.text(".code-url")))
+	must(err)
 
 	// notPages are the GET routes that answer something other than an HTML page.
 	notPages := map[string]string{
@@ -107,37 +112,40 @@ func TestAccessibilityOfEveryPage(t *testing.T) {
 		paths []string
 	}
 	pages := map[string]visit{
-		"GET /signin":                    {visitor, []string{"/signin"}},
-		"GET /signup":                    {visitor, []string{"/signup"}},
-		"GET /password/forgot":           {visitor, []string{"/password/forgot"}},
-		"GET /password/reset":            {visitor, []string{"/password/reset?token=unknown"}},
-		"GET /email/confirm":             {visitor, []string{"/email/confirm?token=unknown"}},
-		"GET /{$}":                       {anna, []string{"/"}},
-		"GET /rides":                     {anna, []string{"/rides", "/rides?seats=1&when=any"}},
-		"GET /rides/new":                 {anna, []string{"/rides/new"}},
-		"GET /rides/{id}":                {anna, []string{"/rides/" + w.ride.ID}},
-		"GET /cars":                      {anna, []string{"/cars"}},
-		"GET /cars/{id}":                 {anna, []string{"/cars/" + pool.ID, "/cars/" + pool.ID + "?view=day"}},
-		"GET /places":                    {anna, []string{"/places"}},
-		"GET /commutes":                  {anna, []string{"/commutes"}},
-		"GET /commutes/new":              {anna, []string{"/commutes/new"}},
-		"GET /commutes/week":             {anna, []string{"/commutes/week"}},
-		"GET /commutes/{id}":             {anna, []string{"/commutes/" + series.ID}},
-		"GET /mycars":                    {anna, []string{"/mycars"}},
-		"GET /profile":                   {anna, []string{"/profile"}},
-		"GET /notifications":             {anna, []string{"/notifications"}},
-		"GET /notifications/preferences": {anna, []string{"/notifications/preferences"}},
-		"GET /admin/members":             {frida, []string{"/admin/members"}},
-		"GET /admin/audit":               {frida, []string{"/admin/audit"}},
-		"GET /admin/webhooks":            {frida, []string{"/admin/webhooks"}},
-		"GET /fleet":                     {frida, []string{"/fleet"}},
-		"GET /fleet/sites/{id}":          {frida, []string{"/fleet/sites/" + site.ID}},
-		"GET /fleet/sites/{id}/parking":  {frida, []string{"/fleet/sites/" + site.ID + "/parking"}},
-		"GET /fleet/cars/{id}":           {frida, []string{"/fleet/cars/" + pool.ID}},
-		"GET /fleet/reports":             {frida, []string{"/fleet/reports"}},
-		"GET /fleet/utilisation":         {frida, []string{"/fleet/utilisation"}},
-		"GET /rides-home":                {frida, []string{"/rides-home"}},
-		"/":                              {anna, []string{"/no-such-page"}}, // the not-found page
+		"GET /signin":                         {visitor, []string{"/signin"}},
+		"GET /signup":                         {visitor, []string{"/signup"}},
+		"GET /password/forgot":                {visitor, []string{"/password/forgot"}},
+		"GET /password/reset":                 {visitor, []string{"/password/reset?token=unknown"}},
+		"GET /email/confirm":                  {visitor, []string{"/email/confirm?token=unknown"}},
+		"GET /{$}":                            {anna, []string{"/"}},
+		"GET /rides":                          {anna, []string{"/rides", "/rides?seats=1&when=any"}},
+		"GET /rides/new":                      {anna, []string{"/rides/new"}},
+		"GET /rides/{id}":                     {anna, []string{"/rides/" + w.ride.ID}},
+		"GET /cars":                           {anna, []string{"/cars"}},
+		"GET /cars/{id}":                      {anna, []string{"/cars/" + pool.ID, "/cars/" + pool.ID + "?view=day"}},
+		"GET /places":                         {anna, []string{"/places"}},
+		"GET /commutes":                       {anna, []string{"/commutes"}},
+		"GET /commutes/new":                   {anna, []string{"/commutes/new"}},
+		"GET /commutes/week":                  {anna, []string{"/commutes/week"}},
+		"GET /commutes/{id}":                  {anna, []string{"/commutes/" + series.ID}},
+		"GET /mycars":                         {anna, []string{"/mycars"}},
+		"GET /profile":                        {anna, []string{"/profile"}},
+		"GET /notifications":                  {anna, []string{"/notifications"}},
+		"GET /notifications/preferences":      {anna, []string{"/notifications/preferences"}},
+		"GET /admin/members":                  {frida, []string{"/admin/members"}},
+		"GET /admin/audit":                    {frida, []string{"/admin/audit"}},
+		"GET /admin/webhooks":                 {frida, []string{"/admin/webhooks"}},
+		"GET /fleet":                          {frida, []string{"/fleet"}},
+		"GET /fleet/sites/{id}":               {frida, []string{"/fleet/sites/" + site.ID}},
+		"GET /fleet/sites/{id}/parking":       {frida, []string{"/fleet/sites/" + site.ID + "/parking"}},
+		"GET /fleet/cars/{id}":                {frida, []string{"/fleet/cars/" + pool.ID}},
+		"GET /fleet/reports":                  {frida, []string{"/fleet/reports"}},
+		"GET /fleet/utilisation":              {frida, []string{"/fleet/utilisation"}},
+		"GET /rides-home":                     {frida, []string{"/rides-home"}},
+		"GET /profile/attestation":            {anna, []string{"/profile/attestation"}},
+		"GET /check-in":                       {anna, []string{"/check-in?" + codeURL.RawQuery}},
+		"GET /fleet/sites/{id}/check-in-code": {frida, []string{"/fleet/sites/" + site.ID + "/check-in-code"}},
+		"/":                                   {anna, []string{"/no-such-page"}}, // the not-found page
 	}
 	var routes []string
 	registered := map[string]bool{}

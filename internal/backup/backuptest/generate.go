@@ -216,6 +216,29 @@ func (g *gen) rides(s Size) {
 	}
 	bookings.done()
 
+	// Every third ride was checked in on by its driver and first passenger: the check-ins
+	// and a class C proof record, the fields a restore must keep to the digit.
+	checkIns := g.bulk("ride_check_ins", "ride_id", "member_id", "at", "lat", "lon", "method", "site_id")
+	proofs := g.bulk("proof_records", "ride_id", "passenger_id", "driver_id", "booking_id", "on_date", "sealed_at", "class", "seats",
+		"start_at", "start_lat", "start_lon", "end_at", "end_lat", "end_lon", "distance_m",
+		"driver_at", "driver_lat", "driver_lon", "driver_method", "driver_site_id",
+		"passenger_at", "passenger_lat", "passenger_lon", "passenger_method", "passenger_site_id",
+		"no_show_at", "created_at", "updated_at")
+	for i := 0; i < s.Rides; i += 3 {
+		driver, passenger := i%s.Members, (i%s.Members+1)%s.Members
+		lat, lon := 52.5+float64(i%1000)*1e-4+1e-13, 13.4-float64(i%700)*1e-4
+		checkIns.row(ID(TRides, i), ID(TMembers, driver), at(60*24+i-5, i), lat, lon, "position", nil)
+		checkIns.row(ID(TRides, i), ID(TMembers, passenger), at(60*24+i-3, i), lat+1e-5, lon, "position", nil)
+		proofs.row(ID(TRides, i), ID(TMembers, passenger), ID(TMembers, driver), ID(TBookings, i*BookingsPerRide),
+			at(60*24+i, i).Format("2006-01-02"), at(60*48+i, i), "C", 1,
+			at(60*24+i, i), lat, lon, at(60*24+i+30, i), 48.137154+float64(i%900)*1e-5, 11.576124, 21345+i,
+			at(60*24+i-5, i), lat, lon, "position", nil,
+			at(60*24+i-3, i), lat+1e-5, lon, "position", nil,
+			nil, at(60*24+i-3, i), at(60*24+i-3, i))
+	}
+	checkIns.done()
+	proofs.done()
+
 	events := g.bulk("outbox_events", "id", "type", "subject_id", "recipient_id", "payload", "created_at")
 	for i := range s.Rides {
 		events.row(ID(TEvents, i), "booking.confirmed", ID(TBookings, i*BookingsPerRide), ID(TMembers, i%s.Members),

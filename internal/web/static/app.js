@@ -44,3 +44,45 @@
     });
   });
 })();
+
+// Check-in: on submit with no position typed, asks the browser for it and sends it;
+// when the browser may not tell, the typed fields stay the way to check in.
+(function () {
+  "use strict";
+  if (!("geolocation" in navigator)) {
+    return;
+  }
+  document.querySelectorAll("form.check-in-form").forEach(function (form) {
+    var lat = form.querySelector("input[name=lat]");
+    var lon = form.querySelector("input[name=lon]");
+    if (!lat || !lon) {
+      return;
+    }
+    form.addEventListener("submit", function (event) {
+      if (lat.value !== "" || lon.value !== "") {
+        return;
+      }
+      event.preventDefault();
+      var button = form.querySelector("button[type=submit]");
+      if (button) {
+        button.disabled = true;
+      }
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        lat.value = pos.coords.latitude.toFixed(6);
+        lon.value = pos.coords.longitude.toFixed(6);
+        form.submit();
+      }, function () {
+        if (button) {
+          button.disabled = false;
+        }
+        lat.focus();
+      }, { timeout: 10000, enableHighAccuracy: true });
+    });
+  });
+})();
+
+// The print buttons of printable pages.
+document.querySelectorAll("button.print-page").forEach(function (button) {
+  "use strict";
+  button.addEventListener("click", function () { window.print(); });
+});
