@@ -27,6 +27,7 @@ type Export struct {
 	Notifications []ExportedNotification `json:"notifications"`
 	Messages      []ExportedMessage      `json:"messages"`
 	Proofs        []ExportedProof        `json:"proof_records"`
+	RidesHome     []ExportedRideHome     `json:"rides_home"`
 	EmailKinds    []string               `json:"email_notifications"`
 	Audit         []ExportedAuditEntry   `json:"audit_entries"`
 }
@@ -131,6 +132,12 @@ func (a *App) ExportMine(ctx context.Context, me carpool.Member) (Export, error)
 	if err != nil {
 		return Export{}, err
 	}
+	ridesHome, err := everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.RideHomeRequest, string, error) {
+		return a.store.RideHomes(ctx, carpool.RideHomeFilter{MemberID: m.ID}, p)
+	})
+	if err != nil {
+		return Export{}, err
+	}
 	audit, err := everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.AuditEntry, string, error) {
 		return a.store.AuditLog(ctx, carpool.AuditFilter{SubjectID: m.ID}, p)
 	})
@@ -142,7 +149,7 @@ func (a *App) ExportMine(ctx context.Context, me carpool.Member) (Export, error)
 	x.Places, x.Series = exportRecords(places, exportSavedPlace), exportRecords(series, exportSeries)
 	x.Subscriptions = exportRecords(subscriptions, exportSubscription)
 	x.Notifications, x.Audit = exportRecords(notifications, exportNotification), exportRecords(audit, exportAuditEntry)
-	x.Messages = exportRecords(messages, exportMessage)
+	x.Messages, x.RidesHome = exportRecords(messages, exportMessage), exportRecords(ridesHome, exportRideHome)
 	x.Proofs = exportRecords(proofs, func(p carpool.Proof) ExportedProof { return exportProof(p, m.ID) })
 	x.EmailKinds, x.Sessions = nonNil(x.EmailKinds), nonNil(x.Sessions)
 	a.audit(ctx, me, carpool.AuditDataExported, "member", m.ID, "")

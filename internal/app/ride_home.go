@@ -203,3 +203,22 @@ func (a *App) RideHomeNames(ctx context.Context, me carpool.Member, reqs []carpo
 	}
 	return names, nil
 }
+
+// ExportedRideHome is a member's request for a ride home in their data export.
+type ExportedRideHome struct {
+	ID        string    `json:"id"`
+	BookingID string    `json:"booking_id"`
+	RideID    string    `json:"ride_id"`
+	Note      string    `json:"note,omitempty"`
+	Status    string    `json:"status"`
+	Means     string    `json:"means,omitempty"`
+	Voucher   string    `json:"voucher,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	DecidedAt time.Time `json:"decided_at,omitzero"`
+}
+
+func exportRideHome(q carpool.RideHomeRequest) ExportedRideHome {
+	return ExportedRideHome{ID: q.ID, BookingID: q.BookingID, RideID: q.RideID, Note: q.Note, Status: string(q.Status),
+		Means: string(q.Means), Voucher: q.Voucher, Reason: q.Reason, CreatedAt: q.CreatedAt, DecidedAt: q.DecidedAt}
+}

@@ -38,6 +38,9 @@ func TestExportKeysAreSnakeCase(t *testing.T) {
 		body: seriesBody(str(e.privateCar(t, sam, 4)["id"]))}).want(t, 201).object(t)
 	e.do(t, call{method: "POST", path: "/api/v1/commutes/" + str(samSeries["id"]) + "/subscription", token: pat.token,
 		body: map[string]any{"weekdays": []string{"mon"}}}).want(t, 201)
+	// Pat lost a ride home from the site and asked for another way.
+	e.do(t, call{method: "POST", path: "/api/v1/ride-home-requests", token: pat.token,
+		body: map[string]any{"booking_id": e.lostRideFromSite(t, pat), "note": "last bus gone"}}).want(t, 201)
 	// Sam's booking reaches Pat's inbox; the first export leaves an audit line about Pat.
 	if _, err := notify.New(e.store, notify.Options{}).FanOut(context.Background()); err != nil {
 		t.Fatal(err)
@@ -50,7 +53,7 @@ func TestExportKeysAreSnakeCase(t *testing.T) {
 		t.Fatalf("export: %v", err)
 	}
 	for _, list := range []string{"sessions", "cars", "reservations", "rides_driven", "bookings", "saved_places",
-		"commutes_driven", "commute_subscriptions", "notifications", "audit_entries"} {
+		"commutes_driven", "commute_subscriptions", "notifications", "rides_home", "audit_entries"} {
 		if items, _ := doc[list].([]any); len(items) == 0 {
 			t.Errorf("%s: got none, want at least one record to check the keys of", list)
 		}
