@@ -162,6 +162,8 @@ func TestBodyErrorsOnPathOperations(t *testing.T) {
 		"PATCH /api/v1/rides/" + ride, "POST /api/v1/rides/" + ride + "/bookings", "POST /api/v1/rides/" + ride + "/messages",
 		"POST /api/v1/sites/" + site + "/parking-spaces", "PATCH /api/v1/parking-spaces/" + space,
 		"POST /api/v1/rides/" + ride + "/check-ins",
+		// the request's body is read before the request is looked up
+		"POST /api/v1/ride-home-requests/" + ride + "/approve", "POST /api/v1/ride-home-requests/" + ride + "/decline",
 	} {
 		method, p, _ := strings.Cut(path, " ")
 		t.Run(path, func(t *testing.T) {

@@ -89,6 +89,8 @@ func TestRideHome(t *testing.T) {
 	}
 	e.do(t, call{method: "POST", path: "/api/v1/ride-home-requests/" + id + "/decline", token: fleet.token,
 		body: map[string]any{"reason": "changed my mind"}}).want(t, 409)
+	e.do(t, call{method: "POST", path: "/api/v1/ride-home-requests/" + id + "/approve", token: fleet.token,
+		body: map[string]any{"means": "taxi", "voucher": "T-2"}}).want(t, 409)
 
 	// The rider hears of it at once, the fleet manager heard of the request.
 	if _, err := notify.New(e.store, notify.Options{}).FanOut(context.Background()); err != nil {
