@@ -181,7 +181,7 @@ var flashes = map[string]bool{
 	"rideCancelled": true, "seriesOffered": true, "subscribed": true, "unsubscribed": true,
 	"dayLeft": true, "daySkipped": true, "seriesEnded": true, "profile": true, "password": true,
 	"sessionEnded": true, "roleChanged": true, "deactivated": true, "reactivated": true,
-	"placeSaved": true, "placeDeleted": true, "detourChanged": true, "passwordReset": true, "emailPending": true,
+	"placeSaved": true, "placeDeleted": true, "detourChanged": true, "departureChanged": true, "passwordReset": true, "emailPending": true,
 	"parking": true, "rideHomeAsked": true, "rideHomeDecided": true, "checkedIn": true, "noShow": true,
 }
 

@@ -207,6 +207,9 @@ func (s *Server) showRide(w http.ResponseWriter, r *http.Request, me *session, i
 	if p.IsDriver && f.Get("detour") == "" {
 		f.Values.Set("detour", strconv.FormatFloat(v.Ride.DetourKM, 'f', -1, 64))
 	}
+	if p.IsDriver && f.Get("depart") == "" {
+		f.Values.Set("depart", v.Ride.DepartAt.In(s.zone(me)).Format(localTimeLayout))
+	}
 	pickup, ok1 := parseAt(f.Get("pickup"))
 	dropoff, ok2 := parseAt(f.Get("dropoff"))
 	if ok1 && ok2 {
@@ -319,6 +322,29 @@ func (s *Server) changeDetour(w http.ResponseWriter, r *http.Request, me *sessio
 			return err
 		}
 		f.fail(r, err, map[string]string{"max_detour_km": "detour"})
+	}
+	f.Values.Set("seats", "1")
+	return s.showRide(w, r, me, id, f, f.status())
+}
+
+// changeDeparture moves a ride the member drives to another time, on their clock; every
+// passenger with a booking is told (ride.updated) with their own pickup time. The version
+// the page showed guards against overwriting a change made meanwhile.
+func (s *Server) changeDeparture(w http.ResponseWriter, r *http.Request, me *session) error {
+	id := r.PathValue("id")
+	f := copyInputs(r, "depart", "version")
+	at := f.when("depart", "field.departure", s.zone(me))
+	version, _ := strconv.Atoi(f.Get("version"))
+	if f.Valid() {
+		_, err := s.app.UpdateRide(r.Context(), me.Member, id, version, carpool.RidePatch{DepartAt: &at})
+		if err == nil {
+			redirect(w, r, "/rides/"+url.PathEscape(id), "departureChanged")
+			return nil
+		}
+		if !userFacing(err) {
+			return err
+		}
+		f.fail(r, err, map[string]string{"depart_at": "depart"})
 	}
 	f.Values.Set("seats", "1")
 	return s.showRide(w, r, me, id, f, f.status())

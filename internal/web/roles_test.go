@@ -356,6 +356,7 @@ func webMatrix(s *site) []webRow {
 		{"POST /rides/{id}/book", "", s.ownerRide, v("seats", "1"), false, [6]int{403, 303, 403, 303, 303, 403}},
 		{"POST /rides/{id}/cancel", "", s.ownerRide, nil, false, [6]int{403, 403, 303, 403, 303, 403}},
 		{"POST /rides/{id}/detour", "", s.ownerRide, v("version", "1", "detour", "5"), false, [6]int{403, 403, 303, 403, 403, 403}},
+		{"POST /rides/{id}/departure", "", s.ownerRide, v("version", "1", "depart", local(72*time.Hour)), false, [6]int{403, 403, 303, 403, 403, 403}},
 		// A ride's thread is its driver's and matched passengers' (TestRideThreadAccess has
 		// every kind of passenger); the others see the ride page refuse the message.
 		{"POST /rides/{id}/messages", "", s.ownerRide, v("body", "Ich stehe an Tor 2"), false, [6]int{403, 403, 303, 403, 403, 403}},

@@ -53,6 +53,7 @@ func (s *Server) routes(mux *routeMux) {
 	mux.Handle("POST /rides/{id}/book", s.signedIn(s.book))
 	mux.Handle("POST /rides/{id}/cancel", s.signedIn(s.cancelRide))
 	mux.Handle("POST /rides/{id}/detour", s.signedIn(s.changeDetour))
+	mux.Handle("POST /rides/{id}/departure", s.signedIn(s.changeDeparture))
 	mux.Handle("POST /rides/{id}/messages", s.signedIn(s.postMessage))
 	mux.Handle("POST /bookings/{id}/{action}", s.signedIn(s.bookingAction))
 
