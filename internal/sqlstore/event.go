@@ -9,6 +9,10 @@ import (
 )
 
 // insertEvents writes outbox events in the caller's transaction; the database numbers them.
+// It runs last, just before the commit: on PostgreSQL numbering an event holds the outbox
+// lock (shared) until the transaction ends, and the relay's reader waits for every holder
+// while every writer that comes after queues behind the reader. A writer that held it while
+// still waiting for a row another writer holds would stall them all.
 func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, events ...carpool.Event) error {
 	for _, e := range events {
 		_, err := tx.ExecContext(ctx, `INSERT INTO outbox_events (id, type, subject_id, recipient_id, payload, created_at)
@@ -38,28 +42,32 @@ type eventFencer interface {
 // reader that resumes after the last Seq it read never skips one; gaps in Seq are
 // transactions that rolled back.
 func (s *Store) Events(ctx context.Context, afterSeq int64, limit int) ([]carpool.Event, error) {
-	if limit <= 0 {
-		limit = defaultEventLimit
-	}
-	const q = `SELECT seq, id, type, subject_id, recipient_id, payload, created_at
-		FROM outbox_events WHERE seq > $1 ORDER BY seq LIMIT $2`
 	fencer, ok := s.dialect.(eventFencer)
 	if !ok {
-		rows, err := s.read().QueryContext(ctx, q, afterSeq, limit)
-		if err != nil {
-			return nil, fmt.Errorf("events: %w", err)
-		}
-		return scanEvents(rows)
+		return s.eventsAfter(ctx, s.read(), afterSeq, limit)
 	}
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("events: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only; ending it releases the fence
+	return s.fencedEvents(ctx, tx, fencer, afterSeq, limit)
+}
+
+// fencedEvents reads events in tx after taking the fence (see eventFencer).
+func (s *Store) fencedEvents(ctx context.Context, tx *sql.Tx, fencer eventFencer, afterSeq int64, limit int) ([]carpool.Event, error) {
 	if _, err := tx.ExecContext(ctx, fencer.EventFence()); err != nil {
 		return nil, fmt.Errorf("events: fence: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, q, afterSeq, limit)
+	return s.eventsAfter(ctx, tx, afterSeq, limit)
+}
+
+func (s *Store) eventsAfter(ctx context.Context, q queryer, afterSeq int64, limit int) ([]carpool.Event, error) {
+	if limit <= 0 {
+		limit = defaultEventLimit
+	}
+	rows, err := q.QueryContext(ctx, `SELECT seq, id, type, subject_id, recipient_id, payload, created_at
+		FROM outbox_events WHERE seq > $1 ORDER BY seq LIMIT $2`, afterSeq, limit)
 	if err != nil {
 		return nil, fmt.Errorf("events: %w", err)
 	}

@@ -123,9 +123,10 @@ func (s *Store) ReleaseIdempotencyKey(ctx context.Context, rec carpool.Idempoten
 	return nil
 }
 
-// fenceIdempotencyKey runs last in every write transaction of a request that holds an
+// fenceIdempotencyKey runs first in every write transaction of a request that holds an
 // Idempotency-Key (carpool.WithIdempotencyClaim): it proves the request's reservation
-// still holds the key and marks it applied, in the transaction that commits the change.
+// still holds the key and marks it applied, in the transaction that commits the change
+// (first, so that the outbox events stay the last writes; see insertEvents).
 // A reservation that was taken over matches no row, and the change rolls back. On
 // PostgreSQL the UPDATE locks the key's row until the commit, so a takeover running at
 // the same time either waits and then finds the key applied, or wins first and this

@@ -212,7 +212,7 @@ func (s *Store) EnableWebhook(ctx context.Context, id string) error {
 func (s *Store) DueReminders(ctx context.Context, now time.Time, lead time.Duration) (int, error) {
 	var n int
 	err := s.withTx(ctx, func(tx *sql.Tx, txNow time.Time) error {
-		n = 0
+		var events []carpool.Event
 		rows, err := tx.QueryContext(ctx, `SELECT `+rideCols+` FROM rides WHERE status = $1 AND depart_at > $2 AND depart_at <= $3`,
 			carpool.RideOpen, ts(now), ts(now.Add(lead)))
 		if err != nil {
@@ -246,13 +246,11 @@ func (s *Store) DueReminders(ctx context.Context, now time.Time, lead time.Durat
 				if k, _ := res.RowsAffected(); k == 0 {
 					continue
 				}
-				if err := s.insertEvents(ctx, tx, carpool.ReminderEvent(r, m, txNow)); err != nil {
-					return err
-				}
-				n++
+				events = append(events, carpool.ReminderEvent(r, m, txNow))
 			}
 		}
-		return nil
+		n = len(events)
+		return s.insertEvents(ctx, tx, events...) // last; see insertEvents
 	})
 	if err != nil {
 		return 0, fmt.Errorf("due reminders: %w", err)

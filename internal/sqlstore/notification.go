@@ -35,7 +35,7 @@ func (s *Store) FanOutEvents(ctx context.Context, limit int, plan func(context.C
 	if err != nil {
 		return 0, fmt.Errorf("fan out events: %w", err)
 	}
-	events, err := s.Events(ctx, from, limit)
+	events, err := s.relayEvents(ctx, from, limit)
 	if err != nil || len(events) == 0 {
 		return 0, err
 	}
@@ -75,6 +75,37 @@ func (s *Store) FanOutEvents(ctx context.Context, limit int, plan func(context.C
 		return 0, fmt.Errorf("fan out events: %w", err)
 	}
 	return n, nil
+}
+
+// relayEvents reads the events after the relay's cursor for planning. On PostgreSQL the
+// fence it takes (see eventFencer) makes every writer of events wait while it waits, so it
+// is taken only when an event has committed after the cursor (a writer still running
+// commits later and is read on a later tick), and by one replica at a time: the reader
+// holds the cursor row, and a replica that finds it held, or moved, reads nothing now.
+func (s *Store) relayEvents(ctx context.Context, from int64, limit int) ([]carpool.Event, error) {
+	fencer, ok := s.dialect.(eventFencer)
+	if !ok {
+		return s.eventsAfter(ctx, s.read(), from, limit)
+	}
+	var waiting bool
+	err := s.read().QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM outbox_events WHERE seq > $1)`, from).Scan(&waiting)
+	if err != nil || !waiting {
+		return nil, err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("relay events: begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // it only read; ending it releases the cursor row and the fence
+	var last int64
+	err = tx.QueryRowContext(ctx, `SELECT last_seq FROM relay_cursor WHERE name = $1`+s.skipLocked(), relayCursor).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && last != from {
+		return nil, nil // another replica is reading or storing these events
+	}
+	if err != nil {
+		return nil, fmt.Errorf("relay events: lock cursor: %w", err)
+	}
+	return s.fencedEvents(ctx, tx, fencer, from, limit)
 }
 
 // relayCursorAt returns where the relay's cursor stands, making the row on first use.

@@ -148,12 +148,12 @@ func (s *Store) runTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) er
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(tx, carpool.Timestamp(s.now())); err != nil {
-		_ = tx.Rollback() // the error that made us roll back is the one worth reporting
-		return err
-	}
 	if err := fenceIdempotencyKey(ctx, tx); err != nil {
 		_ = tx.Rollback()
+		return err
+	}
+	if err := fn(tx, carpool.Timestamp(s.now())); err != nil {
+		_ = tx.Rollback() // the error that made us roll back is the one worth reporting
 		return err
 	}
 	if err := tx.Commit(); err != nil {

@@ -11,9 +11,10 @@ import (
 // unit is carpool.Tx over one database transaction: it reads and writes what the
 // application layer asks for and decides nothing.
 type unit struct {
-	s   *Store
-	tx  *sql.Tx
-	now time.Time
+	s      *Store
+	tx     *sql.Tx
+	now    time.Time
+	events []carpool.Event // written when the work is done: see insertEvents
 }
 
 var _ carpool.Tx = (*unit)(nil)
@@ -22,14 +23,19 @@ var _ carpool.Tx = (*unit)(nil)
 // reruns a retryable failure causes).
 func (s *Store) InTx(ctx context.Context, fn func(tx carpool.Tx) error) error {
 	return s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		return fn(&unit{s: s, tx: tx, now: now})
+		u := &unit{s: s, tx: tx, now: now}
+		if err := fn(u); err != nil {
+			return err
+		}
+		return s.insertEvents(ctx, tx, u.events...)
 	})
 }
 
 func (u *unit) Now() time.Time { return u.now }
 
-func (u *unit) Append(ctx context.Context, events ...carpool.Event) error {
-	return u.s.insertEvents(ctx, u.tx, events...)
+func (u *unit) Append(_ context.Context, events ...carpool.Event) error {
+	u.events = append(u.events, events...)
+	return nil
 }
 
 func (u *unit) LockMember(ctx context.Context, id string) (carpool.Member, error) {
