@@ -1,15 +1,14 @@
 package notify_test
 
 import (
-	"carpool/internal/storetest"
 	"strings"
 	"testing"
 	"time"
 
-	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/locale"
 	"carpool/internal/notify"
+	"carpool/internal/storetest"
 )
 
 // TestTextsInRecipientsZone: a member who chose a zone reads the times of their
@@ -59,88 +58,6 @@ func TestTextsInRecipientsZone(t *testing.T) {
 	named := locale.ForCode("en", locale.Default).When(ny) + " " + ny.Format("MST")
 	if len(driver) != 1 || !strings.Contains(driver[0].Body, named) {
 		t.Fatalf("driver without a zone: got %+v, want the installation's time %q", driver, named)
-	}
-}
-
-// TestCalendarFeedOnReadersClock: a member's feed carries their own zone and speaks
-// their language, whatever the installation's zone and default language.
-func TestCalendarFeedOnReadersClock(t *testing.T) {
-	w := newWorld(t, "rico@example.com")
-	if _, err := storetest.NewFlows(w.db).ChangeMember(w.ctx, w.driver.ID, func(m *carpool.Member) error {
-		m.Language, m.TimeZone = "de", "America/New_York"
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	newYork, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := app.New(w.db, app.Options{Location: berlin, PublicURL: "https://c.example.com"})
-	driver, err := w.db.Member(w.ctx, w.driver.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := s.NewCalendarURL(w.ctx, driver)
-	if err != nil {
-		t.Fatal(err)
-	}
-	token := strings.TrimSuffix(strings.TrimPrefix(u, "https://c.example.com/calendar/"), ".ics")
-	feed, err := s.CalendarFeed(w.ctx, token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := string(feed)
-	start := "DTSTART;TZID=America/New_York:" + w.ride.DepartAt.In(newYork).Format("20060102T150405") + "\r\n"
-	for _, want := range []string{start, "X-WR-TIMEZONE:America/New_York\r\n", "SUMMARY:Sie fahren: Zurich HB → Bern\r\n"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("feed lacks %q:\n%s", want, out)
-		}
-	}
-	if strings.Contains(out, "Europe/Berlin") {
-		t.Errorf("feed is in the installation's zone:\n%s", out)
-	}
-}
-
-// TestCalendarStartsAtThePassengersPickup: a passenger who boards along the way finds the
-// trip in their feed from their pickup, at the time the driver is expected there.
-func TestCalendarStartsAtThePassengersPickup(t *testing.T) {
-	w := newWorld(t, "rico@example.com")
-	pickup := carpool.Place{Label: "Olten Bahnhof", Lat: 47.2625, Lon: 8.2675}
-	dropoff := carpool.Place{Label: "Bern Wankdorf", Lat: 47.0475, Lon: 7.7075}
-	b, err := storetest.NewFlows(w.db).BookSeats(w.ctx, w.ride.ID, w.rider, carpool.BookingRequest{Seats: 1, Pickup: &pickup, Dropoff: &dropoff})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := storetest.NewFlows(w.db).ConfirmBooking(w.ctx, b.ID, w.driver); err != nil {
-		t.Fatal(err)
-	}
-	at, ok := b.PickupAt(w.ride)
-	if !ok || !at.After(w.ride.DepartAt) {
-		t.Fatalf("pickup time: got %v %v", at, ok)
-	}
-	s := app.New(w.db, app.Options{PublicURL: "https://c.example.com"})
-	rider, err := w.db.Member(w.ctx, w.rider.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := s.NewCalendarURL(w.ctx, rider)
-	if err != nil {
-		t.Fatal(err)
-	}
-	feed, err := s.CalendarFeed(w.ctx, strings.TrimSuffix(strings.TrimPrefix(u, "https://c.example.com/calendar/"), ".ics"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := string(feed)
-	for _, want := range []string{"DTSTART:" + at.UTC().Format("20060102T150405Z") + "\r\n", "LOCATION:Olten Bahnhof\r\n", "SUMMARY:Passenger: Zurich HB → Bern\r\n"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("feed lacks %q:\n%s", want, out)
-		}
 	}
 }
 
