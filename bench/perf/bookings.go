@@ -37,17 +37,16 @@ COMMIT;
 `
 
 // What carpool sends for one book+cancel cycle, statement by statement as written in
-// internal/sqlstore (token lookups, the three transactions of an idempotent POST, the
-// seat decisions reading the ride's active bookings, full-row writes).
+// internal/sqlstore (token lookups, the idempotent POST's read of its key, the key taken
+// in the booking's transaction and the answer recorded after it, the seat decisions
+// reading the ride's active bookings, full-row writes).
 const pgbenchCarpool = `\set r (:client_id + 32 * random(0, 1)) % 48
 SELECT r.id AS ride, r.driver_id AS drv, p.id AS pid, p.token_hash AS th FROM bench_rides r, bench_passengers p WHERE r.n = :r AND p.n = :client_id \gset
 SELECT m.id, m.email, m.name, m.phone, m.role, m.password_hash, m.created_at, m.updated_at, t.id, t.member_id, t.hash, t.created_at, t.expires_at FROM tokens t JOIN members m ON m.id = t.member_id WHERE t.hash = ':th' AND t.expires_at > now();
 SELECT md5(random()::text) AS k \gset
+SELECT scope, idem_key, request_hash, status, location, body, created_at FROM idempotency_keys WHERE scope = ':pid' AND idem_key = ':k';
 BEGIN;
-DELETE FROM idempotency_keys WHERE scope = ':pid' AND idem_key = ':k' AND created_at < now() - interval '1 day';
-INSERT INTO idempotency_keys (scope, idem_key, request_hash, status, location, body, created_at) VALUES (':pid', ':k', 'h', 0, '', NULL, now()) ON CONFLICT (scope, idem_key) DO NOTHING;
-COMMIT;
-BEGIN;
+INSERT INTO idempotency_keys (scope, idem_key, request_hash, status, location, body, created_at) VALUES (':pid', ':k', 'h', 1, '', NULL, now()) ON CONFLICT (scope, idem_key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status, location = '', body = NULL, created_at = excluded.created_at WHERE idempotency_keys.created_at < now() - interval '1 day';
 SELECT id, driver_id, car_id, seats, seats_taken, status, version FROM rides WHERE id = ':ride' FOR NO KEY UPDATE;
 SELECT id, ride_id, driver_id, passenger_id, seats, status, cancelled_by, created_at, updated_at FROM bookings WHERE ride_id = ':ride' AND status IN ('pending', 'confirmed', 'waitlisted') ORDER BY created_at, id;
 UPDATE rides SET seats_taken = seats_taken + 1, version = version + 1, updated_at = now() WHERE id = ':ride';
@@ -55,7 +54,7 @@ INSERT INTO bookings (id, ride_id, driver_id, passenger_id, seats, status, cance
 INSERT INTO outbox_events (id, type, subject_id, recipient_id, payload, created_at) VALUES (md5(random()::text), 'booking.confirmed', ':bid', ':pid', '{"seats":1}', now());
 COMMIT;
 BEGIN;
-UPDATE idempotency_keys SET status = 201, location = '/x', body = 'b' WHERE scope = ':pid' AND idem_key = ':k';
+INSERT INTO idempotency_keys (status, location, body, scope, idem_key, created_at, request_hash) VALUES (201, '/x', 'b', ':pid', ':k', now(), 'h') ON CONFLICT (scope, idem_key) DO UPDATE SET status = excluded.status, location = excluded.location, body = excluded.body, request_hash = excluded.request_hash, created_at = excluded.created_at WHERE idempotency_keys.status < 100 OR idempotency_keys.created_at < now() - interval '1 day';
 COMMIT;
 SELECT m.id, m.email, m.name, m.phone, m.role, m.password_hash, m.created_at, m.updated_at, t.id, t.member_id, t.hash, t.created_at, t.expires_at FROM tokens t JOIN members m ON m.id = t.member_id WHERE t.hash = ':th' AND t.expires_at > now();
 BEGIN;

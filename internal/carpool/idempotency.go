@@ -39,10 +39,19 @@ type IdempotencyRecord struct {
 	// CreatedAt is when the key was reserved; it also tells one reservation of a key
 	// from a later one that took it over.
 	CreatedAt time.Time
+	// Unreserved marks a claim for a key no one holds yet: instead of a reservation of
+	// its own (a transaction and a commit more on every creating request), the first
+	// transaction that commits the request's change inserts the key, IdempotencyApplied,
+	// and a retry running at the same time finds it there or waits for it.
+	Unreserved bool
 }
 
 // Answered reports whether the record holds the answer to its request.
 func (r IdempotencyRecord) Answered() bool { return r.Status >= 100 }
+
+// ErrIdempotencyKeyHeld is what a transaction under a claim fails with when another
+// request holds the key: it changed nothing.
+var ErrIdempotencyKeyHeld = Errorf(ECONFLICT, "another request with this Idempotency-Key holds it; this request changed nothing")
 
 type idempotencyClaimKey struct{}
 
@@ -50,7 +59,8 @@ type idempotencyClaimKey struct{}
 // also checks, in that transaction, that the reservation rec (Scope, Key, CreatedAt as
 // ReserveIdempotencyKey returned them) still holds its key, and marks it
 // IdempotencyApplied. A transaction whose reservation was taken over fails with
-// ECONFLICT and changes nothing.
+// ECONFLICT and changes nothing. An Unreserved claim inserts the key instead, and fails
+// the same way when another request holds it by then.
 func WithIdempotencyClaim(ctx context.Context, rec IdempotencyRecord) context.Context {
 	return context.WithValue(ctx, idempotencyClaimKey{}, rec)
 }

@@ -149,13 +149,16 @@ type OutboxStore interface {
 
 // IdempotencyStore remembers the answers to creating requests by their key.
 type IdempotencyStore interface {
+	// IdempotencyKey returns the record under scope and key; a record older than
+	// IdempotencyTTL counts as absent.
+	IdempotencyKey(ctx context.Context, scope, key string) (IdempotencyRecord, bool, error)
 	// ReserveIdempotencyKey stores rec (Status IdempotencyInFlight) unless its scope and
 	// key exist; then it returns the stored record and true. A reservation of the same
 	// request still IdempotencyInFlight after IdempotencyLease is taken over: rec replaces
 	// it and is returned with false.
 	ReserveIdempotencyKey(ctx context.Context, rec IdempotencyRecord) (IdempotencyRecord, bool, error)
-	// CompleteIdempotencyKey stores the answer to the request rec reserved; it fails
-	// with ECONFLICT when a retry took the key over.
+	// CompleteIdempotencyKey stores the answer to the request rec reserved or, for an
+	// Unreserved rec, claimed; it fails with ECONFLICT when another request holds the key.
 	CompleteIdempotencyKey(ctx context.Context, rec IdempotencyRecord) error
 	// ReleaseIdempotencyKey forgets the reservation rec of a request that failed before
 	// it changed anything, so it can be retried; it leaves a key that was taken over or

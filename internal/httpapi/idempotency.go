@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"net/http"
 	"time"
@@ -22,9 +23,10 @@ const maxIdempotencyKey = 255
 // with a 5xx status are not kept, so the client can retry them. Token creation is not
 // wrapped: a stored answer would keep a live secret.
 //
-// A replica can die between reserving the key and recording the answer. The handler
-// runs under carpool.WithIdempotencyClaim, so the transaction that commits its change
-// also marks the key applied, or fails if a retry took the key over. After
+// A replica can die between committing the change and recording the answer. The
+// handler runs under carpool.WithIdempotencyClaim, so the transaction that commits its
+// change also holds the key (inserts it, or marks its reservation applied), or fails if
+// another request holds it. After
 // carpool.IdempotencyLease a retry of the same request therefore either takes over a key
 // whose request changed nothing and runs it, or learns that the request was carried out
 // and its answer lost (409 idempotency_answer_lost); never does a request run twice, and
@@ -50,14 +52,24 @@ func (s *Server) idempotent(h handler) handler {
 		rec := carpool.IdempotencyRecord{
 			Scope: me.ID, Key: key, RequestHash: hex.EncodeToString(sum.Sum(nil)), CreatedAt: s.now(),
 		}
-		stored, exists, err := s.idem.ReserveIdempotencyKey(r.Context(), rec)
+		// A key no one holds is not reserved ahead: the transaction that commits the
+		// change inserts it (carpool.IdempotencyRecord.Unreserved), which spares every
+		// creating request a transaction of its own. A key that is held is answered from
+		// its record, or taken over once its lease is over, as the reservation decides.
+		stored, exists, err := s.idem.IdempotencyKey(r.Context(), rec.Scope, rec.Key)
 		if err != nil {
 			return err
 		}
+		rec.Unreserved = !exists
 		if exists {
-			return replay(w, r, stored, rec.RequestHash, s.now())
+			if stored, exists, err = s.idem.ReserveIdempotencyKey(r.Context(), rec); err != nil {
+				return err
+			}
+			if exists {
+				return replay(w, r, stored, rec.RequestHash, s.now())
+			}
+			rec = stored // its CreatedAt tells this reservation from a later takeover
 		}
-		rec = stored // its CreatedAt tells this reservation from a later takeover
 
 		rw := &recorder{ResponseWriter: w}
 		// The key must not stay reserved if the handler panics or the client goes away:
@@ -71,6 +83,16 @@ func (s *Server) idempotent(h handler) handler {
 			}
 		}()
 		if err := h(rw, r.WithContext(carpool.WithIdempotencyClaim(r.Context(), rec)), me); err != nil {
+			if rec.Unreserved && errors.Is(err, carpool.ErrIdempotencyKeyHeld) && rw.status == 0 {
+				// The same request, sent again at once, took the key first: answer as
+				// a retry arriving a moment later would be answered.
+				done = true // nothing of this request's to release
+				held, exists, rerr := s.idem.IdempotencyKey(ctx, rec.Scope, rec.Key)
+				if rerr != nil || !exists {
+					return errors.Join(err, rerr)
+				}
+				return replay(w, r, held, rec.RequestHash, s.now())
+			}
 			s.fail(rw, r, err)
 		}
 		if rw.status == 0 || rw.status >= http.StatusInternalServerError {
@@ -80,8 +102,11 @@ func (s *Server) idempotent(h handler) handler {
 		if err := s.idem.CompleteIdempotencyKey(ctx, rec); err != nil {
 			// The answer is already on its way; a retry finds the key applied without
 			// an answer (or, if the request changed nothing, takes it over after the
-			// lease).
-			s.log.ErrorContext(ctx, "store idempotent answer", "key", key, "err", err)
+			// lease). An unreserved request that met another one holding the key
+			// changed nothing and was told so: that is no failure of ours.
+			if !rec.Unreserved || carpool.ErrorCode(err) != carpool.ECONFLICT {
+				s.log.ErrorContext(ctx, "store idempotent answer", "key", key, "err", err)
+			}
 			return nil
 		}
 		done = true

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -79,32 +80,72 @@ func (s *Store) ReserveIdempotencyKey(ctx context.Context, rec carpool.Idempoten
 	return out, existed, nil
 }
 
-func readIdempotencyKey(ctx context.Context, tx *sql.Tx, scope, key string) (carpool.IdempotencyRecord, error) {
+// IdempotencyKey implements carpool.IdempotencyStore: one read, no transaction.
+func (s *Store) IdempotencyKey(ctx context.Context, scope, key string) (carpool.IdempotencyRecord, bool, error) {
+	r, err := readIdempotencyKey(ctx, s.db, scope, key)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && r.CreatedAt.Before(s.now().Add(-carpool.IdempotencyTTL)) {
+		return carpool.IdempotencyRecord{}, false, nil
+	}
+	if err != nil {
+		return carpool.IdempotencyRecord{}, false, fmt.Errorf("read idempotency key: %w", err)
+	}
+	return r, true, nil
+}
+
+func readIdempotencyKey(ctx context.Context, q queryer, scope, key string) (carpool.IdempotencyRecord, error) {
 	var r carpool.IdempotencyRecord
-	err := tx.QueryRowContext(ctx, `SELECT scope, idem_key, request_hash, status, location, body, created_at
+	err := q.QueryRowContext(ctx, `SELECT scope, idem_key, request_hash, status, location, body, created_at
 		FROM idempotency_keys WHERE scope = $1 AND idem_key = $2`, scope, key).
 		Scan(&r.Scope, &r.Key, &r.RequestHash, &r.Status, &r.Location, bytesCol{&r.Body}, timeCol{&r.CreatedAt})
 	return r, err
 }
 
-// CompleteIdempotencyKey stores the answer to the request that reserved rec.
+// claimUnreservedKey inserts the key of an Unreserved claim, IdempotencyApplied, in the
+// transaction that commits the request's change; a record older than IdempotencyTTL
+// gives way. It reports false when a record holds the key: another request's (which, on
+// PostgreSQL, this waited for if it was still uncommitted) or this request's own from an
+// earlier transaction.
+func claimUnreservedKey(ctx context.Context, tx *sql.Tx, claim carpool.IdempotencyRecord, now time.Time) (bool, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (scope, idem_key, request_hash, status, location, body, created_at)
+		VALUES ($1, $2, $3, $4, '', NULL, $5)
+		ON CONFLICT (scope, idem_key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status,
+			location = '', body = NULL, created_at = excluded.created_at
+		WHERE idempotency_keys.created_at < $6`,
+		claim.Scope, claim.Key, claim.RequestHash, carpool.IdempotencyApplied, ts(claim.CreatedAt), ts(now.Add(-carpool.IdempotencyTTL)))
+	if err != nil {
+		return false, fmt.Errorf("idempotency key: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("idempotency key: %w", err)
+	}
+	return n == 1, nil
+}
+
+// CompleteIdempotencyKey stores the answer to the request that reserved or claimed rec.
+// An Unreserved claim whose request committed nothing has no record yet: the answer is
+// inserted (unless another request took the key meanwhile).
 func (s *Store) CompleteIdempotencyKey(ctx context.Context, rec carpool.IdempotencyRecord) error {
-	err := s.withTx(ctx, func(tx *sql.Tx, _ time.Time) error {
-		res, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = $1, location = $2, body = $3
-			WHERE scope = $4 AND idem_key = $5 AND created_at = $6 AND status < 100`,
-			rec.Status, rec.Location, rec.Body, rec.Scope, rec.Key, ts(rec.CreatedAt))
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n != 1 {
-			return carpool.Errorf(carpool.ECONFLICT, "the idempotency key was taken over by a retry")
-		}
-		return nil
-	})
+	q := `UPDATE idempotency_keys SET status = $1, location = $2, body = $3
+		WHERE scope = $4 AND idem_key = $5 AND created_at = $6 AND status < 100`
+	args := []any{rec.Status, rec.Location, rec.Body, rec.Scope, rec.Key, ts(rec.CreatedAt)}
+	if rec.Unreserved {
+		q = `INSERT INTO idempotency_keys (status, location, body, scope, idem_key, created_at, request_hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (scope, idem_key) DO UPDATE SET status = excluded.status, location = excluded.location,
+				body = excluded.body, request_hash = excluded.request_hash, created_at = excluded.created_at
+			WHERE idempotency_keys.created_at = excluded.created_at AND idempotency_keys.status < 100
+				OR idempotency_keys.created_at < $8`
+		args = append(args, rec.RequestHash, ts(s.now().Add(-carpool.IdempotencyTTL)))
+	}
+	res, err := s.execAlone(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("complete idempotency key: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("complete idempotency key: %w", err)
+	} else if n != 1 {
+		return fmt.Errorf("complete idempotency key: %w", carpool.Errorf(carpool.ECONFLICT, "the idempotency key was taken over by a retry"))
 	}
 	return nil
 }
@@ -131,10 +172,17 @@ func (s *Store) ReleaseIdempotencyKey(ctx context.Context, rec carpool.Idempoten
 // PostgreSQL the UPDATE locks the key's row until the commit, so a takeover running at
 // the same time either waits and then finds the key applied, or wins first and this
 // finds no row.
-func fenceIdempotencyKey(ctx context.Context, tx *sql.Tx) error {
+func fenceIdempotencyKey(ctx context.Context, tx *sql.Tx, now time.Time) error {
 	claim, ok := carpool.IdempotencyClaim(ctx)
 	if !ok {
 		return nil
+	}
+	if claim.Unreserved {
+		if claimed, err := claimUnreservedKey(ctx, tx, claim, now); err != nil || claimed {
+			return err
+		}
+		// Held: by this request since an earlier transaction (the UPDATE below matches
+		// its CreatedAt), or by another (it matches nothing).
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = $1
 		WHERE scope = $2 AND idem_key = $3 AND created_at = $4 AND status IN (0, 1)`,
@@ -145,7 +193,7 @@ func fenceIdempotencyKey(ctx context.Context, tx *sql.Tx) error {
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("idempotency key: %w", err)
 	} else if n != 1 {
-		return carpool.Errorf(carpool.ECONFLICT, "a retry with this Idempotency-Key took over; this request changed nothing")
+		return carpool.ErrIdempotencyKeyHeld
 	}
 	return nil
 }

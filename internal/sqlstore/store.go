@@ -129,8 +129,25 @@ func (s *Store) Close() error {
 // therefore not keep state between runs), after a jittered pause that grows with each
 // attempt; any other error rolls back and is returned.
 func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) error) error {
+	return s.retrying(ctx, func() error { return s.runTx(ctx, fn) })
+}
+
+// execAlone runs one write statement as its own transaction, which the engine commits:
+// one round trip where withTx takes three. It is rerun like a transaction.
+func (s *Store) execAlone(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	err := s.retrying(ctx, func() (err error) {
+		res, err = s.db.ExecContext(ctx, q, args...)
+		return err
+	})
+	return res, err
+}
+
+// retrying runs run until it succeeds, fails in a way the dialect does not call
+// retryable, or has run maxAttempts times.
+func (s *Store) retrying(ctx context.Context, run func() error) error {
 	for attempt := 1; ; attempt++ {
-		err := s.runTx(ctx, fn)
+		err := run()
 		if err == nil || attempt == maxAttempts || !s.dialect.Retryable(err) {
 			return err
 		}
@@ -148,11 +165,12 @@ func (s *Store) runTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) er
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fenceIdempotencyKey(ctx, tx); err != nil {
+	now := carpool.Timestamp(s.now())
+	if err := fenceIdempotencyKey(ctx, tx, now); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
-	if err := fn(tx, carpool.Timestamp(s.now())); err != nil {
+	if err := fn(tx, now); err != nil {
 		_ = tx.Rollback() // the error that made us roll back is the one worth reporting
 		return err
 	}

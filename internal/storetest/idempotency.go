@@ -182,6 +182,126 @@ func testIdempotency(t *testing.T, open func(t *testing.T) carpool.Store) {
 		}
 	})
 
+	// An unreserved claim: no transaction ahead; the booking's own transaction takes
+	// the key, and the answer is stored after it.
+	unreserved := func(passenger carpool.Member) carpool.IdempotencyRecord {
+		return carpool.IdempotencyRecord{Scope: passenger.ID, Key: "k-" + unique(), RequestHash: "POST /rides/x/bookings {}",
+			CreatedAt: carpool.Timestamp(time.Now()), Unreserved: true}
+	}
+
+	t.Run("unreserved: the change's transaction takes the key, the answer follows", func(t *testing.T) {
+		passenger := e.member(carpool.RoleMember)
+		ride := e.ride(e.member(carpool.RoleMember), 3, carpool.BookingInstant)
+		claim := unreserved(passenger)
+		if _, found, err := e.s.IdempotencyKey(e.ctx, claim.Scope, claim.Key); err != nil || found {
+			t.Fatalf("before: found %v err %v, want no record", found, err)
+		}
+		b, err := e.f.BookSeats(carpool.WithIdempotencyClaim(e.ctx, claim), ride.ID, passenger, carpool.BookingRequest{Seats: 1})
+		noErr(t, err, "book")
+		got, found, err := e.s.IdempotencyKey(e.ctx, claim.Scope, claim.Key)
+		if err != nil || !found || got.Status != carpool.IdempotencyApplied || !got.CreatedAt.Equal(claim.CreatedAt) || got.RequestHash != claim.RequestHash {
+			t.Fatalf("after the booking: got %+v found %v err %v, want the claim applied", got, found, err)
+		}
+		// A second transaction of the same request passes the fence again.
+		_, err = e.f.BookSeats(carpool.WithIdempotencyClaim(e.ctx, claim), e.ride(e.member(carpool.RoleMember), 3, carpool.BookingInstant).ID,
+			passenger, carpool.BookingRequest{Seats: 1})
+		noErr(t, err, "a second transaction of the request")
+		done := claim
+		done.Status, done.Location, done.Body = 201, "/api/v1/bookings/"+b.ID, []byte(`{}`)
+		noErr(t, e.s.CompleteIdempotencyKey(e.ctx, done), "complete")
+		if got, found, err := e.s.IdempotencyKey(e.ctx, claim.Scope, claim.Key); err != nil || !found || got.Status != 201 || got.Location != done.Location {
+			t.Fatalf("replay: got %+v found %v err %v", got, found, err)
+		}
+	})
+
+	t.Run("unreserved: a request that changed nothing stores its answer", func(t *testing.T) {
+		claim := unreserved(e.member(carpool.RoleMember))
+		claim.Status, claim.Body = 422, []byte(`{"title":"bad"}`)
+		noErr(t, e.s.CompleteIdempotencyKey(e.ctx, claim), "complete")
+		if got, found, err := e.s.IdempotencyKey(e.ctx, claim.Scope, claim.Key); err != nil || !found || got.Status != 422 || string(got.Body) != string(claim.Body) {
+			t.Fatalf("got %+v found %v err %v, want the 422 kept", got, found, err)
+		}
+	})
+
+	t.Run("unreserved: a key another request holds fences the change and keeps its answer", func(t *testing.T) {
+		passenger := e.member(carpool.RoleMember)
+		ride := e.ride(e.member(carpool.RoleMember), 3, carpool.BookingInstant)
+		first := unreserved(passenger)
+		_, err := e.f.BookSeats(carpool.WithIdempotencyClaim(e.ctx, first), ride.ID, passenger, carpool.BookingRequest{Seats: 1})
+		noErr(t, err, "first booking")
+		second := first
+		second.CreatedAt = first.CreatedAt.Add(time.Millisecond)
+		_, err = e.f.BookSeats(carpool.WithIdempotencyClaim(e.ctx, second), ride.ID, passenger, carpool.BookingRequest{Seats: 1})
+		wantCode(t, err, carpool.ECONFLICT, "")
+		if r := e.rideNow(ride.ID); r.SeatsTaken != 1 {
+			t.Fatalf("seats taken: got %d, want 1", r.SeatsTaken)
+		}
+		second.Status = 409
+		if err := e.s.CompleteIdempotencyKey(e.ctx, second); carpool.ErrorCode(err) != carpool.ECONFLICT {
+			t.Fatalf("the second request's answer: got %v, want ECONFLICT", err)
+		}
+		if got, _, err := e.s.IdempotencyKey(e.ctx, first.Scope, first.Key); err != nil || got.Status != carpool.IdempotencyApplied || !got.CreatedAt.Equal(first.CreatedAt) {
+			t.Fatalf("the first request's record: got %+v err %v, want it untouched", got, err)
+		}
+	})
+
+	t.Run("unreserved: an expired record gives way", func(t *testing.T) {
+		passenger := e.member(carpool.RoleMember)
+		old := carpool.IdempotencyRecord{Scope: passenger.ID, Key: "k-" + unique(), RequestHash: "old",
+			CreatedAt: e.now.Add(-carpool.IdempotencyTTL - time.Minute)}
+		_, _, err := e.s.ReserveIdempotencyKey(e.ctx, old)
+		noErr(t, err, "reserve old")
+		if _, found, err := e.s.IdempotencyKey(e.ctx, old.Scope, old.Key); err != nil || found {
+			t.Fatalf("expired record: found %v err %v, want it absent", found, err)
+		}
+		claim := unreserved(passenger)
+		claim.Key = old.Key
+		_, err = e.f.BookSeats(carpool.WithIdempotencyClaim(e.ctx, claim), e.ride(e.member(carpool.RoleMember), 3, carpool.BookingInstant).ID,
+			passenger, carpool.BookingRequest{Seats: 1})
+		noErr(t, err, "book over an expired key")
+		if got, found, err := e.s.IdempotencyKey(e.ctx, claim.Scope, claim.Key); err != nil || !found || got.RequestHash != claim.RequestHash {
+			t.Fatalf("got %+v found %v err %v, want the new claim", got, found, err)
+		}
+	})
+
+	t.Run("unreserved: of requests at once one books", func(t *testing.T) {
+		// Each request books another ride: only the key keeps them from all booking.
+		passenger := e.member(carpool.RoleMember)
+		claim := unreserved(passenger)
+		const n = 8
+		rides := make([]carpool.Ride, n)
+		for i := range rides {
+			rides[i] = e.ride(e.member(carpool.RoleMember), 3, carpool.BookingInstant)
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		booked := 0
+		for i := range n {
+			wg.Go(func() {
+				mine := claim
+				mine.CreatedAt = claim.CreatedAt.Add(time.Duration(i) * time.Microsecond)
+				_, err := e.f.BookSeats(carpool.WithIdempotencyClaim(e.ctx, mine), rides[i].ID, passenger, carpool.BookingRequest{Seats: 1})
+				mu.Lock()
+				defer mu.Unlock()
+				switch carpool.ErrorCode(err) {
+				case "":
+					booked++
+				case carpool.ECONFLICT:
+				default:
+					t.Errorf("book: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		taken := 0
+		for _, r := range rides {
+			taken += e.rideNow(r.ID).SeatsTaken
+		}
+		if booked != 1 || taken != 1 {
+			t.Fatalf("got %d bookings and %d seats taken, want 1 and 1", booked, taken)
+		}
+	})
+
 	t.Run("concurrent reserve", func(t *testing.T) {
 		const n = 20
 		rec := carpool.IdempotencyRecord{Scope: "s", Key: "k-" + unique(), RequestHash: "h"}

@@ -375,6 +375,12 @@ func (is *instrumentedStore) Events(ctx context.Context, afterSeq int64, limit i
 	return is.next.Events(ctx, afterSeq, limit)
 }
 
+func (is *instrumentedStore) IdempotencyKey(ctx context.Context, scope string, key string) (_ carpool.IdempotencyRecord, _ bool, err error) {
+	ctx, end := is.start(ctx, "IdempotencyKey")
+	defer func() { end(err) }()
+	return is.next.IdempotencyKey(ctx, scope, key)
+}
+
 func (is *instrumentedStore) ReserveIdempotencyKey(ctx context.Context, rec carpool.IdempotencyRecord) (_ carpool.IdempotencyRecord, _ bool, err error) {
 	ctx, end := is.start(ctx, "ReserveIdempotencyKey")
 	defer func() { end(err) }()

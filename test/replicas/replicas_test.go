@@ -156,6 +156,7 @@ func TestReplicas(t *testing.T) {
 	t.Run("NoOverlappingReservationsAcrossReplicas", c.testNoOverlap)
 	t.Run("DeactivationReleasesEverythingAcrossReplicas", c.testDeactivation)
 	t.Run("ParkingAcrossReplicas", c.testParking)
+	t.Run("OneChangePerIdempotencyKeyAcrossReplicas", c.testOneChangePerKey)
 	t.Run("ReadinessFollowsTheDatabase", func(t *testing.T) { c.testReadiness(t, srv) })
 }
 
