@@ -305,7 +305,11 @@ func repeatMatches(password string) []*match.Match {
 	var ms []*match.Match
 	r := []rune(password)
 	for from := 0; from < len(password); {
-		at, short, long := firstRepeat(r, from)
+		start := runeIndex(password, from)
+		if start < 0 {
+			break
+		}
+		at, short, long := firstRepeat(r, start)
 		if at < 0 {
 			break
 		}
@@ -322,8 +326,9 @@ func repeatMatches(password string) []*match.Match {
 			BaseToken: baseToken, BaseGuesses: est.Guesses, BaseMatches: est.Sequence,
 			// zxcvbn divides the characters of the repeat by the bytes of its part
 			RepeatCount: chosen.span / len(baseToken)})
-		// zxcvbn resumes the search at the byte after the repeat, counted as a
-		// character; the same for text in one alphabet, further on otherwise
+		// zxcvbn resumes the search one byte after the start of the repeat's last
+		// character: after the repeat if that character is one byte, and not at all
+		// (the offset is inside a character) otherwise
 		from = j + 1
 	}
 	return ms
@@ -379,6 +384,22 @@ func shortestPeriod(token []rune) int {
 		}
 	}
 	return len(token)
+}
+
+// runeIndex is the index of the character that starts at byte offset b of s, or -1 if
+// none does (len(s) gives the number of characters).
+func runeIndex(s string, b int) int {
+	n := 0
+	for i := range s {
+		if i == b {
+			return n
+		}
+		n++
+	}
+	if b == len(s) {
+		return n
+	}
+	return -1
 }
 
 // byteOffset is the byte offset of the character at index n of s (len(s) past the end).
@@ -469,7 +490,7 @@ func dateMatches(password string) []*match.Match {
 	for i := 0; i+4 <= len(password); i++ {
 		for j := i + 3; j <= i+7 && j < len(password); j++ {
 			token := password[i : j+1]
-			if !allBytesIn(token, '0', '9') {
+			if !digitRun(token) {
 				continue
 			}
 			var best *date
@@ -508,16 +529,35 @@ func dateMatches(password string) []*match.Match {
 	return ms
 }
 
-// splitDate cuts token into 1–4 digits, a separator, 1–2 digits, the same separator
-// and 1–4 digits.
-func splitDate(token string) (a, sep, b, c string, ok bool) {
-	digits := func(s string, most int) (string, string) {
-		n := 0
-		for n < len(s) && n < most && s[n] >= '0' && s[n] <= '9' {
-			n++
+// zxcvbn reads dates with .NET-style regular expressions: a digit is any Unicode
+// decimal digit (read as the number 0 when it is not an ASCII one), a separator any
+// white space or one of /\_.-, and the end of the text may come before a final line
+// break. The two functions below read the same.
+
+// digitRun reports whether token is 4 to 8 digits, maybe followed by a line break.
+func digitRun(token string) bool {
+	digits, rest := leadingDigits(strings.TrimSuffix(token, "\n"), 8)
+	return rest == "" && utf8.RuneCountInString(digits) >= 4
+}
+
+// leadingDigits splits s after its first digits, at most most of them.
+func leadingDigits(s string, most int) (digits, rest string) {
+	end, n := 0, 0
+	for end < len(s) && n < most {
+		r, size := utf8.DecodeRuneInString(s[end:])
+		if !unicode.IsDigit(r) {
+			break
 		}
-		return s[:n], s[n:]
+		end += size
+		n++
 	}
+	return s[:end], s[end:]
+}
+
+// splitDate cuts token into 1–4 digits, a separator, 1–2 digits, the same separator
+// and 1–4 digits (maybe followed by a line break).
+func splitDate(token string) (a, sep, b, c string, ok bool) {
+	digits := leadingDigits
 	separator := func(s string) (string, string) {
 		r, size := utf8.DecodeRuneInString(s)
 		if size == 0 || !(unicode.IsSpace(r) || strings.ContainsRune(`/\_.-`, r)) {
@@ -536,7 +576,7 @@ func splitDate(token string) (a, sep, b, c string, ok bool) {
 		return
 	}
 	rest = rest[len(sep):]
-	if c, rest = digits(rest, 4); c == "" || rest != "" {
+	if c, rest = digits(rest, 4); c == "" || (rest != "" && rest != "\n") {
 		return
 	}
 	return a, sep, b, c, true
