@@ -3,8 +3,6 @@ package carpool
 import (
 	"strings"
 	"unicode"
-
-	"github.com/trustelem/zxcvbn"
 )
 
 // MinPasswordScore is the weakest zxcvbn score accepted: 3 means an attacker needs at least
@@ -24,8 +22,7 @@ func checkPasswordStrength(password, email, name string) error {
 	if r := []rune(p); len(r) > strengthPrefix {
 		p = string(r[:strengthPrefix])
 	}
-	res := zxcvbn.PasswordStrength(p, personal)
-	if res.Score >= MinPasswordScore {
+	if guessesScore(passwordGuesses(p, personal)) >= MinPasswordScore {
 		return nil
 	}
 	lower := strings.ToLower(password)
