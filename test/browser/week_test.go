@@ -234,6 +234,13 @@ func TestCommutersWeekOnAPhone(t *testing.T) {
 		if got, want := d.value("#depart"), at(7, 30).Format("2006-01-02T15:04"); got != want {
 			t.Errorf("the departure form: got %q, want %q", got, want)
 		}
+		// A time already past is refused beside the input, in German, and changes nothing.
+		d.fill("depart", time.Now().In(berlin).Add(-2*time.Hour).Format("2006-01-02T15:04"))
+		if status := d.submit(`#departure-form button[type="submit"]`); status != http.StatusUnprocessableEntity {
+			t.Errorf("a departure in the past: got HTTP %d, want 422", status)
+		}
+		d.wantText("#depart-error", "Abfahrt")
+		d.look(dir, "week-5-driver-past-refused")
 		d.fill("depart", at(7, 45).Format("2006-01-02T15:04"))
 		d.submitOK(`#departure-form button[type="submit"]`)
 		d.wantText(".flash", "Abfahrt geändert")
@@ -341,6 +348,19 @@ func TestCommutersWeekOnAPhone(t *testing.T) {
 		// Potsdam Hauptbahnhof, where Erika's ride ends.
 		f.open("/fleet")
 		f.look(dir, "week-9-fleet")
+		// Without a name and with coordinates that are no place, the form says what to
+		// fix at each field, in German.
+		f.fill("location_coords", "am Bahnhof")
+		if status := f.submit(`form[action="/fleet/sites"] button[type="submit"]:not([name])`); status != http.StatusUnprocessableEntity {
+			t.Errorf("a site without name, address and place: got HTTP %d, want 422", status)
+		}
+		for _, field := range []string{"name", "address", "location_coords"} {
+			if !f.has("#" + field + "-error") {
+				t.Errorf("the site form: no error beside %s", field)
+			}
+		}
+		f.wantText("#location_coords-error", "Breite und Länge")
+		f.look(dir, "week-9-fleet-site-refused")
 		f.fill("name", "Potsdam Hbf")
 		f.fill("address", "Babelsberger Straße 16, 14473 Potsdam")
 		f.fill("time_zone", "Europe/Berlin")
