@@ -143,7 +143,9 @@ func containsWords(s, phrase string) int {
 	}
 }
 
-func isWordRune(r rune) bool { return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
+func isWordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
 
 // pageTexts returns every text of the current page a reader meets: each text node of
 // the body (hidden ones too: they show when the page changes), the labels a screen
