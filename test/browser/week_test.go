@@ -224,6 +224,10 @@ func TestCommutersWeekOnAPhone(t *testing.T) {
 		})()`) {
 			t.Errorf("the map's zoom buttons cover the bottom bar")
 		}
+		// The map's own buttons speak her language too.
+		if got := eval[string](g, `document.querySelector("#ride-map .leaflet-control-zoom-in").getAttribute("aria-label")`); got != "Vergrößern" {
+			t.Errorf("the map's zoom-in button: got %q, want Vergrößern", got)
+		}
 		g.look(dir, "week-4-ride-confirmed")
 	})
 

@@ -11,9 +11,23 @@
   var attribution = document.body.dataset.attribution;
   var europe = [50.1, 9.7];
 
+  // Leaflet's own words (its zoom buttons, its credit's tooltip) are English; the page
+  // gives them in its language.
+  var words = document.body.dataset;
+
   function newMap(el) {
     el.hidden = false;
-    var map = L.map(el, { scrollWheelZoom: false });
+    var map = L.map(el, { scrollWheelZoom: false, zoomControl: false });
+    L.control.zoom({ zoomInTitle: words.mapZoomIn || "Zoom in", zoomOutTitle: words.mapZoomOut || "Zoom out" }).addTo(map);
+    if (words.mapLeaflet && map.attributionControl) {
+      var prefix = document.createElement("div");
+      prefix.innerHTML = map.attributionControl.options.prefix || "";
+      var credit = prefix.querySelector("a");
+      if (credit) {
+        credit.title = words.mapLeaflet;
+        map.attributionControl.setPrefix(prefix.innerHTML);
+      }
+    }
     L.tileLayer(tiles, { attribution: attribution, maxZoom: 19 }).addTo(map);
     return map;
   }
