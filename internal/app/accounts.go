@@ -133,7 +133,7 @@ func (a *App) ResetForgottenPassword(ctx context.Context, secret, password strin
 	if err := a.passwordChanged(ctx, m.ID); err != nil {
 		return err
 	}
-	a.audit(ctx, m, carpool.AuditPasswordReset, "member", m.ID, "through a mailed link")
+	a.audit(ctx, m, carpool.AuditPasswordReset, "member", m.ID, "") // the member as actor: by a mailed link
 	return nil
 }
 

@@ -110,7 +110,9 @@ func (a *App) AuditLog(ctx context.Context, me carpool.Member, f carpool.AuditFi
 // audit records an action that has already happened, after its own transaction: a crash
 // in between loses the line, never the change, and a line that cannot be written is
 // logged rather than failing what succeeded. Role changes and deactivations write theirs
-// in the same transaction instead.
+// in the same transaction instead. The detail is data (a name, a label, an id), never a
+// sentence: the audit page says the action in its reader's language, and the data
+// reads the same in every one.
 func (a *App) audit(ctx context.Context, me carpool.Member, action, subjectType, subjectID, detail string) {
 	e := carpool.NewAuditEntry(me, action, subjectType, subjectID, detail, a.Now())
 	if err := a.store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {

@@ -58,7 +58,7 @@ func (a *App) AddParkingSpace(ctx context.Context, me carpool.Member, siteID, la
 	if err != nil {
 		return carpool.ParkingSpace{}, fmt.Errorf("add parking space: %w", err)
 	}
-	a.audit(ctx, me, carpool.AuditSiteChanged, "site", siteID, "parking space "+out.Label+" added")
+	a.audit(ctx, me, carpool.AuditParkingSpaceAdded, "site", siteID, out.Label)
 	return out, nil
 }
 
@@ -93,7 +93,7 @@ func (a *App) RenameParkingSpace(ctx context.Context, me carpool.Member, spaceID
 	if err != nil {
 		return carpool.ParkingSpace{}, fmt.Errorf("rename parking space: %w", err)
 	}
-	a.audit(ctx, me, carpool.AuditSiteChanged, "site", out.SiteID, "parking space renamed "+out.Label)
+	a.audit(ctx, me, carpool.AuditParkingSpaceRenamed, "site", out.SiteID, out.Label)
 	return out, nil
 }
 
@@ -125,7 +125,7 @@ func (a *App) RetireParkingSpace(ctx context.Context, me carpool.Member, spaceID
 	if err != nil {
 		return carpool.ParkingSpace{}, fmt.Errorf("retire parking space: %w", err)
 	}
-	a.audit(ctx, me, carpool.AuditSiteChanged, "site", out.SiteID, "parking space "+out.Label+" retired")
+	a.audit(ctx, me, carpool.AuditParkingSpaceRetired, "site", out.SiteID, out.Label)
 	return out, nil
 }
 

@@ -88,7 +88,7 @@ func (a *App) CancelReservation(ctx context.Context, me carpool.Member, id strin
 		return carpool.Reservation{}, err
 	}
 	if held.MemberID != me.ID {
-		a.audit(ctx, me, carpool.AuditReservationFreed, "reservation", res.ID, "held by "+held.MemberID)
+		a.audit(ctx, me, carpool.AuditReservationFreed, "reservation", res.ID, held.MemberID)
 	}
 	return res, nil
 }

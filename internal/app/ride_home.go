@@ -60,7 +60,7 @@ func (a *App) AskRideHome(ctx context.Context, me carpool.Member, bookingID, not
 			return err
 		}
 		out = q
-		return tx.AppendAudit(ctx, carpool.NewAuditEntry(me, carpool.AuditRideHomeRequested, "ride_home", q.ID, "booking "+b.ID, now))
+		return tx.AppendAudit(ctx, carpool.NewAuditEntry(me, carpool.AuditRideHomeRequested, "ride_home", q.ID, b.ID, now))
 	})
 	if err != nil {
 		return carpool.RideHomeRequest{}, fmt.Errorf("ask ride home: %w", err)

@@ -185,7 +185,7 @@ func (a *App) CancelRide(ctx context.Context, me carpool.Member, id string, free
 		return carpool.Ride{}, err
 	}
 	if ride.DriverID != me.ID {
-		a.audit(ctx, me, carpool.AuditRideCancelled, "ride", ride.ID, "driven by "+ride.DriverID)
+		a.audit(ctx, me, carpool.AuditRideCancelled, "ride", ride.ID, ride.DriverID)
 	}
 	return ride, nil
 }

@@ -122,7 +122,7 @@ func (a *App) UpdateSite(ctx context.Context, me carpool.Member, id string, ifVe
 	if err != nil {
 		return carpool.Site{}, err
 	}
-	a.audit(ctx, me, carpool.AuditSiteChanged, "site", site.ID, fmt.Sprintf("version %d", site.Version))
+	a.audit(ctx, me, carpool.AuditSiteChanged, "site", site.ID, site.Name)
 	if p.Lat != nil || p.Lon != nil || p.TimeZone != nil {
 		// Which rides arrive at the site, and on which of its days, may have changed.
 		err := a.store.InTx(ctx, func(tx carpool.Tx) error {

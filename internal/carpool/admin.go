@@ -192,17 +192,22 @@ const (
 	AuditDataExported      = "member.data_exported"
 	AuditSiteCreated       = "site.created"
 	AuditSiteChanged       = "site.changed"
-	AuditCarCreated        = "car.created"
-	AuditCarChanged        = "car.changed"
-	AuditCarRetired        = "car.retired"
-	AuditMaintenance       = "car.maintenance_blocked"
-	AuditReservationFreed  = "reservation.cancelled_by_fleet"
-	AuditRideCancelled     = "ride.cancelled_by_admin"
-	AuditPartnerCreated    = "partner.created"
-	AuditPartnerRevoked    = "partner.revoked"
-	AuditRideHomeRequested = "ride_home.requested"
-	AuditRideHomeApproved  = "ride_home.approved"
-	AuditRideHomeDeclined  = "ride_home.declined"
+	// A site's parking spaces: the entry's detail is the space's label, data that reads
+	// the same in every language, while the action names what happened.
+	AuditParkingSpaceAdded   = "site.parking_space_added"
+	AuditParkingSpaceRenamed = "site.parking_space_renamed"
+	AuditParkingSpaceRetired = "site.parking_space_retired"
+	AuditCarCreated          = "car.created"
+	AuditCarChanged          = "car.changed"
+	AuditCarRetired          = "car.retired"
+	AuditMaintenance         = "car.maintenance_blocked"
+	AuditReservationFreed    = "reservation.cancelled_by_fleet"
+	AuditRideCancelled       = "ride.cancelled_by_admin"
+	AuditPartnerCreated      = "partner.created"
+	AuditPartnerRevoked      = "partner.revoked"
+	AuditRideHomeRequested   = "ride_home.requested"
+	AuditRideHomeApproved    = "ride_home.approved"
+	AuditRideHomeDeclined    = "ride_home.declined"
 )
 
 // NewAuditEntry returns an entry stamped now.

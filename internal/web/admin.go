@@ -80,10 +80,16 @@ func (s *Server) memberAction(w http.ResponseWriter, r *http.Request, me *sessio
 
 type auditPage struct {
 	Entries []carpool.AuditEntry
-	Names   map[string]string
-	Action  string
-	Next    string
+	Names   map[string]string // members by id: the actors, and the members that details name
+	// MemberDetail are the actions whose detail is a member's id, shown by their name.
+	MemberDetail map[string]bool
+	Action       string
+	Next         string
 }
+
+// memberDetail are the audit actions whose detail is the id of the member acted for: the
+// reservation's holder, the ride's driver.
+var memberDetail = map[string]bool{carpool.AuditReservationFreed: true, carpool.AuditRideCancelled: true}
 
 // adminAudit shows the audit log to admins, newest page first by filter.
 func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -98,12 +104,15 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request, me *session)
 		if e.ActorID != "" {
 			ids = append(ids, e.ActorID)
 		}
+		if memberDetail[e.Action] && e.Detail != "" {
+			ids = append(ids, e.Detail)
+		}
 	}
 	names, err := s.app.MemberNames(r.Context(), me.Member, ids)
 	if err != nil {
 		return err
 	}
-	p := auditPage{Entries: entries, Names: names, Action: f.Action}
+	p := auditPage{Entries: entries, Names: names, MemberDetail: memberDetail, Action: f.Action}
 	if next != "" {
 		p.Next = url.Values{"action": {f.Action}, "cursor": {next}}.Encode()
 	}

@@ -32,6 +32,8 @@ func TestTypedCoordinates(t *testing.T) {
 	for _, bad := range []struct{ coords, want string }{
 		{"somewhere", "Type latitude and longitude"},
 		{"52.5", "Type latitude and longitude"},
+		{"52,3917", "Type latitude and longitude"}, // a German decimal comma: one number, not 52 and 3917
+		{"52,39", "Type latitude and longitude"},   // nor 52 and 39, somewhere in Russia
 		{"95.0, 13.4", "outside"},
 	} {
 		res, body := site(bad.coords)

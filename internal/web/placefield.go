@@ -168,14 +168,15 @@ func (f *form) typedPoint(name string) (*carpool.Place, error) {
 }
 
 // parseCoordinates reads "lat, lon" with decimal points, or "lat; lon" (or "lat lon")
-// with decimal commas.
+// with decimal commas. A lone "52,39" is refused rather than read as 52 and 39: with a
+// decimal comma it is one number, and whole degrees are no place anyone means.
 func parseCoordinates(s string) (lat, lon float64, ok bool) {
 	s = strings.TrimSpace(s)
 	var a, b string
 	switch {
 	case strings.Contains(s, ";"):
 		a, b, _ = strings.Cut(s, ";")
-	case strings.Count(s, ",") == 1 && strings.Contains(s, "."), strings.Count(s, ",") == 1 && !strings.Contains(s, " "):
+	case strings.Count(s, ",") == 1 && strings.Contains(s, "."):
 		a, b, _ = strings.Cut(s, ",")
 	default:
 		fields := strings.Fields(strings.ReplaceAll(s, ", ", " "))

@@ -192,6 +192,9 @@ func TestAccessibilityOfEveryPage(t *testing.T) {
 				}
 				v.who.do("wait for "+path, chromedp.WaitReady(chromedp.CSS("main")))
 				scanned++
+				if width == phoneW { // the same words at every width
+					v.who.englishOnPage(path)
+				}
 				for _, f := range v.who.axeScan() {
 					t.Errorf("%s at %d px: %s (%s) %s at %s", path, width, f.ID, f.Impact, f.Help, strings.Join(f.Targets, ", "))
 				}

@@ -221,8 +221,8 @@ func (p *person) screenshotAt(dir, name string, width int) {
 	p.capture(dir, name, width)
 }
 
-// capture fails the test when the page scrolls sideways beyond width, and saves the
-// whole page as dir/name.png.
+// capture fails the test when the page scrolls sideways beyond width or, being German,
+// shows English catalogue text, and saves the whole page as dir/name.png.
 func (p *person) capture(dir, name string, width int) {
 	p.t.Helper()
 	scroll, err := chromedp.Run(p.ctx, chromedp.Evaluate[int]("document.documentElement.scrollWidth"))
@@ -231,6 +231,11 @@ func (p *person) capture(dir, name string, width int) {
 	}
 	if scroll > width {
 		p.t.Errorf("%s: page %s is %d px wide, more than the %d px window", p.name, name, scroll, width)
+	}
+	if lang, err := chromedp.Run(p.ctx, chromedp.Evaluate[string]("document.documentElement.lang")); err != nil {
+		p.t.Fatalf("%s: page language: %v", p.name, err)
+	} else if lang == "de" {
+		p.englishOnPage(name) // every German page a test looks at says no English
 	}
 	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
 	if err != nil {

@@ -27,10 +27,12 @@ import (
 // reads German and runs in Berlin, on an installation left at its default zone (UTC):
 // she signs up, saves her home and her office, finds a colleague's commute day passing
 // her home and asks for a seat with her pickup; the driver confirms, moves the departure
-// (through the API, as his phone app does) and then cancels that day; she reads each
+// on the ride's page and then cancels that day; she reads each
 // change in her inbox in German and on her clock, follows the alternative the notice
 // offers, and her calendar feed follows along. Every page she sees is German, never says
-// "UTC", fits the phone's width, and is saved as a screenshot.
+// "UTC", fits the phone's width, and is saved as a screenshot. Frida, the fleet manager,
+// does her part of the week at her desk (1280 px), in German too: a site typed in with
+// its coordinates, a pool car, a parking space and the day's list, members, reports.
 func TestCommutersWeekOnAPhone(t *testing.T) {
 	browser := startBrowser(t, 8*time.Minute)
 	dir := screenDir(t)
@@ -59,6 +61,8 @@ func TestCommutersWeekOnAPhone(t *testing.T) {
 	}
 	dieter := german(app.AddMember(t, "dieter@example.com", "Dieter Pendler", "+49 170 4444444", carpool.RoleMember))
 	erika := german(app.AddMember(t, "erika@example.com", "Erika Später", "+49 170 5555555", carpool.RoleMember))
+	// Frida runs the fleet and the members from her desk in Berlin.
+	frida := german(app.AddMember(t, "frida@example.com", "Frida Fuhrpark", "", carpool.RoleAdmin))
 	carOf := func(owner carpool.Member, plate string) string {
 		car := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, Plate: plate, Make: "VW", Model: "Golf", Seats: 5, OwnerID: owner.ID,
 			Status: carpool.CarActive, Version: 1}
@@ -89,7 +93,7 @@ func TestCommutersWeekOnAPhone(t *testing.T) {
 	dieterP.viewport(phoneW, phoneH)
 	var me carpool.Member
 	var rideID, feedURL string
-	var pickupAt, laterPickupAt string // her pickup on each ride, on her clock
+	var pickupBefore, pickupAt, laterPickupAt string // her pickup on each ride, on her clock
 
 	step := func(name string, f func(t *testing.T)) {
 		if !t.Run(name, f) {
@@ -208,6 +212,7 @@ func TestCommutersWeekOnAPhone(t *testing.T) {
 		g.open("/rides/" + rideID)
 		g.wantText("#my-booking", "bestätigt")
 		g.wantText("#driver-phone", "+49 170 4444444")
+		pickupBefore = g.pickupClock()
 		// Scrolled so the map's zoom buttons pass under the bottom bar, the bar stays on top.
 		if !eval[bool](g, `(() => {
 			const zoom = document.querySelector("#ride-map .leaflet-control-zoom"), bar = document.querySelector("nav.primary");
@@ -219,33 +224,55 @@ func TestCommutersWeekOnAPhone(t *testing.T) {
 		})()`) {
 			t.Errorf("the map's zoom buttons cover the bottom bar")
 		}
+		// The map's own buttons speak her language too.
+		if got := eval[string](g, `document.querySelector("#ride-map .leaflet-control-zoom-in").getAttribute("aria-label")`); got != "Vergrößern" {
+			t.Errorf("the map's zoom-in button: got %q, want Vergrößern", got)
+		}
 		g.look(dir, "week-4-ride-confirmed")
 	})
 
-	step("5 Dieter moves the departure to 07:45; she sees the new time", func(t *testing.T) {
-		body := fmt.Sprintf(`{"depart_at": %q}`, at(7, 45).UTC().Format(time.RFC3339))
-		req, err := http.NewRequest(http.MethodPatch, app.URL+"/api/v1/rides/"+rideID, strings.NewReader(body))
-		must(err)
-		req.Header.Set("Authorization", "Bearer "+app.Session(t, dieter).Value)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
-		must(err)
-		answer, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("move the departure: got HTTP %d %s, want 200", res.StatusCode, answer)
+	step("5 Dieter moves the departure to 07:45 on the ride's page; she sees the new time and her later pickup", func(t *testing.T) {
+		d := dieterP.in(t)
+		d.open("/rides/" + rideID)
+		// The form shows the departure on his clock, as he would type it.
+		if got, want := d.value("#depart"), at(7, 30).Format("2006-01-02T15:04"); got != want {
+			t.Errorf("the departure form: got %q, want %q", got, want)
 		}
+		// A time already past is refused beside the input, in German, and changes nothing.
+		d.fill("depart", time.Now().In(berlin).Add(-2*time.Hour).Format("2006-01-02T15:04"))
+		if status := d.submit(`#departure-form button[type="submit"]`); status != http.StatusUnprocessableEntity {
+			t.Errorf("a departure in the past: got HTTP %d, want 422", status)
+		}
+		d.wantText("#depart-error", "Abfahrt")
+		d.look(dir, "week-5-driver-past-refused")
+		d.fill("depart", at(7, 45).Format("2006-01-02T15:04"))
+		d.submitOK(`#departure-form button[type="submit"]`)
+		d.wantText(".flash", "Abfahrt geändert")
+		d.wantText("main dl", "07:45")
+		if got, want := d.value("#depart"), at(7, 45).Format("2006-01-02T15:04"); got != want {
+			t.Errorf("the departure form after the change: got %q, want %q", got, want)
+		}
+		d.look(dir, "week-5-driver-moved")
 
+		// She is picked up 15 minutes later, and told so with her own pickup time.
+		moved, err := time.Parse("15:04", pickupBefore)
+		must(err)
+		wantPickup := moved.Add(15 * time.Minute).Format("15:04")
 		g := greta.in(t)
 		inbox := g.eventuallyText("/notifications", "Fahrt geändert")
-		if !strings.Contains(inbox, "07:45") {
-			t.Errorf("inbox: want the new departure 07:45 in %q", inbox)
+		for _, want := range []string{"07:45", "Ihre Abholung: Zuhause Zehlendorf, gegen " + wantPickup} {
+			if !strings.Contains(inbox, want) {
+				t.Errorf("inbox: want %q in %q", want, inbox)
+			}
 		}
 		g.look(dir, "week-5-inbox-moved")
 		g.open("/rides/" + rideID)
-		g.wantText("main", "07:45")
+		g.wantText("main dl", "07:45")
+		g.wantText("#my-booking", "bestätigt")
 		g.wantText("#my-pickup", "Zuhause Zehlendorf")
-		pickupAt = g.pickupClock()
+		if pickupAt = g.pickupClock(); pickupAt != wantPickup {
+			t.Errorf("her pickup after the move: got %s, want %s (it was %s)", pickupAt, wantPickup, pickupBefore)
+		}
 		g.look(dir, "week-5-ride-moved")
 	})
 
@@ -315,6 +342,86 @@ func TestCommutersWeekOnAPhone(t *testing.T) {
 			t.Errorf("calendar feed has times in UTC:\n%s", feed)
 		}
 	})
+
+	step("9 the fleet manager's week at 1280 px: a site typed in, a pool car, parking, members, reports", func(t *testing.T) {
+		f := newPerson(t, browser, app.URL, "Frida").in(t)
+		f.viewport(desktopW, desktopH)
+		f.readsGermanInBerlin()
+		f.signInDE(frida.Email)
+		// A site from its address and coordinates typed in, as a keyboard user makes it:
+		// Potsdam Hauptbahnhof, where Erika's ride ends.
+		f.open("/fleet")
+		f.look(dir, "week-9-fleet")
+		// Without a name and with coordinates that are no place, the form says what to
+		// fix at each field, in German.
+		f.fill("location_coords", "am Bahnhof")
+		if status := f.submit(`form[action="/fleet/sites"] button[type="submit"]:not([name])`); status != http.StatusUnprocessableEntity {
+			t.Errorf("a site without name, address and place: got HTTP %d, want 422", status)
+		}
+		for _, field := range []string{"name", "address", "location_coords"} {
+			if !f.has("#" + field + "-error") {
+				t.Errorf("the site form: no error beside %s", field)
+			}
+		}
+		f.wantText("#location_coords-error", "Breite und Länge")
+		f.look(dir, "week-9-fleet-site-refused")
+		f.fill("name", "Potsdam Hbf")
+		f.fill("address", "Babelsberger Straße 16, 14473 Potsdam")
+		f.fill("time_zone", "Europe/Berlin")
+		f.fill("location_coords", "52,3917; 13,0670")
+		f.submitOK(`form[action="/fleet/sites"] button[type="submit"]:not([name])`)
+		f.wantText(".flash", "Standort gespeichert")
+		f.wantText("main", "Potsdam Hbf")
+		f.wantText("main", "52,3917; 13,0670")
+		f.fill("plate", "P HB 1")
+		f.fill("make", "VW")
+		f.fill("model", "ID.3")
+		f.fill("seats", "5")
+		f.submitOK(`form[action="/fleet/cars"] button[type="submit"]`)
+		f.wantText(".flash", "Auto gespeichert")
+		f.wantText("main table", "VW ID.3 (P HB 1)")
+		f.look(dir, "week-9-fleet-site-and-car")
+		siteID := eval[string](f, `document.querySelector('main a[href^="/fleet/sites/"]').getAttribute("href").split("/").pop()`)
+		site, err := app.Store.Site(ctx, siteID)
+		must(err)
+		if site.Name != "Potsdam Hbf" || site.TimeZone != "Europe/Berlin" || site.Lat != 52.3917 || site.Lon != 13.067 {
+			t.Fatalf("the new site: got %+v, want Potsdam Hbf at 52.3917, 13.067 in Berlin", site)
+		}
+		f.follow(`main table a[href^="/fleet/cars/"]`)
+		f.wantText("main", "P HB 1")
+		f.look(dir, "week-9-pool-car")
+
+		f.open("/fleet/sites/" + site.ID)
+		f.fill("new-space", "P1")
+		f.submitOK(`form[action="/fleet/sites/` + site.ID + `/parking-spaces"] button[type="submit"]`)
+		f.wantText(".flash", "Parkplätze gespeichert")
+		f.wantText("#parking", "P1")
+		f.look(dir, "week-9-site-parking")
+		f.open("/fleet/sites/" + site.ID + "/parking?date=" + day.String())
+		f.wantText("h1", "Potsdam Hbf")
+		// Erika's ride, with Greta aboard, ends here that day: she holds the space.
+		for _, want := range []string{"P1", "B ES 2", "Erika Später"} {
+			f.wantText("#parking-day", want)
+		}
+		f.look(dir, "week-9-parking-list")
+
+		f.open("/admin/members")
+		for _, who := range []string{"Greta Gern", "Dieter Pendler", "Erika Später"} {
+			f.wantText("#members", who)
+		}
+		f.look(dir, "week-9-members")
+		f.open("/fleet/reports")
+		f.wantText("h1", "Berichte")
+		f.look(dir, "week-9-reports")
+		f.open("/fleet/utilisation")
+		f.look(dir, "week-9-utilisation")
+		f.open("/admin/audit")
+		// Each of her changes in her words: what happened, and the record's own name.
+		for _, want := range []string{"Standort angelegt", "Auto angelegt", "Parkplatz hinzugefügt"} {
+			f.wantText("#audit", want)
+		}
+		f.look(dir, "week-9-audit")
+	})
 }
 
 // germanPhoneInBerlin makes the person's browser a German phone in Berlin: a 390×844
@@ -322,6 +429,13 @@ func TestCommutersWeekOnAPhone(t *testing.T) {
 func (p *person) germanPhoneInBerlin() {
 	p.t.Helper()
 	p.viewport(phoneW, phoneH)
+	p.readsGermanInBerlin()
+}
+
+// readsGermanInBerlin makes the person's browser ask for German, format in German and
+// run in Berlin's zone, at whatever size it has.
+func (p *person) readsGermanInBerlin() {
+	p.t.Helper()
 	ua, err := chromedp.Run(p.ctx, chromedp.Evaluate[string]("navigator.userAgent"))
 	if err != nil {
 		p.t.Fatalf("%s: user agent: %v", p.name, err)
@@ -340,7 +454,8 @@ func (p *person) germanPhoneInBerlin() {
 }
 
 // look checks what the person sees on the current page, a German page that says no
-// "UTC" and scrolls not sideways, and saves it as dir/name.png.
+// "UTC", shows no English text of the catalogues and scrolls not sideways, and saves it
+// as dir/name.png.
 func (p *person) look(dir, name string) {
 	p.t.Helper()
 	type seen struct {
@@ -359,6 +474,7 @@ func (p *person) look(dir, name string) {
 	if strings.Contains(s.Text, "UTC") {
 		p.t.Errorf("%s: page %s says UTC to a member in Berlin:\n%s", p.name, name, s.Text)
 	}
+	p.englishOnPage(name)
 	if s.ScrollWidth > s.ClientWidth {
 		p.t.Errorf("%s: page %s scrolls sideways: scrollWidth %d > clientWidth %d", p.name, name, s.ScrollWidth, s.ClientWidth)
 	}

@@ -11,9 +11,23 @@
   var attribution = document.body.dataset.attribution;
   var europe = [50.1, 9.7];
 
+  // Leaflet's own words (its zoom buttons, its credit's tooltip, a marker's alt text) are
+  // English; the page gives them in its language.
+  var words = document.body.dataset;
+
   function newMap(el) {
     el.hidden = false;
-    var map = L.map(el, { scrollWheelZoom: false });
+    var map = L.map(el, { scrollWheelZoom: false, zoomControl: false });
+    L.control.zoom({ zoomInTitle: words.mapZoomIn || "Zoom in", zoomOutTitle: words.mapZoomOut || "Zoom out" }).addTo(map);
+    if (words.mapLeaflet && map.attributionControl) {
+      var prefix = document.createElement("div");
+      prefix.innerHTML = map.attributionControl.options.prefix || "";
+      var credit = prefix.querySelector("a");
+      if (credit) {
+        credit.title = words.mapLeaflet;
+        map.attributionControl.setPrefix(prefix.innerHTML);
+      }
+    }
     L.tileLayer(tiles, { attribution: attribution, maxZoom: 19 }).addTo(map);
     return map;
   }
@@ -52,7 +66,7 @@
       if (marker) {
         marker.setLatLng(at);
       } else {
-        marker = L.marker(at).addTo(map);
+        marker = L.marker(at, { alt: words.mapMarker || "Marker" }).addTo(map);
       }
       map.setView(at, zoom);
     }
@@ -111,7 +125,8 @@
       var line = L.polyline(way, { weight: 4 }).addTo(map);
       lines.push(way.map(function (at) { return at.join(","); }).join(" "));
       var start = L.circleMarker(from, { radius: 7 }).addTo(map);
-      L.marker(to, { title: (i + 1) + ". " + item.dataset.label }).addTo(map);
+      var title = (i + 1) + ". " + item.dataset.label;
+      L.marker(to, { title: title, alt: title }).addTo(map);
       [line, start].forEach(function (layer) {
         layer.on("click", function () {
           if (link) {
@@ -150,7 +165,7 @@
       var stop = item.dataset.kind === "pickup" || item.dataset.kind === "dropoff";
       var layer = stop
         ? L.circleMarker(at, { radius: 8 })
-        : L.marker(at, { title: item.textContent });
+        : L.marker(at, { title: item.textContent, alt: item.textContent });
       layer.bindTooltip(item.textContent).addTo(map);
       bounds.push(at);
     });
