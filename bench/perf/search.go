@@ -39,34 +39,11 @@ func runSearch(r *Result) error {
 		var stores []carpool.Store
 		var day time.Time
 		for _, n := range sizes {
-			var store carpool.Store
-			var db *sql.DB
-			if engine == "sqlite" {
-				s, err := sqlite.Open(ctx, filepath.Join(dir, fmt.Sprintf("s%d.db", n)))
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				if _, err := s.Migrate(ctx); err != nil {
-					return err
-				}
-				store, db = s, s.DB()
-			} else {
-				name := fmt.Sprintf("search%d", n)
-				admin := strings.Replace(pg.url(), "/carpool?", "/postgres?", 1)
-				if err := execURL(ctx, admin, "CREATE DATABASE "+name); err != nil {
-					return err
-				}
-				s, err := postgres.Open(ctx, strings.Replace(pg.url(), "/carpool?", "/"+name+"?", 1))
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				if _, err := s.Migrate(ctx); err != nil {
-					return err
-				}
-				store, db = s, s.DB()
+			store, db, err := openStore(ctx, engine, dir, pg, fmt.Sprintf("search%d", n))
+			if err != nil {
+				return err
 			}
+			defer store.Close()
 			fx, err := seed(ctx, store, 1, 1)
 			if err != nil {
 				return err
@@ -106,6 +83,35 @@ func runSearch(r *Result) error {
 	}
 	r.note("1,000 searches per size, the sizes in turn, through the store in process: 5 km radius, a 3 h window, 20 results; rides spread over 30 days and ±0.5° around both ends")
 	return nil
+}
+
+// openStore opens a fresh, migrated store named name on engine: a SQLite file in dir,
+// or a database of its own on pg. The caller closes it.
+func openStore(ctx context.Context, engine, dir string, pg *pgServer, name string) (carpool.Store, *sql.DB, error) {
+	if engine == "sqlite" {
+		s, err := sqlite.Open(ctx, filepath.Join(dir, name+".db"))
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, err := s.Migrate(ctx); err != nil {
+			s.Close()
+			return nil, nil, err
+		}
+		return s, s.DB(), nil
+	}
+	admin := strings.Replace(pg.url(), "/carpool?", "/postgres?", 1)
+	if err := execURL(ctx, admin, "CREATE DATABASE "+name); err != nil {
+		return nil, nil, err
+	}
+	s, err := postgres.Open(ctx, strings.Replace(pg.url(), "/carpool?", "/"+name+"?", 1))
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, s.DB(), nil
 }
 
 // addRides copies the seeded ride n times with other places and times, in SQL.
