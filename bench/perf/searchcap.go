@@ -117,8 +117,9 @@ func runSearchCap(r *Result) error {
 			f.Target, f.Met = "≤ 2", met(p99(capped) <= 2*p99(normal))
 		}
 		r.add(f)
-		uncapped := Figure{Name: fmt.Sprintf("search %s without caps, %dk rides + %d of one member, p99", engine, pool/1000, flood),
-			Value: p99(flooded), Unit: "ms", Anchor: "p99 without them", Of: p99(normal)}
+		label = fmt.Sprintf("search %s without caps, %dk rides + %d of one member", engine, pool/1000, flood)
+		r.add(Figure{Name: label + ", p50", Value: p50(flooded), Unit: "ms", Anchor: "p50 without them", Of: p50(normal)})
+		uncapped := Figure{Name: label + ", p99", Value: p99(flooded), Unit: "ms", Anchor: "p99 without them", Of: p99(normal)}
 		if smoke {
 			uncapped.Name += " (smoke)"
 		}
