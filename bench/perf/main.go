@@ -4,6 +4,7 @@
 //	perf http       -bin DIR -out F   HTTP figures vs a bare net/http server and podinfo (wrk)
 //	perf bookings   -bin DIR -out F   bookings/s on PostgreSQL vs pgbench, replicas, fsync, history
 //	perf search     -out F            search p50/p99 at 1k/10k/100k rides, both engines
+//	perf searchcap  -out F            search p50/p99 with one member at the ride caps vs without, both engines
 //	perf footprint  -bin DIR -out F   start to ready, idle RSS, RSS under 1,000 connections, sizes
 //	perf report     -in DIR -doc F    the Markdown tables of every JSON in DIR into F
 //
@@ -71,7 +72,7 @@ type Figure struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: perf http|bookings|search|footprint|report [flags]")
+		fmt.Fprintln(os.Stderr, "usage: perf http|bookings|search|searchcap|footprint|report [flags]")
 		os.Exit(2)
 	}
 	part, args := os.Args[1], os.Args[2:]
@@ -100,6 +101,8 @@ func main() {
 		err = runBookings(r, *bin, *dur)
 	case "search":
 		err = runSearch(r)
+	case "searchcap":
+		err = runSearchCap(r)
 	case "footprint":
 		err = runFootprint(r, *bin)
 	case "report":

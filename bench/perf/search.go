@@ -39,34 +39,11 @@ func runSearch(r *Result) error {
 		var stores []carpool.Store
 		var day time.Time
 		for _, n := range sizes {
-			var store carpool.Store
-			var db *sql.DB
-			if engine == "sqlite" {
-				s, err := sqlite.Open(ctx, filepath.Join(dir, fmt.Sprintf("s%d.db", n)))
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				if _, err := s.Migrate(ctx); err != nil {
-					return err
-				}
-				store, db = s, s.DB()
-			} else {
-				name := fmt.Sprintf("search%d", n)
-				admin := strings.Replace(pg.url(), "/carpool?", "/postgres?", 1)
-				if err := execURL(ctx, admin, "CREATE DATABASE "+name); err != nil {
-					return err
-				}
-				s, err := postgres.Open(ctx, strings.Replace(pg.url(), "/carpool?", "/"+name+"?", 1))
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				if _, err := s.Migrate(ctx); err != nil {
-					return err
-				}
-				store, db = s, s.DB()
+			store, db, err := openStore(ctx, engine, dir, pg, fmt.Sprintf("search%d", n))
+			if err != nil {
+				return err
 			}
+			defer store.Close()
 			fx, err := seed(ctx, store, 1, 1)
 			if err != nil {
 				return err
@@ -108,8 +85,49 @@ func runSearch(r *Result) error {
 	return nil
 }
 
+// openStore opens a fresh, migrated store named name on engine: a SQLite file in dir,
+// or a database of its own on pg. The caller closes it.
+func openStore(ctx context.Context, engine, dir string, pg *pgServer, name string) (carpool.Store, *sql.DB, error) {
+	if engine == "sqlite" {
+		s, err := sqlite.Open(ctx, filepath.Join(dir, name+".db"))
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, err := s.Migrate(ctx); err != nil {
+			s.Close()
+			return nil, nil, err
+		}
+		return s, s.DB(), nil
+	}
+	admin := strings.Replace(pg.url(), "/carpool?", "/postgres?", 1)
+	if err := execURL(ctx, admin, "CREATE DATABASE "+name); err != nil {
+		return nil, nil, err
+	}
+	s, err := postgres.Open(ctx, strings.Replace(pg.url(), "/carpool?", "/"+name+"?", 1))
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, s.DB(), nil
+}
+
 // addRides copies the seeded ride n times with other places and times, in SQL.
 func addRides(ctx context.Context, db *sql.DB, template string, n int) error {
+	base := carpool.Timestamp(time.Now()).Truncate(24 * time.Hour).Add(24 * time.Hour)
+	return copyRide(ctx, db, template, n, func(i int) (carpool.Point, carpool.Point, time.Time) {
+		// a deterministic spread: 30 days, ±0.5° around both ends
+		f := func(k int) float64 { return float64((i*k)%1000)/1000 - 0.5 }
+		return carpool.Point{Lat: 52.517 + f(37), Lon: 13.3889 + f(53)}, carpool.Point{Lat: 52.3906 + f(71), Lon: 13.0645 + f(97)},
+			base.Add(time.Duration((i*7919)%(30*24*60)) * time.Minute)
+	})
+}
+
+// copyRide inserts n open rides of the template ride's driver and car in SQL, the i-th
+// from and to the places and at the time at(i) gives.
+func copyRide(ctx context.Context, db *sql.DB, template string, n int, at func(i int) (from, to carpool.Point, depart time.Time)) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -126,12 +144,9 @@ func addRides(ctx context.Context, db *sql.DB, template string, n int) error {
 		return err
 	}
 	now := carpool.Timestamp(time.Now())
-	base := now.Truncate(24 * time.Hour).Add(24 * time.Hour)
 	for i := range n {
-		// a deterministic spread: 30 days, ±0.5° around both ends
-		f := func(k int) float64 { return float64((i*k)%1000)/1000 - 0.5 }
-		depart := base.Add(time.Duration((i*7919)%(30*24*60)) * time.Minute)
-		if _, err := stmt.ExecContext(ctx, carpool.NewID(), t.DriverID, t.CarID, 52.517+f(37), 13.3889+f(53), 52.3906+f(71), 13.0645+f(97), depart.UTC(), now.UTC()); err != nil {
+		from, to, depart := at(i)
+		if _, err := stmt.ExecContext(ctx, carpool.NewID(), t.DriverID, t.CarID, from.Lat, from.Lon, to.Lat, to.Lon, depart.UTC(), now.UTC()); err != nil {
 			return err
 		}
 	}

@@ -51,6 +51,12 @@ func (a *App) SearchAddress(ctx context.Context, me carpool.Member, query string
 	if query == "" {
 		return []carpool.Place{}, nil
 	}
+	// The database's count bounds a member's searches across replicas; the gate then
+	// queues them in this process, whose geocoder client answers one at a time, so a
+	// burst does not hold others back here.
+	if err := a.admitAddressSearch(ctx, me.ID); err != nil {
+		return nil, fmt.Errorf("search address: %w", err)
+	}
 	release, err := a.addressGate.enter(ctx, me.ID)
 	if err != nil {
 		return nil, err

@@ -11,7 +11,9 @@ import (
 // The geocoder answers one request a second for the whole process, so one member's
 // burst of searches would make everyone else wait behind it. Each member may have
 // addressSearchSlots searches going and addressSearchQueue more waiting, each at most
-// the gate's wait; beyond that a search is refused (429) at once.
+// the gate's wait; beyond that a search is refused (429) at once. The gate is this
+// process's, as the geocoder client's queue is; how many searches a member makes in all,
+// on every replica, is bounded by the database's count (admitAddressSearch).
 const (
 	addressSearchSlots       = 1
 	addressSearchQueue       = 2

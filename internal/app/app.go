@@ -121,10 +121,13 @@ type App struct {
 
 	geocoder    AddressSearch
 	addressGate *memberGate
-	limits      carpool.Limits
-	parking     carpool.Parking
-	checkInRule carpool.CheckInRule
-	siteCodes   carpool.SiteCodes
+	// addressSearchBlocked remembers the members the database has refused an address
+	// search until their window closes (see admitAddressSearch).
+	addressSearchBlocked blockedKeys
+	limits               carpool.Limits
+	parking              carpool.Parking
+	checkInRule          carpool.CheckInRule
+	siteCodes            carpool.SiteCodes
 
 	publicURL string
 	adminAddr string

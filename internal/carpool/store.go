@@ -42,6 +42,7 @@ type Store interface {
 	PartnerStore
 	PartnerSeriesStore
 	PartnerRateStore
+	AddressSearchRateStore
 	ParkingStore
 	MessageStore
 	RideHomeStore

@@ -15,6 +15,7 @@ type RelayStore interface {
 	FinishDelivery(ctx context.Context, d carpool.Delivery, sendErr error, retryAt time.Time) error
 	PurgeDeliveries(ctx context.Context, before time.Time) (int64, error)
 	PurgeBefore(ctx context.Context, before, now time.Time) (carpool.Purged, error)
+	PruneAddressSearchCounts(ctx context.Context, before time.Time) (int64, error)
 	DueReminders(ctx context.Context, now time.Time, lead time.Duration) (int, error)
 	Webhooks(ctx context.Context) ([]carpool.Webhook, error)
 	WebhookResult(ctx context.Context, id string, ok bool, maxFailures int, note carpool.Notification) (disabled bool, err error)

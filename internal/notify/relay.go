@@ -317,8 +317,8 @@ func (r *Relay) deliverLoop(ctx context.Context) {
 	}
 }
 
-// housekeepingLoop writes due reminders (each once, see DueReminders) and purges old
-// delivered rows.
+// housekeepingLoop writes due reminders (each once, see DueReminders), purges old
+// delivered rows and prunes closed address-search windows.
 func (r *Relay) housekeepingLoop(ctx context.Context) {
 	t := time.NewTicker(30 * time.Second)
 	defer t.Stop()
@@ -340,6 +340,7 @@ func (r *Relay) housekeepingLoop(ctx context.Context) {
 			if r.o.PurgeAfter > 0 {
 				r.purgeOld(ctx, now)
 			}
+			r.pruneAddressSearches(ctx, now)
 		}
 		select {
 		case <-ctx.Done():
@@ -359,6 +360,14 @@ func (r *Relay) Remind(ctx context.Context) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// pruneAddressSearches deletes the closed windows of the members' address-search
+// counts, which only limit searches while their window is open.
+func (r *Relay) pruneAddressSearches(ctx context.Context, now time.Time) {
+	if _, err := r.store.PruneAddressSearchCounts(ctx, carpool.PrunableAddressSearches(now)); err != nil && ctx.Err() == nil {
+		r.log.Error("housekeeping: prune address search counts", "err", err)
+	}
 }
 
 // purgeOld deletes what is older than the retention. Every replica runs it hourly; the

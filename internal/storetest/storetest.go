@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"BookingPoints", testBookingPoints},
 		{"Idempotency", testIdempotency},
 		{"Throttle", testThrottle},
+		{"AddressSearchRate", testAddressSearchRate},
 		{"Times", testTimes},
 		{"Integrity", testIntegrity},
 		{"HostileInput", testHostileInput},

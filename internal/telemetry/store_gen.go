@@ -507,6 +507,18 @@ func (is *instrumentedStore) CountPartnerRequest(ctx context.Context, partnerID 
 	return is.next.CountPartnerRequest(ctx, partnerID, window)
 }
 
+func (is *instrumentedStore) CountAddressSearch(ctx context.Context, memberID string, window time.Time) (_ int, err error) {
+	ctx, end := is.start(ctx, "CountAddressSearch")
+	defer func() { end(err) }()
+	return is.next.CountAddressSearch(ctx, memberID, window)
+}
+
+func (is *instrumentedStore) PruneAddressSearchCounts(ctx context.Context, before time.Time) (_ int64, err error) {
+	ctx, end := is.start(ctx, "PruneAddressSearchCounts")
+	defer func() { end(err) }()
+	return is.next.PruneAddressSearchCounts(ctx, before)
+}
+
 func (is *instrumentedStore) ActiveParkingSpaces(ctx context.Context, siteID string) (_ []carpool.ParkingSpace, err error) {
 	ctx, end := is.start(ctx, "ActiveParkingSpaces")
 	defer func() { end(err) }()
