@@ -31,6 +31,7 @@ type Mailpit struct {
 	bin      string
 	args     []string
 	logs     *bytes.Buffer
+	database string // its file, unique to this server: how it tells its own answers
 }
 
 // SMTPURL is the CARPOOL_SMTP_URL of the server: plain SMTP on loopback, any login.
@@ -62,9 +63,10 @@ func Start(tb testing.TB, extra ...string) *Mailpit {
 			tb.Fatalf("mailpit ports: %v %v", err1, err2)
 		}
 		m := &Mailpit{SMTPAddr: fmt.Sprintf("127.0.0.1:%d", smtpPort), APIURL: fmt.Sprintf("http://127.0.0.1:%d", apiPort), bin: mailpit.path}
+		m.database = filepath.Join(tb.TempDir(), "mailpit.db")
 		m.args = []string{"--smtp", m.SMTPAddr, "--listen", fmt.Sprintf("127.0.0.1:%d", apiPort),
 			"--smtp-auth-accept-any", "--smtp-auth-allow-insecure", "--max", "0",
-			"--database", filepath.Join(tb.TempDir(), "mailpit.db")}
+			"--database", m.database}
 		m.args = append(m.args, extra...)
 		if lastErr = m.start(); lastErr != nil {
 			continue
@@ -92,8 +94,9 @@ func (m *Mailpit) start() error {
 			return fmt.Errorf("mailpit exited: %s", m.logs.String())
 		default:
 		}
-		if resp, err := http.Get(m.APIURL + "/api/v1/info"); err == nil {
-			resp.Body.Close()
+		// The answer must come from this server: another test's Mailpit may hold the
+		// port this one failed to bind, and would vanish with that test.
+		if m.answersItself() {
 			if c, err := net.DialTimeout("tcp", m.SMTPAddr, time.Second); err == nil {
 				c.Close()
 				return nil
@@ -103,6 +106,17 @@ func (m *Mailpit) start() error {
 	}
 	m.Stop()
 	return fmt.Errorf("mailpit not ready within 30s: %s", m.logs.String())
+}
+
+// answersItself reports whether the API port answers with this server's database.
+func (m *Mailpit) answersItself() bool {
+	resp, err := http.Get(m.APIURL + "/api/v1/info")
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	var info struct{ Database string }
+	return json.NewDecoder(resp.Body).Decode(&info) == nil && info.Database == m.database
 }
 
 // Stop stops the server (SMTP down); Restart brings it back on the same ports with the
