@@ -65,6 +65,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"TimeZones", testTimeZones},
 		{"Parking", testParking},
 		{"ParkingConcurrency", testParkingConcurrency},
+		{"SiteSecurity", testSiteSecurity},
 		{"Messages", testMessages},
 		{"RideHome", testRideHome},
 		{"Proofs", testProofs},
