@@ -43,6 +43,7 @@ type Store interface {
 	PartnerSeriesStore
 	PartnerRateStore
 	ParkingStore
+	ParkingReportStore
 	MessageStore
 	RideHomeStore
 	ProofStore

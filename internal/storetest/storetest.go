@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Parking", testParking},
 		{"ParkingConcurrency", testParkingConcurrency},
 		{"SiteSecurity", testSiteSecurity},
+		{"ParkingFigures", testParkingFigures},
 		{"Messages", testMessages},
 		{"RideHome", testRideHome},
 		{"Proofs", testProofs},
