@@ -70,7 +70,7 @@ func (m *Main) membersAdd(ctx context.Context, args []string) error {
 		fs.StringVar(&email, "email", "", "email address (required)")
 		fs.StringVar(&name, "name", "", "full name (required)")
 		fs.StringVar(&phone, "phone", "", "phone number")
-		fs.StringVar(&role, "role", string(carpool.RoleMember), "member, fleet_manager or admin")
+		fs.StringVar(&role, "role", string(carpool.RoleMember), "member, fleet_manager, admin or site_security")
 	}, func(a *app.App) error {
 		password, err := m.newPassword("members add")
 		if err != nil {
@@ -137,7 +137,7 @@ func (m *Main) membersSetRole(ctx context.Context, args []string) error {
 	var email, role string
 	return m.withApp(ctx, "set-role", args, func(fs *flag.FlagSet) {
 		target(fs, &email)
-		fs.StringVar(&role, "role", "", "member, fleet_manager or admin (required)")
+		fs.StringVar(&role, "role", "", "member, fleet_manager, admin or site_security (required)")
 	}, func(a *app.App) error {
 		x, err := find(ctx, a, "set-role", email)
 		if err != nil {

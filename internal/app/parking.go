@@ -267,10 +267,10 @@ type ParkingDayList struct {
 	Entries []ParkingEntry
 }
 
-// ParkingList returns the day's holders of a site's spaces, by space (fleet managers and
-// admins: the list site security works from).
+// ParkingList returns the day's holders of a site's spaces, by space (fleet managers,
+// admins and site security, who works from it).
 func (a *App) ParkingList(ctx context.Context, me carpool.Member, siteID string, day carpool.Date) (ParkingDayList, error) {
-	if err := RequireFleet(me, carpool.Phrasef("see the parking list")); err != nil {
+	if err := requireParkingReader(me); err != nil {
 		return ParkingDayList{}, err
 	}
 	site, err := a.store.Site(ctx, siteID)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -161,9 +162,33 @@ func (a *App) SignOut(ctx context.Context, t carpool.Token) error {
 	return nil
 }
 
-// Authenticate returns the member and token that a token secret belongs to; EUNAUTHORIZED
-// when it is malformed, unknown or expired.
+// Authenticate returns the member and token that a token secret belongs to, for an
+// operation every member reaches; EUNAUTHORIZED when it is malformed, unknown or expired,
+// or when its member's sign-in does not reach that far (see AuthenticateFor).
 func (a *App) Authenticate(ctx context.Context, secret string) (carpool.Member, carpool.Token, error) {
+	return a.AuthenticateFor(ctx, secret, carpool.ReachMember)
+}
+
+// AuthenticateFor is Authenticate for an operation that asks for reach. A member whose
+// sign-in does not reach it (site security, outside the parking list) is refused as if
+// they had not signed in, so that an operation added later is closed to them until it
+// says otherwise; BeyondReach tells that refusal apart.
+func (a *App) AuthenticateFor(ctx context.Context, secret string, reach carpool.Reach) (carpool.Member, carpool.Token, error) {
+	m, t, err := a.authenticate(ctx, secret)
+	if err == nil && !m.Reaches(reach) {
+		return carpool.Member{}, carpool.Token{}, errBeyondReach
+	}
+	return m, t, err
+}
+
+// errBeyondReach refuses a signed-in member an operation their sign-in does not reach.
+var errBeyondReach = carpool.Errorf(carpool.EUNAUTHORIZED, "this account may only read the parking lists of sites")
+
+// BeyondReach reports whether err is AuthenticateFor's refusal of a member who is signed
+// in, but not for that operation: the web sends them to the pages they may see.
+func BeyondReach(err error) bool { return errors.Is(err, errBeyondReach) }
+
+func (a *App) authenticate(ctx context.Context, secret string) (carpool.Member, carpool.Token, error) {
 	invalid := carpool.Errorf(carpool.EUNAUTHORIZED, "token is invalid or expired")
 	if !strings.HasPrefix(secret, carpool.TokenPrefix) {
 		return carpool.Member{}, carpool.Token{}, invalid

@@ -23,7 +23,7 @@ func (f MemberFilter) Normalize() (MemberFilter, error) {
 		return f, err
 	}
 	if f.Role != "" && !f.Role.Valid() {
-		return f, FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin")
+		return f, FieldErrorf(EINVALID, "role", "role must be member, fleet_manager, admin or site_security")
 	}
 	return f, nil
 }
@@ -36,11 +36,12 @@ var RoleClaim = Member{Name: "identity provider claim"}
 // IsRoleClaim reports whether m is RoleClaim.
 func (m Member) IsRoleClaim() bool { return m.ID == "" && m.Role == "" && m.Name == RoleClaim.Name }
 
-// roleRank orders the roles by what they may do.
-var roleRank = map[Role]int{RoleMember: 0, RoleFleetManager: 1, RoleAdmin: 2}
+// roleRank orders the roles by what they may do. Site security may do less than a
+// member, so an identity provider's claim, which only raises, never confines anyone to it.
+var roleRank = map[Role]int{RoleSiteSecurity: -1, RoleMember: 0, RoleFleetManager: 1, RoleAdmin: 2}
 
 // Outranks reports whether r may do more than other: admin, then fleet_manager, then
-// member.
+// member, then site_security.
 func (r Role) Outranks(other Role) bool { return roleRank[r] > roleRank[other] }
 
 // CheckRoleChange decides whether by may give target the role, and whether that changes
@@ -55,7 +56,7 @@ func CheckRoleChange(by, target Member, role Role, activeAdmins int) (bool, erro
 		return false, Errorf(EFORBIDDEN, "only admins can change roles")
 	}
 	if !role.Valid() {
-		return false, FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin")
+		return false, FieldErrorf(EINVALID, "role", "role must be member, fleet_manager, admin or site_security")
 	}
 	if !target.Active() {
 		return false, Errorf(ECONFLICT, "%s is deactivated; reactivate them first", target.Name)

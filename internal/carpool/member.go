@@ -15,11 +15,14 @@ const (
 	RoleMember       Role = "member"
 	RoleFleetManager Role = "fleet_manager"
 	RoleAdmin        Role = "admin"
+	// RoleSiteSecurity is the guard at a site's gate: they read the day's parking list
+	// of sites and nothing else (see Member.Reaches).
+	RoleSiteSecurity Role = "site_security"
 )
 
 // Valid reports whether r is one of the known roles.
 func (r Role) Valid() bool {
-	return r == RoleMember || r == RoleFleetManager || r == RoleAdmin
+	return r == RoleMember || r == RoleFleetManager || r == RoleAdmin || r == RoleSiteSecurity
 }
 
 // Member is a person who may sign in. Email is stored lower-cased, so it is unique
@@ -101,7 +104,7 @@ func (n NewMember) ValidateProfile() (NewMember, error) {
 		fe.add(FieldErrorf(EINVALID, "phone", "phone must be digits, spaces and +-() only, 3 to 30 characters"))
 	}
 	if !n.Role.Valid() {
-		fe.add(FieldErrorf(EINVALID, "role", "role must be member, fleet_manager or admin"))
+		fe.add(FieldErrorf(EINVALID, "role", "role must be member, fleet_manager, admin or site_security"))
 	}
 	n.TimeZone, err = ValidTimeZone(n.TimeZone)
 	fe.add(err)

@@ -44,6 +44,7 @@ type Store interface {
 	PartnerRateStore
 	AddressSearchRateStore
 	ParkingStore
+	ParkingReportStore
 	MessageStore
 	RideHomeStore
 	ProofStore

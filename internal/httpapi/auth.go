@@ -36,15 +36,19 @@ type handler func(w http.ResponseWriter, r *http.Request, me carpool.Member) err
 
 type tokenKey struct{}
 
-// authed serves h to authenticated members only.
-func (s *Server) authed(h handler) http.Handler {
+// authed serves h to authenticated members only; site security is answered as if it
+// had not signed in (see reaching for the operations open to it).
+func (s *Server) authed(h handler) http.Handler { return s.reaching(carpool.ReachMember, h) }
+
+// reaching serves h to authenticated members whose sign-in reaches the operation.
+func (s *Server) reaching(reach carpool.Reach, h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		secret, err := credentials(r)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		me, tok, err := s.app.Authenticate(r.Context(), secret)
+		me, tok, err := s.app.AuthenticateFor(r.Context(), secret, reach)
 		if err != nil {
 			s.fail(w, r, err)
 			return

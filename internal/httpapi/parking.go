@@ -13,7 +13,7 @@ func (s *Server) parkingRoutes() {
 	s.mux.Handle("POST /api/v1/sites/{id}/parking-spaces", s.authed(s.idempotent(s.addParkingSpace)))
 	s.mux.Handle("PATCH /api/v1/parking-spaces/{id}", s.authed(s.renameParkingSpace))
 	s.mux.Handle("DELETE /api/v1/parking-spaces/{id}", s.authed(s.retireParkingSpace))
-	s.mux.Handle("GET /api/v1/sites/{id}/parking", s.authed(s.parkingList))
+	s.mux.Handle("GET /api/v1/sites/{id}/parking", s.reaching(carpool.ReachParkingList, s.parkingList))
 }
 
 type parkingSpaceRequest struct {

@@ -51,6 +51,8 @@ type reportResponse struct {
 	Weeks      []weekResponse       `json:"weeks"`
 	Sites      []siteReportResponse `json:"sites"`
 	Cars       []carReportResponse  `json:"cars"`
+	// Parking is the carpool spaces used, the carpools without one, the proof classes.
+	Parking *parkingReportResponse `json:"parking"`
 }
 
 func figuresOut(f app.Figures) figuresResponse {
@@ -80,7 +82,8 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request, me carpool.Me
 		}
 	}
 	var rep app.Report
-	if site := q.Get("site_id"); site != "" {
+	site := q.Get("site_id")
+	if site != "" {
 		rep, err = s.app.SiteReport(r.Context(), me, site, from, to, loc)
 	} else {
 		rep, err = s.app.FleetReport(r.Context(), me, from, to, loc)
@@ -88,8 +91,12 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request, me carpool.Me
 	if err != nil {
 		return err
 	}
+	parking, err := s.parkingReport(r, me, site, from, to, loc)
+	if err != nil {
+		return err
+	}
 	out := reportResponse{From: timestamp(rep.From), To: timestamp(rep.To), CO2KgPerKM: float64(rep.Factor), Totals: figuresOut(rep.Totals),
-		Weeks: []weekResponse{}, Sites: []siteReportResponse{}, Cars: []carReportResponse{}}
+		Weeks: []weekResponse{}, Sites: []siteReportResponse{}, Cars: []carReportResponse{}, Parking: parking}
 	for _, wk := range rep.Weeks {
 		out.Weeks = append(out.Weeks, weekResponse{Start: timestamp(wk.Week.Start), End: timestamp(wk.Week.End), figuresResponse: figuresOut(wk.Figures)})
 	}

@@ -22,6 +22,7 @@ var roles = []string{"anonymous", "member", "owner", "fleet", "admin", "deactiva
 type world struct {
 	e                                 *env
 	owner, member, fleet, admin, gone member
+	guard                             member // site security
 	// site and pool are shared by the rows that only read them or add to them.
 	site, pool string
 	day        atomic.Int64 // for reservation windows that never overlap
@@ -39,6 +40,7 @@ func newWorld(t *testing.T) *world {
 	w.fleet = e.member(t, "Fiona Fleet", carpool.RoleFleetManager)
 	w.admin = e.member(t, "Ada Admin", carpool.RoleAdmin)
 	w.gone = w.deactivated(t, "Dee Parted")
+	w.guard = e.member(t, "Gus Guard", carpool.RoleSiteSecurity)
 	w.site = str(e.site(t, w.fleet)["id"])
 	w.pool = str(e.poolCar(t, w.fleet, w.site, 5)["id"])
 	return w
@@ -46,7 +48,8 @@ func newWorld(t *testing.T) *world {
 
 // who is the member playing role in every row but those that change their caller.
 func (w *world) who(role string) member {
-	return map[string]member{"member": w.member, "owner": w.owner, "fleet": w.fleet, "admin": w.admin, "deactivated": w.gone}[role]
+	return map[string]member{"member": w.member, "owner": w.owner, "fleet": w.fleet, "admin": w.admin, "deactivated": w.gone,
+		"security": w.guard}[role]
 }
 
 // standIn is a new member of role's kind, for rows whose call changes the caller
@@ -62,6 +65,8 @@ func (w *world) standIn(t *testing.T, role string) member {
 		return w.e.tokenFor(t, w.e.storeMember(t, name, carpool.RoleAdmin))
 	case "deactivated":
 		return w.deactivated(t, name)
+	case "security":
+		return w.e.tokenFor(t, w.e.storeMember(t, name, carpool.RoleSiteSecurity))
 	}
 	return w.e.quickMember(t, name)
 }
@@ -95,7 +100,7 @@ func (e *env) tokenFor(t *testing.T, m member) member {
 // carOf is a car caller may drive; callers who cannot sign in borrow the owner's, as
 // their answer is 401 before any car matters.
 func (w *world) carOf(t *testing.T, caller member) string {
-	if caller.ID == "" || caller.ID == w.gone.ID {
+	if caller.ID == "" || caller.ID == w.gone.ID || caller.Role == carpool.RoleSiteSecurity {
 		caller = w.owner
 	}
 	return str(w.e.privateCar(t, caller, 4)["id"])
@@ -426,7 +431,11 @@ func TestRoleMatrix(t *testing.T) {
 	for _, row := range roleMatrix(w) {
 		t.Run(row.method+" "+row.path, func(t *testing.T) {
 			id := ""
-			for i, role := range roles {
+			for i, role := range append(roles, "security") {
+				want := securityAnswer(row)
+				if i < len(row.want) {
+					want = row.want[i]
+				}
 				c := w.who(role)
 				if row.self {
 					c = w.standIn(t, role)
@@ -443,8 +452,8 @@ func TestRoleMatrix(t *testing.T) {
 					body = f(t, c)
 				}
 				got := w.e.do(t, call{method: row.method, path: path + row.query, token: c.token, body: body, invalid: true}).status
-				if got != row.want[i] {
-					t.Errorf("%s: got %d, want %d", role, got, row.want[i])
+				if got != want {
+					t.Errorf("%s: got %d, want %d", role, got, want)
 				}
 				if row.method != "GET" && got < 400 {
 					id = "" // the call may have changed it: the next caller gets a new one

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"carpool/api"
+	"carpool/internal/carpool"
 )
 
 // routes lists every endpoint of the API; api/openapi.yaml describes the same set.
@@ -36,7 +37,7 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /api/v1/email/confirm", s.anonymous(s.confirmEmail))
 
 	s.mux.Handle("POST /api/v1/tokens", s.anonymous(s.createToken))
-	s.mux.Handle("DELETE /api/v1/tokens/current", s.authed(s.deleteCurrentToken))
+	s.mux.Handle("DELETE /api/v1/tokens/current", s.reaching(carpool.ReachOwnSession, s.deleteCurrentToken))
 
 	s.mux.Handle("GET /api/v1/sites", s.authed(s.listSites))
 	s.mux.Handle("POST /api/v1/sites", s.authed(s.idempotent(s.createSite)))

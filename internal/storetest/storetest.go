@@ -66,6 +66,8 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"TimeZones", testTimeZones},
 		{"Parking", testParking},
 		{"ParkingConcurrency", testParkingConcurrency},
+		{"SiteSecurity", testSiteSecurity},
+		{"ParkingFigures", testParkingFigures},
 		{"Messages", testMessages},
 		{"RideHome", testRideHome},
 		{"Proofs", testProofs},

@@ -537,6 +537,18 @@ func (is *instrumentedStore) RideParking(ctx context.Context, rideID string) (_ 
 	return is.next.RideParking(ctx, rideID)
 }
 
+func (is *instrumentedStore) ParkingFigures(ctx context.Context, siteID string, from carpool.Date, to carpool.Date) (_ []carpool.ParkingDayFigures, err error) {
+	ctx, end := is.start(ctx, "ParkingFigures")
+	defer func() { end(err) }()
+	return is.next.ParkingFigures(ctx, siteID, from, to)
+}
+
+func (is *instrumentedStore) ProofClasses(ctx context.Context, from carpool.Date, to carpool.Date) (_ carpool.ProofClassCounts, err error) {
+	ctx, end := is.start(ctx, "ProofClasses")
+	defer func() { end(err) }()
+	return is.next.ProofClasses(ctx, from, to)
+}
+
 func (is *instrumentedStore) RideMessages(ctx context.Context, rideID string, p carpool.Page) (_ []carpool.Message, _ string, err error) {
 	ctx, end := is.start(ctx, "RideMessages")
 	defer func() { end(err) }()

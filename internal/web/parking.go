@@ -14,12 +14,13 @@ import (
 
 func (s *Server) parkingRoutes(mux *routeMux) {
 	manage := carpool.Phrasef("manage parking spaces")
-	list := carpool.Phrasef("see the parking list")
 	mux.Handle("POST /fleet/sites/{id}/parking-spaces", s.signedIn(fleetOnly(manage, s.addParkingSpace)))
 	mux.Handle("POST /fleet/sites/{id}/parking-spaces/{space}", s.signedIn(fleetOnly(manage, s.renameParkingSpace)))
 	mux.Handle("POST /fleet/sites/{id}/parking-spaces/{space}/retire", s.signedIn(fleetOnly(manage, s.retireParkingSpace)))
-	mux.Handle("GET /fleet/sites/{id}/parking", s.signedIn(fleetOnly(list, s.parkingDay)))
-	mux.Handle("GET /fleet/sites/{id}/parking.csv", s.signedIn(fleetOnly(list, s.parkingDayCSV)))
+	// The day's lists are site security's too; the application decides who reads them.
+	mux.Handle("GET "+ParkingListsPath, s.reaching(carpool.ReachParkingList, s.parkingSites))
+	mux.Handle("GET /fleet/sites/{id}/parking", s.reaching(carpool.ReachParkingList, s.parkingDay))
+	mux.Handle("GET /fleet/sites/{id}/parking.csv", s.reaching(carpool.ReachParkingList, s.parkingDayCSV))
 }
 
 // siteParking is the parking part of the site page: each space with its rename form,

@@ -24,6 +24,8 @@ type reportPage struct {
 	// url.Values, so it is marked as a URL lest the template escape its = and & again.
 	Query  template.URL
 	Charts []chart
+	// Parking is the carpool spaces used, the carpools without one, the proof classes.
+	Parking *app.ParkingReport
 }
 
 // fleetReport shows the fleet report for a period of local days (default: the last
@@ -38,12 +40,17 @@ func (s *Server) fleetReport(w http.ResponseWriter, r *http.Request, me *session
 	p := reportPage{Form: f, Sites: sites}
 	if f.Valid() {
 		rep, err := s.report(r, me, f, from, to, zone)
+		var parking app.ParkingReport
+		if err == nil {
+			parking, err = s.parkingReport(r, me, f, from, to, zone)
+		}
 		if err != nil {
 			if !userFacing(err) {
 				return err
 			}
 			f.fail(r, err, nil)
 		} else {
+			p.Parking = &parking
 			p.Report = &rep
 			q := url.Values{"from": {f.Get("from")}, "to": {f.Get("to")}}
 			if site := f.Get("site_id"); site != "" {
@@ -158,6 +165,12 @@ func (s *Server) fleetReportCSV(w http.ResponseWriter, r *http.Request, me *sess
 			rows = append(rows, []string{c.Car.Plate, c.Car.Make, c.Car.Model, c.Site, string(c.Car.Status),
 				num(c.Reserved.Hours()), num(c.Maintenance.Hours()), strconv.Itoa(c.Rides), strconv.Itoa(c.SeatsShared)})
 		}
+	case "parking", "proofs":
+		parking, err := s.parkingReport(r, me, f, from, to, zone)
+		if err != nil {
+			return err
+		}
+		rows, _ = parkingReportTable(parking, table)
 	default:
 		return carpool.Errorf(carpool.ENOTFOUND, "no such report table")
 	}

@@ -34,6 +34,7 @@ var publicRoutes = []string{"GET /static/", "/"}
 type site struct {
 	app                               *webtest.App
 	owner, member, fleet, admin, gone carpool.Member
+	guard                             carpool.Member // site security
 	browsers                          map[string]*browser
 	hq                                carpool.Site
 	pool                              string
@@ -56,8 +57,9 @@ func newSite(t *testing.T) *site {
 	s.owner, s.member = s.add(t, carpool.RoleMember, "olga"), s.add(t, carpool.RoleMember, "max")
 	s.fleet, s.admin = s.add(t, carpool.RoleFleetManager, "fiona"), s.add(t, carpool.RoleAdmin, "ada")
 	s.gone = s.add(t, carpool.RoleMember, "dee")
+	s.guard = s.add(t, carpool.RoleSiteSecurity, "gus")
 	s.browsers = map[string]*browser{"anonymous": newBrowser(t, s.app), "member": s.browser(t, s.member), "owner": s.browser(t, s.owner),
-		"fleet": s.browser(t, s.fleet), "admin": s.browser(t, s.admin), "deactivated": s.browser(t, s.gone)}
+		"fleet": s.browser(t, s.fleet), "admin": s.browser(t, s.admin), "deactivated": s.browser(t, s.gone), "security": s.browser(t, s.guard)}
 	s.deactivate(t, s.gone)
 	s.hq = s.newSite(t)
 	s.pool = s.poolCar(t)
@@ -85,14 +87,15 @@ func (s *site) deactivate(t *testing.T, m carpool.Member) {
 
 // who is the member visiting as role, and their browser.
 func (s *site) who(role string) (carpool.Member, *browser) {
-	m := map[string]carpool.Member{"member": s.member, "owner": s.owner, "fleet": s.fleet, "admin": s.admin, "deactivated": s.gone}[role]
+	m := map[string]carpool.Member{"member": s.member, "owner": s.owner, "fleet": s.fleet, "admin": s.admin, "deactivated": s.gone,
+		"security": s.guard}[role]
 	return m, s.browsers[role]
 }
 
 // standIn is a new visitor of role's kind, for rows that change the visitor (signing
 // out, a new password, erasure) and must leave the site's people as they are.
 func (s *site) standIn(t *testing.T, role string) (carpool.Member, *browser) {
-	kind := map[string]carpool.Role{"fleet": carpool.RoleFleetManager, "admin": carpool.RoleAdmin}[role]
+	kind := map[string]carpool.Role{"fleet": carpool.RoleFleetManager, "admin": carpool.RoleAdmin, "security": carpool.RoleSiteSecurity}[role]
 	if kind == "" {
 		kind = carpool.RoleMember
 	}
@@ -133,7 +136,7 @@ func (s *site) poolCar(t *testing.T) string {
 // carOf is a private car of m; visitors who are not signed in borrow the owner's, as
 // they are refused before any car matters.
 func (s *site) carOf(t *testing.T, m carpool.Member) string {
-	if m.ID == "" || m.ID == s.gone.ID {
+	if m.ID == "" || m.ID == s.gone.ID || m.Role == carpool.RoleSiteSecurity {
 		m = s.owner
 	}
 	c := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, OwnerID: m.ID, Plate: fmt.Sprintf("M P %d", s.n.Add(1)), Make: "VW",
@@ -451,6 +454,7 @@ func webMatrix(s *site) []webRow {
 			return v("label", fmt.Sprintf("Q%d", s.n.Add(1)), "version", "1")
 		}, false, [6]int{403, 403, 403, 303, 303, 403}},
 		{"POST /fleet/sites/{id}/parking-spaces/{space}/retire", "/fleet/sites/{id}/retire", s.space, nil, false, [6]int{403, 403, 403, 303, 303, 403}},
+		{"GET /parking", "", nil, nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 		{"GET /fleet/sites/{id}/parking", "", fixed(&s.hq.ID), nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 		{"GET /fleet/sites/{id}/parking.csv", "", fixed(&s.hq.ID), nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 		{"GET /rides-home", "", nil, nil, false, [6]int{303, 200, 200, 200, 200, 303}},
@@ -499,7 +503,11 @@ func TestWebRoleMatrix(t *testing.T) {
 				path = row.path
 			}
 			id := ""
-			for i, role := range webRoles {
+			for i, role := range append(webRoles, "security") {
+				want := securityVisit(row)
+				if i < len(row.want) {
+					want = row.want[i]
+				}
 				m, b := s.who(role)
 				if row.self {
 					m, b = s.standIn(t, role)
@@ -527,8 +535,8 @@ func TestWebRoleMatrix(t *testing.T) {
 					}
 					res, _ = b.post(p, form, nil)
 				}
-				if res.StatusCode != row.want[i] {
-					t.Errorf("%s: got %d, want %d", role, res.StatusCode, row.want[i])
+				if res.StatusCode != want {
+					t.Errorf("%s: got %d, want %d", role, res.StatusCode, want)
 				}
 				if method == http.MethodPost && res.StatusCode < 400 {
 					id = "" // the visit may have changed it: the next visitor gets a new one
@@ -543,6 +551,9 @@ func TestWebRoleMatrix(t *testing.T) {
 // carry the pre-session token (of the sign-up form, which everyone may open), the others
 // the session's.
 func csrfPage(m carpool.Member, role, route string) string {
+	if role == "security" && !preSessionForms[route] {
+		return web.ParkingListsPath // site security's own page, with the sign-out form
+	}
 	if m.ID == "" || role == "deactivated" || preSessionForms[route] {
 		return "/signup"
 	}

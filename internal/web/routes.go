@@ -32,7 +32,7 @@ func (s *Server) routes(mux *routeMux) {
 	mux.HandleFunc("POST /signin", s.signIn)
 	mux.HandleFunc("GET /signup", s.signUpForm)
 	mux.HandleFunc("POST /signup", s.signUp)
-	mux.Handle("POST /signout", s.signedIn(s.signOut))
+	mux.Handle("POST /signout", s.reaching(carpool.ReachOwnSession, s.signOut))
 	mux.HandleFunc("GET "+app.ForgotPasswordPath, s.forgotForm)
 	mux.HandleFunc("POST "+app.ForgotPasswordPath, s.forgotPassword)
 	mux.HandleFunc("GET "+app.PasswordResetPath, s.resetForm)

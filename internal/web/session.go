@@ -70,34 +70,52 @@ func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value s
 	http.SetCookie(w, c)
 }
 
-// currentSession returns the session of a request, or nil when it carries no valid one.
+// currentSession returns the session of a request, or nil when it carries no valid one
+// or one whose member does not reach every page (site security).
 func (s *Server) currentSession(r *http.Request) (*session, error) {
+	me, _, err := s.sessionFor(r, carpool.ReachMember)
+	return me, err
+}
+
+// sessionFor returns the session of a request for a page that asks for reach, or nil
+// when it carries no valid one; beyond tells that the visitor is signed in, but not for
+// such a page.
+func (s *Server) sessionFor(r *http.Request, reach carpool.Reach) (me *session, beyond bool, err error) {
 	c, err := r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
-		return nil, nil
+		return nil, false, nil
 	}
-	m, t, err := s.app.Authenticate(r.Context(), c.Value)
+	m, t, err := s.app.AuthenticateFor(r.Context(), c.Value, reach)
 	if err != nil {
 		if carpool.ErrorCode(err) == carpool.EUNAUTHORIZED {
-			return nil, nil
+			return nil, app.BeyondReach(err), nil
 		}
-		return nil, err
+		return nil, false, err
 	}
-	return &session{Member: m, Token: t, CSRF: csrfToken(c.Value)}, nil
+	return &session{Member: m, Token: t, CSRF: csrfToken(c.Value)}, false, nil
 }
 
 // signedIn serves h to signed-in members: others are sent to the sign-in page (and back
 // here afterwards); a POST without the session's CSRF token is refused with 403.
-func (s *Server) signedIn(h page) http.Handler {
+func (s *Server) signedIn(h page) http.Handler { return s.reaching(carpool.ReachMember, h) }
+
+// reaching is signedIn for a page that asks for reach. Site security, signed in but
+// not for such a page, is answered as a visitor who is not signed in, except that a
+// GET sends them to the parking lists, the pages they may see, not to the sign-in form.
+func (s *Server) reaching(reach carpool.Reach, h page) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		me, err := s.currentSession(r)
+		me, beyond, err := s.sessionFor(r, reach)
 		if err != nil {
 			s.fail(w, r, nil, err)
 			return
 		}
 		if me == nil {
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
-				http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				to := "/signin?next=" + url.QueryEscape(r.URL.RequestURI())
+				if beyond {
+					to = ParkingListsPath
+				}
+				http.Redirect(w, r, to, http.StatusSeeOther)
 				return
 			}
 			s.forbidden(w, r, nil, "error.session_ended")

@@ -138,6 +138,7 @@ func TestAccessibilityOfEveryPage(t *testing.T) {
 		"GET /fleet":                          {frida, []string{"/fleet"}},
 		"GET /fleet/sites/{id}":               {frida, []string{"/fleet/sites/" + site.ID}},
 		"GET /fleet/sites/{id}/parking":       {frida, []string{"/fleet/sites/" + site.ID + "/parking"}},
+		"GET /parking":                        {frida, []string{"/parking"}},
 		"GET /fleet/cars/{id}":                {frida, []string{"/fleet/cars/" + pool.ID}},
 		"GET /fleet/reports":                  {frida, []string{"/fleet/reports"}},
 		"GET /fleet/utilisation":              {frida, []string{"/fleet/utilisation"}},

@@ -34,8 +34,8 @@ var agreeing = [][2]string{{"kustomize-dev", "helm-dev"}, {"kustomize-prod", "he
 // to exist already: the prod Secrets are kept out of git and created by the operator
 // (docs/operations.md) or a secret store.
 var external = map[string][]string{
-	"kustomize-prod":   {"Secret/carpool-db", "Secret/carpool-smtp", "Secret/carpool-backup-s3", "Secret/carpool-registry"},
-	"helm-prod":        {"Secret/carpool-db", "Secret/carpool-smtp", "Secret/carpool-backup-s3", "Secret/carpool-registry"},
+	"kustomize-prod":   {"Secret/carpool-db", "Secret/carpool-smtp", "Secret/carpool-backup-s3", "Secret/carpool-checkin", "Secret/carpool-registry"},
+	"helm-prod":        {"Secret/carpool-db", "Secret/carpool-smtp", "Secret/carpool-backup-s3", "Secret/carpool-checkin", "Secret/carpool-registry"},
 	"helm-external-db": {"Secret/carpool-db-url"},
 }
 

@@ -49,6 +49,10 @@ app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
 {{- .Values.database.existingSecret | default (printf "%s-db" (include "carpool.fullname" .)) }}
 {{- end }}
 
+{{- define "carpool.checkinSecretName" -}}
+{{- .Values.checkin.existingSecret | default (printf "%s-checkin" (include "carpool.fullname" .)) }}
+{{- end }}
+
 {{- define "carpool.postgresqlName" -}}
 {{- printf "%s-postgresql" (include "carpool.fullname" .) }}
 {{- end }}
