@@ -46,6 +46,7 @@ type Store interface {
 	MessageStore
 	RideHomeStore
 	ProofStore
+	NoShowStore
 }
 
 // MemberStore keeps members.

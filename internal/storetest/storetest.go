@@ -68,6 +68,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Messages", testMessages},
 		{"RideHome", testRideHome},
 		{"Proofs", testProofs},
+		{"NoShows", testNoShows},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
