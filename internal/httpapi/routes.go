@@ -83,6 +83,7 @@ func (s *Server) routes() {
 	s.parkingRoutes()
 	s.rideHomeRoutes()
 	s.proofRoutes()
+	s.noShowRoutes()
 }
 
 // openAPIETag names this build's description, so that a client (or a linter fetching it
