@@ -186,6 +186,9 @@ type ridePage struct {
 	Route []mapPoint
 	// CheckIn is what the viewer sees of check-in, as an occupant of the ride.
 	CheckIn app.CheckInView
+	// DriverNoShow is whether the viewer, a passenger, may mark the driver as not
+	// there, or did.
+	DriverNoShow app.DriverNoShowView
 }
 
 func (s *Server) rideDetail(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -222,6 +225,9 @@ func (s *Server) showRide(w http.ResponseWriter, r *http.Request, me *session, i
 	}
 	p.Route = routePoints(s.printer(r, me), p)
 	if p.CheckIn, err = s.app.RideCheckIn(r.Context(), me.Member, v); err != nil {
+		return err
+	}
+	if p.DriverNoShow, err = s.app.RideDriverNoShow(r.Context(), me.Member, v); err != nil {
 		return err
 	}
 	s.render(w, r, status, "ride", me, p)
@@ -276,6 +282,9 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, me *sessi
 	case "no-show":
 		_, err = s.app.MarkNoShow(ctx, me.Member, b.ID)
 		done = "noShow"
+	case "driver-no-show":
+		_, err = s.app.MarkDriverNoShow(ctx, me.Member, b.ID)
+		done = "driverNoShow"
 	case "cancel":
 		if !confirmed(r) {
 			return s.confirmBookingCancel(w, r, me, b)
