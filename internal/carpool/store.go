@@ -47,6 +47,7 @@ type Store interface {
 	RideHomeStore
 	ProofStore
 	NoShowStore
+	RideHomeReportStore
 }
 
 // MemberStore keeps members.

@@ -578,3 +578,9 @@ func (is *instrumentedStore) NoShowCounts(ctx context.Context, from time.Time, t
 	defer func() { end(err) }()
 	return is.next.NoShowCounts(ctx, from, to)
 }
+
+func (is *instrumentedStore) RideHomeFigures(ctx context.Context, from time.Time, to time.Time, siteID string) (_ carpool.RideHomeFigures, err error) {
+	ctx, end := is.start(ctx, "RideHomeFigures")
+	defer func() { end(err) }()
+	return is.next.RideHomeFigures(ctx, from, to, siteID)
+}
