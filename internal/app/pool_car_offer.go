@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"carpool/internal/carpool"
@@ -76,4 +77,24 @@ func (a *App) poolCarOffer(ctx context.Context, me carpool.Member, ride carpool.
 		}
 	}
 	return out, nil
+}
+
+// LostRidePoolCars is the offer the page of a cancelled ride shows me: to its driver,
+// and to a passenger whose booking ended with it; the zero offer to anyone else, or
+// while the ride holds.
+func (a *App) LostRidePoolCars(ctx context.Context, me carpool.Member, v RideView) (PoolCarOffer, error) {
+	if v.Ride.Status != carpool.RideCancelled {
+		return PoolCarOffer{}, nil
+	}
+	if v.Ride.DriverID != me.ID {
+		// The view holds active bookings only: the lost one is read on its own.
+		mine, _, err := a.store.Bookings(ctx, carpool.BookingFilter{PassengerID: me.ID, RideID: v.Ride.ID}, carpool.Page{Limit: 10})
+		if err != nil {
+			return PoolCarOffer{}, err
+		}
+		if !slices.ContainsFunc(mine, carpool.Booking.NeedsAlternatives) {
+			return PoolCarOffer{}, nil
+		}
+	}
+	return a.poolCarOffer(ctx, me, v.Ride)
 }

@@ -15,14 +15,14 @@ const (
 )
 
 // PoolCarWindow returns the reservation window a pool car taken instead of ride r would
-// need at now: from a quarter hour before departure (or now, on the minute, if that is
+// need at now: from a quarter hour before departure, on the minute (or the next minute, if that is
 // later) to the drive's estimated end plus an hour. ok is false once the ride has left:
 // a car for a ride already gone helps nobody.
 func PoolCarWindow(r Ride, now time.Time) (start, end time.Time, ok bool) {
 	if !now.Before(r.DepartAt) {
 		return time.Time{}, time.Time{}, false
 	}
-	start = r.DepartAt.Add(-poolCarLead)
+	start = r.DepartAt.Add(-poolCarLead).Truncate(time.Minute)
 	if soon := now.Truncate(time.Minute).Add(time.Minute); start.Before(soon) {
 		start = soon
 	}

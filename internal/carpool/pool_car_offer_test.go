@@ -29,6 +29,15 @@ func TestPoolCarWindow(t *testing.T) {
 			if ok != c.ok || !start.Equal(c.start) || !end.Equal(c.end) {
 				t.Fatalf("got %s..%s %v, want %s..%s %v", start, end, ok, c.start, c.end, c.ok)
 			}
+			if !ok {
+				return
+			}
+			// A departure with seconds gives the same start, on the minute (the form's).
+			r2 := r
+			r2.DepartAt = depart.Add(30 * time.Second)
+			if s2, _, _ := carpool.PoolCarWindow(r2, c.now); !s2.Equal(c.start) {
+				t.Errorf("departing at :30 s: start got %s, want %s", s2, c.start)
+			}
 		})
 	}
 }

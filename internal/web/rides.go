@@ -189,6 +189,11 @@ type ridePage struct {
 	// DriverNoShow is whether the viewer, a passenger, may mark the driver as not
 	// there, or did.
 	DriverNoShow app.DriverNoShowView
+	// PoolCars offers the driver of a cancelled ride, and its passengers, the pool cars
+	// free at its start site; PoolStart and PoolEnd are the offered window as the
+	// reservation form's fields read it.
+	PoolCars           app.PoolCarOffer
+	PoolStart, PoolEnd string
 }
 
 func (s *Server) rideDetail(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -230,6 +235,11 @@ func (s *Server) showRide(w http.ResponseWriter, r *http.Request, me *session, i
 	if p.DriverNoShow, err = s.app.RideDriverNoShow(r.Context(), me.Member, v); err != nil {
 		return err
 	}
+	if p.PoolCars, err = s.app.LostRidePoolCars(r.Context(), me.Member, v); err != nil {
+		return err
+	}
+	p.PoolStart = p.PoolCars.Start.In(s.zone(me)).Format(localTimeLayout)
+	p.PoolEnd = p.PoolCars.End.In(s.zone(me)).Format(localTimeLayout)
 	s.render(w, r, status, "ride", me, p)
 	return nil
 }
