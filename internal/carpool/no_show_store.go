@@ -28,4 +28,7 @@ type NoShowStore interface {
 	// NoShowCounts returns, for every member with a no-show marked from..to, how many
 	// as passenger and as driver, by member id.
 	NoShowCounts(ctx context.Context, from, to time.Time) ([]NoShowCount, error)
+	// MemberDriverNoShows returns the passengers' marks that name the member, as the
+	// driver marked or the passenger who marked, oldest first (their data export).
+	MemberDriverNoShows(ctx context.Context, memberID string) ([]DriverNoShow, error)
 }

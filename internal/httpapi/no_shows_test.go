@@ -39,6 +39,24 @@ func TestDriverNoShowAPI(t *testing.T) {
 	}
 	e.do(t, call{method: "POST", path: mark, token: paul.token}).problem(t, 409, carpool.ECONFLICT, "")
 
+	// Both data exports hold the mark: the driver was marked, the passenger marked.
+	for who, role := range map[*member]string{&dora: "driver", &paul: "passenger"} {
+		var x struct {
+			DriverNoShows []map[string]any `json:"driver_no_shows"`
+		}
+		e.do(t, call{method: "GET", path: "/api/v1/me/export", token: who.token}).want(t, 200).decode(t, &x)
+		if len(x.DriverNoShows) != 1 || x.DriverNoShows[0]["booking_id"] != booking || x.DriverNoShows[0]["role"] != role {
+			t.Errorf("%s's export: got %v, want the mark as %s", who.Name, x.DriverNoShows, role)
+		}
+	}
+	var x struct {
+		DriverNoShows []map[string]any `json:"driver_no_shows"`
+	}
+	e.do(t, call{method: "GET", path: "/api/v1/me/export", token: max.token}).want(t, 200).decode(t, &x)
+	if len(x.DriverNoShows) != 0 {
+		t.Errorf("a colleague's export: got %v, want none", x.DriverNoShows)
+	}
+
 	var rep struct {
 		Limit   int              `json:"limit"`
 		Members []map[string]any `json:"members"`

@@ -55,6 +55,20 @@ func (s *Store) NoShowCounts(ctx context.Context, from, to time.Time) ([]carpool
 	return out, nil
 }
 
+// MemberDriverNoShows implements carpool.NoShowStore.
+func (s *Store) MemberDriverNoShows(ctx context.Context, memberID string) ([]carpool.DriverNoShow, error) {
+	rows, err := s.read().QueryContext(ctx, `SELECT `+driverNoShowCols+` FROM driver_no_shows
+		WHERE driver_id = $1 OR passenger_id = $1 ORDER BY at, booking_id`, memberID)
+	if err != nil {
+		return nil, fmt.Errorf("member driver no-shows: %w", err)
+	}
+	out, err := collect(rows, scanDriverNoShow)
+	if err != nil {
+		return nil, fmt.Errorf("member driver no-shows: %w", err)
+	}
+	return out, nil
+}
+
 func (u *unit) DriverNoShowOf(ctx context.Context, bookingID string) (carpool.DriverNoShow, error) {
 	return driverNoShow(ctx, u.tx, bookingID)
 }

@@ -579,6 +579,12 @@ func (is *instrumentedStore) NoShowCounts(ctx context.Context, from time.Time, t
 	return is.next.NoShowCounts(ctx, from, to)
 }
 
+func (is *instrumentedStore) MemberDriverNoShows(ctx context.Context, memberID string) (_ []carpool.DriverNoShow, err error) {
+	ctx, end := is.start(ctx, "MemberDriverNoShows")
+	defer func() { end(err) }()
+	return is.next.MemberDriverNoShows(ctx, memberID)
+}
+
 func (is *instrumentedStore) RideHomeFigures(ctx context.Context, from time.Time, to time.Time, siteID string) (_ carpool.RideHomeFigures, err error) {
 	ctx, end := is.start(ctx, "RideHomeFigures")
 	defer func() { end(err) }()
