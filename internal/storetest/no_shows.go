@@ -165,12 +165,24 @@ func testNoShows(t *testing.T, open func(t *testing.T) carpool.Store) {
 		_, driver, bs := departed(t, 20*time.Minute, pia)
 		_, err := a.MarkDriverNoShow(e.ctx, pia, bs[0].ID)
 		noErr(t, err, "pia marks the driver")
+		for _, who := range []carpool.Member{pia, driver} {
+			marks, err := e.s.MemberDriverNoShows(e.ctx, who.ID)
+			noErr(t, err, "member's marks")
+			if len(marks) != 1 || marks[0].BookingID != bs[0].ID {
+				t.Errorf("%s's marks before the erasure: got %+v, want the one on %s", who.ID, marks, bs[0].ID)
+			}
+		}
 		admin := e.member(carpool.RoleAdmin)
 		noErr(t, e.f.EraseMember(e.ctx, pia.ID, admin), "erase pia")
 		_, err = e.s.DriverNoShow(e.ctx, bs[0].ID)
 		wantCode(t, err, carpool.ENOTFOUND, "")
 		if got := countOf(t, driver.ID); got.Total() != 0 {
 			t.Errorf("the driver after pia's erasure: got %+v, want none", got)
+		}
+		marks, err := e.s.MemberDriverNoShows(e.ctx, driver.ID)
+		noErr(t, err, "the driver's marks")
+		if len(marks) != 0 {
+			t.Errorf("the driver's marks after pia's erasure: got %+v, want none", marks)
 		}
 	})
 }
