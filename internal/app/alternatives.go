@@ -13,6 +13,9 @@ type Alternatives struct {
 	Rides   []RideResult
 	// Pickup and Dropoff are the lost booking's, nil when it named none.
 	Pickup, Dropoff *carpool.Place
+	// PoolCars are the pool cars free at the lost ride's start site when it was to
+	// leave: the passenger may drive instead of riding.
+	PoolCars PoolCarOffer
 }
 
 // BookingAlternatives searches rides for the passenger of a booking that was rejected
@@ -42,5 +45,9 @@ func (a *App) BookingAlternatives(ctx context.Context, me carpool.Member, bookin
 	if err != nil {
 		return Alternatives{}, err
 	}
-	return Alternatives{Booking: b, Rides: rides, Pickup: b.Pickup, Dropoff: b.Dropoff}, nil
+	cars, err := a.poolCarOffer(ctx, me, lost)
+	if err != nil {
+		return Alternatives{}, err
+	}
+	return Alternatives{Booking: b, Rides: rides, Pickup: b.Pickup, Dropoff: b.Dropoff, PoolCars: cars}, nil
 }

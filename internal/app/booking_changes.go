@@ -19,6 +19,9 @@ func (a *App) bookSeats(ctx context.Context, rideID string, passenger carpool.Me
 		if err != nil {
 			return err
 		}
+		if err := a.noShowsAllow(ctx, tx, passenger.ID, tx.Now()); err != nil {
+			return err
+		}
 		b, err := rb.Book(passenger, req, tx.Now())
 		if err != nil {
 			return err

@@ -42,6 +42,8 @@ type Report struct {
 	Weeks    []WeekFigures
 	Sites    []SiteFigures
 	Cars     []UtilisationRow
+	// RidesHome are the guaranteed rides home asked for in the period.
+	RidesHome carpool.RideHomeFigures
 }
 
 // FleetReport reports on [from, to) for fleet managers and admins, week by week in loc
@@ -130,6 +132,9 @@ func (a *App) report(ctx context.Context, me carpool.Member, siteID string, from
 			}
 		}
 		rep.Sites = append(rep.Sites, SiteFigures{Site: site, Cars: len(cars), Figures: a.figures(carpool.RideFigures{}, cars, to.Sub(from))})
+	}
+	if rep.RidesHome, err = a.rideHomeFigures(ctx, siteID, from, to); err != nil {
+		return Report{}, err
 	}
 	return rep, nil
 }

@@ -28,6 +28,7 @@ type Export struct {
 	Messages      []ExportedMessage      `json:"messages"`
 	Proofs        []ExportedProof        `json:"proof_records"`
 	RidesHome     []ExportedRideHome     `json:"rides_home"`
+	DriverNoShows []ExportedDriverNoShow `json:"driver_no_shows"`
 	EmailKinds    []string               `json:"email_notifications"`
 	Audit         []ExportedAuditEntry   `json:"audit_entries"`
 }
@@ -138,6 +139,10 @@ func (a *App) ExportMine(ctx context.Context, me carpool.Member) (Export, error)
 	if err != nil {
 		return Export{}, err
 	}
+	noShows, err := a.store.MemberDriverNoShows(ctx, m.ID)
+	if err != nil {
+		return Export{}, err
+	}
 	audit, err := everything(ctx, func(ctx context.Context, p carpool.Page) ([]carpool.AuditEntry, string, error) {
 		return a.store.AuditLog(ctx, carpool.AuditFilter{SubjectID: m.ID}, p)
 	})
@@ -151,6 +156,7 @@ func (a *App) ExportMine(ctx context.Context, me carpool.Member) (Export, error)
 	x.Notifications, x.Audit = exportRecords(notifications, exportNotification), exportRecords(audit, exportAuditEntry)
 	x.Messages, x.RidesHome = exportRecords(messages, exportMessage), exportRecords(ridesHome, exportRideHome)
 	x.Proofs = exportRecords(proofs, func(p carpool.Proof) ExportedProof { return exportProof(p, m.ID) })
+	x.DriverNoShows = exportRecords(noShows, func(n carpool.DriverNoShow) ExportedDriverNoShow { return exportDriverNoShow(n, m.ID) })
 	x.EmailKinds, x.Sessions = nonNil(x.EmailKinds), nonNil(x.Sessions)
 	a.audit(ctx, me, carpool.AuditDataExported, "member", m.ID, "")
 	return x, nil

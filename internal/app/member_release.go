@@ -66,6 +66,9 @@ func (a *App) erase(ctx context.Context, id string, by carpool.Member) error {
 		if err := tx.EraseProofs(ctx, m.ID); err != nil {
 			return err
 		}
+		if err := tx.EraseDriverNoShows(ctx, m.ID); err != nil {
+			return err
+		}
 		return tx.AppendAudit(ctx, carpool.NewAuditEntry(by, carpool.AuditMemberErased, "member", m.ID, "", tx.Now()))
 	})
 	if err != nil {

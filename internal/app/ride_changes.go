@@ -43,6 +43,9 @@ func (a *App) createRide(ctx context.Context, in carpool.RideInput, driver carpo
 		if err := a.limits.CheckRide(driver, ride.DepartAt, now, open); err != nil {
 			return err
 		}
+		if err := a.noShowsAllow(ctx, tx, driver.ID, now); err != nil {
+			return err
+		}
 		if err := tx.InsertRide(ctx, ride); err != nil {
 			return err
 		}

@@ -50,6 +50,9 @@ func (a *App) OfferSeries(ctx context.Context, me carpool.Member, in carpool.Ser
 		if err := a.limits.CheckCommute(me, active); err != nil {
 			return err
 		}
+		if err := a.noShowsAllow(ctx, tx, me.ID, tx.Now()); err != nil {
+			return err
+		}
 		return tx.InsertSeries(ctx, out)
 	})
 	if err != nil {

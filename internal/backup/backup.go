@@ -77,6 +77,7 @@ var keys = map[string][]string{
 	"ride_home_requests":   {"id"},
 	"ride_check_ins":       {"ride_id", "member_id"},
 	"proof_records":        {"ride_id", "passenger_id"},
+	"driver_no_shows":      {"booking_id"},
 }
 
 // Write streams a backup of db to w and returns its manifest. It reads every table in

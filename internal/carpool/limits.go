@@ -33,6 +33,13 @@ type Limits struct {
 	// MaxRideHomesPerYear is how many rides home one member may ask for in a calendar
 	// year, declined requests not counted.
 	MaxRideHomesPerYear int
+	// MaxNoShows is how many no-shows (as passenger and as driver together) within
+	// NoShowPeriod stop a member from booking seats and offering rides until the
+	// earliest leaves the period; 0 means no-shows only count, they stop nobody.
+	MaxNoShows int
+	// NoShowPeriod is the rolling period no-shows count over; 0 means
+	// DefaultNoShowPeriod.
+	NoShowPeriod time.Duration
 }
 
 // DefaultLimits are the limits when none are configured.
@@ -47,6 +54,7 @@ func DefaultLimits() Limits {
 		MaxMessagesPerHour:    30,
 		MaxThreadMessages:     200,
 		MaxRideHomesPerYear:   DefaultRideHomesPerYear,
+		NoShowPeriod:          DefaultNoShowPeriod,
 	}
 }
 

@@ -48,6 +48,8 @@ type Store interface {
 	MessageStore
 	RideHomeStore
 	ProofStore
+	NoShowStore
+	RideHomeReportStore
 }
 
 // MemberStore keeps members.

@@ -41,6 +41,7 @@ type Tx interface {
 	MessageTx
 	RideHomeTx
 	ProofTx
+	NoShowTx
 }
 
 // MemberTx administers members inside a transaction.

@@ -78,6 +78,8 @@ type Config struct {
 	MaxMessagesPerHour    int
 	MaxRideHomesPerYear   int
 	MaxThreadMessages     int
+	NoShowLimit           int
+	NoShowPeriod          time.Duration
 
 	// The course's ConfigMap keys; used to build DatabaseURL when it is not set.
 	PostgresHost     string
@@ -123,6 +125,8 @@ func (c *Config) Limits() carpool.Limits {
 		MaxMessagesPerHour:    c.MaxMessagesPerHour,
 		MaxThreadMessages:     c.MaxThreadMessages,
 		MaxRideHomesPerYear:   c.MaxRideHomesPerYear,
+		MaxNoShows:            c.NoShowLimit,
+		NoShowPeriod:          c.NoShowPeriod,
 	}
 }
 

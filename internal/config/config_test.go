@@ -181,11 +181,13 @@ func TestLimits(t *testing.T) {
 		"CARPOOL_MAX_ADVANCE": "720h", "CARPOOL_MAX_RESERVATION": "0s",
 		"CARPOOL_MAX_OPEN_RIDES": "3", "CARPOOL_MAX_ACTIVE_RESERVATIONS": "0", "CARPOOL_MAX_MESSAGES_PER_HOUR": "0",
 		"CARPOOL_MAX_THREAD_MESSAGES": "7", "CARPOOL_MAX_RIDE_HOMES_PER_YEAR": "2",
+		"CARPOOL_NOSHOW_LIMIT": "3", "CARPOOL_NOSHOW_PERIOD": "168h",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := carpool.Limits{MaxAdvance: 720 * time.Hour, MaxOpenRides: 3, MaxCommutes: 5, MaxScheduledRides: 60, MaxThreadMessages: 7, MaxRideHomesPerYear: 2}
+	want := carpool.Limits{MaxAdvance: 720 * time.Hour, MaxOpenRides: 3, MaxCommutes: 5, MaxScheduledRides: 60, MaxThreadMessages: 7, MaxRideHomesPerYear: 2,
+		MaxNoShows: 3, NoShowPeriod: 168 * time.Hour}
 	if got := c.Limits(); got != want {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}
@@ -195,6 +197,9 @@ func TestLimits(t *testing.T) {
 		{"CARPOOL_MAX_OPEN_RIDES": "many"},
 		{"CARPOOL_MAX_ACTIVE_RESERVATIONS": "1.5"},
 		{"CARPOOL_MAX_ADVANCE": "1y"},
+		{"CARPOOL_NOSHOW_LIMIT": "-2"},
+		{"CARPOOL_NOSHOW_PERIOD": "0s"},
+		{"CARPOOL_NOSHOW_PERIOD": "a month"},
 	} {
 		_, err := config.Load(nil, envOf(bad))
 		for k := range bad {

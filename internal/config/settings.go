@@ -391,6 +391,19 @@ var settings = []setting{
 	{env: "CARPOOL_MAX_THREAD_MESSAGES", flag: "max-thread-messages", def: "200", usage: "messages one ride's thread may hold (0: no limit)",
 		apply: countInto(func(c *Config) *int { return &c.MaxThreadMessages }),
 		show:  func(c *Config) string { return strconv.Itoa(c.MaxThreadMessages) }},
+	{env: "CARPOOL_NOSHOW_LIMIT", flag: "noshow-limit", def: "0", usage: "no-shows (as passenger and as driver together) within CARPOOL_NOSHOW_PERIOD after which a member can neither book seats nor offer rides until the earliest leaves the period (0: no-shows are only counted)",
+		apply: countInto(func(c *Config) *int { return &c.NoShowLimit }),
+		show:  func(c *Config) string { return strconv.Itoa(c.NoShowLimit) }},
+	{env: "CARPOOL_NOSHOW_PERIOD", flag: "noshow-period", def: "720h", usage: "rolling period no-shows are counted over, for the limit and the fleet's list",
+		apply: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Hour {
+				return errors.New("must be a duration of at least 1h, like 720h")
+			}
+			c.NoShowPeriod = d
+			return nil
+		},
+		show: func(c *Config) string { return c.NoShowPeriod.String() }},
 }
 
 func countInto(field func(*Config) *int) func(*Config, string) error {

@@ -44,13 +44,14 @@ type carReportResponse struct {
 }
 
 type reportResponse struct {
-	From       string               `json:"from"`
-	To         string               `json:"to"`
-	CO2KgPerKM float64              `json:"co2_kg_per_km"`
-	Totals     figuresResponse      `json:"totals"`
-	Weeks      []weekResponse       `json:"weeks"`
-	Sites      []siteReportResponse `json:"sites"`
-	Cars       []carReportResponse  `json:"cars"`
+	From       string                  `json:"from"`
+	To         string                  `json:"to"`
+	CO2KgPerKM float64                 `json:"co2_kg_per_km"`
+	Totals     figuresResponse         `json:"totals"`
+	Weeks      []weekResponse          `json:"weeks"`
+	Sites      []siteReportResponse    `json:"sites"`
+	Cars       []carReportResponse     `json:"cars"`
+	RidesHome  rideHomeFiguresResponse `json:"rides_home"`
 	// Parking is the carpool spaces used, the carpools without one, the proof classes.
 	Parking *parkingReportResponse `json:"parking"`
 }
@@ -96,7 +97,7 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request, me carpool.Me
 		return err
 	}
 	out := reportResponse{From: timestamp(rep.From), To: timestamp(rep.To), CO2KgPerKM: float64(rep.Factor), Totals: figuresOut(rep.Totals),
-		Weeks: []weekResponse{}, Sites: []siteReportResponse{}, Cars: []carReportResponse{}, Parking: parking}
+		Weeks: []weekResponse{}, Sites: []siteReportResponse{}, Cars: []carReportResponse{}, Parking: parking, RidesHome: rideHomeFiguresOut(rep.RidesHome)}
 	for _, wk := range rep.Weeks {
 		out.Weeks = append(out.Weeks, weekResponse{Start: timestamp(wk.Week.Start), End: timestamp(wk.Week.End), figuresResponse: figuresOut(wk.Figures)})
 	}

@@ -333,6 +333,9 @@ func roleMatrix(w *world) []matrixRow {
 			false, [6]int{401, 403, 201, 403, 403, 401}},
 		{"POST", "/api/v1/bookings/{id}/no-show", "", w.departedBookingOnOwnersRide, nil, false, [6]int{401, 404, 200, 404, 404, 401}},
 		{"GET", "/api/v1/proofs", "?from=" + from + "&to=" + to, nil, nil, false, [6]int{401, 403, 403, 200, 200, 401}},
+		{"POST", "/api/v1/bookings/{id}/driver-no-show", "", w.ownerDepartedBooking, nil, false, [6]int{401, 404, 201, 404, 404, 401}},
+		{"GET", "/api/v1/no-shows", "", nil, nil, false, [6]int{401, 403, 403, 200, 200, 401}},
+		{"GET", "/api/v1/rides/{id}/pool-cars", "", w.ownerCancelledRide, nil, false, [6]int{401, 403, 200, 403, 403, 401}},
 		{"GET", "/api/v1/proofs/export", "?from=" + from + "&to=" + to, nil, nil, false, [6]int{401, 403, 403, 200, 200, 401}},
 
 		{"GET", "/api/v1/cars", "", nil, nil, false, [6]int{401, 200, 200, 200, 200, 401}},

@@ -84,6 +84,8 @@ func (s *Server) routes() {
 	s.parkingRoutes()
 	s.rideHomeRoutes()
 	s.proofRoutes()
+	s.noShowRoutes()
+	s.poolCarRoutes()
 }
 
 // openAPIETag names this build's description, so that a client (or a linter fetching it

@@ -52,6 +52,7 @@ var Tables = []string{
 	"ride_home_requests",
 	"ride_check_ins",
 	"proof_records",
+	"driver_no_shows",
 }
 
 // maxAttempts bounds how often a transaction is run when the engine reports a failure

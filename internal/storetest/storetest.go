@@ -71,6 +71,8 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"Messages", testMessages},
 		{"RideHome", testRideHome},
 		{"Proofs", testProofs},
+		{"NoShows", testNoShows},
+		{"RideHomeFigures", testRideHomeFigures},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })

@@ -596,3 +596,27 @@ func (is *instrumentedStore) RideProofs(ctx context.Context, rideID string) (_ [
 	defer func() { end(err) }()
 	return is.next.RideProofs(ctx, rideID)
 }
+
+func (is *instrumentedStore) DriverNoShow(ctx context.Context, bookingID string) (_ carpool.DriverNoShow, err error) {
+	ctx, end := is.start(ctx, "DriverNoShow")
+	defer func() { end(err) }()
+	return is.next.DriverNoShow(ctx, bookingID)
+}
+
+func (is *instrumentedStore) NoShowCounts(ctx context.Context, from time.Time, to time.Time) (_ []carpool.NoShowCount, err error) {
+	ctx, end := is.start(ctx, "NoShowCounts")
+	defer func() { end(err) }()
+	return is.next.NoShowCounts(ctx, from, to)
+}
+
+func (is *instrumentedStore) MemberDriverNoShows(ctx context.Context, memberID string) (_ []carpool.DriverNoShow, err error) {
+	ctx, end := is.start(ctx, "MemberDriverNoShows")
+	defer func() { end(err) }()
+	return is.next.MemberDriverNoShows(ctx, memberID)
+}
+
+func (is *instrumentedStore) RideHomeFigures(ctx context.Context, from time.Time, to time.Time, siteID string) (_ carpool.RideHomeFigures, err error) {
+	ctx, end := is.start(ctx, "RideHomeFigures")
+	defer func() { end(err) }()
+	return is.next.RideHomeFigures(ctx, from, to, siteID)
+}

@@ -182,7 +182,7 @@ var flashes = map[string]bool{
 	"dayLeft": true, "daySkipped": true, "seriesEnded": true, "profile": true, "password": true,
 	"sessionEnded": true, "roleChanged": true, "deactivated": true, "reactivated": true,
 	"placeSaved": true, "placeDeleted": true, "detourChanged": true, "departureChanged": true, "passwordReset": true, "emailPending": true,
-	"parking": true, "rideHomeAsked": true, "rideHomeDecided": true, "checkedIn": true, "noShow": true,
+	"parking": true, "rideHomeAsked": true, "rideHomeDecided": true, "checkedIn": true, "noShow": true, "driverNoShow": true,
 }
 
 // flash says the confirmation key asks for, or "" for an unknown key.

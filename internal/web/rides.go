@@ -186,6 +186,14 @@ type ridePage struct {
 	Route []mapPoint
 	// CheckIn is what the viewer sees of check-in, as an occupant of the ride.
 	CheckIn app.CheckInView
+	// DriverNoShow is whether the viewer, a passenger, may mark the driver as not
+	// there, or did.
+	DriverNoShow app.DriverNoShowView
+	// PoolCars offers the driver of a cancelled ride, and its passengers, the pool cars
+	// free at its start site; PoolStart and PoolEnd are the offered window as the
+	// reservation form's fields read it.
+	PoolCars           app.PoolCarOffer
+	PoolStart, PoolEnd string
 }
 
 func (s *Server) rideDetail(w http.ResponseWriter, r *http.Request, me *session) error {
@@ -224,6 +232,14 @@ func (s *Server) showRide(w http.ResponseWriter, r *http.Request, me *session, i
 	if p.CheckIn, err = s.app.RideCheckIn(r.Context(), me.Member, v); err != nil {
 		return err
 	}
+	if p.DriverNoShow, err = s.app.RideDriverNoShow(r.Context(), me.Member, v); err != nil {
+		return err
+	}
+	if p.PoolCars, err = s.app.LostRidePoolCars(r.Context(), me.Member, v); err != nil {
+		return err
+	}
+	p.PoolStart = p.PoolCars.Start.In(s.zone(me)).Format(localTimeLayout)
+	p.PoolEnd = p.PoolCars.End.In(s.zone(me)).Format(localTimeLayout)
 	s.render(w, r, status, "ride", me, p)
 	return nil
 }
@@ -276,6 +292,9 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, me *sessi
 	case "no-show":
 		_, err = s.app.MarkNoShow(ctx, me.Member, b.ID)
 		done = "noShow"
+	case "driver-no-show":
+		_, err = s.app.MarkDriverNoShow(ctx, me.Member, b.ID)
+		done = "driverNoShow"
 	case "cancel":
 		if !confirmed(r) {
 			return s.confirmBookingCancel(w, r, me, b)

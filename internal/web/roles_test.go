@@ -367,6 +367,7 @@ func webMatrix(s *site) []webRow {
 		{"POST /bookings/{id}/{action}", "/bookings/{id}/confirm", s.requestToOwner, nil, false, [6]int{403, 404, 303, 404, 404, 403}},
 		{"POST /bookings/{id}/{action}", "/bookings/{id}/reject", s.requestToOwner, nil, false, [6]int{403, 404, 303, 404, 404, 403}},
 		{"POST /bookings/{id}/{action}", "/bookings/{id}/no-show", s.departedBookingOnOwnersRide, nil, false, [6]int{403, 404, 303, 404, 404, 403}},
+		{"POST /bookings/{id}/{action}", "/bookings/{id}/driver-no-show", s.ownerDepartedBooking, nil, false, [6]int{403, 404, 303, 404, 404, 403}},
 		{"POST /rides/{id}/check-in", "", s.ownerRideSoon, v("lat", "48.1", "lon", "11.5"), false, [6]int{403, 403, 303, 403, 403, 403}},
 		{"GET /check-in", "/check-in?code=not-a-code", nil, nil, false, [6]int{303, 422, 422, 422, 422, 303}},
 
@@ -467,6 +468,7 @@ func webMatrix(s *site) []webRow {
 		{"GET /fleet/reports", "", nil, nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 		{"GET /fleet/reports/{table}", "/fleet/reports/weeks.csv", nil, nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 		{"GET /fleet/utilisation", "", nil, nil, false, [6]int{303, 403, 403, 200, 200, 303}},
+		{"GET /fleet/no-shows", "", nil, nil, false, [6]int{303, 403, 403, 200, 200, 303}},
 
 		{"GET /notifications", "", nil, nil, false, [6]int{303, 200, 200, 200, 200, 303}},
 		{"POST /notifications/{id}/open", "", s.ownerNotification, v("link", "/"), false, [6]int{403, 404, 303, 404, 404, 403}},

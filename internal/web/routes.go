@@ -93,6 +93,7 @@ func (s *Server) routes(mux *routeMux) {
 	mux.Handle("GET /fleet/reports", s.signedIn(fleetOnly(carpool.Phrasef("see reports"), s.fleetReport)))
 	mux.Handle("GET /fleet/reports/{table}", s.signedIn(fleetOnly(carpool.Phrasef("see reports"), s.fleetReportCSV)))
 	mux.Handle("GET /fleet/utilisation", s.signedIn(fleetOnly(carpool.Phrasef("see the utilisation report"), s.utilisation)))
+	mux.Handle("GET /fleet/no-shows", s.signedIn(fleetOnly(carpool.Phrasef("see no-shows"), s.noShows)))
 
 	s.parkingRoutes(mux)
 	s.rideHomeRoutes(mux)

@@ -142,6 +142,7 @@ func TestAccessibilityOfEveryPage(t *testing.T) {
 		"GET /fleet/cars/{id}":                {frida, []string{"/fleet/cars/" + pool.ID}},
 		"GET /fleet/reports":                  {frida, []string{"/fleet/reports"}},
 		"GET /fleet/utilisation":              {frida, []string{"/fleet/utilisation"}},
+		"GET /fleet/no-shows":                 {frida, []string{"/fleet/no-shows"}},
 		"GET /rides-home":                     {frida, []string{"/rides-home"}},
 		"GET /profile/attestation":            {anna, []string{"/profile/attestation"}},
 		"GET /check-in":                       {anna, []string{"/check-in?" + codeURL.RawQuery}},
