@@ -2,6 +2,7 @@
 # Renders every variant of deploy/ into OUTDIR, one multi-document YAML file each:
 #   kustomize-dev.yaml   kustomize-prod.yaml          (kubectl kustomize, the overlays)
 #   helm-default.yaml    helm-dev.yaml  helm-prod.yaml  helm-external-db.yaml
+#                        helm-cloudnative-pg.yaml
 #                        (helm template, release carpool, the values files in deploy/helm)
 # Used by scripts/checks/70-deploy.sh and by the Go test in test/deploy, so both see the
 # same objects. Installs helm into .cache/bin when missing.
@@ -27,4 +28,5 @@ render_helm default
 render_helm dev -f "$top/deploy/helm/values-dev.yaml"
 render_helm prod -f "$top/deploy/helm/values-prod.yaml"
 render_helm external-db -f "$top/deploy/helm/values-external-db.yaml"
+render_helm cloudnative-pg -f "$top/deploy/helm/values-cloudnative-pg.yaml"
 echo "deploy-render: $(ls "$out" | tr '\n' ' ')in $out"

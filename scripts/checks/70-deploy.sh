@@ -47,13 +47,14 @@ kubectl version --client 2>/dev/null | head -n 2 | sed 's/^/   /'
 step "render"
 rendered="$work/rendered"
 scripts/deploy-render.sh "$rendered"
-variants=(kustomize-dev kustomize-prod helm-default helm-dev helm-prod helm-external-db)
+variants=(kustomize-dev kustomize-prod helm-default helm-dev helm-prod helm-external-db helm-cloudnative-pg)
 
 step "helm lint --strict"
 $helm lint --strict --kube-version 1.32.0 deploy/helm/carpool
 $helm lint --strict --kube-version 1.32.0 deploy/helm/carpool -f deploy/helm/values-dev.yaml
 $helm lint --strict --kube-version 1.32.0 deploy/helm/carpool -f deploy/helm/values-prod.yaml
 $helm lint --strict --kube-version 1.32.0 deploy/helm/carpool -f deploy/helm/values-external-db.yaml
+$helm lint --strict --kube-version 1.32.0 deploy/helm/carpool -f deploy/helm/values-cloudnative-pg.yaml
 
 step "kube-score (ignored checks: deploy/validation/kube-score-ignores.txt)"
 ignores=deploy/validation/kube-score-ignores.txt
@@ -98,11 +99,11 @@ step "starting etcd and kube-apiserver"
 scripts/kube-apiserver.sh start "$work/apiserver"
 export KUBECONFIG="$work/apiserver/kubeconfig"
 
-step "CRD stand-ins (ServiceMonitor, PrometheusRule, Certificate, Application, ClusterPolicy)"
+step "CRD stand-ins (ServiceMonitor, PrometheusRule, Certificate, Application, ClusterPolicy, CloudNativePG Cluster)"
 kubectl apply -f deploy/validation/crds/
 kubectl wait --for condition=established --timeout=60s \
   crd/servicemonitors.monitoring.coreos.com crd/prometheusrules.monitoring.coreos.com crd/certificates.cert-manager.io \
-  crd/applications.argoproj.io crd/clusterpolicies.kyverno.io
+  crd/applications.argoproj.io crd/clusterpolicies.kyverno.io crd/clusters.postgresql.cnpg.io
 
 step "namespace carpool, enforcing Pod Security restricted"
 # Labelled like deploy/kustomize/base/namespace.yaml; created with apply so that the dry

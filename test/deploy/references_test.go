@@ -217,7 +217,7 @@ func TestReferencedObjectsExist(t *testing.T) {
 // numbered egress ports to pods in the namespace exist on those pods.
 func TestNetworkPoliciesSelectPods(t *testing.T) {
 	forEachVariant(t, func(t *testing.T, objs []object, _ index) {
-		pts := podTemplates(objs)
+		pts := append(podTemplates(objs), operatorPods(objs)...)
 		for _, np := range objs {
 			if np.kind() != "NetworkPolicy" {
 				continue

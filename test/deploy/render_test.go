@@ -25,7 +25,7 @@ import (
 )
 
 // Variants rendered by scripts/deploy-render.sh, by file name without .yaml.
-var variants = []string{"kustomize-dev", "kustomize-prod", "helm-default", "helm-dev", "helm-prod", "helm-external-db"}
+var variants = []string{"kustomize-dev", "kustomize-prod", "helm-default", "helm-dev", "helm-prod", "helm-external-db", "helm-cloudnative-pg"}
 
 // Pairs of renderings that must agree object by object.
 var agreeing = [][2]string{{"kustomize-dev", "helm-dev"}, {"kustomize-prod", "helm-prod"}}
@@ -37,6 +37,8 @@ var external = map[string][]string{
 	"kustomize-prod":   {"Secret/carpool-db", "Secret/carpool-smtp", "Secret/carpool-backup-s3", "Secret/carpool-checkin", "Secret/carpool-registry"},
 	"helm-prod":        {"Secret/carpool-db", "Secret/carpool-smtp", "Secret/carpool-backup-s3", "Secret/carpool-checkin", "Secret/carpool-registry"},
 	"helm-external-db": {"Secret/carpool-db-url"},
+	// The CloudNativePG operator generates the application user's Secret for its Cluster.
+	"helm-cloudnative-pg": {"Secret/carpool-postgresql-app"},
 }
 
 // object is one rendered Kubernetes object.
@@ -346,6 +348,8 @@ func TestEveryVariantRenders(t *testing.T) {
 				if !strings.Contains(hook, "pre-install") {
 					t.Errorf("migration hook %q, want pre-install with an external database", hook)
 				}
+			} else if v == "helm-cloudnative-pg" {
+				w = append(w, "Cluster/carpool-postgresql") // TestCloudNativePGMode checks the rest
 			} else {
 				w = append(w, bundled...)
 			}

@@ -9,6 +9,11 @@
 //	                          N riders until the stop file appears: as many as the ride has
 //	                          free seats book and cancel a seat on it, the others search rides
 //	                          and read their bookings; fails on any failed request (or none)
+//	e2e failover -state FILE -stop FILE -acks FILE -summary FILE [-workers N]
+//	                          N riders, more than the ride's free seats, book and cancel
+//	                          while the database fails over; counts failed requests and
+//	                          retries them; writes what each booking was last acknowledged
+//	                          as, and the counts with the first and last failure's time
 //	e2e verify -state FILE    the journey's data is all there (after a restore)
 //
 // The admin must exist already (carpool members add); its credentials come from
@@ -47,13 +52,15 @@ type State struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: e2e journey|load|verify -state FILE")
+		fmt.Fprintln(os.Stderr, "usage: e2e journey|load|failover|verify -state FILE")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
 	stateFile := fs.String("state", "", "state file")
 	stopFile := fs.String("stop", "", "load stops when this file exists")
 	workers := fs.Int("workers", 3, "concurrent riders under load")
+	acksFile := fs.String("acks", "", "failover: where each booking's acknowledged status goes")
+	summaryFile := fs.String("summary", "", "failover: where the counts go (JSON)")
 	fs.Parse(os.Args[2:])
 	c := newClient()
 	var err error
@@ -62,6 +69,8 @@ func main() {
 		err = journey(c, *stateFile)
 	case "load":
 		err = load(c, *stateFile, *stopFile, *workers)
+	case "failover":
+		err = failover(c, *stateFile, *stopFile, *acksFile, *summaryFile, *workers)
 	case "verify":
 		err = verify(c, *stateFile)
 	default:
@@ -130,6 +139,43 @@ func (c *client) do(method, path, token string, body, out any, want int) error {
 		}
 	}
 	return nil
+}
+
+// doKey sends a JSON request with the Idempotency-Key KEY (none when empty), so that a
+// retry is the same request, and decodes a 2xx answer into out; it returns the status.
+func (c *client) doKey(method, path, token, key string, body, out any) (int, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return 0, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, base+path, rd)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 == 2 && out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return resp.StatusCode, fmt.Errorf("%s %s: decode: %w", method, path, err)
+		}
+	}
+	if resp.StatusCode >= 500 {
+		return resp.StatusCode, fmt.Errorf("%s %s: %s", method, path, bytes.TrimSpace(data))
+	}
+	return resp.StatusCode, nil
 }
 
 func (c *client) token(email, password string) (string, error) {

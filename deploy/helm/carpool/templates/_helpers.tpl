@@ -45,8 +45,24 @@ app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
 {{ .Values.image.repository }}:{{ $tag }}
 {{- end }}
 
+{{/* The PostgreSQL of the release is a StatefulSet of the chart's own ("true" or empty). */}}
+{{- define "carpool.postgresqlStatefulSet" -}}
+{{- if and .Values.postgresql.enabled (ne (.Values.postgresql.mode | default "statefulset") "cloudnative-pg") }}true{{ end }}
+{{- end }}
+
+{{/* The PostgreSQL of the release is a CloudNativePG Cluster ("true" or empty). */}}
+{{- define "carpool.postgresqlCloudNativePG" -}}
+{{- if and .Values.postgresql.enabled (eq (.Values.postgresql.mode | default "statefulset") "cloudnative-pg") }}true{{ end }}
+{{- end }}
+
+{{/* The Secret carpool reads its database credentials from: with CloudNativePG the one the
+operator generates for the application user (<cluster>-app). */}}
 {{- define "carpool.dbSecretName" -}}
+{{- if include "carpool.postgresqlCloudNativePG" . -}}
+{{- printf "%s-app" (include "carpool.postgresqlName" .) }}
+{{- else -}}
 {{- .Values.database.existingSecret | default (printf "%s-db" (include "carpool.fullname" .)) }}
+{{- end }}
 {{- end }}
 
 {{- define "carpool.checkinSecretName" -}}
@@ -89,7 +105,7 @@ capabilities:
 
 {{/* The variable that points carpool at its database secret file. */}}
 {{- define "carpool.dbEnv" -}}
-{{- if .Values.postgresql.enabled -}}
+{{- if include "carpool.postgresqlStatefulSet" . -}}
 - name: POSTGRES_PASSWORD_FILE
   value: /etc/carpool/db/password
 {{- else -}}
@@ -104,9 +120,14 @@ capabilities:
     secretName: {{ include "carpool.dbSecretName" . }}
     defaultMode: 0440
     items:
-      {{- if .Values.postgresql.enabled }}
+      {{- if include "carpool.postgresqlStatefulSet" . }}
       - key: password
         path: password
+      {{- else if include "carpool.postgresqlCloudNativePG" . }}
+      # postgresql://USER:PASSWORD@<cluster>-rw.NAMESPACE:5432/DB: the primary, wherever
+      # the operator has promoted it.
+      - key: uri
+        path: database-url
       {{- else }}
       - key: database-url
         path: database-url
