@@ -2,7 +2,7 @@ package carpool
 
 import (
 	"context"
-	"fmt"
+	"encoding/json"
 	"time"
 )
 
@@ -17,12 +17,12 @@ const AuditRetentionPurged = "retention.purged"
 
 // Purged counts the rows a retention purge deleted.
 type Purged struct {
-	Notifications int64 // inbox entries
-	Deliveries    int64 // delivered e-mail and webhook deliveries
-	Events        int64 // outbox events every delivery of which was done
-	Audit         int64 // audit entries
-	Links         int64 // expired account links
-	Messages      int64 // messages in ride threads
+	Notifications int64 `json:"notifications"` // inbox entries
+	Deliveries    int64 `json:"deliveries"`    // delivered e-mail and webhook deliveries
+	Events        int64 `json:"events"`        // outbox events every delivery of which was done
+	Audit         int64 `json:"audit"`         // audit entries
+	Links         int64 `json:"links"`         // expired account links
+	Messages      int64 `json:"messages"`      // messages in ride threads
 }
 
 // Total is the number of rows deleted.
@@ -30,10 +30,27 @@ func (p Purged) Total() int64 {
 	return p.Notifications + p.Deliveries + p.Events + p.Audit + p.Links + p.Messages
 }
 
-// String is the detail of the purge's audit line.
-func (p Purged) String() string {
-	return fmt.Sprintf("deleted %d notifications, %d deliveries, %d outbox events, %d audit entries, %d expired links, %d messages",
-		p.Notifications, p.Deliveries, p.Events, p.Audit, p.Links, p.Messages)
+// PurgeDetail is what the purge's audit line records: data, so that each reader sees it
+// in their own language and on their own clock.
+type PurgeDetail struct {
+	Purged
+	Before time.Time `json:"before"` // what was older than this went
+}
+
+// String is the detail of the purge's audit line (JSON).
+func (d PurgeDetail) String() string {
+	b, _ := json.Marshal(d) // counts and a time of this era always encode
+	return string(b)
+}
+
+// ParsePurgeDetail reads the detail of an AuditRetentionPurged line; lines written
+// before the detail was data do not parse.
+func ParsePurgeDetail(detail string) (PurgeDetail, bool) {
+	var d PurgeDetail
+	if err := json.Unmarshal([]byte(detail), &d); err != nil || d.Before.IsZero() {
+		return PurgeDetail{}, false
+	}
+	return d, true
 }
 
 // RetentionStore deletes what is older than the retention.

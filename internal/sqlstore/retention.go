@@ -49,7 +49,7 @@ func (s *Store) PurgeBefore(ctx context.Context, before, now time.Time) (carpool
 		if out.Total() == 0 {
 			return nil
 		}
-		detail := out.String() + " older than " + ts(before).UTC().Format(time.RFC3339)
+		detail := carpool.PurgeDetail{Purged: out, Before: ts(before)}.String()
 		return s.insertAudit(ctx, tx, carpool.NewAuditEntry(carpool.Member{}, carpool.AuditRetentionPurged, "retention", "", detail, stamp))
 	})
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -218,8 +217,12 @@ func testRetention(t *testing.T, open func(t *testing.T) carpool.Store) {
 		if slices.Contains(subjects, "s-old") || !slices.Contains(subjects, "s-new") {
 			t.Fatalf("audit subjects after the purge: got %v, want s-new and not s-old", subjects)
 		}
-		if lines := purgeLines(t, e); len(lines) != 1 || !strings.Contains(lines[0].Detail, "1 audit entries") {
-			t.Fatalf("purge audit lines: got %+v, want one naming what went", lines)
+		lines := purgeLines(t, e)
+		if len(lines) != 1 {
+			t.Fatalf("purge audit lines: got %+v, want one", lines)
+		}
+		if d, ok := carpool.ParsePurgeDetail(lines[0].Detail); !ok || d.Purged != want || !d.Before.Equal(e.now.Add(-year)) {
+			t.Fatalf("purge audit detail: got %q (%+v), want what went and the cut-off", lines[0].Detail, d)
 		}
 		_, err = e.s.AccountLink(e.ctx, carpool.LinkPasswordReset, live.Hash, e.now)
 		noErr(t, err, "the live link stays")

@@ -67,10 +67,12 @@ func TestEveryAuditActionIsTranslated(t *testing.T) {
 // being data, not English sentences: the driver of a ride the admin cancelled by name,
 // a changed site by its name.
 func TestAuditLogReadsInGerman(t *testing.T) {
-	a := webtest.Start(t, webtest.Options{})
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	mustDo(t, err)
+	a := webtest.Start(t, webtest.Options{Location: berlin})
 	ctx := context.Background()
 	admin := a.AddMember(t, "adelheid@example.com", "Adelheid Verwalterin", "", carpool.RoleAdmin)
-	admin, err := storetest.NewFlows(a.Store).ChangeMember(ctx, admin.ID, func(m *carpool.Member) error { m.Language = "de"; return nil })
+	admin, err = storetest.NewFlows(a.Store).ChangeMember(ctx, admin.ID, func(m *carpool.Member) error { m.Language = "de"; return nil })
 	mustDo(t, err)
 	dora := a.AddMember(t, "dora@example.com", "Dora Fahrerin", "", carpool.RoleMember)
 	car := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, Plate: "B DF 1", Make: "VW", Model: "Golf", Seats: 4, OwnerID: dora.ID,
@@ -100,6 +102,9 @@ func TestAuditLogReadsInGerman(t *testing.T) {
 		t.Fatalf("site change: got %d:\n%s", res.StatusCode, body)
 	}
 
+	purged := carpool.PurgeDetail{Purged: carpool.Purged{Notifications: 12, Audit: 3}, Before: time.Date(2025, 12, 7, 3, 0, 0, 0, time.UTC)}
+	mustDo(t, a.Store.AppendAudit(ctx, carpool.NewAuditEntry(carpool.Member{}, carpool.AuditRetentionPurged, "retention", "", purged.String(), time.Now())))
+
 	_, body := b.get("/admin/audit")
 	row := func(action string) string {
 		i := strings.Index(body, `data-action="`+action+`"`)
@@ -113,6 +118,8 @@ func TestAuditLogReadsInGerman(t *testing.T) {
 		carpool.AuditRideCancelled: {"Fahrt von einem Admin abgesagt", "Dora Fahrerin"},
 		carpool.AuditSiteChanged:   {"Standort geändert", "Zentrale Potsdam"},
 		carpool.AuditSiteCreated:   {"Standort angelegt", "Zentrale"},
+		carpool.AuditRetentionPurged: {"12 Benachrichtigungen", "3 Protokolleinträge",
+			locale.ForCode("de", locale.Default).When(purged.Before.In(berlin))},
 	} {
 		r := row(action)
 		for _, w := range want {
@@ -120,7 +127,7 @@ func TestAuditLogReadsInGerman(t *testing.T) {
 				t.Errorf("audit entry %s: want %q in %s", action, w, r)
 			}
 		}
-		for _, english := range []string{"driven by", "version", dora.ID} {
+		for _, english := range []string{"driven by", "version", dora.ID, "deleted", `"before"`} {
 			if strings.Contains(r, english) {
 				t.Errorf("audit entry %s: says %q: %s", action, english, r)
 			}

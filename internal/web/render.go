@@ -240,6 +240,16 @@ func templateFuncs(loc *time.Location, p *locale.Printer) template.FuncMap {
 			}
 			return code
 		},
+		// purge says what a retention purge's audit line records, or "" for a detail
+		// that is not a purge's data (lines written before it was data).
+		"purge": func(detail string) string {
+			d, ok := carpool.ParsePurgeDetail(detail)
+			if !ok {
+				return ""
+			}
+			return p.T("audit.retention_detail", "Notifications", d.Notifications, "Deliveries", d.Deliveries,
+				"Events", d.Events, "Audit", d.Audit, "Links", d.Links, "Messages", d.Messages, "Before", p.When(d.Before.In(loc)))
+		},
 		// dict builds the argument of a partial: dict "F" .Form "Name" "email".
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
