@@ -223,7 +223,7 @@ func (rb *RideBook) CancelRide(by Member, now time.Time) error {
 		rb.update(*b)
 		rb.record(bookingEvent(EventBookingCancelled, *b, b.PassengerID, ReasonRideCancelled, now))
 	}
-	rb.record(rideEvent(EventRideCancelled, rb.Ride, rb.Ride.DriverID, now))
+	rb.record(rideCancelledEvent(rb.Ride, by, now))
 	return nil
 }
 

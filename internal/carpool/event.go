@@ -51,6 +51,7 @@ const (
 	ReasonDriver           Reason = "driver"            // the driver rejected or cancelled
 	ReasonSpaceGranted     Reason = "space_granted"     // the ride holds a parking space
 	ReasonSpaceReleased    Reason = "space_released"    // the ride no longer holds its space
+	ReasonNotTheDriver     Reason = "not_the_driver"    // a fleet manager or an admin cancelled a driver's ride
 )
 
 // bookingPayload is the body of booking events.
@@ -119,12 +120,23 @@ type ridePayload struct {
 	DepartAt time.Time `json:"depart_at"`
 	Seats    int       `json:"seats"`
 	Status   string    `json:"status"`
+	Reason   Reason    `json:"reason,omitempty"`
 }
 
 func rideEvent(typ string, r Ride, recipient string, now time.Time) Event {
 	return newEvent(typ, r.ID, recipient, ridePayload{
 		RideID: r.ID, DriverID: r.DriverID, DepartAt: r.DepartAt, Seats: r.Seats, Status: string(r.Status),
 	}, now)
+}
+
+// rideCancelledEvent records a cancelled ride; when someone other than its driver
+// cancelled it (ReasonNotTheDriver), the driver is to hear of it.
+func rideCancelledEvent(r Ride, by Member, now time.Time) Event {
+	p := ridePayload{RideID: r.ID, DriverID: r.DriverID, DepartAt: r.DepartAt, Seats: r.Seats, Status: string(r.Status)}
+	if by.ID != r.DriverID {
+		p.Reason = ReasonNotTheDriver
+	}
+	return newEvent(EventRideCancelled, r.ID, r.DriverID, p, now)
 }
 
 type reservationPayload struct {

@@ -13,6 +13,7 @@ var NotificationKinds = []string{
 	EventBookingRejected,
 	EventBookingCancelled,
 	EventRideUpdated,
+	EventRideCancelled,
 	EventRideMessage,
 	EventReservationCancelled,
 	EventRideReminder,
@@ -30,7 +31,7 @@ func IsNotificationKind(typ string) bool { return slices.Contains(NotificationKi
 // MailedByDefault are the kinds of notification mailed to a member who has not chosen
 // otherwise: what needs their action (a seat request, a commute day without a car, a
 // message from the people they ride with) or changes their plans (a booking confirmed,
-// declined or cancelled, a changed departure, a reservation or commute day cancelled, a
+// declined or cancelled, a changed departure, a ride of theirs cancelled by a fleet manager, a reservation or commute day cancelled, a
 // commute ended, a parking space got or lost). The rest (reminders) reach the
 // inbox only unless the member asks for mail.
 var MailedByDefault = []string{
@@ -39,6 +40,7 @@ var MailedByDefault = []string{
 	EventBookingRejected,
 	EventBookingCancelled,
 	EventRideUpdated,
+	EventRideCancelled,
 	EventRideMessage,
 	EventReservationCancelled,
 	EventSeriesSkipped,

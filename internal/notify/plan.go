@@ -96,8 +96,9 @@ func (r *Relay) plan(ctx context.Context, e carpool.Event) (carpool.Fanout, erro
 }
 
 // messages implements the who-hears-what table of docs/notifications.md; ride.created,
-// reservation.created, booking.waitlisted and ride.cancelled tell nobody: the member
-// acted themselves, or (ride.cancelled) each passenger hears through their booking.
+// reservation.created and booking.waitlisted tell nobody: the member acted themselves;
+// ride.cancelled tells only a driver whose ride someone else cancelled (each passenger
+// hears through their booking).
 func (r *Relay) messages(ctx context.Context, e carpool.Event, b carpool.Payload) ([]message, error) {
 	switch e.Type {
 	case carpool.EventBookingRequested:
@@ -110,6 +111,8 @@ func (r *Relay) messages(ctx context.Context, e carpool.Event, b carpool.Payload
 		return r.bookingCancelled(ctx, e, b)
 	case carpool.EventRideUpdated:
 		return r.rideUpdated(ctx, e, b)
+	case carpool.EventRideCancelled:
+		return r.rideCancelled(ctx, e, b)
 	case carpool.EventRideReminder:
 		return r.rideReminder(ctx, e, b)
 	case carpool.EventRideMessage:

@@ -25,6 +25,21 @@ func (r *Relay) rideUpdated(ctx context.Context, e carpool.Event, _ carpool.Payl
 	return out, nil
 }
 
+// rideCancelled tells a driver that an admin or a fleet manager cancelled their ride,
+// and where to find a pool car if they still need to go: the ride's page offers those
+// free at its time at its start site.
+func (r *Relay) rideCancelled(ctx context.Context, e carpool.Event, b carpool.Payload) ([]message, error) {
+	if b.Reason != carpool.ReasonNotTheDriver {
+		return nil, nil // the driver cancelled it themselves
+	}
+	ride, _, err := r.rideAnd(ctx, e.SubjectID, "")
+	if err != nil {
+		return nil, err
+	}
+	return []message{{member: e.RecipientID, link: "/rides/" + e.SubjectID, title: "notify.ride_cancelled_for_driver.title",
+		body: "notify.ride_cancelled_for_driver.body", data: []any{"Ride", ride}}}, nil
+}
+
 // rideReminder reminds the driver or a passenger of a ride ahead; a passenger hears of
 // their own pickup.
 func (r *Relay) rideReminder(ctx context.Context, e carpool.Event, _ carpool.Payload) ([]message, error) {
