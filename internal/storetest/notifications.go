@@ -112,6 +112,16 @@ func testNotifications(t *testing.T, open func(t *testing.T) carpool.Store) {
 		e := newEnv(t, open)
 		driver, p := e.member(carpool.RoleMember), e.member(carpool.RoleMember)
 		e.book(e.ride(driver, 2, carpool.BookingApproval), p, 1, false)
+		// Before any relay ran, the backlog (carpool_outbox_backlog) is every event written.
+		bc, ok := e.s.(interface {
+			OutboxBacklog(context.Context) (int64, error)
+		})
+		if !ok {
+			t.Fatalf("%T cannot count its outbox backlog (carpool_outbox_backlog)", e.s)
+		}
+		if n, err := bc.OutboxBacklog(e.ctx); err != nil || n != int64(len(e.eventsAfter(0))) || n == 0 {
+			t.Fatalf("backlog before the relay: got %d, %v; want the %d events written", n, err, len(e.eventsAfter(0)))
+		}
 		planning, release := make(chan struct{}), make(chan struct{})
 		slow := make(chan int, 1)
 		go func() {
