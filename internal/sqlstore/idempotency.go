@@ -82,7 +82,7 @@ func (s *Store) ReserveIdempotencyKey(ctx context.Context, rec carpool.Idempoten
 
 // IdempotencyKey implements carpool.IdempotencyStore: one read, no transaction.
 func (s *Store) IdempotencyKey(ctx context.Context, scope, key string) (carpool.IdempotencyRecord, bool, error) {
-	r, err := readIdempotencyKey(ctx, s.db, scope, key)
+	r, err := readIdempotencyKey(ctx, s.read(), scope, key)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && r.CreatedAt.Before(s.now().Add(-carpool.IdempotencyTTL)) {
 		return carpool.IdempotencyRecord{}, false, nil
 	}
