@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"carpool/internal/locale"
+	"carpool/internal/web"
 )
 
 // action matches a template action; the scanner below replaces each by bytes of the same
@@ -96,8 +97,8 @@ var partialText = map[string]bool{"Label": true, "Hint": true, "None": true, "Le
 func literalLabels(t *testing.T, name, src string) []string {
 	t.Helper()
 	funcs := map[string]any{}
-	for _, f := range []string{"t", "tn", "when", "clock", "day", "date", "zone", "dict", "km", "kg", "num", "exact", "percent", "weekday", "days", "status", "roadFactor", "coord", "at", "hours", "zones", "known", "ondate",
-		"and", "or", "not", "len", "index", "slice", "print", "printf", "println", "eq", "ne", "lt", "le", "gt", "ge", "html", "js", "urlquery", "call"} {
+	builtins := []string{"and", "or", "not", "len", "index", "slice", "print", "printf", "println", "eq", "ne", "lt", "le", "gt", "ge", "html", "js", "urlquery", "call"}
+	for _, f := range append(web.TemplateFuncNames(), builtins...) {
 		funcs[f] = func() {}
 	}
 	trees, err := parse.Parse(name, src, "{{", "}}", funcs)
