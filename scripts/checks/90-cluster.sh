@@ -420,6 +420,9 @@ k -n "$NS_PROD" create secret generic carpool-db --from-literal=password=prod-e2
 k -n "$NS_PROD" create secret generic carpool-smtp --from-literal=smtp-url=smtp://carpool@mail.invalid:587 --from-literal=smtp-password=unused --dry-run=client -o yaml | k apply -f - >/dev/null
 k -n "$NS_PROD" create secret generic carpool-backup-s3 --from-literal=AWS_ACCESS_KEY_ID=carpool \
 	--from-literal=AWS_SECRET_ACCESS_KEY=carpool-e2e-only --dry-run=client -o yaml | k apply -f - >/dev/null
+# One check-in secret for every replica, made as an operator would make it.
+k -n "$NS_PROD" create secret generic carpool-checkin --from-literal=checkin-secret="$(head -c 32 /dev/urandom | base64)" \
+	--dry-run=client -o yaml | k apply -f - >/dev/null
 kubectl kustomize --load-restrictor LoadRestrictionsNone "$work/prod" >"$work/prod.yaml"
 k apply -f "$work/prod.yaml" | sed 's/^/   /'
 ready "$NS_PROD"
