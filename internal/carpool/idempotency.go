@@ -53,6 +53,22 @@ func (r IdempotencyRecord) Answered() bool { return r.Status >= 100 }
 // request holds the key: it changed nothing.
 var ErrIdempotencyKeyHeld = Errorf(ECONFLICT, "another request with this Idempotency-Key holds it; this request changed nothing")
 
+// HeldCommit is the transaction of an idempotent request's change, kept open until the
+// request's answer is known, so that the change, its key and its answer commit together:
+// no crash can leave a change whose answer is lost, and the request costs one commit.
+// The request's first write begins it; later writes run in it, each undone alone if it
+// fails, as its own transaction would have been.
+type HeldCommit interface {
+	// Commit stores rec (the claim with its answer: Status, Location, Body) under its key
+	// in the held transaction and commits. It reports false, having done nothing, when
+	// the request wrote nothing; then the answer is stored with CompleteIdempotencyKey.
+	// It fails with ErrIdempotencyKeyHeld, and nothing of the request commits, when
+	// another request holds the key.
+	Commit(ctx context.Context, rec IdempotencyRecord) (bool, error)
+	// Rollback undoes whatever the held transaction holds; after Commit it does nothing.
+	Rollback()
+}
+
 type idempotencyClaimKey struct{}
 
 // WithIdempotencyClaim returns a context under which every transaction a store commits

@@ -168,6 +168,10 @@ type IdempotencyStore interface {
 	// it changed anything, so it can be retried; it leaves a key that was taken over or
 	// whose request committed alone.
 	ReleaseIdempotencyKey(ctx context.Context, rec IdempotencyRecord) error
+	// HoldCommit returns a context under which the request's writes to this store share
+	// one transaction, which commits only through the returned HeldCommit, with the
+	// answer: for an Unreserved claim rec.
+	HoldCommit(ctx context.Context, rec IdempotencyRecord) (context.Context, HeldCommit)
 }
 
 // CarFilter selects cars. VisibleTo (a member id) limits the list to pool cars and that

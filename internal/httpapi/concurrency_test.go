@@ -120,48 +120,72 @@ func TestConcurrentReservations(t *testing.T) {
 }
 
 // TestConcurrentIdempotentRetries sends one creating request 20 times at once under one
-// Idempotency-Key: one car is created; every other answer is its replay or 409 while the
-// first still runs.
+// Idempotency-Key: it is carried out once; every other answer is its replay or 409 while
+// the first still runs. A car's answer is stored after its commit; a booking's in the
+// booking's own transaction, where a retry that ran alongside rolls all of its work back.
 func TestConcurrentIdempotentRetries(t *testing.T) {
 	const tries = 20
 	e := newEnv(t, envOptions{})
 	ann := e.member(t, "Ann Owner", carpool.RoleMember)
-	c := call{method: "POST", path: "/api/v1/cars", token: ann.token, header: map[string]string{"Idempotency-Key": "one-car"},
-		body: map[string]any{"kind": "private", "plate": plate(), "make": "Fiat", "model": "Panda", "seats": 4}}
-	results := make([]response, tries)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range results {
-		wg.Go(func() {
-			<-start
-			results[i] = e.do(t, c)
-		})
-	}
-	close(start)
-	wg.Wait()
-	ids := map[string]int{}
-	fresh := 0
-	for _, res := range results {
-		switch res.status {
-		case 201:
-			var car struct{ ID string }
-			res.decode(t, &car)
-			ids[car.ID]++
-			if res.header.Get("Idempotent-Replayed") == "" {
-				fresh++
+	rider := e.member(t, "Rita Rider", carpool.RoleMember)
+	ride := e.ride(t, e.member(t, "Dan Driver", carpool.RoleMember), 4, "instant")
+	for _, tc := range []struct {
+		name  string
+		c     call
+		count func() int
+	}{
+		{"car", call{method: "POST", path: "/api/v1/cars", token: ann.token, header: map[string]string{"Idempotency-Key": "one-car"},
+			body: map[string]any{"kind": "private", "plate": plate(), "make": "Fiat", "model": "Panda", "seats": 4}},
+			func() int {
+				var cars struct{ Items []map[string]any }
+				e.do(t, call{method: "GET", path: "/api/v1/cars?kind=private", token: ann.token}).want(t, 200).decode(t, &cars)
+				return len(cars.Items)
+			}},
+		{"booking", call{method: "POST", path: "/api/v1/rides/" + ride["id"].(string) + "/bookings", token: rider.token,
+			header: map[string]string{"Idempotency-Key": "one-booking"}, body: map[string]any{"seats": 1}},
+			func() int {
+				var r struct {
+					SeatsTaken int `json:"seats_taken"`
+				}
+				e.do(t, call{method: "GET", path: "/api/v1/rides/" + ride["id"].(string), token: rider.token}).want(t, 200).decode(t, &r)
+				return r.SeatsTaken
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			results := make([]response, tries)
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i := range results {
+				wg.Go(func() {
+					<-start
+					results[i] = e.do(t, tc.c)
+				})
 			}
-		case 409:
-			res.problem(t, 409, "idempotency_in_flight", "idempotency_key")
-		default:
-			t.Errorf("unexpected answer %d: %s", res.status, res.body)
-		}
-	}
-	if fresh != 1 || len(ids) != 1 {
-		t.Errorf("created %d times, %d distinct ids; want once", fresh, len(ids))
-	}
-	var cars struct{ Items []map[string]any }
-	e.do(t, call{method: "GET", path: "/api/v1/cars?kind=private", token: ann.token}).want(t, 200).decode(t, &cars)
-	if len(cars.Items) != 1 {
-		t.Errorf("cars after concurrent retries: got %d, want 1", len(cars.Items))
+			close(start)
+			wg.Wait()
+			ids := map[string]int{}
+			fresh := 0
+			for _, res := range results {
+				switch res.status {
+				case 201:
+					var created struct{ ID string }
+					res.decode(t, &created)
+					ids[created.ID]++
+					if res.header.Get("Idempotent-Replayed") == "" {
+						fresh++
+					}
+				case 409:
+					res.problem(t, 409, "idempotency_in_flight", "idempotency_key")
+				default:
+					t.Errorf("unexpected answer %d: %s", res.status, res.body)
+				}
+			}
+			if fresh != 1 || len(ids) != 1 {
+				t.Errorf("created %d times, %d distinct ids; want once", fresh, len(ids))
+			}
+			if n := tc.count(); n != 1 {
+				t.Errorf("after concurrent retries: got %d, want 1", n)
+			}
+		})
 	}
 }

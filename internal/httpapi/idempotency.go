@@ -31,7 +31,16 @@ const maxIdempotencyKey = 255
 // whose request changed nothing and runs it, or learns that the request was carried out
 // and its answer lost (409 idempotency_answer_lost); never does a request run twice, and
 // no key stays stuck for the whole IdempotencyTTL.
-func (s *Server) idempotent(h handler) handler {
+func (s *Server) idempotent(h handler) handler { return s.idempotentCommits(h, false) }
+
+// idempotentInOneCommit is idempotent for a handler whose change is one commit with its
+// answer (carpool.HeldCommit): the key, the change and the answer commit together, and
+// the answer leaves only after that commit. Only for handlers that write through the use
+// case and render what it returned: a read of their own change would not see it before
+// the commit.
+func (s *Server) idempotentInOneCommit(h handler) handler { return s.idempotentCommits(h, true) }
+
+func (s *Server) idempotentCommits(h handler, oneCommit bool) handler {
 	return func(w http.ResponseWriter, r *http.Request, me carpool.Member) error {
 		key := r.Header.Get("Idempotency-Key")
 		if key == "" {
@@ -82,7 +91,15 @@ func (s *Server) idempotent(h handler) handler {
 				_ = s.idem.ReleaseIdempotencyKey(ctx, rec)
 			}
 		}()
-		if err := h(rw, r.WithContext(carpool.WithIdempotencyClaim(r.Context(), rec)), me); err != nil {
+		hctx := carpool.WithIdempotencyClaim(r.Context(), rec)
+		var held carpool.HeldCommit
+		if oneCommit && rec.Unreserved {
+			hctx, held = s.idem.HoldCommit(hctx, rec)
+			rw.held = http.Header{}
+			defer rw.flush()      // second: the answer leaves
+			defer held.Rollback() // first: whatever did not commit is undone
+		}
+		if err := h(rw, r.WithContext(hctx), me); err != nil {
 			if rec.Unreserved && errors.Is(err, carpool.ErrIdempotencyKeyHeld) && rw.status == 0 {
 				// The same request, sent again at once, took the key first: answer as
 				// a retry arriving a moment later would be answered.
@@ -96,10 +113,42 @@ func (s *Server) idempotent(h handler) handler {
 			s.fail(rw, r, err)
 		}
 		if rw.status == 0 || rw.status >= http.StatusInternalServerError {
-			return nil // the deferred release lets the client retry
+			return nil // the deferred release (and rollback) lets the client retry
 		}
 		rec.Status, rec.Location, rec.Body = rw.status, rw.Header().Get("Location"), rw.body.Bytes()
+		if held != nil {
+			committed, err := held.Commit(ctx, rec)
+			if errors.Is(err, carpool.ErrIdempotencyKeyHeld) {
+				// The same request, sent again at once, committed first; this one's
+				// answer is thrown away and the retry's answer given.
+				rw.discard()
+				done = true
+				stored, exists, rerr := s.idem.IdempotencyKey(ctx, rec.Scope, rec.Key)
+				if rerr != nil || !exists {
+					return errors.Join(err, rerr)
+				}
+				return replay(w, r, stored, rec.RequestHash, s.now())
+			}
+			if err != nil {
+				rw.discard() // nothing committed: the client may retry
+				return err
+			}
+			if committed {
+				done = true
+				return nil
+			}
+			// The request wrote nothing (a refusal): its answer is stored alone.
+		}
 		if err := s.idem.CompleteIdempotencyKey(ctx, rec); err != nil {
+			if held != nil && carpool.ErrorCode(err) == carpool.ECONFLICT {
+				// A retry of this request committed first and this one was refused for
+				// what the retry did (a seat already booked): give the retry's answer.
+				if stored, exists, rerr := s.idem.IdempotencyKey(ctx, rec.Scope, rec.Key); rerr == nil && exists {
+					rw.discard()
+					done = true
+					return replay(w, r, stored, rec.RequestHash, s.now())
+				}
+			}
 			// The answer is already on its way; a retry finds the key applied without
 			// an answer (or, if the request changed nothing, takes it over after the
 			// lease). An unreserved request that met another one holding the key
@@ -151,18 +200,29 @@ func printable(s string) bool {
 	return true
 }
 
-// recorder passes an answer through and keeps a copy of its status and body.
+// recorder passes an answer through and keeps a copy of its status and body. With held
+// set it keeps the answer back (headers in held) until flush, after the commit.
 type recorder struct {
 	http.ResponseWriter
 	status int
 	body   bytes.Buffer
+	held   http.Header
+}
+
+func (rw *recorder) Header() http.Header {
+	if rw.held != nil {
+		return rw.held
+	}
+	return rw.ResponseWriter.Header()
 }
 
 func (rw *recorder) WriteHeader(status int) {
 	if rw.status == 0 {
 		rw.status = status
 	}
-	rw.ResponseWriter.WriteHeader(status)
+	if rw.held == nil {
+		rw.ResponseWriter.WriteHeader(status)
+	}
 }
 
 func (rw *recorder) Write(b []byte) (int, error) {
@@ -170,5 +230,28 @@ func (rw *recorder) Write(b []byte) (int, error) {
 		rw.status = http.StatusOK
 	}
 	rw.body.Write(b)
+	if rw.held != nil {
+		return len(b), nil
+	}
 	return rw.ResponseWriter.Write(b)
+}
+
+// flush sends a held answer.
+func (rw *recorder) flush() {
+	if rw.held == nil || rw.status == 0 {
+		return
+	}
+	h := rw.ResponseWriter.Header()
+	for k, v := range rw.held {
+		h[k] = v
+	}
+	rw.ResponseWriter.WriteHeader(rw.status)
+	_, _ = rw.ResponseWriter.Write(rw.body.Bytes())
+	rw.held, rw.status = nil, 0
+}
+
+// discard forgets a held answer that will not be sent.
+func (rw *recorder) discard() {
+	rw.held, rw.status = nil, 0
+	rw.body.Reset()
 }

@@ -51,18 +51,18 @@ func (s *Server) routes() {
 	s.mux.Handle("DELETE /api/v1/cars/{id}", s.authed(s.retireCar))
 
 	s.mux.Handle("GET /api/v1/cars/{id}/reservations", s.authed(s.listCarReservations))
-	s.mux.Handle("POST /api/v1/cars/{id}/reservations", s.authed(s.idempotent(s.createReservation)))
+	s.mux.Handle("POST /api/v1/cars/{id}/reservations", s.authed(s.idempotentInOneCommit(s.createReservation)))
 	s.mux.Handle("GET /api/v1/reservations", s.authed(s.listMyReservations))
 	s.mux.Handle("GET /api/v1/reservations/{id}", s.authed(s.getReservation))
 	s.mux.Handle("POST /api/v1/reservations/{id}/cancel", s.authed(s.cancelReservation))
 
 	s.mux.Handle("GET /api/v1/rides", s.authed(s.listRides))
-	s.mux.Handle("POST /api/v1/rides", s.authed(s.idempotent(s.createRide)))
+	s.mux.Handle("POST /api/v1/rides", s.authed(s.idempotentInOneCommit(s.createRide)))
 	s.mux.Handle("GET /api/v1/rides/{id}", s.authed(s.getRide))
 	s.mux.Handle("PATCH /api/v1/rides/{id}", s.authed(s.patchRide))
 	s.mux.Handle("POST /api/v1/rides/{id}/cancel", s.authed(s.cancelRide))
 
-	s.mux.Handle("POST /api/v1/rides/{id}/bookings", s.authed(s.idempotent(s.bookSeats)))
+	s.mux.Handle("POST /api/v1/rides/{id}/bookings", s.authed(s.idempotentInOneCommit(s.bookSeats)))
 	s.mux.Handle("GET /api/v1/bookings", s.authed(s.listMyBookings))
 	s.mux.Handle("GET /api/v1/bookings/{id}", s.authed(s.getBooking))
 	s.mux.Handle("POST /api/v1/bookings/{id}/cancel", s.authed(s.cancelBooking))

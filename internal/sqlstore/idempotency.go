@@ -106,12 +106,20 @@ func readIdempotencyKey(ctx context.Context, q queryer, scope, key string) (carp
 // PostgreSQL, this waited for if it was still uncommitted) or this request's own from an
 // earlier transaction.
 func claimUnreservedKey(ctx context.Context, tx *sql.Tx, claim carpool.IdempotencyRecord, now time.Time) (bool, error) {
+	claim.Status, claim.Location, claim.Body = carpool.IdempotencyApplied, "", nil
+	return insertUnreservedKey(ctx, tx, claim, now)
+}
+
+// insertUnreservedKey inserts rec, with its Status, Location and Body, under its key;
+// a record older than IdempotencyTTL gives way. It reports false when a record holds the
+// key.
+func insertUnreservedKey(ctx context.Context, tx *sql.Tx, rec carpool.IdempotencyRecord, now time.Time) (bool, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (scope, idem_key, request_hash, status, location, body, created_at)
-		VALUES ($1, $2, $3, $4, '', NULL, $5)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (scope, idem_key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status,
-			location = '', body = NULL, created_at = excluded.created_at
-		WHERE idempotency_keys.created_at < $6`,
-		claim.Scope, claim.Key, claim.RequestHash, carpool.IdempotencyApplied, ts(claim.CreatedAt), ts(now.Add(-carpool.IdempotencyTTL)))
+			location = excluded.location, body = excluded.body, created_at = excluded.created_at
+		WHERE idempotency_keys.created_at < $8`,
+		rec.Scope, rec.Key, rec.RequestHash, rec.Status, rec.Location, rec.Body, ts(rec.CreatedAt), ts(now.Add(-carpool.IdempotencyTTL)))
 	if err != nil {
 		return false, fmt.Errorf("idempotency key: %w", err)
 	}

@@ -130,13 +130,24 @@ func (s *Store) Close() error {
 // therefore not keep state between runs), after a jittered pause that grows with each
 // attempt; any other error rolls back and is returned.
 func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) error) error {
+	if h := s.held(ctx); h != nil {
+		return h.run(ctx, fn)
+	}
 	return s.retrying(ctx, func() error { return s.runTx(ctx, fn) })
 }
 
 // execAlone runs one write statement as its own transaction, which the engine commits:
 // one round trip where withTx takes three. It is rerun like a transaction.
+// Under a held commit (HoldCommit) it runs in the request's transaction instead.
 func (s *Store) execAlone(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	var res sql.Result
+	if h := s.held(ctx); h != nil {
+		err := h.run(ctx, func(tx *sql.Tx, _ time.Time) (err error) {
+			res, err = tx.ExecContext(ctx, q, args...)
+			return err
+		})
+		return res, err
+	}
 	err := s.retrying(ctx, func() (err error) {
 		res, err = s.db.ExecContext(ctx, q, args...)
 		return err

@@ -21,7 +21,18 @@ var _ carpool.Tx = (*unit)(nil)
 
 // InTx runs fn in one write transaction with its outbox events (see withTx for the
 // reruns a retryable failure causes).
+// Under a held commit (HoldCommit) the events wait for the commit instead.
 func (s *Store) InTx(ctx context.Context, fn func(tx carpool.Tx) error) error {
+	if h := s.held(ctx); h != nil {
+		return h.run(ctx, func(tx *sql.Tx, now time.Time) error {
+			u := &unit{s: s, tx: tx, now: now}
+			if err := fn(u); err != nil {
+				return err
+			}
+			h.events = append(h.events, u.events...)
+			return nil
+		})
+	}
 	return s.withTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		u := &unit{s: s, tx: tx, now: now}
 		if err := fn(u); err != nil {

@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -299,6 +301,135 @@ func testIdempotency(t *testing.T, open func(t *testing.T) carpool.Store) {
 		}
 		if booked != 1 || taken != 1 {
 			t.Fatalf("got %d bookings and %d seats taken, want 1 and 1", booked, taken)
+		}
+	})
+
+	// A held commit: the change, the key and the answer in one transaction.
+	held := func(claim carpool.IdempotencyRecord) (context.Context, carpool.HeldCommit) {
+		return e.s.HoldCommit(carpool.WithIdempotencyClaim(e.ctx, claim), claim)
+	}
+	answered := func(claim carpool.IdempotencyRecord, location string) carpool.IdempotencyRecord {
+		claim.Status, claim.Location, claim.Body = 201, location, []byte(`{"id":"x"}`)
+		return claim
+	}
+
+	t.Run("held: nothing commits before the answer, then the change and the answer together", func(t *testing.T) {
+		passenger := e.member(carpool.RoleMember)
+		ride := e.ride(e.member(carpool.RoleMember), 3, carpool.BookingInstant)
+		claim := unreserved(passenger)
+		ctx, hc := held(claim)
+		defer hc.Rollback()
+		b, err := e.f.BookSeats(ctx, ride.ID, passenger, carpool.BookingRequest{Seats: 1})
+		noErr(t, err, "book")
+		if r := e.rideNow(ride.ID); r.SeatsTaken != 0 {
+			t.Fatalf("seats taken before the commit: got %d, want 0", r.SeatsTaken)
+		}
+		if _, found, err := e.s.IdempotencyKey(e.ctx, claim.Scope, claim.Key); err != nil || found {
+			t.Fatalf("key before the commit: found %v err %v, want none", found, err)
+		}
+		committed, err := hc.Commit(e.ctx, answered(claim, "/api/v1/bookings/"+b.ID))
+		if err != nil || !committed {
+			t.Fatalf("commit: committed %v err %v", committed, err)
+		}
+		if r := e.rideNow(ride.ID); r.SeatsTaken != 1 {
+			t.Fatalf("seats taken after the commit: got %d, want 1", r.SeatsTaken)
+		}
+		got, found, err := e.s.IdempotencyKey(e.ctx, claim.Scope, claim.Key)
+		if err != nil || !found || got.Status != 201 || got.Location != "/api/v1/bookings/"+b.ID || string(got.Body) != `{"id":"x"}` {
+			t.Fatalf("key after the commit: got %+v found %v err %v, want the answer", got, found, err)
+		}
+	})
+
+	t.Run("held: a rollback leaves nothing, a request that wrote nothing commits nothing", func(t *testing.T) {
+		passenger := e.member(carpool.RoleMember)
+		ride := e.ride(e.member(carpool.RoleMember), 3, carpool.BookingInstant)
+		claim := unreserved(passenger)
+		ctx, hc := held(claim)
+		_, err := e.f.BookSeats(ctx, ride.ID, passenger, carpool.BookingRequest{Seats: 1})
+		noErr(t, err, "book")
+		hc.Rollback()
+		if committed, err := hc.Commit(e.ctx, answered(claim, "/x")); err != nil || committed {
+			t.Fatalf("commit after a rollback: committed %v err %v, want nothing", committed, err)
+		}
+		if r := e.rideNow(ride.ID); r.SeatsTaken != 0 {
+			t.Fatalf("seats taken: got %d, want 0", r.SeatsTaken)
+		}
+		if _, found, err := e.s.IdempotencyKey(e.ctx, claim.Scope, claim.Key); err != nil || found {
+			t.Fatalf("key: found %v err %v, want none", found, err)
+		}
+		// A refusal writes nothing: there is nothing to commit, the answer goes alone.
+		_, hc = held(unreserved(passenger))
+		if committed, err := hc.Commit(e.ctx, answered(claim, "/x")); err != nil || committed {
+			t.Fatalf("commit of nothing: committed %v err %v", committed, err)
+		}
+	})
+
+	t.Run("held: a later write that fails is undone alone", func(t *testing.T) {
+		passenger := e.member(carpool.RoleMember)
+		ride := e.ride(e.member(carpool.RoleMember), 1, carpool.BookingInstant)
+		other := e.ride(e.member(carpool.RoleMember), 3, carpool.BookingInstant)
+		late := e.member(carpool.RoleMember)
+		// Everything the request writes goes through ctx: on SQLite the held transaction
+		// has the one writer connection until it commits.
+		claim := unreserved(passenger)
+		ctx, hc := held(claim)
+		defer hc.Rollback()
+		_, err := e.f.BookSeats(ctx, ride.ID, passenger, carpool.BookingRequest{Seats: 1})
+		noErr(t, err, "book")
+		// The ride is full now (in the held transaction): the second booking is refused,
+		// and only its own writes go.
+		_, err = e.f.BookSeats(ctx, ride.ID, late, carpool.BookingRequest{Seats: 1})
+		wantCode(t, err, carpool.ECONFLICT, "")
+		_, err = e.f.BookSeats(ctx, other.ID, passenger, carpool.BookingRequest{Seats: 1})
+		noErr(t, err, "a third write in the same transaction")
+		if committed, err := hc.Commit(e.ctx, answered(claim, "/x")); err != nil || !committed {
+			t.Fatalf("commit: committed %v err %v", committed, err)
+		}
+		if a, b := e.rideNow(ride.ID).SeatsTaken, e.rideNow(other.ID).SeatsTaken; a != 1 || b != 1 {
+			t.Fatalf("seats taken: got %d and %d, want 1 and 1", a, b)
+		}
+	})
+
+	t.Run("held: of requests at once with one key one commits, the others roll back", func(t *testing.T) {
+		passenger := e.member(carpool.RoleMember)
+		claim := unreserved(passenger)
+		const n = 8
+		rides := make([]carpool.Ride, n)
+		for i := range rides {
+			rides[i] = e.ride(e.member(carpool.RoleMember), 3, carpool.BookingInstant)
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		committed, held := 0, 0
+		for i := range n {
+			wg.Go(func() {
+				mine := claim
+				mine.CreatedAt = claim.CreatedAt.Add(time.Duration(i) * time.Microsecond)
+				ctx, hc := e.s.HoldCommit(carpool.WithIdempotencyClaim(e.ctx, mine), mine)
+				defer hc.Rollback()
+				_, err := e.f.BookSeats(ctx, rides[i].ID, passenger, carpool.BookingRequest{Seats: 1})
+				if err == nil {
+					_, err = hc.Commit(e.ctx, answered(mine, "/x"))
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil:
+					committed++
+				case errors.Is(err, carpool.ErrIdempotencyKeyHeld):
+					held++
+				default:
+					t.Errorf("book: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		taken := 0
+		for _, r := range rides {
+			taken += e.rideNow(r.ID).SeatsTaken
+		}
+		if committed != 1 || held != n-1 || taken != 1 {
+			t.Fatalf("got %d commits, %d told the key is held, %d seats taken; want 1, %d, 1", committed, held, taken, n-1)
 		}
 	})
 

@@ -399,6 +399,10 @@ func (is *instrumentedStore) ReleaseIdempotencyKey(ctx context.Context, rec carp
 	return is.next.ReleaseIdempotencyKey(ctx, rec)
 }
 
+func (is *instrumentedStore) HoldCommit(ctx context.Context, rec carpool.IdempotencyRecord) (_ context.Context, _ carpool.HeldCommit) {
+	return is.next.HoldCommit(ctx, rec)
+}
+
 func (is *instrumentedStore) TakeSignInAttempt(ctx context.Context, keys []carpool.ThrottleKey) (_ []time.Duration, err error) {
 	ctx, end := is.start(ctx, "TakeSignInAttempt")
 	defer func() { end(err) }()
