@@ -13,7 +13,9 @@
 #   started again resolves it -> the backup CronJob run as a Job lands in S3 (versitygw) ->
 #   restore into a fresh install, same data through the API -> helm rollback -> a pull
 #   without the secret fails with 401 -> kubectl apply -k of the prod overlay into another
-#   namespace: migration, PostgreSQL and three replicas Ready.
+#   namespace: migration, PostgreSQL and three replicas Ready -> PostgreSQL by CloudNativePG
+#   (a primary and a standby): the primary's pod deleted under booking load, none of the
+#   bookings lost or overbooked (scripts/checks/lib/cloudnative-pg-failover.sh).
 # Needs root. Locally it skips when it cannot run (not root); with CI=1 that fails.
 # CARPOOL_CLUSTER_KEEP=1 leaves the cluster running afterwards for a look around.
 set -euo pipefail
@@ -35,6 +37,7 @@ NS=carpool-e2e
 NS_RESTORE=carpool-e2e-restore
 NS_PROD=carpool-e2e-prod
 NS_FOREIGN=carpool-e2e-foreign
+NS_CNPG=carpool-e2e-cnpg
 started=$(date +%s)
 current=""
 s3_pid=""
@@ -53,7 +56,8 @@ cleanup() {
 	if [ "$rc" -ne 0 ]; then
 		echo "== FAILED in step: ${current:-setup} (exit $rc); the cluster as it is:"
 		"$cluster" diagnose 2>&1 | tail -n 200
-		for ns in $NS $NS_RESTORE $NS_PROD; do
+		k -n "$NS_CNPG" get cluster carpool-postgresql -o yaml 2>/dev/null | sed -n '/^status:/,$p' | head -n 60
+		for ns in $NS $NS_RESTORE $NS_PROD $NS_CNPG cnpg-system; do
 			for p in $(k get pods -n "$ns" -o name 2>/dev/null); do
 				echo "--- logs $ns/$p"
 				k logs -n "$ns" "$p" --all-containers --tail=30 2>&1
@@ -427,4 +431,6 @@ kubectl kustomize --load-restrictor LoadRestrictionsNone "$work/prod" >"$work/pr
 k apply -f "$work/prod.yaml" | sed 's/^/   /'
 ready "$NS_PROD"
 k -n "$NS_PROD" get deploy,statefulset,pvc,hpa,pdb,networkpolicy
+
+. scripts/checks/lib/cloudnative-pg-failover.sh
 end_step
