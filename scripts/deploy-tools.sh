@@ -2,7 +2,7 @@
 # Installs the tools that validate deploy/ into .cache/bin (idempotent; pinned versions):
 # helm, kube-score, promtool (unit tests of the alerts), promql-check (tools/promql-check:
 # Prometheus' PromQL parser) and
-# kube-apiserver (built from tools/kube-apiserver). etcd comes from Debian's etcd-server
+# kube-apiserver (the cluster's, scripts/cluster-build). etcd comes from Debian's etcd-server
 # package; kubectl (with kustomize) must already be on the machine.
 #   scripts/deploy-tools.sh [etcd] [helm] [kube-score] [promtool] [promql-check] [kube-apiserver]
 # (default: all)

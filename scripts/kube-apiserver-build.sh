@@ -1,28 +1,13 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver from the pinned tools module tools/kube-apiserver into
-# .cache/bin/kube-apiserver. Idempotent: it rebuilds only when the tools module changed
-# or this script changed (a stamp holds their hash). Takes ~4 minutes on 2 idle cores.
+# Puts the API server that scripts/checks/70-deploy.sh validates the manifests against
+# (kubectl apply --dry-run=server) at .cache/bin/kube-apiserver: the cluster's own
+# kube-apiserver (scripts/cluster-build kubernetes, built from tools/kubernetes and cached by
+# version), so the dry run and the real cluster of 90-cluster.sh run one build of one
+# release. Idempotent; the first build of the cluster's programs takes 15+ minutes.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-mod="$top/tools/kube-apiserver"
 bin="$top/.cache/bin/kube-apiserver"
-stamp="$bin.stamp"
-want=$(cat "$mod/go.mod" "$mod/go.sum" "$mod/main.go" "$0" | sha256sum | cut -d' ' -f1)
-
-if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
-  echo "kube-apiserver: up to date ($bin)"
-  exit 0
-fi
+"$top/scripts/cluster-build" kubernetes
 mkdir -p "$(dirname "$bin")"
-echo "kube-apiserver: building from $mod (k8s.io/kubernetes, see go.mod); this takes minutes"
-start=$(date +%s)
-# Stamp the release version, as Kubernetes' own build does (it reports v0.0.0 otherwise).
-version=$(cd "$mod" && go list -m -f '{{.Version}}' k8s.io/kubernetes)
-minor=${version#v1.}; minor=${minor%%.*}
-pkg=k8s.io/component-base/version
-(cd "$mod" && CGO_ENABLED=0 go build -trimpath \
-  -ldflags="-s -w -X $pkg.gitVersion=$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean" \
-  -o "$bin.tmp" .)
-mv "$bin.tmp" "$bin"
-echo "$want" >"$stamp"
-echo "kube-apiserver: built in $(( $(date +%s) - start ))s: $("$bin" --version)"
+ln -sfn "$("$top/scripts/cluster-build" kubernetes-dir)/kube-apiserver" "$bin"
+echo "kube-apiserver: $("$bin" --version) ($(readlink "$bin"))"
