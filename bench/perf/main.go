@@ -216,15 +216,18 @@ func (p *proc) stop() {
 }
 
 // rssKB is the resident set of a process in kB.
-func rssKB(pid int) float64 {
+func rssKB(pid int) float64 { return statusKB(pid, "VmRSS:") }
+
+// statusKB reads one kB field of /proc/PID/status (VmRSS, RssAnon, RssFile).
+func statusKB(pid int, field string) float64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
+		if strings.HasPrefix(line, field) {
 			var kb float64
-			fmt.Sscanf(strings.TrimPrefix(line, "VmRSS:"), "%f", &kb)
+			fmt.Sscanf(strings.TrimPrefix(line, field), "%f", &kb)
 			return kb
 		}
 	}

@@ -42,6 +42,11 @@ type Options struct {
 	// HashWait is how long a sign-in waits for a hash slot before it is refused with
 	// EUNAVAILABLE; 0 means DefaultHashWait.
 	HashWait time.Duration
+	// HashMemoryReturn is how long after the last password hash the memory the hashes
+	// used is handed back to the OS (a forced collection, debug.FreeOSMemory); 0 never
+	// (tests, where collections forced by each App would only slow the others).
+	// serve sets DefaultHashMemoryReturn.
+	HashMemoryReturn time.Duration
 	// AccountBackoff and AddressBackoff throttle sign-in attempts per account and per
 	// client address; zero values mean carpool.AccountBackoff and carpool.AddressBackoff.
 	// Tests make the waits long, so that no wait ends while they look at it.
@@ -187,7 +192,11 @@ func New(store carpool.Store, opts Options) *App {
 	if wait <= 0 {
 		wait = DefaultHashWait
 	}
-	a.hashes = newHashSlots(slots, wait)
+	var giveBack func()
+	if opts.HashMemoryReturn > 0 {
+		giveBack = debug.FreeOSMemory
+	}
+	a.hashes = newHashSlots(slots, wait, giveBack, opts.HashMemoryReturn)
 	a.accountBackoff, a.addressBackoff = opts.AccountBackoff, opts.AddressBackoff
 	if a.accountBackoff == (carpool.Backoff{}) {
 		a.accountBackoff = carpool.AccountBackoff
