@@ -72,19 +72,36 @@ func (s *Store) SearchRides(ctx context.Context, q carpool.RideQuery, offset, li
 }
 
 // rankCandidates reads the candidates of q with cols and scan, and ranks them.
+//
+// The ranking favours departures near the middle of the window, so when there are more
+// candidates than the cap, those nearest to it are kept: half from each side. Most
+// searches have far fewer, so one query for the whole window comes first; only when it
+// holds more than half the cap on either side are the two sides read apart, so the
+// candidates are always those the two-sided reading gives.
 func (s *Store) rankCandidates(ctx context.Context, q carpool.RideQuery, cols string, scan func(rowScanner) (carpool.Ride, error)) ([]carpool.RideMatch, error) {
 	wished := q.DepartAfter.Add(q.DepartBefore.Sub(q.DepartAfter) / 2)
-	// The ranking favours departures near the middle of the window, so when there are
-	// more candidates than the cap, keep those nearest to it: half from each side.
-	later, err := s.searchSide(ctx, q, cols, scan, "depart_at >= ", wished, " ORDER BY depart_at, id")
+	all, err := s.searchSide(ctx, q, cols, scan, "", wished, "", searchCandidates+1)
 	if err != nil {
 		return nil, err
 	}
-	earlier, err := s.searchSide(ctx, q, cols, scan, "depart_at < ", wished, " ORDER BY depart_at DESC, id")
+	later, split := 0, ts(wished) // as the SQL of the sides compares
+	for _, r := range all {
+		if !r.DepartAt.Before(split) {
+			later++
+		}
+	}
+	if len(all) <= searchCandidates && later <= searchCandidates/2 && len(all)-later <= searchCandidates/2 {
+		return q.Rank(all), nil
+	}
+	late, err := s.searchSide(ctx, q, cols, scan, "depart_at >= ", wished, " ORDER BY depart_at, id", searchCandidates/2)
 	if err != nil {
 		return nil, err
 	}
-	return q.Rank(append(later, earlier...)), nil
+	early, err := s.searchSide(ctx, q, cols, scan, "depart_at < ", wished, " ORDER BY depart_at DESC, id", searchCandidates/2)
+	if err != nil {
+		return nil, err
+	}
+	return q.Rank(append(late, early...)), nil
 }
 
 // page is at most limit matches after offset (limit 0: all after offset).
@@ -116,15 +133,17 @@ func sameRanking(whole, ranked carpool.Ride) bool {
 		whole.DetourKM == ranked.DetourKM
 }
 
-// searchSide pre-selects candidates on one side of the wished departure, at most half
-// the cap, ordered away from it.
-func (s *Store) searchSide(ctx context.Context, q carpool.RideQuery, cols string, scan func(rowScanner) (carpool.Ride, error), side string, wished time.Time, order string) ([]carpool.Ride, error) {
+// searchSide pre-selects at most limit candidates, on one side of the wished departure
+// (side "": the whole window), in order.
+func (s *Store) searchSide(ctx context.Context, q carpool.RideQuery, cols string, scan func(rowScanner) (carpool.Ride, error), side string, wished time.Time, order string, limit int) ([]carpool.Ride, error) {
 	var a args
 	conds := []string{
 		"status = 'open'",
 		"depart_at >= " + a.add(ts(q.DepartAfter)),
 		"depart_at <= " + a.add(ts(q.DepartBefore)),
-		side + a.add(ts(wished)),
+	}
+	if side != "" {
+		conds = append(conds, side+a.add(ts(wished)))
 	}
 	if q.Full {
 		conds = append(conds, "seats - seats_taken < "+a.add(max(q.Seats, 1)))
@@ -166,7 +185,7 @@ func (s *Store) searchSide(ctx context.Context, q carpool.RideQuery, cols string
 			conds = append(conds, extra...)
 		}
 	}
-	rows, err := s.read().QueryContext(ctx, `SELECT `+cols+` FROM `+table+where(conds)+order+` LIMIT `+a.add(searchCandidates/2), a...)
+	rows, err := s.read().QueryContext(ctx, `SELECT `+cols+` FROM `+table+where(conds)+order+` LIMIT `+a.add(limit), a...)
 	if err != nil {
 		return nil, fmt.Errorf("search rides: %w", err)
 	}

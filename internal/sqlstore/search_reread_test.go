@@ -171,3 +171,76 @@ func ids(rides ...carpool.Ride) []string {
 	}
 	return out
 }
+
+// A window holding more candidates on one side of the wished departure than half the
+// cap keeps the nearest half-cap of that side and every one of the other: the search
+// reads the whole window at once only when that gives the same candidates.
+func TestSearchKeepsTheNearestOfACrowdedSide(t *testing.T) {
+	for name, open := range engines(t) {
+		t.Run(name, func(t *testing.T) {
+			e := open(t)
+			ctx := context.Background()
+			now := carpool.Timestamp(time.Now())
+			driver := carpool.Member{ID: carpool.NewID(), Email: "crowd@example.com", Name: "Driver", Role: carpool.RoleMember,
+				PasswordHash: "unused", CreatedAt: now, UpdatedAt: now}
+			if err := e.store.CreateMember(ctx, driver); err != nil {
+				t.Fatal(err)
+			}
+			car := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, Plate: "ZH-2", Make: "VW", Model: "ID.4",
+				Seats: 8, OwnerID: driver.ID, Status: carpool.CarActive, Version: 1, CreatedAt: now, UpdatedAt: now}
+			if err := e.store.CreateCar(ctx, car); err != nil {
+				t.Fatal(err)
+			}
+			from, to := carpool.Point{Lat: 47.3779, Lon: 8.5403}, carpool.Point{Lat: 46.9490, Lon: 7.4391}
+			wished := now.Truncate(time.Hour).Add(72 * time.Hour)
+			const later = 1001 // one more than half the cap (sqlstore's searchCandidates)
+			var latest, earlier carpool.Ride
+			err := e.store.InTx(ctx, func(tx carpool.Tx) error {
+				// every ride at the wished place, the later ones a second apart after the
+				// wished time, one ride a minute before it
+				for i := range later + 1 {
+					at := wished.Add(time.Duration(i) * time.Second)
+					if i == later {
+						at = wished.Add(-time.Minute)
+					}
+					r, err := carpool.NewRide(carpool.RideInput{CarID: car.ID, From: carpool.Place{Label: "a", Lat: from.Lat, Lon: from.Lon},
+						To: carpool.Place{Label: "b", Lat: to.Lat, Lon: to.Lon}, DepartAt: at, Seats: 3, BookingMode: carpool.BookingInstant}, driver, car, nil, now)
+					if err != nil {
+						return err
+					}
+					if err := tx.InsertRide(ctx, r); err != nil {
+						return err
+					}
+					switch i {
+					case later - 1:
+						latest = r
+					case later:
+						earlier = r
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := carpool.RideQuery{From: &from, To: &to, RadiusKM: 5, DepartAfter: wished.Add(-time.Hour), DepartBefore: wished.Add(time.Hour)}.Normalize(now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := e.store.SearchRides(ctx, q, 0, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != later {
+				t.Fatalf("got %d rides, want %d: the nearest %d after the wished time and the one before", len(got), later, later-1)
+			}
+			found := map[string]bool{}
+			for _, m := range got {
+				found[m.Ride.ID] = true
+			}
+			if found[latest.ID] || !found[earlier.ID] {
+				t.Errorf("the latest ride found: %v (want false); the earlier one found: %v (want true)", found[latest.ID], found[earlier.ID])
+			}
+		})
+	}
+}
