@@ -129,6 +129,11 @@ func openPool(ctx context.Context, path string, conns int, readOnly bool) (*sql.
 	q.Add("_pragma", "synchronous(NORMAL)") // durable in WAL mode except for the last commits on power loss
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
+		// Reads map the file instead of copying each page through a read(2) into a
+		// small per-connection cache: a ride search over 100k rides spent a fifth of
+		// its CPU there. Only pages a query touches become resident, and they are the
+		// kernel's page cache, shared by the connections; writes keep the plain path.
+		q.Add("_pragma", "mmap_size(268435456)")
 	} else {
 		q.Add("_pragma", "journal_mode(WAL)")
 	}

@@ -22,42 +22,128 @@ const searchCandidates = 2000
 // limit after offset. The SQL narrows by status, departure window, free seats and the
 // bounding boxes of both ends (through the engine's spatial index, Dialect.EndsIndex) or
 // the corridor; the exact haversine test and the ranking are the domain's.
+//
+// The candidates are read with only the columns the ranking looks at (rankCols): most
+// of them are ranked out, and reading every column of each cost more than the ranking
+// (labels, notes and timestamps to decode). Only the page's rides are then read whole,
+// by id. Should one of them have changed in between so that it might rank differently,
+// the search runs again reading every column at once, so a page is always the ranking
+// of one reading of the rides.
 func (s *Store) SearchRides(ctx context.Context, q carpool.RideQuery, offset, limit int) ([]carpool.RideMatch, error) {
-	wished := q.DepartAfter.Add(q.DepartBefore.Sub(q.DepartAfter) / 2)
-	// The ranking favours departures near the middle of the window, so when there are
-	// more candidates than the cap, keep those nearest to it: half from each side.
-	later, err := s.searchSide(ctx, q, "depart_at >= ", wished, " ORDER BY depart_at, id")
-	if err != nil {
-		return nil, err
-	}
-	earlier, err := s.searchSide(ctx, q, "depart_at < ", wished, " ORDER BY depart_at DESC, id")
-	if err != nil {
-		return nil, err
-	}
-	rides := append(later, earlier...)
-	matches := q.Rank(rides)
 	if offset < 0 {
 		offset = 0
 	}
+	matches, err := s.rankCandidates(ctx, q, rankCols, scanRankedRide)
+	if err != nil {
+		return nil, err
+	}
+	matches = page(matches, offset, limit)
+	if len(matches) == 0 {
+		return matches, nil
+	}
+	if s.betweenSearchReads != nil {
+		s.betweenSearchReads()
+	}
+	ids := make([]string, len(matches))
+	for i, m := range matches {
+		ids[i] = m.Ride.ID
+	}
+	whole, err := s.RidesByID(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("search rides: %w", err)
+	}
+	byID := make(map[string]carpool.Ride, len(whole))
+	for _, r := range whole {
+		byID[r.ID] = r
+	}
+	for i := range matches {
+		r, ok := byID[matches[i].Ride.ID]
+		if !ok || !sameRanking(r, matches[i].Ride) {
+			// changed since it was ranked: rank one reading of every column instead
+			all, err := s.rankCandidates(ctx, q, rideCols, scanRide)
+			if err != nil {
+				return nil, err
+			}
+			return page(all, offset, limit), nil
+		}
+		matches[i].Ride = r
+	}
+	return matches, nil
+}
+
+// rankCandidates reads the candidates of q with cols and scan, and ranks them.
+//
+// The ranking favours departures near the middle of the window, so when there are more
+// candidates than the cap, those nearest to it are kept: half from each side. Most
+// searches have far fewer, so one query for the whole window comes first; only when it
+// holds more than half the cap on either side are the two sides read apart, so the
+// candidates are always those the two-sided reading gives.
+func (s *Store) rankCandidates(ctx context.Context, q carpool.RideQuery, cols string, scan func(rowScanner) (carpool.Ride, error)) ([]carpool.RideMatch, error) {
+	wished := q.DepartAfter.Add(q.DepartBefore.Sub(q.DepartAfter) / 2)
+	all, err := s.searchSide(ctx, q, cols, scan, "", wished, "", searchCandidates+1)
+	if err != nil {
+		return nil, err
+	}
+	later, split := 0, ts(wished) // as the SQL of the sides compares
+	for _, r := range all {
+		if !r.DepartAt.Before(split) {
+			later++
+		}
+	}
+	if len(all) <= searchCandidates && later <= searchCandidates/2 && len(all)-later <= searchCandidates/2 {
+		return q.Rank(all), nil
+	}
+	late, err := s.searchSide(ctx, q, cols, scan, "depart_at >= ", wished, " ORDER BY depart_at, id", searchCandidates/2)
+	if err != nil {
+		return nil, err
+	}
+	early, err := s.searchSide(ctx, q, cols, scan, "depart_at < ", wished, " ORDER BY depart_at DESC, id", searchCandidates/2)
+	if err != nil {
+		return nil, err
+	}
+	return q.Rank(append(late, early...)), nil
+}
+
+// page is at most limit matches after offset (limit 0: all after offset).
+func page(matches []carpool.RideMatch, offset, limit int) []carpool.RideMatch {
 	if offset >= len(matches) {
-		return []carpool.RideMatch{}, nil
+		return []carpool.RideMatch{}
 	}
 	matches = matches[offset:]
 	if limit > 0 && limit < len(matches) {
 		matches = matches[:limit]
 	}
-	return matches, nil
+	return matches
 }
 
-// searchSide pre-selects candidates on one side of the wished departure, at most half
-// the cap, ordered away from it.
-func (s *Store) searchSide(ctx context.Context, q carpool.RideQuery, side string, wished time.Time, order string) ([]carpool.Ride, error) {
+// rankCols are the columns carpool.RideQuery.Rank looks at; the status is 'open' by
+// the search's WHERE.
+const rankCols = "id, from_lat, from_lon, to_lat, to_lon, depart_at, seats, seats_taken, detour_km"
+
+func scanRankedRide(r rowScanner) (carpool.Ride, error) {
+	x := carpool.Ride{Status: carpool.RideOpen}
+	err := r.Scan(&x.ID, &x.From.Lat, &x.From.Lon, &x.To.Lat, &x.To.Lon, timeCol{&x.DepartAt}, &x.Seats, &x.SeatsTaken, &x.DetourKM)
+	return x, err
+}
+
+// sameRanking reports whether whole ranks as ranked did: every field Rank reads is equal.
+func sameRanking(whole, ranked carpool.Ride) bool {
+	return whole.Status == ranked.Status && whole.From.Point() == ranked.From.Point() && whole.To.Point() == ranked.To.Point() &&
+		whole.DepartAt.Equal(ranked.DepartAt) && whole.Seats == ranked.Seats && whole.SeatsTaken == ranked.SeatsTaken &&
+		whole.DetourKM == ranked.DetourKM
+}
+
+// searchSide pre-selects at most limit candidates, on one side of the wished departure
+// (side "": the whole window), in order.
+func (s *Store) searchSide(ctx context.Context, q carpool.RideQuery, cols string, scan func(rowScanner) (carpool.Ride, error), side string, wished time.Time, order string, limit int) ([]carpool.Ride, error) {
 	var a args
 	conds := []string{
 		"status = 'open'",
 		"depart_at >= " + a.add(ts(q.DepartAfter)),
 		"depart_at <= " + a.add(ts(q.DepartBefore)),
-		side + a.add(ts(wished)),
+	}
+	if side != "" {
+		conds = append(conds, side+a.add(ts(wished)))
 	}
 	if q.Full {
 		conds = append(conds, "seats - seats_taken < "+a.add(max(q.Seats, 1)))
@@ -99,11 +185,11 @@ func (s *Store) searchSide(ctx context.Context, q carpool.RideQuery, side string
 			conds = append(conds, extra...)
 		}
 	}
-	rows, err := s.read().QueryContext(ctx, `SELECT `+rideCols+` FROM `+table+where(conds)+order+` LIMIT `+a.add(searchCandidates/2), a...)
+	rows, err := s.read().QueryContext(ctx, `SELECT `+cols+` FROM `+table+where(conds)+order+` LIMIT `+a.add(limit), a...)
 	if err != nil {
 		return nil, fmt.Errorf("search rides: %w", err)
 	}
-	rides, err := collect(rows, scanRide)
+	rides, err := collect(rows, scan)
 	if err != nil {
 		return nil, fmt.Errorf("search rides: %w", err)
 	}

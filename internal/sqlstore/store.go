@@ -66,6 +66,9 @@ type Store struct {
 	prepared *preparedReads // nil unless WithPreparedReads
 	dialect  Dialect
 	now      func() time.Time
+	// betweenSearchReads runs between a search's ranking and its reading of the page's
+	// rides; only tests set it, to change a ride in between.
+	betweenSearchReads func()
 }
 
 var _ carpool.Store = (*Store)(nil)
