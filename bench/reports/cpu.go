@@ -27,6 +27,14 @@ type CPUFigure struct {
 	LoadStart string  `json:"load_average_start"`
 }
 
+// cpuTargets are the fleet report's targets in CPU milliseconds per report: a year of
+// 500 cars within half a second on PostgreSQL and a second on SQLite, a quarter within
+// 150 ms on both (judged on -small too, where they mean nothing).
+var cpuTargets = map[string]int{
+	"postgres, year (52 weeks)": 500, "sqlite, year (52 weeks)": 1000,
+	"postgres, quarter (13 weeks)": 150, "sqlite, quarter (13 weeks)": 150,
+}
+
 // measureCPU runs each period's fleet report n times in a row, after one to warm up,
 // and returns the CPU per report. With the wall clock of a loaded machine swinging by
 // several times between runs, CPU per report is the figure that can be compared.
@@ -72,8 +80,15 @@ func measureCPU(ctx context.Context, e *benchdb.Engine, f *fixture, n int, pgPID
 			fig.ServerMS = per(s1 - s0)
 		}
 		fig.TotalMS = benchdb.Round(fig.ClientMS + fig.ServerMS)
-		fmt.Printf("CPU per report, %s, %s: %.1f ms (this process %.1f, server %.1f), wall %.1f ms, %d reports, load %s\n",
-			e.Name, p.name, fig.TotalMS, fig.ClientMS, fig.ServerMS, fig.WallMS, n, load)
+		verdict := ""
+		if limit, ok := cpuTargets[e.Name+", "+p.name]; ok {
+			verdict = fmt.Sprintf(" (target ≤ %d ms: ❌)", limit)
+			if fig.TotalMS <= float64(limit) {
+				verdict = fmt.Sprintf(" (target ≤ %d ms: ✅)", limit)
+			}
+		}
+		fmt.Printf("CPU per report, %s, %s: %.1f ms%s (this process %.1f, server %.1f), wall %.1f ms, %d reports, load %s\n",
+			e.Name, p.name, fig.TotalMS, verdict, fig.ClientMS, fig.ServerMS, fig.WallMS, n, load)
 		out = append(out, fig)
 	}
 	return out, nil

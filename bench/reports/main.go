@@ -15,6 +15,11 @@
 //	go run ./bench/reports -out bench/reports/results.json                  # SQLite
 //	go run ./bench/reports -postgres postgres://... -pglog /path/to/server.log
 //
+// With -cpu N each period's fleet report runs N times in a row after the fill, and its
+// CPU per report (this process's, plus the PostgreSQL server's with -pgpid) is printed
+// against the reports' targets: on a loaded machine the wall clock swings by several
+// times between runs, CPU per report much less.
+//
 // scripts/bench-reports.sh runs both engines, starting a throwaway PostgreSQL.
 package main
 
