@@ -21,7 +21,7 @@ func (s *Store) RideFigures(ctx context.Context, f carpool.RideFigureFilter) (ca
 		conds = append(conds, "b.passenger_id = "+a.add(f.PassengerID))
 	}
 	q := `SELECT COUNT(*), COALESCE(SUM(CASE WHEN ` + seats + ` > 0 THEN 1 ELSE 0 END), 0), COALESCE(SUM(` + seats + `), 0),
-		CAST(COALESCE(SUM(` + seats + ` * ` + "r.road_km" + `), 0) AS DOUBLE PRECISION) FROM ` + from + where(conds)
+		CAST(COALESCE(SUM(` + seats + ` * r.road_km), 0) AS DOUBLE PRECISION) FROM ` + from + where(conds)
 	var out carpool.RideFigures
 	if err := s.read().QueryRowContext(ctx, q, a...).Scan(&out.Offered, &out.Shared, &out.SeatsFilled, &out.PassengerKM); err != nil {
 		return carpool.RideFigures{}, fmt.Errorf("ride figures: %w", err)
