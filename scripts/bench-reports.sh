@@ -5,7 +5,7 @@
 # binaries under /usr/lib/postgresql (its log is where auto_explain writes the plans)
 # and stops it at the end. ROUNDS (default 40) sets how often each case runs; arguments
 # after the output file go to bench/reports on both engines (bench/run --smoke passes
-# -small -budget 1s -plans ...).
+# -small -budget 1s -plans ...; -cpu N -rounds 0 gives the CPU per fleet report only).
 set -eu
 out=${1:-bench/reports/results.json}
 [ $# -gt 0 ] && shift
@@ -28,4 +28,4 @@ trap '$as "$bin/pg_ctl" --pgdata "$dir/data" -m immediate stop >/dev/null; rm -r
 chmod a+r "$dir/log"
 url="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
 echo "PostgreSQL:"
-go run ./bench/reports -rounds "$rounds" -postgres "$url" -pglog "$dir/log" -out "$out" "$@"
+go run ./bench/reports -rounds "$rounds" -postgres "$url" -pglog "$dir/log" -pgpid "$dir/data/postmaster.pid" -out "$out" "$@"

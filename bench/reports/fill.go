@@ -144,15 +144,15 @@ func fill(ctx context.Context, e *benchdb.Engine) (*fixture, error) {
 	rides, bookings := g.rides(res)
 	f.data.Rides, f.data.Bookings = len(rides), len(bookings)
 	err = batch(ctx, e.DB, len(rides), `INSERT INTO rides (id, driver_id, car_id, reservation_id, from_label, from_lat, from_lon,
-		to_label, to_lat, to_lon, depart_at, seats, seats_taken, booking_mode, notes, status, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`, func(i int) []any {
+		to_label, to_lat, to_lon, depart_at, seats, seats_taken, booking_mode, notes, status, version, created_at, updated_at, road_km)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`, func(i int) []any {
 		r := rides[i]
 		var resID any
 		if r.res != "" {
 			resID = r.res
 		}
 		return []any{r.id, r.driver, r.car, resID, "From", r.a.Lat, r.a.Lon, "To", r.b.Lat, r.b.Lon, ts(r.depart), r.seats, r.taken,
-			"instant", "", r.status, 1, ts(r.depart.AddDate(0, 0, -3)), ts(r.depart.AddDate(0, 0, -3))}
+			"instant", "", r.status, 1, ts(r.depart.AddDate(0, 0, -3)), ts(r.depart.AddDate(0, 0, -3)), carpool.RoadKM(r.a, r.b)}
 	})
 	if err != nil {
 		return nil, fmt.Errorf("rides: %w", err)

@@ -15,6 +15,11 @@
 //	go run ./bench/reports -out bench/reports/results.json                  # SQLite
 //	go run ./bench/reports -postgres postgres://... -pglog /path/to/server.log
 //
+// With -cpu N each period's fleet report runs N times in a row after the fill, and its
+// CPU per report (this process's, plus the PostgreSQL server's with -pgpid) is printed
+// against the reports' targets: on a loaded machine the wall clock swings by several
+// times between runs, CPU per report much less.
+//
 // scripts/bench-reports.sh runs both engines, starting a throwaway PostgreSQL.
 package main
 
@@ -67,6 +72,8 @@ type Report struct {
 	// the machine's 2 cores are shared with other engineers' builds and tests.
 	LoadAverage map[string]string `json:"load_average,omitempty"`
 	Results     []Result          `json:"results"`
+	// CPU is the CPU per fleet report (-cpu), of every engine measured.
+	CPU []CPUFigure `json:"cpu_per_report,omitempty"`
 }
 
 // Data counts what an engine was filled with.
@@ -91,6 +98,8 @@ func main() {
 	budget := flag.Duration("budget", 40*time.Second, "time after which a case stops taking part in the rounds (it keeps at least 5 runs)")
 	migratedOnly := flag.Bool("migrated-only", false, "measure the schema as migrated only, not again without the index of 00012")
 	small := flag.Bool("small", false, "a fleet of 20 cars instead of 500 (bench/run --smoke: proves the bench runs, figures mean nothing)")
+	cpu := flag.Int("cpu", 0, "after filling, run each period's fleet report this many times in a row and print its CPU per report (0: not)")
+	pgpid := flag.String("pgpid", "", "the PostgreSQL server's postmaster.pid, so -cpu counts the server's CPU too")
 	flag.Parse()
 	if *small {
 		useSmallFleet()
@@ -99,7 +108,7 @@ func main() {
 	if *migratedOnly {
 		phases = phases[:1]
 	}
-	if err := run(*pg, *pglog, *plans, *out, *rounds, *budget, phases); err != nil {
+	if err := run(*pg, *pglog, *plans, *out, *rounds, *budget, phases, *cpu, *pgpid); err != nil {
 		fmt.Fprintln(os.Stderr, "bench reports:", err)
 		os.Exit(1)
 	}
@@ -137,7 +146,7 @@ type kase struct {
 	spent  time.Duration
 }
 
-func run(pg, pglog, plansOut, out string, rounds int, budget time.Duration, phases []string) error {
+func run(pg, pglog, plansOut, out string, rounds int, budget time.Duration, phases []string, cpu int, pgpid string) error {
 	ctx := context.Background()
 	e, err := benchdb.Open(ctx, pg, postgres.WithStatementTimeout(0))
 	if err != nil {
@@ -154,6 +163,16 @@ func run(pg, pglog, plansOut, out string, rounds int, budget time.Duration, phas
 
 	report := Report{At: time.Now().UTC().Format(time.RFC3339), GoVersion: runtime.Version(), CPUs: runtime.NumCPU(),
 		Data: map[string]Data{e.Name: f.data}, LoadAverage: map[string]string{}}
+	if cpu > 0 {
+		figs, err := measureCPU(ctx, e, f, cpu, pgpid)
+		if err != nil {
+			return fmt.Errorf("cpu: %w", err)
+		}
+		report.CPU = figs
+		if rounds == 0 {
+			return write(out, report)
+		}
+	}
 	var plans strings.Builder
 	plans.WriteString("# Plans PostgreSQL chose for the report queries (auto_explain, ANALYZE, BUFFERS), written by bench/reports.\n")
 	// The same data is measured with the schema as migrated and again after dropping the
@@ -450,7 +469,15 @@ func write(out string, report Report) error {
 	if b, err := os.ReadFile(out); err == nil {
 		_ = json.Unmarshal(b, &old)
 	}
-	engine := report.Results[0].Engine
+	var name string // the engine of this run: report holds its data only
+	for k := range report.Data {
+		name = k
+	}
+	for _, c := range old.CPU {
+		if c.Engine != name {
+			report.CPU = append(report.CPU, c)
+		}
+	}
 	for k, v := range old.LoadAverage {
 		if _, ok := report.LoadAverage[k]; !ok {
 			report.LoadAverage[k] = v
@@ -462,7 +489,7 @@ func write(out string, report Report) error {
 		}
 	}
 	for _, r := range old.Results {
-		if r.Engine != engine {
+		if r.Engine != name {
 			report.Results = append(report.Results, r)
 		}
 	}

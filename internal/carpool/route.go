@@ -31,6 +31,11 @@ const (
 // RoadKM estimates the road distance between a and b.
 func RoadKM(a, b Point) float64 { return DistanceKM(a, b) * RoadFactor }
 
+// RoadKM is the road distance of the ride, from its origin to its destination. It is
+// stored with the ride when it is written (its ends never change), so that reports sum
+// it rather than computing a great circle per ride each time.
+func (r Ride) RoadKM() float64 { return RoadKM(r.From.Point(), r.To.Point()) }
+
 // Insertion is how a passenger's trip fits into a ride.
 type Insertion struct {
 	// DetourKM is the extra road distance the driver covers: d(A,P)+d(P,Q)+d(Q,B)-d(A,B).

@@ -137,7 +137,7 @@ func (s *Store) usageReservations(ctx context.Context, f carpool.FleetUsageFilte
 	q := `SELECT r.car_id, r.kind, ` + startSpan + `, ` + endSpan + `, COUNT(*),
 			CAST(SUM(` + lo + `) AS DOUBLE PRECISION), CAST(SUM(` + hi + `) AS DOUBLE PRECISION)
 		FROM reservations r
-		WHERE r.car_id IN (` + poolCars(&a, f.SiteID) + `) AND r.status = 'active' AND r.starts_at < ` + toP + ` AND r.ends_at > ` + fromP + `
+		WHERE r.status = 'active' AND r.starts_at < ` + toP + ` AND r.ends_at > ` + fromP + siteCars(&a, f.SiteID) + `
 		GROUP BY 1, 2, 3, 4`
 	rows, err := s.read().QueryContext(ctx, q, a...)
 	if err != nil {
@@ -154,6 +154,9 @@ func (s *Store) usageReservations(ctx context.Context, f carpool.FleetUsageFilte
 		var sumLo, sumHi float64
 		if err := r.Scan(&carID, &kind, &startSpan, &endSpan, &count, &sumLo, &sumHi); err != nil {
 			return err
+		}
+		if _, ok := index[carID]; !ok {
+			return nil // not a pool car of the report (see siteCars)
 		}
 		held[carKind{carID, kind}] += sumHi - sumLo
 		k := byKind[kind]
@@ -222,7 +225,7 @@ func (s *Store) usageRides(ctx context.Context, f carpool.FleetUsageFilter, inde
 	span := spanOf(&a, "r.depart_at", s.dialect.EpochSeconds("r.depart_at"), f.Bounds)
 	q := `SELECT ` + car + `, ` + span + `, COUNT(*), COALESCE(SUM(CASE WHEN r.seats_taken > 0 THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(r.seats_taken), 0),
-			CAST(COALESCE(SUM(CASE WHEN r.seats_taken > 0 THEN r.seats_taken * ` + roadKM("r") + ` ELSE 0 END), 0) AS DOUBLE PRECISION)
+			CAST(COALESCE(SUM(CASE WHEN r.seats_taken > 0 THEN r.seats_taken * r.road_km ELSE 0 END), 0) AS DOUBLE PRECISION)
 		FROM rides r
 		WHERE r.status = 'open' AND r.depart_at >= ` + a.add(ts(from)) + ` AND r.depart_at < ` + a.add(ts(to)) + cond + `
 		GROUP BY 1, 2`
@@ -245,6 +248,18 @@ func (s *Store) usageRides(ctx context.Context, f carpool.FleetUsageFilter, inde
 		out.Spans[i].Rides = out.Spans[i].Rides.Add(fig)
 		return nil
 	})
+}
+
+// siteCars is the SQL condition that keeps a site's reservations to its pool cars. The
+// fleet's report has none: every group whose car is not a pool car is left out as it is
+// read, because with the condition SQLite read the period's reservations car by car
+// through the cars' index, every reservation each car had since it was added, and
+// looked each up in the table, instead of the period's rows from the window index.
+func siteCars(a *args, siteID string) string {
+	if siteID == "" {
+		return ""
+	}
+	return " AND r.car_id IN (" + poolCars(a, siteID) + ")"
 }
 
 // poolCars is the SQL of the ids of the pool cars (of one site when siteID is set). It

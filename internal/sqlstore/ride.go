@@ -20,17 +20,19 @@ func scanRide(r rowScanner) (carpool.Ride, error) {
 	return x, err
 }
 
-// insertRide writes a new ride; a series' occurrences are written by it too.
+// insertRide writes a new ride; a series' occurrences are written by it too. Its
+// corridor and road distance are written with it: they follow from its ends, which no
+// later change moves (reports read road_km).
 func (s *Store) insertRide(ctx context.Context, tx *sql.Tx, ride carpool.Ride) error {
 	box := ride.Corridor()
-	_, err := tx.ExecContext(ctx, `INSERT INTO rides (`+rideCols+`, `+corridorCols+`)
+	_, err := tx.ExecContext(ctx, `INSERT INTO rides (`+rideCols+`, `+corridorCols+`, road_km)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-		        $21, $22, $23, $24, $25)`,
+		        $21, $22, $23, $24, $25, $26)`,
 		ride.ID, ride.DriverID, ride.CarID, null(ride.ReservationID),
 		ride.From.Label, ride.From.Lat, ride.From.Lon, ride.To.Label, ride.To.Lat, ride.To.Lon,
 		ts(ride.DepartAt), ride.Seats, ride.SeatsTaken, string(ride.BookingMode), ride.Notes, string(ride.Status),
 		ride.Version, ts(ride.CreatedAt), ts(ride.UpdatedAt), ride.DetourKM, sharingArg(ride.Sharing),
-		box.MinLat, box.MaxLat, box.MinLon, box.MaxLon)
+		box.MinLat, box.MaxLat, box.MinLon, box.MaxLon, ride.RoadKM())
 	if err != nil {
 		return s.constraint(err, carpool.EINVALID, "car_id")
 	}

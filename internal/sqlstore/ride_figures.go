@@ -3,21 +3,9 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"carpool/internal/carpool"
 )
-
-// roadKM is the SQL for the road distance of the ride r: the haversine great-circle
-// distance of its ends times the report road factor. Both engines have the trigonometric
-// functions (SQLite's math functions are compiled into the driver).
-func roadKM(r string) string {
-	sq := func(x string) string { return "(" + x + ")*(" + x + ")" }
-	dLat := "sin(radians(" + r + ".to_lat - " + r + ".from_lat) / 2)"
-	dLon := "sin(radians(" + r + ".to_lon - " + r + ".from_lon) / 2)"
-	h := sq(dLat) + " + cos(radians(" + r + ".from_lat)) * cos(radians(" + r + ".to_lat)) * " + sq(dLon)
-	return "(2 * " + strconv.FormatFloat(6371.0088*carpool.RoadFactor, 'f', -1, 64) + " * asin(sqrt(" + h + ")))"
-}
 
 // RideFigures sums the rides f selects with one aggregate query.
 func (s *Store) RideFigures(ctx context.Context, f carpool.RideFigureFilter) (carpool.RideFigures, error) {
@@ -33,7 +21,7 @@ func (s *Store) RideFigures(ctx context.Context, f carpool.RideFigureFilter) (ca
 		conds = append(conds, "b.passenger_id = "+a.add(f.PassengerID))
 	}
 	q := `SELECT COUNT(*), COALESCE(SUM(CASE WHEN ` + seats + ` > 0 THEN 1 ELSE 0 END), 0), COALESCE(SUM(` + seats + `), 0),
-		CAST(COALESCE(SUM(` + seats + ` * ` + roadKM("r") + `), 0) AS DOUBLE PRECISION) FROM ` + from + where(conds)
+		CAST(COALESCE(SUM(` + seats + ` * r.road_km), 0) AS DOUBLE PRECISION) FROM ` + from + where(conds)
 	var out carpool.RideFigures
 	if err := s.read().QueryRowContext(ctx, q, a...).Scan(&out.Offered, &out.Shared, &out.SeatsFilled, &out.PassengerKM); err != nil {
 		return carpool.RideFigures{}, fmt.Errorf("ride figures: %w", err)

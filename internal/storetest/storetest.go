@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) carpool.Store) {
 		{"FleetUsage", testFleetUsage},
 		{"FleetUsageWeeks", testFleetUsageWeeks},
 		{"RideFigures", testRideFigures},
+		{"StoredRoadKM", testStoredRoadKM},
 		{"RouteSearch", testRouteSearch},
 		{"EndSearch", testEndSearch},
 		{"DetourBudget", testDetourBudget},
