@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -26,9 +25,10 @@ import (
 	"carpool/internal/carpool"
 	"carpool/internal/clientip"
 	"carpool/internal/httpapi"
-	"carpool/internal/pgtest"
 	"carpool/internal/postgres"
+	"carpool/internal/postgres/postgrestest"
 	"carpool/internal/sqlite"
+	"carpool/internal/sqlite/sqlitetest"
 )
 
 // env is one API server over a fresh database (SQLite unless a test asks for
@@ -74,7 +74,7 @@ func serve(store carpool.Store, opts envOptions) *httpapi.Server {
 func newEnv(tb testing.TB, opts envOptions) *env {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "carpool.db"))
+	db, err := sqlite.Open(ctx, sqlitetest.MigratedPath(tb))
 	if err != nil {
 		tb.Fatalf("open sqlite: %v", err)
 	}
@@ -90,7 +90,7 @@ func newEnv(tb testing.TB, opts envOptions) *env {
 func newPostgresEnv(tb testing.TB, opts envOptions) *env {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewDatabase(tb))
+	db, err := postgres.Open(ctx, postgrestest.MigratedDatabase(tb))
 	if err != nil {
 		tb.Fatalf("open postgres: %v", err)
 	}

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -18,9 +17,10 @@ import (
 	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/httpapi"
-	"carpool/internal/pgtest"
 	"carpool/internal/postgres"
+	"carpool/internal/postgres/postgrestest"
 	"carpool/internal/sqlite"
+	"carpool/internal/sqlite/sqlitetest"
 	"carpool/internal/sqlstore"
 	"carpool/internal/web"
 )
@@ -136,13 +136,13 @@ func openStore(tb testing.TB, opts Options) carpool.Store {
 		for _, o := range storeOpts {
 			pgOpts = append(pgOpts, postgres.WithStoreOptions(o))
 		}
-		db, err = postgres.Open(ctx, pgtest.NewDatabase(tb), pgOpts...)
+		db, err = postgres.Open(ctx, postgrestest.MigratedDatabase(tb), pgOpts...)
 	} else {
 		var dbOpts []sqlite.Option
 		for _, o := range storeOpts {
 			dbOpts = append(dbOpts, sqlite.WithStoreOptions(o))
 		}
-		db, err = sqlite.Open(ctx, filepath.Join(tb.TempDir(), "carpool.db"), dbOpts...)
+		db, err = sqlite.Open(ctx, sqlitetest.MigratedPath(tb), dbOpts...)
 	}
 	if err != nil {
 		tb.Fatalf("open store: %v", err)
