@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/sqlite"
+	"carpool/internal/sqlite/sqlitetest"
 	"carpool/internal/sqlstore"
 )
 
@@ -54,7 +54,7 @@ func newAppWith(t *testing.T, policy carpool.SignupPolicy) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	clk := &clock{t: start}
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "carpool.db"),
+	db, err := sqlite.Open(ctx, sqlitetest.MigratedPath(t),
 		sqlite.WithStoreOptions(sqlstore.WithClock(clk.Now)))
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)

@@ -2,19 +2,19 @@ package app_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/sqlite"
+	"carpool/internal/sqlite/sqlitetest"
 )
 
 func openPlacesApp(t *testing.T) (*app.App, *sqlite.DB) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "carpool.db"))
+	db, err := sqlite.Open(ctx, sqlitetest.MigratedPath(t))
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}

@@ -4,19 +4,19 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/sqlite"
+	"carpool/internal/sqlite/sqlitetest"
 )
 
 func openStore(t *testing.T) *sqlite.DB {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "carpool.db"))
+	db, err := sqlite.Open(ctx, sqlitetest.MigratedPath(t))
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
 	}

@@ -3,18 +3,18 @@ package app_test
 import (
 	"context"
 	"net/netip"
-	"path/filepath"
 	"testing"
 
 	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/sqlite"
+	"carpool/internal/sqlite/sqlitetest"
 )
 
 func openApp(t *testing.T, opts app.Options) (*app.App, carpool.Store) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "carpool.db"))
+	db, err := sqlite.Open(ctx, sqlitetest.MigratedPath(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -125,8 +125,9 @@ func TestPasswords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(hash, "$argon2id$v=19$") {
-		t.Fatalf("hash %q is not an argon2id PHC string", hash)
+	// The production cost: RFC 9106's second option with 19 MiB (see password.go).
+	if !strings.HasPrefix(hash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Fatalf("hash %q is not an argon2id PHC string at m=19456,t=2,p=1", hash)
 	}
 	again, _ := carpool.HashPassword("correct horse battery")
 	if again == hash {
@@ -156,6 +157,24 @@ func TestPasswords(t *testing.T) {
 	}
 	if carpool.CheckNoPassword("anything") {
 		t.Fatal("CheckNoPassword reported a match")
+	}
+}
+
+// TestPasswordHashForTests: the fixtures' cheap hash is checked by the same
+// CheckPassword at the cost written in it, and is never the production cost.
+func TestPasswordHashForTests(t *testing.T) {
+	hash, err := carpool.HashPasswordForTest("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(hash, "$argon2id$v=19$m=8,t=1,p=1$") {
+		t.Fatalf("hash %q is not an argon2id PHC string at m=8,t=1,p=1", hash)
+	}
+	if !carpool.CheckPassword(hash, "correct horse battery") {
+		t.Error("the right password does not match")
+	}
+	if carpool.CheckPassword(hash, "correct horse battery!") {
+		t.Error("a wrong password matches")
 	}
 }
 

@@ -28,14 +28,29 @@ const PasswordHashMemory = argonMemory * 1024
 
 // HashPassword returns an argon2id hash of password in the PHC string format.
 func HashPassword(password string) (string, error) {
+	return hashPassword(password, argonTime, argonMemory)
+}
+
+// hashPassword hashes at the given passes and memory (KiB).
+func hashPassword(password string, passes, memory uint32) (string, error) {
 	salt := make([]byte, argonSaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := argon2.IDKey([]byte(password), salt, passes, memory, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
-		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+		argon2.Version, memory, passes, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// HashPasswordForTest returns an argon2id hash of password at the lowest cost argon2id
+// allows (one pass over 8 KiB), in the same format as HashPassword. CheckPassword checks
+// a hash at the cost written in it, so test fixtures store members with this hash and
+// still sign them in through the real check, without paying for a production hash at
+// every sign-in (seconds under the race detector). Never use it for a real password:
+// the application hashes every password a person sets with HashPassword.
+func HashPasswordForTest(password string) (string, error) {
+	return hashPassword(password, 1, 8*argonThreads)
 }
 
 // CheckPassword reports whether password matches hash. A malformed hash never matches.

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
-	"carpool/internal/pgtest"
 	"carpool/internal/postgres"
+	"carpool/internal/postgres/postgrestest"
 )
 
 // instantGeocoder finds one place for any query at once.
@@ -37,7 +37,7 @@ func (c *stoppedClock) Advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock
 // the next window lets the member search again.
 func TestAddressSearchLimitHoldsAcrossReplicas(t *testing.T) {
 	ctx := context.Background()
-	dbURL := pgtest.NewDatabase(t)
+	dbURL := postgrestest.MigratedDatabase(t)
 	open := func() *postgres.DB {
 		db, err := postgres.Open(ctx, dbURL)
 		if err != nil {

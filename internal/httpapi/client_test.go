@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -26,9 +25,10 @@ import (
 	"carpool/internal/carpool"
 	"carpool/internal/clientip"
 	"carpool/internal/httpapi"
-	"carpool/internal/pgtest"
 	"carpool/internal/postgres"
+	"carpool/internal/postgres/postgrestest"
 	"carpool/internal/sqlite"
+	"carpool/internal/sqlite/sqlitetest"
 )
 
 // env is one API server over a fresh database (SQLite unless a test asks for
@@ -38,6 +38,8 @@ type env struct {
 	store  carpool.Store
 	srv    *httptest.Server
 	router routers.Router
+	// passwordHash is the hash of testPassword that storeMember stores.
+	passwordHash func() string
 }
 
 // envOptions configure a test API: the application's sign-up policy and clock, and the
@@ -74,7 +76,7 @@ func serve(store carpool.Store, opts envOptions) *httpapi.Server {
 func newEnv(tb testing.TB, opts envOptions) *env {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "carpool.db"))
+	db, err := sqlite.Open(ctx, sqlitetest.MigratedPath(tb))
 	if err != nil {
 		tb.Fatalf("open sqlite: %v", err)
 	}
@@ -90,7 +92,7 @@ func newEnv(tb testing.TB, opts envOptions) *env {
 func newPostgresEnv(tb testing.TB, opts envOptions) *env {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewDatabase(tb))
+	db, err := postgres.Open(ctx, postgrestest.MigratedDatabase(tb))
 	if err != nil {
 		tb.Fatalf("open postgres: %v", err)
 	}
@@ -122,7 +124,7 @@ func newEnvOn(tb testing.TB, db carpool.Store, opts envOptions) *env {
 	if err != nil {
 		tb.Fatalf("openapi router: %v", err)
 	}
-	return &env{store: db, srv: srv, router: router}
+	return &env{store: db, srv: srv, router: router, passwordHash: fixtureHash(opts)}
 }
 
 // withHandler returns an env that serves h over the same database and description.
@@ -136,7 +138,7 @@ func (e *env) withHandler(tb testing.TB, h http.Handler) *env {
 	if err != nil {
 		tb.Fatalf("openapi router: %v", err)
 	}
-	return &env{store: e.store, srv: srv, router: router}
+	return &env{store: e.store, srv: srv, router: router, passwordHash: e.passwordHash}
 }
 
 // loadSpec loads and validates api/openapi.yaml.
@@ -362,6 +364,26 @@ var passwordHash = sync.OnceValue(func() string {
 	return h
 })
 
+// cheapPasswordHash is testPassword hashed at the lowest argon2id cost: members signing in
+// with it go through the real check, which takes a production hash seconds under -race.
+var cheapPasswordHash = sync.OnceValue(func() string {
+	h, err := carpool.HashPasswordForTest(testPassword)
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+// fixtureHash picks the members' hash: a test that bounds the hash slots counts on every
+// check taking as long as in production, so it gets the production hash; every other
+// test gets the cheap one.
+func fixtureHash(opts envOptions) func() string {
+	if opts.HashSlots != 0 {
+		return passwordHash
+	}
+	return cheapPasswordHash
+}
+
 // member creates a member straight in the store and signs them in through the API.
 func (e *env) member(tb testing.TB, name string, role carpool.Role) member {
 	tb.Helper()
@@ -398,7 +420,7 @@ func (e *env) storeMember(tb testing.TB, name string, role carpool.Role) member 
 	now := carpool.Timestamp(time.Now())
 	m := carpool.Member{
 		ID: carpool.NewID(), Email: strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.com", Name: name,
-		Phone: "+49 89 " + fmt.Sprint(time.Now().UnixNano()%1000000), Role: role, PasswordHash: passwordHash(),
+		Phone: "+49 89 " + fmt.Sprint(time.Now().UnixNano()%1000000), Role: role, PasswordHash: e.passwordHash(),
 		CreatedAt: now, UpdatedAt: now,
 	}
 	if err := e.store.CreateMember(context.Background(), m); err != nil {

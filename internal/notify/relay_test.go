@@ -3,7 +3,6 @@ package notify_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"carpool/internal/mail/mailtest"
 	"carpool/internal/notify"
 	"carpool/internal/sqlite"
+	"carpool/internal/sqlite/sqlitetest"
 	"carpool/internal/storetest"
 )
 
@@ -32,7 +32,7 @@ type world struct {
 func newWorld(t *testing.T, riderEmail string) *world {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "carpool.db"))
+	db, err := sqlite.Open(ctx, sqlitetest.MigratedPath(t))
 	if err != nil {
 		t.Fatal(err)
 	}

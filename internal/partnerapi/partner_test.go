@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -20,7 +19,9 @@ import (
 	"carpool/internal/partnerapi"
 	"carpool/internal/pgtest"
 	"carpool/internal/postgres"
+	"carpool/internal/postgres/postgrestest"
 	"carpool/internal/sqlite"
+	"carpool/internal/sqlite/sqlitetest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -31,7 +32,7 @@ var engines = []struct {
 	open func(t *testing.T) carpool.Store
 }{
 	{"sqlite", func(t *testing.T) carpool.Store {
-		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "carpool.db"))
+		db, err := sqlite.Open(context.Background(), sqlitetest.MigratedPath(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +43,7 @@ var engines = []struct {
 		return db
 	}},
 	{"postgres", func(t *testing.T) carpool.Store {
-		db, err := postgres.Open(context.Background(), pgtest.NewDatabase(t))
+		db, err := postgres.Open(context.Background(), postgrestest.MigratedDatabase(t))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,14 +9,16 @@ import (
 
 	"carpool/internal/carpool"
 	"carpool/internal/sqlite"
+	"carpool/internal/sqlite/sqlitetest"
 	"carpool/internal/storetest"
 )
 
-// openStore returns a migrated SQLite store in a fresh file of the test's temp dir.
+// openStore returns a migrated SQLite store in a fresh file of the test's temp dir: a
+// copy of one migrated once per test binary (TestMigrate tests the migrating).
 func openStore(tb testing.TB) *sqlite.DB {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "carpool.db"))
+	db, err := sqlite.Open(ctx, sqlitetest.MigratedPath(tb))
 	if err != nil {
 		tb.Fatalf("open: %v", err)
 	}

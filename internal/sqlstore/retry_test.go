@@ -3,11 +3,11 @@ package sqlstore_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"carpool/internal/carpool"
 	"carpool/internal/sqlite"
+	"carpool/internal/sqlite/sqlitetest"
 	"carpool/internal/sqlstore"
 )
 
@@ -23,7 +23,7 @@ func (f flaky) Retryable(err error) bool {
 
 func TestTransactionsAreRetried(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "carpool.db"))
+	db, err := sqlite.Open(ctx, sqlitetest.MigratedPath(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,6 +21,7 @@ import (
 	"carpool/internal/outbound"
 	"carpool/internal/outbound/outboundtest"
 	"carpool/internal/sqlite"
+	"carpool/internal/sqlite/sqlitetest"
 	"carpool/internal/storetest"
 	"carpool/internal/webhook"
 )
@@ -108,7 +108,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 func open(t *testing.T) (*sqlite.DB, carpool.Member, carpool.Member) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "carpool.db"))
+	db, err := sqlite.Open(ctx, sqlitetest.MigratedPath(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,38 +37,74 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// startBrowser starts one headless Chromium for the test; every person gets a browser
-// context of their own in it (separate cookies), which is much cheaper than a process
-// each. The flags are the ones this machine needs (no sandbox as root, no GPU, no
-// background traffic to Google).
+// TestMain stops the Chromium the tests share, so that no browser outlives the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if chromium.stop != nil {
+		chromium.stop()
+	}
+	os.Exit(code)
+}
+
+// chromium is the one headless Chromium process of this test binary, started by the
+// first test that needs it. Starting Chromium costs seconds on a busy machine; every test
+// works in browser contexts of its own (separate cookies, storage and tabs, see
+// newPerson), which the test's context closes when the test ends, so sharing the process
+// shares no state between tests.
+var chromium struct {
+	once sync.Once
+	ctx  context.Context
+	stop func()
+	err  error
+}
+
+// startBrowser returns the shared headless Chromium for the test, bounded by timeout:
+// every person gets a browser context of their own in it (separate cookies), which is
+// much cheaper than a process each, and everything the test opened in it is closed when
+// the test ends. The flags are the ones this machine needs (no sandbox as root, no GPU,
+// no background traffic to Google).
 func startBrowser(t *testing.T, timeout time.Duration) context.Context {
 	t.Helper()
 	exe := chromiumPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	t.Cleanup(cancel)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(500, 800),
-	)
-	t.Cleanup(cancelAlloc)
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("start chromium %s: %v", exe, err)
+	chromium.once.Do(func() {
+		profile, err := os.MkdirTemp("", "carpool-chromium-")
+		if err != nil {
+			chromium.err = err
+			return
+		}
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+			chromedp.ExecPath(exe),
+			chromedp.Headless,
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck,
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-dev-shm-usage", true),
+			chromedp.Flag("disable-extensions", true),
+			chromedp.UserDataDir(profile),
+			chromedp.WindowSize(500, 800),
+		)
+		browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+		chromium.ctx = browserCtx
+		chromium.stop = func() {
+			cancelBrowser()
+			cancelAlloc()
+			os.RemoveAll(profile)
+		}
+		chromium.err = chromedp.Do(browserCtx)
+	})
+	if chromium.err != nil {
+		t.Fatalf("start chromium %s: %v", exe, chromium.err)
 	}
-	return browserCtx
+	// The test's contexts (see newPerson) are made from this one: the deadline bounds
+	// them, and cancelling it at the test's end closes them in the browser.
+	ctx, cancel := context.WithTimeout(chromium.ctx, timeout)
+	t.Cleanup(cancel)
+	return ctx
 }
 
 // screenDir is where this run's screenshots go: CARPOOL_SCREENSHOT_DIR or a new folder

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -18,9 +17,10 @@ import (
 	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/httpapi"
-	"carpool/internal/pgtest"
 	"carpool/internal/postgres"
+	"carpool/internal/postgres/postgrestest"
 	"carpool/internal/sqlite"
+	"carpool/internal/sqlite/sqlitetest"
 	"carpool/internal/sqlstore"
 	"carpool/internal/web"
 )
@@ -30,6 +30,8 @@ type App struct {
 	URL    string
 	Store  carpool.Store
 	Server *httptest.Server
+	// passwordHash hashes Password for AddMember (see fixtureHash).
+	passwordHash func() (string, error)
 }
 
 // Options change how Start builds the app.
@@ -111,7 +113,7 @@ func Start(tb testing.TB, opts Options) *App {
 		srv.Start()
 	}
 	tb.Cleanup(srv.Close)
-	return &App{URL: srv.URL, Store: db, Server: srv}
+	return &App{URL: srv.URL, Store: db, Server: srv, passwordHash: fixtureHash(opts)}
 }
 
 // migrator is a store that brings its schema up to date.
@@ -136,13 +138,13 @@ func openStore(tb testing.TB, opts Options) carpool.Store {
 		for _, o := range storeOpts {
 			pgOpts = append(pgOpts, postgres.WithStoreOptions(o))
 		}
-		db, err = postgres.Open(ctx, pgtest.NewDatabase(tb), pgOpts...)
+		db, err = postgres.Open(ctx, postgrestest.MigratedDatabase(tb), pgOpts...)
 	} else {
 		var dbOpts []sqlite.Option
 		for _, o := range storeOpts {
 			dbOpts = append(dbOpts, sqlite.WithStoreOptions(o))
 		}
-		db, err = sqlite.Open(ctx, filepath.Join(tb.TempDir(), "carpool.db"), dbOpts...)
+		db, err = sqlite.Open(ctx, sqlitetest.MigratedPath(tb), dbOpts...)
 	}
 	if err != nil {
 		tb.Fatalf("open store: %v", err)
@@ -162,7 +164,7 @@ func (a *App) AddMember(tb testing.TB, email, name, phone string, role carpool.R
 	if err != nil {
 		tb.Fatalf("add member %s: %v", email, err)
 	}
-	hash, err := passwordHash()
+	hash, err := a.passwordHash()
 	if err != nil {
 		tb.Fatalf("hash password: %v", err)
 	}
@@ -181,6 +183,21 @@ const Password = "correct horse battery"
 // passwordHash hashes Password once per test binary: argon2id is slow on purpose, and
 // more so under the race detector.
 var passwordHash = sync.OnceValues(func() (string, error) { return carpool.HashPassword(Password) })
+
+// cheapPasswordHash is Password hashed at the lowest argon2id cost: members signing in
+// with it go through the real check, which takes a production hash seconds under the
+// race detector.
+var cheapPasswordHash = sync.OnceValues(func() (string, error) { return carpool.HashPasswordForTest(Password) })
+
+// fixtureHash picks the hash AddMember stores: a test that bounds the hash slots counts
+// on every check taking as long as in production, so it gets the production hash; every
+// other test gets the cheap one.
+func fixtureHash(opts Options) func() (string, error) {
+	if opts.HashSlots != 0 {
+		return passwordHash
+	}
+	return cheapPasswordHash
+}
 
 // Session stores a new token for m, as signing in does, and returns the cookie that
 // carries it; tests that are not about signing in use it to skip the password check.
