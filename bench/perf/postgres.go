@@ -128,3 +128,21 @@ func execURL(ctx context.Context, url, q string) error {
 	_, err = db.ExecContext(ctx, q)
 	return err
 }
+
+// scratch makes a temporary folder named after a part and starts a throwaway PostgreSQL
+// with fsync off, for the search parts; done removes both.
+func scratch(part string) (dir string, pg *pgServer, done func(), err error) {
+	if dir, err = os.MkdirTemp("", "carpool-perf-"+part+"-"); err != nil {
+		return "", nil, nil, err
+	}
+	if pg, err = newPG(); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, nil, err
+	}
+	done = func() { pg.close(); os.RemoveAll(dir) }
+	if err = pg.start(false); err != nil {
+		done()
+		return "", nil, nil, err
+	}
+	return dir, pg, done, nil
+}

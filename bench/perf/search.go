@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,19 +20,11 @@ import (
 // on the shared machine hits every size alike and the p99 ratio stays meaningful.
 func runSearch(r *Result) error {
 	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "carpool-perf-search-")
+	dir, pg, done, err := scratch("search")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	pg, err := newPG()
-	if err != nil {
-		return err
-	}
-	defer pg.close()
-	if err := pg.start(false); err != nil {
-		return err
-	}
+	defer done()
 	sizes := pick([]int{1_000, 10_000, 100_000}, []int{1_000, 2_000, 3_000})
 	for _, engine := range []string{"sqlite", "postgres"} {
 		var stores []carpool.Store

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"slices"
 	"time"
 
@@ -40,19 +39,11 @@ const floodRides = 360 * 28
 // caps that really bind, not of a number typed here.
 func runSearchCap(r *Result) error {
 	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "carpool-perf-searchcap-")
+	dir, pg, done, err := scratch("searchcap")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	pg, err := newPG()
-	if err != nil {
-		return err
-	}
-	defer pg.close()
-	if err := pg.start(false); err != nil {
-		return err
-	}
+	defer done()
 	pool := pick(10_000, 1_000)
 	flood := pick(floodRides, 1_000)
 	limits := carpool.DefaultLimits()

@@ -36,19 +36,11 @@ const mixSinglesShare = 0.2
 // a 3 h morning window on a working day, 20 results.
 func runSearchMix(r *Result, bin string, dur time.Duration) error {
 	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "carpool-perf-searchmix-")
+	dir, pg, done, err := scratch("searchmix")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	pg, err := newPG()
-	if err != nil {
-		return err
-	}
-	defer pg.close()
-	if err := pg.start(false); err != nil {
-		return err
-	}
+	defer done()
 	sizes := pick([]int{10_000, 100_000}, []int{500, 1_000})
 	targets := map[string]float64{"sqlite": 15, "postgres": 5}
 	var httpDB, httpToken string
