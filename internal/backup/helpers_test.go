@@ -15,6 +15,7 @@ import (
 	"carpool/internal/backup/backuptest"
 	"carpool/internal/pgtest"
 	"carpool/internal/postgres"
+	"carpool/internal/postgres/postgrestest"
 	"carpool/internal/sqlite"
 	"carpool/internal/sqlstore"
 )
@@ -166,15 +167,7 @@ func mustOpenSQLiteAt(tb testing.TB, path string) *sqlite.DB {
 func mustOpenPostgres(tb testing.TB) *postgres.DB {
 	tb.Helper()
 	ctx := context.Background()
-	url := pgtest.Shared(tb).NewDatabaseFrom(tb, "backup_migrated", func(ctx context.Context, url string) error {
-		db, err := postgres.Open(ctx, url)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		_, err = db.Migrate(ctx)
-		return err
-	})
+	url := postgrestest.MigratedDatabase(tb)
 	db, err := postgres.Open(ctx, url)
 	if err != nil {
 		tb.Fatalf("open postgres: %v", err)

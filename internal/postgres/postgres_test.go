@@ -8,6 +8,7 @@ import (
 	"carpool/internal/carpool"
 	"carpool/internal/pgtest"
 	"carpool/internal/postgres"
+	"carpool/internal/postgres/postgrestest"
 	"carpool/internal/storetest"
 )
 
@@ -23,15 +24,7 @@ func TestStore(t *testing.T) {
 // schema, closed when the test ends.
 func mustOpenMigrated(t testing.TB, opts ...postgres.Option) *postgres.DB {
 	t.Helper()
-	url := pgtest.Shared(t).NewDatabaseFrom(t, "migrated", func(ctx context.Context, url string) error {
-		db, err := postgres.Open(ctx, url)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		_, err = db.Migrate(ctx)
-		return err
-	})
+	url := postgrestest.MigratedDatabase(t)
 	return mustOpenEmpty(t, url, opts...)
 }
 

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"carpool/internal/carpool"
-	"carpool/internal/pgtest"
 	"carpool/internal/postgres"
+	"carpool/internal/postgres/postgrestest"
 	"carpool/internal/storetest"
 )
 
@@ -18,15 +18,7 @@ import (
 // checks that every day of every series became exactly one ride with one booking of its
 // subscriber.
 func TestSeriesPassesOfThreeReplicas(t *testing.T) {
-	url := pgtest.Shared(t).NewDatabaseFrom(t, "migrated", func(ctx context.Context, url string) error {
-		db, err := postgres.Open(ctx, url)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		_, err = db.Migrate(ctx)
-		return err
-	})
+	url := postgrestest.MigratedDatabase(t)
 	replicas := []*postgres.DB{mustOpenEmpty(t, url), mustOpenEmpty(t, url), mustOpenEmpty(t, url)}
 	ctx := context.Background()
 	db := replicas[0]
