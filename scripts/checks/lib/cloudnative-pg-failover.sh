@@ -12,8 +12,7 @@
 # helm_args, work, and sets load_pid while its load runs.
 PG=carpool-postgresql
 
-step "CloudNativePG: the operator; the other installs removed (carpool.local is served by one at a time)"
-in_ns "$helm" uninstall carpool -n "$NS" --wait --timeout 5m >/dev/null
+step "CloudNativePG: the operator; the prod overlay removed (carpool.local is served by one install at a time)"
 k delete namespace "$NS_PROD" --wait=false >/dev/null
 "$cluster" cloudnative-pg
 echo "   operator: $(k -n cnpg-system logs deploy/cnpg-controller-manager 2>&1 | grep -o '"version":"[^"]*"' | head -n 1)"
@@ -32,6 +31,7 @@ k -n "$NS_CNPG" rollout status deploy/carpool --timeout=300s
 k -n "$NS_CNPG" get cluster,pods,pvc -o wide
 
 step "through Traefik at carpool.local on CloudNativePG: sign up, reserve, offer, book"
+k wait --for=delete "namespace/$NS_PROD" --timeout=300s >/dev/null
 until_ok 60 ingress_ready
 admin "$NS_CNPG"
 e2e journey -state "$work/cnpg-state.json"
