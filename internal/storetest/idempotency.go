@@ -266,8 +266,10 @@ func testIdempotency(t *testing.T, open func(t *testing.T) carpool.Store) {
 		}
 	})
 
-	t.Run("unreserved: of requests at once one books", func(t *testing.T) {
-		// Each request books another ride: only the key keeps them from all booking.
+	// oneKeyAtOnce sends 8 requests of one passenger with one key at once, each booking a
+	// ride of its own (only the key keeps them from all booking), and returns what each
+	// was told and the seats taken on those rides.
+	oneKeyAtOnce := func(book func(claim carpool.IdempotencyRecord, rideID string, passenger carpool.Member) error) ([]error, int) {
 		passenger := e.member(carpool.RoleMember)
 		claim := unreserved(passenger)
 		const n = 8
@@ -275,29 +277,37 @@ func testIdempotency(t *testing.T, open func(t *testing.T) carpool.Store) {
 		for i := range rides {
 			rides[i] = e.ride(e.member(carpool.RoleMember), 3, carpool.BookingInstant)
 		}
+		errs := make([]error, n)
 		var wg sync.WaitGroup
-		var mu sync.Mutex
-		booked := 0
 		for i := range n {
 			wg.Go(func() {
 				mine := claim
 				mine.CreatedAt = claim.CreatedAt.Add(time.Duration(i) * time.Microsecond)
-				_, err := e.f.BookSeats(carpool.WithIdempotencyClaim(e.ctx, mine), rides[i].ID, passenger, carpool.BookingRequest{Seats: 1})
-				mu.Lock()
-				defer mu.Unlock()
-				switch carpool.ErrorCode(err) {
-				case "":
-					booked++
-				case carpool.ECONFLICT:
-				default:
-					t.Errorf("book: %v", err)
-				}
+				errs[i] = book(mine, rides[i].ID, passenger)
 			})
 		}
 		wg.Wait()
 		taken := 0
 		for _, r := range rides {
 			taken += e.rideNow(r.ID).SeatsTaken
+		}
+		return errs, taken
+	}
+
+	t.Run("unreserved: of requests at once one books", func(t *testing.T) {
+		errs, taken := oneKeyAtOnce(func(claim carpool.IdempotencyRecord, rideID string, passenger carpool.Member) error {
+			_, err := e.f.BookSeats(carpool.WithIdempotencyClaim(e.ctx, claim), rideID, passenger, carpool.BookingRequest{Seats: 1})
+			return err
+		})
+		booked := 0
+		for _, err := range errs {
+			switch carpool.ErrorCode(err) {
+			case "":
+				booked++
+			case carpool.ECONFLICT:
+			default:
+				t.Errorf("book: %v", err)
+			}
 		}
 		if booked != 1 || taken != 1 {
 			t.Fatalf("got %d bookings and %d seats taken, want 1 and 1", booked, taken)
@@ -391,45 +401,28 @@ func testIdempotency(t *testing.T, open func(t *testing.T) carpool.Store) {
 	})
 
 	t.Run("held: of requests at once with one key one commits, the others roll back", func(t *testing.T) {
-		passenger := e.member(carpool.RoleMember)
-		claim := unreserved(passenger)
-		const n = 8
-		rides := make([]carpool.Ride, n)
-		for i := range rides {
-			rides[i] = e.ride(e.member(carpool.RoleMember), 3, carpool.BookingInstant)
-		}
-		var wg sync.WaitGroup
-		var mu sync.Mutex
+		errs, taken := oneKeyAtOnce(func(claim carpool.IdempotencyRecord, rideID string, passenger carpool.Member) error {
+			ctx, hc := e.s.HoldCommit(carpool.WithIdempotencyClaim(e.ctx, claim), claim)
+			defer hc.Rollback()
+			if _, err := e.f.BookSeats(ctx, rideID, passenger, carpool.BookingRequest{Seats: 1}); err != nil {
+				return err
+			}
+			_, err := hc.Commit(e.ctx, answered(claim, "/x"))
+			return err
+		})
 		committed, held := 0, 0
-		for i := range n {
-			wg.Go(func() {
-				mine := claim
-				mine.CreatedAt = claim.CreatedAt.Add(time.Duration(i) * time.Microsecond)
-				ctx, hc := e.s.HoldCommit(carpool.WithIdempotencyClaim(e.ctx, mine), mine)
-				defer hc.Rollback()
-				_, err := e.f.BookSeats(ctx, rides[i].ID, passenger, carpool.BookingRequest{Seats: 1})
-				if err == nil {
-					_, err = hc.Commit(e.ctx, answered(mine, "/x"))
-				}
-				mu.Lock()
-				defer mu.Unlock()
-				switch {
-				case err == nil:
-					committed++
-				case errors.Is(err, carpool.ErrIdempotencyKeyHeld):
-					held++
-				default:
-					t.Errorf("book: %v", err)
-				}
-			})
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				committed++
+			case errors.Is(err, carpool.ErrIdempotencyKeyHeld):
+				held++
+			default:
+				t.Errorf("book: %v", err)
+			}
 		}
-		wg.Wait()
-		taken := 0
-		for _, r := range rides {
-			taken += e.rideNow(r.ID).SeatsTaken
-		}
-		if committed != 1 || held != n-1 || taken != 1 {
-			t.Fatalf("got %d commits, %d told the key is held, %d seats taken; want 1, %d, 1", committed, held, taken, n-1)
+		if committed != 1 || held != len(errs)-1 || taken != 1 {
+			t.Fatalf("got %d commits, %d told the key is held, %d seats taken; want 1, %d, 1", committed, held, taken, len(errs)-1)
 		}
 	})
 
