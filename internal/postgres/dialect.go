@@ -159,3 +159,8 @@ func (dialect) EndsIndex(from, to *carpool.Box, after, before time.Time, arg fun
 func epoch(t time.Time) float64 {
 	return float64(t.UnixNano()) / float64(time.Second)
 }
+
+// InList is "= ANY($n)" over a text array: pgx sends the slice as one text[] parameter.
+func (dialect) InList(values []string, arg func(any) string) string {
+	return "= ANY(" + arg(values) + "::text[])"
+}

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -100,4 +101,13 @@ func (dialect) EndsIndex(from, to *carpool.Box, after, before time.Time, arg fun
 // within two minutes, and the R*Tree rounds outwards, so a window loses no ride.
 func minutes(t time.Time) float64 {
 	return float64(t.UnixNano()) / float64(time.Minute)
+}
+
+// InList reads the values from one JSON array parameter. Besides one text for every
+// list, it keeps the plan off the values: with ANALYZE's samples (sqlite_stat4) SQLite
+// plans "id IN ($1, $2, …)" by the bound ids and prepares the statement again whenever
+// they change, which a profile of the HTTP search showed as a tenth of its CPU.
+func (dialect) InList(values []string, arg func(any) string) string {
+	list, _ := json.Marshal(values) // a []string always encodes
+	return "IN (SELECT value FROM json_each(" + arg(string(list)) + "))"
 }

@@ -17,7 +17,7 @@ func (s *Store) RideBookings(ctx context.Context, rideIDs ...string) ([]carpool.
 		return nil, nil
 	}
 	var a args
-	q := `SELECT ` + bookingCols + ` FROM bookings WHERE ride_id IN ` + a.in(rideIDs) +
+	q := `SELECT ` + bookingCols + ` FROM bookings WHERE ride_id ` + s.dialect.InList(rideIDs, a.add) +
 		` AND status IN ('pending', 'confirmed', 'waitlisted') ORDER BY created_at, id LIMIT ` + a.add(maxRideBookings*len(rideIDs))
 	rows, err := s.read().QueryContext(ctx, q, a...)
 	if err != nil {
@@ -37,7 +37,7 @@ func (s *Store) PassengerBookings(ctx context.Context, passengerID string, rideI
 	}
 	var a args
 	q := `SELECT ` + bookingCols + ` FROM bookings WHERE passenger_id = ` + a.add(passengerID) +
-		` AND status IN ('pending', 'confirmed', 'waitlisted') AND ride_id IN ` + a.in(rideIDs)
+		` AND status IN ('pending', 'confirmed', 'waitlisted') AND ride_id ` + s.dialect.InList(rideIDs, a.add)
 	rows, err := s.read().QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, fmt.Errorf("passenger bookings: %w", err)

@@ -7,25 +7,21 @@ import (
 	"carpool/internal/carpool"
 )
 
-// byIDs reads the rows of table with the given ids that exist, in chunks that keep the
-// number of parameters small, in any order.
+// byIDs reads the rows of table with the given ids that exist, in any order.
 func byIDs[T any](ctx context.Context, s *Store, table, cols string, ids []string, scan func(rowScanner) (T, error)) ([]T, error) {
-	var out []T
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), membersChunk)]
-		ids = ids[len(chunk):]
-		var a args
-		rows, err := s.read().QueryContext(ctx, `SELECT `+cols+` FROM `+table+` WHERE id IN `+a.in(chunk), a...)
-		if err != nil {
-			return nil, fmt.Errorf("%s by id: %w", table, err)
-		}
-		items, err := collect(rows, scan)
-		if err != nil {
-			return nil, fmt.Errorf("%s by id: %w", table, err)
-		}
-		out = append(out, items...)
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	return out, nil
+	var a args
+	rows, err := s.read().QueryContext(ctx, `SELECT `+cols+` FROM `+table+` WHERE id `+s.dialect.InList(ids, a.add), a...)
+	if err != nil {
+		return nil, fmt.Errorf("%s by id: %w", table, err)
+	}
+	items, err := collect(rows, scan)
+	if err != nil {
+		return nil, fmt.Errorf("%s by id: %w", table, err)
+	}
+	return items, nil
 }
 
 // RidesByID returns the rides with the given ids that exist, in any order.

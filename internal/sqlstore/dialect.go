@@ -59,4 +59,10 @@ type Dialect interface {
 	// hold more rides than the boxes do (indexes round outwards), never fewer: the search
 	// keeps its exact conditions, so both engines return the same rides.
 	EndsIndex(from, to *carpool.Box, after, before time.Time, arg func(any) string) (table string, conds []string)
+
+	// InList returns the right-hand side of "col IN the values", the values passed as one
+	// parameter added with arg, so a query's text does not depend on how many values it
+	// is given: prepared once, it serves every list, and no engine limit on parameters
+	// applies. The values are never empty.
+	InList(values []string, arg func(any) string) string
 }

@@ -77,9 +77,6 @@ func (s *Store) MemberByEmail(ctx context.Context, email string) (carpool.Member
 	return m, nil
 }
 
-// membersChunk keeps an IN list well below every engine's parameter limit.
-const membersChunk = 500
-
 // Members returns the members with the given ids that exist, in id order.
 func (s *Store) Members(ctx context.Context, ids []string) ([]carpool.Member, error) {
 	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return !carpool.ValidID(id) })

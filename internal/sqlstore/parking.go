@@ -105,7 +105,7 @@ func (u *unit) ParkingClaims(ctx context.Context, siteID string, day carpool.Dat
 	a := args{siteID, day.String()}
 	cond := `(c.site_id = $1 AND c.on_date = $2)`
 	if len(rideIDs) > 0 {
-		cond += ` OR c.ride_id IN ` + a.in(rideIDs)
+		cond += ` OR c.ride_id ` + u.s.dialect.InList(rideIDs, a.add)
 	}
 	rows, err := u.tx.QueryContext(ctx, `SELECT `+claimCols+` FROM parking_claims c JOIN rides r ON r.id = c.ride_id
 		WHERE `+cond+` ORDER BY c.ride_id`, a...)

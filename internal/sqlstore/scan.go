@@ -122,15 +122,6 @@ func (a *args) add(v any) string {
 	return "$" + strconv.Itoa(len(*a))
 }
 
-// in returns "($i, $j, ...)" for the values.
-func (a *args) in(vs []string) string {
-	ph := make([]string, len(vs))
-	for i, v := range vs {
-		ph[i] = a.add(v)
-	}
-	return "(" + strings.Join(ph, ", ") + ")"
-}
-
 // where joins conditions into a WHERE clause ("" when there are none).
 func where(conds []string) string {
 	if len(conds) == 0 {

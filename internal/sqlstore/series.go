@@ -131,7 +131,7 @@ func (s *Store) Occurrences(ctx context.Context, seriesIDs []string, from, to ca
 		return nil, nil
 	}
 	var a args
-	q := `SELECT ` + occurrenceCols + ` FROM series_occurrences WHERE series_id IN ` + a.in(seriesIDs) +
+	q := `SELECT ` + occurrenceCols + ` FROM series_occurrences WHERE series_id ` + s.dialect.InList(seriesIDs, a.add) +
 		` AND on_date >= ` + a.add(from.String()) + ` AND on_date <= ` + a.add(to.String()) + ` ORDER BY on_date, series_id`
 	rows, err := s.read().QueryContext(ctx, q, a...)
 	if err != nil {

@@ -62,7 +62,7 @@ func (u *unit) ActiveMemberIDs(ctx context.Context, ids []string) ([]string, err
 		return nil, nil
 	}
 	var a args
-	return u.s.ids(ctx, u.tx, `SELECT id FROM members WHERE deactivated_at IS NULL AND id IN `+a.in(ids)+` ORDER BY id`, a...)
+	return u.s.ids(ctx, u.tx, `SELECT id FROM members WHERE deactivated_at IS NULL AND id `+u.s.dialect.InList(ids, a.add)+` ORDER BY id`, a...)
 }
 
 func (u *unit) FleetManagerIDs(ctx context.Context) ([]string, error) {
