@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/config"
 	"carpool/internal/mail"
@@ -51,6 +52,7 @@ func startRelay(cfg *config.Config, store carpool.Store, metrics *telemetry.Metr
 		Retention:    cfg.Notify.Retention,
 		ReminderLead: cfg.Notify.ReminderLead,
 		PurgeAfter:   cfg.Notify.PurgeAfter,
+		Purge:        app.New(store, app.Options{}).PurgeBefore,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &relayRun{cancel: cancel, done: make(chan struct{}), logger: logger}

@@ -53,13 +53,12 @@ func ParsePurgeDetail(detail string) (PurgeDetail, bool) {
 	return d, true
 }
 
-// RetentionStore deletes what is older than the retention.
-type RetentionStore interface {
-	// PurgeBefore deletes, in one transaction, notifications and ride messages created before before,
+// RetentionTx deletes what is older than the retention, inside a transaction.
+type RetentionTx interface {
+	// PurgeBefore deletes notifications and ride messages created before before,
 	// deliveries delivered before it, outbox events before it whose deliveries are all
 	// done (and that the relay has passed), audit entries before it and account links
-	// that expired before now. When it deleted anything it appends an
-	// AuditRetentionPurged entry saying what, in the same transaction. Several processes
-	// may run it at once: each row is deleted by one of them.
+	// that expired before now, and counts them. Several processes may run it at once:
+	// each row is deleted, and counted, by one of them.
 	PurgeBefore(ctx context.Context, before, now time.Time) (Purged, error)
 }

@@ -38,7 +38,6 @@ type Store interface {
 	ThrottleStore
 	PlaceStore
 	AccountLinkStore
-	RetentionStore
 	PartnerStore
 	PartnerSeriesStore
 	PartnerRateStore

@@ -42,6 +42,7 @@ type Tx interface {
 	RideHomeTx
 	ProofTx
 	NoShowTx
+	RetentionTx
 }
 
 // MemberTx administers members inside a transaction.

@@ -14,7 +14,6 @@ type RelayStore interface {
 	ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]carpool.Delivery, error)
 	FinishDelivery(ctx context.Context, d carpool.Delivery, sendErr error, retryAt time.Time) error
 	PurgeDeliveries(ctx context.Context, before time.Time) (int64, error)
-	PurgeBefore(ctx context.Context, before, now time.Time) (carpool.Purged, error)
 	PruneAddressSearchCounts(ctx context.Context, before time.Time) (int64, error)
 	DueReminders(ctx context.Context, now time.Time, lead time.Duration) (int, error)
 	Webhooks(ctx context.Context) ([]carpool.Webhook, error)

@@ -85,8 +85,11 @@ type Options struct {
 	Retention    time.Duration // delivered rows older than this are purged [168h]
 	ReminderLead time.Duration // reminders go out this long before departure [60m]
 	// PurgeAfter is the retention of notifications, delivered outbox rows and audit
-	// entries (carpool.RetentionStore); 0 keeps them for ever.
+	// entries; 0 keeps them for ever.
 	PurgeAfter time.Duration
+	// Purge deletes what is older than before and records it (app.App.PurgeBefore); the
+	// relay only decides when. Nil: nothing is purged.
+	Purge func(ctx context.Context, before time.Time) (carpool.Purged, error)
 	// WebhookMaxFailures failed attempts in a row disable a webhook [20].
 	WebhookMaxFailures int
 }
@@ -337,7 +340,7 @@ func (r *Relay) housekeepingLoop(ctx context.Context) {
 					r.log.Info("notify: purged delivered rows", "deliveries", n, "older_than", r.o.Retention.String())
 				}
 			}
-			if r.o.PurgeAfter > 0 {
+			if r.o.PurgeAfter > 0 && r.o.Purge != nil {
 				r.purgeOld(ctx, now)
 			}
 			r.pruneAddressSearches(ctx, now)
@@ -373,7 +376,7 @@ func (r *Relay) pruneAddressSearches(ctx context.Context, now time.Time) {
 // purgeOld deletes what is older than the retention. Every replica runs it hourly; the
 // store deletes each row once however many run at the same time.
 func (r *Relay) purgeOld(ctx context.Context, now time.Time) {
-	p, err := r.store.PurgeBefore(ctx, now.Add(-r.o.PurgeAfter), now)
+	p, err := r.o.Purge(ctx, now.Add(-r.o.PurgeAfter))
 	switch {
 	case err != nil && ctx.Err() == nil:
 		r.log.Error("retention: purge", "err", err)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"carpool/internal/app"
 	"carpool/internal/carpool"
 	"carpool/internal/notify"
 )
@@ -23,7 +24,7 @@ func TestRelayPurgesByRetention(t *testing.T) {
 	ctx, cancel := context.WithCancel(w.ctx)
 	done := make(chan struct{})
 	go func() {
-		notify.New(w.db, notify.Options{PurgeAfter: 24 * time.Hour, Poll: 20 * time.Millisecond}).Run(ctx)
+		notify.New(w.db, notify.Options{PurgeAfter: 24 * time.Hour, Purge: app.New(w.db, app.Options{}).PurgeBefore, Poll: 20 * time.Millisecond}).Run(ctx)
 		close(done)
 	}()
 	t.Cleanup(func() { cancel(); <-done })

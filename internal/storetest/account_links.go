@@ -199,7 +199,7 @@ func testRetention(t *testing.T, open func(t *testing.T) carpool.Store) {
 		live, _, _ := carpool.NewAccountLink(carpool.LinkPasswordReset, passenger.ID, "", e.now)
 		noErr(t, e.s.CreateAccountLink(e.ctx, live), "live link")
 
-		got, err := e.s.PurgeBefore(e.ctx, e.now.Add(-year), e.now)
+		got, err := e.f.PurgeBefore(e.ctx, e.now.Add(-year))
 		noErr(t, err, "purge")
 		want := carpool.Purged{Notifications: int64(oldInbox), Audit: 1, Links: 1}
 		if got != want {
@@ -228,14 +228,14 @@ func testRetention(t *testing.T, open func(t *testing.T) carpool.Store) {
 		noErr(t, err, "the live link stays")
 
 		// Nothing older left: no second line.
-		got, err = e.s.PurgeBefore(e.ctx, e.now.Add(-year), e.now)
+		got, err = e.f.PurgeBefore(e.ctx, e.now.Add(-year))
 		noErr(t, err, "purge again")
 		if got.Total() != 0 || len(purgeLines(t, e)) != 1 {
 			t.Fatalf("a purge with nothing to do: got %+v and %d lines, want nothing and 1 line", got, len(purgeLines(t, e)))
 		}
 
 		// A retention shorter than the newer rows' age takes delivered mail and events too.
-		got, err = e.s.PurgeBefore(e.ctx, time.Now().Add(time.Hour), time.Now())
+		got, err = e.f.PurgeBefore(e.ctx, time.Now().Add(time.Hour))
 		noErr(t, err, "purge all")
 		if got.Deliveries != int64(len(ds)) || got.Events == 0 || got.Notifications == 0 {
 			t.Fatalf("purging everything: got %+v, want %d deliveries and the events", got, len(ds))
@@ -261,7 +261,7 @@ func testRetention(t *testing.T, open func(t *testing.T) carpool.Store) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				p, err := e.s.PurgeBefore(e.ctx, e.now.Add(-year), e.now)
+				p, err := e.f.PurgeBefore(e.ctx, e.now.Add(-year))
 				if err != nil {
 					t.Errorf("purge: %v", err)
 					return

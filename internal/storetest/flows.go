@@ -139,3 +139,7 @@ func (f Flows) ChangeMember(ctx context.Context, id string, change func(*carpool
 	})
 	return out, err
 }
+
+func (f Flows) PurgeBefore(ctx context.Context, before time.Time) (carpool.Purged, error) {
+	return f.a.PurgeBefore(ctx, before)
+}

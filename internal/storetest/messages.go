@@ -116,7 +116,7 @@ func testMessages(t *testing.T, open func(t *testing.T) carpool.Store) {
 			}
 			return tx.InsertMessage(e.ctx, recent)
 		}), "insert")
-		purged, err := e.s.PurgeBefore(e.ctx, e.at(-365*24*time.Hour), e.now)
+		purged, err := e.f.PurgeBefore(e.ctx, e.at(-365*24*time.Hour))
 		noErr(t, err, "purge")
 		if purged.Messages != 1 {
 			t.Errorf("purged messages: got %d, want 1", purged.Messages)

@@ -481,12 +481,6 @@ func (is *instrumentedStore) ConfirmEmailByLink(ctx context.Context, hash string
 	return is.next.ConfirmEmailByLink(ctx, hash, now)
 }
 
-func (is *instrumentedStore) PurgeBefore(ctx context.Context, before time.Time, now time.Time) (_ carpool.Purged, err error) {
-	ctx, end := is.start(ctx, "PurgeBefore")
-	defer func() { end(err) }()
-	return is.next.PurgeBefore(ctx, before, now)
-}
-
 func (is *instrumentedStore) Partners(ctx context.Context) (_ []carpool.Partner, err error) {
 	ctx, end := is.start(ctx, "Partners")
 	defer func() { end(err) }()
