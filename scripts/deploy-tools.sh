@@ -13,22 +13,16 @@ mkdir -p "$bin"
 
 HELM_MODULE=helm.sh/helm/v3/cmd/helm@v3.19.0
 KUBE_SCORE_MODULE=github.com/zegl/kube-score/cmd/kube-score@v1.20.0
-# The Prometheus release whose parser tools/promql-check pins. Built with remove_all_sd,
-# Prometheus' own build tag that leaves out its service-discovery plugins: rule tests need
-# none, and their cloud SDKs (AWS EC2, Azure, OpenStack, ...) were 60 % of the Go source it
-# compiled (129 MB before, 50 MB after; docs/operations.md has the build times).
-PROMTOOL_MODULE=github.com/prometheus/prometheus/cmd/promtool@v0.316.0
-PROMTOOL_TAGS=remove_all_sd
 
-go_install() { # name module@version [build tags]
-  local name=$1 mod=$2 tags=${3:-} stamp="$bin/$1.version" want
-  want="$mod${tags:+ -tags $tags}"
+go_install() { # name module@version
+  local name=$1 mod=$2 stamp="$bin/$1.version" want
+  want="$mod"
   if [ -x "$bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
     echo "$name: up to date ($want)"
     return
   fi
   echo "$name: go install $want"
-  GOBIN="$bin" CGO_ENABLED=0 go install -tags "$tags" "$mod"
+  GOBIN="$bin" CGO_ENABLED=0 go install "$mod"
   echo "$want" >"$stamp"
 }
 
@@ -51,7 +45,15 @@ for t in "${want[@]}"; do
   case $t in
     helm) go_install helm "$HELM_MODULE" ;;
     kube-score) go_install kube-score "$KUBE_SCORE_MODULE" ;;
-    promtool) go_install promtool "$PROMTOOL_MODULE" "$PROMTOOL_TAGS" ;;
+    promtool)
+      # From the test cluster's Prometheus build (scripts/cluster-build): the release whose
+      # parser tools/promql-check pins, built with remove_all_sd, Prometheus' own tag that
+      # leaves out the service-discovery plugins (their cloud SDKs were 60 % of the source
+      # it compiled). One `go install` makes the server and promtool, cached by version.
+      "$top/scripts/cluster-build" prometheus
+      ln -sfn "$("$top/scripts/cluster-build" prometheus-dir)/promtool" "$bin/promtool"
+      echo "promtool: $("$bin/promtool" --version | head -n1)"
+      ;;
     promql-check) tool_build promql-check ;;
     kube-apiserver) "$top/scripts/kube-apiserver-build.sh" ;;
     etcd)
