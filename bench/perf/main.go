@@ -6,6 +6,7 @@
 //	perf search     -out F            search p50/p99 at 1k/10k/100k rides, both engines
 //	perf searchcap  -out F            search p50/p99 with one member at the ride caps vs without, both engines
 //	perf searchmix  -bin DIR -out F   search over commutes + single rides: p50/p99 at 10k/100k, both engines; HTTP CPU per search vs /livez
+//	perf materialise -out F           the pass making commutes' days at 10k/100k open rides: nothing due, newcomers due; both engines
 //	perf footprint  -bin DIR -out F   start to ready, idle RSS, RSS under 1,000 connections, sizes
 //	perf report     -in DIR -doc F    the Markdown tables of every JSON in DIR into F
 //
@@ -73,7 +74,7 @@ type Figure struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: perf http|bookings|search|searchcap|searchmix|footprint|report [flags]")
+		fmt.Fprintln(os.Stderr, "usage: perf http|bookings|search|searchcap|searchmix|materialise|footprint|report [flags]")
 		os.Exit(2)
 	}
 	part, args := os.Args[1], os.Args[2:]
@@ -83,7 +84,7 @@ func main() {
 	dur := fs.Duration("duration", 8*time.Second, "length of each load run")
 	in := fs.String("in", "bench/out", "report: directory of JSON results")
 	doc := fs.String("doc", "docs/performance.md", "report: Markdown file whose generated section is replaced")
-	fs.StringVar(&profileDir, "profile", "", "http, bookings, searchmix: directory for CPU profiles of carpool taken during the runs")
+	fs.StringVar(&profileDir, "profile", "", "http, bookings, searchmix, materialise: directory for CPU profiles of carpool taken during the runs")
 	fs.StringVar(&before, "before", "", "footprint: an older carpool binary to measure beside the current one")
 	fs.BoolVar(&smoke, "smoke", false, "tiny sizes, one short round per measurement and every failure an error: proves the part works, its figures mean nothing")
 	fs.Parse(args)
@@ -106,6 +107,8 @@ func main() {
 		err = runSearchCap(r)
 	case "searchmix":
 		err = runSearchMix(r, *bin, *dur)
+	case "materialise":
+		err = runMaterialise(r)
 	case "footprint":
 		err = runFootprint(r, *bin)
 	case "report":

@@ -22,7 +22,7 @@ func report(dir, doc string) error {
 	var b strings.Builder
 	var results []Result
 	b.WriteString(beginMark + "\n")
-	for _, part := range []string{"http", "bookings", "search", "searchcap", "searchmix", "footprint", "faults"} {
+	for _, part := range []string{"http", "bookings", "search", "searchcap", "searchmix", "materialise", "footprint", "faults"} {
 		path := filepath.Join(dir, part+".json")
 		if !contains(files, path) {
 			continue

@@ -186,35 +186,18 @@ func seedMix(ctx context.Context, s carpool.Store, db *sql.DB, n int) (mix, erro
 	today := carpool.DateOf(now.UTC())
 	// a working day has two rides per commuter; the horizon holds about 20 of them
 	m.drivers = max(1, int(float64(n)*(1-mixSinglesShare)/40))
-	type driver struct {
-		member carpool.Member
-		car    carpool.Car
-		home   carpool.Place
-	}
-	drivers := make([]driver, m.drivers)
+	drivers := make([]commuter, m.drivers)
 	var series []carpool.Series
 	cars := map[string]carpool.Car{} // by series id
 	for i := range drivers {
-		mem, car, err := newDriver(ctx, s, fmt.Sprintf("mix%d", i))
+		d, commutes, err := newCommuter(ctx, a, s, rnd, fmt.Sprintf("mix%d", i))
 		if err != nil {
 			return m, fmt.Errorf("driver %d: %w", i, err)
 		}
-		home := mixPlace(rnd, "home")
-		drivers[i] = driver{mem, car, home}
-		in := time.Duration(6*60+30+15*rnd.IntN(11)) * time.Minute // 06:30–09:00
-		out := time.Duration(16*60+15*rnd.IntN(11)) * time.Minute  // 16:00–18:30
-		for _, leg := range []struct {
-			from, to carpool.Place
-			at       time.Duration
-		}{{home, mixSite, in}, {mixSite, home, out}} {
-			sr, err := a.OfferSeries(ctx, mem, carpool.SeriesInput{CarID: car.ID, From: leg.from, To: leg.to, Weekdays: carpool.WorkWeek,
-				DepartTime: carpool.Clock{Hour: int(leg.at / time.Hour), Minute: int(leg.at % time.Hour / time.Minute)}, TimeZone: "UTC",
-				Seats: 3, BookingMode: carpool.BookingInstant, StartsOn: today})
-			if err != nil {
-				return m, fmt.Errorf("commute of driver %d: %w", i, err)
-			}
+		drivers[i] = d
+		for _, sr := range commutes {
 			series = append(series, sr)
-			cars[sr.ID] = car
+			cars[sr.ID] = d.car
 			m.series++
 		}
 	}
@@ -299,6 +282,40 @@ func seedMix(ctx context.Context, s carpool.Store, db *sql.DB, n int) (mix, erro
 		m.queries = append(m.queries, mixQuery{from: from, after: time.Date(d.Year, d.Month, d.Day, 6, 30, 0, 0, time.UTC)})
 	}
 	return m, nil
+}
+
+// commuter is a driver of the mix: their car and where they live.
+type commuter struct {
+	member carpool.Member
+	car    carpool.Car
+	home   carpool.Place
+}
+
+// newCommuter creates a driver living somewhere in the disc around the site and offers
+// their two commutes through the use case: in every working morning (06:30–09:00), home
+// every evening (16:00–18:30), from today, none of their days made yet.
+func newCommuter(ctx context.Context, a *app.App, s carpool.Store, rnd *rand.Rand, name string) (commuter, []carpool.Series, error) {
+	mem, car, err := newDriver(ctx, s, name)
+	if err != nil {
+		return commuter{}, nil, err
+	}
+	c := commuter{mem, car, mixPlace(rnd, "home")}
+	in := time.Duration(6*60+30+15*rnd.IntN(11)) * time.Minute // 06:30–09:00
+	out := time.Duration(16*60+15*rnd.IntN(11)) * time.Minute  // 16:00–18:30
+	var commutes []carpool.Series
+	for _, leg := range []struct {
+		from, to carpool.Place
+		at       time.Duration
+	}{{c.home, mixSite, in}, {mixSite, c.home, out}} {
+		sr, err := a.OfferSeries(ctx, mem, carpool.SeriesInput{CarID: car.ID, From: leg.from, To: leg.to, Weekdays: carpool.WorkWeek,
+			DepartTime: carpool.Clock{Hour: int(leg.at / time.Hour), Minute: int(leg.at % time.Hour / time.Minute)}, TimeZone: "UTC",
+			Seats: 3, BookingMode: carpool.BookingInstant, StartsOn: carpool.DateOf(time.Now().UTC())})
+		if err != nil {
+			return c, nil, fmt.Errorf("commute of %s: %w", name, err)
+		}
+		commutes = append(commutes, sr)
+	}
+	return c, commutes, nil
 }
 
 // mixPlace is a point spread evenly over the disc around the site.
