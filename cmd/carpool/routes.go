@@ -59,7 +59,7 @@ func appHandler(cfg *config.Config, store carpool.Store, probes *health.Probes, 
 		Location:                     cfg.Timezone,
 		Language:                     cfg.DefaultLanguage,
 		// Sites members read follow the tokens' staleness across replicas.
-		SiteCacheTTL: tokencache.DefaultTTL,
+		ReadCacheTTL: tokencache.DefaultTTL,
 		SSO: app.SSOPolicy{Domains: carpool.SignupPolicy{Domains: cfg.OIDC.Domains}, Roles: roles,
 			TrustEmail: cfg.OIDC.TrustEmail},
 	}

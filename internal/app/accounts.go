@@ -198,6 +198,7 @@ func (a *App) ConfirmEmail(ctx context.Context, secret string) (carpool.Member, 
 	if err != nil {
 		return carpool.Member{}, err
 	}
+	a.drivers.forget(m.ID) // a passenger who may see contact details sees the new address
 	a.audit(ctx, m, carpool.AuditEmailChanged, "member", m.ID, "")
 	return m, nil
 }

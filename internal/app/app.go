@@ -100,10 +100,10 @@ type Options struct {
 	// KeepCalendarOnPasswordChange keeps a member's calendar feed URL working when their
 	// password changes; by default it stops, like every other credential they had.
 	KeepCalendarOnPasswordChange bool
-	// SiteCacheTTL keeps the sites members read for this long (0: not at all): a
-	// change made through another replica shows within it, one made through this
-	// replica at once. serve sets it to the token cache's TTL.
-	SiteCacheTTL time.Duration
+	// ReadCacheTTL keeps the sites members read and the drivers search results name for
+	// this long (0: not at all): a change made through another replica shows within
+	// it, one made through this replica at once. serve sets it to the token cache's TTL.
+	ReadCacheTTL time.Duration
 }
 
 // App is the application layer over a Store.
@@ -144,7 +144,8 @@ type App struct {
 	mailJobs chan struct{}
 	jobs     sync.WaitGroup
 
-	sites *siteCache
+	sites   *readCache[carpool.Site]
+	drivers *readCache[carpool.Member]
 }
 
 // New returns the use cases over store.
@@ -155,7 +156,8 @@ func New(store carpool.Store, opts Options) *App {
 		signInRefused: opts.SignInRefused, reservationRefused: opts.ReservationRefused,
 		bookingRefused: opts.BookingRefused, parking: opts.Parking,
 		publicURL: strings.TrimRight(opts.PublicURL, "/"), adminAddr: opts.AdminAddr, outbound: opts.Outbound,
-		loc: opts.Location, lang: opts.Language, sites: newSiteCache(opts.SiteCacheTTL, 0),
+		loc: opts.Location, lang: opts.Language, sites: newReadCache[carpool.Site](opts.ReadCacheTTL, 0),
+		drivers: newReadCache[carpool.Member](opts.ReadCacheTTL, 0),
 		checkInRule: opts.CheckIn, siteCodes: carpool.SiteCodes{Secret: opts.CheckInSecret}}
 	if a.publicURL == "" {
 		a.publicURL = "http://localhost:8080"

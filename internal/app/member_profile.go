@@ -11,6 +11,8 @@ import (
 // changes of themselves; change may refuse, and then nothing is written.
 func (a *App) changeMember(ctx context.Context, id string, change func(*carpool.Member) error) (carpool.Member, error) {
 	var out carpool.Member
+	// Forgotten whether or not the change succeeds: results name them as they are now.
+	defer a.drivers.forget(id)
 	err := a.store.InTx(ctx, func(tx carpool.Tx) error {
 		m, err := tx.LockMember(ctx, id)
 		if err != nil {

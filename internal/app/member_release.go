@@ -38,6 +38,7 @@ func (a *App) deactivate(ctx context.Context, id string, by carpool.Member) (car
 // for good (GDPR Art. 17), in one transaction. Shared history stays consistent: a
 // passenger's past ride still has its driver, now "a former colleague".
 func (a *App) erase(ctx context.Context, id string, by carpool.Member) error {
+	defer a.drivers.forget(id) // no result names them once they are erased
 	err := a.store.InTx(ctx, func(tx carpool.Tx) error {
 		m, admins, err := tx.LockForAdmin(ctx, id)
 		if err != nil {

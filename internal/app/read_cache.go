@@ -7,67 +7,80 @@ import (
 	"carpool/internal/carpool"
 )
 
-// siteCache keeps the sites members read (App.Site: the API's and the web's site pages)
-// for a short time. A site changes a few times a year and is read on every such page:
-// the database read was a third of an authenticated read's CPU. Only that read uses
-// it: decisions (parking, places, reports) read the store. A change made through this
-// replica is seen at once (UpdateSite forgets the site); one made through another
-// replica within the TTL, like a revoked token (internal/tokencache). Failed reads,
-// unknown sites among them, are never kept.
-type siteCache struct {
+// readCache keeps, for a short time, what members read on every page but what changes
+// rarely: the sites (App.Site: the API's and the web's site pages; its database read
+// was a third of an authenticated read's CPU) and the drivers named in search results
+// (their read by id was a fifth of a search's). Only those reads use it: decisions
+// (parking, places, reports, who is told what) read the store. A change made through
+// this replica is seen at once (the use case that makes it forgets the entry); one made
+// through another replica within the TTL, like a revoked token (internal/tokencache).
+// Failed reads, unknown ids among them, are never kept.
+type readCache[V any] struct {
 	ttl  time.Duration
 	size int
 	mu   sync.Mutex
-	m    map[string]cachedSite
+	m    map[string]cached[V]
 	// gen counts the changes forgotten: a read that began before one (and so may hold
-	// the site as it was) is not kept.
+	// the value as it was) is not kept.
 	gen uint64
 }
 
-type cachedSite struct {
-	site    carpool.Site
+type cached[V any] struct {
+	value   V
 	expires time.Time
 }
 
-// DefaultSiteCacheSize bounds the sites kept; a company has tens to hundreds.
-const DefaultSiteCacheSize = 1000
+// DefaultReadCacheSize bounds the entries of each cache: a company has tens to hundreds
+// of sites and a few thousand drivers.
+const DefaultReadCacheSize = 5000
 
-func newSiteCache(ttl time.Duration, size int) *siteCache {
+func newReadCache[V any](ttl time.Duration, size int) *readCache[V] {
 	if ttl <= 0 {
 		return nil
 	}
 	if size <= 0 {
-		size = DefaultSiteCacheSize
+		size = DefaultReadCacheSize
 	}
-	return &siteCache{ttl: ttl, size: size, m: make(map[string]cachedSite)}
+	return &readCache[V]{ttl: ttl, size: size, m: make(map[string]cached[V])}
 }
 
-// get returns a fresh site, or the generation to hand put with what the store says.
-func (c *siteCache) get(id string, now time.Time) (carpool.Site, uint64, bool) {
+// generation is what to hand put with a value read from the store after this call.
+func (c *readCache[V]) generation() uint64 {
 	if c == nil {
-		return carpool.Site{}, 0, false
+		return 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+// get returns the value kept for id if it is still fresh at now.
+func (c *readCache[V]) get(id string, now time.Time) (V, bool) {
+	var zero V
+	if c == nil {
+		return zero, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[id]
 	if !ok || !now.Before(e.expires) {
-		return carpool.Site{}, c.gen, false
+		return zero, false
 	}
-	return e.site, c.gen, true
+	return e.value, true
 }
 
-// put keeps site until now+TTL. When the cache is full the expired entries go first,
-// then everything: sites are few, and a cold cache only costs reads.
-func (c *siteCache) put(site carpool.Site, gen uint64, now time.Time) {
+// put keeps v until now+TTL unless something was forgotten since gen. When the cache is
+// full the expired entries go first, then everything: a cold cache only costs reads.
+func (c *readCache[V]) put(id string, v V, gen uint64, now time.Time) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen {
-		return // a site changed while it was read
+		return // something changed while it was read
 	}
-	if _, ok := c.m[site.ID]; !ok && len(c.m) >= c.size {
+	if _, ok := c.m[id]; !ok && len(c.m) >= c.size {
 		for id, e := range c.m {
 			if !now.Before(e.expires) {
 				delete(c.m, id)
@@ -77,10 +90,10 @@ func (c *siteCache) put(site carpool.Site, gen uint64, now time.Time) {
 			clear(c.m)
 		}
 	}
-	c.m[site.ID] = cachedSite{site: site, expires: now.Add(c.ttl)}
+	c.m[id] = cached[V]{value: v, expires: now.Add(c.ttl)}
 }
 
-func (c *siteCache) forget(id string) {
+func (c *readCache[V]) forget(id string) {
 	if c == nil {
 		return
 	}
@@ -88,4 +101,10 @@ func (c *siteCache) forget(id string) {
 	defer c.mu.Unlock()
 	delete(c.m, id)
 	c.gen++
+}
+
+// shownPerson is what a result shows of a person (person), all that the drivers' cache
+// keeps of a member: no password hash or settings stay in memory longer than a request.
+func shownPerson(m carpool.Member) carpool.Member {
+	return carpool.Member{ID: m.ID, Name: m.Name, Email: m.Email, Phone: m.Phone}
 }

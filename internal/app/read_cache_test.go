@@ -10,12 +10,18 @@ import (
 	"carpool/internal/carpool"
 )
 
-// countingStore counts the site reads that reach the database, and can run a change
-// between a read and its answer (as a concurrent request would).
+// countingStore counts the site and member reads that reach the database, and can run
+// a change between a site read and its answer (as a concurrent request would).
 type countingStore struct {
 	carpool.Store
-	reads     atomic.Int64
-	afterRead func()
+	reads       atomic.Int64
+	memberReads atomic.Int64
+	afterRead   func()
+}
+
+func (s *countingStore) Members(ctx context.Context, ids []string) ([]carpool.Member, error) {
+	s.memberReads.Add(1)
+	return s.Store.Members(ctx, ids)
 }
 
 func (s *countingStore) Site(ctx context.Context, id string) (carpool.Site, error) {
@@ -36,7 +42,7 @@ func TestSiteReadsAreCachedBriefly(t *testing.T) {
 	f := newApp(t)
 	const ttl = 5 * time.Second
 	store := &countingStore{Store: f.store}
-	a := app.New(store, app.Options{Now: f.clock.Now, SiteCacheTTL: ttl})
+	a := app.New(store, app.Options{Now: f.clock.Now, ReadCacheTTL: ttl})
 	other := app.New(f.store, app.Options{Now: f.clock.Now}) // another replica
 	member := f.member(carpool.RoleMember)
 	site := f.site("Depot")
@@ -93,4 +99,53 @@ func TestSiteReadsAreCachedBriefly(t *testing.T) {
 	if n := store.reads.Load() - before; n != 2 {
 		t.Fatalf("two reads of an unknown site asked the database %d times, want twice", n)
 	}
+}
+
+// TestDriversInResultsAreCachedBriefly: the drivers a search names are read from the
+// database once per TTL; a driver's own change through this replica shows at once, one
+// through another replica once the TTL has passed; contact details stay hidden from a
+// stranger whatever the cache holds.
+func TestDriversInResultsAreCachedBriefly(t *testing.T) {
+	f := newApp(t)
+	const ttl = 5 * time.Second
+	store := &countingStore{Store: f.store}
+	a := app.New(store, app.Options{Now: f.clock.Now, ReadCacheTTL: ttl})
+	other := app.New(f.store, app.Options{Now: f.clock.Now}) // another replica
+	driver := f.member(carpool.RoleMember)
+	f.ride(driver, at(24*h), 3, carpool.BookingInstant)
+	stranger := f.member(carpool.RoleMember)
+	from, to := zurich.Point(), bern.Point()
+	q := carpool.RideQuery{From: &from, To: &to, DepartAfter: at(20 * h), DepartBefore: at(30 * h), Seats: 1}
+
+	named := func(want string) {
+		t.Helper()
+		got, err := a.SearchRides(f.ctx, stranger, q, 0, 10)
+		mustDo(t, err)
+		if len(got) != 1 {
+			t.Fatalf("got %d results, want the one ride", len(got))
+		}
+		if d := got[0].Driver; d.Name != want || d.Email != "" || d.Phone != "" {
+			t.Fatalf("driver shown as %+v, want name %q and no contact details", d, want)
+		}
+	}
+	named(driver.Name)
+	named(driver.Name)
+	if n := store.memberReads.Load(); n != 1 {
+		t.Fatalf("two searches within the TTL read the drivers %d times, want once", n)
+	}
+
+	// Renamed through another replica: the old name until the TTL is over.
+	if _, err := other.UpdateProfile(f.ctx, driver, app.ProfilePatch{Name: ptr("Ann Other")}); err != nil {
+		t.Fatalf("rename on the other replica: %v", err)
+	}
+	f.clock.Advance(ttl - time.Millisecond)
+	named(driver.Name)
+	f.clock.Advance(time.Millisecond)
+	named("Ann Other")
+
+	// Renamed through this replica: seen at once.
+	if _, err := a.UpdateProfile(f.ctx, driver, app.ProfilePatch{Name: ptr("Ann Third")}); err != nil {
+		t.Fatalf("rename: %v", err)
+	}
+	named("Ann Third")
 }

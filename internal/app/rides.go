@@ -153,7 +153,7 @@ func (a *App) withDrivers(ctx context.Context, me carpool.Member, matches []carp
 		ids = append(ids, m.Ride.DriverID)
 		rideIDs = append(rideIDs, m.Ride.ID)
 	}
-	drivers, err := a.membersByID(ctx, ids)
+	drivers, err := a.shownDrivers(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -188,6 +188,42 @@ func (a *App) CancelRide(ctx context.Context, me carpool.Member, id string, free
 		a.audit(ctx, me, carpool.AuditRideCancelled, "ride", ride.ID, ride.DriverID)
 	}
 	return ride, nil
+}
+
+// shownDrivers returns the drivers with ids as results show them (shownPerson), by id,
+// from the drivers' read cache where it holds them; ids may repeat.
+func (a *App) shownDrivers(ctx context.Context, ids []string) (map[string]carpool.Member, error) {
+	now := a.now()
+	out := make(map[string]carpool.Member, len(ids))
+	var missing []string
+	for _, id := range ids {
+		if _, ok := out[id]; ok {
+			continue
+		}
+		if m, ok := a.drivers.get(id, now); ok {
+			out[id] = m
+			continue
+		}
+		out[id] = carpool.Member{} // asked once below even when it repeats
+		missing = append(missing, id)
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	gen := a.drivers.generation()
+	ms, err := a.store.Members(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range missing {
+		delete(out, id) // a member the store no longer has stays out, as membersByID leaves it
+	}
+	for _, m := range ms {
+		m = shownPerson(m)
+		out[m.ID] = m
+		a.drivers.put(m.ID, m, gen, now)
+	}
+	return out, nil
 }
 
 // membersByID returns the members with ids, by id; ids may repeat.

@@ -44,15 +44,15 @@ func (a *App) Sites(ctx context.Context, _ carpool.Member, p carpool.Page) ([]ca
 // Site returns one site; every member may see it.
 func (a *App) Site(ctx context.Context, _ carpool.Member, id string) (carpool.Site, error) {
 	now := a.now()
-	site, gen, ok := a.sites.get(id, now)
-	if ok {
+	if site, ok := a.sites.get(id, now); ok {
 		return site, nil
 	}
+	gen := a.sites.generation()
 	site, err := a.store.Site(ctx, id)
 	if err != nil {
 		return carpool.Site{}, err
 	}
-	a.sites.put(site, gen, now)
+	a.sites.put(id, site, gen, now)
 	return site, nil
 }
 

@@ -77,7 +77,7 @@ func (s *Store) MemberByEmail(ctx context.Context, email string) (carpool.Member
 	return m, nil
 }
 
-// Members returns the members with the given ids that exist, in id order.
+// Members returns the members with the given ids that exist, in no particular order.
 func (s *Store) Members(ctx context.Context, ids []string) ([]carpool.Member, error) {
 	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return !carpool.ValidID(id) })
 	return byIDs(ctx, s, "members", memberCols, ids, scanMember)
