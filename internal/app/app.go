@@ -157,7 +157,7 @@ func New(store carpool.Store, opts Options) *App {
 		bookingRefused: opts.BookingRefused, parking: opts.Parking,
 		publicURL: strings.TrimRight(opts.PublicURL, "/"), adminAddr: opts.AdminAddr, outbound: opts.Outbound,
 		loc: opts.Location, lang: opts.Language, sites: newReadCache[carpool.Site](opts.ReadCacheTTL, 0),
-		drivers: newReadCache[carpool.Member](opts.ReadCacheTTL, 0),
+		drivers:     newReadCache[carpool.Member](opts.ReadCacheTTL, 0),
 		checkInRule: opts.CheckIn, siteCodes: carpool.SiteCodes{Secret: opts.CheckInSecret}}
 	if a.publicURL == "" {
 		a.publicURL = "http://localhost:8080"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"carpool/internal/carpool"
@@ -73,6 +74,12 @@ func (a *App) makeDays(ctx context.Context, tx carpool.Tx, id string, horizon ti
 	for _, o := range made {
 		done[o.On] = true
 	}
+	// Most passes find every due day made (or kept as a conflict or a skip): such a
+	// series costs two reads, not the driver's, the car's and the subscribers' as well.
+	due = slices.DeleteFunc(due, func(d carpool.Date) bool { return done[d] })
+	if len(due) == 0 {
+		return nil
+	}
 	driver, err := tx.LockMember(ctx, sr.DriverID)
 	if err != nil {
 		return err
@@ -94,9 +101,6 @@ func (a *App) makeDays(ctx context.Context, tx carpool.Tx, id string, horizon ti
 	}
 	var managers []string // read once, on the first conflict
 	for _, d := range due {
-		if done[d] {
-			continue
-		}
 		if room == 0 {
 			break // days are due oldest first: the nearest are made, the rest wait
 		}
