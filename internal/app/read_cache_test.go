@@ -34,6 +34,14 @@ func (s *countingStore) Site(ctx context.Context, id string) (carpool.Site, erro
 	return site, err
 }
 
+// cachingReplica returns an App whose reads are cached for ttl over a store that counts
+// them, and another replica without the cache over the same database.
+func cachingReplica(f *fixture, ttl time.Duration) (*countingStore, *app.App, *app.App) {
+	store := &countingStore{Store: f.store}
+	return store, app.New(store, app.Options{Now: f.clock.Now, ReadCacheTTL: ttl}),
+		app.New(f.store, app.Options{Now: f.clock.Now})
+}
+
 // TestSiteReadsAreCachedBriefly: a member's reads of a site are answered from memory
 // for the TTL; a change through this App shows at once, even one that lands while a
 // read is under way; a change through another replica shows once the TTL has passed;
@@ -41,9 +49,7 @@ func (s *countingStore) Site(ctx context.Context, id string) (carpool.Site, erro
 func TestSiteReadsAreCachedBriefly(t *testing.T) {
 	f := newApp(t)
 	const ttl = 5 * time.Second
-	store := &countingStore{Store: f.store}
-	a := app.New(store, app.Options{Now: f.clock.Now, ReadCacheTTL: ttl})
-	other := app.New(f.store, app.Options{Now: f.clock.Now}) // another replica
+	store, a, other := cachingReplica(f, ttl)
 	member := f.member(carpool.RoleMember)
 	site := f.site("Depot")
 
@@ -108,9 +114,7 @@ func TestSiteReadsAreCachedBriefly(t *testing.T) {
 func TestDriversInResultsAreCachedBriefly(t *testing.T) {
 	f := newApp(t)
 	const ttl = 5 * time.Second
-	store := &countingStore{Store: f.store}
-	a := app.New(store, app.Options{Now: f.clock.Now, ReadCacheTTL: ttl})
-	other := app.New(f.store, app.Options{Now: f.clock.Now}) // another replica
+	store, a, other := cachingReplica(f, ttl)
 	driver := f.member(carpool.RoleMember)
 	f.ride(driver, at(24*h), 3, carpool.BookingInstant)
 	stranger := f.member(carpool.RoleMember)
