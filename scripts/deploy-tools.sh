@@ -15,15 +15,14 @@ HELM_MODULE=helm.sh/helm/v3/cmd/helm@v3.19.0
 KUBE_SCORE_MODULE=github.com/zegl/kube-score/cmd/kube-score@v1.20.0
 
 go_install() { # name module@version
-  local name=$1 mod=$2 stamp="$bin/$1.version" want
-  want="$mod"
-  if [ -x "$bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
-    echo "$name: up to date ($want)"
+  local name=$1 mod=$2 stamp="$bin/$1.version"
+  if [ -x "$bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$mod" ]; then
+    echo "$name: up to date ($mod)"
     return
   fi
-  echo "$name: go install $want"
+  echo "$name: go install $mod"
   GOBIN="$bin" CGO_ENABLED=0 go install "$mod"
-  echo "$want" >"$stamp"
+  echo "$mod" >"$stamp"
 }
 
 # tool_build NAME: builds tools/NAME (its own module) into .cache/bin when it changed.
