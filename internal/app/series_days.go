@@ -19,9 +19,7 @@ import (
 // day) refuses a duplicate should anything get past that.
 func (a *App) MaterialiseSeries(ctx context.Context, horizon time.Duration) (carpool.SeriesReport, error) {
 	var report carpool.SeriesReport
-	// A series past its last day has nothing left to make; yesterday in UTC is early
-	// enough for every zone's today.
-	ids, err := a.store.ActiveSeriesIDs(ctx, carpool.DateOf(a.now().UTC()).AddDays(-1))
+	ids, err := a.seriesWithDaysToMake(ctx, horizon)
 	if err != nil {
 		return report, fmt.Errorf("materialise series: %w", err)
 	}
@@ -49,6 +47,57 @@ func (a *App) MaterialiseSeries(ctx context.Context, horizon time.Duration) (car
 	return report, nil
 }
 
+// seriesWithDaysToMake returns the active series with a due day not made yet (made
+// includes kept as a conflict or a skip), by id. Most passes find every due day made,
+// so this is read once for all series rather than in a transaction per series. The read
+// can be stale, which costs no day: a day it sees made stays made (days are never
+// removed), and one it misses, because its series changed or began meanwhile, is made
+// by the next pass.
+func (a *App) seriesWithDaysToMake(ctx context.Context, horizon time.Duration) ([]string, error) {
+	now := a.now()
+	// A series past its last day has nothing left to make; yesterday in UTC is early
+	// enough for every zone's today.
+	active, err := a.store.ActiveSeries(ctx, carpool.DateOf(now.UTC()).AddDays(-1))
+	if err != nil {
+		return nil, err
+	}
+	dueOf := make(map[string][]carpool.Date, len(active))
+	var ids []string
+	var from, to carpool.Date
+	for _, sr := range active {
+		due := sr.Due(now, horizon)
+		if len(due) == 0 {
+			continue
+		}
+		dueOf[sr.ID] = due
+		ids = append(ids, sr.ID)
+		if first := due[0]; from.IsZero() || first.Before(from) {
+			from = first
+		}
+		if last := due[len(due)-1]; last.After(to) {
+			to = last
+		}
+	}
+	made, err := a.store.Occurrences(ctx, ids, from, to)
+	if err != nil {
+		return nil, err
+	}
+	madeOf := make(map[string][]carpool.Occurrence, len(ids))
+	for _, o := range made {
+		madeOf[o.SeriesID] = append(madeOf[o.SeriesID], o)
+	}
+	return slices.DeleteFunc(ids, func(id string) bool { return len(notMade(dueOf[id], madeOf[id])) == 0 }), nil
+}
+
+// notMade returns the days of due that no occurrence in made is on.
+func notMade(due []carpool.Date, made []carpool.Occurrence) []carpool.Date {
+	done := make(map[carpool.Date]bool, len(made))
+	for _, o := range made {
+		done[o.On] = true
+	}
+	return slices.DeleteFunc(due, func(d carpool.Date) bool { return done[d] })
+}
+
 // makeDays makes the due days of one series under its lock: the pool car's reservation
 // (the car's lock taken, so its reservations are made one at a time), the ride, and the
 // active subscribers' bookings, as carpool.Series.MakeDay decides.
@@ -70,14 +119,8 @@ func (a *App) makeDays(ctx context.Context, tx carpool.Tx, id string, horizon ti
 	if err != nil {
 		return err
 	}
-	done := map[carpool.Date]bool{}
-	for _, o := range made {
-		done[o.On] = true
-	}
-	// Most passes find every due day made (or kept as a conflict or a skip): such a
-	// series costs two reads, not the driver's, the car's and the subscribers' as well.
-	due = slices.DeleteFunc(due, func(d carpool.Date) bool { return done[d] })
-	if len(due) == 0 {
+	// Another replica may have made them since seriesWithDaysToMake looked.
+	if due = notMade(due, made); len(due) == 0 {
 		return nil
 	}
 	driver, err := tx.LockMember(ctx, sr.DriverID)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -90,5 +92,65 @@ func TestRunSeriesMakesRidesInTheBackground(t *testing.T) {
 	c, err := a.Commutes(ctx, rider)
 	if err != nil || len(c.Riding) != 1 || c.Riding[0].Driver != "driver" || len(c.Driving) != 0 {
 		t.Fatalf("rider's commutes: got %+v, %v; want one ridden with driver", c, err)
+	}
+}
+
+// txCountingStore counts the transactions run through it.
+type txCountingStore struct {
+	carpool.Store
+	txs atomic.Int64
+}
+
+func (s *txCountingStore) InTx(ctx context.Context, fn func(carpool.Tx) error) error {
+	s.txs.Add(1)
+	return s.Store.InTx(ctx, fn)
+}
+
+// TestSeriesPassLocksOnlySeriesWithDaysToMake: the hourly pass runs on every replica
+// over every commute, so a commute whose due days are all made costs no transaction;
+// one with a day newly due (the clock moved on) gets one, and the day is made.
+func TestSeriesPassLocksOnlySeriesWithDaysToMake(t *testing.T) {
+	f := newApp(t)
+	store := &txCountingStore{Store: f.store}
+	a := app.New(store, app.Options{Now: f.clock.Now})
+	const horizon = 3 * 24 * h
+	var ids []string
+	for range 3 {
+		driver := f.member(carpool.RoleMember)
+		sr, err := a.OfferSeries(f.ctx, driver, carpool.SeriesInput{
+			CarID: f.privateCar(driver, 4).ID, From: carpool.Place{Label: "A", Lat: 47.37, Lon: 8.54}, To: carpool.Place{Label: "B", Lat: 47.5, Lon: 8.72},
+			Weekdays: carpool.AllWeekdays, DepartTime: carpool.Clock{Hour: 7, Minute: 30}, TimeZone: "Europe/Zurich", Seats: 3,
+			StartsOn: carpool.DateOf(start), EndsOn: carpool.DateOf(start).AddDays(30),
+		})
+		if err != nil {
+			t.Fatalf("offer series: %v", err)
+		}
+		ids = append(ids, sr.ID)
+	}
+	pass := func() (carpool.SeriesReport, int64) {
+		t.Helper()
+		before := store.txs.Load()
+		rep, err := a.MaterialiseSeries(f.ctx, horizon)
+		if err != nil {
+			t.Fatalf("materialise: %v", err)
+		}
+		return rep, store.txs.Load() - before
+	}
+	if rep, txs := pass(); txs != 3 || len(rep.Created) != 9 {
+		t.Fatalf("first pass: %d transactions made %d days, want 3 making 9 (three days each)", txs, len(rep.Created))
+	}
+	if rep, txs := pass(); txs != 0 || len(rep.Created) != 0 {
+		t.Fatalf("pass with every day made: %d transactions made %d days, want none", txs, len(rep.Created))
+	}
+	f.clock.Advance(24 * h)
+	rep, txs := pass()
+	if txs != 3 || len(rep.Created) != 3 {
+		t.Fatalf("pass a day later: %d transactions made %d days, want 3 making 3", txs, len(rep.Created))
+	}
+	want := carpool.DateOf(start).AddDays(4)
+	for _, o := range rep.Created {
+		if o.On != want || !slices.Contains(ids, o.SeriesID) {
+			t.Errorf("made %s of %s, want %s of one of the commutes", o.On, o.SeriesID, want)
+		}
 	}
 }

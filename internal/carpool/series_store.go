@@ -11,9 +11,9 @@ type SeriesStore interface {
 	// SeriesList returns the series a driver offers or a passenger subscribes to
 	// (active subscriptions), newest first, at most MaxSeriesList.
 	SeriesList(ctx context.Context, f SeriesFilter) ([]Series, error)
-	// ActiveSeriesIDs returns the active series of active drivers that may have days
-	// on or after since.
-	ActiveSeriesIDs(ctx context.Context, since Date) ([]string, error)
+	// ActiveSeries returns the active series of active drivers that may have days on
+	// or after since, by id.
+	ActiveSeries(ctx context.Context, since Date) ([]Series, error)
 	// Occurrences returns the occurrences of the given series on days from..to
 	// (inclusive), by day.
 	Occurrences(ctx context.Context, seriesIDs []string, from, to Date) ([]Occurrence, error)

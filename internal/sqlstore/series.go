@@ -165,21 +165,18 @@ func (s *Store) Subscriptions(ctx context.Context, f carpool.SubscriptionFilter)
 	return out, nil
 }
 
-// ActiveSeriesIDs returns the active series that may still have days to make on or after
+// ActiveSeries returns the active series that may still have days to make on or after
 // since, whose driver is still active (a deactivated driver offers nothing any more).
-func (s *Store) ActiveSeriesIDs(ctx context.Context, since carpool.Date) ([]string, error) {
-	rows, err := s.read().QueryContext(ctx, `SELECT id FROM ride_series
+func (s *Store) ActiveSeries(ctx context.Context, since carpool.Date) ([]carpool.Series, error) {
+	rows, err := s.read().QueryContext(ctx, `SELECT `+seriesCols+` FROM ride_series
 		WHERE status = 'active' AND (ends_on = '' OR ends_on >= $1)
 		  AND driver_id IN (SELECT id FROM members WHERE deactivated_at IS NULL) ORDER BY id`, since.String())
 	if err != nil {
 		return nil, fmt.Errorf("active series: %w", err)
 	}
-	ids, err := collect(rows, func(r rowScanner) (string, error) {
-		var id string
-		return id, r.Scan(&id)
-	})
+	list, err := collect(rows, scanSeries)
 	if err != nil {
 		return nil, fmt.Errorf("active series: %w", err)
 	}
-	return ids, nil
+	return list, nil
 }

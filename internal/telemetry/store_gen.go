@@ -333,10 +333,10 @@ func (is *instrumentedStore) SeriesList(ctx context.Context, f carpool.SeriesFil
 	return is.next.SeriesList(ctx, f)
 }
 
-func (is *instrumentedStore) ActiveSeriesIDs(ctx context.Context, since carpool.Date) (_ []string, err error) {
-	ctx, end := is.start(ctx, "ActiveSeriesIDs")
+func (is *instrumentedStore) ActiveSeries(ctx context.Context, since carpool.Date) (_ []carpool.Series, err error) {
+	ctx, end := is.start(ctx, "ActiveSeries")
 	defer func() { end(err) }()
-	return is.next.ActiveSeriesIDs(ctx, since)
+	return is.next.ActiveSeries(ctx, since)
 }
 
 func (is *instrumentedStore) Occurrences(ctx context.Context, seriesIDs []string, from carpool.Date, to carpool.Date) (_ []carpool.Occurrence, err error) {
