@@ -30,16 +30,16 @@ const (
 
 var initLine = regexp.MustCompile(`^init (\S+) @[0-9.]+ ms, [0-9.]+ ms clock, ([0-9]+) bytes, ([0-9]+) allocs`)
 
-// TestInitAllocations measures the binary as it ships: built here without the test's
-// own flags (the race detector more than doubles what initialisation allocates, and the
-// test binary links test-only packages), then run as `carpool version`.
+// TestInitAllocations measures the binary as it ships: built here with the image's flags
+// rather than the test's own (the race detector more than doubles what initialisation
+// allocates, and the test binary links test-only packages), then run as `carpool version`.
 func TestInitAllocations(t *testing.T) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Fatalf("the go command builds the binary measured here: %v", err)
 	}
 	bin := filepath.Join(t.TempDir(), "carpool")
-	build := exec.Command(goTool, "build", "-o", bin, ".")
+	build := exec.Command(goTool, "build", "-trimpath", "-o", bin, ".")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build carpool: %v\n%s", err, out)

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 scripts/s3-server-build.sh
 
 echo "backup: full-size round trips, memory bound and S3 (no race detector)"
-go test -count=1 -timeout 30m -v \
+CGO_ENABLED=0 go test -trimpath -count=1 -timeout 30m -v \
 	-run '^(TestRoundTrip|TestRoundTripCrossEngine|TestBackupMemoryIsBounded|TestS3)$' \
 	./internal/backup/ 2>&1 | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic)|\.go:[0-9]+:' 
 exit "${PIPESTATUS[0]}"

@@ -34,7 +34,7 @@ export CARPOOL_REGISTRY CARPOOL_REGISTRY_USER CARPOOL_REGISTRY_PASSWORD_FILE DOC
 step "go test -tags image ./test/image (CI=1: nothing may skip)"
 log=$(mktemp "${TMPDIR:-/tmp}/carpool-image-test.XXXXXX")
 trap 'cleanup; rm -f "$log"' EXIT
-CI=1 go test -tags image -count=1 -v -timeout 30m ./test/image/ 2>&1 | tee "$log"
+CI=1 CGO_ENABLED=0 go test -trimpath -tags image -count=1 -v -timeout 30m ./test/image/ 2>&1 | tee "$log"
 
 step "figures"
 grep -E "pushed [^ ]+@sha256:|compressed size of the linux/amd64 image" "$log" | sed 's/^ *[^ ]*_test.go:[0-9]*: /   /'

@@ -83,7 +83,7 @@ for v in "${variants[@]}"; do files+=("$rendered/$v.yaml"); done
 .cache/bin/promql-check "${files[@]}" | sed 's/^/   /'
 
 step "Go test over the rendered objects (CI=1: it may not skip)"
-CI=1 go test -count=1 ./test/deploy/...
+CI=1 CGO_ENABLED=0 go test -trimpath -count=1 ./test/deploy/...
 
 step "waiting for the kube-apiserver build"
 if ! wait "$build_pid"; then
@@ -131,7 +131,7 @@ metadata:
 YAML
 
 step "policies: deploy/policies as ValidatingAdmissionPolicies"
-go run ./test/deploy/kyvernovap deploy/policies >"$work/policies.yaml"
+CGO_ENABLED=0 go run -trimpath ./test/deploy/kyvernovap deploy/policies >"$work/policies.yaml"
 kubectl apply -f "$work/policies.yaml"
 # Each policy must refuse a Deployment that breaks only its rule, and a Deployment that
 # keeps every rule must pass. The API server picks new policies up within seconds: poll.

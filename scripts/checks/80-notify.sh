@@ -8,5 +8,5 @@ cd "$(dirname "$0")/../.."
 
 scripts/mailpit-build.sh
 echo "== notifications across 3 replicas (CARPOOL_NOTIFY_SOAK=1000)"
-CARPOOL_NOTIFY_SOAK=1000 go test -count=1 -timeout 20m -run TestNotificationsAcrossReplicas -v ./test/replicas |
+CARPOOL_NOTIFY_SOAK=1000 CGO_ENABLED=0 go test -trimpath -count=1 -timeout 20m -run TestNotificationsAcrossReplicas -v ./test/replicas |
 	grep -E '^(---|ok|FAIL|PASS)|notify_test.go' 

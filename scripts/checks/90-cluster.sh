@@ -115,7 +115,7 @@ step "build (cached by version in ${CARPOOL_CLUSTER_CACHE:-~/.cache/carpool-clus
 scripts/cluster-build
 scripts/deploy-tools.sh helm
 scripts/s3-server-build.sh
-go build -o "$work/e2e" ./test/cluster/e2e
+CGO_ENABLED=0 go build -trimpath -o "$work/e2e" ./test/cluster/e2e
 
 step "cluster up"
 "$cluster" down --wipe >/dev/null 2>&1 || true

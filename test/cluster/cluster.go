@@ -47,8 +47,10 @@ func Binary(t testing.TB) string {
 			return
 		}
 		binary.path = filepath.Join(binary.dir, "carpool")
-		cmd := exec.Command("go", "build", "-o", binary.path, "./cmd/carpool")
+		// The image's build flags, as scripts/test builds everything but the race run.
+		cmd := exec.Command("go", "build", "-trimpath", "-o", binary.path, "./cmd/carpool")
 		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			binary.err = fmt.Errorf("go build ./cmd/carpool: %v\n%s", err, out)
 		}
