@@ -78,22 +78,18 @@ func (a *App) seriesWithDaysToMake(ctx context.Context, horizon time.Duration) (
 			to = last
 		}
 	}
-	made, err := a.store.Occurrences(ctx, ids, from, to)
+	made, err := a.store.SeriesDaysMade(ctx, ids, from, to)
 	if err != nil {
 		return nil, err
 	}
-	madeOf := make(map[string][]carpool.Occurrence, len(ids))
-	for _, o := range made {
-		madeOf[o.SeriesID] = append(madeOf[o.SeriesID], o)
-	}
-	return slices.DeleteFunc(ids, func(id string) bool { return len(notMade(dueOf[id], madeOf[id])) == 0 }), nil
+	return slices.DeleteFunc(ids, func(id string) bool { return len(notMade(dueOf[id], made[id])) == 0 }), nil
 }
 
-// notMade returns the days of due that no occurrence in made is on.
-func notMade(due []carpool.Date, made []carpool.Occurrence) []carpool.Date {
+// notMade returns the days of due that made does not hold.
+func notMade(due, made []carpool.Date) []carpool.Date {
 	done := make(map[carpool.Date]bool, len(made))
-	for _, o := range made {
-		done[o.On] = true
+	for _, d := range made {
+		done[d] = true
 	}
 	return slices.DeleteFunc(due, func(d carpool.Date) bool { return done[d] })
 }
@@ -119,8 +115,12 @@ func (a *App) makeDays(ctx context.Context, tx carpool.Tx, id string, horizon ti
 	if err != nil {
 		return err
 	}
+	days := make([]carpool.Date, len(made))
+	for i, o := range made {
+		days[i] = o.On
+	}
 	// Another replica may have made them since seriesWithDaysToMake looked.
-	if due = notMade(due, made); len(due) == 0 {
+	if due = notMade(due, days); len(due) == 0 {
 		return nil
 	}
 	driver, err := tx.LockMember(ctx, sr.DriverID)

@@ -17,6 +17,10 @@ type SeriesStore interface {
 	// Occurrences returns the occurrences of the given series on days from..to
 	// (inclusive), by day.
 	Occurrences(ctx context.Context, seriesIDs []string, from, to Date) ([]Occurrence, error)
+	// SeriesDaysMade returns, by series, the days from..to (inclusive) on which the given
+	// series have an occurrence (made, or kept as a conflict or a skip), in no order: the
+	// hourly pass reads it for every active series at once.
+	SeriesDaysMade(ctx context.Context, seriesIDs []string, from, to Date) (map[string][]Date, error)
 	// Subscriptions returns the active subscriptions of a series or of a passenger.
 	Subscriptions(ctx context.Context, f SubscriptionFilter) ([]Subscription, error)
 }

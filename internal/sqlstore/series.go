@@ -144,6 +144,36 @@ func (s *Store) Occurrences(ctx context.Context, seriesIDs []string, from, to ca
 	return out, nil
 }
 
+// SeriesDaysMade returns, by series, the days from..to on which the series have an
+// occurrence. Only the two key columns and no ORDER BY: Occurrences over 4,000 commutes'
+// 40,000 days spent most of its time decoding the other columns and sorting.
+func (s *Store) SeriesDaysMade(ctx context.Context, seriesIDs []string, from, to carpool.Date) (map[string][]carpool.Date, error) {
+	made := make(map[string][]carpool.Date, len(seriesIDs))
+	if len(seriesIDs) == 0 {
+		return made, nil
+	}
+	var a args
+	q := `SELECT series_id, on_date FROM series_occurrences WHERE series_id ` + s.dialect.InList(seriesIDs, a.add) +
+		` AND on_date >= ` + a.add(from.String()) + ` AND on_date <= ` + a.add(to.String())
+	rows, err := s.read().QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, fmt.Errorf("series days made: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var d carpool.Date
+		if err := rows.Scan(&id, dateCol{&d}); err != nil {
+			return nil, fmt.Errorf("series days made: %w", err)
+		}
+		made[id] = append(made[id], d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("series days made: %w", err)
+	}
+	return made, nil
+}
+
 // Subscriptions returns the active subscriptions of a series or a passenger.
 func (s *Store) Subscriptions(ctx context.Context, f carpool.SubscriptionFilter) ([]carpool.Subscription, error) {
 	var a args

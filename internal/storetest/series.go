@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -129,6 +130,38 @@ func testSeries(t *testing.T, open func(t *testing.T) carpool.Store) {
 			if carpool.DateOf(local) != d || local.Format("15:04") != "07:30" || r.DriverID != driver.ID || r.Seats != 3 {
 				t.Fatalf("%s: got ride leaving %s, want 07:30 local that day", d, local)
 			}
+		}
+	})
+
+	t.Run("the days made are read for many series at once", func(t *testing.T) {
+		a, b := e.series(e.member(carpool.RoleMember), carpool.WorkWeek, 3), e.series(e.member(carpool.RoleMember), carpool.AllWeekdays, 2)
+		e.materialise()
+		from, to := a.StartsOn.AddDays(2), a.StartsOn.AddDays(9)
+		made, err := e.s.SeriesDaysMade(e.ctx, []string{a.ID, b.ID, carpool.NewID()}, from, to)
+		noErr(t, err, "series days made")
+		if len(made) != 2 {
+			t.Fatalf("got days of %d series, want the 2 that have occurrences", len(made))
+		}
+		for _, sr := range []carpool.Series{a, b} {
+			var want []string
+			for d := range e.occurrences(sr) {
+				if !d.Before(from) && !d.After(to) {
+					want = append(want, d.String())
+				}
+			}
+			var got []string
+			for _, d := range made[sr.ID] {
+				got = append(got, d.String())
+			}
+			slices.Sort(want)
+			slices.Sort(got)
+			if len(want) == 0 || !slices.Equal(got, want) {
+				t.Fatalf("series %s: got days %v, want %v (its occurrences from %s to %s)", sr.ID, got, want, from, to)
+			}
+		}
+		none, err := e.s.SeriesDaysMade(e.ctx, nil, from, to)
+		if err != nil || len(none) != 0 {
+			t.Fatalf("no series: got %v, %v; want nothing", none, err)
 		}
 	})
 

@@ -345,6 +345,12 @@ func (is *instrumentedStore) Occurrences(ctx context.Context, seriesIDs []string
 	return is.next.Occurrences(ctx, seriesIDs, from, to)
 }
 
+func (is *instrumentedStore) SeriesDaysMade(ctx context.Context, seriesIDs []string, from carpool.Date, to carpool.Date) (_ map[string][]carpool.Date, err error) {
+	ctx, end := is.start(ctx, "SeriesDaysMade")
+	defer func() { end(err) }()
+	return is.next.SeriesDaysMade(ctx, seriesIDs, from, to)
+}
+
 func (is *instrumentedStore) Subscriptions(ctx context.Context, f carpool.SubscriptionFilter) (_ []carpool.Subscription, err error) {
 	ctx, end := is.start(ctx, "Subscriptions")
 	defer func() { end(err) }()
