@@ -12,8 +12,8 @@ import (
 )
 
 // MaterialiseSeries makes the rides of every active series whose departure lies within
-// horizon, one transaction per series, so one busy series neither waits for nor blocks
-// the others, and one that fails is reported in the joined error after the others ran.
+// horizon, one transaction per series with a day to make, so one busy series neither
+// waits for nor blocks the others, and one that fails is reported in the joined error after the others ran.
 // Each (series, day) is made exactly once however many replicas run it at once: the
 // days already made are read under the series' lock, and the store's key on (series,
 // day) refuses a duplicate should anything get past that.
