@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -107,20 +106,20 @@ func findVersityGW() (string, error) {
 	return bin, nil
 }
 
-// repoRoot finds the directory of go.mod above this source file.
+// repoRoot finds the directory of go.mod above the working directory, which go test sets
+// to the package's own (the source file's path is no guide under -trimpath).
 func repoRoot() (string, error) {
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		return "", fmt.Errorf("cannot locate the repository")
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("cannot locate the repository: %w", err)
 	}
-	dir := filepath.Dir(file)
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
 			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", fmt.Errorf("no go.mod above %s", file)
+			return "", fmt.Errorf("no go.mod above the working directory")
 		}
 		dir = parent
 	}

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"syscall"
 	"testing"
@@ -215,18 +214,19 @@ func find() (string, error) {
 	if p := os.Getenv(EnvMailpit); p != "" {
 		return p, nil
 	}
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		return "", fmt.Errorf("cannot locate the repository")
+	// Above the working directory, which go test sets to the package's own (the source
+	// file's path is no guide under -trimpath).
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("cannot locate the repository: %w", err)
 	}
-	dir := filepath.Dir(file)
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
 			break
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", fmt.Errorf("no go.mod above %s", file)
+			return "", fmt.Errorf("no go.mod above the working directory")
 		}
 		dir = parent
 	}
