@@ -18,9 +18,28 @@
 #   bookings lost or overbooked (scripts/checks/lib/cloudnative-pg-failover.sh).
 # Needs root. Locally it skips when it cannot run (not root); with CI=1 that fails.
 # CARPOOL_CLUSTER_KEEP=1 leaves the cluster running afterwards for a look around.
+# `90-cluster.sh build` only builds what the check runs, into the caches, and starts
+# nothing: scripts/test runs it first, beside the Go packages' compiling.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
+
+# build E2E_OUT: Kubernetes and its add-ons, helm, the S3 server and the e2e client; cold,
+# also the image's two platforms, so that scripts/image links from the build cache.
+build() {
+	scripts/cluster-build
+	scripts/deploy-tools.sh helm
+	scripts/s3-server-build.sh
+	CGO_ENABLED=0 go build -trimpath -o "$1" ./test/cluster/e2e
+}
+if [ "${1:-}" = build ]; then
+	build /dev/null
+	# ko builds as .ko.yaml says: CGO_ENABLED=0 -trimpath. Its -ldflags change the link only.
+	for arch in amd64 arm64; do
+		GOOS=linux GOARCH=$arch CGO_ENABLED=0 go build -trimpath -o /dev/null ./cmd/carpool
+	done
+	exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	if [ -n "${CI:-}" ]; then echo "cluster: needs root (network namespace, cgroups, iptables)" >&2; exit 1; fi
@@ -112,10 +131,7 @@ until_ok() {
 }
 
 step "build (cached by version in ${CARPOOL_CLUSTER_CACHE:-~/.cache/carpool-cluster})"
-scripts/cluster-build
-scripts/deploy-tools.sh helm
-scripts/s3-server-build.sh
-CGO_ENABLED=0 go build -trimpath -o "$work/e2e" ./test/cluster/e2e
+build "$work/e2e"
 
 step "cluster up"
 "$cluster" down --wipe >/dev/null 2>&1 || true
