@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"carpool/internal/repotest"
+
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, to check the database directly
 )
 
@@ -37,7 +39,7 @@ var binary struct {
 func Binary(t testing.TB) string {
 	t.Helper()
 	binary.once.Do(func() {
-		root, err := moduleRoot()
+		root, err := repotest.Root()
 		if err != nil {
 			binary.err = err
 			return
@@ -59,23 +61,6 @@ func Binary(t testing.TB) string {
 		t.Fatal(binary.err)
 	}
 	return binary.path
-}
-
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
 }
 
 // Env is the process environment without any CARPOOL_ or POSTGRES_ setting of

@@ -3,28 +3,19 @@ package image_test
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
+
+	"carpool/internal/repotest"
 )
 
-// repoRoot is the directory holding the main module's go.mod, found from the test's
-// working directory so the tests run from any checkout.
+// repoRoot is the repository's directory, so the tests run from any checkout.
 func repoRoot(tb testing.TB) string {
 	tb.Helper()
-	dir, err := os.Getwd()
+	dir, err := repotest.Root()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal(fmt.Errorf("no go.mod above %s", dir))
-		}
-		dir = parent
-	}
+	return dir
 }
 
 // skipOrFail skips with a loud reason on a developer's machine and fails in CI, where

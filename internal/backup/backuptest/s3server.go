@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"carpool/internal/repotest"
 )
 
 // S3Server is a versitygw S3 server with its POSIX backend, started for one test on
@@ -90,7 +92,7 @@ func findVersityGW() (string, error) {
 	if p := os.Getenv(EnvVersityGW); p != "" {
 		return p, nil
 	}
-	root, err := repoRoot()
+	root, err := repotest.Root()
 	if err != nil {
 		return "", err
 	}
@@ -104,25 +106,6 @@ func findVersityGW() (string, error) {
 		return "", fmt.Errorf("build versitygw with %s: %v: %s", script, err, out)
 	}
 	return bin, nil
-}
-
-// repoRoot finds the directory of go.mod above the working directory, which go test sets
-// to the package's own (the source file's path is no guide under -trimpath).
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("cannot locate the repository: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
 
 func freePort() (int, error) {

@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"carpool/internal/repotest"
 )
 
 // EnvMailpit names a mailpit binary to use instead of the one scripts/mailpit-build.sh
@@ -214,21 +216,9 @@ func find() (string, error) {
 	if p := os.Getenv(EnvMailpit); p != "" {
 		return p, nil
 	}
-	// Above the working directory, which go test sets to the package's own (the source
-	// file's path is no guide under -trimpath).
-	dir, err := os.Getwd()
+	dir, err := repotest.Root()
 	if err != nil {
-		return "", fmt.Errorf("cannot locate the repository: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod above the working directory")
-		}
-		dir = parent
+		return "", err
 	}
 	bin := filepath.Join(dir, ".cache", "bin", "mailpit")
 	if _, err := os.Stat(bin); err == nil {

@@ -22,6 +22,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"carpool/internal/repotest"
 )
 
 // Clients the example provider registers, each with secret "secret" and the redirect URIs
@@ -68,7 +70,7 @@ func binary(tb testing.TB) string {
 			build.bin = p
 			return
 		}
-		root, err := repoRoot()
+		root, err := repotest.Root()
 		if err != nil {
 			build.err = err
 			return
@@ -90,23 +92,6 @@ func binary(tb testing.TB) string {
 		tb.Skipf("SKIPPING SINGLE SIGN-ON TESTS: the OpenID provider cannot be built (%v)", build.err)
 	}
 	return build.bin
-}
-
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.HasPrefix(string(b), "module carpool\n") {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no carpool go.mod above %s", dir)
-		}
-		dir = parent
-	}
 }
 
 // Start runs the provider on a free loopback port, accepting redirectURIs for its clients,
