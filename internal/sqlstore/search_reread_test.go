@@ -60,8 +60,8 @@ func engines(t *testing.T) map[string]func(t *testing.T) engine {
 	}
 }
 
-// The search ranks its candidates from a few columns and then reads the page's rides
-// whole: a ride changed in between must not be shown as it was ranked.
+// A search of many candidates ranks them from a few columns and then reads the page's
+// rides whole: a ride changed in between must not be shown as it was ranked.
 func TestSearchRereadsWhatChangedAfterRanking(t *testing.T) {
 	for name, open := range engines(t) {
 		t.Run(name, func(t *testing.T) {
@@ -123,10 +123,27 @@ func testSearchReread(t *testing.T, e engine) {
 				}
 				rides = append(rides, r)
 			}
-			if tc.change != nil {
-				e.store.SetBetweenSearchReads(func() { tc.change(t, rides) })
-				defer e.store.SetBetweenSearchReads(nil)
+			// More candidates than the search reads whole at once (sqlstore's fewCandidates),
+			// so it ranks from a few columns first. They pass the SQL's bounding box, in
+			// its corner, and are ranked out as farther than the radius.
+			corner := carpool.Place{Label: "corner", Lat: from.Lat + 0.04, Lon: from.Lon + 0.05}
+			for range 65 {
+				in := carpool.RideInput{CarID: car.ID, From: corner, To: carpool.Place{Label: "to", Lat: to.Lat, Lon: to.Lon},
+					DepartAt: depart, Seats: 3, BookingMode: carpool.BookingInstant}
+				r, err := carpool.NewRide(in, driver, car, nil, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := e.store.InTx(ctx, func(tx carpool.Tx) error { return tx.InsertRide(ctx, r) }); err != nil {
+					t.Fatal(err)
+				}
 			}
+			read := 0
+			e.store.SetBetweenSearchReads(func() { read++ })
+			if tc.change != nil {
+				e.store.SetBetweenSearchReads(func() { read++; tc.change(t, rides) })
+			}
+			defer e.store.SetBetweenSearchReads(nil)
 			q, err := carpool.RideQuery{From: &from, To: &to, RadiusKM: 5, DepartAfter: depart.Add(-time.Hour), DepartBefore: depart.Add(time.Hour)}.Normalize(now)
 			if err != nil {
 				t.Fatal(err)
@@ -148,6 +165,9 @@ func testSearchReread(t *testing.T, e engine) {
 			if want := tc.want(rides); !reflect.DeepEqual(gotIDs, want) {
 				t.Fatalf("got %v, want %v", gotIDs, want)
 			}
+			if read != 1 {
+				t.Fatalf("the page was read by id %d times, want 1: the search did not rank from a few columns first", read)
+			}
 			if tc.wantNew != "" && got[0].Ride.Notes != tc.wantNew {
 				t.Errorf("first ride's notes %q, want %q", got[0].Ride.Notes, tc.wantNew)
 			}
@@ -159,6 +179,66 @@ func testSearchReread(t *testing.T, e engine) {
 			}
 			if !reflect.DeepEqual(got, again) {
 				t.Errorf("the search changed in between answered\n%+v\nthe same search after it answers\n%+v", got, again)
+			}
+		})
+	}
+}
+
+// A search of few candidates reads them whole in one query: nothing is read between a
+// ranking and the page, and the page shows every column.
+func TestSearchReadsFewCandidatesWholeAtOnce(t *testing.T) {
+	for name, open := range engines(t) {
+		t.Run(name, func(t *testing.T) {
+			e := open(t)
+			ctx := context.Background()
+			now := carpool.Timestamp(time.Now())
+			driver := carpool.Member{ID: carpool.NewID(), Email: "few@example.com", Name: "Driver", Role: carpool.RoleMember,
+				PasswordHash: "unused", CreatedAt: now, UpdatedAt: now}
+			if err := e.store.CreateMember(ctx, driver); err != nil {
+				t.Fatal(err)
+			}
+			car := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, Plate: "ZH-3", Make: "VW", Model: "ID.4",
+				Seats: 8, OwnerID: driver.ID, Status: carpool.CarActive, Version: 1, CreatedAt: now, UpdatedAt: now}
+			if err := e.store.CreateCar(ctx, car); err != nil {
+				t.Fatal(err)
+			}
+			from, to := carpool.Point{Lat: 47.3779, Lon: 8.5403}, carpool.Point{Lat: 46.9490, Lon: 7.4391}
+			depart := now.Truncate(time.Hour).Add(48 * time.Hour)
+			var want []string
+			for k := range 64 { // sqlstore's fewCandidates, a minute apart: nearest the wished time first
+				in := carpool.RideInput{CarID: car.ID, From: carpool.Place{Label: "from", Lat: from.Lat, Lon: from.Lon},
+					To: carpool.Place{Label: "to", Lat: to.Lat, Lon: to.Lon}, DepartAt: depart.Add(time.Duration(k) * time.Minute),
+					Seats: 3, BookingMode: carpool.BookingInstant, Notes: fmt.Sprint("ride ", k)}
+				r, err := carpool.NewRide(in, driver, car, nil, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := e.store.InTx(ctx, func(tx carpool.Tx) error { return tx.InsertRide(ctx, r) }); err != nil {
+					t.Fatal(err)
+				}
+				if k < 10 {
+					want = append(want, r.ID)
+				}
+			}
+			e.store.SetBetweenSearchReads(func() { t.Error("the page was read again by id") })
+			defer e.store.SetBetweenSearchReads(nil)
+			q, err := carpool.RideQuery{From: &from, To: &to, RadiusKM: 5, DepartAfter: depart.Add(-2 * time.Hour), DepartBefore: depart.Add(2 * time.Hour)}.Normalize(now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := e.store.SearchRides(ctx, q, 0, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gotIDs []string
+			for _, m := range got {
+				gotIDs = append(gotIDs, m.Ride.ID)
+				if m.Ride.DriverID != driver.ID || m.Ride.From.Label != "from" || m.Ride.Notes == "" || m.Ride.CreatedAt.IsZero() {
+					t.Errorf("ride %s not read whole: %+v", m.Ride.ID, m.Ride)
+				}
+			}
+			if !reflect.DeepEqual(gotIDs, want) {
+				t.Errorf("got %v, want the ten departing first after the wished time %v", gotIDs, want)
 			}
 		})
 	}
