@@ -11,7 +11,7 @@ out=${1:-bench/reports/results.json}
 [ $# -gt 0 ] && shift
 rounds=${ROUNDS:-40}
 echo "SQLite:"
-go run ./bench/reports -rounds "$rounds" -out "$out" "$@"
+CGO_ENABLED=0 go run -trimpath ./bench/reports -rounds "$rounds" -out "$out" "$@"
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 dir=$(mktemp -d)
 port=${PORT:-55433}
@@ -28,4 +28,4 @@ trap '$as "$bin/pg_ctl" --pgdata "$dir/data" -m immediate stop >/dev/null; rm -r
 chmod a+r "$dir/log"
 url="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
 echo "PostgreSQL:"
-go run ./bench/reports -rounds "$rounds" -postgres "$url" -pglog "$dir/log" -pgpid "$dir/data/postmaster.pid" -out "$out" "$@"
+CGO_ENABLED=0 go run -trimpath ./bench/reports -rounds "$rounds" -postgres "$url" -pglog "$dir/log" -pgpid "$dir/data/postmaster.pid" -out "$out" "$@"

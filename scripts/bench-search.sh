@@ -6,7 +6,7 @@
 set -eu
 out=${1:-bench/search/results.json}
 echo "SQLite:"
-go run ./bench/search -out "$out"
+CGO_ENABLED=0 go run -trimpath ./bench/search -out "$out"
 url=${CARPOOL_BENCH_POSTGRES_URL:-}
 if [ -z "$url" ]; then
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -25,4 +25,4 @@ if [ -z "$url" ]; then
   url="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
 fi
 echo "PostgreSQL:"
-go run ./bench/search -postgres "$url" -out "$out"
+CGO_ENABLED=0 go run -trimpath ./bench/search -postgres "$url" -out "$out"
