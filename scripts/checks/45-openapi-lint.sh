@@ -3,7 +3,7 @@
 # Redocly (recommended rules, api/redocly.yaml). Any finding fails, warnings and hints
 # included: clients generate code from this file, and a description beside a $ref or an
 # operation without a description is lost on them. The linters come from the npm
-# registry through scripts/openapi-lint-tools.sh (pinned versions, cached in .cache/npm);
+# registry through scripts/openapi-lint-tools.sh (pinned versions, cached in ~/.cache/carpool-npm);
 # linting itself needs no network.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
