@@ -123,11 +123,11 @@ func testSearchReread(t *testing.T, e engine) {
 				}
 				rides = append(rides, r)
 			}
-			// More candidates than the search reads whole at once (sqlstore's fewCandidates),
-			// so it ranks from a few columns first. They pass the SQL's bounding box, in
-			// its corner, and are ranked out as farther than the radius.
+			// More candidates than the page holds, so the search ranks from a few columns
+			// first. They pass the SQL's bounding box, in its corner, and are ranked out as
+			// farther than the radius.
 			corner := carpool.Place{Label: "corner", Lat: from.Lat + 0.04, Lon: from.Lon + 0.05}
-			for range 65 {
+			for range 10 {
 				in := carpool.RideInput{CarID: car.ID, From: corner, To: carpool.Place{Label: "to", Lat: to.Lat, Lon: to.Lon},
 					DepartAt: depart, Seats: 3, BookingMode: carpool.BookingInstant}
 				r, err := carpool.NewRide(in, driver, car, nil, now)
@@ -184,9 +184,9 @@ func testSearchReread(t *testing.T, e engine) {
 	}
 }
 
-// A search of few candidates reads them whole in one query: nothing is read between a
-// ranking and the page, and the page shows every column.
-func TestSearchReadsFewCandidatesWholeAtOnce(t *testing.T) {
+// A search whose candidates fit in its page reads them whole in one query: nothing is
+// read between a ranking and the page, and the page shows every column.
+func TestSearchReadsCandidatesFittingThePageWholeAtOnce(t *testing.T) {
 	for name, open := range engines(t) {
 		t.Run(name, func(t *testing.T) {
 			e := open(t)
@@ -205,7 +205,7 @@ func TestSearchReadsFewCandidatesWholeAtOnce(t *testing.T) {
 			from, to := carpool.Point{Lat: 47.3779, Lon: 8.5403}, carpool.Point{Lat: 46.9490, Lon: 7.4391}
 			depart := now.Truncate(time.Hour).Add(48 * time.Hour)
 			var want []string
-			for k := range 64 { // sqlstore's fewCandidates, a minute apart: nearest the wished time first
+			for k := range 10 { // as many as the page holds, a minute apart: nearest the wished time first
 				in := carpool.RideInput{CarID: car.ID, From: carpool.Place{Label: "from", Lat: from.Lat, Lon: from.Lon},
 					To: carpool.Place{Label: "to", Lat: to.Lat, Lon: to.Lon}, DepartAt: depart.Add(time.Duration(k) * time.Minute),
 					Seats: 3, BookingMode: carpool.BookingInstant, Notes: fmt.Sprint("ride ", k)}
@@ -216,9 +216,7 @@ func TestSearchReadsFewCandidatesWholeAtOnce(t *testing.T) {
 				if err := e.store.InTx(ctx, func(tx carpool.Tx) error { return tx.InsertRide(ctx, r) }); err != nil {
 					t.Fatal(err)
 				}
-				if k < 10 {
-					want = append(want, r.ID)
-				}
+				want = append(want, r.ID)
 			}
 			e.store.SetBetweenSearchReads(func() { t.Error("the page was read again by id") })
 			defer e.store.SetBetweenSearchReads(nil)
@@ -238,7 +236,7 @@ func TestSearchReadsFewCandidatesWholeAtOnce(t *testing.T) {
 				}
 			}
 			if !reflect.DeepEqual(gotIDs, want) {
-				t.Errorf("got %v, want the ten departing first after the wished time %v", gotIDs, want)
+				t.Errorf("got %v, want all ten, the first departing first after the wished time %v", gotIDs, want)
 			}
 		})
 	}
