@@ -73,16 +73,7 @@ func TestSearchRereadsWhatChangedAfterRanking(t *testing.T) {
 func testSearchReread(t *testing.T, e engine) {
 	ctx := context.Background()
 	now := carpool.Timestamp(time.Now())
-	driver := carpool.Member{ID: carpool.NewID(), Email: "driver@example.com", Name: "Driver", Role: carpool.RoleMember,
-		PasswordHash: "unused", CreatedAt: now, UpdatedAt: now}
-	if err := e.store.CreateMember(ctx, driver); err != nil {
-		t.Fatal(err)
-	}
-	car := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, Plate: "ZH-1", Make: "VW", Model: "ID.4",
-		Seats: 8, OwnerID: driver.ID, Status: carpool.CarActive, Version: 1, CreatedAt: now, UpdatedAt: now}
-	if err := e.store.CreateCar(ctx, car); err != nil {
-		t.Fatal(err)
-	}
+	driver, car := driverWithCar(t, e, now, "driver@example.com", "ZH-1")
 	depart := now.Truncate(time.Hour).Add(48 * time.Hour)
 	cases := []struct {
 		name    string
@@ -192,16 +183,7 @@ func TestSearchReadsCandidatesFittingThePageWholeAtOnce(t *testing.T) {
 			e := open(t)
 			ctx := context.Background()
 			now := carpool.Timestamp(time.Now())
-			driver := carpool.Member{ID: carpool.NewID(), Email: "few@example.com", Name: "Driver", Role: carpool.RoleMember,
-				PasswordHash: "unused", CreatedAt: now, UpdatedAt: now}
-			if err := e.store.CreateMember(ctx, driver); err != nil {
-				t.Fatal(err)
-			}
-			car := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, Plate: "ZH-3", Make: "VW", Model: "ID.4",
-				Seats: 8, OwnerID: driver.ID, Status: carpool.CarActive, Version: 1, CreatedAt: now, UpdatedAt: now}
-			if err := e.store.CreateCar(ctx, car); err != nil {
-				t.Fatal(err)
-			}
+			driver, car := driverWithCar(t, e, now, "few@example.com", "ZH-3")
 			from, to := carpool.Point{Lat: 47.3779, Lon: 8.5403}, carpool.Point{Lat: 46.9490, Lon: 7.4391}
 			depart := now.Truncate(time.Hour).Add(48 * time.Hour)
 			var want []string
@@ -242,6 +224,23 @@ func TestSearchReadsCandidatesFittingThePageWholeAtOnce(t *testing.T) {
 	}
 }
 
+// driverWithCar stores a member with a private car of eight seats.
+func driverWithCar(t *testing.T, e engine, now time.Time, email, plate string) (carpool.Member, carpool.Car) {
+	t.Helper()
+	ctx := context.Background()
+	driver := carpool.Member{ID: carpool.NewID(), Email: email, Name: "Driver", Role: carpool.RoleMember,
+		PasswordHash: "unused", CreatedAt: now, UpdatedAt: now}
+	if err := e.store.CreateMember(ctx, driver); err != nil {
+		t.Fatal(err)
+	}
+	car := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, Plate: plate, Make: "VW", Model: "ID.4",
+		Seats: 8, OwnerID: driver.ID, Status: carpool.CarActive, Version: 1, CreatedAt: now, UpdatedAt: now}
+	if err := e.store.CreateCar(ctx, car); err != nil {
+		t.Fatal(err)
+	}
+	return driver, car
+}
+
 func ids(rides ...carpool.Ride) []string {
 	out := make([]string, len(rides))
 	for i, r := range rides {
@@ -259,16 +258,7 @@ func TestSearchKeepsTheNearestOfACrowdedSide(t *testing.T) {
 			e := open(t)
 			ctx := context.Background()
 			now := carpool.Timestamp(time.Now())
-			driver := carpool.Member{ID: carpool.NewID(), Email: "crowd@example.com", Name: "Driver", Role: carpool.RoleMember,
-				PasswordHash: "unused", CreatedAt: now, UpdatedAt: now}
-			if err := e.store.CreateMember(ctx, driver); err != nil {
-				t.Fatal(err)
-			}
-			car := carpool.Car{ID: carpool.NewID(), Kind: carpool.CarPrivate, Plate: "ZH-2", Make: "VW", Model: "ID.4",
-				Seats: 8, OwnerID: driver.ID, Status: carpool.CarActive, Version: 1, CreatedAt: now, UpdatedAt: now}
-			if err := e.store.CreateCar(ctx, car); err != nil {
-				t.Fatal(err)
-			}
+			driver, car := driverWithCar(t, e, now, "crowd@example.com", "ZH-2")
 			from, to := carpool.Point{Lat: 47.3779, Lon: 8.5403}, carpool.Point{Lat: 46.9490, Lon: 7.4391}
 			wished := now.Truncate(time.Hour).Add(72 * time.Hour)
 			const later = 1001 // one more than half the cap (sqlstore's searchCandidates)
