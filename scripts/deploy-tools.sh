@@ -8,8 +8,8 @@
 # (default: all)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-bin="$top/.cache/bin"
-mkdir -p "$bin"
+. "$top/scripts/lib/tool-bin.sh"
+bin=$(tool_bin "$top")
 
 HELM_MODULE=helm.sh/helm/v3/cmd/helm@v3.19.0
 KUBE_SCORE_MODULE=github.com/zegl/kube-score/cmd/kube-score@v1.20.0

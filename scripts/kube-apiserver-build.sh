@@ -6,8 +6,8 @@
 # release. Idempotent; the first build of the cluster's programs takes 15+ minutes.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-bin="$top/.cache/bin/kube-apiserver"
+. "$top/scripts/lib/tool-bin.sh"
+bin="$(tool_bin "$top")/kube-apiserver"
 "$top/scripts/cluster-build" kubernetes
-mkdir -p "$(dirname "$bin")"
 ln -sfn "$("$top/scripts/cluster-build" kubernetes-dir)/kube-apiserver" "$bin"
 echo "kube-apiserver: $("$bin" --version) ($(readlink "$bin"))"

@@ -6,14 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 version=v1.33.1
-bin="$(pwd)/.cache/bin"
+. scripts/lib/tool-bin.sh
+bin=$(tool_bin "$(pwd)")
 stamp="$bin/mailpit.version"
 
 if [ -x "$bin/mailpit" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then
 	echo "mailpit $version present: $bin/mailpit"
 	exit 0
 fi
-mkdir -p "$bin"
 echo "building mailpit $version into $bin (first time takes a few minutes)"
 GOBIN="$bin" CGO_ENABLED=0 GOFLAGS=-buildvcs=false go install "github.com/axllent/mailpit@$version"
 echo "$version" >"$stamp"

@@ -7,7 +7,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 mod="$top/tools/oidc-provider"
 version=$(cd "$mod" && go list -m -f '{{.Version}}' github.com/zitadel/oidc/v3)
-bin="$top/.cache/bin/oidc-provider-$version"
+. "$top/scripts/lib/tool-bin.sh"
+bin="$(tool_bin "$top")/oidc-provider-$version"
 stamp="$bin.stamp"
 want=$(cat "$mod/go.mod" "$mod/go.sum" "$0" | sha256sum | cut -d' ' -f1)
 
@@ -16,7 +17,6 @@ if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
   echo "$bin"
   exit 0
 fi
-mkdir -p "$(dirname "$bin")"
 echo "oidc-provider: building github.com/zitadel/oidc/v3 $version example/server" >&2
 start=$(date +%s)
 (cd "$mod" && CGO_ENABLED=0 go build -trimpath -o "$bin.tmp" github.com/zitadel/oidc/v3/example/server)

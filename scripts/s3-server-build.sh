@@ -6,14 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 version=v1.8.0
-bin="$(pwd)/.cache/bin"
+. scripts/lib/tool-bin.sh
+bin=$(tool_bin "$(pwd)")
 stamp="$bin/versitygw.version"
 
 if [ -x "$bin/versitygw" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then
 	echo "versitygw $version present: $bin/versitygw"
 	exit 0
 fi
-mkdir -p "$bin"
 echo "building versitygw $version into $bin (first time takes a few minutes)"
 GOBIN="$bin" CGO_ENABLED=0 GOFLAGS=-buildvcs=false go install "github.com/versity/versitygw/cmd/versitygw@$version"
 echo "$version" >"$stamp"
