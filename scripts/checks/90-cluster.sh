@@ -198,10 +198,13 @@ e2e journey -state "$work/state.json"
 
 # under_load CMD...: runs CMD while riders use carpool through the Ingress ($workers of them,
 # 3 unless set): as many as the journey's ride has free seats (3) book and cancel, the rest
-# search and read; any failed request fails the step.
+# search and read; any failed request fails the step. $rate bounds their requests a second
+# (none unless set): a rollout needs a steady stream, not the core an unbounded loop takes
+# from the Go tests running beside this check.
 under_load() {
 	rm -f "$work/stop"
-	"$cluster" exec env E2E_ADMIN_EMAIL="$admin_email" "$work/e2e" load -state "$work/state.json" -stop "$work/stop" -workers "${workers:-3}" &
+	"$cluster" exec env E2E_ADMIN_EMAIL="$admin_email" "$work/e2e" load -state "$work/state.json" -stop "$work/stop" \
+		-workers "${workers:-3}" -rate "${rate:-0}" &
 	load_pid=$!
 	sleep 5
 	"$@"
@@ -218,7 +221,7 @@ upgrade() {
 	in_ns "$helm" upgrade carpool deploy/helm/carpool -n "$NS" "${helm_args[@]}" --set image.tag=e2e-2 --timeout 10m --wait=false
 	k -n "$NS" rollout status deploy/carpool --timeout=300s
 }
-under_load upgrade
+rate=40 under_load upgrade
 k -n "$NS" get deploy/carpool -o jsonpath='   image now {.spec.template.spec.containers[0].image}{"\n"}'
 
 step "a server pod deleted under load: zero failed requests"
@@ -229,7 +232,7 @@ delete_pod() {
 	k -n "$NS" delete pod "$pod" --wait=true --timeout=120s
 	k -n "$NS" rollout status deploy/carpool --timeout=300s
 }
-under_load delete_pod
+rate=40 under_load delete_pod
 
 step "NetworkPolicy: a pod of another namespace cannot reach PostgreSQL; a server-labelled one can"
 pg_ip=$(k -n "$NS" get svc carpool-postgresql -o jsonpath='{.spec.clusterIP}')

@@ -41,7 +41,7 @@ primary() { k -n "$NS_CNPG" get cluster "$PG" -o jsonpath='{.status.currentPrima
 old=$(primary)
 echo "   primary $old, standby $(k -n "$NS_CNPG" get pods -l "cnpg.io/cluster=$PG,cnpg.io/instanceRole=replica" -o jsonpath='{.items[*].metadata.name}')"
 rm -f "$work/stop"
-e2e failover -state "$work/cnpg-state.json" -stop "$work/stop" -acks "$work/acks.tsv" -summary "$work/summary.json" -workers 6 &
+e2e failover -state "$work/cnpg-state.json" -stop "$work/stop" -acks "$work/acks.tsv" -summary "$work/summary.json" -workers 6 -rate 40 &
 load_pid=$!
 sleep 15
 deleted=$(date +%s.%N)

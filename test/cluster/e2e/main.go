@@ -5,16 +5,18 @@
 //	e2e journey -state FILE   admin signs in, makes a site and a pool car, reserves it, offers
 //	                          a ride; a colleague signs up, searches, books (confirmed) and sees
 //	                          the driver's phone; FILE keeps what later steps check
-//	e2e load -state FILE -stop FILE [-workers N]
+//	e2e load -state FILE -stop FILE [-workers N] [-rate R]
 //	                          N riders until the stop file appears: as many as the ride has
 //	                          free seats book and cancel a seat on it, the others search rides
 //	                          and read their bookings; fails on any failed request (or none)
-//	e2e failover -state FILE -stop FILE -acks FILE -summary FILE [-workers N]
+//	e2e failover -state FILE -stop FILE -acks FILE -summary FILE [-workers N] [-rate R]
 //	                          N riders, more than the ride's free seats, book and cancel
 //	                          while the database fails over; counts failed requests and
 //	                          retries them; writes what each booking was last acknowledged
 //	                          as, and the counts with the first and last failure's time
 //	e2e verify -state FILE    the journey's data is all there (after a restore)
+//
+// -rate bounds a load to R requests a second over all its riders.
 //
 // The admin must exist already (carpool members add); its credentials come from
 // E2E_ADMIN_EMAIL and E2E_ADMIN_PASSWORD. E2E_INGRESS is the node's address (10.201.0.1:80).
@@ -61,8 +63,10 @@ func main() {
 	workers := fs.Int("workers", 3, "concurrent riders under load")
 	acksFile := fs.String("acks", "", "failover: where each booking's acknowledged status goes")
 	summaryFile := fs.String("summary", "", "failover: where the counts go (JSON)")
+	rate := fs.Float64("rate", 0, "load, failover: requests a second over all riders (0: as fast as they go)")
 	fs.Parse(os.Args[2:])
 	c := newClient()
+	c.paced(*rate)
 	var err error
 	switch os.Args[1] {
 	case "journey":
@@ -82,7 +86,28 @@ func main() {
 	}
 }
 
-type client struct{ http *http.Client }
+type client struct {
+	http *http.Client
+	// pace, when set, lets one request out per tick. The loads only need a steady stream
+	// of requests across a rollout or a failover; as fast as they could go, they took a
+	// core that the tests beside the cluster check need.
+	pace <-chan time.Time
+}
+
+// paced bounds the client to rate requests a second over all its riders (0: no bound).
+func (c *client) paced(rate float64) {
+	if rate > 0 {
+		c.pace = time.NewTicker(time.Duration(float64(time.Second) / rate)).C
+	}
+}
+
+// send sends req when the pace allows.
+func (c *client) send(req *http.Request) (*http.Response, error) {
+	if c.pace != nil {
+		<-c.pace
+	}
+	return c.http.Do(req)
+}
 
 // newClient resolves carpool.local to the node, as /etc/hosts would on a laptop.
 func newClient() *client {
@@ -124,7 +149,7 @@ func (c *client) do(method, path, token string, body, out any, want int) error {
 		// A retry of the same key never creates twice, so proxies may replay it safely.
 		req.Header.Set("Idempotency-Key", fmt.Sprintf("e2e-%d-%d", time.Now().UnixNano(), keys.Add(1)))
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.send(req)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
@@ -161,7 +186,7 @@ func (c *client) doKey(method, path, token, key string, body, out any) (int, err
 	if key != "" {
 		req.Header.Set("Idempotency-Key", key)
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.send(req)
 	if err != nil {
 		return 0, fmt.Errorf("%s %s: %w", method, path, err)
 	}
