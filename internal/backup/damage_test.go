@@ -71,7 +71,7 @@ func TestRestoreRefusesDamage(t *testing.T) {
 	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
 			src := e.open(t)
-			mustGenerate(t, src, backuptest.Size{Members: 30, Rides: 300})
+			mustGenerate(t, src, backuptest.Size{Members: 30, Rides: restoreRides()})
 			archive, _ := mustBackup(t, src)
 			bookingRow := `["` + backuptest.ID(backuptest.TBookings, 0)
 
@@ -99,7 +99,8 @@ func TestRestoreRefusesDamage(t *testing.T) {
 					}
 					return l
 				}), want: backup.ErrCorrupt, message: "table bookings should hold"},
-				{name: "changed manifest", archive: rewrite(t, archive, replaceIn(`{"manifest"`, `"name":"rides","rows":300`, `"name":"rides","rows":299`)),
+				{name: "changed manifest", archive: rewrite(t, archive, replaceIn(`{"manifest"`,
+					fmt.Sprintf(`"name":"rides","rows":%d`, restoreRides()), fmt.Sprintf(`"name":"rides","rows":%d`, restoreRides()-1))),
 					want: backup.ErrCorrupt, message: "manifest does not match"},
 				{name: "wrong schema version", archive: rewrite(t, archive, replaceSchemaVersion(99)),
 					want: backup.ErrSchemaMismatch, message: "backup is at schema version 99"},
@@ -133,7 +134,7 @@ func TestRestoreForceReplaces(t *testing.T) {
 	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
 			src := e.open(t)
-			mustGenerate(t, src, backuptest.Size{Members: 30, Rides: 300})
+			mustGenerate(t, src, backuptest.Size{Members: 30, Rides: restoreRides()})
 			want := digests(t, src)
 			archive, _ := mustBackup(t, src)
 

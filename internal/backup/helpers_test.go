@@ -40,6 +40,17 @@ func fixtureBookings() int {
 	return 100_000
 }
 
+// restoreRides is how many rides the restore tests generate: enough that every table
+// spans many rows, or a third of them under the race detector, where the pure-Go SQLite
+// is some fiftyfold slower and each of these tests restores its archive several times.
+// What they check (a refusal, a replacement, a rebuilt index) does not rest on the count.
+func restoreRides() int {
+	if raceEnabled {
+		return 100
+	}
+	return 300
+}
+
 // fixture is one generated SQLite database of fixtureBookings bookings, made once per
 // test binary; tests copy its file rather than generate their own.
 var fixture struct {

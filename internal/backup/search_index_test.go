@@ -22,7 +22,7 @@ func TestRestoreRebuildsSearchIndex(t *testing.T) {
 			t.Run(from.name+" to "+to.name, func(t *testing.T) {
 				ctx := context.Background()
 				src := from.open(t)
-				mustGenerate(t, src, backuptest.Size{Members: 30, Rides: 300})
+				mustGenerate(t, src, backuptest.Size{Members: 30, Rides: restoreRides()})
 				archive, _ := mustBackup(t, src)
 				dst := to.open(t)
 				mustGenerate(t, dst, backuptest.Size{Members: 10, Rides: 40})
