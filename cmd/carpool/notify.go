@@ -49,6 +49,7 @@ func startRelay(cfg *config.Config, store carpool.Store, metrics *telemetry.Metr
 		Language:     cfg.DefaultLanguage,
 		Metrics:      notify.NewMetrics(metrics.Registry),
 		MaxAttempts:  cfg.Notify.MaxAttempts,
+		Lease:        cfg.Notify.Lease,
 		Retention:    cfg.Notify.Retention,
 		ReminderLead: cfg.Notify.ReminderLead,
 		PurgeAfter:   cfg.Notify.PurgeAfter,

@@ -17,6 +17,9 @@ type Notify struct {
 	SMTPPassword string
 	MailFrom     string
 	MaxAttempts  int
+	// Lease is how long a replica holds a delivery it claimed before another may send
+	// it: after a replica's crash, what it held goes out again when its lease ends.
+	Lease        time.Duration
 	Retention    time.Duration
 	ReminderLead time.Duration
 	// PurgeAfter is CARPOOL_RETENTION_DAYS: notifications, delivered outbox rows and
@@ -75,6 +78,18 @@ var notifySettings = []setting{
 			return nil
 		},
 		show: func(c *Config) string { return strconv.Itoa(c.Notify.MaxAttempts) }},
+	{env: "CARPOOL_NOTIFY_LEASE", flag: "notify-lease", def: "1m", usage: "how long a replica holds an e-mail or webhook delivery it claimed; one a crashed replica held goes out again after it",
+		apply: func(c *Config, v string) error {
+			// A send may take up to 15 s (notify.Options.SendTimeout); a lease shorter
+			// than that with a margin would let a second replica send what is still going out.
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 20*time.Second || d > time.Hour {
+				return errors.New("must be a duration from 20s (a send may take 15s) to 1h")
+			}
+			c.Notify.Lease = d
+			return nil
+		},
+		show: func(c *Config) string { return c.Notify.Lease.String() }},
 	{env: "CARPOOL_NOTIFY_RETENTION", flag: "notify-retention", def: "168h", usage: "how long delivered notification rows and their events are kept",
 		apply: durationInto(func(c *Config) *time.Duration { return &c.Notify.Retention }),
 		show:  func(c *Config) string { return c.Notify.Retention.String() }},

@@ -57,6 +57,8 @@ func TestNotifySettingsFailNamingTheVariable(t *testing.T) {
 		{"bad sender", map[string]string{"CARPOOL_MAIL_FROM": "not an address"}, "CARPOOL_MAIL_FROM"},
 		{"bad public URL", map[string]string{"CARPOOL_PUBLIC_URL": "carpool.example.com"}, "CARPOOL_PUBLIC_URL"},
 		{"bad attempts", map[string]string{"CARPOOL_NOTIFY_MAX_ATTEMPTS": "0"}, "CARPOOL_NOTIFY_MAX_ATTEMPTS"},
+		{"lease shorter than a send", map[string]string{"CARPOOL_NOTIFY_LEASE": "10s"}, "CARPOOL_NOTIFY_LEASE"},
+		{"bad lease", map[string]string{"CARPOOL_NOTIFY_LEASE": "a while"}, "CARPOOL_NOTIFY_LEASE"},
 		{"bad lead", map[string]string{"CARPOOL_REMINDER_LEAD": "soon"}, "CARPOOL_REMINDER_LEAD"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -102,8 +102,11 @@ func TestNotificationsAcrossReplicas(t *testing.T) {
 	pit := mailtest.Start(t)
 	url := pgtest.NewDatabase(t)
 	carpoolBinary(t)
+	// The shortest lease: what the killed replica held goes out again after it, and
+	// the test waits for that, idle, with the default minute.
 	env := []string{"CARPOOL_DATABASE_URL=" + url, "CARPOOL_SMTP_URL=" + pit.SMTPURL(),
-		"CARPOOL_MAIL_FROM=Carpool <carpool@example.com>", "CARPOOL_PUBLIC_URL=https://carpool.example.com"}
+		"CARPOOL_MAIL_FROM=Carpool <carpool@example.com>", "CARPOOL_PUBLIC_URL=https://carpool.example.com",
+		"CARPOOL_NOTIFY_LEASE=20s"}
 	c := &soakCluster{}
 	for i := range 3 {
 		c.live = append(c.live, startReplica(t, fmt.Sprintf("replica-%d", i), env...))
