@@ -119,6 +119,29 @@ func testProofs(t *testing.T, open func(t *testing.T) carpool.Store) {
 		}
 	})
 
+	t.Run("a record's day moves with its ride while it lasts", func(t *testing.T) {
+		// A driver who moves the departure across midnight after a check-in moves the
+		// ride's proof day, and so the seal of its records; the next write of them
+		// (a check-in, a no-show) carries the new seal and must pass.
+		pia := e.member(carpool.RoleMember)
+		r, driver, bs := departed(10*time.Minute, pia)
+		lat, lon := origin(r)
+		_, err := a.CheckIn(e.ctx, driver, r.ID, lat, lon)
+		noErr(t, err, "driver checks in")
+		before := proofOf(t, r.ID, pia.ID)
+		later := before.SealedAt.Add(24 * time.Hour)
+		if _, err := e.raw().ExecContext(e.ctx, `UPDATE proof_records SET sealed_at = $1, updated_at = $2 WHERE ride_id = $3`,
+			later, e.now, r.ID); err != nil {
+			t.Fatalf("the schema refused to move the seal of a record whose day lasts: %v", err)
+		}
+		// The domain puts the seal back where the ride's day ends, as a no-show saves.
+		p, err := a.MarkNoShow(e.ctx, driver, bs[0].ID)
+		noErr(t, err, "mark no-show after the seal moved")
+		if !p.SealedAt.Equal(before.SealedAt) || p.NoShowAt.IsZero() {
+			t.Errorf("after the no-show: got seal %s and no-show %s, want seal %s and a no-show", p.SealedAt, p.NoShowAt, before.SealedAt)
+		}
+	})
+
 	t.Run("no-show", func(t *testing.T) {
 		pia, paul := e.member(carpool.RoleMember), e.member(carpool.RoleMember)
 		r, driver, bs := departed(5*time.Minute, pia, paul)
