@@ -23,6 +23,11 @@ func (s *Store) skipLocked() string {
 	return ""
 }
 
+// plannerLease is how long the replica that read the events after the cursor has them
+// to itself for planning (see relayEvents): long enough for a batch, short enough that a
+// replica that died while planning holds the notifications back by seconds.
+const plannerLease = 10 * time.Second
+
 // FanOutEvents implements carpool.NotificationStore. Planning reads members, rides and
 // their settings, so it runs before the transaction, on events read after the cursor as
 // it stood; the transaction then takes the cursor row and stores the plans only if the
@@ -30,6 +35,7 @@ func (s *Store) skipLocked() string {
 // that finds it taken returns 0 at once rather than queueing behind another replica that
 // is already storing the same events, and one that finds it moved drops its plans (the
 // stores are idempotent anyway) and returns 0; the relay's next tick starts afresh.
+// Storing ends the reader's planning lease.
 func (s *Store) FanOutEvents(ctx context.Context, limit int, plan func(context.Context, carpool.Event) (carpool.Fanout, error)) (int, error) {
 	from, err := s.relayCursorAt(ctx)
 	if err != nil {
@@ -65,7 +71,8 @@ func (s *Store) FanOutEvents(ctx context.Context, limit int, plan func(context.C
 			}
 		}
 		last = events[len(events)-1].Seq
-		if _, err := tx.ExecContext(ctx, `UPDATE relay_cursor SET last_seq = $1 WHERE name = $2`, last, relayCursor); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE relay_cursor SET last_seq = $1, planner = NULL, planning_until = NULL
+			WHERE name = $2`, last, relayCursor); err != nil {
 			return fmt.Errorf("move relay cursor: %w", err)
 		}
 		n = len(events)
@@ -82,6 +89,12 @@ func (s *Store) FanOutEvents(ctx context.Context, limit int, plan func(context.C
 // is taken only when an event has committed after the cursor (a writer still running
 // commits later and is read on a later tick), and by one replica at a time: the reader
 // holds the cursor row, and a replica that finds it held, or moved, reads nothing now.
+//
+// The reader also takes the planning lease with the events it read, so the other
+// replicas do not plan them too (their plans would be dropped): until the cursor moves
+// or plannerLease ends, a replica that is not the lease's holder reads nothing. The
+// holder may read again, after a plan that failed. The database's clock times the lease,
+// so replicas whose clocks differ agree on it.
 func (s *Store) relayEvents(ctx context.Context, from int64, limit int) ([]carpool.Event, error) {
 	fencer, ok := s.dialect.(eventFencer)
 	if !ok {
@@ -96,16 +109,35 @@ func (s *Store) relayEvents(ctx context.Context, from int64, limit int) ([]carpo
 	if err != nil {
 		return nil, fmt.Errorf("relay events: begin: %w", err)
 	}
-	defer tx.Rollback() //nolint:errcheck // it only read; ending it releases the cursor row and the fence
+	defer tx.Rollback() //nolint:errcheck // ends it when it took no lease; ending it releases the cursor row and the fence
 	var last int64
-	err = tx.QueryRowContext(ctx, `SELECT last_seq FROM relay_cursor WHERE name = $1`+s.skipLocked(), relayCursor).Scan(&last)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && last != from {
-		return nil, nil // another replica is reading or storing these events
+	var othersPlan bool
+	err = tx.QueryRowContext(ctx, `SELECT last_seq, COALESCE(planner <> $2 AND planning_until > now(), false)
+		FROM relay_cursor WHERE name = $1`+s.skipLocked(), relayCursor, s.planner).Scan(&last, &othersPlan)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && (last != from || othersPlan) {
+		return nil, nil // another replica is reading, planning or storing these events
 	}
 	if err != nil {
 		return nil, fmt.Errorf("relay events: lock cursor: %w", err)
 	}
-	return s.fencedEvents(ctx, tx, fencer, from, limit)
+	events, err := s.fencedEvents(ctx, tx, fencer, from, limit)
+	if err != nil || len(events) == 0 {
+		return nil, err
+	}
+	// A lease lost in a crash of the database only lets another replica plan these
+	// events too, so its commit need not wait for the disk.
+	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit TO OFF`); err != nil {
+		return nil, fmt.Errorf("relay events: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE relay_cursor SET planner = $2, planning_until = now() + make_interval(secs => $3)
+		WHERE name = $1`, relayCursor, s.planner, plannerLease.Seconds())
+	if err != nil {
+		return nil, fmt.Errorf("relay events: take the planning lease: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("relay events: take the planning lease: %w", err)
+	}
+	return events, nil
 }
 
 // relayCursorAt returns where the relay's cursor stands, making the row on first use.

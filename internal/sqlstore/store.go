@@ -66,6 +66,8 @@ type Store struct {
 	prepared *preparedReads // nil unless WithPreparedReads
 	dialect  Dialect
 	now      func() time.Time
+	// planner names this store's process as the holder of the relay's planning lease.
+	planner string
 	// betweenSearchReads runs between a search's ranking and its reading of the page's
 	// rides; only tests set it, to change a ride in between.
 	betweenSearchReads func()
@@ -95,7 +97,7 @@ func WithPreparedReads() Option {
 
 // New returns a Store over db, whose schema must be migrated to the shared table layout.
 func New(db *sql.DB, d Dialect, opts ...Option) *Store {
-	s := &Store{db: db, readDB: db, dialect: d, now: time.Now}
+	s := &Store{db: db, readDB: db, dialect: d, now: time.Now, planner: carpool.NewID()}
 	for _, o := range opts {
 		o(s)
 	}
