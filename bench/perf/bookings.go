@@ -9,10 +9,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
+	"carpool/bench/internal/benchdb"
 	"carpool/internal/postgres"
 )
 
@@ -184,6 +186,7 @@ func runBookings(r *Result, bin string, dur time.Duration) error {
 		per := max(dur/time.Duration(rounds), pick(5*time.Second, time.Second))
 		var minimal, carpoolSQL float64
 		var one, three, fresh, aged loopResult
+		var oneCost, threeCost cpuCost
 		var loopErr error
 		add := func(sum *loopResult, x loopResult) {
 			if err := x.check(); err != nil && loopErr == nil {
@@ -199,12 +202,17 @@ func runBookings(r *Result, bin string, dur time.Duration) error {
 				return err
 			}
 			minimal += m / float64(rounds)
-			if round == 0 && profileDir != "" {
-				// A CPU profile of the single replica while it books, for docs/performance.md.
-				go fetchProfile(admins[0], per, filepath.Join(profileDir, "bookings-"+strings.ReplaceAll(label, " ", "-")+".pprof"))
+			// CPU profiles of the single replica and of one of the three while they book,
+			// for docs/performance.md.
+			profile := func(admin, name string) {
+				if round == 0 && profileDir != "" {
+					go fetchProfile(admin, per, filepath.Join(profileDir, "bookings-"+name+"-"+strings.ReplaceAll(label, " ", "-")+".pprof"))
+				}
 			}
-			add(&one, bookLoop(bases[0], fx, per))
-			add(&three, bookLoop(bases[1], fx, per, bases[2:]...))
+			profile(admins[0], "1-replica")
+			add(&one, costOf(&oneCost, ps[:1], per, func() loopResult { return bookLoop(bases[0], fx, per) }))
+			profile(admins[1], "1-of-3-replicas")
+			add(&three, costOf(&threeCost, ps[1:], per, func() loopResult { return bookLoop(bases[1], fx, per, bases[2:]...) }))
 			c, err := pgbench(pg, filepath.Join(scripts, "carpool.sql"), per)
 			if err != nil {
 				return err
@@ -223,7 +231,12 @@ func runBookings(r *Result, bin string, dur time.Duration) error {
 		r.add(Figure{Name: "pgbench carpool's SQL book+cancel, " + label, Value: carpoolSQL, Unit: "cycles/s", Anchor: "pgbench minimal", Of: minimal})
 		r.add(Figure{Name: "carpool 1 replica book+cancel, " + label, Value: one.perSec, Unit: "cycles/s", Anchor: "pgbench minimal", Of: minimal, Target: "≥ 0.8", Met: met(one.perSec >= 0.8*minimal)})
 		r.add(Figure{Name: "carpool 3 replicas book+cancel, " + label, Value: three.perSec, Unit: "cycles/s", Anchor: "carpool 1 replica", Of: one.perSec, Target: "≥ 1.0", Met: met(three.perSec >= one.perSec)})
-		r.note("%s: 1 replica %d of %d requests failed; 3 replicas %d of %d", label, one.failed, one.requests, three.failed, three.requests)
+		r.add(Figure{Name: "machine CPU per cycle, 1 replica, " + label, Value: oneCost.machinePerCycle(), Unit: "ms"})
+		r.add(Figure{Name: "machine CPU per cycle, 3 replicas, " + label, Value: threeCost.machinePerCycle(), Unit: "ms", Anchor: "1 replica", Of: oneCost.machinePerCycle()})
+		r.add(Figure{Name: "carpool CPU per cycle, 1 replica, " + label, Value: oneCost.carpoolPerCycle(), Unit: "ms"})
+		r.add(Figure{Name: "carpool CPU per cycle, 3 replicas, " + label, Value: threeCost.carpoolPerCycle(), Unit: "ms", Anchor: "1 replica", Of: oneCost.carpoolPerCycle()})
+		r.note("%s: 1 replica %d of %d requests failed; 3 replicas %d of %d; the machine was busy %.0f%% of its %d cores' time with 1 replica, %.0f%% with 3",
+			label, one.failed, one.requests, three.failed, three.requests, oneCost.busyPercent(), runtime.NumCPU(), threeCost.busyPercent())
 		if !fsync {
 			r.add(Figure{Name: "carpool book+cancel, rides without history, " + label, Value: fresh.perSec, Unit: "cycles/s"})
 			r.add(Figure{Name: "carpool book+cancel, rides with 1,000 past bookings, " + label, Value: aged.perSec, Unit: "cycles/s", Anchor: "rides without history", Of: fresh.perSec, Target: "≥ 0.9", Met: met(aged.perSec >= 0.9*fresh.perSec)})
@@ -284,4 +297,36 @@ func fetchProfile(admin string, d time.Duration, path string) {
 // pgArray is a text[] literal for PostgreSQL.
 func pgArray(ids []string) string {
 	return "{" + strings.Join(ids, ",") + "}"
+}
+
+// cpuCost adds up what booking loops cost in CPU: the whole machine's (carpool,
+// PostgreSQL, the load generator, anything else running) and carpool's replicas' own.
+// With 3 replicas on 2 cores the figure that tells contention from a saturated machine
+// is the CPU each cycle costs, not the cycles per second.
+type cpuCost struct {
+	machine, carpool, cycles, wall float64
+}
+
+// costOf runs loop, which books for dur, and adds its CPU, cycles and duration to c.
+func costOf(c *cpuCost, replicas []*proc, dur time.Duration, loop func() loopResult) loopResult {
+	replicaCPU := func() float64 {
+		var sum float64
+		for _, p := range replicas {
+			sum += cpuSeconds(p.cmd.Process.Pid)
+		}
+		return sum
+	}
+	m0, c0, t0 := machineCPU(), replicaCPU(), time.Now()
+	res := loop()
+	c.machine += machineCPU() - m0
+	c.carpool += replicaCPU() - c0
+	c.wall += time.Since(t0).Seconds()
+	c.cycles += res.perSec * dur.Seconds()
+	return res
+}
+
+func (c cpuCost) machinePerCycle() float64 { return benchdb.Round(1000 * c.machine / max(c.cycles, 1)) }
+func (c cpuCost) carpoolPerCycle() float64 { return benchdb.Round(1000 * c.carpool / max(c.cycles, 1)) }
+func (c cpuCost) busyPercent() float64 {
+	return 100 * c.machine / max(c.wall*float64(runtime.NumCPU()), 1e-9)
 }

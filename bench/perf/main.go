@@ -25,6 +25,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -240,3 +241,23 @@ func statusKB(pid int, field string) float64 {
 	return 0
 }
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// machineCPU is the CPU time every process of the machine has used since boot, in
+// seconds, from the first line of /proc/stat (idle and iowait left out).
+func machineCPU() float64 {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line) // cpu user nice system idle iowait irq softirq steal ...
+	var busy float64
+	for i := 1; i < len(f) && i <= 8; i++ {
+		if i == 4 || i == 5 {
+			continue
+		}
+		v, _ := strconv.ParseFloat(f[i], 64)
+		busy += v
+	}
+	return busy / 100 // USER_HZ is 100 on Linux
+}
